@@ -1,0 +1,76 @@
+"""The canonical registry format: the tables, their columns and types.
+
+A data directory holds one entry per table, as CSV or Parquet, in any of these shapes:
+``DIR/contacts.csv``, ``DIR/contacts.parquet`` or a folder ``DIR/contacts/`` with any number of
+CSV or Parquet files (hive partitions such as ``year=2014/`` are allowed and ignored).
+``naersund synth`` and ``naersund ingest`` write Parquet partitioned by year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str  # one of: string, int, date, timestamp, bool
+    required: bool = True
+    description: str = ""
+
+
+CONTACTS: tuple[Column, ...] = (
+    Column("person_id", "string", description="pseudonymiseret person-id"),
+    Column("kommunekode", "int", description="bopælskommune (3-cifret kode)"),
+    Column("sex", "string", description="køn: M eller F"),
+    Column("birth_date", "date", description="fødselsdato"),
+    Column("start", "timestamp", description="kontaktens start (ISO 8601)"),
+    Column("end", "timestamp", description="kontaktens slut (ISO 8601)"),
+    Column("acute", "bool", description="akut kontakt (true/false)"),
+    Column("primary_diagnosis", "string", description="aktionsdiagnose, SKS med D-præfiks"),
+    Column("specialty", "string", required=False, description="speciale"),
+    Column("hospital", "string", required=False, description="sygehus"),
+    Column("died", "bool", required=False, description="død ved udskrivning"),
+)
+
+POPULATION: tuple[Column, ...] = (
+    Column("year", "int", description="år (befolkning pr. 1. januar)"),
+    Column("kommunekode", "int", description="kommunekode"),
+    Column("age_group", "string", description="5-års aldersgruppe 0-4 … 80-84, 85+"),
+    Column("sex", "string", description="køn: M eller F"),
+    Column("count", "int", description="antal personer"),
+)
+
+READY_FOR_DISCHARGE: tuple[Column, ...] = (
+    Column("person_id", "string", description="pseudonymiseret person-id"),
+    Column("kommunekode", "int", description="bopælskommune"),
+    Column("ready_date", "date", description="dato for færdigbehandling"),
+    Column("discharge_date", "date", description="udskrivningsdato"),
+)
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "contacts": CONTACTS,
+    "population": POPULATION,
+    "ready_for_discharge": READY_FOR_DISCHARGE,
+}
+
+# Tables a data directory must hold; population falls back to the shipped reference data.
+REQUIRED_TABLES = ("contacts",)
+
+AGE_GROUPS: tuple[str, ...] = (
+    "0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44",
+    "45-49", "50-54", "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85+",
+)  # fmt: skip
+
+
+def age_group_of(age: int) -> str:
+    """The 5-year band of an age in whole years (85 and over -> ``85+``)."""
+    if age >= 85:
+        return "85+"
+    lo = (age // 5) * 5
+    return f"{lo}-{lo + 4}"
+
+
+def age_group_lower(group: str) -> int:
+    """Lower bound of a band: ``"65-69"`` -> 65, ``"85+"`` -> 85."""
+    return int(group.rstrip("+").split("-")[0])
