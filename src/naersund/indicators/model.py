@@ -1,0 +1,145 @@
+"""Indicator definitions: the schema of the YAML files in ``definitions/``.
+
+Each file declares one indicator. ``kind`` picks one of the engine's templates and the rest of
+the file sets every threshold, code list and window that template uses, so that a user can
+change a definition without touching Python.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Kind = Literal["stay_rate", "readmission_proportion", "days_rate"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_codes(codes: list[str]) -> list[str]:
+    for code in codes:
+        if not code or not code.isalnum() or not code.startswith("D") or code != code.upper():
+            raise ValueError(
+                f"'{code}' is not an SKS diagnosis prefix (capital D followed by letters/digits)"
+            )
+    return codes
+
+
+class DiagnosisGroup(_Strict):
+    label_da: str
+    codes: list[str] = Field(min_length=1)
+
+    _codes = field_validator("codes")(_check_codes)
+
+
+class Population(_Strict):
+    """Who the denominator counts (population 1 January of the year)."""
+
+    min_age: int | None = Field(default=None, ge=0, le=120)
+    max_age: int | None = Field(default=None, ge=0, le=120)
+
+
+class StaySelection(_Strict):
+    """Which hospital stays count. Durations in hours; ``min_hours`` inclusive, ``max_hours``
+    exclusive; ages in whole years at the stay's start; diagnoses match by prefix."""
+
+    acute: bool | None = None
+    min_hours: float | None = Field(default=None, ge=0)
+    max_hours: float | None = Field(default=None, gt=0)
+    min_age: int | None = Field(default=None, ge=0, le=120)
+    max_age: int | None = Field(default=None, ge=0, le=120)
+    year_of: Literal["start", "end"] = "start"
+    diagnosis_groups: dict[str, DiagnosisGroup] = Field(default_factory=dict)
+    exclude_diagnoses: list[str] = Field(default_factory=list)
+    include_specialties: list[str] = Field(default_factory=list)
+    exclude_specialties: list[str] = Field(default_factory=list)
+    exclude_died: bool = False
+
+    _codes = field_validator("exclude_diagnoses")(_check_codes)
+
+    @model_validator(mode="after")
+    def _ranges(self) -> StaySelection:
+        if (
+            self.min_hours is not None
+            and self.max_hours is not None
+            and self.min_hours >= self.max_hours
+        ):
+            raise ValueError("min_hours must be less than max_hours")
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValueError("min_age must not exceed max_age")
+        return self
+
+
+class Followup(_Strict):
+    """The event that makes an index stay count in the numerator (e.g. a readmission)."""
+
+    acute: bool | None = True
+    min_hours: float | None = Field(default=None, ge=0)
+    window_hours_gt: float = Field(default=0, ge=0)
+    window_hours_le: float = Field(gt=0)
+    exclude_diagnoses: list[str] = Field(default_factory=list)
+    exclude_specialties: list[str] = Field(default_factory=list)
+
+    _codes = field_validator("exclude_diagnoses")(_check_codes)
+
+
+class Standardisation(_Strict):
+    """Direct standardisation by age and sex to Denmark's population of ``reference_year``.
+    ``age_bands`` are the lower bounds of coarser bands (default: the 5-year bands)."""
+
+    by: list[Literal["age_group", "sex"]] = Field(default_factory=lambda: ["age_group", "sex"])
+    reference_year: int = 2013
+    age_bands: list[int] | None = None
+
+    @field_validator("age_bands")
+    @classmethod
+    def _bands(cls, v: list[int] | None) -> list[int] | None:
+        if v is not None and (v != sorted(set(v)) or any(b % 5 for b in v)):
+            raise ValueError("age_bands must be increasing multiples of 5")
+        return v
+
+
+class IndicatorDefinition(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    version: int = Field(ge=1)
+    name_da: str
+    name_en: str
+    goal: str
+    kind: Kind
+    unit_da: str
+    multiplier: float = Field(gt=0)
+    direction: Literal["lower_is_better", "higher_is_better"]
+    description_da: str
+    population: Population = Field(default_factory=Population)
+    selection: StaySelection | None = None
+    followup: Followup | None = None
+    standardisation: Standardisation | None = None
+    ci_method: Literal["byar", "wilson"]
+    codes_verified: bool = False
+    source: str
+
+    @model_validator(mode="after")
+    def _kind_needs(self) -> IndicatorDefinition:
+        if self.kind in ("stay_rate", "readmission_proportion") and self.selection is None:
+            raise ValueError(f"kind {self.kind} needs a 'selection'")
+        if self.kind == "readmission_proportion" and self.followup is None:
+            raise ValueError("kind readmission_proportion needs a 'followup'")
+        if self.kind != "readmission_proportion" and self.followup is not None:
+            raise ValueError("'followup' is only used by kind readmission_proportion")
+        if self.kind == "days_rate" and self.selection is not None:
+            raise ValueError("kind days_rate takes no 'selection'")
+        if self.kind == "readmission_proportion" and self.ci_method != "wilson":
+            raise ValueError("a proportion needs ci_method 'wilson'")
+        return self
+
+    @property
+    def is_proportion(self) -> bool:
+        """The denominator is a count of registry events (protected), not a population."""
+        return self.kind == "readmission_proportion"
+
+    @property
+    def diagnosis_prefixes(self) -> list[str]:
+        groups = self.selection.diagnosis_groups if self.selection else {}
+        return [c for g in groups.values() for c in g.codes]
