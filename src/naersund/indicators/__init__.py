@@ -5,15 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from naersund.errors import DefinitionError
-from naersund.indicators.model import IndicatorDefinition
+from naersund.indicators.model import IndicatorDefinition, StayRules
 
-__all__ = ["IndicatorDefinition", "builtin_dir", "load_definition", "load_definitions"]
+__all__ = [
+    "IndicatorDefinition",
+    "StayRules",
+    "builtin_dir",
+    "load_definition",
+    "load_definitions",
+    "load_stay_rules",
+]
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def builtin_dir() -> Path:
@@ -40,6 +50,22 @@ def _line_of(node: yaml.Node | None, loc: Iterable[Any]) -> int | None:
 
 def load_definition(path: Path) -> IndicatorDefinition:
     """Load and validate one definition; errors name the file, line and field."""
+    definition = _load(path, IndicatorDefinition)
+    if definition.id != path.stem:
+        raise DefinitionError(
+            f"{path}, line {_line_of(yaml.compose(path.read_text(encoding='utf-8')), ['id'])}, "
+            f"field 'id': '{definition.id}' must equal the file name '{path.stem}'"
+        )
+    return definition
+
+
+def load_stay_rules(folder: Path | None = None) -> StayRules:
+    """The stay rules (``_sygehusophold.yaml``) of a definitions folder, default the shipped."""
+    path = (folder or builtin_dir()) / "_sygehusophold.yaml"
+    return _load(path, StayRules) if path.exists() else StayRules()
+
+
+def _load(path: Path, model: type[M]) -> M:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -54,7 +80,7 @@ def load_definition(path: Path) -> IndicatorDefinition:
     if not isinstance(data, dict):
         raise DefinitionError(f"{path}: expected a mapping of fields at the top level")
     try:
-        definition = IndicatorDefinition.model_validate(data)
+        result = model.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -63,18 +89,13 @@ def load_definition(path: Path) -> IndicatorDefinition:
             line = _line_of(node, loc)
             problems.append(f"{path}, line {line}, field '{field}': {err['msg']}")
         raise DefinitionError("\n".join(problems)) from None
-    if definition.id != path.stem:
-        raise DefinitionError(
-            f"{path}, line {_line_of(node, ['id'])}, field 'id': "
-            f"'{definition.id}' must equal the file name '{path.stem}'"
-        )
-    return definition
+    return result
 
 
 def load_definitions(folder: Path | None = None) -> list[IndicatorDefinition]:
     """All definitions in a folder (default: the shipped ones), sorted by id."""
     folder = folder or builtin_dir()
-    files = sorted(folder.glob("*.yaml"))
+    files = sorted(p for p in folder.glob("*.yaml") if not p.name.startswith("_"))
     if not files:
         raise DefinitionError(f"{folder}: no indicator definitions (*.yaml) found")
     return [load_definition(p) for p in files]

@@ -143,3 +143,9 @@ class IndicatorDefinition(_Strict):
     def diagnosis_prefixes(self) -> list[str]:
         groups = self.selection.diagnosis_groups if self.selection else {}
         return [c for g in groups.values() for c in g.codes]
+
+
+class StayRules(_Strict):
+    """How contacts join into stays (sygehusophold)."""
+
+    merge_gap_hours: float = Field(default=4, ge=0)

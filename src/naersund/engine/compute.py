@@ -1,0 +1,245 @@
+"""The main job: a data directory in, one results table out.
+
+Reads the canonical registry data (validating CSV on the way in), builds stays once, runs every
+indicator's expression on the engine, and turns the aggregates into published results with
+confidence intervals, standardisation, comparison and small-number suppression.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from naersund import __version__, refdata
+from naersund.atomic import atomic_path
+from naersund.engine import expressions as ex
+from naersund.engine.backend import connect, materialize, read_parquet
+from naersund.engine.results import RESULT_COLUMNS, compute_results
+from naersund.errors import InputError, NaersundError
+from naersund.indicators import IndicatorDefinition, load_definitions, load_stay_rules
+from naersund.registry.ingest import find_table, ingest
+from naersund.registry.schema import CONTACTS, READY_FOR_DISCHARGE
+from naersund.suppression import SuppressionRule, suppress
+
+Progress = Callable[[str, float], None]
+SYNTHETIC_MARKER = "SYNTETISKE DATA"
+
+
+@dataclass(frozen=True)
+class ComputeOptions:
+    engine: str = "duckdb"
+    definitions_dir: Path | None = None
+    indicators: Sequence[str] | None = None  # ids; None = all
+    years: Sequence[int] | None = None  # None = every year with contacts
+    standard_year: int = 2013
+    confidence: float = 0.95
+    suppression: SuppressionRule = field(default_factory=SuppressionRule)
+    engine_options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ComputeResult:
+    results: pd.DataFrame
+    meta: dict[str, Any]
+    aggregates: dict[str, pd.DataFrame]  # unsuppressed engine aggregates, for drill-down
+
+
+def is_synthetic(data_dir: Path) -> bool:
+    """Data made by ``naersund synth`` (or ingested from it) carry a marker file."""
+    if (data_dir / "SYNTETISKE_DATA.txt").exists():
+        return True
+    manifest = data_dir / "manifest.json"
+    if manifest.exists():
+        try:
+            return bool(json.loads(manifest.read_text(encoding="utf-8")).get("synthetic"))
+        except (OSError, ValueError):
+            return False
+    return False
+
+
+def _canonical_dir(data_dir: Path, tmp: Path, progress: Progress) -> Path:
+    """``data_dir`` itself when it holds Parquet only; else a validated Parquet copy in ``tmp``."""
+    files = find_table(data_dir, "contacts")
+    if not files:
+        raise InputError(
+            f"{data_dir}: no contacts found (expected contacts.csv, contacts.parquet or a "
+            "folder contacts/ with CSV or Parquet files)"
+        )
+    tables = [files, find_table(data_dir, "ready_for_discharge")]
+    if all(f.suffix == ".parquet" for fs in tables for f in fs):
+        return data_dir
+    progress("Validerer CSV-input", 0.0)
+    ingest(data_dir, tmp / "data")
+    return tmp / "data"
+
+
+def _population(data_dir: Path, years: list[int]) -> tuple[pd.DataFrame, list[int]]:
+    """Population for every year, with the years that had to be estimated."""
+    files = find_table(data_dir, "population")
+    if files:
+        raw = pd.concat(
+            [pd.read_parquet(f) if f.suffix == ".parquet" else pd.read_csv(f) for f in files],
+            ignore_index=True,
+        )
+        raw = raw.astype({"year": "int64", "kommunekode": "int64", "count": "int64"})
+    else:
+        raw = refdata.shipped_population()
+    pop = refdata.derive_population(raw, years)
+    estimated = set(pop.loc[pop["estimated"], "year"].tolist())
+    if "estimated" in raw.columns:
+        estimated |= set(raw.loc[raw["estimated"].astype(bool), "year"].tolist())
+    return pop, sorted(int(y) for y in estimated & set(years))
+
+
+def _contacts(con: Any, files: list[Path]) -> ibis.Table:
+    t = read_parquet(con, files, [c.name for c in CONTACTS])
+    missing = {c.name: c.dtype for c in CONTACTS if c.name not in t.columns}
+    for name, dtype in missing.items():
+        if any(c.name == name and c.required for c in CONTACTS):
+            raise InputError(f"{files[0]}: required column '{name}' is missing")
+        t = t.mutate(**{name: ibis.null("boolean" if dtype == "bool" else "string")})
+    return t.select(*[c.name for c in CONTACTS])
+
+
+def compute(data_dir: Path, options: ComputeOptions | None = None, progress: Progress | None = None) -> ComputeResult:
+    """Compute every indicator for every level, area and year of the data in ``data_dir``."""
+    options = options or ComputeOptions()
+    report: Progress = progress or (lambda _msg, _frac: None)
+    if not data_dir.is_dir():
+        raise InputError(f"{data_dir}: data directory not found")
+    definitions = load_definitions(options.definitions_dir)
+    if options.indicators:
+        unknown = set(options.indicators) - {d.id for d in definitions}
+        if unknown:
+            raise NaersundError(f"unknown indicator(s): {', '.join(sorted(unknown))}")
+        definitions = [d for d in definitions if d.id in options.indicators]
+    rules = load_stay_rules(options.definitions_dir)
+
+    with tempfile.TemporaryDirectory(prefix="naersund-") as tmp:
+        canonical = _canonical_dir(data_dir, Path(tmp), report)
+        con = connect(options.engine, **options.engine_options)
+        report("Læser kontakter", 0.05)
+        contacts = _contacts(con, find_table(canonical, "contacts"))
+        bounds = con.execute(
+            contacts.aggregate(first=contacts.start.min(), last=contacts.start.max(), cut=contacts.end.max(), n=contacts.count())
+        ).iloc[0]
+        if int(bounds["n"]) == 0:
+            raise InputError(f"{data_dir}: the contacts table has no rows")
+        all_years = list(range(pd.Timestamp(bounds["first"]).year, pd.Timestamp(bounds["last"]).year + 1))
+        years = sorted(set(options.years) & set(all_years)) if options.years else all_years
+        if not years:
+            raise InputError(f"{data_dir}: no contacts in the requested years ({all_years[0]}-{all_years[-1]} available)")
+
+        report("Danner sygehusophold", 0.1)
+        stays = materialize(con, ex.build_stays(contacts, rules), "stays")
+        ready_files = find_table(canonical, "ready_for_discharge")
+        aggregates: dict[str, pd.DataFrame] = {}
+        for i, d in enumerate(definitions):
+            report(f"Beregner {d.name_da}", 0.3 + 0.5 * i / len(definitions))
+            aggregates[d.id] = _aggregate(con, d, stays, rules, ready_files, years)
+
+    report("Beregner konfidensintervaller og standardisering", 0.85)
+    population, estimated_years = _population(data_dir, years)
+    standard = refdata.standard_population(refdata.shipped_population(), options.standard_year)
+    region_of = refdata.region_of()
+    parts = [
+        compute_results(d, aggregates[d.id], population, standard, region_of, years, options.confidence)
+        for d in definitions
+    ]
+    results = pd.concat(parts, ignore_index=True)
+    report("Diskretionerer små tal", 0.95)
+    results = suppress(
+        results, region_of, {d.id: d.is_proportion for d in definitions}, options.suppression
+    )[RESULT_COLUMNS]
+    results = results.sort_values(["indicator", "level", "area_code", "year"], ignore_index=True)
+    meta = _meta(data_dir, definitions, years, estimated_years, bounds, options)
+    report("Færdig", 1.0)
+    return ComputeResult(results=results, meta=meta, aggregates=aggregates)
+
+
+def _aggregate(
+    con: Any, d: IndicatorDefinition, stays: ibis.Table, rules: Any, ready_files: list[Path], years: list[int]
+) -> pd.DataFrame:
+    if d.kind == "stay_rate":
+        expr = ex.stay_rate(stays, d)
+    elif d.kind == "readmission_proportion":
+        expr = ex.readmission_proportion(stays, d, rules)
+    else:
+        if not ready_files:
+            return pd.DataFrame({k: [] for k in (*ex.AGG_KEYS, "numerator")})
+        ready = read_parquet(con, ready_files, [c.name for c in READY_FOR_DISCHARGE])
+        expr = ex.days_rate(ready, years)
+    return con.execute(expr)
+
+
+def _meta(
+    data_dir: Path,
+    definitions: list[IndicatorDefinition],
+    years: list[int],
+    estimated_years: list[int],
+    bounds: pd.Series,
+    options: ComputeOptions,
+) -> dict[str, Any]:
+    synthetic = is_synthetic(data_dir)
+    notes = []
+    if synthetic:
+        notes.append(SYNTHETIC_MARKER)
+    if estimated_years:
+        notes.append("befolkningstal estimeret for " + ", ".join(map(str, estimated_years)))
+    return {
+        "synthetic": synthetic,
+        "marker": SYNTHETIC_MARKER if synthetic else "",
+        "note": "; ".join(notes),
+        "code_version": __version__,
+        "engine": options.engine,
+        "computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "data_period": [str(pd.Timestamp(bounds["first"]).date()), str(pd.Timestamp(bounds["last"]).date())],
+        "data_cut": str(pd.Timestamp(bounds["cut"]).date()),
+        "years": years,
+        "population_estimated_years": estimated_years,
+        "standard_population": f"Danmarks befolkning 1. januar {options.standard_year}",
+        "confidence": options.confidence,
+        "suppression_min_count": options.suppression.min_count,
+        "definitions": {d.id: {"version": d.version, "name_da": d.name_da} for d in definitions},
+    }
+
+
+def write_results(result: ComputeResult, out: Path) -> Path:
+    """Write results as CSV or Parquet (by extension) atomically, with a ``.meta.json`` beside.
+
+    A ``note`` column carries the footnotes (``SYNTETISKE DATA``, estimated population) on
+    every row, so the marker travels with any copy of the table.
+    """
+    table = result.results.copy()
+    estimated = set(result.meta["population_estimated_years"])
+    notes = []
+    for year in table["year"]:
+        parts = [result.meta["marker"]] if result.meta["synthetic"] else []
+        if year in estimated:
+            parts.append("befolkningstal estimeret")
+        notes.append("; ".join(parts))
+    table["note"] = notes
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise NaersundError(f"{out}: the output must end in .csv or .parquet")
+    with atomic_path(out) as tmp:
+        if suffix == ".csv":
+            table.to_csv(tmp, index=False, encoding="utf-8")
+        else:
+            arrow = pa.Table.from_pandas(table, preserve_index=False)
+            meta = {b"naersund.meta": json.dumps(result.meta).encode("utf-8")}
+            pq.write_table(arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **meta}), tmp)
+    meta_path = out.with_name(out.name + ".meta.json")
+    with atomic_path(meta_path) as tmp:
+        tmp.write_text(json.dumps(result.meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    return out

@@ -1,0 +1,195 @@
+"""From engine aggregates to published results: denominators, levels, confidence intervals,
+standardisation, comparison with Denmark.
+
+Input is small (counts by municipality × year × age band × sex), so this is plain pandas and
+numpy on aggregates; nothing here sees a person.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from naersund import stats
+from naersund.indicators.model import IndicatorDefinition
+from naersund.refdata import NATIONAL_CODE
+from naersund.registry.schema import age_group_lower
+
+RESULT_COLUMNS = [
+    "indicator",
+    "level",
+    "area_code",
+    "year",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "std_value",
+    "std_lower_ci",
+    "std_upper_ci",
+    "comparison",
+    "suppressed",
+]
+LEVELS = ("kommune", "region", "land")
+
+
+def _population_strata(population: pd.DataFrame, min_age: int | None, max_age: int | None) -> pd.DataFrame:
+    """Population by kommunekode, year, age_lower, sex restricted to the indicator's ages."""
+    p = population.assign(age_lower=population["age_group"].map(age_group_lower))
+    if min_age is not None:
+        if min_age % 5:
+            raise ValueError(f"population.min_age {min_age} must be a multiple of 5 (age bands)")
+        p = p[p["age_lower"] >= min_age]
+    if max_age is not None:
+        p = p[p["age_lower"] + 4 <= max_age]
+    return p[["kommunekode", "year", "age_lower", "sex", "count"]]
+
+
+def _with_levels(df: pd.DataFrame, region_of: dict[int, int], keys: list[str], values: list[str]) -> pd.DataFrame:
+    """Add region and national rows by summing municipalities (counts are additive)."""
+    k = df.assign(level="kommune", area_code=df["kommunekode"])
+    r = df.assign(level="region", area_code=df["kommunekode"].map(region_of))
+    n = df.assign(level="land", area_code=NATIONAL_CODE)
+    parts = [
+        x.groupby(["level", "area_code", *keys], as_index=False, dropna=False)[values].sum()
+        for x in (k, r, n)
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _coarsen(age_lower: pd.Series, bands: list[int] | None) -> pd.Series:
+    if not bands:
+        return age_lower
+    edges = np.asarray(bands)
+    idx = np.searchsorted(edges, age_lower.to_numpy(), side="right") - 1
+    return pd.Series(edges[np.clip(idx, 0, None)], index=age_lower.index)
+
+
+def compute_results(
+    d: IndicatorDefinition,
+    agg: pd.DataFrame,
+    population: pd.DataFrame,
+    standard: pd.DataFrame,
+    region_of: dict[int, int],
+    years: list[int],
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Results for one indicator at every level, area and year.
+
+    ``agg`` has ``kommunekode, year, age_lower, sex, numerator`` (and ``denominator`` for
+    proportions); ``population`` is ``year, kommunekode, age_group, sex, count``; ``standard``
+    is Denmark's population by ``age_group, sex`` (column ``standard_pop``).
+    """
+    agg = agg[agg["year"].isin(years)]
+    munis = sorted(region_of)
+    if d.kind == "readmission_proportion":
+        strata = _proportion_strata(d, agg, munis, years)
+    else:
+        strata = _rate_strata(d, agg, population, munis, years)
+    strata = _with_levels(strata, region_of, ["year", "age_lower", "sex"], ["x", "n"])
+    key = ["level", "area_code", "year"]
+    totals = strata.groupby(key, as_index=False)[["x", "n"]].sum()
+
+    if d.kind == "readmission_proportion":
+        est = stats.wilson(totals["x"].to_numpy(), totals["n"].to_numpy(), confidence)
+        scale = d.multiplier
+    else:
+        est = stats.rate(totals["x"].to_numpy(), totals["n"].to_numpy(), d.multiplier, confidence)
+        scale = 1.0
+    out = totals.rename(columns={"x": "numerator", "n": "denominator"})
+    out["value"] = est.value * scale
+    out["lower_ci"] = est.lower_ci * scale
+    out["upper_ci"] = est.upper_ci * scale
+
+    if d.standardisation is not None:
+        std = _standardise(d, strata, standard, key, confidence)
+        out = out.merge(std, on=key, how="left")
+    else:
+        out[["std_value", "std_lower_ci", "std_upper_ci"]] = np.nan
+    out["indicator"] = d.id
+    out["comparison"] = compare_with_national(out, d.direction)
+    out["suppressed"] = False
+    return out[RESULT_COLUMNS]
+
+
+def _rate_strata(
+    d: IndicatorDefinition, agg: pd.DataFrame, population: pd.DataFrame, munis: list[int], years: list[int]
+) -> pd.DataFrame:
+    """x = events and n = population per municipality × year × age band × sex."""
+    pop = _population_strata(population, d.population.min_age, d.population.max_age)
+    pop = pop[pop["year"].isin(years) & pop["kommunekode"].isin(munis)]
+    if d.kind == "days_rate":
+        # Days carry no age or sex: one stratum per municipality and year.
+        pop = pop.groupby(["kommunekode", "year"], as_index=False)["count"].sum()
+        pop = pop.assign(age_lower=-1, sex="T")
+        agg = agg.assign(age_lower=-1, sex="T")
+    keys = ["kommunekode", "year", "age_lower", "sex"]
+    x = agg.groupby(keys, as_index=False)["numerator"].sum()
+    merged = pop.merge(x, on=keys, how="left")
+    merged["x"] = merged["numerator"].fillna(0).astype("int64")
+    merged["n"] = merged["count"].astype("float64")
+    return merged[[*keys, "x", "n"]]
+
+
+def _proportion_strata(d: IndicatorDefinition, agg: pd.DataFrame, munis: list[int], years: list[int]) -> pd.DataFrame:
+    """x = followed-up index stays and n = index stays per stratum (all munis and years present)."""
+    keys = ["kommunekode", "year", "age_lower", "sex"]
+    g = agg.groupby(keys, as_index=False)[["numerator", "denominator"]].sum()
+    g = g.rename(columns={"numerator": "x", "denominator": "n"})
+    frame = pd.MultiIndex.from_product([munis, years], names=["kommunekode", "year"]).to_frame(index=False)
+    g = frame.merge(g, on=["kommunekode", "year"], how="left")
+    g["age_lower"] = g["age_lower"].fillna(d.population.min_age or 0).astype("int64")
+    g["sex"] = g["sex"].fillna("F")
+    g[["x", "n"]] = g[["x", "n"]].fillna(0).astype("int64")
+    return g
+
+
+def _standardise(
+    d: IndicatorDefinition, strata: pd.DataFrame, standard: pd.DataFrame, key: list[str], confidence: float
+) -> pd.DataFrame:
+    """Direct standardisation by age band and sex to Denmark's reference population."""
+    assert d.standardisation is not None
+    bands = d.standardisation.age_bands
+    std = standard.assign(age_lower=standard["age_group"].map(age_group_lower))
+    if d.population.min_age is not None:
+        std = std[std["age_lower"] >= d.population.min_age]
+    std = std.assign(age_lower=_coarsen(std["age_lower"], bands))
+    std = std.groupby(["age_lower", "sex"], as_index=False)["standard_pop"].sum()
+    s = strata.assign(age_lower=_coarsen(strata["age_lower"], bands))
+    s = s.groupby([*key, "age_lower", "sex"], as_index=False)[["x", "n"]].sum()
+    # Every area × year gets every stratum of the standard, with zero counts where it had none.
+    areas = s[key].drop_duplicates()
+    full = areas.merge(std, how="cross").merge(s, on=[*key, "age_lower", "sex"], how="left")
+    full[["x", "n"]] = full[["x", "n"]].fillna(0)
+    full = full.sort_values([*key, "age_lower", "sex"], kind="stable")
+    group = full.groupby(key, sort=False).ngroup().to_numpy()
+    _, est = stats.dsr_grouped(
+        group,
+        full["x"].to_numpy(float),
+        full["n"].to_numpy(float),
+        full["standard_pop"].to_numpy(float),
+        multiplier=d.multiplier,
+        confidence=confidence,
+    )
+    keys = full[key].drop_duplicates().reset_index(drop=True)
+    return keys.assign(std_value=est.value, std_lower_ci=est.lower_ci, std_upper_ci=est.upper_ci)
+
+
+def compare_with_national(out: pd.DataFrame, direction: str) -> pd.Series:
+    """better / similar / worse than Denmark, by overlap of the confidence intervals.
+
+    Standardised intervals are compared where they exist, crude ones otherwise. Denmark
+    itself, and areas without an interval, are ``not_compared``.
+    """
+    use_std = out["std_value"].notna().any()
+    lo, hi = ("std_lower_ci", "std_upper_ci") if use_std else ("lower_ci", "upper_ci")
+    nat = out[out["level"] == "land"].set_index("year")[[lo, hi]]
+    nat_lo = out["year"].map(nat[lo])
+    nat_hi = out["year"].map(nat[hi])
+    below = out[hi] < nat_lo
+    above = out[lo] > nat_hi
+    good_low = direction == "lower_is_better"
+    result = np.where(below, "better" if good_low else "worse", np.where(above, "worse" if good_low else "better", "similar"))
+    missing = out[lo].isna() | out[hi].isna() | nat_lo.isna() | (out["level"] == "land")
+    return pd.Series(np.where(missing, "not_compared", result), index=out.index)
