@@ -1,0 +1,50 @@
+# One-word commands. `make demo` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench install docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: synthetic national data -> indicators -> results (data/demo)
+demo: $(STAMP)
+	$(BIN)/naersund demo --out data/demo
+
+## test: lint, type check and the whole test suite
+test: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2 --dist loadfile
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+## bench: performance against baselines measured in the same run (writes BENCHMARKS.md)
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+## docs: regenerate docs/indicators.md from the definitions
+docs: $(STAMP)
+	$(BIN)/naersund indicators --markdown > docs/indicators.md
+
+## lock: re-pin dependencies (needs network)
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

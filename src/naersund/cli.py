@@ -1,0 +1,283 @@
+"""The ``naersund`` command: one group, each command a thin call into the library."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from naersund import __version__
+from naersund.errors import NaersundError
+
+err = Console(stderr=True)
+out = Console()
+
+
+@contextmanager
+def progress_bar(title: str) -> Iterator[Callable[[str, float], None]]:
+    """A progress bar on stderr; yields the ``progress(message, fraction)`` callback."""
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f} %"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal and os.environ.get("NAERSUND_PROGRESS") != "1",
+    ) as bar:
+        task = bar.add_task(title, total=1.0)
+
+        def update(message: str, fraction: float) -> None:
+            bar.update(task, completed=max(0.0, min(1.0, fraction)), description=message)
+
+        yield update
+        bar.update(task, completed=1.0)
+
+
+def parse_years(value: str) -> list[int]:
+    """``2012-2016`` or ``2012,2014`` or ``2014`` -> list of years."""
+    years: list[int] = []
+    for part in value.split(","):
+        m = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", part)
+        if not m:
+            raise click.BadParameter(f"'{value}' is not a year or range like 2012-2016")
+        lo = int(m.group(1))
+        hi = int(m.group(2) or lo)
+        if hi < lo:
+            raise click.BadParameter(f"'{part.strip()}': the range must run forward (e.g. 2012-2016)")
+        years.extend(range(lo, hi + 1))
+    return sorted(set(years))
+
+
+class YearsType(click.ParamType):
+    name = "YEARS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> list[int]:
+        if isinstance(value, list):
+            return value
+        try:
+            return parse_years(str(value))
+        except click.BadParameter as exc:
+            self.fail(exc.message, param, ctx)
+
+
+YEARS = YearsType()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="naersund")
+def cli() -> None:
+    """naersund: opfølgning på Det Nære Sundhedsvæsen.
+
+    Indikatorer fra registerudtræk (LPR), sammenligning af kommuner og ledelsesinformation.
+    """
+
+
+@cli.command()
+@click.option("--years", type=YEARS, default="2012-2016", show_default=True, help="År, fx 2012-2016.")
+@click.option("--scale", type=click.FloatRange(min=0.0001, max=10), default=1.0, show_default=True,
+              help="Andel af Danmarks befolkning (1.0 = hele landet).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Frø: samme frø giver samme data.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Mappe, der skrives til (erstattes helt).")
+@click.option("--format", "fmt", type=click.Choice(["canonical", "lpr2"]), default="canonical",
+              show_default=True, help="canonical = Parquet i naersunds format; lpr2 = LPR2-udtræk (CSV).")
+def synth(years: list[int], scale: float, seed: int, out_dir: Path, fmt: str) -> None:
+    """Lav et syntetisk nationalt registerudtræk (SYNTETISKE DATA).
+
+    Personer trækkes fra den rigtige befolkning pr. kommune, alder og køn; kontakter, overflytninger,
+    genindlæggelser, færdigbehandlingsdage og plantede effekter af indsatser skrives som Parquet
+    (eller LPR2-CSV), med manifest.json over de plantede effekter.
+    """
+    from naersund.registry.synth import generate
+
+    with progress_bar("Syntetiske data") as update:
+        manifest = generate(out_dir, years, scale=scale, seed=seed, fmt=fmt, progress=update)  # type: ignore[arg-type]
+    counts = manifest.get("counts", {})
+    summary = ", ".join(f"{k}: {v:,}".replace(",", ".") for k, v in counts.items())
+    out.print(f"SYNTETISKE DATA skrevet til {out_dir} ({summary})")
+
+
+@cli.command()
+@click.argument("src", type=click.Path(path_type=Path, exists=True))
+@click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["canonical", "lpr2"]), default="canonical",
+              show_default=True, help="Inputformat: canonical (CSV/Parquet) eller lpr2 (LPR_ADM, LPR_DIAG, CPR_PERSON).")
+@click.option("--rejects", type=click.Path(path_type=Path, dir_okay=False),
+              help="Skriv afviste rækker hertil og fortsæt med de gode (ellers afvises hele filen).")
+@click.option("--max-errors", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Højst så mange fejl vises.")
+def ingest(src: Path, dest: Path, fmt: str, rejects: Path | None, max_errors: int) -> None:
+    """Valider et registerudtræk og skriv det i naersunds format (Parquet) til DEST.
+
+    Hver række kontrolleres. Som standard afvises hele filen ved første fejl, med besked om fil,
+    række, felt og årsag; med --rejects skrives de afviste rækker til en rapport. DEST skrives
+    først, når alt er i orden (intet halvt skrevet).
+    """
+    from naersund.registry.ingest import ingest as run_ingest
+
+    with progress_bar("Indlæser") as update:
+        report = run_ingest(src, dest, fmt=fmt, rejects=rejects, max_errors=max_errors, progress=update)  # type: ignore[arg-type]
+    for message in report.messages:
+        err.print(message)
+    rows = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in report.tables.items())
+    out.print(f"Skrevet til {dest} ({rows})")
+    rejected = sum(report.rejected.values())
+    if rejected:
+        out.print(f"{rejected:,} rækker afvist; se {report.rejects_file}".replace(",", "."))
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              default=Path("data"), show_default=True, help="Datamappe med kontakter m.m.")
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Resultatfil: .csv eller .parquet.")
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+              help="Beregningsmotor.")
+@click.option("--years", type=YEARS, default=None, help="Kun disse år (standard: alle år i data).")
+@click.option("--indicator", "indicators", multiple=True, help="Kun denne indikator (kan gentages).")
+@click.option("--definitions", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              default=None, help="Mappe med egne indikatordefinitioner (YAML).")
+@click.option("--standard-year", type=int, default=2013, show_default=True,
+              help="Standardbefolkning: Danmark 1. januar i dette år.")
+@click.option("--min-count", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Diskretionering: antal fra 1 til MIN-COUNT-1 skjules.")
+def compute(
+    data_dir: Path,
+    out_file: Path,
+    engine: str,
+    years: list[int] | None,
+    indicators: tuple[str, ...],
+    definitions: Path | None,
+    standard_year: int,
+    min_count: int,
+) -> None:
+    """Beregn alle indikatorer pr. kommune, region og land og år, og skriv resultatet.
+
+    Kolonner: indicator, level, area_code, year, numerator, denominator, value, lower_ci, upper_ci,
+    std_value, std_lower_ci, std_upper_ci, comparison, suppressed (og note med fodnoter).
+    """
+    from naersund.engine.compute import ComputeOptions, write_results
+    from naersund.engine.compute import compute as run_compute
+    from naersund.suppression import SuppressionRule
+
+    options = ComputeOptions(
+        engine=engine,
+        definitions_dir=definitions,
+        indicators=list(indicators) or None,
+        years=years,
+        standard_year=standard_year,
+        suppression=SuppressionRule(min_count=min_count),
+    )
+    with progress_bar("Beregner") as update:
+        result = run_compute(data_dir, options, progress=update)
+        write_results(result, out_file)
+    n_sup = int(result.results["suppressed"].sum())
+    out.print(
+        f"{len(result.results):,} resultater skrevet til {out_file} "
+        f"({n_sup:,} celler diskretioneret)".replace(",", ".")
+    )
+    if result.meta["note"]:
+        out.print(f"Note: {result.meta['note']}")
+
+
+@cli.command()
+@click.option("--definitions", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              default=None, help="Mappe med indikatordefinitioner (standard: de medfølgende).")
+@click.option("--markdown", is_flag=True, help="Skriv dokumentationssiden (Markdown) i stedet for en liste.")
+def indicators(definitions: Path | None, markdown: bool) -> None:
+    """Vis indikatordefinitionerne."""
+    from naersund.indicators import load_definitions
+    from naersund.indicators.docs import definitions_markdown
+
+    defs = load_definitions(definitions)
+    if markdown:
+        click.echo(definitions_markdown(defs), nl=False)
+        return
+    for d in defs:
+        out.print(f"[bold]{d.id}[/bold] (v{d.version}): {d.name_da} — {d.unit_da}")
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data/demo"),
+              show_default=True, help="Mappe til demo-data og resultater.")
+@click.option("--years", type=YEARS, default="2012-2016", show_default=True, help="År.")
+@click.option("--scale", type=click.FloatRange(min=0.0001, max=10), default=1.0, show_default=True,
+              help="Andel af befolkningen.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Frø.")
+def demo(out_dir: Path, years: list[int], scale: float, seed: int) -> None:
+    """Kør hele kæden på syntetiske data: synth -> compute (-> senere trin, når de findes)."""
+    from naersund.engine.compute import compute as run_compute
+    from naersund.engine.compute import write_results
+    from naersund.registry.synth import generate
+
+    registry = out_dir / "registry"
+    with progress_bar("Syntetiske data") as update:
+        generate(registry, years, scale=scale, seed=seed, fmt="canonical", progress=update)
+    results_file = out_dir / "results.csv"
+    with progress_bar("Beregner") as update:
+        result = run_compute(registry, progress=update)
+        write_results(result, results_file)
+    _print_summary(result.results)
+    out.print(f"\nSYNTETISKE DATA. Resultater: {results_file} ({len(result.results):,} rækker)".replace(",", "."))
+
+
+def _print_summary(results: Any) -> None:
+    from rich.table import Table
+
+    from naersund.indicators import load_definitions
+
+    names = {d.id: (d.name_da, d.unit_da) for d in load_definitions()}
+    land = results[results["level"] == "land"]
+    table = Table(title="Danmark (SYNTETISKE DATA)")
+    table.add_column("Indikator")
+    table.add_column("Enhed")
+    years = sorted(land["year"].unique())
+    for y in years:
+        table.add_column(str(y), justify="right")
+    for ind, g in land.groupby("indicator"):
+        vals = g.set_index("year")["value"]
+        name, unit = names.get(str(ind), (str(ind), ""))
+        table.add_row(name, unit, *[f"{vals.get(y, float('nan')):.1f}".replace(".", ",") for y in years])
+    out.print(table)
+
+
+def main() -> None:
+    """Entry point: user errors become one clear message, never a traceback."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        err.print("Afbrudt.")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except NaersundError as exc:
+        err.print(f"Fejl: {exc}", style="red", highlight=False, markup=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("Afbrudt.")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
+        if os.environ.get("NAERSUND_DEBUG"):
+            raise
+        err.print(
+            f"Uventet fejl: {type(exc).__name__}: {exc}\n"
+            "Kør igen med NAERSUND_DEBUG=1 for detaljer, og rapportér fejlen.",
+            style="red",
+            highlight=False,
+            markup=False,
+        )
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

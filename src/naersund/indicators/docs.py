@@ -1,0 +1,87 @@
+"""The indicator documentation page, generated from the definitions so it cannot drift."""
+
+from __future__ import annotations
+
+from naersund.indicators.model import IndicatorDefinition, StaySelection
+
+KIND_DA = {
+    "stay_rate": "antal sygehusophold pr. borger",
+    "readmission_proportion": "andel af indeksindlæggelser med genindlæggelse",
+    "days_rate": "antal dage pr. borger",
+}
+
+
+def _selection_lines(sel: StaySelection) -> list[str]:
+    lines = []
+    if sel.acute is not None:
+        lines.append("akutte ophold" if sel.acute else "planlagte ophold")
+    if sel.min_hours is not None:
+        lines.append(f"varighed mindst {sel.min_hours:g} timer")
+    if sel.max_hours is not None:
+        lines.append(f"varighed under {sel.max_hours:g} timer")
+    if sel.min_age is not None:
+        lines.append(f"alder mindst {sel.min_age} år ved opholdets start")
+    if sel.max_age is not None:
+        lines.append(f"alder højst {sel.max_age} år ved opholdets start")
+    lines.append("året for opholdets " + ("start" if sel.year_of == "start" else "slut (udskrivning)"))
+    if sel.include_specialties:
+        lines.append("kun specialerne " + ", ".join(sel.include_specialties))
+    if sel.exclude_specialties:
+        lines.append("undtagen specialerne " + ", ".join(sel.exclude_specialties))
+    if sel.exclude_diagnoses:
+        lines.append("undtagen aktionsdiagnoser, der begynder med " + ", ".join(sel.exclude_diagnoses))
+    if sel.exclude_died:
+        lines.append("undtagen ophold, der slutter med død")
+    return lines
+
+
+def definitions_markdown(defs: list[IndicatorDefinition]) -> str:
+    """Markdown page documenting every definition (``docs/indicators.md``)."""
+    out = [
+        "# Indikatorer",
+        "",
+        "Genereret af `naersund indicators --markdown` fra definitionerne i",
+        "`src/naersund/indicators/definitions/`. Redigér YAML-filerne, ikke denne side.",
+        "",
+        "Sygehusophold: kontakter for samme person samles til ét ophold, når de overlapper eller",
+        "der højst er 4 timer (`_sygehusophold.yaml`) fra den seneste slut til næste start. Opholdets",
+        "start, akut-markering, aktionsdiagnose, speciale og kommune kommer fra den første kontakt.",
+        "",
+    ]
+    for d in defs:
+        out += [f"## {d.name_da} (`{d.id}`, version {d.version})", "", f"*{d.name_en}*", ""]
+        out += [d.description_da, ""]
+        out += [
+            f"- Type: {KIND_DA[d.kind]}; enhed: {d.unit_da}",
+            f"- Retning: {'lavere er bedre' if d.direction == 'lower_is_better' else 'højere er bedre'}",
+            f"- Konfidensinterval: {'Wilson' if d.ci_method == 'wilson' else 'Byar (eksakt under 10 hændelser)'}",
+        ]
+        pop = d.population
+        ages = f"{pop.min_age} år og derover" if pop.min_age is not None else "alle aldre"
+        out.append(f"- Nævner: {'indeksindlæggelser' if d.is_proportion else 'befolkningen 1. januar, ' + ages}")
+        if d.standardisation:
+            st = d.standardisation
+            bands = ", ".join(f"{b}+" for b in st.age_bands) if st.age_bands else "5-årsgrupper"
+            out.append(
+                f"- Standardisering: direkte, alder ({bands}) og køn, Danmarks befolkning {st.reference_year}"
+            )
+        else:
+            out.append("- Standardisering: ingen (data har ikke alder og køn)")
+        if d.selection:
+            out.append("- Udvælgelse: " + "; ".join(_selection_lines(d.selection)))
+        if d.followup:
+            f = d.followup
+            out.append(
+                f"- Genindlæggelse: {'akut ' if f.acute else ''}ophold"
+                + (f" på mindst {f.min_hours:g} timer" if f.min_hours is not None else "")
+                + f", der starter mere end {f.window_hours_gt:g} og højst {f.window_hours_le:g} timer efter udskrivningen"
+                + (", undtagen aktionsdiagnoser " + ", ".join(f.exclude_diagnoses) if f.exclude_diagnoses else "")
+            )
+        if d.selection and d.selection.diagnosis_groups:
+            out += ["", "| Gruppe | Diagnosekoder (præfiks) |", "|---|---|"]
+            for g in d.selection.diagnosis_groups.values():
+                out.append(f"| {g.label_da} | {', '.join(g.codes)} |")
+        if not d.codes_verified:
+            out += ["", "> Afgrænsningen er ikke verificeret mod den officielle definition og kan ændres i YAML-filen."]
+        out += ["", f"Kilde: {d.source}", ""]
+    return "\n".join(out)
