@@ -1,0 +1,176 @@
+"""`make bench`: performance of the main job against baselines measured in the same run.
+
+Writes BENCHMARKS.md. Goals (issue "From registry extract to indicators"):
+- full `compute` on 10 national years <= 10 x DuckDB reading the same columns once with a
+  trivial aggregate, and >= 3 x faster than the straightforward pandas implementation;
+- peak memory of `compute` < 3 GB;
+- `naersund synth` for 10 national years < 2 minutes;
+- how time grows with 1, 2, 5, 10 years.
+
+Each measured step runs in its own process so that peak memory (max RSS) is its own.
+Usage: python bench/run.py [--years 2007-2016] [--scale 1.0] [--skip-pandas] [--out BENCHMARKS.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "bench-out"
+PY = sys.executable
+
+
+def run_step(code: str) -> tuple[float, float, str]:
+    """Run Python code in a fresh process; wall seconds, peak RSS in GB, stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    proc = subprocess.run([PY, "-c", code], capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    secs = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr)
+        raise SystemExit(f"bench step failed:\n{code}")
+    # ru_maxrss of children is the max over all children so far; each step is bigger or we
+    # read it from the child itself (printed as the last line).
+    lines = proc.stdout.strip().splitlines()
+    rss_kb = float(lines[-1]) if lines and lines[-1].replace(".", "").isdigit() else float(before)
+    return secs, rss_kb / 1024 / 1024, "\n".join(lines[:-1])
+
+
+RSS = "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+
+
+def synth_step(out: Path, years: str, scale: float) -> tuple[float, float, str]:
+    lo, hi = years.split("-")
+    code = (
+        "from pathlib import Path\n"
+        "from naersund.registry.synth import generate\n"
+        f"m = generate(Path({str(out)!r}), list(range({lo}, {hi} + 1)), scale={scale}, seed=1)\n"
+        "print(m.get('counts'))\n" + RSS
+    )
+    return run_step(code)
+
+
+def baseline_step(data: Path, years: list[int]) -> tuple[float, float, str]:
+    files = [str(p) for y in years for p in (data / "contacts" / f"year={y}").glob("*.parquet")]
+    code = (
+        "import duckdb\n"
+        "con = duckdb.connect()\n"
+        f"files = {files!r}\n"
+        "print(con.execute('''SELECT count(*), max(person_id), max(kommunekode), max(sex), max(birth_date),\n"
+        "  max(start), max(\"end\"), bool_or(acute), max(primary_diagnosis), max(specialty), max(hospital), bool_or(died)\n"
+        "  FROM read_parquet($files)''', {'files': files}).fetchall())\n" + RSS
+    )
+    return run_step(code)
+
+
+def compute_step(data: Path, years: list[int], out: Path) -> tuple[float, float, str]:
+    code = (
+        "from pathlib import Path\n"
+        "from naersund.engine.compute import compute, ComputeOptions, write_results\n"
+        f"r = compute(Path({str(data)!r}), ComputeOptions(years={years!r}))\n"
+        f"write_results(r, Path({str(out)!r}))\n"
+        "print(len(r.results))\n" + RSS
+    )
+    return run_step(code)
+
+
+def pandas_step(data: Path, years: list[int]) -> tuple[float, float, str]:
+    code = (
+        "import sys; sys.path.insert(0, 'tests')\n"
+        "from pathlib import Path\n"
+        "from reference_impl import compute_all_from_dir\n"
+        f"aggs = compute_all_from_dir(Path({str(data)!r}), {years!r})\n"
+        "print({k: len(v) for k, v in aggs.items()})\n" + RSS
+    )
+    return run_step(code)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+        cpu = model
+    except (OSError, StopIteration):
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--years", default="2007-2016")
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--skip-pandas", action="store_true")
+    ap.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    args = ap.parse_args()
+    lo, hi = (int(x) for x in args.years.split("-"))
+    all_years = list(range(lo, hi + 1))
+    data = WORK / "registry"
+    print(f"synth {args.years} scale {args.scale} ...", flush=True)
+    t_synth, m_synth, counts = synth_step(data, args.years, args.scale)
+    print(f"  {t_synth:.1f} s, {m_synth:.2f} GB, {counts}", flush=True)
+
+    rows = []
+    for n in (1, 2, 5, 10):
+        if n > len(all_years):
+            continue
+        years = all_years[-n:]
+        t_base, _, _ = baseline_step(data, years)
+        t_comp, m_comp, _ = compute_step(data, years, WORK / f"results_{n}.parquet")
+        t_pd = m_pd = float("nan")
+        if not args.skip_pandas and n in (1, len(all_years)):
+            t_pd, m_pd, _ = pandas_step(data, years)
+        rows.append((n, t_base, t_comp, m_comp, t_pd, m_pd))
+        print(f"  {n} years: baseline {t_base:.2f} s, compute {t_comp:.2f} s ({m_comp:.2f} GB), pandas {t_pd:.2f} s", flush=True)
+
+    n, t_base, t_comp, m_comp, t_pd, _ = rows[-1]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `make bench` on {time.strftime('%Y-%m-%d')}: {machine()}.",
+        f"Synthetic national registry, scale {args.scale}, years {args.years}: {counts}.",
+        "Each step runs in its own process (cold start, including Python imports); peak memory is",
+        "that process's max RSS. Baseline = DuckDB reading every contacts column once with a trivial",
+        "aggregate. pandas = the straightforward reference implementation in `tests/reference_impl.py`",
+        "(aggregates only: stays and the four indicators, no statistics).",
+        "",
+        "| goal | measured | target | met |",
+        "|---|---|---|---|",
+        f"| synth, {len(all_years)} national years | {t_synth:.1f} s | < 120 s | {'yes' if t_synth < 120 else 'NO'} |",
+        f"| compute / DuckDB baseline ({n} years) | {t_comp / t_base:.1f} x ({t_comp:.1f} s / {t_base:.2f} s) | <= 10 x | {'yes' if t_comp <= 10 * t_base else 'NO'} |",
+    ]
+    if t_pd == t_pd:
+        lines.append(
+            f"| pandas / compute ({n} years) | {t_pd / t_comp:.1f} x ({t_pd:.1f} s / {t_comp:.1f} s) | >= 3 x | {'yes' if t_pd >= 3 * t_comp else 'NO'} |"
+        )
+    lines += [
+        f"| compute peak memory ({n} years) | {m_comp:.2f} GB | < 3 GB | {'yes' if m_comp < 3 else 'NO'} |",
+        "",
+        "## Scaling with years",
+        "",
+        "| years | baseline s | compute s | ratio | compute peak GB | pandas s | pandas peak GB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for n, tb, tc, mc, tp, mp in rows:
+        pd_s = f"{tp:.1f}" if tp == tp else "–"
+        pd_m = f"{mp:.2f}" if mp == mp else "–"
+        lines.append(f"| {n} | {tb:.2f} | {tc:.2f} | {tc / tb:.1f} | {mc:.2f} | {pd_s} | {pd_m} |")
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (WORK / "bench.json").write_text(json.dumps({"rows": rows, "synth_s": t_synth}), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
