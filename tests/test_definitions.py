@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from naersund.errors import DefinitionError
+from naersund.indicators import builtin_dir, load_definition, load_definitions, load_stay_rules
+from naersund.indicators.docs import definitions_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_it_ships_the_four_national_indicators() -> None:
+    ids = [d.id for d in load_definitions()]
+    assert ids == [
+        "akutte_korttidsindlaeggelser",
+        "faerdigbehandlingsdage",
+        "forebyggelige_indlaeggelser_65",
+        "genindlaeggelser_30d_65",
+    ]
+    assert load_stay_rules().merge_gap_hours == 4
+
+
+def test_the_preventable_admissions_cover_nine_condition_groups() -> None:
+    d = load_definition(builtin_dir() / "forebyggelige_indlaeggelser_65.yaml")
+    assert d.selection is not None
+    assert len(d.selection.diagnosis_groups) == 9
+    assert d.selection.min_hours == 12 and d.selection.min_age == 65 and d.selection.acute
+    assert d.codes_verified is False
+
+
+def _copy(tmp_path: Path, name: str, replace: tuple[str, str]) -> Path:
+    src = (builtin_dir() / f"{name}.yaml").read_text(encoding="utf-8")
+    assert replace[0] in src
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(src.replace(replace[0], replace[1]), encoding="utf-8")
+    return path
+
+
+def test_an_error_names_file_line_and_field(tmp_path: Path) -> None:
+    path = _copy(tmp_path, "forebyggelige_indlaeggelser_65", ("  min_hours: 12", "  min_hours: -3"))
+    with pytest.raises(DefinitionError) as exc:
+        load_definition(path)
+    assert str(exc.value) == (
+        f"{path}, line 19, field 'selection.min_hours': Input should be greater than or equal to 0"
+    )
+
+
+def test_a_malformed_diagnosis_code_is_refused(tmp_path: Path) -> None:
+    path = _copy(tmp_path, "forebyggelige_indlaeggelser_65", ("codes: [DE86]", "codes: [E86]"))
+    with pytest.raises(DefinitionError) as exc:
+        load_definition(path)
+    assert str(exc.value) == (
+        f"{path}, line 25, field 'selection.diagnosis_groups.dehydrering.codes': Value error, "
+        "'E86' is not an SKS diagnosis prefix (capital D followed by letters/digits)"
+    )
+
+
+def test_unknown_fields_are_refused(tmp_path: Path) -> None:
+    path = _copy(tmp_path, "faerdigbehandlingsdage", ("multiplier: 1000", "multiplier: 1000\nmultiplyer: 10"))
+    with pytest.raises(DefinitionError, match=r"line 10, field 'multiplyer': Extra inputs are not permitted"):
+        load_definition(path)
+
+
+def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("id: x\nname_da: [unclosed\n", encoding="utf-8")
+    with pytest.raises(DefinitionError, match=r"x.yaml, line 3: not valid YAML"):
+        load_definition(path)
+
+
+def test_the_id_must_match_the_file_name(tmp_path: Path) -> None:
+    src = builtin_dir() / "faerdigbehandlingsdage.yaml"
+    path = tmp_path / "other.yaml"
+    shutil.copy(src, path)
+    with pytest.raises(DefinitionError) as exc:
+        load_definition(path)
+    assert str(exc.value) == (
+        f"{path}, line 2, field 'id': 'faerdigbehandlingsdage' must equal the file name 'other'"
+    )
+
+
+def test_an_empty_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DefinitionError, match="no indicator definitions"):
+        load_definitions(tmp_path)
+
+
+def test_the_docs_page_is_generated_from_the_definitions() -> None:
+    page = (ROOT / "docs" / "indicators.md").read_text(encoding="utf-8")
+    assert page == definitions_markdown(load_definitions()), "run `make docs`"
+    for d in load_definitions():
+        assert d.id in page
