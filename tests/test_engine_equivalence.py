@@ -1,0 +1,296 @@
+"""The engine against an independent pandas implementation (``reference_impl``).
+
+Random registry data full of edge cases — transfers with gaps around 4 hours, overlapping and
+nested contacts, readmissions around 720 hours, ages around 65, stays across New Year, equal
+starts, exclusion codes and near misses — must give exactly the same aggregates from both.
+And the engine's answer must not depend on how the rows are ordered or split into files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import ibis
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from naersund.engine import expressions as ex
+from naersund.indicators import IndicatorDefinition, StayRules, load_definitions, load_stay_rules
+
+try:
+    from tests import reference_impl as ref
+except ImportError:  # pytest's rootdir-less import mode puts tests/ itself on sys.path
+    import reference_impl as ref  # type: ignore[no-redef]
+
+DEFINITIONS: list[IndicatorDefinition] = load_definitions()
+RULES: StayRules = load_stay_rules()
+YEARS = [2013, 2014]
+
+CONTACT_SCHEMA = ibis.schema(
+    {
+        "person_id": "string",
+        "kommunekode": "int64",
+        "sex": "string",
+        "birth_date": "date",
+        "start": "timestamp",
+        "end": "timestamp",
+        "acute": "boolean",
+        "primary_diagnosis": "string",
+        "specialty": "string",
+        "hospital": "string",
+        "died": "boolean",
+    }
+)
+READY_SCHEMA = ibis.schema(
+    {"person_id": "string", "kommunekode": "int64", "ready_date": "date", "discharge_date": "date"}
+)
+
+# Codes in the preventable groups, prefix near misses, index and readmission exclusions.
+DIAGNOSES = [
+    "DE86", "DE869", "DK590", "DK5900", "DK591", "DJ189", "DJ18", "DJ1", "DJ441", "DN390",
+    "DN39", "DA09", "DK529", "DS720", "DT142", "DT14", "DD509", "DZ742", "DL899",
+    "DF32", "DF329", "DC50", "DC509", "DD00", "DD099", "DD10", "DZ763", "DZ764", "DO80", "DO84",
+    "DO85", "DO47", "DX60", "DY10", "DI21", "DI500", "DR074",
+]  # fmt: skip
+SPECIALTIES = [
+    "intern medicin", "geriatri", "kirurgi", "psykiatri", "børne- og ungdomspsykiatri",
+    "hospice", None,
+]  # fmt: skip
+KOMMUNER = [101, 147, 461, 851]
+# Gaps (minutes) between contacts of one episode: around the 4 h merge gap, overlaps, touching.
+TRANSFER_GAPS = [239, 240, 241, 0, 1, 30, 180, -60, -600, 300]
+# Gaps (hours) between episodes: around the 720 h readmission window and the merge gap.
+EPISODE_GAPS = [720, 720 + 1 / 60, 720 - 1 / 60, 4 + 1 / 60, 5, 24, 100, 300, 700, 740, 2000]
+# Durations (minutes) around the 12 h and 24 h cut-offs, short and long.
+DURATIONS = [719, 720, 721, 1439, 1440, 1441, 30, 240, 3000, 10000]
+
+
+def random_registry(seed: int, n_persons: int = 600) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Contacts and ready-for-discharge rows that hit the rules' edges often."""
+    rng = np.random.default_rng(seed)
+    first_day = pd.Timestamp("2013-01-01")
+    rows: list[dict[str, Any]] = []
+    ready_rows: list[dict[str, Any]] = []
+    for p in range(n_persons):
+        person = f"p{seed}_{p}"
+        kommune = int(rng.choice(KOMMUNER))
+        sex = str(rng.choice(["M", "F"]))
+        # Many turn 65 in the data years; some are far older or younger, a few leap-day born.
+        if rng.random() < 0.03:
+            birth = dt.date(int(rng.choice([1948, 1944, 1932])), 2, 29)
+        elif rng.random() < 0.5:
+            birth = dt.date(
+                int(rng.integers(1948, 1950)), int(rng.integers(1, 13)), int(rng.integers(1, 29))
+            )
+        else:
+            birth = dt.date(
+                int(rng.integers(1915, 2010)), int(rng.integers(1, 13)), int(rng.integers(1, 29))
+            )
+        when = first_day + pd.Timedelta(minutes=int(rng.integers(0, 730 * 24 * 60)))
+        if rng.random() < 0.1:  # New Year's Eve, late
+            year = int(rng.choice([2012, 2013, 2014]))
+            when = pd.Timestamp(f"{year}-12-31 20:00") + pd.Timedelta(
+                minutes=int(rng.integers(0, 300))
+            )
+        if rng.random() < 0.1:  # on the 65th birthday, or just before it
+            # (for the leap-day born: 28 February, the day before the birthday)
+            when = pd.Timestamp(birth) + pd.DateOffset(years=65)
+            when += pd.Timedelta(minutes=int(rng.choice([0, -1, -60, 600])))
+        for _episode in range(int(rng.integers(1, 6))):
+            episode_end = when
+            prev_start, prev_end = when, when
+            for k in range(int(rng.choice([1, 1, 2, 3]))):
+                if k == 0:
+                    start = when
+                elif rng.random() < 0.15:  # the same start as the previous contact
+                    start = prev_start
+                elif rng.random() < 0.15:  # nested in the previous contact
+                    start = prev_start + (prev_end - prev_start) / 3
+                else:
+                    start = episode_end + pd.Timedelta(minutes=int(rng.choice(TRANSFER_GAPS)))
+                minutes = (
+                    int(rng.choice(DURATIONS))
+                    if rng.random() < 0.6
+                    else int(rng.integers(10, 5000))
+                )
+                end = start + pd.Timedelta(minutes=minutes)
+                if rng.random() < 0.05:
+                    kommune = int(rng.choice(KOMMUNER))  # moves
+                rows.append(
+                    {
+                        "person_id": person,
+                        "kommunekode": kommune,
+                        "sex": sex,
+                        "birth_date": birth,
+                        "start": start,
+                        "end": end,
+                        "acute": bool(rng.random() < 0.7),
+                        "primary_diagnosis": str(rng.choice(DIAGNOSES)),
+                        "specialty": SPECIALTIES[int(rng.integers(0, len(SPECIALTIES)))],
+                        "hospital": str(rng.choice(["A", "B"])),
+                        "died": False,
+                    }
+                )
+                prev_start, prev_end = start, end
+                episode_end = max(episode_end, end)
+            if rng.random() < 0.2:
+                ready_day = (episode_end - pd.Timedelta(days=int(rng.integers(0, 8)))).date()
+                ready_rows.append(
+                    {
+                        "person_id": person,
+                        "kommunekode": kommune,
+                        "ready_date": ready_day,
+                        "discharge_date": episode_end.date(),
+                    }
+                )
+            when = episode_end + pd.Timedelta(hours=float(rng.choice(EPISODE_GAPS)))
+        if rng.random() < 0.05:
+            rows[-1]["died"] = True  # death at the last discharge
+    contacts = pd.DataFrame(rows)
+    # Contacts alike in start, length, priority and diagnosis have no defined first one.
+    contacts = contacts.assign(_d=contacts["end"] - contacts["start"])
+    contacts = contacts.drop_duplicates(["person_id", "start", "_d", "acute", "primary_diagnosis"])
+    contacts = contacts.drop(columns="_d").reset_index(drop=True)
+    return contacts, pd.DataFrame(ready_rows, columns=list(READY_SCHEMA.names))
+
+
+def engine_aggregates(
+    con: Any, contacts: pd.DataFrame, ready: pd.DataFrame, years: list[int]
+) -> dict[str, pd.DataFrame]:
+    stays = ex.build_stays(ibis.memtable(contacts, schema=CONTACT_SCHEMA), RULES)
+    out: dict[str, pd.DataFrame] = {}
+    for d in DEFINITIONS:
+        if d.kind == "stay_rate":
+            expr = ex.stay_rate(stays, d)
+        elif d.kind == "readmission_proportion":
+            expr = ex.readmission_proportion(stays, d, RULES)
+        else:
+            expr = ex.days_rate(ibis.memtable(ready, schema=READY_SCHEMA), years)
+        out[d.id] = con.execute(expr)
+    return out
+
+
+def assert_same_aggregates(got: dict[str, pd.DataFrame], expected: dict[str, pd.DataFrame]) -> None:
+    assert got.keys() == expected.keys()
+    for indicator in expected:
+        pd.testing.assert_frame_equal(
+            ref.normalise(got[indicator]), ref.normalise(expected[indicator]), obj=indicator
+        )
+
+
+@pytest.fixture(scope="module")
+def con() -> Any:
+    return ibis.duckdb.connect()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_engine_equals_the_reference_on_edge_case_data(con: Any, seed: int) -> None:
+    contacts, ready = random_registry(seed)
+    expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, YEARS)
+    # The data must exercise every indicator, or the comparison proves little.
+    for indicator, agg in expected.items():
+        assert agg["numerator"].sum() > 0, indicator
+    assert_same_aggregates(engine_aggregates(con, contacts, ready, YEARS), expected)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 2**32 - 1), shuffle_seed=st.integers(0, 2**32 - 1))
+def test_engine_aggregates_do_not_depend_on_row_order(
+    con: Any, seed: int, shuffle_seed: int
+) -> None:
+    contacts, ready = random_registry(seed, n_persons=40)
+    shuffled = contacts.sample(frac=1, random_state=shuffle_seed % 2**31).reset_index(drop=True)
+    shuffled_ready = ready.sample(frac=1, random_state=shuffle_seed % 2**31).reset_index(drop=True)
+    expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, YEARS)
+    assert_same_aggregates(engine_aggregates(con, shuffled, shuffled_ready, YEARS), expected)
+
+
+# -- the synthetic registry ------------------------------------------------------------------------
+
+
+def _read_parquet_table(folder: Path) -> pd.DataFrame:
+    files = sorted(folder.rglob("*.parquet"))
+    return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+
+
+def test_engine_equals_the_reference_on_synthetic_data(con: Any, tmp_path: Path) -> None:
+    synth = pytest.importorskip("naersund.registry.synth")
+    synth.generate(tmp_path / "synth", years=YEARS, scale=0.02, seed=7)
+    contacts = _read_parquet_table(tmp_path / "synth" / "contacts")
+    ready = _read_parquet_table(tmp_path / "synth" / "ready_for_discharge")
+    expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, YEARS)
+    for indicator, agg in expected.items():
+        assert agg["numerator"].sum() > 0, indicator
+    assert_same_aggregates(engine_aggregates(con, contacts, ready, YEARS), expected)
+
+
+# -- compute(): the answer does not depend on how the rows are ordered and split into files ------
+
+
+def _write_parts(frame: pd.DataFrame, folder: Path, bounds: list[int]) -> None:
+    folder.mkdir(parents=True)
+    edges = [0, *bounds, len(frame)]
+    for i, (lo, hi) in enumerate(itertools.pairwise(edges)):
+        frame.iloc[lo:hi].to_parquet(folder / f"part-{i}.parquet", index=False)
+
+
+def _cut_points(n: int, fractions: list[float]) -> list[int]:
+    """Distinct cut points strictly inside (0, n), so that no file is empty."""
+    return sorted({min(max(1, int(f * n)), n - 1) for f in fractions})
+
+
+@pytest.fixture(scope="module")
+def compute_case() -> tuple[pd.DataFrame, pd.DataFrame, Any]:
+    """A small edge-case registry and compute()'s result on it, written as one file each."""
+    compute = pytest.importorskip("naersund.engine.compute")
+    contacts, ready = random_registry(11, n_persons=150)
+    with tempfile.TemporaryDirectory() as tmp:
+        _write_parts(contacts, Path(tmp) / "contacts", [])
+        _write_parts(ready, Path(tmp) / "ready_for_discharge", [])
+        baseline = compute.compute(Path(tmp), compute.ComputeOptions(engine_options={"threads": 2}))
+    return contacts, ready, baseline
+
+
+def test_compute_aggregates_equal_the_reference(
+    compute_case: tuple[pd.DataFrame, pd.DataFrame, Any],
+) -> None:
+    contacts, ready, baseline = compute_case
+    expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, baseline.meta["years"])
+    assert_same_aggregates(baseline.aggregates, expected)
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    shuffle_seed=st.none() | st.integers(0, 2**31 - 1),
+    contact_cuts=st.lists(st.floats(0, 1), max_size=4),
+    ready_cuts=st.lists(st.floats(0, 1), max_size=3),
+)
+def test_compute_does_not_depend_on_row_order_or_files(
+    compute_case: tuple[pd.DataFrame, pd.DataFrame, Any],
+    shuffle_seed: int | None,
+    contact_cuts: list[float],
+    ready_cuts: list[float],
+) -> None:
+    from naersund.engine.compute import ComputeOptions, compute
+
+    contacts, ready, baseline = compute_case
+    if shuffle_seed is not None:
+        contacts = contacts.sample(frac=1, random_state=shuffle_seed).reset_index(drop=True)
+        ready = ready.sample(frac=1, random_state=shuffle_seed).reset_index(drop=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        _write_parts(contacts, Path(tmp) / "contacts", _cut_points(len(contacts), contact_cuts))
+        _write_parts(ready, Path(tmp) / "ready_for_discharge", _cut_points(len(ready), ready_cuts))
+        got = compute(Path(tmp), ComputeOptions(engine_options={"threads": 2}))
+    pd.testing.assert_frame_equal(got.results, baseline.results, check_exact=True)
+    assert_same_aggregates(got.aggregates, baseline.aggregates)
