@@ -40,4 +40,4 @@ def read_parquet(con: BaseBackend, files: Sequence[Path], columns: Sequence[str]
 
 def materialize(con: BaseBackend, expr: ir.Table, name: str) -> ir.Table:
     """Compute ``expr`` once and keep it in the engine for the expressions that use it."""
-    return con.create_table(name, expr, temp=True, overwrite=True)
+    return con.create_table(name, expr, temp=True)
