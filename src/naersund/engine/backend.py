@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,12 @@ ENGINES = ("duckdb", "spark")
 def connect(engine: str = "duckdb", **options: Any) -> BaseBackend:
     """An Ibis backend: embedded DuckDB (default) or Spark (``options`` go to the session)."""
     if engine == "duckdb":
-        con = ibis.duckdb.connect(
+        return ibis.duckdb.connect(
             threads=options.get("threads") or os.cpu_count() or 1,
-            memory_limit=options.get("memory_limit") or "4GB",
+            memory_limit=options.get("memory_limit") or "2GB",
             preserve_insertion_order=False,
+            temp_directory=options.get("temp_directory") or tempfile.gettempdir(),
         )
-        return con
     if engine == "spark":
         raise NaersundError(
             "engine 'spark' is not available yet in this version; use --engine duckdb"
@@ -36,8 +37,3 @@ def read_parquet(con: BaseBackend, files: Sequence[Path], columns: Sequence[str]
     """Read canonical Parquet files as one table with just ``columns``."""
     t = con.read_parquet([str(f) for f in files], hive_partitioning=False, union_by_name=True)
     return t.select(*[c for c in columns if c in t.columns])
-
-
-def materialize(con: BaseBackend, expr: ir.Table, name: str) -> ir.Table:
-    """Compute ``expr`` once and keep it in the engine for the expressions that use it."""
-    return con.create_table(name, expr, temp=True)

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from naersund import __version__, refdata
 from naersund.atomic import atomic_path
 from naersund.engine import expressions as ex
-from naersund.engine.backend import connect, materialize, read_parquet
+from naersund.engine.backend import connect, read_parquet
 from naersund.engine.results import RESULT_COLUMNS, compute_results
 from naersund.errors import InputError, NaersundError
 from naersund.indicators import IndicatorDefinition, load_definitions, load_stay_rules
@@ -140,13 +140,19 @@ def compute(data_dir: Path, options: ComputeOptions | None = None, progress: Pro
         if not years:
             raise InputError(f"{data_dir}: no contacts in the requested years ({all_years[0]}-{all_years[-1]} available)")
 
-        report("Danner sygehusophold", 0.1)
-        stays = materialize(con, ex.build_stays(contacts, rules), "stays")
-        ready_files = find_table(canonical, "ready_for_discharge")
+        report("Danner sygehusophold og beregner indikatorer", 0.1)
+        stay_defs = [d for d in definitions if d.selection is not None]
         aggregates: dict[str, pd.DataFrame] = {}
-        for i, d in enumerate(definitions):
-            report(f"Beregner {d.name_da}", 0.3 + 0.5 * i / len(definitions))
-            aggregates[d.id] = _aggregate(con, d, stays, rules, ready_files, years)
+        if stay_defs:
+            # One pass: stays are built and every stay indicator counted in a single query.
+            stays = ex.build_stays(contacts, rules, stay_defs)
+            wide = con.execute(ex.stay_aggregates(stays, stay_defs, rules))
+            aggregates |= {d.id: ex.narrow(wide, d) for d in stay_defs}
+        report("Beregner færdigbehandlingsdage", 0.7)
+        ready_files = find_table(canonical, "ready_for_discharge")
+        for d in definitions:
+            if d.kind == "days_rate":
+                aggregates[d.id] = _days(con, ready_files, years)
 
     report("Beregner konfidensintervaller og standardisering", 0.85)
     population, estimated_years = _population(data_dir, years)
@@ -167,19 +173,11 @@ def compute(data_dir: Path, options: ComputeOptions | None = None, progress: Pro
     return ComputeResult(results=results, meta=meta, aggregates=aggregates)
 
 
-def _aggregate(
-    con: Any, d: IndicatorDefinition, stays: ibis.Table, rules: Any, ready_files: list[Path], years: list[int]
-) -> pd.DataFrame:
-    if d.kind == "stay_rate":
-        expr = ex.stay_rate(stays, d)
-    elif d.kind == "readmission_proportion":
-        expr = ex.readmission_proportion(stays, d, rules)
-    else:
-        if not ready_files:
-            return pd.DataFrame({k: [] for k in (*ex.AGG_KEYS, "numerator")})
-        ready = read_parquet(con, ready_files, [c.name for c in READY_FOR_DISCHARGE])
-        expr = ex.days_rate(ready, years)
-    return con.execute(expr)
+def _days(con: Any, ready_files: list[Path], years: list[int]) -> pd.DataFrame:
+    if not ready_files:
+        return pd.DataFrame({k: [] for k in (*ex.AGG_KEYS, "numerator")})
+    ready = read_parquet(con, ready_files, [c.name for c in READY_FOR_DISCHARGE])
+    return con.execute(ex.days_rate(ready, years))
 
 
 def _meta(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -24,70 +25,185 @@ TOP_BAND = 85  # 85+ is the oldest band in the population data
 AGG_KEYS = ("kommunekode", "year", "age_lower", "sex")
 
 
-def build_stays(contacts: ir.Table, rules: StayRules) -> ir.Table:
+CODE_CHARS = 7  # characters after the D of an SKS code that order ties (DA00 < DZ7630)
+
+
+def _code_rank(code: ir.StringValue) -> ir.IntegerValue:
+    """An integer that sorts like the code (digits before letters, shorter first), so that ties
+    are broken on a cheap integer key instead of a string in the engine's sort."""
+    rank: ir.IntegerValue = ibis.literal(0, "int64")
+    for i in range(1, CODE_CHARS + 1):
+        ch = code.substr(i, 1).ascii_str().cast("int64")
+        digit = ibis.ifelse(ch >= 65, ch - 54, ibis.ifelse(ch >= 48, ch - 47, 0)).clip(0, 36)
+        rank = rank * 37 + digit
+    return rank
+
+
+def _age(birth: ir.DateValue, at: ir.TimestampValue) -> ir.IntegerValue:
+    """Age in whole years on the date of ``at`` (a birthday on that date counts)."""
+    birth_md = birth.month() * 100 + birth.day()
+    at_md = at.month() * 100 + at.day()
+    return at.year() - birth.year() - ibis.ifelse(at_md < birth_md, 1, 0)
+
+
+def flag_name(kind: str, d: IndicatorDefinition) -> str:
+    return f"{kind}__{d.id}"
+
+
+def _diagnosis_test(
+    code: ir.StringValue, include: Sequence[str], exclude: Sequence[str]
+) -> ir.BooleanValue:
+    conds = []
+    if include:
+        conds.append(_prefix_match(code, include))
+    if exclude:
+        conds.append(~_prefix_match(code, exclude))
+    return _all(conds)
+
+
+def _code_flags(
+    code: ir.StringValue, definitions: Sequence[IndicatorDefinition]
+) -> dict[str, ir.BooleanValue]:
+    """Per definition, the first-contact tests on the diagnosis code."""
+    flags: dict[str, ir.BooleanValue] = {}
+    for d in definitions:
+        if d.selection is not None:
+            sel = d.selection
+            prefixes = [x for g in sel.diagnosis_groups.values() for x in g.codes]
+            flags[flag_name("sel", d)] = _diagnosis_test(code, prefixes, sel.exclude_diagnoses)
+        if d.followup is not None:
+            flags[flag_name("fu", d)] = _diagnosis_test(code, [], d.followup.exclude_diagnoses)
+    return flags
+
+
+def _attribute_flags(
+    c: ir.Table, definitions: Sequence[IndicatorDefinition]
+) -> dict[str, ir.BooleanValue]:
+    """Per definition, the first-contact tests on everything but the diagnosis code."""
+    flags: dict[str, ir.BooleanValue] = {}
+    for d in definitions:
+        if d.selection is not None:
+            flags[flag_name("sel", d)] = _all(_selection(c, d.selection))
+        if d.followup is not None:
+            f = d.followup
+            flags[flag_name("fu", d)] = _all(_attribute_filter(c, f.acute, f.exclude_specialties))
+    return flags
+
+
+# Seconds from 2000-01-01: times from 1932 to 2068 fit in 31 bits, so that start, duration and
+# the acute flag pack into one 63-bit sort key.
+EPOCH_2000 = 946_684_800
+TIE_BITS = 55  # code rank (< 37**7 < 2**36.5), kommunekode (10), age (7), sex (1)
+
+
+def _order_keys(c: ir.Table, flags: list[str]) -> dict[str, ir.IntegerValue]:
+    """Integer sort keys that order a person's contacts: start, then the longest, then acute,
+    then the tie-breakers. Integers, few of them, because the sort is the engine's main cost."""
+    duration = (c.end_s - c.start_s).clip(0, 2**31 - 1)
+    when = (c.start_s - EPOCH_2000) * 2**32 + (2**32 - 1 - (duration * 2 + c.acute.cast("int64")))
+    tie = (
+        (c.code_rank.fill_null(0) * 1024 + c.kommunekode.cast("int64").clip(0, 1023)) * 128
+        + c.age.cast("int64").clip(0, 127)
+    ) * 2 + ibis.ifelse(c.sex == "M", 1, 0)
+    bits: ir.IntegerValue = ibis.literal(0, "int64")
+    for i, name in enumerate(flags):
+        bits = bits + c[name].cast("int64") * (1 << i)
+    if TIE_BITS + len(flags) <= 63:
+        return {"k_when": when, "k_tie": tie * (1 << len(flags)) + bits}
+    return {"k_when": when, "k_tie": tie, "k_flags": bits}
+
+
+def build_stays(
+    contacts: ir.Table,
+    rules: StayRules,
+    definitions: Sequence[IndicatorDefinition] | None = None,
+) -> ir.Table:
     """Join contacts into stays (sygehusophold).
 
     Contacts of one person belong to the same stay when they overlap or the gap from the latest
     end so far to the next start is at most ``merge_gap_hours``. A stay runs from its first
-    contact's start to the latest end of its contacts. Its acute flag, primary diagnosis,
-    specialty, hospital, municipality, sex and birth date come from its first contact (the
-    earliest start; ties broken by the longest contact, then acute before planned, then the
-    lowest diagnosis code, so the result never depends on row order); it counts as died when
-    any of its contacts ends in death.
-    """
-    c = contacts.mutate(
-        start_s=contacts.start.epoch_seconds().cast("int64"),
-        end_s=contacts.end.epoch_seconds().cast("int64"),
-    )
-    order = [
-        ibis._.start_s,
-        ibis._.end_s.desc(),
-        ibis._.acute.desc(),
-        ibis._.primary_diagnosis,
-        ibis._.kommunekode,
-        ibis._.specialty,
-        ibis._.hospital,
-    ]
-    before = ibis.window(group_by="person_id", order_by=order, rows=(None, -1))
-    c = c.mutate(prev_end=c.end_s.max().over(before))
-    gap = int(rules.merge_gap_hours * HOUR)
-    c = c.mutate(
-        new_stay=ibis.ifelse(c.prev_end.isnull() | (c.start_s - c.prev_end > gap), 1, 0)
-    )
-    upto = ibis.window(group_by="person_id", order_by=order, rows=(None, 0))
-    c = c.mutate(stay_no=c.new_stay.sum().over(upto))
+    contact's start to the latest end of its contacts and counts as died when any of its
+    contacts ends in death. Its acute flag, primary diagnosis, specialty, municipality, sex and
+    age come from its first contact: the earliest start, ties broken by the longest contact,
+    then acute before planned, then the lowest diagnosis code, then the lowest municipality
+    code, age and sex, then by which definitions the contact matches (fewest first), so the
+    result never depends on row order.
 
-    first = c.filter(c.new_stay == 1).select(
+    Only what the indicators need travels through the engine's sorts: each definition's tests
+    on first-contact attributes are evaluated on the contacts (``sel__<id>``, ``fu__<id>``)
+    before the contacts are joined, which keeps the sorted rows narrow. ``definitions``
+    defaults to the shipped ones.
+    """
+    if definitions is None:
+        from naersund.indicators import load_definitions
+
+        definitions = load_definitions()
+    c = contacts.mutate(
+        specialty=contacts.specialty.fill_null("").lower(),
+        age=_age(contacts.birth_date, contacts.start).cast("int16"),
+    )
+    # String work (prefix tests, the code's sort rank) runs once per distinct code, not per row.
+    codes = c.select(dx=c.primary_diagnosis).distinct()
+    codes = codes.mutate(
+        code_rank=_code_rank(codes.dx),
+        **{f"dx__{k}": v for k, v in _code_flags(codes.dx, definitions).items()},
+    )
+    c = c.join(codes, c.primary_diagnosis == codes.dx, how="left")
+    flags = {
+        k: (v & c[f"dx__{k}"]).fill_null(False) for k, v in _attribute_flags(c, definitions).items()
+    }
+    c = c.mutate(
+        start_s=c.start.epoch_seconds().cast("int64"),
+        end_s=c.end.epoch_seconds().cast("int64"),
+        died_n=c.died.fill_null(False).cast("int32"),
+        **flags,
+    )
+    keys = _order_keys(c, list(flags))
+    c = c.select(
         "person_id",
-        "stay_no",
         "kommunekode",
         "sex",
-        "birth_date",
+        "age",
         "start",
         "start_s",
+        "end_s",
         "acute",
-        "primary_diagnosis",
-        "specialty",
-        "hospital",
+        "died_n",
+        *flags,
+        **keys,
     )
-    whole = c.group_by(["person_id", "stay_no"]).agg(
-        end=c.end.max(),
-        end_s=c.end_s.max(),
-        died=c.died.fill_null(False).cast("int8").max() == 1,
+    order = [ibis._[k] for k in keys]
+    before = ibis.window(group_by="person_id", order_by=order, rows=(None, -1))
+    everything = ibis.window(group_by="person_id")
+    c = c.mutate(
+        prev_end=c.end_s.max().over(before),
+        prev_died=c.died_n.sum().over(before),
+        last_end=c.end_s.max().over(everything),
+        all_died=c.died_n.sum().over(everything),
     )
-    s = first.join(whole, ["person_id", "stay_no"])
-    birth_md = s.birth_date.month() * 100 + s.birth_date.day()
-    start_md = s.start.month() * 100 + s.start.day()
-    age = (
-        s.start.year()
-        - s.birth_date.year()
-        - ibis.ifelse(start_md < birth_md, 1, 0)
+    gap = int(rules.merge_gap_hours * HOUR)
+    starts = c.filter(c.prev_end.isnull() | (c.start_s - c.prev_end > gap))
+    # The next stay's running maximum before it is this stay's end (earlier stays ended
+    # sooner); the last stay ends at the person's latest end.
+    nxt = ibis.window(group_by="person_id", order_by=[ibis._.start_s])
+    s = starts.mutate(
+        end_s=starts.prev_end.lead().over(nxt).fill_null(starts.last_end),
+        died=(
+            starts.prev_died.lead().over(nxt).fill_null(starts.all_died)
+            - starts.prev_died.fill_null(0)
+        )
+        > 0,
     )
-    return s.mutate(
-        age=age.cast("int32"),
-        duration_s=s.end_s - s.start_s,
-        specialty=s.specialty.fill_null("").lower(),
-    ).drop("stay_no")
+    s = s.mutate(duration_s=s.end_s - s.start_s)
+    s = s.mutate(end=s.start + s.duration_s.as_interval("s"))
+    return s.drop("prev_end", "prev_died", "last_end", "all_died", "died_n", *keys)
+
+
+def _all(conds: Sequence[ir.BooleanValue]) -> ir.BooleanValue:
+    out: ir.BooleanValue = ibis.literal(True)
+    for c in conds:
+        out = out & c
+    return out
 
 
 def _prefix_match(code: ir.StringValue, prefixes: Sequence[str]) -> ir.BooleanValue:
@@ -102,97 +218,143 @@ def _prefix_match(code: ir.StringValue, prefixes: Sequence[str]) -> ir.BooleanVa
     return out
 
 
-def _stay_filter(
-    s: ir.Table,
-    acute: bool | None,
-    min_hours: float | None,
-    exclude_diagnoses: Sequence[str],
-    exclude_specialties: Sequence[str],
+def _attribute_filter(
+    c: ir.Table, acute: bool | None, exclude_specialties: Sequence[str]
 ) -> list[ir.BooleanValue]:
+    """Tests on a contact's acute flag and specialty."""
     conds: list[ir.BooleanValue] = []
     if acute is not None:
-        conds.append(s.acute == acute)
-    if min_hours is not None:
-        conds.append(s.duration_s >= int(min_hours * HOUR))
-    if exclude_diagnoses:
-        conds.append(~_prefix_match(s.primary_diagnosis, exclude_diagnoses))
+        conds.append(c.acute == acute)
     if exclude_specialties:
-        conds.append(~s.specialty.isin([x.lower() for x in exclude_specialties]))
+        conds.append(~c.specialty.isin([x.lower() for x in exclude_specialties]))
     return conds
 
 
-def _selection(s: ir.Table, sel: StaySelection) -> list[ir.BooleanValue]:
-    conds = _stay_filter(s, sel.acute, sel.min_hours, sel.exclude_diagnoses, sel.exclude_specialties)
+def _selection(c: ir.Table, sel: StaySelection) -> list[ir.BooleanValue]:
+    """The selection's tests on first-contact attributes other than the diagnosis."""
+    conds = _attribute_filter(c, sel.acute, sel.exclude_specialties)
+    if sel.min_age is not None:
+        conds.append(c.age >= sel.min_age)
+    if sel.max_age is not None:
+        conds.append(c.age <= sel.max_age)
+    if sel.include_specialties:
+        conds.append(c.specialty.isin([x.lower() for x in sel.include_specialties]))
+    return conds
+
+
+def _flag(stays: ir.Table, kind: str, d: IndicatorDefinition) -> ir.BooleanValue:
+    name = flag_name(kind, d)
+    if name not in stays.columns:
+        raise DefinitionError(f"{d.id}: the stays were built without this definition")
+    return stays[name]
+
+
+def _selected(s: ir.Table, d: IndicatorDefinition) -> ir.BooleanValue:
+    """Whether a stay is selected: first-contact tests, then duration and death."""
+    sel = d.selection
+    assert sel is not None
+    conds = [_flag(s, "sel", d)]
+    if sel.min_hours is not None:
+        conds.append(s.duration_s >= int(sel.min_hours * HOUR))
     if sel.max_hours is not None:
         conds.append(s.duration_s < int(sel.max_hours * HOUR))
-    if sel.min_age is not None:
-        conds.append(s.age >= sel.min_age)
-    if sel.max_age is not None:
-        conds.append(s.age <= sel.max_age)
-    if sel.diagnosis_groups:
-        prefixes = [c for g in sel.diagnosis_groups.values() for c in g.codes]
-        conds.append(_prefix_match(s.primary_diagnosis, prefixes))
-    if sel.include_specialties:
-        conds.append(s.specialty.isin([x.lower() for x in sel.include_specialties]))
     if sel.exclude_died:
         conds.append(~s.died)
-    return conds
+    return _all(conds)
 
 
-def _keys(s: ir.Table, year_of: str) -> ir.Table:
-    ts = s.start if year_of == "start" else s.end
+def _with_readmissions(
+    s: ir.Table, definitions: Sequence[IndicatorDefinition], rules: StayRules | None
+) -> ir.Table:
+    """Per readmission definition, the start of the first qualifying stay after each stay.
+
+    Stays of a person never overlap and start more than ``merge_gap_hours`` apart, so every
+    later stay starts after this one ends; taking the first qualifying one and checking it
+    against the window is exact as long as the window opens before ``merge_gap_hours``.
+    """
+    merge_gap = (rules or StayRules()).merge_gap_hours
+    after = ibis.window(group_by="person_id", order_by=[ibis._.start_s], rows=(1, None))
+    nexts = {}
+    for d in definitions:
+        f = d.followup
+        if f is None:
+            continue
+        if f.window_hours_gt >= merge_gap:
+            raise DefinitionError(
+                f"{d.id}: followup.window_hours_gt ({f.window_hours_gt:g}) must be below the "
+                f"stay merge gap ({merge_gap:g} h); the engine cannot express a later start"
+            )
+        q = _flag(s, "fu", d)
+        if f.min_hours is not None:
+            q = q & (s.duration_s >= int(f.min_hours * HOUR))
+        nexts[f"next__{d.id}"] = ibis.ifelse(q, s.start_s, None).min().over(after)
+    return s.mutate(**nexts) if nexts else s
+
+
+def _readmitted(s: ir.Table, f: Followup, d: IndicatorDefinition) -> ir.BooleanValue:
+    gap = s[f"next__{d.id}"] - s.end_s
+    return (
+        gap.notnull()
+        & (gap > int(f.window_hours_gt * HOUR))
+        & (gap <= int(f.window_hours_le * HOUR))
+    )
+
+
+def stay_aggregates(
+    stays: ir.Table, definitions: Sequence[IndicatorDefinition], rules: StayRules | None = None
+) -> ir.Table:
+    """Every stay-based indicator in one pass over the stays.
+
+    Grouped by ``kommunekode, year_start, year_end, age_lower, sex`` with ``n__<id>`` (and
+    ``d__<id>`` for proportions) per definition; split per indicator with :func:`narrow`.
+    """
+    defs = [d for d in definitions if d.selection is not None]
+    s = _with_readmissions(stays, defs, rules)
     band = (s.age // AGE_BAND_WIDTH) * AGE_BAND_WIDTH
-    return s.mutate(
-        year=ts.year().cast("int32"),
+    s = s.mutate(
+        year_start=s.start.year().cast("int32"),
+        year_end=s.end.year().cast("int32"),
         age_lower=ibis.least(band, TOP_BAND).cast("int32"),
     )
+    sums: dict[str, ir.Value] = {}
+    for d in defs:
+        chosen = _selected(s, d)
+        if d.followup is not None:
+            sums[f"d__{d.id}"] = chosen.cast("int64").sum()
+            sums[f"n__{d.id}"] = (chosen & _readmitted(s, d.followup, d)).cast("int64").sum()
+        else:
+            sums[f"n__{d.id}"] = chosen.cast("int64").sum()
+    return s.group_by(["kommunekode", "year_start", "year_end", "age_lower", "sex"]).agg(**sums)
+
+
+def narrow(wide: Any, d: IndicatorDefinition) -> Any:
+    """One indicator's aggregate (``AGG_KEYS``, numerator[, denominator]) from the wide one.
+
+    Works on an Ibis table or a pandas DataFrame (the executed wide aggregate).
+    """
+    assert d.selection is not None
+    year = "year_start" if d.selection.year_of == "start" else "year_end"
+    cols = {"numerator": f"n__{d.id}"}
+    if d.followup is not None:
+        cols["denominator"] = f"d__{d.id}"
+    if isinstance(wide, ir.Table):
+        t = wide.mutate(year=wide[year], **{k: wide[v] for k, v in cols.items()})
+        t = t.group_by(list(AGG_KEYS)).agg(**{k: t[k].sum() for k in cols})
+        return t.filter(t.denominator > 0 if "denominator" in cols else t.numerator > 0)
+    df = wide.rename(columns={year: "year", **{v: k for k, v in cols.items()}})
+    df = df.groupby(list(AGG_KEYS), as_index=False)[list(cols)].sum()
+    keep = df["denominator"] > 0 if "denominator" in cols else df["numerator"] > 0
+    return df[keep].reset_index(drop=True)
 
 
 def stay_rate(stays: ir.Table, d: IndicatorDefinition) -> ir.Table:
     """Count the selected stays by municipality, year, age band and sex."""
-    assert d.selection is not None
-    conds = _selection(stays, d.selection)
-    s = stays.filter(conds) if conds else stays
-    s = _keys(s, d.selection.year_of)
-    return s.group_by(list(AGG_KEYS)).agg(numerator=s.count())
-
-
-def _followup_condition(s: ir.Table, f: Followup) -> ir.BooleanValue:
-    conds = _stay_filter(s, f.acute, f.min_hours, f.exclude_diagnoses, f.exclude_specialties)
-    out: ir.BooleanValue = ibis.literal(True)
-    for c in conds:
-        out = out & c
-    return out
+    return narrow(stay_aggregates(stays, [d]), d)
 
 
 def readmission_proportion(stays: ir.Table, d: IndicatorDefinition, rules: StayRules) -> ir.Table:
-    """Index stays and how many of them are followed by a qualifying stay in the window.
-
-    Stays of a person never overlap and start more than ``merge_gap_hours`` apart, so the
-    first qualifying stay after an index stay starts after its end; checking that first one
-    against the window is exact as long as the window opens before ``merge_gap_hours``.
-    """
-    assert d.selection is not None and d.followup is not None
-    f = d.followup
-    if f.window_hours_gt >= rules.merge_gap_hours:
-        raise DefinitionError(
-            f"{d.id}: followup.window_hours_gt ({f.window_hours_gt:g}) must be below the stay "
-            f"merge gap ({rules.merge_gap_hours:g} h); the engine cannot express a later start"
-        )
-    after = ibis.window(group_by=stays.person_id, order_by=[stays.start_s], rows=(1, None))
-    q = _followup_condition(stays, f)
-    s = stays.mutate(next_start=ibis.ifelse(q, stays.start_s, None).min().over(after))
-    gap = s.next_start - s.end_s
-    s = s.mutate(
-        readmitted=ibis.ifelse(
-            gap.notnull() & (gap > int(f.window_hours_gt * HOUR)) & (gap <= int(f.window_hours_le * HOUR)),
-            1,
-            0,
-        )
-    )
-    conds = _selection(s, d.selection)
-    s = _keys(s.filter(conds) if conds else s, d.selection.year_of)
-    return s.group_by(list(AGG_KEYS)).agg(numerator=s.readmitted.sum(), denominator=s.count())
+    """Index stays and how many of them are followed by a qualifying stay in the window."""
+    return narrow(stay_aggregates(stays, [d], rules), d)
 
 
 def days_rate(ready: ir.Table, years: Sequence[int]) -> ir.Table:
