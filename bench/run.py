@@ -83,11 +83,16 @@ def compute_step(data: Path, years: list[int], out: Path) -> tuple[float, float,
 
 
 def pandas_step(data: Path, years: list[int]) -> tuple[float, float, str]:
+    """The straightforward pandas implementation from the tests, on the same files."""
     code = (
         "import sys; sys.path.insert(0, 'tests')\n"
         "from pathlib import Path\n"
-        "from reference_impl import compute_all_from_dir\n"
-        f"aggs = compute_all_from_dir(Path({str(data)!r}), {years!r})\n"
+        "import pandas as pd\n"
+        "from reference_impl import aggregates\n"
+        "from naersund.indicators import load_definitions, load_stay_rules\n"
+        f"data = Path({str(data)!r}); years = {years!r}\n"
+        "read = lambda t: pd.concat([pd.read_parquet(p) for y in years for p in (data / t / f'year={y}').glob('*.parquet')], ignore_index=True)\n"
+        "aggs = aggregates(read('contacts'), read('ready_for_discharge'), load_definitions(), load_stay_rules(), years)\n"
         "print({k: len(v) for k, v in aggs.items()})\n" + RSS
     )
     return run_step(code)
