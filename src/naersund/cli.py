@@ -127,7 +127,7 @@ def ingest(src: Path, dest: Path, fmt: str, rejects: Path | None, max_errors: in
     with progress_bar("Indlæser") as update:
         report = run_ingest(src, dest, fmt=fmt, rejects=rejects, max_errors=max_errors, progress=update)  # type: ignore[arg-type]
     for message in report.messages:
-        err.print(message)
+        click.echo(message, err=True)
     rows = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in report.tables.items())
     out.print(f"Skrevet til {dest} ({rows})")
     rejected = sum(report.rejected.values())
@@ -261,7 +261,7 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except NaersundError as exc:
-        err.print(f"Fejl: {exc}", style="red", highlight=False, markup=False)
+        click.secho(f"Fejl: {exc}", fg="red", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("Afbrudt.")
@@ -269,12 +269,11 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
         if os.environ.get("NAERSUND_DEBUG"):
             raise
-        err.print(
+        click.secho(
             f"Uventet fejl: {type(exc).__name__}: {exc}\n"
             "Kør igen med NAERSUND_DEBUG=1 for detaljer, og rapportér fejlen.",
-            style="red",
-            highlight=False,
-            markup=False,
+            fg="red",
+            err=True,
         )
         sys.exit(2)
 
