@@ -102,7 +102,11 @@ def synth(years: list[int], scale: float, seed: int, out_dir: Path, fmt: str) ->
     with progress_bar("Syntetiske data") as update:
         manifest = generate(out_dir, years, scale=scale, seed=seed, fmt=fmt, progress=update)  # type: ignore[arg-type]
     counts = manifest.get("counts", {})
-    summary = ", ".join(f"{k}: {v:,}".replace(",", ".") for k, v in counts.items())
+    summary = ", ".join(
+        f"{label}: {counts[key]:,}".replace(",", ".")
+        for key, label in (("contacts_total", "kontakter"), ("persons", "personer"))
+        if isinstance(counts.get(key), int)
+    )
     out.print(f"SYNTETISKE DATA skrevet til {out_dir} ({summary})")
 
 
