@@ -1,0 +1,267 @@
+"""The synthetic national registry: realistic hospital data that no one could mistake for real.
+
+:func:`generate` draws persons from Denmark's real population (municipality × 5-year band ×
+sex, :func:`naersund.refdata.derive_population`) scaled by ``scale``, gives them hospital stays
+with rates rising steeply with age, readmissions, transfers between hospitals (contacts joined
+into one stay), deaths and days ready for discharge, adds a random municipality effect and
+plants initiative effects in chosen municipalities (listed in ``manifest.json``).
+
+Every output is marked ``SYNTETISKE DATA``: a ``SYNTETISKE_DATA.txt`` file, the manifest
+(``"synthetic": true``), Parquet metadata ``naersund.synthetic=true``, person ids starting
+with ``SYN`` and hospitals named ``Syntetisk ...``. The same seed gives byte-identical files.
+
+The canonical and the LPR2 output of one seed hold the same data except that LPR2 has no
+discharge minute: there contact end times are rounded down to the hour. Contacts that end
+inside a stay (transfers) always end on the hour, so both outputs join contacts into the
+same stays; a few stay lengths near the 12- and 24-hour limits can differ.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from naersund import __version__
+from naersund.atomic import atomic_dir
+from naersund.refdata import derive_population, municipalities, shipped_population
+from naersund.registry.schema import AGE_GROUPS
+from naersund.registry.synth import _model as M
+from naersund.registry.synth import _tables as T
+from naersund.registry.synth._write import CanonicalWriter, Lpr2Writer
+
+__all__ = ["INITIATIVES", "MARKER", "generate"]
+
+MARKER = T.MARKER
+Progress = Callable[[str, float], None]
+
+# (initiative, indicator affected, relative effect, number of municipalities, what is planted)
+INITIATIVES: tuple[tuple[str, str, float, int, str], ...] = (
+    (
+        "opfoelgende_hjemmebesoeg",
+        "genindlaeggelser_30d_65",
+        -0.15,
+        12,
+        "Sandsynligheden for en akut genindlæggelse efter en indlæggelse af en borger på 65+ "
+        "er 15 % lavere fra startåret.",
+    ),
+    (
+        "akutteam",
+        "forebyggelige_indlaeggelser_65",
+        -0.10,
+        10,
+        "Raten af akutte indlæggelser med forebyggelig diagnose blandt borgere på 65+ (også "
+        "genindlæggelser) er 10 % lavere fra startåret.",
+    ),
+    (
+        "forloebskoordinator",
+        "faerdigbehandlingsdage",
+        -0.20,
+        8,
+        "Sandsynligheden for, at en indlæggelse ender med færdigbehandlingsdage, er 20 % lavere "
+        "fra startåret.",
+    ),
+    (
+        "kommunikationsaftale",
+        "genindlaeggelser_30d_65",
+        0.0,
+        10,
+        "Ingen effekt (kontrol): en analyse bør ikke finde noget her.",
+    ),
+)
+
+_MARKER_TEXT = """SYNTETISKE DATA
+
+Alle data i denne mappe er syntetiske. De er dannet tilfældigt af naersund {version}
+(seed {seed}, år {years}, skala {scale}) ud fra befolkningens fordeling på kommune, alder og køn.
+Ingen række beskriver en virkelig person, kontakt, indlæggelse eller et virkeligt sygehus:
+person-id'er begynder med "SYN", og sygehusene hedder "Syntetisk ...".
+
+Rater, kommuneforskelle og initiativeffekter er opfundne og plantet med vilje (se
+manifest.json, "planted_effects"). Data må ikke bruges som eller forveksles med rigtige
+registerdata, og resultater beregnet på dem siger intet om virkelige kommuner.
+"""
+
+
+def _effects(seed: int, years: list[int], region: np.ndarray) -> M.Effects:
+    """Municipality effects and planted initiatives (independent of scale and format)."""
+    rng = np.random.default_rng([seed, 0])
+    n = len(region)
+
+    def lognormal(sd: float) -> np.ndarray:
+        return np.asarray(rng.lognormal(-(sd**2) / 2, sd, n))
+
+    common = lognormal(T.MUNI_SD_COMMON)
+    muni = {s: common * lognormal(T.MUNI_SD_STREAM) for s in (*T.STREAMS, "readmit")}
+    ready = lognormal(T.MUNI_SD_READY)
+    pick = np.random.default_rng([seed, 1])
+    starts = years[1:] or years
+    planted = []
+    for name, _, effect, k, _ in INITIATIVES:
+        for m in np.sort(pick.choice(n, size=k, replace=False)):
+            planted.append((int(m), name, int(pick.choice(starts)), effect))
+    return M.Effects(muni=muni, ready=ready, region=region, initiatives=planted)
+
+
+def _cubes(pop: pd.DataFrame, codes: np.ndarray) -> dict[int, np.ndarray]:
+    """year -> counts[municipality, band, sex]."""
+    out = {}
+    band = pd.Categorical(pop["age_group"], categories=list(AGE_GROUPS)).codes
+    kidx = np.searchsorted(codes, pop["kommunekode"].to_numpy())
+    sex = (pop["sex"] == "F").to_numpy().astype(int)
+    for year in pop["year"].unique():
+        m = (pop["year"] == year).to_numpy()
+        cube = np.zeros((len(codes), len(AGE_GROUPS), 2), dtype=np.int64)
+        np.add.at(cube, (kidx[m], band[m], sex[m]), pop["count"].to_numpy()[m])
+        out[int(year)] = cube
+    return out
+
+
+def _simulate_year(
+    rng: np.random.Generator, year: int, counts: np.ndarray, fx: M.Effects, dead: np.ndarray
+) -> tuple[M.Stays, M.Stays]:
+    """All stays whose story starts in ``year`` -> (contacts, ready-for-discharge periods)."""
+    batches = M.draw_base(rng, year, counts, fx, dead)
+    generation = M.concat(batches)
+    for _ in range(3):  # readmissions of readmissions
+        generation = M.readmissions(rng, generation, fx, year)
+        batches.append(generation)
+    stays = M.concat(batches)
+    stays = M.concat([stays, M.near_misses(rng, stays, fx, year)])
+    ready = M.take(stays, np.flatnonzero(stays["ready_day"] >= 0))
+    return M.contacts(rng, stays, fx.region), ready
+
+
+def _split(rows: M.Stays, field: str, lo: int, hi: int) -> tuple[M.Stays, M.Stays]:
+    """Rows with ``lo <= field < hi`` and the rows after (carried to the next year)."""
+    v = rows[field]
+    return M.take(rows, (v >= lo) & (v < hi)), M.take(rows, v >= hi)
+
+
+def generate(
+    out: Path,
+    years: Sequence[int],
+    scale: float = 1.0,
+    seed: int = 1,
+    fmt: Literal["canonical", "lpr2"] = "canonical",
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Write a synthetic registry for ``years`` to the folder ``out`` and return its manifest.
+
+    ``scale`` multiplies the population and so the number of persons and contacts (1.0 is
+    Denmark: about 1.5 million contacts a year); the population written is the real one
+    times ``scale``, so rates stay realistic. ``fmt="canonical"`` writes Parquet partitioned
+    by year (``contacts/year=YYYY/part-0.parquet``, ``ready_for_discharge/year=YYYY/...``,
+    ``population/population.parquet``); ``fmt="lpr2"`` writes an LPR2-style CSV extract
+    (``LPR_ADM.csv``, ``LPR_DIAG.csv``, ``CPR_PERSON.csv``) with the same contacts, their end
+    times rounded down to the hour, plus ``ready_for_discharge.csv`` and ``population.csv``.
+    Both have ``manifest.json`` and ``SYNTETISKE_DATA.txt``. Contacts are partitioned by the
+    year of their start; contacts after the last year are left out. ``out`` is replaced
+    whole, only once everything is written. ``progress(step, fraction)`` is told how far.
+    """
+    years = sorted({int(y) for y in years})
+    if not years or years[0] < 1990 or years[-1] > 2060:
+        raise ValueError("years: give at least one year between 1990 and 2060")
+    if not 0 < scale <= 50:
+        raise ValueError(f"scale must be above 0 and at most 50, not {scale}")
+    if seed < 0:
+        raise ValueError(f"seed must be 0 or more, not {seed}")
+    if fmt not in ("canonical", "lpr2"):
+        raise ValueError(f"fmt must be 'canonical' or 'lpr2', not '{fmt}'")
+    report = progress or (lambda step, fraction: None)
+    report("Forbereder befolkning og kommuneeffekter", 0.0)
+    munis = municipalities().sort_values("kommunekode")
+    codes = munis["kommunekode"].to_numpy()
+    pop = derive_population(shipped_population(), years)
+    pop["count"] = np.rint(pop["count"] * scale).astype("int64")
+    cubes = _cubes(pop, codes)
+    fx = _effects(seed, years, munis["region_code"].to_numpy())
+    counts: dict[str, dict[str, int]] = {"contacts": {}, "ready_for_discharge": {}}
+    with atomic_dir(Path(out)) as tmp:
+        writer = (CanonicalWriter if fmt == "canonical" else Lpr2Writer)(tmp, codes, seed)
+        dead = persons = np.empty(0, dtype=np.int64)
+        carry: tuple[M.Stays, M.Stays] | None = None
+        for i, year in enumerate(years):
+            step = 0.95 / len(years)
+            report(f"Danner syntetiske kontakter for {year}", i * step)
+            rng = np.random.default_rng([seed, year])
+            c, r = _simulate_year(rng, year, cubes[year], fx, dead)
+            if carry is not None:
+                c, r = M.concat([carry[0], c]), M.concat([carry[1], r])
+            c, r = M.drop_after_death(c, r)
+            dead = M.sorted_union(dead, c["key"][c["died"]])
+            lo, hi = M.days_of(year), M.days_of(year + 1)
+            c, c_next = _split(c, "start", lo * M.DAY, hi * M.DAY)
+            r, r_next = _split(r, "ready_day", lo, hi)
+            carry = (c_next, r_next)
+            report(f"Skriver {year}", (i + 0.7) * step)
+            writer.year(year, c, r)
+            persons = M.sorted_union(persons, c["key"])
+            counts["contacts"][str(year)] = len(c["key"])
+            counts["ready_for_discharge"][str(year)] = len(r["key"])
+        report("Skriver befolkning og manifest", 0.96)
+        writer.finish(pop, persons)
+        manifest = _manifest(seed, years, scale, fmt, counts, len(persons), pop, fx, munis)
+        (tmp / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        text = _MARKER_TEXT.format(version=__version__, seed=seed, years=years, scale=scale)
+        (tmp / "SYNTETISKE_DATA.txt").write_text(text, encoding="utf-8")
+    report("Færdig", 1.0)
+    return manifest
+
+
+def _manifest(
+    seed: int,
+    years: list[int],
+    scale: float,
+    fmt: str,
+    counts: dict[str, dict[str, int]],
+    n_persons: int,
+    pop: pd.DataFrame,
+    fx: M.Effects,
+    munis: pd.DataFrame,
+) -> dict[str, Any]:
+    info = {name: (indicator, text) for name, indicator, _, _, text in INITIATIVES}
+    names = munis["name"].tolist()
+    codes = munis["kommunekode"].tolist()
+    planted = [
+        {
+            "kommunekode": int(codes[m]),
+            "kommune": names[m],
+            "initiative": name,
+            "start_year": start,
+            "indicator": info[name][0],
+            "relative_effect": effect,
+            "description_da": info[name][1],
+        }
+        for m, name, start, effect in sorted(fx.initiatives, key=lambda x: (x[1], x[0]))
+    ]
+    return {
+        "synthetic": True,
+        "marker": MARKER,
+        "generator": f"naersund.registry.synth {__version__}",
+        "format": fmt,
+        "seed": seed,
+        "years": years,
+        "scale": scale,
+        "counts": counts
+        | {
+            "contacts_total": sum(counts["contacts"].values()),
+            "persons": n_persons,
+            "population": {str(y): int(g.sum()) for y, g in pop.groupby("year")["count"]},
+        },
+        "planted_effects": planted,
+        "notes_da": [
+            "Befolkningen er den virkelige befolkning (1. januar) ganget med skalaen og afrundet.",
+            "Effekterne er sat på de genererende sandsynligheder; den målte effekt på en "
+            "indikator kan være lidt mindre, fordi andre ophold ikke påvirkes.",
+            "Kontakter efter det sidste år er udeladt; genindlæggelser efter en udskrivning "
+            "sidst i det sidste år mangler derfor.",
+            "I LPR2-formatet er kontakternes sluttidspunkt rundet ned til hele timer.",
+        ],
+    }

@@ -1,0 +1,390 @@
+"""The synthetic national registry: layout, types, markers, determinism and calibration.
+
+Calibration is checked with a small, plain pandas computation of stays written here from
+DOMAIN.md (contacts of a person joined when the gap is at most 4 hours), not with the engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from naersund.indicators import IndicatorDefinition, load_definitions
+from naersund.refdata import municipalities
+from naersund.registry.schema import CONTACTS, READY_FOR_DISCHARGE
+from naersund.registry.synth import INITIATIVES, MARKER, generate
+
+YEARS = [2013, 2014]
+ARROW_TYPES = {"string": "string", "int": "int64", "date": "date32[day]", "bool": "bool"}
+OLD = ["65-69", "70-74", "75-79", "80-84", "85+"]
+
+
+def _definition(id_: str) -> IndicatorDefinition:
+    return next(d for d in load_definitions() if d.id == id_)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("synth") / "small"
+    return out, generate(out, YEARS, scale=0.02, seed=7)
+
+
+@pytest.fixture(scope="module")
+def moderate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame, dict]:
+    out = tmp_path_factory.mktemp("synth") / "moderate"
+    manifest = generate(out, YEARS, scale=0.1, seed=3)
+    return out, _stays(pd.read_parquet(out / "contacts")), manifest
+
+
+def _stays(c: pd.DataFrame) -> pd.DataFrame:
+    """One row per stay: the first contact's attributes, the latest end."""
+    c = c.sort_values(["person_id", "start", "end"], kind="mergesort").reset_index(drop=True)
+    latest = c.groupby("person_id")["end"].cummax().groupby(c["person_id"]).shift()
+    new = latest.isna() | (c["start"] - latest > pd.Timedelta(hours=4))
+    g = c.groupby(new.cumsum())
+    s = g.first()[["person_id", "kommunekode", "birth_date", "start", "acute"]]
+    s["dx"] = g["primary_diagnosis"].first()
+    s["specialty"] = g["specialty"].first()
+    s["end"], s["died"], s["n"] = g["end"].max(), g["died"].any(), g.size()
+    s["hours"] = (s["end"] - s["start"]).dt.total_seconds() / 3600
+    birth = pd.to_datetime(s["birth_date"])
+    before = s["start"].dt.month * 100 + s["start"].dt.day < birth.dt.month * 100 + birth.dt.day
+    s["age"] = s["start"].dt.year - birth.dt.year - before.astype(int)
+    return s
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def test_it_writes_the_canonical_layout(small: tuple[Path, dict]) -> None:
+    root, _ = small
+    names = {p.relative_to(root).as_posix() for p in _files(root)}
+    parts = {
+        f"{t}/year={y}/part-0.parquet" for t in ("contacts", "ready_for_discharge") for y in YEARS
+    }
+    assert names == parts | {
+        "population/population.parquet",
+        "manifest.json",
+        "SYNTETISKE_DATA.txt",
+    }
+
+
+def test_contacts_have_exactly_the_schema_columns_and_types(small: tuple[Path, dict]) -> None:
+    root, _ = small
+    for table, columns in (("contacts", CONTACTS), ("ready_for_discharge", READY_FOR_DISCHARGE)):
+        for year in YEARS:
+            schema = pq.read_schema(root / table / f"year={year}" / "part-0.parquet")
+            assert schema.names == [c.name for c in columns]  # no partition column inside
+            for c in columns:
+                got = str(schema.field(c.name).type)
+                if c.dtype == "timestamp":
+                    assert got in ("timestamp[us]", "timestamp[s]")
+                else:
+                    assert got == ARROW_TYPES[c.dtype], c.name
+    pop = pq.read_schema(root / "population" / "population.parquet")
+    assert pop.names == ["year", "kommunekode", "age_group", "sex", "count", "estimated"]
+    assert [str(t) for t in pop.types] == ["int64", "int64", "string", "string", "int64", "bool"]
+
+
+def test_contacts_are_partitioned_by_the_year_of_their_start(small: tuple[Path, dict]) -> None:
+    root, manifest = small
+    for year in YEARS:
+        c = pd.read_parquet(root / "contacts" / f"year={year}" / "part-0.parquet")
+        assert (c["start"].dt.year == year).all()
+        assert (c["end"] > c["start"]).all()
+        assert c["sex"].isin(["M", "F"]).all()
+        assert c["primary_diagnosis"].str.fullmatch(r"D[A-Z][0-9A-Z]{2,4}").all()
+        assert len(c) == manifest["counts"]["contacts"][str(year)]
+
+
+def test_the_same_seed_gives_byte_identical_files(small: tuple[Path, dict], tmp_path: Path) -> None:
+    root, _ = small
+    again = tmp_path / "again"
+    generate(again, YEARS, scale=0.02, seed=7)
+
+    def digest(r: Path) -> dict[str, str]:
+        return {
+            p.relative_to(r).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in _files(r)
+        }
+
+    assert digest(again) == digest(root)
+    other = tmp_path / "other"
+    generate(other, YEARS, scale=0.02, seed=8)
+    assert (
+        digest(other)["contacts/year=2013/part-0.parquet"]
+        != digest(root)["contacts/year=2013/part-0.parquet"]
+    )
+
+
+def test_every_output_is_marked_synthetic(small: tuple[Path, dict]) -> None:
+    root, manifest = small
+    assert "SYNTETISKE DATA" in (root / "SYNTETISKE_DATA.txt").read_text(encoding="utf-8")
+    on_disk = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    assert on_disk == manifest
+    assert manifest["synthetic"] is True and manifest["marker"] == MARKER == "SYNTETISKE DATA"
+    assert (manifest["seed"], manifest["years"], manifest["scale"]) == (7, YEARS, 0.02)
+    for f in root.rglob("*.parquet"):
+        assert pq.read_schema(f).metadata[b"naersund.synthetic"] == b"true"
+    c = pd.read_parquet(root / "contacts")
+    assert c["person_id"].str.fullmatch(r"SYN\d{11}").all()
+    assert c["hospital"].str.startswith("Syntetisk ").all()
+
+
+def test_municipalities_are_the_98_real_ones(small: tuple[Path, dict]) -> None:
+    root, _ = small
+    real = set(municipalities()["kommunekode"])
+    assert set(pd.read_parquet(root / "contacts")["kommunekode"]) == real
+    assert set(pd.read_parquet(root / "ready_for_discharge")["kommunekode"]) <= real
+    pop = pd.read_parquet(root / "population")
+    assert set(pop["kommunekode"]) == real and sorted(pop["year"].unique()) == YEARS
+
+
+def test_persons_follow_the_real_population(small: tuple[Path, dict]) -> None:
+    root, _ = small
+    c = pd.read_parquet(root / "contacts" / "year=2013")
+    pop = pd.read_parquet(root / "population").query("year == 2013")
+    persons = c.drop_duplicates("person_id")
+    by_muni = persons.groupby("kommunekode").size()
+    people = pop.groupby("kommunekode")["count"].sum().reindex(by_muni.index)
+    assert np.corrcoef(by_muni, people)[0, 1] > 0.97
+    # a person keeps municipality, sex and birth date
+    assert c.groupby("person_id")[["kommunekode", "sex", "birth_date"]].nunique().max().max() == 1
+    # hospital use rises steeply with age: contacts per person in the population
+    age = 2013 - pd.to_datetime(c["birth_date"]).dt.year
+
+    def share(lo: int, hi: int, groups: list[str]) -> float:
+        n = age.between(lo, hi).sum()
+        return float(n / pop.loc[pop["age_group"].isin(groups), "count"].sum())
+
+    young = share(21, 50, ["20-24", "25-29", "30-34", "35-39", "40-44", "45-49"])
+    old = share(81, 120, ["80-84", "85+"])
+    assert old > 3 * young
+    # persons are a pool: many are seen again the next year
+    seen = set(c["person_id"]) & set(pd.read_parquet(root / "contacts" / "year=2014")["person_id"])
+    assert len(seen) > 0.1 * persons.shape[0]
+
+
+def test_calibration_of_the_national_goals(moderate: tuple[Path, pd.DataFrame, dict]) -> None:
+    root, s, manifest = moderate
+    pop = pd.read_parquet(root / "population")
+    total = pop.groupby("year")["count"].sum()
+    old = pop[pop["age_group"].isin(OLD)].groupby("year")["count"].sum()
+    prev = tuple(_definition("forebyggelige_indlaeggelser_65").diagnosis_prefixes)
+    s = s.assign(year=s["start"].dt.year)
+    s = s[s["year"].isin(YEARS)]
+
+    preventable = s[
+        s["acute"] & (s["hours"] >= 12) & (s["age"] >= 65) & s["dx"].str.startswith(prev)
+    ]
+    rate = preventable.groupby("year").size() / old * 1000
+    assert rate.between(40, 80).all(), rate
+
+    short = s[s["acute"] & (s["hours"] < 24) & ~s["specialty"].str.contains("psykiatri")]
+    short_rate = short.groupby("year").size() / total * 1000
+    assert short_rate.between(20, 100).all(), short_rate
+
+    per_national_year = manifest["counts"]["contacts_total"] / len(YEARS) / manifest["scale"]
+    assert 1.2e6 < per_national_year < 1.8e6
+
+
+def test_readmission_share_is_plausible(moderate: tuple[Path, pd.DataFrame, dict]) -> None:
+    _, s, _ = moderate
+    d = _definition("genindlaeggelser_30d_65")
+    assert d.selection is not None and d.followup is not None
+    ex_index, ex_follow = tuple(d.selection.exclude_diagnoses), tuple(d.followup.exclude_diagnoses)
+    s = s.reset_index(drop=True)
+    index = s[
+        (s["hours"] >= 12)
+        & (s["age"] >= 65)
+        & ~s["died"]
+        & (s["specialty"] != "hospice")
+        & ~s["dx"].str.startswith(ex_index)
+        & s["end"].dt.year.isin(YEARS)
+    ]
+    follow = s[
+        s["acute"]
+        & (s["hours"] >= 12)
+        & (s["specialty"] != "hospice")
+        & ~s["dx"].str.startswith(ex_follow)
+    ]
+    pairs = index.reset_index()[["index", "person_id", "end"]].merge(
+        follow[["person_id", "start"]], on="person_id"
+    )
+    hours = (pairs["start"] - pairs["end"]).dt.total_seconds() / 3600
+    readmitted = set(pairs.loc[(hours > 0) & (hours <= 720), "index"])
+    share = index.index.isin(readmitted).mean() * 100
+    assert 8 <= share <= 22, share
+
+
+def test_transfers_are_joined_and_near_misses_are_not(
+    moderate: tuple[Path, pd.DataFrame, dict],
+) -> None:
+    root, s, _ = moderate
+    c = pd.read_parquet(root / "contacts").sort_values(["person_id", "start"])
+    same = c["person_id"].eq(c["person_id"].shift())
+    gap = (c["start"] - c["end"].shift())[same]
+    assert (gap <= pd.Timedelta(hours=4)).sum() > 0.03 * len(c)  # transfers, overlaps
+    assert (gap == pd.Timedelta(hours=4)).sum() > 0  # the edge still joins
+    just_over = (gap > pd.Timedelta(hours=4)) & (gap <= pd.Timedelta(hours=7))
+    assert just_over.sum() > 0.002 * len(c)
+    multi = s[s["n"] > 1]
+    assert 0.05 < len(multi) / len(s) < 0.3
+    # the contacts of a transferred stay differ in hospital or specialty
+    c["stay"] = (~same | (gap > pd.Timedelta(hours=4)).reindex(c.index, fill_value=True)).cumsum()
+    per_stay = c.groupby("stay")[["hospital", "specialty"]].nunique()
+    moved = per_stay[c.groupby("stay").size() > 1]
+    assert ((moved["hospital"] > 1) | (moved["specialty"] > 1)).mean() > 0.9
+
+
+def test_nobody_has_contacts_after_dying(moderate: tuple[Path, pd.DataFrame, dict]) -> None:
+    _, s, _ = moderate
+    s = s.sort_values(["person_id", "start"])
+    died_before = s.groupby("person_id")["died"].cumsum() - s["died"] > 0
+    assert not died_before.any()
+    rate = s.groupby(s["age"] >= 80)["died"].mean()
+    assert 0 < rate[False] < rate[True] < 0.1
+
+
+def test_days_ready_for_discharge(moderate: tuple[Path, pd.DataFrame, dict]) -> None:
+    root, _, _ = moderate
+    r = pd.read_parquet(root / "ready_for_discharge")
+    ready, out = pd.to_datetime(r["ready_date"]), pd.to_datetime(r["discharge_date"])
+    days = (out - ready).dt.days
+    assert days.between(1, 15).all()
+    assert (ready.dt.year < out.dt.year).any()  # some periods cross New Year
+    pop = pd.read_parquet(root / "population").groupby("year")["count"].sum()
+    per_1000 = days.groupby(ready.dt.year).sum() / pop * 1000
+    assert per_1000.between(10, 35).all(), per_1000
+    by_muni = days.groupby(r["kommunekode"]).sum()
+    assert by_muni.std() > 0
+
+
+def test_manifest_lists_the_planted_effects(small: tuple[Path, dict]) -> None:
+    _, manifest = small
+    planted = manifest["planted_effects"]
+    ids = {d.id for d in load_definitions()}
+    real = set(municipalities()["kommunekode"])
+    assert {p["initiative"] for p in planted} == {i[0] for i in INITIATIVES}
+    for p in planted:
+        assert p["kommunekode"] in real and p["indicator"] in ids
+        assert p["start_year"] in YEARS and -0.5 < p["relative_effect"] <= 0
+    effects = {(p["initiative"], p["indicator"], p["relative_effect"]) for p in planted}
+    assert ("opfoelgende_hjemmebesoeg", "genindlaeggelser_30d_65", -0.15) in effects
+    assert ("akutteam", "forebyggelige_indlaeggelser_65", -0.10) in effects
+
+
+def test_lpr2_holds_the_same_contacts_with_ends_rounded_to_the_hour(
+    small: tuple[Path, dict], tmp_path: Path
+) -> None:
+    root, _ = small
+    out = tmp_path / "lpr2"
+    manifest = generate(out, YEARS, scale=0.02, seed=7, fmt="lpr2")
+    assert {p.name for p in _files(out)} == {
+        "LPR_ADM.csv",
+        "LPR_DIAG.csv",
+        "CPR_PERSON.csv",
+        "ready_for_discharge.csv",
+        "population.csv",
+        "manifest.json",
+        "SYNTETISKE_DATA.txt",
+    }
+    assert manifest["synthetic"] is True and manifest["format"] == "lpr2"
+    adm = pd.read_csv(out / "LPR_ADM.csv", dtype=str)
+    assert list(adm.columns) == [
+        "PNR",
+        "RECNUM",
+        "C_KOM",
+        "D_INDDTO",
+        "V_INDTIME",
+        "V_INDMINUT",
+        "D_UDDTO",
+        "V_UDTIME",
+        "C_PATTYPE",
+        "C_INDM",
+        "C_ADIAG",
+        "C_SGH",
+        "C_AFD",
+        "C_SPEC",
+        "V_ALDER",
+        "C_UDM",
+    ]
+    assert adm["C_KOM"].str.fullmatch(r"\d{4}").all() and adm["RECNUM"].is_unique
+    assert set(adm["C_PATTYPE"]) == {"0", "3"} and set(adm["C_INDM"]) == {"1", "2"}
+    assert set(adm["C_UDM"]) == {"1", "8"}
+    diag = pd.read_csv(out / "LPR_DIAG.csv", dtype=str)
+    assert set(diag["C_DIAGTYPE"]) == {"A", "B"}
+    primary = diag[diag["C_DIAGTYPE"] == "A"].set_index("RECNUM")["C_DIAG"]
+    assert primary.reindex(adm["RECNUM"]).tolist() == adm["C_ADIAG"].tolist()
+    cpr = pd.read_csv(out / "CPR_PERSON.csv", dtype=str)
+    assert set(cpr["PNR"]) == set(adm["PNR"]) and set(cpr["C_KON"]) == {"M", "K"}
+
+    canon = pd.read_parquet(root / "contacts")
+    as_lpr = pd.DataFrame(
+        {
+            "PNR": canon["person_id"],
+            "C_KOM": canon["kommunekode"].map("{:04d}".format),
+            "start": canon["start"],
+            "end": canon["end"].dt.floor("h"),
+            "C_ADIAG": canon["primary_diagnosis"],
+            "C_SPEC": canon["specialty"],
+            "C_SGH": canon["hospital"],
+            "acute": canon["acute"],
+        }
+    )
+    lpr = pd.DataFrame(
+        {
+            "PNR": adm["PNR"],
+            "C_KOM": adm["C_KOM"],
+            "start": pd.to_datetime(adm["D_INDDTO"])
+            + pd.to_timedelta(adm["V_INDTIME"].astype(int), "h")
+            + pd.to_timedelta(adm["V_INDMINUT"].astype(int), "min"),
+            "end": pd.to_datetime(adm["D_UDDTO"])
+            + pd.to_timedelta(adm["V_UDTIME"].astype(int), "h"),
+            "C_ADIAG": adm["C_ADIAG"],
+            "C_SPEC": adm["C_SPEC"],
+            "C_SGH": adm["C_SGH"],
+            "acute": adm["C_INDM"] == "1",
+        }
+    )
+    key = list(as_lpr.columns)
+    left = as_lpr.sort_values(key).reset_index(drop=True)
+    right = lpr.astype({"start": left["start"].dtype, "end": left["end"].dtype}).sort_values(key)
+    pd.testing.assert_frame_equal(left, right.reset_index(drop=True))
+    # the only difference: canonical ends carry minutes
+    assert (canon["end"].dt.minute != 0).any()
+    ready = pd.read_csv(out / "ready_for_discharge.csv")
+    assert len(ready) == len(pd.read_parquet(root / "ready_for_discharge"))
+
+
+def test_progress_is_reported_from_zero_to_one(tmp_path: Path) -> None:
+    seen: list[tuple[str, float]] = []
+    generate(tmp_path / "p", [2014], scale=0.01, progress=lambda step, f: seen.append((step, f)))
+    fractions = [f for _, f in seen]
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0 and fractions == sorted(fractions)
+    assert all(isinstance(step, str) and step for step, _ in seen)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"years": []}, {"years": [1850]}, {"scale": 0}, {"seed": -1}, {"fmt": "lpr3"}],
+)
+def test_bad_arguments_are_refused(tmp_path: Path, kwargs: dict) -> None:
+    args = {"years": [2014], "scale": 0.01} | kwargs
+    with pytest.raises(ValueError):
+        generate(tmp_path / "x", **args)
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_tiny_scale_still_writes_a_complete_folder(tmp_path: Path) -> None:
+    for fmt in ("canonical", "lpr2"):
+        manifest = generate(tmp_path / fmt, [2014], scale=0.00001, fmt=fmt)
+        assert manifest["synthetic"] is True
+        assert (tmp_path / fmt / "SYNTETISKE_DATA.txt").exists()
