@@ -28,13 +28,18 @@ AGG_KEYS = ("kommunekode", "year", "age_lower", "sex")
 CODE_CHARS = 7  # characters after the D of an SKS code that order ties (DA00 < DZ7630)
 
 
+def _bound(x: ir.IntegerValue, lo: int, hi: int) -> ir.IntegerValue:
+    """``x`` limited to ``[lo, hi]`` (plain GREATEST/LEAST: ``clip`` compiles to nested CASEs)."""
+    return ibis.greatest(ibis.least(x, hi), lo)
+
+
 def _code_rank(code: ir.StringValue) -> ir.IntegerValue:
     """An integer that sorts like the code (digits before letters, shorter first), so that ties
     are broken on a cheap integer key instead of a string in the engine's sort."""
     rank: ir.IntegerValue = ibis.literal(0, "int64")
     for i in range(1, CODE_CHARS + 1):
         ch = code.substr(i, 1).ascii_str().cast("int64")
-        digit = ibis.ifelse(ch >= 65, ch - 54, ibis.ifelse(ch >= 48, ch - 47, 0)).clip(0, 36)
+        digit = _bound(ibis.ifelse(ch >= 65, ch - 54, ibis.ifelse(ch >= 48, ch - 47, 0)), 0, 36)
         rank = rank * 37 + digit
     return rank
 
@@ -99,11 +104,11 @@ TIE_BITS = 55  # code rank (< 37**7 < 2**36.5), kommunekode (10), age (7), sex (
 def _order_keys(c: ir.Table, flags: list[str]) -> dict[str, ir.IntegerValue]:
     """Integer sort keys that order a person's contacts: start, then the longest, then acute,
     then the tie-breakers. Integers, few of them, because the sort is the engine's main cost."""
-    duration = (c.end_s - c.start_s).clip(0, 2**31 - 1)
+    duration = _bound(c.end_s - c.start_s, 0, 2**31 - 1)
     when = (c.start_s - EPOCH_2000) * 2**32 + (2**32 - 1 - (duration * 2 + c.acute.cast("int64")))
     tie = (
-        (c.code_rank.fill_null(0) * 1024 + c.kommunekode.cast("int64").clip(0, 1023)) * 128
-        + c.age.cast("int64").clip(0, 127)
+        (c.code_rank.fill_null(0) * 1024 + _bound(c.kommunekode.cast("int64"), 0, 1023)) * 128
+        + _bound(c.age.cast("int64"), 0, 127)
     ) * 2 + ibis.ifelse(c.sex == "M", 1, 0)
     bits: ir.IntegerValue = ibis.literal(0, "int64")
     for i, name in enumerate(flags):
