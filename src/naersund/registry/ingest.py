@@ -1,0 +1,279 @@
+"""Ingest a registry extract: validate every row and write canonical Parquet, all or nothing.
+
+``ingest(src, dest)`` reads every table present in ``src`` (contacts required, population and
+ready_for_discharge optional), checks every row (:mod:`naersund.registry.validate`) and writes
+``dest`` in one swap: ``dest/contacts/year=YYYY/part-0.parquet`` (by year of ``start``),
+``dest/ready_for_discharge/year=YYYY/part-0.parquet`` (by year of ``ready_date``) and
+``dest/population/population.parquet``. On any error ``dest`` is left as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+
+from naersund.atomic import atomic_dir, atomic_path
+from naersund.errors import InputError
+from naersund.registry.lpr2 import Lpr2Options, contacts_plan
+from naersund.registry.schema import TABLES
+from naersund.registry.sources import (
+    open_source,
+    raw_sql,
+    rows_word,
+    sql_ident,
+    sql_lit,
+    thousands,
+)
+from naersund.registry.validate import Checked, TablePlan, check, table_columns
+
+Progress = Callable[[str, float], None]
+OPTIONAL_TABLES = ("population", "ready_for_discharge")
+PARTITION_BY = {"contacts": "start", "ready_for_discharge": "ready_date"}
+MARKER_FILES = ("SYNTETISKE_DATA.txt", "manifest.json")  # carried over so synthetic stays marked
+
+
+def find_table(data_dir: Path, table: str) -> list[Path]:
+    """The files of ``table`` in ``data_dir``: ``table.csv``, ``table.parquet`` and every CSV or
+    Parquet file below a folder ``table/`` (hidden files skipped), in a stable order."""
+    files = [data_dir / f"{table}.{ext}" for ext in ("csv", "parquet")]
+    found = [f for f in files if f.is_file()]
+    folder = data_dir / table
+    if folder.is_dir():
+        below = [
+            p
+            for p in folder.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in (".csv", ".parquet")
+            and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        ]
+        found += sorted(below, key=lambda p: p.relative_to(folder).as_posix())
+    return found
+
+
+@dataclass
+class IngestReport:
+    tables: dict[str, int] = field(default_factory=dict)  # rows written per table
+    rejected: dict[str, int] = field(default_factory=dict)  # rows rejected per table
+    rejects_file: Path | None = None
+    messages: list[str] = field(default_factory=list)
+
+
+def label_of(src: Path, path: Path) -> str:
+    """How a file is named in messages: its path relative to the input folder."""
+    try:
+        return path.relative_to(src).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def canonical_plan(src: Path, table: str, work: Path) -> tuple[TablePlan | None, list[str]]:
+    """How to read ``table`` from canonical CSV/Parquet files in ``src`` (None if absent)."""
+    files = find_table(src, table)
+    if not files:
+        return None, []
+    known = [c.name for c in TABLES[table]] + (["estimated"] if table == "population" else [])
+    sources = [open_source(f, label_of(src, f), known, work) for f in files]
+    messages = []
+    for s in sources:
+        absent = [c.name for c in TABLES[table] if c.required and c.name not in s.names]
+        if absent:
+            what = "kolonne" if len(absent) == 1 else "kolonner"
+            names = ", ".join(f"'{a}'" for a in absent)
+            found = ", ".join(s.originals)
+            raise InputError(
+                f"{s.label}: mangler den påkrævede {what} {names} (filen har: {found})"
+            )
+        unknown = [
+            o for n, o in zip(s.names, s.originals, strict=True) if n not in known and o.strip()
+        ]
+        if unknown:
+            messages.append(f"{s.label}: ukendte kolonner springes over: {', '.join(unknown)}")
+    columns = table_columns(table, [n for s in sources for n in s.names])
+    raw = " UNION ALL ".join(raw_sql(i, s, columns) for i, s in enumerate(sources))
+    return TablePlan(table, sources, raw, raw, columns), messages
+
+
+def failure_lines(
+    con: duckdb.DuckDBPyConnection, checked: list[Checked], limit: int
+) -> tuple[list[str], dict[str, int]]:
+    """Up to ``limit`` messages about failing rows, and the number of failing rows per table."""
+    lines: list[str] = []
+    counts: dict[str, int] = {}
+    for c in checked:
+        row = con.execute(f"SELECT count(*) FROM ({c.failures})").fetchone()
+        counts[c.plan.table] = int(row[0]) if row else 0
+        if counts[c.plan.table] and len(lines) < limit:
+            first = con.execute(
+                f"SELECT * FROM ({c.failures}) ORDER BY _fileno, _row LIMIT $n",
+                {"n": limit - len(lines)},
+            ).fetchall()
+            for fileno, rownum, fld, reason in first:
+                where = f"{c.plan.labels[fileno]}, række {rownum}"
+                if fld:
+                    where += f", felt '{c.plan.field_labels.get(fld, fld)}'"
+                lines.append(f"{where}: {reason}")
+    total = sum(counts.values())
+    if total > len(lines):
+        more = total - len(lines)
+        lines.append(f"… og {thousands(more)} fejl mere (i alt {thousands(total)} afviste rækker)")
+    return lines, counts
+
+
+def _write_table(con: duckdb.DuckDBPyConnection, c: Checked, out: Path) -> int:
+    """Write the good rows of ``c`` as canonical Parquet below ``out``; returns their number."""
+    row = con.execute(f"SELECT count(*) FROM ({c.good_rows()})").fetchone()
+    n = int(row[0]) if row else 0
+    table = c.plan.table
+    if n == 0:
+        return 0
+    if table in PARTITION_BY:
+        query = c.good_rows(f", year(s.{sql_ident(PARTITION_BY[table])}) AS year")
+        target = out / table
+        options = "FORMAT parquet, PARTITION_BY (year), FILENAME_PATTERN 'part-{i}'"
+    else:
+        query = c.good_rows()
+        (out / table).mkdir(parents=True, exist_ok=True)
+        target = out / table / f"{table}.parquet"
+        options = "FORMAT parquet"
+    con.execute(f"COPY ({query}) TO {sql_lit(str(target))} ({options})")
+    return n
+
+
+def _write_rejects(
+    con: duckdb.DuckDBPyConnection, checked: list[Checked], path: Path, work: Path
+) -> None:
+    """The failing rows as CSV (UTF-8 with BOM, for Excel): fil, række, felt, årsag and the
+    row's values as they stand in the source file."""
+    parts = []
+    for t, c in enumerate(checked):
+        files, fields = f"rej_files_{t}", f"rej_fields_{t}"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {files} (fileno INTEGER, label VARCHAR)")
+        con.executemany(f"INSERT INTO {files} VALUES (?, ?)", list(enumerate(c.plan.labels)))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {fields} (field VARCHAR, label VARCHAR)")
+        if c.plan.field_labels:
+            con.executemany(
+                f"INSERT INTO {fields} VALUES (?, ?)", list(c.plan.field_labels.items())
+            )
+        parts.append(f"""
+            SELECT {t} AS _t, s._fileno AS _f, f.label AS fil, s._row AS "række",
+                coalesce(l.label, s._field) AS felt, s._reason AS "årsag",
+                r.* EXCLUDE (_fileno, _row)
+            FROM ({c.failures}) s
+            JOIN ({c.plan.raw}) r ON r._fileno = s._fileno AND r._row = s._row
+            JOIN {files} f ON f.fileno = s._fileno
+            LEFT JOIN {fields} l ON l.field = s._field
+""")  # fmt: skip
+    union = " UNION ALL BY NAME ".join(parts)
+    query = f'SELECT * EXCLUDE (_t, _f) FROM ({union}) ORDER BY _t, _f, "række"'
+    tmp = work / "rejects.csv"
+    con.execute(f"COPY ({query}) TO {sql_lit(str(tmp))} (FORMAT csv, HEADER true)")
+    with atomic_path(path) as target, target.open("wb") as out, tmp.open("rb") as body:
+        out.write("\ufeff".encode())
+        shutil.copyfileobj(body, out)
+
+
+@contextlib.contextmanager
+def _connection(work: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(
+        ":memory:",
+        config={
+            "temp_directory": str(work / "duckdb"),
+            "preserve_insertion_order": True,  # row numbers are taken in file order
+        },
+    )
+    con.execute("SET enable_progress_bar = false")
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _plans(
+    src: Path, fmt: str, work: Path, con: duckdb.DuckDBPyConnection, options: Lpr2Options | None
+) -> tuple[list[TablePlan], list[str]]:
+    contacts: TablePlan | None
+    if fmt == "lpr2":
+        contacts, messages = contacts_plan(src, work, con, options)
+    elif fmt == "canonical":
+        contacts, messages = canonical_plan(src, "contacts", work)
+    else:
+        raise InputError(f"ukendt format '{fmt}' (vælg canonical eller lpr2)")
+    if contacts is None:
+        raise InputError(
+            f"{src}: ingen kontakter fundet (forventede contacts.csv, contacts.parquet eller en "
+            "mappe contacts/ med CSV- eller Parquet-filer)"
+        )
+    plans = [contacts]
+    for table in OPTIONAL_TABLES:
+        plan, notes = canonical_plan(src, table, work)
+        messages += notes
+        if plan is not None:
+            plans.append(plan)
+    return plans, messages
+
+
+def ingest(
+    src: Path,
+    dest: Path,
+    fmt: Literal["canonical", "lpr2"] = "canonical",
+    rejects: Path | None = None,
+    max_errors: int = 20,
+    progress: Progress | None = None,
+    *,
+    lpr2_options: Lpr2Options | None = None,
+) -> IngestReport:
+    """Validate every row of the extract in ``src`` and write it as canonical Parquet to ``dest``.
+
+    Without ``rejects`` any bad row stops the ingest with an :class:`InputError` listing at most
+    ``max_errors`` messages, and nothing is written. With ``rejects`` the bad rows are written
+    to that CSV report and the good rows are ingested. ``lpr2_options`` tunes the LPR2 mapping.
+    """
+    say: Progress = progress or (lambda _msg, _frac: None)
+    src, dest = Path(src), Path(dest)
+    if not src.is_dir():
+        raise InputError(f"{src}: mappen findes ikke")
+    if dest.resolve() == src.resolve() or src.resolve().is_relative_to(dest.resolve()):
+        raise InputError(f"{dest}: målmappen må ikke være eller indeholde inputmappen {src}")
+    report = IngestReport()
+    with (
+        tempfile.TemporaryDirectory(prefix="naersund-ingest-") as tmp,
+        _connection(Path(tmp)) as con,
+    ):
+        work = Path(tmp)
+        say("Læser filer", 0.0)
+        plans, report.messages = _plans(src, fmt, work, con, lpr2_options)
+        checked: list[Checked] = []
+        for i, plan in enumerate(plans):
+            say(f"Kontrollerer {plan.table}", 0.05 + 0.5 * i / len(plans))
+            try:
+                checked.append(check(con, plan, work))
+            except (duckdb.InvalidInputException, duckdb.IOException) as e:
+                raise plan.read_error(e) from None
+        lines, report.rejected = failure_lines(con, checked, max_errors)
+        total = sum(report.rejected.values())
+        if total and rejects is None:
+            head = f"Indlæsning afvist: {rows_word(total)} med fejl; intet er skrevet."
+            raise InputError("\n".join([head, *lines]))
+        if rejects is not None:
+            say("Skriver afviste rækker", 0.7)
+            _write_rejects(con, checked, rejects, work)
+            report.rejects_file = rejects
+            report.messages += lines
+        with atomic_dir(dest) as out:
+            for i, c in enumerate(checked):
+                say(f"Skriver {c.plan.table}", 0.6 + 0.35 * i / len(checked))
+                report.tables[c.plan.table] = _write_table(con, c, out)
+            if not report.tables["contacts"]:
+                raise InputError(f"{src}: ingen gyldige kontakter at indlæse")
+            for marker in MARKER_FILES:
+                if (src / marker).is_file():
+                    shutil.copyfile(src / marker, out / marker)
+    say("Færdig", 1.0)
+    return report

@@ -1,0 +1,190 @@
+"""Reading input files for validation: encoding, delimiter, column names, and the SQL that
+reads one file with every column as text and the row number a person would count.
+
+Files are UTF-8 (with or without BOM) or Windows-1252: a file that is not valid UTF-8 is
+transcoded from Windows-1252 to a temporary UTF-8 copy; anything else is refused with a message.
+The delimiter is a comma or a semicolon (Danish Excel), sniffed from the header line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from naersund.errors import InputError
+
+_CHUNK = 1 << 24
+
+
+def sql_lit(text: str) -> str:
+    """A SQL string literal (for file paths and names that DuckDB takes only as literals)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def q(v: str) -> str:
+    """SQL for the value ``v`` in single quotes, as messages show it."""
+    return "('''' || " + v + " || '''')"
+
+
+def sql_list(items: Sequence[str]) -> str:
+    return "[" + ", ".join(sql_lit(i) for i in items) + "]"
+
+
+def sql_tuple(items: Sequence[str]) -> str:
+    return "(" + ", ".join(sql_lit(i) for i in items) + ")"
+
+
+def thousands(n: int) -> str:
+    """``1234567`` -> ``1.234.567`` (Danish digit grouping)."""
+    return f"{n:,}".replace(",", ".")
+
+
+def rows_word(n: int) -> str:
+    return f"{thousands(n)} {'række' if n == 1 else 'rækker'}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file, ready for DuckDB: ``path`` is UTF-8 (a transcoded copy if need be)."""
+
+    path: Path
+    label: str  # the name shown in messages
+    kind: str  # "csv" or "parquet"
+    names: tuple[str, ...]  # normalised column names (stripped, lower case), in file order
+    originals: tuple[str, ...]  # the names as they stand in the file
+    delimiter: str = ","
+
+
+def _normalise(label: str, names: Sequence[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for i, name in enumerate(names):
+        norm = name.strip().lstrip("\ufeff").lower() or f"_kolonne_{i + 1}"
+        if norm in out:
+            raise InputError(f"{label}: kolonnen '{name.strip()}' forekommer flere gange")
+        out.append(norm)
+    return tuple(out)
+
+
+def _check_utf8(path: Path, label: str) -> bool:
+    """True when the file is valid UTF-8; rejects UTF-16 and binary files outright."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    ok = True
+    with path.open("rb") as f:
+        for i, chunk in enumerate(iter(partial(f.read, _CHUNK), b"")):
+            if i == 0 and chunk[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                raise InputError(f"{label}: filen er gemt som UTF-16; gem den som UTF-8")
+            if b"\x00" in chunk:
+                raise InputError(f"{label}: ikke en tekstfil (indeholder NUL-tegn)")
+            if ok:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    ok = False
+    if ok:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            ok = False
+    return ok
+
+
+def _utf8_copy(path: Path, label: str, work: Path) -> Path:
+    """``path`` itself when it is UTF-8, else a UTF-8 copy of it read as Windows-1252."""
+    if _check_utf8(path, label):
+        return path
+    out = Path(work) / f"cp1252-{len(list(Path(work).glob('cp1252-*')))}.csv"
+    decoder = codecs.getincrementaldecoder("cp1252")("strict")
+    offset = 0
+    with path.open("rb") as fin, out.open("w", encoding="utf-8", newline="") as fout:
+        for chunk in iter(partial(fin.read, _CHUNK), b""):
+            try:
+                fout.write(decoder.decode(chunk))
+            except UnicodeDecodeError as e:
+                raise InputError(
+                    f"{label}: kan hverken læses som UTF-8 eller Windows-1252 (byte "
+                    f"0x{chunk[e.start]:02X} ved position {thousands(offset + e.start + 1)}); "
+                    "gem filen som UTF-8"
+                ) from None
+            offset += len(chunk)
+    return out
+
+
+def _sniff(line: str, expected: Sequence[str]) -> str:
+    """Comma or semicolon: the one whose header names more of the expected columns."""
+    wanted = set(expected)
+
+    def score(delim: str) -> tuple[int, int]:
+        names = next(csv.reader([line], delimiter=delim))
+        return len({n.strip().lower() for n in names} & wanted), len(names)
+
+    return max((",", ";"), key=score)
+
+
+def open_source(path: Path, label: str, expected: Sequence[str], work: Path) -> Source:
+    """Inspect one input file: encoding, delimiter and column names."""
+    if path.suffix.lower() == ".parquet":
+        try:
+            originals = tuple(pq.read_schema(path).names)
+        except (OSError, pa.ArrowException) as e:
+            raise InputError(f"{label}: kan ikke læses som Parquet ({e})") from None
+        return Source(path, label, "parquet", _normalise(label, originals), originals)
+    readable = _utf8_copy(path, label, work)
+    with readable.open(encoding="utf-8-sig", newline="") as f:
+        line = f.readline().rstrip("\r\n")
+    if not line.strip():
+        raise InputError(f"{label}: filen er tom (der mangler en linje med kolonnenavne)")
+    delim = _sniff(line, expected)
+    originals = tuple(next(csv.reader([line], delimiter=delim)))
+    return Source(readable, label, "csv", _normalise(label, originals), originals, delim)
+
+
+def raw_sql(fileno: int, source: Source, columns: Sequence[str]) -> str:
+    """``SELECT _fileno, _row, <columns as text>`` of one file; absent columns are NULL."""
+    if source.kind == "parquet":
+        by_norm = dict(zip(source.names, source.originals, strict=True))
+        cols = [
+            f"CAST({sql_ident(by_norm[c])} AS VARCHAR)" if c in by_norm else "NULL::VARCHAR"
+            for c in columns
+        ]
+        row = "file_row_number + 2"
+        scan = f"read_parquet({sql_lit(str(source.path))}, file_row_number = true, hive_partitioning = false)"
+    else:
+        cols = [sql_ident(c) if c in source.names else "NULL::VARCHAR" for c in columns]
+        # The row number is taken right at the scan, which DuckDB reads in file order.
+        row = "row_number() OVER () + 1"
+        types = ", ".join(f"{sql_lit(n)}: 'VARCHAR'" for n in source.names)
+        scan = (
+            f"read_csv({sql_lit(str(source.path))}, header = true, auto_detect = false, "
+            f"delim = {sql_lit(source.delimiter)}, quote = '\"', escape = '\"', "
+            f"columns = {{{types}}}, hive_partitioning = false)"
+        )
+    select = ", ".join(f"{e} AS {sql_ident(c)}" for e, c in zip(cols, columns, strict=True))
+    return f"SELECT {fileno} AS _fileno, CAST({row} AS BIGINT) AS _row, {select} FROM {scan}"
+
+
+def csv_error(label: str, error: duckdb.Error) -> InputError:
+    """A DuckDB CSV reader error as a message for a person."""
+    text = str(error)
+    line = re.search(r"CSV Error on Line: (\d+)", text)
+    where = f"{label}, række {line.group(1)}" if line else label
+    counts = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    if counts:
+        why = f"forventede {counts.group(1)} felter, fandt {counts.group(2)} (tjek skilletegn og anførselstegn)"
+    elif "unterminated quote" in text:
+        why = "anførselstegn åbnes, men lukkes ikke"
+    else:
+        why = f"kan ikke læses: {text.splitlines()[0] if text else error.__class__.__name__}"
+    return InputError(f"{where}: {why}")

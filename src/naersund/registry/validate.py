@@ -1,0 +1,299 @@
+"""Row-by-row validation of registry input, done in bulk in DuckDB.
+
+Every input file is read with all columns as text, so that a bad value is caught in its own row
+instead of failing the whole read. One SQL pass converts each column to its canonical type and
+computes, per row, the first field that fails and why (``_field``, ``_reason``); identical rows
+are then marked in a second, grouped pass. Only failing rows ever reach Python.
+
+Rows are numbered as a person counts them in a spreadsheet: the header is row 1, so the first
+data row is row 2. Parquet files are counted the same way (their first record is row 2), so a
+file gives the same messages whether it is stored as CSV or Parquet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from naersund.errors import InputError
+from naersund.refdata import municipalities
+from naersund.registry.schema import AGE_GROUPS, TABLES
+from naersund.registry.sources import Source, csv_error, q, sql_ident, sql_lit, sql_tuple
+
+DIAG_RE = "D[A-Z][0-9A-Z]{1,6}"
+DATE_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+TS_RE = DATE_RE + r"[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+TZ_RE = DATE_RE + r"[T ][0-9:.]+ ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)"
+TRUE_WORDS = ("true", "1", "ja")
+FALSE_WORDS = ("false", "0", "nej")
+AGGREGATE_AGE_GROUPS = ("65+", "total")  # rows of the shipped population format, passed through
+NATIONAL = 0  # kommunekode of Denmark as a whole in population files
+KOMMUNER = "naersund_kommuner"  # temp table of the 98 valid codes
+
+
+# kind of each column; `opt_` kinds are optional (no message when empty)
+KINDS: dict[str, dict[str, str]] = {
+    "contacts": {
+        "person_id": "string", "kommunekode": "kommune", "sex": "sex", "birth_date": "date",
+        "start": "timestamp", "end": "timestamp", "acute": "bool", "primary_diagnosis": "diag",
+        "specialty": "opt_string", "hospital": "opt_string", "died": "opt_bool",
+    },
+    "population": {
+        "year": "year", "kommunekode": "kommune_or_0", "age_group": "age_group", "sex": "sex_t",
+        "count": "count", "estimated": "opt_bool",
+    },
+    "ready_for_discharge": {
+        "person_id": "string", "kommunekode": "kommune", "ready_date": "date",
+        "discharge_date": "date",
+    },
+}  # fmt: skip
+
+# (failing condition, field, reason) checked after every single field is fine
+CROSS: dict[str, list[tuple[str, str, str]]] = {
+    "contacts": [
+        (
+            '"end" < "start"',
+            "end",
+            f"'slut ' || {q('_r_end')} || ' er før start ' || {q('_r_start')}",
+        ),
+        (
+            '"birth_date" > CAST("start" AS DATE)',
+            "birth_date",
+            f"'fødselsdato ' || {q('_r_birth_date')} || ' er efter kontaktens start ' || {q('_r_start')}",
+        ),
+    ],
+    "ready_for_discharge": [
+        (
+            '"discharge_date" < "ready_date"',
+            "discharge_date",
+            f"'udskrivningsdato ' || {q('_r_discharge_date')} || ' er før færdigbehandlingsdato ' "
+            f"|| {q('_r_ready_date')}",
+        )
+    ],
+}
+
+
+def table_columns(table: str, present: Sequence[str] = ()) -> list[str]:
+    """The canonical columns of ``table`` (``estimated`` of population only when present)."""
+    cols = [c.name for c in TABLES[table]]
+    return [*cols, "estimated"] if table == "population" and "estimated" in present else cols
+
+
+def _field(kind: str, v: str, t: str) -> tuple[str, str]:
+    """SQL for (typed value of ``v``, problem or NULL given ``v`` and its typed value ``t``)
+    for one trimmed text value ``v``. Problems read the typed value, so that each conversion
+    runs once per row; the slower checks run only on rows that already failed."""
+    missing = f"WHEN {v} IS NULL THEN 'mangler værdi'"
+    if kind in ("string", "opt_string"):
+        return v, f"CASE {missing} END" if kind == "string" else "NULL"
+    if kind in ("kommune", "kommune_or_0"):
+        known = f"{t} IN (SELECT kode FROM {KOMMUNER})"
+        if kind == "kommune_or_0":
+            known = f"({known} OR {t} = {NATIONAL})"
+        # digits only, leading zeros allowed ('0101'); '101.0' or '+101' are not codes
+        typed = f"CASE WHEN regexp_full_match({v}, '[0-9]{{1,4}}') THEN CAST({v} AS BIGINT) END"
+        return (
+            typed,
+            f"CASE {missing} WHEN NOT coalesce({known}, false) THEN 'ukendt kommunekode ' || {q(v)} END",
+        )
+    if kind in ("sex", "sex_t"):
+        allowed, text = (
+            ("('M', 'F')", "M eller F") if kind == "sex" else ("('M', 'F', 'T')", "M, F eller T")
+        )
+        return (
+            f"upper({v})",
+            f"CASE {missing} WHEN {t} NOT IN {allowed} THEN 'ukendt køn ' || {q(v)} || ' (forventet {text})' END",
+        )
+    if kind == "date":
+        typed = f"CASE WHEN regexp_full_match({v}, '{DATE_RE}') THEN TRY_CAST({v} AS DATE) END"
+        why = f"'ugyldig dato ' || {q(v)} || ' (forventet ÅÅÅÅ-MM-DD)'"
+        return typed, f"CASE {missing} WHEN {t} IS NULL THEN {why} END"
+    if kind == "timestamp":
+        # the pattern keeps out what a cast would quietly accept: a time zone, a date alone, 24:00
+        typed = f"CASE WHEN regexp_full_match({v}, '{TS_RE}') THEN TRY_CAST({v} AS TIMESTAMP) END"
+        tz = f"'tidszone er ikke tilladt i ' || {q(v)} || ' (angiv dansk lokaltid uden tidszone)'"
+        why = f"'ugyldigt tidspunkt ' || {q(v)} || ' (forventet fx 2014-03-01T08:30:00 eller 2014-03-01 08:30)'"
+        return typed, (
+            f"CASE {missing} WHEN {t} IS NOT NULL THEN NULL "
+            f"WHEN regexp_full_match({v}, '{TZ_RE}') THEN {tz} ELSE {why} END"
+        )
+    if kind in ("bool", "opt_bool"):
+        word = f"lower({v})"
+        typed = f"CASE WHEN {word} IN {sql_tuple(TRUE_WORDS)} THEN true WHEN {word} IN {sql_tuple(FALSE_WORDS)} THEN false END"
+        why = f"'ugyldig sandhedsværdi ' || {q(v)} || ' (forventet true/false, 1/0 eller ja/nej)'"
+        if kind == "opt_bool":
+            return (
+                f"CASE WHEN {v} IS NULL THEN false ELSE {typed} END",
+                f"CASE WHEN {t} IS NULL THEN {why} END",
+            )
+        return typed, f"CASE {missing} WHEN {t} IS NULL THEN {why} END"
+    if kind == "diag":
+        why = (
+            f"'ugyldig diagnosekode ' || {q(v)} || ' (forventet SKS-kode med D-præfiks, fx DJ189)'"
+        )
+        return (
+            f"upper({v})",
+            f"CASE {missing} WHEN NOT regexp_full_match({t}, '{DIAG_RE}') THEN {why} END",
+        )
+    if kind == "year":
+        typed = f"CASE WHEN regexp_full_match({v}, '[0-9]{{4}}') THEN CAST({v} AS BIGINT) END"
+        return (
+            typed,
+            f"CASE {missing} WHEN {t} IS NULL THEN 'ugyldigt år ' || {q(v)} || ' (forventet fire cifre)' END",
+        )
+    if kind == "count":
+        typed = f"CASE WHEN regexp_full_match({v}, '-?[0-9]{{1,18}}') THEN CAST({v} AS BIGINT) END"
+        why = f"'ugyldigt antal ' || {q(v)} || ' (forventet et helt tal)'"
+        return (
+            typed,
+            f"CASE {missing} WHEN {t} IS NULL THEN {why} WHEN {t} < 0 THEN 'negativt antal ' || {q(v)} END",
+        )
+    if kind == "age_group":
+        allowed = sql_tuple([*AGE_GROUPS, *AGGREGATE_AGE_GROUPS])
+        why = f"'ukendt aldersgruppe ' || {q(v)} || ' (forventet 0-4, 5-9, …, 80-84, 85+)'"
+        return v, f"CASE {missing} WHEN {t} NOT IN {allowed} THEN {why} END"
+    raise ValueError(kind)
+
+
+@dataclass
+class TablePlan:
+    """How to read one table: ``raw`` (the source rows, for the rejects report) and ``rows``
+    (``_fileno, _row`` and the canonical columns as text, optionally ``_pre_field`` and
+    ``_pre_reason`` with a problem found before conversion, e.g. by the LPR2 adapter)."""
+
+    table: str
+    sources: list[Source]
+    raw: str
+    rows: str
+    columns: list[str]
+    pre_checked: bool = False
+    field_labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def labels(self) -> list[str]:
+        return [s.label for s in self.sources]
+
+    def read_error(self, error: duckdb.Error) -> InputError:
+        """A reader error as a message naming the file it came from."""
+        text = str(error)
+        hits = [s.label for s in self.sources if f"file = {s.path}" in text]
+        return csv_error(hits[0] if hits else self.table, error)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A checked table: every row, typed, with ``_fileno, _row, _field, _reason`` (NULL reason
+    = good) in a staging Parquet file, and the duplicate rows in a temp table."""
+
+    plan: TablePlan
+    staging: Path
+    dups: str
+
+    @property
+    def rows(self) -> str:
+        return f"read_parquet({sql_lit(str(self.staging))})"
+
+    @property
+    def failures(self) -> str:
+        """SELECT ``_fileno, _row, _field, _reason`` of every failing row."""
+        return (
+            f"SELECT _fileno, _row, _field, _reason FROM {self.rows} WHERE _reason IS NOT NULL "
+            f"UNION ALL SELECT _fileno, _row, NULL, _reason FROM {self.dups}"
+        )
+
+    def good_rows(self, extra: str = "") -> str:
+        """SELECT of the typed columns (plus ``extra`` expressions) of the good rows."""
+        cols = ", ".join(f"s.{sql_ident(c)}" for c in self.plan.columns) + extra
+        return (
+            f"SELECT {cols} FROM {self.rows} s ANTI JOIN {self.dups} d "
+            "ON s._fileno = d._fileno AND s._row = d._row WHERE s._reason IS NULL"
+        )
+
+
+def trimmed(v: str) -> str:
+    """``v`` without surrounding blanks, NULL when empty (trim only when needed: faster)."""
+    return (
+        f"CASE WHEN {v} = '' THEN NULL WHEN starts_with({v}, ' ') OR ends_with({v}, ' ') "
+        f"THEN NULLIF(trim({v}), '') ELSE {v} END"
+    )
+
+
+def checked_sql(plan: TablePlan) -> str:
+    """One pass over the rows: typed columns and the first failing field and reason."""
+    kinds = KINDS[plan.table]
+    cols = plan.columns
+    cleaned = ", ".join(f"{trimmed(sql_ident(c))} AS {sql_ident('_r_' + c)}" for c in cols)
+    pre = (
+        "_pre_field, _pre_reason"
+        if plan.pre_checked
+        else "NULL::VARCHAR AS _pre_field, NULL::VARCHAR AS _pre_reason"
+    )
+    typed, problems = [], []
+    for i, c in enumerate(cols):
+        t, p = _field(kinds[c], sql_ident("_r_" + c), sql_ident(c))
+        typed.append(f"{t} AS {sql_ident(c)}")
+        problems.append(f"{p} AS _p{i}")
+    raws = ", ".join(sql_ident("_r_" + c) for c in cols)
+    cross = [x for x in CROSS.get(plan.table, []) if x[1] in cols]
+    fields = [f"WHEN _p{i} IS NOT NULL THEN {sql_lit(c)}" for i, c in enumerate(cols)]
+    reasons = [f"WHEN _p{i} IS NOT NULL THEN _p{i}" for i in range(len(cols))]
+    fields += [f"WHEN {cond} THEN {sql_lit(f)}" for cond, f, _ in cross]
+    reasons += [f"WHEN {cond} THEN {why}" for cond, _, why in cross]
+    out_cols = ", ".join(sql_ident(c) for c in cols)
+    return f"""
+        WITH v AS (SELECT _fileno, _row, {pre}, {cleaned} FROM ({plan.rows})),
+        t AS (SELECT _fileno, _row, _pre_field, _pre_reason, {raws}, {", ".join(typed)} FROM v),
+        p AS (SELECT *, {", ".join(problems)} FROM t)
+        SELECT _fileno, _row, {out_cols},
+            CASE WHEN _pre_reason IS NOT NULL THEN _pre_field {" ".join(fields)} END AS _field,
+            CASE WHEN _pre_reason IS NOT NULL THEN _pre_reason {" ".join(reasons)} END AS _reason
+        FROM p"""  # fmt: skip
+
+
+def check(con: duckdb.DuckDBPyConnection, plan: TablePlan, work: Path) -> Checked:
+    """Check every row of ``plan`` in one pass over the input, kept as staging Parquet."""
+    con.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {KOMMUNER} AS "
+        "SELECT CAST(unnest($codes) AS BIGINT) AS kode",
+        {"codes": municipalities()["kommunekode"].astype(int).tolist()},
+    )
+    staging = work / f"staging_{plan.table}.parquet"
+    digest = f"hash({', '.join(sql_ident(c) for c in plan.columns)})"
+    con.execute(f"""
+        COPY (SELECT * REPLACE (CAST(_fileno AS INTEGER) AS _fileno),
+                CASE WHEN _reason IS NULL THEN {digest} END AS _h
+              FROM ({checked_sql(plan)}))
+        TO {sql_lit(str(staging))} (FORMAT parquet)""")  # fmt: skip
+    checked = Checked(plan, staging, f"dups_{plan.table}")
+    _find_duplicates(con, checked)
+    return checked
+
+
+def _find_duplicates(con: duckdb.DuckDBPyConnection, checked: Checked) -> None:
+    """Second and later copies of an identical good row (after conversion) become failures.
+
+    Rows are grouped by a 64-bit hash first; only rows whose hash occurs more than once are
+    compared in full, so a hash collision can never reject a row."""
+    keys = ", ".join(sql_ident(c) for c in checked.plan.columns)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {checked.dups} AS
+        WITH hashes AS (
+            SELECT _h FROM {checked.rows} WHERE _h IS NOT NULL GROUP BY _h HAVING count(*) > 1),
+        cand AS (SELECT * FROM {checked.rows} WHERE _h IN (SELECT _h FROM hashes)),
+        copies AS (
+            SELECT _fileno, _row, first_value(_fileno) OVER w AS f0, first_value(_row) OVER w AS r0
+            FROM cand WINDOW w AS (PARTITION BY {keys} ORDER BY _fileno, _row))
+        SELECT _fileno, _row, f0, r0, NULL::VARCHAR AS _reason
+        FROM copies WHERE NOT (_fileno = f0 AND _row = r0)""")  # fmt: skip
+    row = con.execute(f"SELECT count(*) FROM {checked.dups}").fetchone()
+    if not row or not row[0]:
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE dup_files (fileno INTEGER, label VARCHAR)")
+    con.executemany("INSERT INTO dup_files VALUES (?, ?)", list(enumerate(checked.plan.labels)))
+    con.execute(f"""
+        UPDATE {checked.dups} SET _reason = 'dubletrække, identisk med '
+            || CASE WHEN f0 = _fileno THEN '' ELSE dup_files.label || ', ' END || 'række ' || r0
+        FROM dup_files WHERE dup_files.fileno = f0""")  # fmt: skip
