@@ -32,7 +32,13 @@ def run_step(code: str) -> tuple[float, float, str]:
     """Run Python code in a fresh process; wall seconds, peak RSS in GB, stdout."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
-    proc = subprocess.run([PY, "-c", code], capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.run(
+        [PY, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     secs = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
@@ -65,7 +71,7 @@ def baseline_step(data: Path, years: list[int]) -> tuple[float, float, str]:
         "con = duckdb.connect()\n"
         f"files = {files!r}\n"
         "print(con.execute('''SELECT count(*), max(person_id), max(kommunekode), max(sex), max(birth_date),\n"
-        "  max(start), max(\"end\"), bool_or(acute), max(primary_diagnosis), max(specialty), max(hospital), bool_or(died)\n"
+        '  max(start), max("end"), bool_or(acute), max(primary_diagnosis), max(specialty), max(hospital), bool_or(died)\n'
         "  FROM read_parquet($files)''', {'files': files}).fetchall())\n" + RSS
     )
     return run_step(code)
@@ -138,7 +144,10 @@ def main() -> None:
         if not args.skip_pandas and n in (1, len(all_years)):
             t_pd, m_pd, _ = pandas_step(data, years)
         rows.append((n, t_base, t_comp, m_comp, t_pd, m_pd))
-        print(f"  {n} years: baseline {t_base:.2f} s, compute {t_comp:.2f} s ({m_comp:.2f} GB), pandas {t_pd:.2f} s", flush=True)
+        print(
+            f"  {n} years: baseline {t_base:.2f} s, compute {t_comp:.2f} s ({m_comp:.2f} GB), pandas {t_pd:.2f} s",
+            flush=True,
+        )
 
     n, t_base, t_comp, m_comp, t_pd, _ = rows[-1]
     lines = [
@@ -173,7 +182,9 @@ def main() -> None:
         pd_m = f"{mp:.2f}" if mp == mp else "–"
         lines.append(f"| {n} | {tb:.2f} | {tc:.2f} | {tc / tb:.1f} | {mc:.2f} | {pd_s} | {pd_m} |")
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (WORK / "bench.json").write_text(json.dumps({"rows": rows, "synth_s": t_synth}), encoding="utf-8")
+    (WORK / "bench.json").write_text(
+        json.dumps({"rows": rows, "synth_s": t_synth}), encoding="utf-8"
+    )
     print(f"wrote {args.out}")
 
 

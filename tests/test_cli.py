@@ -93,7 +93,12 @@ def test_synth_then_compute_writes_marked_results(tmp_path: Path, synthetic_dir:
 
 def test_parquet_output_carries_the_metadata(tmp_path: Path, synthetic_dir: Path) -> None:
     out = tmp_path / "results.parquet"
-    assert run("compute", "--data", str(synthetic_dir), "--out", str(out), "--years", "2014").returncode == 0
+    assert (
+        run(
+            "compute", "--data", str(synthetic_dir), "--out", str(out), "--years", "2014"
+        ).returncode
+        == 0
+    )
     import pyarrow.parquet as pq
 
     table = pq.read_table(out)

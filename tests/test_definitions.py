@@ -59,8 +59,12 @@ def test_a_malformed_diagnosis_code_is_refused(tmp_path: Path) -> None:
 
 
 def test_unknown_fields_are_refused(tmp_path: Path) -> None:
-    path = _copy(tmp_path, "faerdigbehandlingsdage", ("multiplier: 1000", "multiplier: 1000\nmultiplyer: 10"))
-    with pytest.raises(DefinitionError, match=r"line 10, field 'multiplyer': Extra inputs are not permitted"):
+    path = _copy(
+        tmp_path, "faerdigbehandlingsdage", ("multiplier: 1000", "multiplier: 1000\nmultiplyer: 10")
+    )
+    with pytest.raises(
+        DefinitionError, match=r"line 10, field 'multiplyer': Extra inputs are not permitted"
+    ):
         load_definition(path)
 
 

@@ -19,7 +19,12 @@ def test_known_years_are_used_as_they_are() -> None:
     raw = refdata.shipped_population()
     pop = refdata.derive_population(raw, [2013])
     assert not pop["estimated"].any()
-    src = raw[(raw.year == 2013) & (raw.kommunekode == 101) & (raw.age_group == "65-69") & (raw.sex == "F")]
+    src = raw[
+        (raw.year == 2013)
+        & (raw.kommunekode == 101)
+        & (raw.age_group == "65-69")
+        & (raw.sex == "F")
+    ]
     got = pop[(pop.kommunekode == 101) & (pop.age_group == "65-69") & (pop.sex == "F")]
     assert got["count"].item() == src["count"].item()
     # T, 65+ and total rows are not added to the bands
@@ -29,7 +34,9 @@ def test_known_years_are_used_as_they_are() -> None:
 def test_missing_years_are_interpolated_and_marked_estimated() -> None:
     raw = refdata.shipped_population()
     pop = refdata.derive_population(raw, [2013, 2016, 2020])
-    cell = pop[(pop.kommunekode == 147) & (pop.age_group == "85+") & (pop.sex == "F")].set_index("year")
+    cell = pop[(pop.kommunekode == 147) & (pop.age_group == "85+") & (pop.sex == "F")].set_index(
+        "year"
+    )
     a, b = cell.loc[2013, "count"], cell.loc[2020, "count"]
     # 3/7 of the way from 2013 to 2020, then raked to the interpolated municipal total
     assert abs(cell.loc[2016, "count"] - (a + (b - a) * 3 / 7)) <= max(3, 0.02 * a)
@@ -51,7 +58,9 @@ def test_years_with_known_totals_are_raked_to_them() -> None:
 
 
 def test_it_refuses_population_without_any_complete_year() -> None:
-    raw = pd.DataFrame({"year": [2013], "kommunekode": [101], "age_group": ["0-4"], "sex": ["M"], "count": [1]})
+    raw = pd.DataFrame(
+        {"year": [2013], "kommunekode": [101], "age_group": ["0-4"], "sex": ["M"], "count": [1]}
+    )
     with pytest.raises(ValueError, match="no year has every municipality"):
         refdata.derive_population(raw, [2013])
 

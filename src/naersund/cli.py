@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 from rich.console import Console
@@ -17,6 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from naersund import __version__
 from naersund.errors import NaersundError
 
+Format = Literal["canonical", "lpr2"]
 err = Console(stderr=True)
 out = Console()
 
@@ -52,7 +53,9 @@ def parse_years(value: str) -> list[int]:
         lo = int(m.group(1))
         hi = int(m.group(2) or lo)
         if hi < lo:
-            raise click.BadParameter(f"'{part.strip()}': the range must run forward (e.g. 2012-2016)")
+            raise click.BadParameter(
+                f"'{part.strip()}': the range must run forward (e.g. 2012-2016)"
+            )
         years.extend(range(lo, hi + 1))
     return sorted(set(years))
 
@@ -60,7 +63,9 @@ def parse_years(value: str) -> list[int]:
 class YearsType(click.ParamType):
     name = "YEARS"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> list[int]:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> list[int]:
         if isinstance(value, list):
             return value
         try:
@@ -82,15 +87,35 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--years", type=YEARS, default="2012-2016", show_default=True, help="År, fx 2012-2016.")
-@click.option("--scale", type=click.FloatRange(min=0.0001, max=10), default=1.0, show_default=True,
-              help="Andel af Danmarks befolkning (1.0 = hele landet).")
-@click.option("--seed", type=int, default=1, show_default=True, help="Frø: samme frø giver samme data.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
-              help="Mappe, der skrives til (erstattes helt).")
-@click.option("--format", "fmt", type=click.Choice(["canonical", "lpr2"]), default="canonical",
-              show_default=True, help="canonical = Parquet i naersunds format; lpr2 = LPR2-udtræk (CSV).")
-def synth(years: list[int], scale: float, seed: int, out_dir: Path, fmt: str) -> None:
+@click.option(
+    "--years", type=YEARS, default="2012-2016", show_default=True, help="År, fx 2012-2016."
+)
+@click.option(
+    "--scale",
+    type=click.FloatRange(min=0.0001, max=10),
+    default=1.0,
+    show_default=True,
+    help="Andel af Danmarks befolkning (1.0 = hele landet).",
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Frø: samme frø giver samme data."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Mappe, der skrives til (erstattes helt).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["canonical", "lpr2"]),
+    default="canonical",
+    show_default=True,
+    help="canonical = Parquet i naersunds format; lpr2 = LPR2-udtræk (CSV).",
+)
+def synth(years: list[int], scale: float, seed: int, out_dir: Path, fmt: Format) -> None:
     """Lav et syntetisk nationalt registerudtræk (SYNTETISKE DATA).
 
     Personer trækkes fra den rigtige befolkning pr. kommune, alder og køn; kontakter, overflytninger,
@@ -100,7 +125,7 @@ def synth(years: list[int], scale: float, seed: int, out_dir: Path, fmt: str) ->
     from naersund.registry.synth import generate
 
     with progress_bar("Syntetiske data") as update:
-        manifest = generate(out_dir, years, scale=scale, seed=seed, fmt=fmt, progress=update)  # type: ignore[arg-type]
+        manifest = generate(out_dir, years, scale=scale, seed=seed, fmt=fmt, progress=update)
     counts = manifest.get("counts", {})
     summary = ", ".join(
         f"{label}: {counts[key]:,}".replace(",", ".")
@@ -113,13 +138,27 @@ def synth(years: list[int], scale: float, seed: int, out_dir: Path, fmt: str) ->
 @cli.command()
 @click.argument("src", type=click.Path(path_type=Path, exists=True))
 @click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["canonical", "lpr2"]), default="canonical",
-              show_default=True, help="Inputformat: canonical (CSV/Parquet) eller lpr2 (LPR_ADM, LPR_DIAG, CPR_PERSON).")
-@click.option("--rejects", type=click.Path(path_type=Path, dir_okay=False),
-              help="Skriv afviste rækker hertil og fortsæt med de gode (ellers afvises hele filen).")
-@click.option("--max-errors", type=click.IntRange(min=1), default=20, show_default=True,
-              help="Højst så mange fejl vises.")
-def ingest(src: Path, dest: Path, fmt: str, rejects: Path | None, max_errors: int) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["canonical", "lpr2"]),
+    default="canonical",
+    show_default=True,
+    help="Inputformat: canonical (CSV/Parquet) eller lpr2 (LPR_ADM, LPR_DIAG, CPR_PERSON).",
+)
+@click.option(
+    "--rejects",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Skriv afviste rækker hertil og fortsæt med de gode (ellers afvises hele filen).",
+)
+@click.option(
+    "--max-errors",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Højst så mange fejl vises.",
+)
+def ingest(src: Path, dest: Path, fmt: Format, rejects: Path | None, max_errors: int) -> None:
     """Valider et registerudtræk og skriv det i naersunds format (Parquet) til DEST.
 
     Hver række kontrolleres. Som standard afvises hele filen ved første fejl, med besked om fil,
@@ -129,7 +168,9 @@ def ingest(src: Path, dest: Path, fmt: str, rejects: Path | None, max_errors: in
     from naersund.registry.ingest import ingest as run_ingest
 
     with progress_bar("Indlæser") as update:
-        report = run_ingest(src, dest, fmt=fmt, rejects=rejects, max_errors=max_errors, progress=update)  # type: ignore[arg-type]
+        report = run_ingest(
+            src, dest, fmt=fmt, rejects=rejects, max_errors=max_errors, progress=update
+        )
     for message in report.messages:
         click.echo(message, err=True)
     rows = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in report.tables.items())
@@ -140,20 +181,52 @@ def ingest(src: Path, dest: Path, fmt: str, rejects: Path | None, max_errors: in
 
 
 @cli.command()
-@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              default=Path("data"), show_default=True, help="Datamappe med kontakter m.m.")
-@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="Resultatfil: .csv eller .parquet.")
-@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
-              help="Beregningsmotor.")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=Path("data"),
+    show_default=True,
+    help="Datamappe med kontakter m.m.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="Resultatfil: .csv eller .parquet.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="Beregningsmotor.",
+)
 @click.option("--years", type=YEARS, default=None, help="Kun disse år (standard: alle år i data).")
-@click.option("--indicator", "indicators", multiple=True, help="Kun denne indikator (kan gentages).")
-@click.option("--definitions", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              default=None, help="Mappe med egne indikatordefinitioner (YAML).")
-@click.option("--standard-year", type=int, default=2013, show_default=True,
-              help="Standardbefolkning: Danmark 1. januar i dette år.")
-@click.option("--min-count", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Diskretionering: antal fra 1 til MIN-COUNT-1 skjules.")
+@click.option(
+    "--indicator", "indicators", multiple=True, help="Kun denne indikator (kan gentages)."
+)
+@click.option(
+    "--definitions",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Mappe med egne indikatordefinitioner (YAML).",
+)
+@click.option(
+    "--standard-year",
+    type=int,
+    default=2013,
+    show_default=True,
+    help="Standardbefolkning: Danmark 1. januar i dette år.",
+)
+@click.option(
+    "--min-count",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Diskretionering: antal fra 1 til MIN-COUNT-1 skjules.",
+)
 def compute(
     data_dir: Path,
     out_file: Path,
@@ -194,9 +267,15 @@ def compute(
 
 
 @cli.command()
-@click.option("--definitions", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              default=None, help="Mappe med indikatordefinitioner (standard: de medfølgende).")
-@click.option("--markdown", is_flag=True, help="Skriv dokumentationssiden (Markdown) i stedet for en liste.")
+@click.option(
+    "--definitions",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Mappe med indikatordefinitioner (standard: de medfølgende).",
+)
+@click.option(
+    "--markdown", is_flag=True, help="Skriv dokumentationssiden (Markdown) i stedet for en liste."
+)
 def indicators(definitions: Path | None, markdown: bool) -> None:
     """Vis indikatordefinitionerne."""
     from naersund.indicators import load_definitions
@@ -211,11 +290,22 @@ def indicators(definitions: Path | None, markdown: bool) -> None:
 
 
 @cli.command()
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data/demo"),
-              show_default=True, help="Mappe til demo-data og resultater.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("data/demo"),
+    show_default=True,
+    help="Mappe til demo-data og resultater.",
+)
 @click.option("--years", type=YEARS, default="2012-2016", show_default=True, help="År.")
-@click.option("--scale", type=click.FloatRange(min=0.0001, max=10), default=1.0, show_default=True,
-              help="Andel af befolkningen.")
+@click.option(
+    "--scale",
+    type=click.FloatRange(min=0.0001, max=10),
+    default=1.0,
+    show_default=True,
+    help="Andel af befolkningen.",
+)
 @click.option("--seed", type=int, default=1, show_default=True, help="Frø.")
 def demo(out_dir: Path, years: list[int], scale: float, seed: int) -> None:
     """Kør hele kæden på syntetiske data: synth -> compute (-> senere trin, når de findes)."""
@@ -231,7 +321,11 @@ def demo(out_dir: Path, years: list[int], scale: float, seed: int) -> None:
         result = run_compute(registry, progress=update)
         write_results(result, results_file)
     _print_summary(result.results)
-    out.print(f"\nSYNTETISKE DATA. Resultater: {results_file} ({len(result.results):,} rækker)".replace(",", "."))
+    out.print(
+        f"\nSYNTETISKE DATA. Resultater: {results_file} ({len(result.results):,} rækker)".replace(
+            ",", "."
+        )
+    )
 
 
 def _print_summary(results: Any) -> None:
@@ -250,7 +344,9 @@ def _print_summary(results: Any) -> None:
     for ind, g in land.groupby("indicator"):
         vals = g.set_index("year")["value"]
         name, unit = names.get(str(ind), (str(ind), ""))
-        table.add_row(name, unit, *[f"{vals.get(y, float('nan')):.1f}".replace(".", ",") for y in years])
+        table.add_row(
+            name, unit, *[f"{vals.get(y, float('nan')):.1f}".replace(".", ",") for y in years]
+        )
     out.print(table)
 
 
@@ -270,7 +366,7 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("Afbrudt.")
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
+    except Exception as exc:
         if os.environ.get("NAERSUND_DEBUG"):
             raise
         click.secho(

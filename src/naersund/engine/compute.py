@@ -111,7 +111,9 @@ def _contacts(con: Any, files: list[Path]) -> ibis.Table:
     return t.select(*[c.name for c in CONTACTS])
 
 
-def compute(data_dir: Path, options: ComputeOptions | None = None, progress: Progress | None = None) -> ComputeResult:
+def compute(
+    data_dir: Path, options: ComputeOptions | None = None, progress: Progress | None = None
+) -> ComputeResult:
     """Compute every indicator for every level, area and year of the data in ``data_dir``."""
     options = options or ComputeOptions()
     report: Progress = progress or (lambda _msg, _frac: None)
@@ -131,14 +133,23 @@ def compute(data_dir: Path, options: ComputeOptions | None = None, progress: Pro
         report("Læser kontakter", 0.05)
         contacts = _contacts(con, find_table(canonical, "contacts"))
         bounds = con.execute(
-            contacts.aggregate(first=contacts.start.min(), last=contacts.start.max(), cut=contacts.end.max(), n=contacts.count())
+            contacts.aggregate(
+                first=contacts.start.min(),
+                last=contacts.start.max(),
+                cut=contacts.end.max(),
+                n=contacts.count(),
+            )
         ).iloc[0]
         if int(bounds["n"]) == 0:
             raise InputError(f"{data_dir}: the contacts table has no rows")
-        all_years = list(range(pd.Timestamp(bounds["first"]).year, pd.Timestamp(bounds["last"]).year + 1))
+        all_years = list(
+            range(pd.Timestamp(bounds["first"]).year, pd.Timestamp(bounds["last"]).year + 1)
+        )
         years = sorted(set(options.years) & set(all_years)) if options.years else all_years
         if not years:
-            raise InputError(f"{data_dir}: no contacts in the requested years ({all_years[0]}-{all_years[-1]} available)")
+            raise InputError(
+                f"{data_dir}: no contacts in the requested years ({all_years[0]}-{all_years[-1]} available)"
+            )
 
         report("Danner sygehusophold og beregner indikatorer", 0.1)
         stay_defs = [d for d in definitions if d.selection is not None]
@@ -159,7 +170,9 @@ def compute(data_dir: Path, options: ComputeOptions | None = None, progress: Pro
     standard = refdata.standard_population(refdata.shipped_population(), options.standard_year)
     region_of = refdata.region_of()
     parts = [
-        compute_results(d, aggregates[d.id], population, standard, region_of, years, options.confidence)
+        compute_results(
+            d, aggregates[d.id], population, standard, region_of, years, options.confidence
+        )
         for d in definitions
     ]
     results = pd.concat(parts, ignore_index=True)
@@ -201,7 +214,10 @@ def _meta(
         "code_version": __version__,
         "engine": options.engine,
         "computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "data_period": [str(pd.Timestamp(bounds["first"]).date()), str(pd.Timestamp(bounds["last"]).date())],
+        "data_period": [
+            str(pd.Timestamp(bounds["first"]).date()),
+            str(pd.Timestamp(bounds["last"]).date()),
+        ],
         "data_cut": str(pd.Timestamp(bounds["cut"]).date()),
         "years": years,
         "population_estimated_years": estimated_years,
@@ -236,7 +252,9 @@ def write_results(result: ComputeResult, out: Path) -> Path:
         else:
             arrow = pa.Table.from_pandas(table, preserve_index=False)
             meta = {b"naersund.meta": json.dumps(result.meta).encode("utf-8")}
-            pq.write_table(arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **meta}), tmp)
+            pq.write_table(
+                arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **meta}), tmp
+            )
     meta_path = out.with_name(out.name + ".meta.json")
     with atomic_path(meta_path) as tmp:
         tmp.write_text(json.dumps(result.meta, indent=2, ensure_ascii=False), encoding="utf-8")

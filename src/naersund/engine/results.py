@@ -34,7 +34,9 @@ RESULT_COLUMNS = [
 LEVELS = ("kommune", "region", "land")
 
 
-def _population_strata(population: pd.DataFrame, min_age: int | None, max_age: int | None) -> pd.DataFrame:
+def _population_strata(
+    population: pd.DataFrame, min_age: int | None, max_age: int | None
+) -> pd.DataFrame:
     """Population by kommunekode, year, age_lower, sex restricted to the indicator's ages."""
     p = population.assign(age_lower=population["age_group"].map(age_group_lower))
     if min_age is not None:
@@ -46,7 +48,9 @@ def _population_strata(population: pd.DataFrame, min_age: int | None, max_age: i
     return p[["kommunekode", "year", "age_lower", "sex", "count"]]
 
 
-def _with_levels(df: pd.DataFrame, region_of: dict[int, int], keys: list[str], values: list[str]) -> pd.DataFrame:
+def _with_levels(
+    df: pd.DataFrame, region_of: dict[int, int], keys: list[str], values: list[str]
+) -> pd.DataFrame:
     """Add region and national rows by summing municipalities (counts are additive)."""
     k = df.assign(level="kommune", area_code=df["kommunekode"])
     r = df.assign(level="region", area_code=df["kommunekode"].map(region_of))
@@ -114,14 +118,18 @@ def compute_results(
 
 
 def _rate_strata(
-    d: IndicatorDefinition, agg: pd.DataFrame, population: pd.DataFrame, munis: list[int], years: list[int]
+    d: IndicatorDefinition,
+    agg: pd.DataFrame,
+    population: pd.DataFrame,
+    munis: list[int],
+    years: list[int],
 ) -> pd.DataFrame:
     """x = events and n = population per municipality × year × age band × sex."""
     pop = _population_strata(population, d.population.min_age, d.population.max_age)
     pop = pop[pop["year"].isin(years) & pop["kommunekode"].isin(munis)]
     if d.kind == "days_rate":
         # Days carry no age or sex: one stratum per municipality and year.
-        pop = pop.groupby(["kommunekode", "year"], as_index=False)["count"].sum()
+        pop = pop.groupby(["kommunekode", "year"], as_index=False).agg(count=("count", "sum"))
         pop = pop.assign(age_lower=-1, sex="T")
         agg = agg.assign(age_lower=-1, sex="T")
     keys = ["kommunekode", "year", "age_lower", "sex"]
@@ -132,12 +140,16 @@ def _rate_strata(
     return merged[[*keys, "x", "n"]]
 
 
-def _proportion_strata(d: IndicatorDefinition, agg: pd.DataFrame, munis: list[int], years: list[int]) -> pd.DataFrame:
+def _proportion_strata(
+    d: IndicatorDefinition, agg: pd.DataFrame, munis: list[int], years: list[int]
+) -> pd.DataFrame:
     """x = followed-up index stays and n = index stays per stratum (all munis and years present)."""
     keys = ["kommunekode", "year", "age_lower", "sex"]
     g = agg.groupby(keys, as_index=False)[["numerator", "denominator"]].sum()
     g = g.rename(columns={"numerator": "x", "denominator": "n"})
-    frame = pd.MultiIndex.from_product([munis, years], names=["kommunekode", "year"]).to_frame(index=False)
+    frame = pd.MultiIndex.from_product([munis, years], names=["kommunekode", "year"]).to_frame(
+        index=False
+    )
     g = frame.merge(g, on=["kommunekode", "year"], how="left")
     g["age_lower"] = g["age_lower"].fillna(d.population.min_age or 0).astype("int64")
     g["sex"] = g["sex"].fillna("F")
@@ -146,7 +158,11 @@ def _proportion_strata(d: IndicatorDefinition, agg: pd.DataFrame, munis: list[in
 
 
 def _standardise(
-    d: IndicatorDefinition, strata: pd.DataFrame, standard: pd.DataFrame, key: list[str], confidence: float
+    d: IndicatorDefinition,
+    strata: pd.DataFrame,
+    standard: pd.DataFrame,
+    key: list[str],
+    confidence: float,
 ) -> pd.DataFrame:
     """Direct standardisation by age band and sex to Denmark's reference population."""
     assert d.standardisation is not None
@@ -155,7 +171,9 @@ def _standardise(
     if d.population.min_age is not None:
         std = std[std["age_lower"] >= d.population.min_age]
     std = std.assign(age_lower=_coarsen(std["age_lower"], bands))
-    std = std.groupby(["age_lower", "sex"], as_index=False)["standard_pop"].sum()
+    std = std.groupby(["age_lower", "sex"], as_index=False).agg(
+        standard_pop=("standard_pop", "sum")
+    )
     s = strata.assign(age_lower=_coarsen(strata["age_lower"], bands))
     s = s.groupby([*key, "age_lower", "sex"], as_index=False)[["x", "n"]].sum()
     # Every area × year gets every stratum of the standard, with zero counts where it had none.
@@ -190,6 +208,10 @@ def compare_with_national(out: pd.DataFrame, direction: str) -> pd.Series:
     below = out[hi] < nat_lo
     above = out[lo] > nat_hi
     good_low = direction == "lower_is_better"
-    result = np.where(below, "better" if good_low else "worse", np.where(above, "worse" if good_low else "better", "similar"))
+    result = np.where(
+        below,
+        "better" if good_low else "worse",
+        np.where(above, "worse" if good_low else "better", "similar"),
+    )
     missing = out[lo].isna() | out[hi].isna() | nat_lo.isna() | (out["level"] == "land")
     return pd.Series(np.where(missing, "not_compared", result), index=out.index)

@@ -23,13 +23,17 @@ def _selection_lines(sel: StaySelection) -> list[str]:
         lines.append(f"alder mindst {sel.min_age} år ved opholdets start")
     if sel.max_age is not None:
         lines.append(f"alder højst {sel.max_age} år ved opholdets start")
-    lines.append("året for opholdets " + ("start" if sel.year_of == "start" else "slut (udskrivning)"))
+    lines.append(
+        "året for opholdets " + ("start" if sel.year_of == "start" else "slut (udskrivning)")
+    )
     if sel.include_specialties:
         lines.append("kun specialerne " + ", ".join(sel.include_specialties))
     if sel.exclude_specialties:
         lines.append("undtagen specialerne " + ", ".join(sel.exclude_specialties))
     if sel.exclude_diagnoses:
-        lines.append("undtagen aktionsdiagnoser, der begynder med " + ", ".join(sel.exclude_diagnoses))
+        lines.append(
+            "undtagen aktionsdiagnoser, der begynder med " + ", ".join(sel.exclude_diagnoses)
+        )
     if sel.exclude_died:
         lines.append("undtagen ophold, der slutter med død")
     return lines
@@ -58,7 +62,9 @@ def definitions_markdown(defs: list[IndicatorDefinition]) -> str:
         ]
         pop = d.population
         ages = f"{pop.min_age} år og derover" if pop.min_age is not None else "alle aldre"
-        out.append(f"- Nævner: {'indeksindlæggelser' if d.is_proportion else 'befolkningen 1. januar, ' + ages}")
+        out.append(
+            f"- Nævner: {'indeksindlæggelser' if d.is_proportion else 'befolkningen 1. januar, ' + ages}"
+        )
         if d.standardisation:
             st = d.standardisation
             bands = ", ".join(f"{b}+" for b in st.age_bands) if st.age_bands else "5-årsgrupper"
@@ -75,13 +81,20 @@ def definitions_markdown(defs: list[IndicatorDefinition]) -> str:
                 f"- Genindlæggelse: {'akut ' if f.acute else ''}ophold"
                 + (f" på mindst {f.min_hours:g} timer" if f.min_hours is not None else "")
                 + f", der starter mere end {f.window_hours_gt:g} og højst {f.window_hours_le:g} timer efter udskrivningen"
-                + (", undtagen aktionsdiagnoser " + ", ".join(f.exclude_diagnoses) if f.exclude_diagnoses else "")
+                + (
+                    ", undtagen aktionsdiagnoser " + ", ".join(f.exclude_diagnoses)
+                    if f.exclude_diagnoses
+                    else ""
+                )
             )
         if d.selection and d.selection.diagnosis_groups:
             out += ["", "| Gruppe | Diagnosekoder (præfiks) |", "|---|---|"]
             for g in d.selection.diagnosis_groups.values():
                 out.append(f"| {g.label_da} | {', '.join(g.codes)} |")
         if not d.codes_verified:
-            out += ["", "> Afgrænsningen er ikke verificeret mod den officielle definition og kan ændres i YAML-filen."]
+            out += [
+                "",
+                "> Afgrænsningen er ikke verificeret mod den officielle definition og kan ændres i YAML-filen.",
+            ]
         out += ["", f"Kilde: {d.source}", ""]
     return "\n".join(out)

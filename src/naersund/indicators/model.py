@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Kind = Literal["stay_rate", "readmission_proportion", "days_rate"]
+StdBy = Literal["age_group", "sex"]
+STD_BY: tuple[StdBy, ...] = ("age_group", "sex")
 
 
 class _Strict(BaseModel):
@@ -89,7 +91,7 @@ class Standardisation(_Strict):
     """Direct standardisation by age and sex to Denmark's population of ``reference_year``.
     ``age_bands`` are the lower bounds of coarser bands (default: the 5-year bands)."""
 
-    by: list[Literal["age_group", "sex"]] = Field(default_factory=lambda: ["age_group", "sex"])
+    by: list[StdBy] = Field(default_factory=lambda: list(STD_BY))
     reference_year: int = 2013
     age_bands: list[int] | None = None
 

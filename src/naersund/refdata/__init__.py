@@ -90,7 +90,9 @@ def _cube(bands: pd.DataFrame, year: int, codes: np.ndarray) -> np.ndarray:
     cells = [(a, s) for a in AGE_GROUPS for s in ("M", "F")]
     wide = (
         bands[bands["year"] == year]
-        .pivot_table(index="kommunekode", columns=["age_group", "sex"], values="count", aggfunc="sum")
+        .pivot_table(
+            index="kommunekode", columns=["age_group", "sex"], values="count", aggfunc="sum"
+        )
         .reindex(index=codes, columns=pd.MultiIndex.from_tuples(cells))
     )
     return np.nan_to_num(wide.to_numpy(dtype=float))
@@ -137,16 +139,16 @@ def derive_population(raw: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
     codes = municipalities()["kommunekode"].to_numpy()
     bands = _bands(raw)
     munis = bands[bands["kommunekode"] != NATIONAL_CODE]
-    full = sorted(
-        int(y) for y, g in munis.groupby("year") if set(g["kommunekode"]) >= set(codes.tolist())
-    )
+    present = munis[munis["kommunekode"].isin(codes)].groupby("year")["kommunekode"].nunique()
+    full = sorted(present[present == len(codes)].index.astype(int).tolist())
     if not full:
         raise ValueError(
             "population: no year has every municipality by age group and sex; cannot derive"
         )
     cubes = [_cube(munis, y, codes) for y in full]
     totals = _totals(raw)
-    tot_years = sorted(int(y) for y, g in totals.groupby("year") if len(g) >= len(codes))
+    n_totals = totals.groupby("year")["kommunekode"].nunique()
+    tot_years = sorted(n_totals[n_totals >= len(codes)].index.astype(int).tolist())
     tot_vals = [
         totals[totals["year"] == y].set_index("kommunekode")["count"].reindex(codes).to_numpy(float)
         for y in tot_years
@@ -164,15 +166,13 @@ def derive_population(raw: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
             col_totals = None
             if len(nat):
                 col_totals = (
-                    nat.set_index(["age_group", "sex"])["count"]
-                    .reindex(cells)
-                    .to_numpy(float)
+                    nat.set_index(["age_group", "sex"])["count"].reindex(cells).to_numpy(float)
                 )
             cube, estimated = _rake(cube, row_totals, col_totals), True
         df = pd.DataFrame(np.rint(cube), index=codes, columns=cells)
         df.index.name = "kommunekode"
-        long = df.stack([0, 1], future_stack=True).rename("count").reset_index()
-        long.columns = ["kommunekode", "age_group", "sex", "count"]
+        long = df.stack([0, 1], future_stack=True).reset_index()
+        long.columns = pd.Index(["kommunekode", "age_group", "sex", "count"])
         long.insert(0, "year", year)
         long["estimated"] = estimated
         frames.append(long)
@@ -191,5 +191,4 @@ def standard_population(raw: pd.DataFrame, year: int = 2013) -> pd.DataFrame:
         nat = bands[bands["kommunekode"] != NATIONAL_CODE]
     if nat.empty:
         raise ValueError(f"population: no population for the standard year {year}")
-    out = nat.groupby(["age_group", "sex"], as_index=False)["count"].sum()
-    return out.rename(columns={"count": "standard_pop"})
+    return nat.groupby(["age_group", "sex"], as_index=False).agg(standard_pop=("count", "sum"))
