@@ -29,28 +29,28 @@ PY = sys.executable
 
 
 def run_step(code: str) -> tuple[float, float, str]:
-    """Run Python code in a fresh process; wall seconds, peak RSS in GB, stdout."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t0 = time.perf_counter()
+    """Run Python code in a fresh process: seconds of its work (after imports, timed by the
+    process itself), peak RSS in GB, and what it printed."""
     proc = subprocess.run(
-        [PY, "-c", code],
+        [PY, "-c", "import time\n" + code.replace("#START", "_t0 = time.perf_counter()")],
         capture_output=True,
         text=True,
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    secs = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
         raise SystemExit(f"bench step failed:\n{code}")
-    # ru_maxrss of children is the max over all children so far; each step is bigger or we
-    # read it from the child itself (printed as the last line).
     lines = proc.stdout.strip().splitlines()
-    rss_kb = float(lines[-1]) if lines and lines[-1].replace(".", "").isdigit() else float(before)
+    secs, rss_kb = (float(x) for x in lines[-1].split())
     return secs, rss_kb / 1024 / 1024, "\n".join(lines[:-1])
 
 
-RSS = "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+# Printed last by every step: seconds since #START and peak RSS (KiB).
+RSS = (
+    "import resource; print(time.perf_counter() - _t0, "
+    "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+)
 
 
 def synth_step(out: Path, years: str, scale: float) -> tuple[float, float, str]:
@@ -58,6 +58,7 @@ def synth_step(out: Path, years: str, scale: float) -> tuple[float, float, str]:
     code = (
         "from pathlib import Path\n"
         "from naersund.registry.synth import generate\n"
+        "#START\n"
         f"m = generate(Path({str(out)!r}), list(range({lo}, {hi} + 1)), scale={scale}, seed=1)\n"
         "print(m.get('counts'))\n" + RSS
     )
@@ -68,6 +69,7 @@ def baseline_step(data: Path, years: list[int]) -> tuple[float, float, str]:
     files = [str(p) for y in years for p in (data / "contacts" / f"year={y}").glob("*.parquet")]
     code = (
         "import duckdb\n"
+        "#START\n"
         "con = duckdb.connect()\n"
         f"files = {files!r}\n"
         "print(con.execute('''SELECT count(*), max(person_id), max(kommunekode), max(sex), max(birth_date),\n"
@@ -81,6 +83,7 @@ def compute_step(data: Path, years: list[int], out: Path) -> tuple[float, float,
     code = (
         "from pathlib import Path\n"
         "from naersund.engine.compute import compute, ComputeOptions, write_results\n"
+        "#START\n"
         f"r = compute(Path({str(data)!r}), ComputeOptions(years={years!r}))\n"
         f"write_results(r, Path({str(out)!r}))\n"
         "print(len(r.results))\n" + RSS
@@ -97,6 +100,7 @@ def pandas_step(data: Path, years: list[int]) -> tuple[float, float, str]:
         "from reference_impl import aggregates\n"
         "from naersund.indicators import load_definitions, load_stay_rules\n"
         f"data = Path({str(data)!r}); years = {years!r}\n"
+        "#START\n"
         "read = lambda t: pd.concat([pd.read_parquet(p) for y in years for p in (data / t / f'year={y}').glob('*.parquet')], ignore_index=True)\n"
         "aggs = aggregates(read('contacts'), read('ready_for_discharge'), load_definitions(), load_stay_rules(), years)\n"
         "print({k: len(v) for k, v in aggs.items()})\n" + RSS
@@ -155,8 +159,9 @@ def main() -> None:
         "",
         f"Measured by `make bench` on {time.strftime('%Y-%m-%d')}: {machine()}.",
         f"Synthetic national registry, scale {args.scale}, years {args.years}: {counts}.",
-        "Each step runs in its own process (cold start, including Python imports); peak memory is",
-        "that process's max RSS. Baseline = DuckDB reading every contacts column once with a trivial",
+        "Each step runs in its own fresh process and is timed from after its imports to its end",
+        "(compute includes writing the results file); peak memory is that process's max RSS.",
+        "Baseline = DuckDB reading every contacts column once with a trivial",
         "aggregate. pandas = the straightforward reference implementation in `tests/reference_impl.py`",
         "(aggregates only: stays and the four indicators, no statistics).",
         "",
