@@ -29,9 +29,8 @@ from naersund.registry.sources import (
     rows_word,
     sql_ident,
     sql_lit,
-    thousands,
 )
-from naersund.registry.validate import Checked, TablePlan, check, table_columns
+from naersund.registry.validate import Checked, TablePlan, check, failure_lines, table_columns
 
 Progress = Callable[[str, float], None]
 OPTIONAL_TABLES = ("population", "ready_for_discharge")
@@ -84,11 +83,11 @@ def canonical_plan(src: Path, table: str, work: Path) -> tuple[TablePlan | None,
     for s in sources:
         absent = [c.name for c in TABLES[table] if c.required and c.name not in s.names]
         if absent:
-            what = "kolonne" if len(absent) == 1 else "kolonner"
+            what = "den påkrævede kolonne" if len(absent) == 1 else "de påkrævede kolonner"
             names = ", ".join(f"'{a}'" for a in absent)
             found = ", ".join(s.originals)
             raise InputError(
-                f"{s.label}: mangler den påkrævede {what} {names} (filen har: {found})"
+                f"{s.label}: mangler {what} {names} (filen har: {found})"
             )
         unknown = [
             o for n, o in zip(s.names, s.originals, strict=True) if n not in known and o.strip()
@@ -98,32 +97,6 @@ def canonical_plan(src: Path, table: str, work: Path) -> tuple[TablePlan | None,
     columns = table_columns(table, [n for s in sources for n in s.names])
     raw = " UNION ALL ".join(raw_sql(i, s, columns) for i, s in enumerate(sources))
     return TablePlan(table, sources, raw, raw, columns), messages
-
-
-def failure_lines(
-    con: duckdb.DuckDBPyConnection, checked: list[Checked], limit: int
-) -> tuple[list[str], dict[str, int]]:
-    """Up to ``limit`` messages about failing rows, and the number of failing rows per table."""
-    lines: list[str] = []
-    counts: dict[str, int] = {}
-    for c in checked:
-        row = con.execute(f"SELECT count(*) FROM ({c.failures})").fetchone()
-        counts[c.plan.table] = int(row[0]) if row else 0
-        if counts[c.plan.table] and len(lines) < limit:
-            first = con.execute(
-                f"SELECT * FROM ({c.failures}) ORDER BY _fileno, _row LIMIT $n",
-                {"n": limit - len(lines)},
-            ).fetchall()
-            for fileno, rownum, fld, reason in first:
-                where = f"{c.plan.labels[fileno]}, række {rownum}"
-                if fld:
-                    where += f", felt '{c.plan.field_labels.get(fld, fld)}'"
-                lines.append(f"{where}: {reason}")
-    total = sum(counts.values())
-    if total > len(lines):
-        more = total - len(lines)
-        lines.append(f"… og {thousands(more)} fejl mere (i alt {thousands(total)} afviste rækker)")
-    return lines, counts
 
 
 def _write_table(con: duckdb.DuckDBPyConnection, c: Checked, out: Path) -> int:
@@ -277,3 +250,127 @@ def ingest(
                     shutil.copyfile(src / marker, out / marker)
     say("Færdig", 1.0)
     return report
+
+
+_TYPES = {
+    "string": "text",
+    "int": "integer",
+    "date": "date",
+    "timestamp": "time",
+    "bool": "boolean",
+}
+
+
+def _columns_md(table: str) -> str:
+    rows = [
+        f"| `{c.name}` | {_TYPES[c.dtype]} | {'yes' if c.required else 'no'} | {c.description} |"
+        for c in TABLES[table]
+    ]
+    return "\n".join(["| column | type | required | meaning |", "|---|---|---|---|", *rows])
+
+
+def format_doc() -> str:
+    """The input formats as a Markdown section for the README (generated from the schema)."""
+    return f"""\
+### Canonical format
+
+A data directory holds one entry per table, as CSV or Parquet, in any of these shapes:
+`DIR/contacts.csv`, `DIR/contacts.parquet`, or a folder `DIR/contacts/` with any number of CSV
+and Parquet files (hive folders such as `year=2014/` are allowed and ignored). All files found
+are read. `contacts` is required; `population` and `ready_for_discharge` are optional.
+
+**contacts** (one row per physical attendance)
+
+{_columns_md("contacts")}
+
+**population** (1 January; the shipped `population.csv` has this format)
+
+{_columns_md("population")}
+
+A population file may also have a boolean column `estimated` (kept as it is).
+
+**ready_for_discharge** (one row per period of færdigbehandling)
+
+{_columns_md("ready_for_discharge")}
+
+Files and values:
+
+- CSV: UTF-8 (with or without BOM) or Windows-1252 (detected: a file that is not valid UTF-8
+  is read as Windows-1252); comma or semicolon between fields (sniffed from the header line);
+  `"` quotes. The first line names the columns (any case, any order); other columns are
+  ignored with a note. A row with the wrong number of fields, an unclosed quote, a file in
+  another encoding (e.g. UTF-16) or a missing required column stops the whole ingest.
+- Spaces around a value are ignored; an empty value is missing.
+- `kommunekode`: one of the 98 municipality codes (`101` or `0101`); in `population` also
+  `0` for Denmark as a whole.
+- Dates: `2014-03-01`. Times: `2014-03-01T08:30:00`, `2014-03-01 08:30:00` or
+  `2014-03-01 08:30`, optionally with a fraction of a second (`08:30:00.250`), in Danish
+  local time. A time zone (`Z`, `+01:00`) is refused rather than converted, since converting
+  would move contacts across midnight and years; a date without a time is refused too.
+- Booleans: `true`/`false`, `1`/`0` or `ja`/`nej`, any case. An empty or absent `died` is
+  false; an absent `specialty` or `hospital` is empty.
+- `sex`: `M` or `F` (any case); in `population` also `T` (both sexes).
+- `primary_diagnosis`: an SKS code with the `D` prefix, `D`, a letter and 1–6 letters or
+  digits (e.g. `DJ189`); stored in upper case.
+- Per row: `end` not before `start`; `birth_date` not after the day of `start`;
+  `discharge_date` not before `ready_date`; `count` a whole number ≥ 0; `year` four digits;
+  `age_group` one of `0-4`, `5-9`, …, `80-84`, `85+`, or the aggregate `65+` and `total`.
+  Aggregate rows (sex `T`, `65+`, `total`) are kept as they are; the indicators use only
+  the 5-year bands by `M`/`F` and the totals to estimate years in between.
+- A row identical to an earlier row of the same table (after conversion, in any of its
+  files) is a duplicate: the first is kept, the later ones are rejected.
+
+Output (`naersund ingest SRC DEST`): `DEST/contacts/year=YYYY/part-0.parquet` (by year of
+`start`), `DEST/ready_for_discharge/year=YYYY/part-0.parquet` (by year of `ready_date`),
+`DEST/population/population.parquet`; types: text, 64-bit integers, `date32`, timestamps
+without time zone, booleans. `DEST` is built beside itself and swapped in only when complete:
+after an error it is exactly as before. A `SYNTETISKE_DATA.txt` and `manifest.json` in `SRC`
+are copied along, so synthetic data stays marked.
+
+Errors name file, row and field. Rows are counted as in a spreadsheet: the header is row 1,
+the first data row is row 2 (a quoted value spanning several lines counts as one row);
+Parquet files are counted the same way. By default any bad row rejects the whole ingest and
+nothing is written; the error lists the first 20 (`--max-errors`) problems, e.g.
+
+```
+Indlæsning afvist: 1.254 rækker med fejl; intet er skrevet.
+contacts.csv, række 17, felt 'kommunekode': ukendt kommunekode '999'
+contacts.csv, række 18, felt 'end': slut '2014-03-01 07:00' er før start '2014-03-01T08:30'
+contacts.csv, række 40: dubletrække, identisk med række 12
+…
+… og 1.234 fejl mere (i alt 1.254 afviste rækker)
+```
+
+With `--rejects FILE` the bad rows are written to `FILE` (CSV, UTF-8 with BOM for Excel) with
+the columns `fil, række, felt, årsag` and the row's values as they stand in the input, and the
+good rows are ingested. Each row is reported once, with its first problem.
+
+### LPR2 research extracts (`--format lpr2`)
+
+`SRC` holds CSV files (any number of each, matched by name prefix, any case):
+
+- `LPR_ADM*.csv`: `PNR, RECNUM, C_KOM, D_INDDTO, V_INDTIME, V_INDMINUT, D_UDDTO, V_UDTIME,
+  C_PATTYPE, C_INDM` (required) and `C_ADIAG, C_SGH, C_AFD, C_SPEC, V_ALDER, C_UDM`;
+- `LPR_DIAG*.csv`: `RECNUM, C_DIAG, C_DIAGTYPE`;
+- `CPR_PERSON*.csv`: `PNR, C_KON, D_FODDATO`;
+- optionally `population` and `ready_for_discharge` in the canonical format (above).
+
+Mapping to contacts: `person_id` = `PNR`; `kommunekode` = `C_KOM` (`0101` or `101`);
+`start` = `D_INDDTO` at `V_INDTIME`:`V_INDMINUT`; `end` = `D_UDDTO` at `V_UDTIME`:00 (LPR2
+has no discharge minute; a discharge in the same hour as the admission gives `end` = `start`);
+dates as `ÅÅÅÅ-MM-DD`, `DD-MM-ÅÅÅÅ` or `DD.MM.ÅÅÅÅ`, hours 0–23, minutes 0–59; `acute` =
+`C_INDM` 1 (2 = planned); `primary_diagnosis` = `C_DIAG` of the `LPR_DIAG` row with
+`C_DIAGTYPE` `A` for the contact's `RECNUM`, else `C_ADIAG`; `specialty` = `C_SPEC`;
+`hospital` = `C_SGH`; `died` = `C_UDM` is `8` (*unverified*: the code is a setting,
+`Lpr2Options.died_codes`); `sex` from `C_KON` (`M`, `K` → `F`) and `birth_date` from
+`D_FODDATO` of the person's `CPR_PERSON` row. `C_AFD` and `V_ALDER` are not used.
+`C_PATTYPE` must be 0 (inpatient), 2 (outpatient) or 3 (emergency room); outpatient rows are
+left out (an LPR2 outpatient row spans a whole course, not one attendance) and the ingest
+says how many (`Lpr2Options.include_outpatient` keeps them).
+
+Every converted row then passes the canonical checks. Messages name the `LPR_ADM` file, its
+row and the LPR2 field (`CPR_PERSON.C_KON`, `LPR_DIAG.C_DIAG` for values from the other
+files), e.g. `LPR_ADM.csv, række 5, felt 'V_INDTIME': ugyldig time '24' (forventet 0-23)`
+or `LPR_ADM.csv, række 2, felt 'PNR': PNR 'P9' findes ikke i CPR_PERSON`; the rejects report
+holds the `LPR_ADM` values.
+"""

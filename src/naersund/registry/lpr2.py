@@ -88,10 +88,10 @@ def _read(
     for s in sources:
         absent = [c.upper() for c in required if c not in s.names]
         if absent:
-            what = "kolonne" if len(absent) == 1 else "kolonner"
+            what = "den påkrævede kolonne" if len(absent) == 1 else "de påkrævede kolonner"
             names = ", ".join(f"'{a}'" for a in absent)
             raise InputError(
-                f"{s.label}: mangler den påkrævede {what} {names} (filen har: {', '.join(s.originals)})"
+                f"{s.label}: mangler {what} {names} (filen har: {', '.join(s.originals)})"
             )
     return sources, " UNION ALL ".join(raw_sql(i, s, columns) for i, s in enumerate(sources))
 

@@ -21,7 +21,7 @@ import duckdb
 from naersund.errors import InputError
 from naersund.refdata import municipalities
 from naersund.registry.schema import AGE_GROUPS, TABLES
-from naersund.registry.sources import Source, csv_error, q, sql_ident, sql_lit, sql_tuple
+from naersund.registry.sources import Source, csv_error, q, sql_ident, sql_lit, sql_tuple, thousands
 
 DIAG_RE = "D[A-Z][0-9A-Z]{1,6}"
 DATE_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -297,3 +297,29 @@ def _find_duplicates(con: duckdb.DuckDBPyConnection, checked: Checked) -> None:
         UPDATE {checked.dups} SET _reason = 'dubletrække, identisk med '
             || CASE WHEN f0 = _fileno THEN '' ELSE dup_files.label || ', ' END || 'række ' || r0
         FROM dup_files WHERE dup_files.fileno = f0""")  # fmt: skip
+
+
+def failure_lines(
+    con: duckdb.DuckDBPyConnection, checked: list[Checked], limit: int
+) -> tuple[list[str], dict[str, int]]:
+    """Up to ``limit`` messages about failing rows, and the number of failing rows per table."""
+    lines: list[str] = []
+    counts: dict[str, int] = {}
+    for c in checked:
+        row = con.execute(f"SELECT count(*) FROM ({c.failures})").fetchone()
+        counts[c.plan.table] = int(row[0]) if row else 0
+        if counts[c.plan.table] and len(lines) < limit:
+            first = con.execute(
+                f"SELECT * FROM ({c.failures}) ORDER BY _fileno, _row LIMIT $n",
+                {"n": limit - len(lines)},
+            ).fetchall()
+            for fileno, rownum, fld, reason in first:
+                where = f"{c.plan.labels[fileno]}, række {rownum}"
+                if fld:
+                    where += f", felt '{c.plan.field_labels.get(fld, fld)}'"
+                lines.append(f"{where}: {reason}")
+    total = sum(counts.values())
+    if total > len(lines):
+        more = total - len(lines)
+        lines.append(f"… og {thousands(more)} fejl mere (i alt {thousands(total)} afviste rækker)")
+    return lines, counts
