@@ -105,3 +105,19 @@ def test_parquet_output_carries_the_metadata(tmp_path: Path, synthetic_dir: Path
     assert set(table.column("year").to_pylist()) == {2014}
     meta = json.loads(table.schema.metadata[b"naersund.meta"])
     assert meta["years"] == [2014]
+
+
+def test_without_ready_for_discharge_the_days_indicator_is_left_out(
+    tmp_path: Path, synthetic_dir: Path
+) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(synthetic_dir, data)
+    shutil.rmtree(data / "ready_for_discharge")
+    out = tmp_path / "r.csv"
+    assert run("compute", "--data", str(data), "--out", str(out)).returncode == 0
+    df = pd.read_csv(out)
+    assert "faerdigbehandlingsdage" not in set(df["indicator"])
+    meta = json.loads((tmp_path / "r.csv.meta.json").read_text(encoding="utf-8"))
+    assert "faerdigbehandlingsdage" in meta["left_out"]

@@ -75,7 +75,7 @@ def _canonical_dir(data_dir: Path, tmp: Path, progress: Progress) -> Path:
             f"{data_dir}: no contacts found (expected contacts.csv, contacts.parquet or a "
             "folder contacts/ with CSV or Parquet files)"
         )
-    tables = [files, find_table(data_dir, "ready_for_discharge")]
+    tables = [files, *(find_table(data_dir, t) for t in ("ready_for_discharge", "population"))]
     if all(f.suffix == ".parquet" for fs in tables for f in fs):
         return data_dir
     progress("Validerer CSV-input", 0.0)
@@ -161,12 +161,18 @@ def compute(
             aggregates |= {d.id: ex.narrow(wide, d) for d in stay_defs}
         report("Beregner færdigbehandlingsdage", 0.7)
         ready_files = find_table(canonical, "ready_for_discharge")
+        skipped = []
         for d in definitions:
             if d.kind == "days_rate":
-                aggregates[d.id] = _days(con, ready_files, years)
+                if ready_files:
+                    aggregates[d.id] = _days(con, ready_files, years)
+                else:
+                    skipped.append(d)
+        # No ready_for_discharge table means no data, not zero days: leave the indicator out.
+        definitions = [d for d in definitions if d not in skipped]
+        population, estimated_years = _population(canonical, years)
 
     report("Beregner konfidensintervaller og standardisering", 0.85)
-    population, estimated_years = _population(data_dir, years)
     standard = refdata.standard_population(refdata.shipped_population(), options.standard_year)
     region_of = refdata.region_of()
     parts = [
@@ -182,13 +188,14 @@ def compute(
     )[RESULT_COLUMNS]
     results = results.sort_values(["indicator", "level", "area_code", "year"], ignore_index=True)
     meta = _meta(data_dir, definitions, years, estimated_years, bounds, options)
+    meta["left_out"] = {
+        d.id: "ingen data: tabellen ready_for_discharge findes ikke i datamappen" for d in skipped
+    }
     report("Færdig", 1.0)
     return ComputeResult(results=results, meta=meta, aggregates=aggregates)
 
 
 def _days(con: Any, ready_files: list[Path], years: list[int]) -> pd.DataFrame:
-    if not ready_files:
-        return pd.DataFrame({k: [] for k in (*ex.AGG_KEYS, "numerator")})
     ready = read_parquet(con, ready_files, [c.name for c in READY_FOR_DISCHARGE])
     return con.execute(ex.days_rate(ready, years))
 
