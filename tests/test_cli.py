@@ -121,3 +121,17 @@ def test_without_ready_for_discharge_the_days_indicator_is_left_out(
     assert "faerdigbehandlingsdage" not in set(df["indicator"])
     meta = json.loads((tmp_path / "r.csv.meta.json").read_text(encoding="utf-8"))
     assert "faerdigbehandlingsdage" in meta["left_out"]
+
+
+def test_the_last_year_of_readmissions_is_footnoted_as_incomplete(
+    tmp_path: Path, synthetic_dir: Path
+) -> None:
+    out = tmp_path / "r.csv"
+    assert run("compute", "--data", str(synthetic_dir), "--out", str(out)).returncode == 0
+    df = pd.read_csv(out)
+    readm = df[df.indicator == "genindlaeggelser_30d_65"].set_index("year")["note"]
+    assert readm.loc[2014].str.endswith("ufuldstændig opfølgning").all()
+    assert not readm.loc[2013].str.contains("ufuldstændig").any()
+    # synthetic data from 2013-2014: 2014 population is derived (only 2013 is known by band)
+    assert df.loc[df.year == 2014, "note"].str.contains("befolkningstal estimeret").all()
+    assert df.loc[df.year == 2013, "note"].eq("SYNTETISKE DATA").all()

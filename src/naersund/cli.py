@@ -264,6 +264,8 @@ def compute(
     )
     if result.meta["note"]:
         out.print(f"Note: {result.meta['note']}")
+    for ind, text in {**result.meta["indicator_notes"], **result.meta["left_out"]}.items():
+        out.print(f"Note ({ind}): {text}")
 
 
 @cli.command()

@@ -134,10 +134,7 @@ def compute(
         contacts = _contacts(con, find_table(canonical, "contacts"))
         bounds = con.execute(
             contacts.aggregate(
-                first=contacts.start.min(),
-                last=contacts.start.max(),
-                cut=contacts.end.max(),
-                n=contacts.count(),
+                first=contacts.start.min(), last=contacts.start.max(), n=contacts.count()
             )
         ).iloc[0]
         if int(bounds["n"]) == 0:
@@ -188,6 +185,17 @@ def compute(
     )[RESULT_COLUMNS]
     results = results.sort_values(["indicator", "level", "area_code", "year"], ignore_index=True)
     meta = _meta(data_dir, definitions, years, estimated_years, bounds, options)
+    cut = pd.Timestamp(bounds["last"])  # contacts that start later are not in the data
+    meta["indicator_notes"] = {
+        d.id: (
+            f"{years[-1]}: opfølgningen er ufuldstændig for udskrivninger efter "
+            f"{(cut - pd.Timedelta(hours=d.followup.window_hours_le)).date()} "
+            "(data slutter før genindlæggelsesvinduet)"
+        )
+        for d in definitions
+        if d.followup is not None
+        and cut < pd.Timestamp(years[-1] + 1, 1, 1) + pd.Timedelta(hours=d.followup.window_hours_le)
+    }
     meta["left_out"] = {
         d.id: "ingen data: tabellen ready_for_discharge findes ikke i datamappen" for d in skipped
     }
@@ -225,7 +233,7 @@ def _meta(
             str(pd.Timestamp(bounds["first"]).date()),
             str(pd.Timestamp(bounds["last"]).date()),
         ],
-        "data_cut": str(pd.Timestamp(bounds["cut"]).date()),
+        "data_cut": str(pd.Timestamp(bounds["last"]).date()),
         "years": years,
         "population_estimated_years": estimated_years,
         "standard_population": f"Danmarks befolkning 1. januar {options.standard_year}",
@@ -242,13 +250,17 @@ def write_results(result: ComputeResult, out: Path) -> Path:
     every row, so the marker travels with any copy of the table.
     """
     table = result.results.copy()
-    estimated = set(result.meta["population_estimated_years"])
-    notes = []
-    for year in table["year"]:
-        parts = [result.meta["marker"]] if result.meta["synthetic"] else []
-        if year in estimated:
-            parts.append("befolkningstal estimeret")
-        notes.append("; ".join(parts))
+    meta = result.meta
+    estimated = table["year"].isin(meta["population_estimated_years"])
+    incomplete = table["indicator"].isin(list(meta["indicator_notes"])) & (
+        table["year"] == meta["years"][-1]
+    )
+    notes = pd.Series([meta["marker"]] * len(table) if meta["synthetic"] else "", index=table.index)
+    for mask, text in (
+        (estimated, "befolkningstal estimeret"),
+        (incomplete, "ufuldstændig opfølgning"),
+    ):
+        notes = notes.where(~mask, notes.str.cat([text] * len(table), sep="; ").str.lstrip("; "))
     table["note"] = notes
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".parquet"):
@@ -258,9 +270,9 @@ def write_results(result: ComputeResult, out: Path) -> Path:
             table.to_csv(tmp, index=False, encoding="utf-8")
         else:
             arrow = pa.Table.from_pandas(table, preserve_index=False)
-            meta = {b"naersund.meta": json.dumps(result.meta).encode("utf-8")}
+            kv = {b"naersund.meta": json.dumps(meta).encode("utf-8")}
             pq.write_table(
-                arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **meta}), tmp
+                arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **kv}), tmp
             )
     meta_path = out.with_name(out.name + ".meta.json")
     with atomic_path(meta_path) as tmp:
