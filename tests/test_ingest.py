@@ -156,6 +156,13 @@ def test_the_rejects_report_holds_the_bad_rows_and_the_good_ones_are_written(
     assert table(tmp_path / "dest", "contacts").column("person_id").to_pylist() == ["p1", "p2"]
 
 
+def test_a_clean_ingest_still_writes_an_empty_rejects_report(tmp_path: Path) -> None:
+    src = write(tmp_path / "src", {"contacts.csv": csv_text(ROWS)})
+    report = ingest(src, tmp_path / "dest", rejects=tmp_path / "rejects.csv")
+    assert (report.rejected, report.messages) == ({"contacts": 0}, [])
+    assert (tmp_path / "rejects.csv").read_bytes() == "\ufefffil,række,felt,årsag\n".encode()
+
+
 def test_csv_and_parquet_input_give_identical_output_and_messages(tmp_path: Path) -> None:
     text = csv_text(ROWS)
     ingest(write(tmp_path / "csv", {"contacts.csv": text}), tmp_path / "from_csv")
@@ -243,7 +250,9 @@ def test_input_problems_before_any_row(tmp_path: Path) -> None:
 
 def test_progress_is_reported_up_to_done(tmp_path: Path) -> None:
     seen: list[tuple[str, float]] = []
-    ingest(write(tmp_path / "src", {"contacts.csv": csv_text(ROWS)}), tmp_path / "dest",
+    src = write(tmp_path / "src", {"contacts.csv": csv_text([*ROWS, GOOD | {"sex": "X"}]),
+                                   "population.csv": POPULATION})  # fmt: skip
+    ingest(src, tmp_path / "dest", rejects=tmp_path / "rejects.csv",
            progress=lambda msg, frac: seen.append((msg, frac)))  # fmt: skip
     fractions = [f for _, f in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and seen[-1][0] == "Færdig"

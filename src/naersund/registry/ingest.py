@@ -86,9 +86,7 @@ def canonical_plan(src: Path, table: str, work: Path) -> tuple[TablePlan | None,
             what = "den påkrævede kolonne" if len(absent) == 1 else "de påkrævede kolonner"
             names = ", ".join(f"'{a}'" for a in absent)
             found = ", ".join(s.originals)
-            raise InputError(
-                f"{s.label}: mangler {what} {names} (filen har: {found})"
-            )
+            raise InputError(f"{s.label}: mangler {what} {names} (filen har: {found})")
         unknown = [
             o for n, o in zip(s.names, s.originals, strict=True) if n not in known and o.strip()
         ]
@@ -126,7 +124,7 @@ def _write_rejects(
     row's values as they stand in the source file."""
     parts = []
     for t, c in enumerate(checked):
-        files, fields = f"rej_files_{t}", f"rej_fields_{t}"
+        files, fields, bad = f"rej_files_{t}", f"rej_fields_{t}", f"rej_rows_{t}"
         con.execute(f"CREATE OR REPLACE TEMP TABLE {files} (fileno INTEGER, label VARCHAR)")
         con.executemany(f"INSERT INTO {files} VALUES (?, ?)", list(enumerate(c.plan.labels)))
         con.execute(f"CREATE OR REPLACE TEMP TABLE {fields} (field VARCHAR, label VARCHAR)")
@@ -134,19 +132,26 @@ def _write_rejects(
             con.executemany(
                 f"INSERT INTO {fields} VALUES (?, ?)", list(c.plan.field_labels.items())
             )
-        parts.append(f"""
-            SELECT {t} AS _t, s._fileno AS _f, f.label AS fil, s._row AS "række",
-                coalesce(l.label, s._field) AS felt, s._reason AS "årsag",
-                r.* EXCLUDE (_fileno, _row)
-            FROM ({c.failures}) s
-            JOIN ({c.plan.raw}) r ON r._fileno = s._fileno AND r._row = s._row
-            JOIN {files} f ON f.fileno = s._fileno
-            LEFT JOIN {fields} l ON l.field = s._field
-""")  # fmt: skip
-    union = " UNION ALL BY NAME ".join(parts)
-    query = f'SELECT * EXCLUDE (_t, _f) FROM ({union}) ORDER BY _t, _f, "række"'
+        # the failing rows first (few, so the join below holds them, not the whole input)
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE {bad} AS
+            SELECT s._fileno, s._row, f.label AS fil, coalesce(l.label, s._field) AS felt,
+                s._reason AS "årsag"
+            FROM ({c.failures}) s JOIN {files} f ON f.fileno = s._fileno
+            LEFT JOIN {fields} l ON l.field = s._field""")  # fmt: skip
+        row = con.execute(f"SELECT count(*) FROM {bad}").fetchone()
+        if row and row[0]:
+            parts.append(f"""
+                SELECT {t} AS _t, s._fileno AS _f, s.fil, s._row AS "række", s.felt, s."årsag",
+                    r.* EXCLUDE (_fileno, _row)
+                FROM ({c.plan.raw}) r JOIN {bad} s ON r._fileno = s._fileno AND r._row = s._row""")  # fmt: skip
     tmp = work / "rejects.csv"
-    con.execute(f"COPY ({query}) TO {sql_lit(str(tmp))} (FORMAT csv, HEADER true)")
+    if parts:
+        union = " UNION ALL BY NAME ".join(parts)
+        query = f'SELECT * EXCLUDE (_t, _f) FROM ({union}) ORDER BY _t, _f, "række"'
+        con.execute(f"COPY ({query}) TO {sql_lit(str(tmp))} (FORMAT csv, HEADER true)")
+    else:
+        tmp.write_text("fil,række,felt,årsag\n", encoding="utf-8")
     with atomic_path(path) as target, target.open("wb") as out, tmp.open("rb") as body:
         out.write("\ufeff".encode())
         shutil.copyfileobj(body, out)
@@ -215,10 +220,10 @@ def ingest(
     if dest.resolve() == src.resolve() or src.resolve().is_relative_to(dest.resolve()):
         raise InputError(f"{dest}: målmappen må ikke være eller indeholde inputmappen {src}")
     report = IngestReport()
-    with (
-        tempfile.TemporaryDirectory(prefix="naersund-ingest-") as tmp,
-        _connection(Path(tmp)) as con,
-    ):
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    # work files (a staging copy of every table) go beside dest: same disk, not a small /tmp
+    work_dir = tempfile.TemporaryDirectory(prefix=f".{dest.name}.ingest-", dir=dest.parent)
+    with work_dir as tmp, _connection(Path(tmp)) as con:
         work = Path(tmp)
         say("Læser filer", 0.0)
         plans, report.messages = _plans(src, fmt, work, con, lpr2_options)
@@ -235,7 +240,7 @@ def ingest(
             head = f"Indlæsning afvist: {rows_word(total)} med fejl; intet er skrevet."
             raise InputError("\n".join([head, *lines]))
         if rejects is not None:
-            say("Skriver afviste rækker", 0.7)
+            say("Skriver afviste rækker", 0.57)
             _write_rejects(con, checked, rejects, work)
             report.rejects_file = rejects
             report.messages += lines

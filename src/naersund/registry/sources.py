@@ -39,10 +39,6 @@ def q(v: str) -> str:
     return "('''' || " + v + " || '''')"
 
 
-def sql_list(items: Sequence[str]) -> str:
-    return "[" + ", ".join(sql_lit(i) for i in items) + "]"
-
-
 def sql_tuple(items: Sequence[str]) -> str:
     return "(" + ", ".join(sql_lit(i) for i in items) + ")"
 

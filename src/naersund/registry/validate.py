@@ -1,9 +1,11 @@
 """Row-by-row validation of registry input, done in bulk in DuckDB.
 
 Every input file is read with all columns as text, so that a bad value is caught in its own row
-instead of failing the whole read. One SQL pass converts each column to its canonical type and
-computes, per row, the first field that fails and why (``_field``, ``_reason``); identical rows
-are then marked in a second, grouped pass. Only failing rows ever reach Python.
+instead of failing the whole read. One SQL pass converts each column to its canonical type,
+computes per row the first field that fails and why (``_field``, ``_reason``) and a hash of the
+converted row, and writes it all to a staging Parquet file; duplicates are then found from the
+hashes, and the output is written from the staging file. Only failing rows reach Python, and
+only as many as are shown.
 
 Rows are numbered as a person counts them in a spreadsheet: the header is row 1, so the first
 data row is row 2. Parquet files are counted the same way (their first record is row 2), so a
