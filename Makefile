@@ -37,9 +37,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-## docs: regenerate docs/indicators.md from the definitions
+## docs: regenerate docs/indicators.md and docs/input-formats.md from the code
 docs: $(STAMP)
-	$(BIN)/naersund indicators --markdown > docs/indicators.md
+	$(BIN)/naersund docs --out docs
 
 ## lock: re-pin dependencies (needs network)
 lock: $(BIN)/python

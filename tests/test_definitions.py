@@ -93,6 +93,16 @@ def test_an_empty_folder_is_refused(tmp_path: Path) -> None:
 
 def test_the_docs_page_is_generated_from_the_definitions() -> None:
     page = (ROOT / "docs" / "indicators.md").read_text(encoding="utf-8")
-    assert page == definitions_markdown(load_definitions()), "run `make docs`"
+    assert page.rstrip("\n") == definitions_markdown(load_definitions()).rstrip("\n"), (
+        "run `make docs`"
+    )
     for d in load_definitions():
         assert d.id in page
+
+
+def test_every_generated_page_is_up_to_date() -> None:
+    from naersund.docs import pages
+
+    for name, text in pages().items():
+        on_disk = (ROOT / "docs" / name).read_text(encoding="utf-8")
+        assert on_disk.rstrip("\n") == text.rstrip("\n"), f"docs/{name} is stale: run `make docs`"

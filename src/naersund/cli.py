@@ -77,6 +77,39 @@ class YearsType(click.ParamType):
 YEARS = YearsType()
 
 
+class DataLocationType(click.ParamType):
+    """A data folder that must exist, or a URI (``s3a://bucket/registry``) for Spark to read."""
+
+    name = "MAPPE|URI"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Path | str:
+        if isinstance(value, str) and "://" in value:
+            return value
+        folder = click.Path(path_type=Path, file_okay=False, exists=True)
+        result: Path = folder.convert(value, param, ctx)
+        return result
+
+
+class SparkConfType(click.ParamType):
+    name = "KEY=VALUE"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, str]:
+        if isinstance(value, tuple):
+            return value
+        key, sep, val = str(value).partition("=")
+        if not sep or not key.strip():
+            self.fail(f"'{value}' is not KEY=VALUE (e.g. spark.executor.memory=8g)", param, ctx)
+        return key.strip(), val.strip()
+
+
+DATA_LOCATION = DataLocationType()
+SPARK_CONF = SparkConfType()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="naersund")
 def cli() -> None:
@@ -184,10 +217,10 @@ def ingest(src: Path, dest: Path, fmt: Format, rejects: Path | None, max_errors:
 @click.option(
     "--data",
     "data_dir",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    type=DATA_LOCATION,
     default=Path("data"),
     show_default=True,
-    help="Datamappe med kontakter m.m.",
+    help="Datamappe med kontakter m.m. (med --engine spark også en URI, fx s3a://spand/data).",
 )
 @click.option(
     "--out",
@@ -202,6 +235,19 @@ def ingest(src: Path, dest: Path, fmt: Format, rejects: Path | None, max_errors:
     default="duckdb",
     show_default=True,
     help="Beregningsmotor.",
+)
+@click.option(
+    "--spark-master",
+    default=None,
+    help="Spark-master, fx local[8], yarn, spark://vært:7077 (standard: local[*], eller den "
+    "master spark-submit angiver).",
+)
+@click.option(
+    "--spark-conf",
+    "spark_conf",
+    type=SPARK_CONF,
+    multiple=True,
+    help="Spark-indstilling NØGLE=VÆRDI, fx spark.executor.memory=8g (kan gentages).",
 )
 @click.option("--years", type=YEARS, default=None, help="Kun disse år (standard: alle år i data).")
 @click.option(
@@ -228,9 +274,11 @@ def ingest(src: Path, dest: Path, fmt: Format, rejects: Path | None, max_errors:
     help="Diskretionering: antal fra 1 til MIN-COUNT-1 skjules.",
 )
 def compute(
-    data_dir: Path,
+    data_dir: Path | str,
     out_file: Path,
     engine: str,
+    spark_master: str | None,
+    spark_conf: tuple[tuple[str, str], ...],
     years: list[int] | None,
     indicators: tuple[str, ...],
     definitions: Path | None,
@@ -246,8 +294,14 @@ def compute(
     from naersund.engine.compute import compute as run_compute
     from naersund.suppression import SuppressionRule
 
+    engine_options: dict[str, Any] = {}
+    if engine == "spark":
+        engine_options = {"spark_master": spark_master, "spark_conf": dict(spark_conf)}
+    elif spark_master or spark_conf:
+        raise click.UsageError("--spark-master and --spark-conf only apply with --engine spark")
     options = ComputeOptions(
         engine=engine,
+        engine_options=engine_options,
         definitions_dir=definitions,
         indicators=list(indicators) or None,
         years=years,
@@ -289,6 +343,23 @@ def indicators(definitions: Path | None, markdown: bool) -> None:
         return
     for d in defs:
         out.print(f"[bold]{d.id}[/bold] (v{d.version}): {d.name_da} — {d.unit_da}")
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("docs"),
+    show_default=True,
+    help="Mappe, siderne skrives til.",
+)
+def docs(out_dir: Path) -> None:
+    """Skriv dokumentationssiderne, der genereres fra koden (indikatorer, inputformater)."""
+    from naersund.docs import write_docs
+
+    for path in write_docs(out_dir):
+        out.print(f"Skrevet: {path}")
 
 
 @cli.command()
