@@ -1,8 +1,25 @@
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+# The Spark session of the test run: small and quick (two cores, two shuffle partitions, no UI),
+# and a driver that cannot receive more than 1 MB from any one action, so that any step that
+# collected person-level rows would fail while aggregates pass. The JVM runs in another time
+# zone than the session's UTC, to show the engine does not depend on it.
+SPARK_TEST_MASTER = "local[2]"
+SPARK_TEST_CONF = {
+    "spark.sql.shuffle.partitions": "2",
+    "spark.default.parallelism": "2",
+    "spark.ui.enabled": "false",
+    "spark.driver.maxResultSize": "1m",
+    "spark.driver.extraJavaOptions": "-Duser.timezone=Europe/Copenhagen",
+}
 
 
 @pytest.fixture(scope="session")
@@ -13,3 +30,21 @@ def synthetic_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("synth") / "registry"
     generate(out, [2013, 2014], scale=0.02, seed=3)
     return out
+
+
+@pytest.fixture(scope="session")
+def spark_con() -> Iterator[Any]:
+    """An Ibis backend on the run's one Spark session (made through naersund's own ``connect``).
+
+    Without Java the Spark tests are skipped on a developer's machine, but fail in CI
+    (``NAERSUND_REQUIRE_SPARK=1``), where ``.ci/run`` installs Java.
+    """
+    if not os.environ.get("NAERSUND_REQUIRE_SPARK"):
+        if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+            pytest.skip("Spark needs Java 17 or 21, and none is installed")
+        pytest.importorskip("pyspark")
+    from naersund.engine.backend import connect
+
+    con = connect("spark", spark_master=SPARK_TEST_MASTER, spark_conf=SPARK_TEST_CONF)
+    yield con
+    con._session.stop()

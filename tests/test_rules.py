@@ -547,6 +547,16 @@ DAYS_CASES["days are summed per municipality"] = DaysCase(
 
 # -- running the cases -----------------------------------------------------------------------------
 
+# The engine implementations every case runs on: DuckDB, and Spark (local, one session per run).
+ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
+
+
+def _connect(request: pytest.FixtureRequest, engine: str) -> Any:
+    if engine == "spark":
+        return request.getfixturevalue("spark_con")
+    return ibis.duckdb.connect()
+
+
 # In a batch, case i's persons become "i:person" and its municipality k becomes OFFSET * (i + 1)
 # + k, so cases never meet in a stay or an aggregate, and ties keep their order.
 OFFSET = 10_000
@@ -562,7 +572,7 @@ def _contacts_frame(rows: Sequence[Row]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=list(CONTACT_SCHEMA.names))
 
 
-def _engine_batch(names: list[str], rules: StayRules) -> dict[str, Outcome]:
+def _engine_batch(con: Any, names: list[str], rules: StayRules) -> dict[str, Outcome]:
     rows = [
         {
             **r,
@@ -572,7 +582,6 @@ def _engine_batch(names: list[str], rules: StayRules) -> dict[str, Outcome]:
         for i, name in enumerate(names)
         for r in CASES[name].rows
     ]
-    con = ibis.duckdb.connect()
     contacts = ibis.memtable(_contacts_frame(rows), schema=CONTACT_SCHEMA)
     stays = ex.build_stays(contacts, rules, STAY_DEFINITIONS)
     wide = con.execute(ex.stay_aggregates(stays, STAY_DEFINITIONS, rules))
@@ -594,11 +603,13 @@ def _spans(stays: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     return sorted(zip(pd.to_datetime(stays["start"]), pd.to_datetime(stays["end"]), strict=True))
 
 
-@pytest.fixture(scope="module")
-def engine_outcomes() -> dict[str, Outcome]:
+@pytest.fixture(scope="module", params=ENGINES)
+def engine_outcomes(request: pytest.FixtureRequest) -> dict[str, Outcome]:
+    """Every case's outcome on one engine: one batch per set of stay rules."""
+    con = _connect(request, request.param)
     out: dict[str, Outcome] = {}
     for rules in {case.rules for case in CASES.values()}:
-        out |= _engine_batch([n for n, c in CASES.items() if c.rules == rules], rules)
+        out |= _engine_batch(con, [n for n, c in CASES.items() if c.rules == rules], rules)
     return out
 
 
@@ -636,8 +647,7 @@ def test_reference(name: str) -> None:
     _check(_reference_outcome(CASES[name]), CASES[name])
 
 
-def _days_engine(case: DaysCase) -> pd.DataFrame:
-    con = ibis.duckdb.connect()
+def _days_engine(con: Any, case: DaysCase) -> pd.DataFrame:
     frame = pd.DataFrame(case.rows, columns=list(READY_SCHEMA.names))
     return con.execute(ex.days_rate(ibis.memtable(frame, schema=READY_SCHEMA), case.years))
 
@@ -646,12 +656,15 @@ def _days_reference(case: DaysCase) -> pd.DataFrame:
     return ref.days_rate(pd.DataFrame(case.rows, columns=list(READY_SCHEMA.names)), case.years)
 
 
-@pytest.mark.parametrize("implementation", ["engine", "reference"])
+@pytest.mark.parametrize("implementation", [*ENGINES, "reference"])
 @pytest.mark.parametrize("name", list(DAYS_CASES))
-def test_days(name: str, implementation: str) -> None:
+def test_days(request: pytest.FixtureRequest, name: str, implementation: str) -> None:
     case = DAYS_CASES[name]
-    run = _days_engine if implementation == "engine" else _days_reference
-    assert ref.as_tuples(run(case)) == case.expected
+    if implementation == "reference":
+        got = _days_reference(case)
+    else:
+        got = _days_engine(_connect(request, implementation), case)
+    assert ref.as_tuples(got) == case.expected
 
 
 # -- population denominators -----------------------------------------------------------------------

@@ -23,12 +23,19 @@ import pyarrow.parquet as pq
 from naersund import __version__, refdata
 from naersund.atomic import atomic_path
 from naersund.engine import expressions as ex
-from naersund.engine.backend import connect, read_parquet
+from naersund.engine.backend import (
+    connect,
+    execute_aggregate,
+    find_uri_table,
+    is_uri,
+    read_parquet,
+    read_uri_text,
+)
 from naersund.engine.results import RESULT_COLUMNS, compute_results
 from naersund.errors import InputError, NaersundError
 from naersund.indicators import IndicatorDefinition, load_definitions, load_stay_rules
 from naersund.registry.ingest import find_table, ingest
-from naersund.registry.schema import CONTACTS, READY_FOR_DISCHARGE
+from naersund.registry.schema import CONTACTS, POPULATION, READY_FOR_DISCHARGE
 from naersund.suppression import SuppressionRule, suppress
 
 Progress = Callable[[str, float], None]
@@ -54,17 +61,29 @@ class ComputeResult:
     aggregates: dict[str, pd.DataFrame]  # unsuppressed engine aggregates, for drill-down
 
 
-def is_synthetic(data_dir: Path) -> bool:
-    """Data made by ``naersund synth`` (or ingested from it) carry a marker file."""
-    if (data_dir / "SYNTETISKE_DATA.txt").exists():
-        return True
-    manifest = data_dir / "manifest.json"
-    if manifest.exists():
+def is_synthetic(data_dir: Path | str, con: Any = None) -> bool:
+    """Data made by ``naersund synth`` (or ingested from it) carry a marker file. On a URI
+    (Spark) the files are looked for through the engine ``con``."""
+    if is_uri(data_dir):
+        base = str(data_dir).rstrip("/")
+        if read_uri_text(con, f"{base}/SYNTETISKE_DATA.txt") is not None:
+            return True
+        text = read_uri_text(con, f"{base}/manifest.json")
+    else:
+        data_dir = Path(data_dir)
+        if (data_dir / "SYNTETISKE_DATA.txt").exists():
+            return True
+        manifest = data_dir / "manifest.json"
         try:
-            return bool(json.loads(manifest.read_text(encoding="utf-8")).get("synthetic"))
-        except (OSError, ValueError):
+            text = manifest.read_text(encoding="utf-8") if manifest.exists() else None
+        except OSError:
             return False
-    return False
+    if text is None:
+        return False
+    try:
+        return bool(json.loads(text).get("synthetic"))
+    except (ValueError, AttributeError):
+        return False
 
 
 def _canonical_dir(data_dir: Path, tmp: Path, progress: Progress) -> Path:
@@ -83,14 +102,20 @@ def _canonical_dir(data_dir: Path, tmp: Path, progress: Progress) -> Path:
     return tmp / "data"
 
 
-def _population(data_dir: Path, years: list[int]) -> tuple[pd.DataFrame, list[int]]:
-    """Population for every year, with the years that had to be estimated."""
-    files = find_table(data_dir, "population")
-    if files:
+def _population(
+    con: Any, files: Sequence[Path | str], years: list[int]
+) -> tuple[pd.DataFrame, list[int]]:
+    """Population for every year, with the years that had to be estimated. On a URI the table
+    (counts by municipality, age band and sex: no person-level data) is read by the engine."""
+    if files and is_uri(files[0]):
+        columns = [c.name for c in POPULATION] + ["estimated"]
+        raw = con.execute(read_parquet(con, files, columns))
+    elif files:
         raw = pd.concat(
-            [pd.read_parquet(f) if f.suffix == ".parquet" else pd.read_csv(f) for f in files],
+            [pd.read_parquet(f) if Path(f).suffix == ".parquet" else pd.read_csv(f) for f in files],
             ignore_index=True,
         )
+    if files:
         raw = raw.astype({"year": "int64", "kommunekode": "int64", "count": "int64"})
     else:
         raw = refdata.shipped_population()
@@ -101,7 +126,7 @@ def _population(data_dir: Path, years: list[int]) -> tuple[pd.DataFrame, list[in
     return pop, sorted(int(y) for y in estimated & set(years))
 
 
-def _contacts(con: Any, files: list[Path]) -> ibis.Table:
+def _contacts(con: Any, files: Sequence[Path | str]) -> ibis.Table:
     t = read_parquet(con, files, [c.name for c in CONTACTS])
     missing = {c.name: c.dtype for c in CONTACTS if c.name not in t.columns}
     for name, dtype in missing.items():
@@ -112,13 +137,19 @@ def _contacts(con: Any, files: list[Path]) -> ibis.Table:
 
 
 def compute(
-    data_dir: Path, options: ComputeOptions | None = None, progress: Progress | None = None
+    data_dir: Path | str, options: ComputeOptions | None = None, progress: Progress | None = None
 ) -> ComputeResult:
-    """Compute every indicator for every level, area and year of the data in ``data_dir``."""
+    """Compute every indicator for every level, area and year of the data in ``data_dir``: a
+    local folder, or with ``engine="spark"`` also a URI Spark reads (``s3a://bucket/registry``)."""
     options = options or ComputeOptions()
     report: Progress = progress or (lambda _msg, _frac: None)
-    if not data_dir.is_dir():
-        raise InputError(f"{data_dir}: data directory not found")
+    remote = is_uri(data_dir)
+    if remote and options.engine != "spark":
+        raise InputError(f"{data_dir}: data on a URI can only be read with --engine spark")
+    if not remote:
+        data_dir = Path(data_dir)
+        if not data_dir.is_dir():
+            raise InputError(f"{data_dir}: data directory not found")
     definitions = load_definitions(options.definitions_dir)
     if options.indicators:
         unknown = set(options.indicators) - {d.id for d in definitions}
@@ -128,10 +159,23 @@ def compute(
     rules = load_stay_rules(options.definitions_dir)
 
     with tempfile.TemporaryDirectory(prefix="naersund-") as tmp:
-        canonical = _canonical_dir(data_dir, Path(tmp), report)
-        con = connect(options.engine, **options.engine_options)
+        tables = ("contacts", "ready_for_discharge", "population")
+        files: dict[str, Sequence[Path | str]]
+        if remote:
+            con = connect(options.engine, **options.engine_options)
+            files = {t: find_uri_table(con, str(data_dir), t) for t in tables}
+            if not files["contacts"]:
+                raise InputError(
+                    f"{data_dir}: no contacts found (expected contacts.parquet or a folder "
+                    "contacts/ with Parquet files)"
+                )
+        else:
+            canonical = _canonical_dir(Path(data_dir), Path(tmp), report)
+            con = connect(options.engine, **options.engine_options)
+            files = {t: find_table(canonical, t) for t in tables}
+        synthetic = is_synthetic(data_dir, con)
         report("Læser kontakter", 0.05)
-        contacts = _contacts(con, find_table(canonical, "contacts"))
+        contacts = _contacts(con, files["contacts"])
         bounds = con.execute(
             contacts.aggregate(
                 first=contacts.start.min(), last=contacts.start.max(), n=contacts.count()
@@ -154,20 +198,25 @@ def compute(
         if stay_defs:
             # One pass: stays are built and every stay indicator counted in a single query.
             stays = ex.build_stays(contacts, rules, stay_defs)
-            wide = con.execute(ex.stay_aggregates(stays, stay_defs, rules))
+            wide = execute_aggregate(
+                con,
+                ex.stay_aggregates(stays, stay_defs, rules),
+                stay_defs,
+                lambda d: ex.stay_aggregates(ex.build_stays(contacts, rules, [d]), [d], rules),
+            )
             aggregates |= {d.id: ex.narrow(wide, d) for d in stay_defs}
         report("Beregner færdigbehandlingsdage", 0.7)
-        ready_files = find_table(canonical, "ready_for_discharge")
+        ready_files = files["ready_for_discharge"]
         skipped = []
         for d in definitions:
             if d.kind == "days_rate":
                 if ready_files:
-                    aggregates[d.id] = _days(con, ready_files, years)
+                    aggregates[d.id] = _days(con, ready_files, years, d)
                 else:
                     skipped.append(d)
         # No ready_for_discharge table means no data, not zero days: leave the indicator out.
         definitions = [d for d in definitions if d not in skipped]
-        population, estimated_years = _population(canonical, years)
+        population, estimated_years = _population(con, files["population"], years)
 
     report("Beregner konfidensintervaller og standardisering", 0.85)
     standard = refdata.standard_population(refdata.shipped_population(), options.standard_year)
@@ -184,7 +233,7 @@ def compute(
         results, region_of, {d.id: d.is_proportion for d in definitions}, options.suppression
     )[RESULT_COLUMNS]
     results = results.sort_values(["indicator", "level", "area_code", "year"], ignore_index=True)
-    meta = _meta(data_dir, definitions, years, estimated_years, bounds, options)
+    meta = _meta(synthetic, definitions, years, estimated_years, bounds, options)
     cut = pd.Timestamp(bounds["last"])  # contacts that start later are not in the data
     meta["indicator_notes"] = {
         d.id: (
@@ -203,20 +252,21 @@ def compute(
     return ComputeResult(results=results, meta=meta, aggregates=aggregates)
 
 
-def _days(con: Any, ready_files: list[Path], years: list[int]) -> pd.DataFrame:
+def _days(
+    con: Any, ready_files: Sequence[Path | str], years: list[int], d: IndicatorDefinition
+) -> pd.DataFrame:
     ready = read_parquet(con, ready_files, [c.name for c in READY_FOR_DISCHARGE])
-    return con.execute(ex.days_rate(ready, years))
+    return execute_aggregate(con, ex.days_rate(ready, years), [d])
 
 
 def _meta(
-    data_dir: Path,
+    synthetic: bool,
     definitions: list[IndicatorDefinition],
     years: list[int],
     estimated_years: list[int],
     bounds: pd.Series,
     options: ComputeOptions,
 ) -> dict[str, Any]:
-    synthetic = is_synthetic(data_dir)
     notes = []
     if synthetic:
         notes.append(SYNTHETIC_MARKER)
