@@ -75,9 +75,13 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
             "engine 'spark' needs PySpark: pip install 'ibis-framework[pyspark]' "
             "(it comes with naersund's own set-up)"
         ) from exc
-    active = SparkSession.getActiveSession()
-    # spark-submit starts the driver's Python with a gateway to its JVM and its --master.
-    attached = active is not None or "PYSPARK_GATEWAY_PORT" in os.environ
+    # spark-submit starts the driver's Python with a gateway to its JVM and its --master;
+    # Databricks runs its own; a notebook or the tests may have a session already.
+    attached = (
+        SparkSession.getActiveSession() is not None
+        or "PYSPARK_GATEWAY_PORT" in os.environ
+        or "DATABRICKS_RUNTIME_VERSION" in os.environ
+    )
     if not attached and shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         raise NaersundError(
             "engine 'spark' needs Java 17 or 21 (a JRE is enough), and none was found: install "
