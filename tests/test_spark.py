@@ -341,6 +341,8 @@ def test_a_uri_without_contacts_is_one_clear_message(spark_con: Any, tmp_path: P
     (tmp_path / "contacts.csv").write_text("person_id\n", encoding="utf-8")
     with pytest.raises(InputError, match="naersund ingest"):
         compute(tmp_path.as_uri(), options("spark"))
+    with pytest.raises(InputError, match=r'No FileSystem for scheme "nosuch".*Hadoop connector'):
+        compute("nosuch://bucket/registry", options("spark"))
 
 
 # -- what an engine cannot express ------------------------------------------------------------------

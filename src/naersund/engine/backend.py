@@ -152,7 +152,12 @@ def uri_exists(con: BaseBackend, uri: str) -> bool:
         fs, path = _hadoop_path(con, uri)
         return bool(fs.exists(path))
     except Exception as exc:
-        raise InputError(f"{uri}: Spark cannot reach it ({str(exc).strip()[:300]})") from exc
+        java = getattr(exc, "java_exception", None)
+        reason = str(java.toString()) if java is not None else str(exc).strip()
+        raise InputError(
+            f"{uri}: Spark cannot read this location ({reason.splitlines()[0][:300]}); "
+            "a scheme such as s3a:// needs its Hadoop connector and credentials (docs/spark.md)"
+        ) from exc
 
 
 def find_uri_table(con: BaseBackend, base: str, table: str) -> list[str]:
