@@ -21,8 +21,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/naersund demo --out data/demo
 
-## test: lint, type check and the whole test suite
+## test: lint, type check and the whole test suite (installs Java for the Spark tests if missing)
 test: $(STAMP)
+	scripts/ensure-java
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
