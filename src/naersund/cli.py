@@ -19,7 +19,7 @@ from naersund.errors import NaersundError
 
 Format = Literal["canonical", "lpr2"]
 err = Console(stderr=True)
-out = Console()
+out = Console(width=None if Console().is_terminal else 120)
 
 
 @contextmanager
@@ -316,10 +316,7 @@ def compute(
         f"{len(result.results):,} resultater skrevet til {out_file} "
         f"({n_sup:,} celler diskretioneret)".replace(",", ".")
     )
-    if result.meta["note"]:
-        out.print(f"Note: {result.meta['note']}")
-    for ind, text in {**result.meta["indicator_notes"], **result.meta["left_out"]}.items():
-        out.print(f"Note ({ind}): {text}")
+    _print_notes(result.meta)
 
 
 @cli.command()
@@ -394,11 +391,19 @@ def demo(out_dir: Path, years: list[int], scale: float, seed: int) -> None:
         result = run_compute(registry, progress=update)
         write_results(result, results_file)
     _print_summary(result.results)
+    _print_notes(result.meta)
     out.print(
         f"\nSYNTETISKE DATA. Resultater: {results_file} ({len(result.results):,} rækker)".replace(
             ",", "."
         )
     )
+
+
+def _print_notes(meta: dict[str, Any]) -> None:
+    if meta["note"]:
+        out.print(f"Note: {meta['note']}")
+    for ind, text in {**meta["indicator_notes"], **meta["left_out"]}.items():
+        out.print(f"Note ({ind}): {text}")
 
 
 def _print_summary(results: Any) -> None:
