@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from naersund.engine import expressions as ex
 from naersund.indicators import IndicatorDefinition, StayRules, load_definitions, load_stay_rules
+from naersund.registry.schema import ibis_schema
 
 try:
     from tests import reference_impl as ref
@@ -33,24 +34,8 @@ DEFINITIONS: list[IndicatorDefinition] = load_definitions()
 RULES: StayRules = load_stay_rules()
 YEARS = [2013, 2014]
 
-CONTACT_SCHEMA = ibis.schema(
-    {
-        "person_id": "string",
-        "kommunekode": "int64",
-        "sex": "string",
-        "birth_date": "date",
-        "start": "timestamp",
-        "end": "timestamp",
-        "acute": "boolean",
-        "primary_diagnosis": "string",
-        "specialty": "string",
-        "hospital": "string",
-        "died": "boolean",
-    }
-)
-READY_SCHEMA = ibis.schema(
-    {"person_id": "string", "kommunekode": "int64", "ready_date": "date", "discharge_date": "date"}
-)
+CONTACT_SCHEMA = ibis_schema("contacts")
+READY_SCHEMA = ibis_schema("ready_for_discharge")
 
 # Codes in the preventable groups, prefix near misses, index and readmission exclusions.
 DIAGNOSES = [

@@ -25,6 +25,7 @@ import pytest
 from naersund.engine import expressions as ex
 from naersund.engine.results import compute_results
 from naersund.indicators import IndicatorDefinition, StayRules, load_definitions, load_stay_rules
+from naersund.registry.schema import ibis_schema
 
 try:
     from tests import reference_impl as ref
@@ -51,29 +52,8 @@ DEFAULTS: dict[str, Any] = {
     "hospital": "A",
     "died": False,
 }
-CONTACT_SCHEMA = ibis.schema(
-    {
-        "person_id": "string",
-        "kommunekode": "int64",
-        "sex": "string",
-        "birth_date": "date",
-        "start": "timestamp",
-        "end": "timestamp",
-        "acute": "boolean",
-        "primary_diagnosis": "string",
-        "specialty": "string",
-        "hospital": "string",
-        "died": "boolean",
-    }
-)
-READY_SCHEMA = ibis.schema(
-    {
-        "person_id": "string",
-        "kommunekode": "int64",
-        "ready_date": "date",
-        "discharge_date": "date",
-    }
-)
+CONTACT_SCHEMA = ibis_schema("contacts")
+READY_SCHEMA = ibis_schema("ready_for_discharge")
 
 Row = dict[str, Any]
 Stamp = str | pd.Timestamp

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import ibis
+
 
 @dataclass(frozen=True)
 class Column:
@@ -74,3 +76,17 @@ def age_group_of(age: int) -> str:
 def age_group_lower(group: str) -> int:
     """Lower bound of a band: ``"65-69"`` -> 65, ``"85+"`` -> 85."""
     return int(group.rstrip("+").split("-")[0])
+
+
+IBIS_TYPES = {
+    "string": "string",
+    "int": "int64",
+    "date": "date",
+    "timestamp": "timestamp",
+    "bool": "boolean",
+}
+
+
+def ibis_schema(table: str) -> ibis.Schema:
+    """The Ibis schema of a canonical table (every column, optional ones included)."""
+    return ibis.schema({c.name: IBIS_TYPES[c.dtype] for c in TABLES[table]})
