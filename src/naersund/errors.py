@@ -14,3 +14,7 @@ class InputError(NaersundError):
 
 class DefinitionError(NaersundError):
     """An indicator definition (YAML) that cannot be loaded."""
+
+
+class CatalogueError(NaersundError):
+    """A goal catalogue (YAML) that cannot be loaded."""
