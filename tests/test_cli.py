@@ -135,3 +135,15 @@ def test_the_last_year_of_readmissions_is_footnoted_as_incomplete(
     # synthetic data from 2013-2014: 2014 population is derived (only 2013 is known by band)
     assert df.loc[df.year == 2014, "note"].str.contains("befolkningstal estimeret").all()
     assert df.loc[df.year == 2013, "note"].eq("SYNTETISKE DATA").all()
+
+
+def test_computing_some_years_equals_computing_all_and_keeping_those(tmp_path: Path) -> None:
+    from naersund.engine.compute import ComputeOptions, compute
+    from naersund.registry.synth import generate
+
+    data = tmp_path / "registry"
+    generate(data, [2011, 2012, 2013, 2014, 2015], scale=0.01, seed=5)
+    every = compute(data).results
+    some = compute(data, ComputeOptions(years=[2013])).results
+    expected = every[every["year"] == 2013].reset_index(drop=True)
+    pd.testing.assert_frame_equal(some, expected)

@@ -192,6 +192,8 @@ def compute(
                 f"{data_dir}: no contacts in the requested years ({all_years[0]}-{all_years[-1]} available)"
             )
 
+        if options.years:
+            contacts = _around(contacts, years, definitions)
         report("Danner sygehusophold og beregner indikatorer", 0.1)
         stay_defs = [d for d in definitions if d.selection is not None]
         aggregates: dict[str, pd.DataFrame] = {}
@@ -250,6 +252,18 @@ def compute(
     }
     report("Færdig", 1.0)
     return ComputeResult(results=results, meta=meta, aggregates=aggregates)
+
+
+def _around(
+    contacts: ibis.Table, years: list[int], definitions: list[IndicatorDefinition]
+) -> ibis.Table:
+    """Only the contacts the requested years need: from the year before (stays that end in a
+    requested year may start then) to the end of the last year plus the longest follow-up
+    window (readmissions). Parquet statistics let the engine skip the rest unread."""
+    window = max((d.followup.window_hours_le for d in definitions if d.followup), default=0)
+    lo = dt.datetime(years[0] - 1, 1, 1)
+    hi = dt.datetime(years[-1] + 1, 1, 1) + dt.timedelta(hours=window)
+    return contacts.filter((contacts.start >= lo) & (contacts.start < hi))
 
 
 def _days(
