@@ -1,0 +1,372 @@
+"""The goal catalogue: the shipped YAML against the seed documents, every validation message,
+the YAML round trip, and the glide-path status."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from naersund.catalogue import Catalogue, dump_catalogue, load_catalogue
+from naersund.catalogue.progress import glide_value, on_track
+from naersund.errors import CatalogueError
+
+INDICATORS = (
+    "akutte_korttidsindlaeggelser, faerdigbehandlingsdage, forebyggelige_indlaeggelser_65, "
+    "genindlaeggelser_30d_65"
+)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Catalogue:
+    return load_catalogue()
+
+
+# --- the shipped catalogue against the documents ----------------------------------------------
+
+
+def test_the_shipped_catalogue_has_the_four_national_goals_on_the_four_indicators(
+    shipped: Catalogue,
+) -> None:
+    # Aftale om kommunernes økonomi for 2014 (seed 003): "4 konkrete mål".
+    assert [(g.id, g.indicators) for g in shipped.national_goals] == [
+        ("faerre_genindlaeggelser", ["genindlaeggelser_30d_65"]),
+        ("faerre_forebyggelige_indlaeggelser", ["forebyggelige_indlaeggelser_65"]),
+        ("faerre_akutte_korttidsindlaeggelser", ["akutte_korttidsindlaeggelser"]),
+        ("faerre_faerdigbehandlingsdage", ["faerdigbehandlingsdage"]),
+    ]
+    assert shipped.national_goals[1].title_da == "Færre forebyggelige indlæggelser"
+    # KL's follow-up process: "fokuserer særligt på fire områder" (seed 001, slide 4).
+    assert len(shipped.focus_areas) == 4
+
+
+def test_every_kkr_is_there_once_with_the_national_frame(shipped: Catalogue) -> None:
+    assert [k.region_code for k in shipped.kkr] == [1081, 1082, 1083, 1084, 1085]
+    national = [g.id for g in shipped.national_goals]
+    assert all(k.national_goals == national for k in shipped.kkr)
+    for code in (1082, 1083, 1085):  # no goal paper of their own among the seeds
+        assert shipped.kkr_by_code(code).goals == []
+
+
+def test_hovedstaden_has_the_four_goals_and_every_skal_and_kan_initiative(
+    shipped: Catalogue,
+) -> None:
+    # Hand-counted in seed 002 (rammepapir 15. januar 2013), per goal (skal, kan):
+    # 1 Forebyggelse og sundhedsfremme: 3 skal (kortlægning, plan, hverdagsrehabilitering),
+    #   2 kan (tværkommunale modeller, udviklingsniveauer);
+    # 2 Forebyggelse af (gen)indlæggelser: 4 skal (opfølgende hjemmebesøg, kommunikationsaftale,
+    #   forløbskoordinering, indsatser i ældreplejen - its 7 "o" bullets are examples of the
+    #   last one), 3 kan (akutteams/døgnpladser, shared care, almen praksis/vagtlæge);
+    # 3 Kronisk sygdom: 3 skal (KOL/diabetes/demens/kræft, hjerte-kar, tværdiagnostiske
+    #   modeller), 7 kan (lænde-ryg, opsporing, sårbare, forløbskoordination, telemedicin,
+    #   retningslinjer, frivillige);
+    # 4 Dokumentation: 3 skal (dokumentere, ledelsesinformation, 3-6 indikatorer), 1 kan.
+    kkr = shipped.kkr_by_code(1084)
+    counts = [
+        (g.number, len(g.initiatives_of("skal")), len(g.initiatives_of("kan"))) for g in kkr.goals
+    ]
+    assert counts == [(1, 3, 2), (2, 4, 3), (3, 3, 7), (4, 3, 1)]
+    assert len(kkr.initiatives) == 26
+    assert all(i.deadline_year == 2013 for i in kkr.initiatives)
+    assert all(i.pilot == (i.kind == "kan") for i in kkr.initiatives)
+    assert [g.title_da for g in kkr.goals] == [
+        "Forebyggelse og sundhedsfremme",
+        "Forebyggelse af (gen)indlæggelser",
+        "Kronisk sygdom",
+        "Dokumentation",
+    ]
+
+
+def test_hovedstaden_has_the_baseline_figures_of_the_paper(shipped: Catalogue) -> None:
+    # "Udgangspunkt for indfrielse af mål", seed 002: 4 + 9 + 4 + 5 figures.
+    kkr = shipped.kkr_by_code(1084)
+    assert [len(g.baselines) for g in kkr.goals] == [4, 9, 4, 5]
+    value = {b.id: (b.value, b.value_max, b.of) for g in kkr.goals for b in g.baselines}
+    assert value["hovedstaden_sammenholdt_forebyggelsespakker"] == (64, 86, None)
+    assert value["hovedstaden_hverdagsrehabilitering_indfoert"] == (96, None, None)
+    assert value["hovedstaden_opfoelgende_hjemmebesoeg_indfoert"] == (68, None, None)
+    assert value["hovedstaden_god_udskrivning"] == (93, None, None)
+    assert value["hovedstaden_kommunikationsaftale_implementeret"] == (97, None, None)
+    assert [value[f"hovedstaden_{k}"][0] for k in ("opkvalificering", "tidlig_opsporing")] == [
+        78,
+        70,
+    ]
+    assert value["hovedstaden_medicinhaandtering"][0] == 70
+    assert value["hovedstaden_faldforebyggelse"][0] == 59
+    assert value["hovedstaden_akutpladser"][0] == 82
+    assert value["hovedstaden_ingen_akutpladser"][0] == 18
+    assert value["hovedstaden_kraeftrehabilitering"][0] == 63
+    assert value["hovedstaden_hjerte_kar_tilbud"][0] == 41
+    assert value["hovedstaden_hjerte_kar_planer"] == (25, None, 29)
+    levels = ("i_alt", "politisk", "direktoer", "faglig")
+    assert [value[f"hovedstaden_ledelsesinformation_{k}"][0] for k in levels] == [64, 39, 32, 54]
+    assert value["hovedstaden_ingen_ledelsesinformation"][0] == 36
+    all_baselines = [b for g in kkr.goals for b in g.baselines]
+    assert {b.year for b in all_baselines} == {2012}
+    assert {b.unit for b in all_baselines} == {"pct", "antal"}
+
+
+def test_nordjylland_has_its_goal_areas_and_the_elderly_patient_plan(shipped: Catalogue) -> None:
+    # Seed 001: four areas (slide 4); KL's input (slide 10): opkvalificering, medicinhåndtering,
+    # akutpladser, almen praksis, sygehus under area 1, kronikerindsatsen under 2, fælles
+    # ledelsesinformation under 4; the oplæg does not say skal or kan.
+    kkr = shipped.kkr_by_code(1081)
+    assert [(g.number, len(g.initiatives)) for g in kkr.goals] == [(1, 5), (2, 1), (3, 0), (4, 1)]
+    assert {i.kind for i in kkr.initiatives} == {None}
+    assert len(kkr.aims_da) == 5  # the political sundhedsaftale's "Mål" (slide 8)
+    (plan,) = kkr.action_plans
+    # "Handlingsplanen består af 11 konkrete initiativer"; slide 11 names 3 of them.
+    assert (plan.initiatives_total, len(plan.initiatives)) == (11, 3)
+    assert plan.initiatives[1].title_da == "Forebyggende hjemmebesøg"
+
+
+def test_no_target_is_invented(shipped: Catalogue) -> None:
+    # No seed gives a number for an indicator, so no goal has a target.
+    assert all(g.targets == [] for k in shipped.kkr for g in k.goals)
+
+
+def test_the_shipped_catalogue_survives_a_round_trip(shipped: Catalogue, tmp_path: Path) -> None:
+    text = dump_catalogue(shipped)
+    assert "Færre færdigbehandlede patienter" in text  # Danish letters written as they are
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_catalogue(path) == shipped
+
+
+# --- validation messages -----------------------------------------------------------------------
+
+MINIMAL = """\
+version: "1"
+title_da: Prøve
+national_goals:
+  - id: faerre_genindlaeggelser
+    title_da: Færre genindlæggelser
+    indicators: [genindlaeggelser_30d_65]
+    source: prøve
+kkr:
+  - region_code: 1084
+    name_da: KKR Hovedstaden
+    national_goals: [faerre_genindlaeggelser]
+    goals:
+      - id: maal
+        title_da: Mål
+        initiatives:
+          - id: indsats
+            kind: kan
+            title_da: Indsats
+            pilot: true
+        targets:
+          - indicator: genindlaeggelser_30d_65
+            baseline_year: 2013
+            target_year: 2016
+            relative_change_pct: -10
+            source: prøve
+          - indicator: forebyggelige_indlaeggelser_65
+            baseline_year: 2013
+            target_year: 2016
+            target_value: 60.5
+            scope: kommune
+            kommunekode: 101
+            source: prøve
+"""
+
+
+def _write(tmp_path: Path, old: str = "", new: str = "") -> Path:
+    assert old in MINIMAL
+    path = tmp_path / "katalog.yaml"
+    path.write_text(MINIMAL.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def _error(path: Path) -> str:
+    with pytest.raises(CatalogueError) as exc:
+        load_catalogue(path)
+    return str(exc.value)
+
+
+def test_a_minimal_catalogue_with_targets_survives_a_round_trip(tmp_path: Path) -> None:
+    catalogue = load_catalogue(_write(tmp_path))
+    assert catalogue.kkr[0].goals[0].targets[1].kommunekode == 101
+    path = tmp_path / "again.yaml"
+    path.write_text(dump_catalogue(catalogue), encoding="utf-8")
+    assert load_catalogue(path) == catalogue
+
+
+def test_it_names_an_unknown_indicator(tmp_path: Path) -> None:
+    path = _write(tmp_path, "- indicator: genindlaeggelser_30d_65", "- indicator: genindl")
+    assert _error(path) == (
+        f"{path}, line 21, field 'kkr.0.goals.0.targets.0.indicator': unknown indicator "
+        f"'genindl' (known: {INDICATORS})"
+    )
+
+
+def test_it_names_an_unknown_indicator_of_a_national_goal(tmp_path: Path) -> None:
+    path = _write(tmp_path, "indicators: [genindlaeggelser_30d_65]", "indicators: [x]")
+    assert _error(path) == (
+        f"{path}, line 6, field 'national_goals.0.indicators.0': unknown indicator 'x' "
+        f"(known: {INDICATORS})"
+    )
+
+
+def test_it_names_a_duplicate_id(tmp_path: Path) -> None:
+    path = _write(tmp_path, "- id: indsats", "- id: maal")
+    assert _error(path) == (
+        f"{path}, line 16, field 'kkr.0.goals.0.initiatives.0.id': duplicate id 'maal' "
+        "(first used at 'kkr.0.goals.0.id')"
+    )
+
+
+def test_it_refuses_an_id_that_is_not_a_slug(tmp_path: Path) -> None:
+    path = _write(tmp_path, "- id: indsats", "- id: Indsats-1")
+    assert _error(path) == (
+        f"{path}, line 16, field 'kkr.0.goals.0.initiatives.0.id': "
+        "String should match pattern '^[a-z0-9_]+$'"
+    )
+
+
+def test_it_refuses_a_kind_other_than_skal_or_kan(tmp_path: Path) -> None:
+    path = _write(tmp_path, "kind: kan", "kind: bør")
+    assert _error(path) == (
+        f"{path}, line 17, field 'kkr.0.goals.0.initiatives.0.kind': "
+        "Input should be 'skal' or 'kan'"
+    )
+
+
+def test_it_refuses_a_pilot_on_a_skal_initiative(tmp_path: Path) -> None:
+    path = _write(tmp_path, "kind: kan", "kind: skal")
+    assert _error(path) == (
+        f"{path}, line 16, field 'kkr.0.goals.0.initiatives.0': "
+        "Value error, only a kan-initiative can be meant for pilots"
+    )
+
+
+def test_it_refuses_a_target_year_before_the_baseline_year(tmp_path: Path) -> None:
+    path = _write(tmp_path, "target_year: 2016", "target_year: 2012")
+    assert _error(path) == (
+        f"{path}, line 21, field 'kkr.0.goals.0.targets.0': "
+        "Value error, target_year (2012) must be after baseline_year (2013)"
+    )
+
+
+def test_it_refuses_a_target_with_both_a_value_and_a_change(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "relative_change_pct: -10",
+        "relative_change_pct: -10\n" + " " * 12 + "target_value: 1",
+    )
+    assert _error(path) == (
+        f"{path}, line 21, field 'kkr.0.goals.0.targets.0': "
+        "Value error, give exactly one of target_value and relative_change_pct"
+    )
+
+
+def test_it_refuses_a_municipality_of_another_kkr(tmp_path: Path) -> None:
+    path = _write(tmp_path, "kommunekode: 101", "kommunekode: 851")  # Aalborg: Nordjylland
+    assert _error(path) == (
+        f"{path}, line 31, field 'kkr.0.goals.0.targets.1.kommunekode': "
+        "kommunekode 851 is not a municipality of KKR Hovedstaden"
+    )
+
+
+def test_it_refuses_an_unknown_region(tmp_path: Path) -> None:
+    path = _write(tmp_path, "region_code: 1084", "region_code: 1086")
+    assert _error(path) == (
+        f"{path}, line 9, field 'kkr.0.region_code': "
+        "Value error, unknown region code 1086 (the KKR are 1081-1085)"
+    )
+
+
+def test_it_refuses_an_unknown_national_goal(tmp_path: Path) -> None:
+    path = _write(tmp_path, "national_goals: [faerre_genindlaeggelser]", "national_goals: [x]")
+    assert _error(path) == (
+        f"{path}, line 11, field 'kkr.0.national_goals.0': unknown national goal 'x' "
+        "(known: faerre_genindlaeggelser)"
+    )
+
+
+def test_it_refuses_a_field_it_does_not_know(tmp_path: Path) -> None:
+    path = _write(tmp_path, "title_da: Mål", "title_da: Mål\n        titel: Mål")
+    assert _error(path) == (
+        f"{path}, line 15, field 'kkr.0.goals.0.titel': Extra inputs are not permitted"
+    )
+
+
+def test_it_reports_every_problem_at_once(tmp_path: Path) -> None:
+    path = _write(tmp_path, "kind: kan", "kind: bør")
+    path.write_text(path.read_text(encoding="utf-8").replace("1084", "1086"), encoding="utf-8")
+    assert len(_error(path).splitlines()) == 2
+
+
+def test_it_names_a_file_that_is_not_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "katalog.yaml"
+    path.write_text("version: [1\n", encoding="utf-8")
+    assert _error(path).startswith(f"{path}, line 2: not valid YAML (")
+    path.write_text("- 1\n", encoding="utf-8")
+    assert _error(path) == f"{path}: expected a mapping of fields at the top level"
+
+
+def test_a_catalogue_built_in_code_is_checked_too() -> None:
+    data = load_catalogue().model_dump()
+    data["kkr"][0]["goals"][0]["indicators"] = ["x"]
+    with pytest.raises(
+        ValidationError, match=r"kkr\.0\.goals\.0\.indicators\.0: unknown indicator 'x'"
+    ):
+        Catalogue.model_validate(data)
+
+
+# --- glide path ---------------------------------------------------------------------------------
+# Lower is better: 100 in 2013 -> 80 in 2017, so the glide path is 95, 90, 85 in 2014-2016.
+# Higher is better: 50 in 2014 -> 70 in 2018, so 2017 is 50 + 20 * 3/4 = 65.
+
+
+def test_the_glide_path_is_a_straight_line_held_at_both_ends() -> None:
+    assert [glide_value(2013, 100, 2017, 80, y) for y in range(2012, 2019)] == [
+        100,
+        100,
+        95,
+        90,
+        85,
+        80,
+        80,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("year", "lower", "upper", "expected"),
+    [
+        (2015, 89.0, 95.0, "på sporet"),  # interval reaches below 90
+        (2015, 90.0, 95.0, "på sporet"),  # touching the glide path counts
+        (2015, 91.0, 95.0, "ikke på sporet"),
+        (2013, 100.0, 104.0, "på sporet"),  # the baseline year: the glide path is the baseline
+        (2019, 81.0, 84.0, "ikke på sporet"),  # after the target year: the target itself
+        (2012, 50.0, 60.0, "ukendt"),  # before the baseline year
+        (2015, math.nan, 95.0, "ukendt"),  # suppressed
+        (2015, None, None, "ukendt"),
+    ],
+)
+def test_lower_is_better(
+    year: int, lower: float | None, upper: float | None, expected: str
+) -> None:
+    value = None if lower is None else 92.0
+    assert on_track(2013, 100, 2017, 80, year, value, lower, upper, "lower_is_better") == expected
+
+
+@pytest.mark.parametrize(
+    ("upper", "expected"), [(66.0, "på sporet"), (65.0, "på sporet"), (64.9, "ikke på sporet")]
+)
+def test_higher_is_better(upper: float, expected: str) -> None:
+    assert on_track(2014, 50, 2018, 70, 2017, 62.0, 60.0, upper, "higher_is_better") == expected
+
+
+def test_a_missing_value_or_target_is_unknown() -> None:
+    assert on_track(2013, 100, 2017, 80, 2015, None, 80.0, 95.0, "lower_is_better") == "ukendt"
+    assert on_track(2013, 100, 2017, None, 2015, 92.0, 80.0, 95.0, "lower_is_better") == "ukendt"
+
+
+def test_a_glide_path_needs_a_target_year_after_the_baseline_year() -> None:
+    with pytest.raises(
+        ValueError, match=r"^target_year \(2013\) must be after baseline_year \(2013\)$"
+    ):
+        on_track(2013, 100, 2013, 80, 2013, 92.0, 80.0, 95.0, "lower_is_better")
