@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from naersund.catalogue import Catalogue, dump_catalogue, load_catalogue
+from naersund.catalogue import Catalogue, all_ids, dump_catalogue, load_catalogue, removed_ids
 from naersund.catalogue.progress import glide_value, on_track
 from naersund.errors import CatalogueError
 
@@ -192,6 +192,21 @@ def test_a_minimal_catalogue_with_targets_survives_a_round_trip(tmp_path: Path) 
     path = tmp_path / "again.yaml"
     path.write_text(dump_catalogue(catalogue), encoding="utf-8")
     assert load_catalogue(path) == catalogue
+
+
+def test_a_target_gives_its_value_from_the_baseline(tmp_path: Path) -> None:
+    change, value = load_catalogue(_write(tmp_path)).kkr[0].goals[0].targets
+    assert change.value_for(80.0) == pytest.approx(72.0)  # -10 pct. of 80
+    assert value.value_for(80.0) == 60.5
+
+
+def test_it_tells_which_ids_a_new_version_drops(shipped: Catalogue, tmp_path: Path) -> None:
+    # 4 national goals + 4 focus areas + (4 + 7) Nordjylland goals and initiatives + 1 plan
+    # with 3 initiatives + (4 + 26 + 22) Hovedstaden goals, initiatives and baselines.
+    assert len(all_ids(shipped)) == 75
+    small = load_catalogue(_write(tmp_path))
+    assert removed_ids(small, shipped) == ["indsats", "maal"]
+    assert removed_ids(shipped, shipped) == []
 
 
 def test_it_names_an_unknown_indicator(tmp_path: Path) -> None:

@@ -25,8 +25,10 @@ from naersund.catalogue.model import (
     Kkr,
     NationalGoal,
     Target,
+    all_ids,
     iter_initiatives,
     reference_problems,
+    removed_ids,
 )
 from naersund.errors import CatalogueError
 
@@ -40,10 +42,12 @@ __all__ = [
     "Kkr",
     "NationalGoal",
     "Target",
+    "all_ids",
     "builtin_path",
     "dump_catalogue",
     "iter_initiatives",
     "load_catalogue",
+    "removed_ids",
 ]
 
 

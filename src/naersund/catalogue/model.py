@@ -3,7 +3,7 @@
 The catalogue holds what the municipalities have committed to: the four national goals (ØA 2014),
 KL's focus areas and, per KKR, its political goals with skal-/kan-initiatives, the baseline
 figures the KKR's paper states ("Udgangspunkt for indfrielse af mål") and targets that tie a goal
-to an indicator. Danish text (``*_da``) is shown to users as it is; ids are English-free slugs
+to an indicator. Danish text (``*_da``) is shown to users as it is; ids are ASCII slugs
 that must never change once published, because survey answers and reports refer to them.
 
 Field-level rules live on the models; rules that look across the whole catalogue (unique ids,
@@ -21,7 +21,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from naersund.refdata import KKR_NAMES
 
 Kind = Literal["skal", "kan"]
-Direction = Literal["lower_is_better", "higher_is_better"]
 Loc = tuple[str | int, ...]
 
 ID = r"^[a-z0-9_]+$"
@@ -120,6 +119,13 @@ class Target(_Strict):
         if (self.scope == "kommune") != (self.kommunekode is not None):
             raise ValueError("kommunekode is needed for scope 'kommune' and only there")
         return self
+
+    def value_for(self, baseline_value: float) -> float:
+        """The target as a value, given the indicator's value in the baseline year."""
+        if self.target_value is not None:
+            return self.target_value
+        assert self.relative_change_pct is not None  # one of the two, by validation
+        return baseline_value * (1 + self.relative_change_pct / 100)
 
 
 class Goal(_Strict):
@@ -309,6 +315,17 @@ def reference_problems(
 
 def _known(values: set[str]) -> str:
     return ", ".join(sorted(values)) or "none"
+
+
+def all_ids(cat: Catalogue) -> set[str]:
+    """Every id the catalogue defines (goals, initiatives, baselines, plans, ...)."""
+    return {id_ for _, id_ in _ids(cat)}
+
+
+def removed_ids(old: Catalogue, new: Catalogue) -> list[str]:
+    """Ids of ``old`` that ``new`` no longer has. Survey answers refer to ids, so a new
+    catalogue version should only drop one on purpose; the app asks before it does."""
+    return sorted(all_ids(old) - all_ids(new))
 
 
 def iter_initiatives(cat: Catalogue) -> Iterator[tuple[Kkr, Goal | ActionPlan, Initiative]]:
