@@ -162,6 +162,11 @@ def engine_aggregates(
     return out
 
 
+def only_years(aggs: dict[str, pd.DataFrame], years: list[int]) -> dict[str, pd.DataFrame]:
+    """The aggregates of these years (compute returns only the years it was asked for)."""
+    return {k: v[v["year"].isin(years)] for k, v in aggs.items()}
+
+
 def assert_same_aggregates(got: dict[str, pd.DataFrame], expected: dict[str, pd.DataFrame]) -> None:
     assert got.keys() == expected.keys()
     for indicator in expected:
@@ -267,8 +272,9 @@ def test_compute_aggregates_equal_the_reference(
     compute_case: tuple[pd.DataFrame, pd.DataFrame, Any],
 ) -> None:
     contacts, ready, baseline = compute_case
-    expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, baseline.meta["years"])
-    assert_same_aggregates(baseline.aggregates, expected)
+    years = baseline.meta["years"]
+    expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, years)
+    assert_same_aggregates(baseline.aggregates, only_years(expected, years))
 
 
 @settings(

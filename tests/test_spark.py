@@ -144,8 +144,9 @@ def test_compute_aggregates_equal_the_reference(
     compute_case: tuple[pd.DataFrame, pd.DataFrame, ComputeResult],
 ) -> None:
     contacts, ready, baseline = compute_case
-    expected = ref.aggregates(contacts, ready, eq.DEFINITIONS, eq.RULES, baseline.meta["years"])
-    eq.assert_same_aggregates(baseline.aggregates, expected)
+    years = baseline.meta["years"]
+    expected = ref.aggregates(contacts, ready, eq.DEFINITIONS, eq.RULES, years)
+    eq.assert_same_aggregates(baseline.aggregates, eq.only_years(expected, years))
 
 
 @settings(

@@ -206,7 +206,7 @@ def compute(
                 stay_defs,
                 lambda d: ex.stay_aggregates(ex.build_stays(contacts, rules, [d]), [d], rules),
             )
-            aggregates |= {d.id: ex.narrow(wide, d) for d in stay_defs}
+            aggregates |= {d.id: _in_years(ex.narrow(wide, d), years) for d in stay_defs}
         report("Beregner færdigbehandlingsdage", 0.7)
         ready_files = files["ready_for_discharge"]
         skipped = []
@@ -252,6 +252,10 @@ def compute(
     }
     report("Færdig", 1.0)
     return ComputeResult(results=results, meta=meta, aggregates=aggregates)
+
+
+def _in_years(agg: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    return agg[agg["year"].isin(years)].reset_index(drop=True)
 
 
 def _around(
