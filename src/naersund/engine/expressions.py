@@ -179,29 +179,29 @@ def build_stays(
     )
     order = [ibis._[k] for k in keys]
     before = ibis.window(group_by="person_id", order_by=order, rows=(None, -1))
-    everything = ibis.window(group_by="person_id")
+    # From this contact on, in the same order as ``before`` (one sort serves both).
+    rest = ibis.window(group_by="person_id", order_by=order, rows=(0, None))
     c = c.mutate(
         prev_end=c.end_s.max().over(before),
         prev_died=c.died_n.sum().over(before),
-        last_end=c.end_s.max().over(everything),
-        all_died=c.died_n.sum().over(everything),
+        rest_end=c.end_s.max().over(rest),
+        rest_died=c.died_n.sum().over(rest),
     )
     gap = int(rules.merge_gap_hours * HOUR)
     starts = c.filter(c.prev_end.isnull() | (c.start_s - c.prev_end > gap))
     # The next stay's running maximum before it is this stay's end (earlier stays ended
-    # sooner); the last stay ends at the person's latest end.
+    # sooner); the last stay ends at the latest end from its first contact on.
     nxt = ibis.window(group_by="person_id", order_by=[ibis._.start_s])
     s = starts.mutate(
-        end_s=starts.prev_end.lead().over(nxt).fill_null(starts.last_end),
-        died=(
-            starts.prev_died.lead().over(nxt).fill_null(starts.all_died)
-            - starts.prev_died.fill_null(0)
+        end_s=starts.prev_end.lead().over(nxt).fill_null(starts.rest_end),
+        died=(starts.prev_died.lead().over(nxt) - starts.prev_died.fill_null(0)).fill_null(
+            starts.rest_died
         )
         > 0,
     )
     s = s.mutate(duration_s=s.end_s - s.start_s)
     s = s.mutate(end=s.start + s.duration_s.as_interval("s"))
-    return s.drop("prev_end", "prev_died", "last_end", "all_died", "died_n", *keys)
+    return s.drop("prev_end", "prev_died", "rest_end", "rest_died", "died_n", *keys)
 
 
 def _all(conds: Sequence[ir.BooleanValue]) -> ir.BooleanValue:
