@@ -399,6 +399,45 @@ def demo(out_dir: Path, years: list[int], scale: float, seed: int) -> None:
     )
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse at lytte på.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port."
+)
+@click.option(
+    "--dev",
+    is_flag=True,
+    help="Djangos udviklingsserver (genindlæser koden; slår NAERSUND_DEBUG og NAERSUND_DEMO til).",
+)
+def serve(host: str, port: int, dev: bool) -> None:
+    """Kør webapplikationen (waitress; statiske filer via whitenoise).
+
+    Indstillinger læses fra miljøet: NAERSUND_SECRET_KEY (påkrævet uden for demo),
+    NAERSUND_DATA_DIR (SQLite-databasen, standard ./data), DATABASE_URL (PostgreSQL),
+    NAERSUND_ALLOWED_HOSTS. Kør først `naersund web migrate` og `naersund web load_catalogue`.
+    """
+    from naersund.web.manage import serve as run_server
+
+    out.print(f"Nærsund kører på http://{host}:{port}/ (stop med Ctrl+C)")
+    run_server(host, port, dev=dev)
+
+
+@cli.command(
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def web(args: tuple[str, ...]) -> None:
+    """Kør en af webapplikationens Django-kommandoer (som manage.py).
+
+    Eksempler: `naersund web migrate`, `naersund web load_catalogue [FIL]`,
+    `naersund web export_catalogue FIL`, `naersund web createsuperuser`,
+    `naersund web help` (alle kommandoer).
+    """
+    from naersund.web.manage import run_management
+
+    run_management(list(args) or ["help"])
+
+
 def _print_notes(meta: dict[str, Any]) -> None:
     if meta["note"]:
         out.print(f"Note: {meta['note']}")

@@ -1,0 +1,1 @@
+"""Users and their roles (national administrator, KKR secretary, municipality editor, reader)."""

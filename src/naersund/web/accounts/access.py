@@ -1,0 +1,60 @@
+"""Who may do what: the one place every view and the admin ask.
+
+Logged-in users read the whole catalogue (it is public inside the platform). Editing a
+municipality's status is for that municipality's editors and national administrators;
+managing a KKR (its rounds and follow-up) for that KKR's secretariat and national administrators.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from naersund.refdata import region_of
+from naersund.web.accounts.models import Membership, Role
+
+
+def role_of(user: Any) -> Membership | None:
+    """The user's membership, or None for anonymous and inactive users and users without one."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    try:
+        membership: Membership = user.membership
+    except Membership.DoesNotExist:
+        return None
+    return membership
+
+
+def is_national_admin(user: Any) -> bool:
+    m = role_of(user)
+    return m is not None and m.role == Role.NATIONAL_ADMIN
+
+
+def can_view_catalogue(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def can_use_admin(user: Any) -> bool:
+    """The Django admin (catalogue and users) is for national administrators only."""
+    return is_national_admin(user)
+
+
+def can_view_municipality(user: Any, kommunekode: int) -> bool:
+    return can_view_catalogue(user) and kommunekode in region_of()
+
+
+def can_edit_municipality(user: Any, kommunekode: int) -> bool:
+    m = role_of(user)
+    if m is None or kommunekode not in region_of():
+        return False
+    if m.role == Role.NATIONAL_ADMIN:
+        return True
+    return m.role == Role.MUNICIPALITY_EDITOR and m.kommunekode == kommunekode
+
+
+def can_manage_region(user: Any, region_code: int) -> bool:
+    m = role_of(user)
+    if m is None:
+        return False
+    if m.role == Role.NATIONAL_ADMIN:
+        return True
+    return m.role == Role.KKR_SECRETARY and m.region_code == region_code

@@ -1,0 +1,1 @@
+"""The goal catalogue in the app database: loaded from and exported to the versioned YAML."""

@@ -1,0 +1,54 @@
+"""Entry points the CLI calls: Django's management commands and the web server."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from naersund.errors import NaersundError
+
+SETTINGS = "naersund.web.settings"
+
+
+class WebConfigError(NaersundError):
+    """A setting of the web application that is missing or malformed."""
+
+
+def setup() -> None:
+    """Configure Django from the environment; a bad setting becomes one clear message."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    import django
+    from django.conf import settings
+
+    try:
+        settings.DATABASES  # noqa: B018  (reads the settings module: fails here if it is bad)
+    except ImproperlyConfigured as exc:
+        raise WebConfigError(str(exc)) from None
+    # The SQLite file's folder must exist before the first connection, and whitenoise warns
+    # about a missing static folder.
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    django.setup()
+
+
+def run_management(args: list[str]) -> None:
+    """``manage.py <args>`` for naersund's Django project."""
+    from django.core.management import execute_from_command_line
+
+    setup()
+    execute_from_command_line(["naersund web", *args])
+
+
+def serve(host: str, port: int, dev: bool = False) -> None:
+    """Serve the site: waitress (static files by whitenoise) or, with ``dev``, runserver."""
+    if dev:
+        os.environ.setdefault("NAERSUND_DEBUG", "1")
+        os.environ.setdefault("NAERSUND_DEMO", "1")
+        run_management(["runserver", f"{host}:{port}"])
+        return
+    setup()
+    from waitress import serve as waitress_serve
+
+    from naersund.web.wsgi import application
+
+    waitress_serve(application, host=host, port=port)
