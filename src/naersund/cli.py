@@ -418,8 +418,7 @@ def serve(host: str, port: int, dev: bool) -> None:
     """
     from naersund.web.manage import serve as run_server
 
-    out.print(f"Nærsund kører på http://{host}:{port}/ (stop med Ctrl+C)")
-    run_server(host, port, dev=dev)
+    run_server(host, port, dev=dev, announce=out.print)
 
 
 @cli.command(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from django.core.management import CommandError, call_command
 
 from naersund.catalogue import builtin_path, load_catalogue
@@ -90,10 +93,59 @@ def test_a_new_version_becomes_current_and_the_old_one_stays(tmp_path: Path) -> 
 
 
 @pytest.mark.django_db
-def test_loading_the_same_version_again_replaces_it() -> None:
+def test_loading_the_same_version_again_changes_nothing() -> None:
     before = _snapshot()
-    call_command("load_catalogue", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("load_catalogue", stdout=out)
+    assert out.getvalue() == "Katalog version 1.0 er allerede indlæst; uændret.\n"
     assert _snapshot() == before
+
+
+def _variant(tmp_path: Path, version: str, change: Callable[[dict[str, Any]], None]) -> Path:
+    data = load_catalogue().model_dump(mode="json", exclude_defaults=True)
+    data["version"] = version
+    change(data)
+    path = tmp_path / f"katalog-{version}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db
+def test_a_stored_version_with_other_content_is_replaced_only_when_asked(tmp_path: Path) -> None:
+    def retitle(data: dict[str, Any]) -> None:
+        data["kkr"][0]["goals"][0]["title_da"] = "Ny titel"
+
+    path = _variant(tmp_path, "1.0", retitle)
+    before = _snapshot()
+    with pytest.raises(CommandError) as exc:
+        call_command("load_catalogue", str(path))
+    assert str(exc.value) == (
+        "Version 1.0 findes allerede i databasen med et andet indhold. Giv kataloget et nyt "
+        "versionsnummer, eller brug --replace for at erstatte den."
+    )
+    assert _snapshot() == before
+    call_command("load_catalogue", str(path), "--replace", stdout=io.StringIO())
+    assert "title_da: Ny titel" in _snapshot()[1]
+
+
+@pytest.mark.django_db
+def test_a_version_that_drops_ids_is_stored_only_when_asked(tmp_path: Path) -> None:
+    first = load_catalogue().kkr[0].goals[0].initiatives[0].id
+
+    def drop(data: dict[str, Any]) -> None:
+        del data["kkr"][0]["goals"][0]["initiatives"][0]
+
+    path = _variant(tmp_path, "2.0", drop)
+    before = _snapshot()
+    with pytest.raises(CommandError) as exc:
+        call_command("load_catalogue", str(path))
+    assert str(exc.value) == (
+        f"Version 2.0 mangler 1 id(s) fra den gældende version 1.0: {first}. Svar og rapporter "
+        "henviser til dem; brug --allow-removed, hvis de skal udgå."
+    )
+    assert _snapshot() == before
+    call_command("load_catalogue", str(path), "--allow-removed", stdout=io.StringIO())
+    assert current_version().version == "2.0"  # type: ignore[union-attr]
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,7 +40,7 @@ def run_management(args: list[str]) -> None:
     execute_from_command_line(["naersund web", *args])
 
 
-def serve(host: str, port: int, dev: bool = False) -> None:
+def serve(host: str, port: int, dev: bool = False, announce: Callable[[str], None] = print) -> None:
     """Serve the site: waitress (static files by whitenoise) or, with ``dev``, runserver."""
     if dev:
         os.environ.setdefault("NAERSUND_DEBUG", "1")
@@ -51,4 +52,5 @@ def serve(host: str, port: int, dev: bool = False) -> None:
 
     from naersund.web.wsgi import application
 
+    announce(f"Nærsund kører på http://{host}:{port}/ (stop med Ctrl+C)")
     waitress_serve(application, host=host, port=port)

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import models, transaction
 from pydantic import BaseModel, ValidationError
 
-from naersund.catalogue import Catalogue, Goal, Kkr
+from naersund.catalogue import Catalogue, Goal, Kkr, removed_ids
 from naersund.catalogue import model as lib
 from naersund.errors import CatalogueError
 from naersund.web.catalogue import models as db
@@ -46,11 +46,45 @@ def _values(row: models.Model, schema: type[BaseModel], skip: set[str]) -> dict[
     return out
 
 
+class LoadRefused(CatalogueError):
+    """Loading would change what survey answers and reports refer to without being asked to."""
+
+
 @transaction.atomic
-def save_catalogue(catalogue: Catalogue, source: str = "") -> db.CatalogueVersion:
-    """Store ``catalogue`` as its version (replacing a version of the same number) and make it
-    the current one. Runs in one transaction: on any error nothing is written."""
-    db.CatalogueVersion.objects.filter(version=catalogue.version).delete()
+def save_catalogue(
+    catalogue: Catalogue, source: str = "", replace: bool = False, allow_removed: bool = False
+) -> tuple[db.CatalogueVersion, bool]:
+    """Store ``catalogue`` as its version and make it the current one; returns the version and
+    whether anything was written. Runs in one transaction: on any error nothing is written.
+
+    Loading a version already stored with the same content changes nothing. A version number
+    that is stored with other content is replaced only with ``replace``, and a catalogue that
+    drops ids of the current version is stored only with ``allow_removed``: survey answers and
+    reports refer to those ids.
+    """
+    existing = db.CatalogueVersion.objects.filter(version=catalogue.version).first()
+    if existing is not None and not replace:
+        if not _same(existing, catalogue):
+            raise LoadRefused(
+                f"Version {catalogue.version} findes allerede i databasen med et andet indhold. "
+                "Giv kataloget et nyt versionsnummer, eller brug --replace for at erstatte den."
+            )
+        if not existing.is_current:
+            db.CatalogueVersion.objects.exclude(pk=existing.pk).update(is_current=False)
+            existing.is_current = True
+            existing.save(update_fields=["is_current"])
+        return existing, False
+    current = current_version()
+    if current is not None and not allow_removed:
+        gone = removed_ids(catalogue_from_db(current), catalogue)
+        if gone:
+            raise LoadRefused(
+                f"Version {catalogue.version} mangler {len(gone)} id(s) fra den gældende version "
+                f"{current.version}: {', '.join(gone)}. Svar og rapporter henviser til dem; "
+                "brug --allow-removed, hvis de skal udgå."
+            )
+    if existing is not None:
+        existing.delete()
     version = db.CatalogueVersion.objects.create(
         version=catalogue.version, title_da=catalogue.title_da, source=source, is_current=True
     )
@@ -65,7 +99,7 @@ def save_catalogue(catalogue: Catalogue, source: str = "") -> db.CatalogueVersio
         )
     for pos, kkr in enumerate(catalogue.kkr):
         _save_kkr(version, pos, kkr)
-    return version
+    return version, True
 
 
 def _save_kkr(version: db.CatalogueVersion, pos: int, kkr: Kkr) -> None:
@@ -140,6 +174,13 @@ def catalogue_data(version: db.CatalogueVersion) -> dict[str, Any]:
         "focus_areas": [_values(f, lib.FocusArea, set()) for f in version.focus_areas.all()],
         "kkr": kkrs,
     }
+
+
+def _same(version: db.CatalogueVersion, catalogue: Catalogue) -> bool:
+    try:
+        return catalogue_from_db(version) == catalogue
+    except CatalogueError:  # edited in the admin into something the catalogue rules refuse
+        return False
 
 
 def catalogue_from_db(version: db.CatalogueVersion) -> Catalogue:

@@ -13,12 +13,14 @@ from naersund.web.catalogue import models as db
 from naersund.web.catalogue.store import current_version
 
 
-def _kkr_rows(version: db.CatalogueVersion) -> list[db.Kkr]:
-    return list(
-        version.kkr.prefetch_related(
-            Prefetch("goals", queryset=db.Goal.objects.prefetch_related("initiatives", "baselines"))
-        )
+def _kkr_rows(version: db.CatalogueVersion, region_code: int | None = None) -> list[db.Kkr]:
+    rows = version.kkr.prefetch_related(
+        Prefetch("goals", queryset=db.Goal.objects.prefetch_related("initiatives", "baselines")),
+        Prefetch("action_plans", queryset=db.ActionPlan.objects.prefetch_related("initiatives")),
     )
+    if region_code is not None:
+        rows = rows.filter(region_code=region_code)
+    return list(rows)
 
 
 def _version_for(request: HttpRequest) -> db.CatalogueVersion | None:
@@ -41,17 +43,12 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def kkr_detail(request: HttpRequest, region_code: int) -> HttpResponse:
     version = _version_for(request)
-    kkr = (
-        next((k for k in _kkr_rows(version) if k.region_code == region_code), None)
-        if version
-        else None
-    )
-    if kkr is None:
+    rows = _kkr_rows(version, region_code) if version else []
+    if not rows:
         raise Http404("Ukendt KKR")
     ctx = {
         "version": version,
-        "kkr": kkr,
-        "national_goals": {n.slug: n for n in version.national_goals.all()} if version else {},
+        "kkr": rows[0],
         "can_manage": can_manage_region(request.user, region_code),
     }
     return render(request, "catalogue/kkr.html", ctx)

@@ -17,14 +17,32 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", nargs="?", type=Path, help="Katalogfil (YAML).")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Erstat en version med samme nummer, der allerede findes med et andet indhold.",
+        )
+        parser.add_argument(
+            "--allow-removed",
+            action="store_true",
+            help="Tillad, at id'er fra den gældende version udgår.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"] or builtin_path()
         try:
             catalogue = load_catalogue(path)
+            version, written = save_catalogue(
+                catalogue,
+                source=str(path),
+                replace=options["replace"],
+                allow_removed=options["allow_removed"],
+            )
         except CatalogueError as exc:
             raise CommandError(str(exc)) from None
-        version = save_catalogue(catalogue, source=str(path))
+        if not written:
+            self.stdout.write(f"Katalog version {version.version} er allerede indlæst; uændret.")
+            return
         n = sum(len(g.initiatives) for k in catalogue.kkr for g in k.goals)
         self.stdout.write(
             f"Indlæste katalog version {version.version}: {len(catalogue.kkr)} KKR, "
