@@ -414,7 +414,8 @@ def serve(host: str, port: int, dev: bool) -> None:
 
     Indstillinger læses fra miljøet: NAERSUND_SECRET_KEY (påkrævet uden for demo),
     NAERSUND_DATA_DIR (SQLite-databasen, standard ./data), DATABASE_URL (PostgreSQL),
-    NAERSUND_ALLOWED_HOSTS. Kør først `naersund web migrate` og `naersund web load_catalogue`.
+    NAERSUND_ALLOWED_HOSTS, NAERSUND_SECURE_COOKIES (som standard sendes login-cookies kun
+    over https, undtagen i demo). Kør først `naersund web migrate` og `naersund web load_catalogue`.
     """
     from naersund.web.manage import serve as run_server
 
