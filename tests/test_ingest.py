@@ -14,18 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from csv_rows import COLUMNS, GOOD
 from naersund.errors import InputError
 from naersund.registry.ingest import IngestReport, find_table, format_doc, ingest
 from naersund.registry.lpr2 import ADM
 from naersund.registry.schema import TABLES
 
-COLUMNS = [c.name for c in TABLES["contacts"]]
-GOOD = {
-    "person_id": "p1", "kommunekode": "101", "sex": "M", "birth_date": "1940-01-01",
-    "start": "2014-03-01T08:30:00", "end": "2014-03-02 10:00", "acute": "true",
-    "primary_diagnosis": "DJ189", "specialty": "medicin", "hospital": "Rigshospitalet",
-    "died": "false",
-}  # fmt: skip
 READY = "person_id,kommunekode,ready_date,discharge_date\np1,101,2014-12-30,2015-01-02\n"
 POPULATION = "year,kommunekode,age_group,sex,count\n2014,101,65-69,F,100\n2014,0,total,T,5627235\n"
 

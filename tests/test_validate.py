@@ -7,19 +7,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from csv_rows import COLUMNS, GOOD
 from naersund.errors import InputError
 from naersund.registry.ingest import find_table, ingest
 
-COLUMNS = (
-    "person_id", "kommunekode", "sex", "birth_date", "start", "end", "acute",
-    "primary_diagnosis", "specialty", "hospital", "died",
-)  # fmt: skip
-GOOD = {
-    "person_id": "p1", "kommunekode": "101", "sex": "M", "birth_date": "1940-01-01",
-    "start": "2014-03-01T08:30:00", "end": "2014-03-02 10:00", "acute": "true",
-    "primary_diagnosis": "DJ189", "specialty": "medicin", "hospital": "Rigshospitalet",
-    "died": "false",
-}  # fmt: skip
 HEAD = "Indlæsning afvist: 1 række med fejl; intet er skrevet."
 
 

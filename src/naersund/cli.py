@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import click
 from rich.console import Console
@@ -18,6 +18,7 @@ from naersund import __version__
 from naersund.errors import NaersundError
 
 Format = Literal["canonical", "lpr2"]
+F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True)
 out = Console(width=None if Console().is_terminal else 120)
 
@@ -110,6 +111,23 @@ DATA_LOCATION = DataLocationType()
 SPARK_CONF = SparkConfType()
 
 
+def synthetic_data_options(f: F) -> F:
+    """``--years``, ``--scale`` and ``--seed``: the options of a synthetic registry."""
+    f = click.option(
+        "--seed", type=int, default=1, show_default=True, help="Frø: samme frø giver samme data."
+    )(f)
+    f = click.option(
+        "--scale",
+        type=click.FloatRange(min=0.0001, max=10),
+        default=1.0,
+        show_default=True,
+        help="Andel af Danmarks befolkning (1.0 = hele landet).",
+    )(f)
+    return click.option(
+        "--years", type=YEARS, default="2012-2016", show_default=True, help="År, fx 2012-2016."
+    )(f)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="naersund")
 def cli() -> None:
@@ -120,19 +138,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option(
-    "--years", type=YEARS, default="2012-2016", show_default=True, help="År, fx 2012-2016."
-)
-@click.option(
-    "--scale",
-    type=click.FloatRange(min=0.0001, max=10),
-    default=1.0,
-    show_default=True,
-    help="Andel af Danmarks befolkning (1.0 = hele landet).",
-)
-@click.option(
-    "--seed", type=int, default=1, show_default=True, help="Frø: samme frø giver samme data."
-)
+@synthetic_data_options
 @click.option(
     "--out",
     "out_dir",
@@ -368,15 +374,7 @@ def docs(out_dir: Path) -> None:
     show_default=True,
     help="Mappe til demo-data og resultater.",
 )
-@click.option("--years", type=YEARS, default="2012-2016", show_default=True, help="År.")
-@click.option(
-    "--scale",
-    type=click.FloatRange(min=0.0001, max=10),
-    default=1.0,
-    show_default=True,
-    help="Andel af befolkningen.",
-)
-@click.option("--seed", type=int, default=1, show_default=True, help="Frø.")
+@synthetic_data_options
 def demo(out_dir: Path, years: list[int], scale: float, seed: int) -> None:
     """Kør hele kæden på syntetiske data: synth -> compute (-> senere trin, når de findes)."""
     from naersund.engine.compute import compute as run_compute
