@@ -40,8 +40,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "naersund.web.accounts",
     "naersund.web.catalogue",
+    "naersund.web.survey",
+    "naersund.web.dashboard",
+    "naersund.web.api",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,8 @@ urlpatterns = [
     path("log-ind/", auth_views.LoginView.as_view(), name="login"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("katalog/", include("naersund.web.catalogue.urls")),
+    path("status/", include("naersund.web.survey.urls")),
+    path("indikatorer/", include("naersund.web.dashboard.urls")),
+    path("api/", include("naersund.web.api.urls")),
     path("admin/", site.urls),
 ]
