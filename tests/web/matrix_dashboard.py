@@ -1,0 +1,8 @@
+"""The dashboard app's rows of the role × URL matrix (see ``test_web_access.MATRIX``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+# (route pattern, URL or a function returning one, expected status per persona)
+DASHBOARD_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = []
