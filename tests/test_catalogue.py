@@ -314,6 +314,69 @@ def test_it_reports_every_problem_at_once(tmp_path: Path) -> None:
     assert len(_error(path).splitlines()) == 2
 
 
+BASELINE = """\
+        baselines:
+          - id: udgangspunkt
+            text_da: 68 pct. af kommunerne har indført indsatsen
+            unit: pct
+            value: 68
+            year: 2012
+            source: prøve
+            survey_question: indsats
+            survey_answers: [implementeret]
+        targets:"""
+
+
+def test_a_baseline_names_the_survey_question_and_answers_that_measure_it(
+    tmp_path: Path,
+) -> None:
+    path = _write(tmp_path, "        targets:", BASELINE)
+    base = load_catalogue(path).kkr[0].goals[0].baselines[0]
+    assert (base.survey_question, base.survey_answers, base.survey_region) == (
+        "indsats",
+        ["implementeret"],
+        None,
+    )
+
+
+def test_it_refuses_a_status_the_scale_does_not_have(tmp_path: Path) -> None:
+    path = _write(tmp_path, "        targets:", BASELINE.replace("[implementeret]", "[færdig]"))
+    assert _error(path) == (
+        f"{path}, line 28, field 'kkr.0.goals.0.baselines.0.survey_answers.0': unknown status "
+        "'færdig' for initiative 'indsats' (known: ikke_paabegyndt, planlagt, "
+        "under_implementering, implementeret)"
+    )
+
+
+def test_it_refuses_a_survey_question_without_answers(tmp_path: Path) -> None:
+    text = BASELINE.replace("            survey_answers: [implementeret]\n", "")
+    path = _write(tmp_path, "        targets:", text)
+    assert _error(path) == (
+        f"{path}, line 21, field 'kkr.0.goals.0.baselines.0': "
+        "Value error, survey_question and survey_answers go together"
+    )
+
+
+def test_it_refuses_a_survey_region_that_is_no_kkr(tmp_path: Path) -> None:
+    text = BASELINE.replace("[implementeret]", "[implementeret]\n            survey_region: 84")
+    path = _write(tmp_path, "        targets:", text)
+    assert _error(path) == (
+        f"{path}, line 21, field 'kkr.0.goals.0.baselines.0': "
+        "Value error, unknown region code 84 (the KKR are 1081-1085)"
+    )
+
+
+def test_every_initiative_of_the_shipped_catalogue_has_a_short_name(shipped: Catalogue) -> None:
+    from naersund.catalogue import iter_initiatives
+
+    assert [i.id for _, _, i in iter_initiatives(shipped) if not i.short_da] == []
+    kkr = shipped.kkr_by_code(1084)
+    ini = {i.id: i for i in kkr.initiatives}
+    assert ini["hovedstaden_opfoelgende_hjemmebesoeg"].short_da == "opfølgende hjemmebesøg"
+    base = {b.id: b for g in kkr.goals for b in g.baselines}
+    assert base["hovedstaden_hjerte_kar_planer"].survey_region == 1084
+
+
 def test_it_names_a_file_that_is_not_yaml(tmp_path: Path) -> None:
     path = tmp_path / "katalog.yaml"
     path.write_text("version: [1\n", encoding="utf-8")

@@ -21,6 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from naersund.refdata import KKR_NAMES
 
 Kind = Literal["skal", "kan"]
+# The fixed status scale of the survey's question per initiative, lowest first. Baselines that
+# the survey measures name the statuses they count in these codes.
+STATUSES = ("ikke_paabegyndt", "planlagt", "under_implementering", "implementeret")
 Loc = tuple[str | int, ...]
 
 ID = r"^[a-z0-9_]+$"
@@ -53,11 +56,14 @@ class Initiative(_Strict):
     """A skal-initiative (every municipality) or kan-initiative (volunteers, often as pilots).
 
     ``kind`` is empty where the document lists an initiative without saying skal or kan.
+    ``short_da`` is the initiative as a short noun phrase for sentences such as "68 pct. af
+    kommunerne har indført opfølgende hjemmebesøg" (without it the title is quoted).
     """
 
     id: str = Field(pattern=ID)
     kind: Kind | None = None
     title_da: str
+    short_da: str | None = None
     description_da: str | None = None
     deadline_year: int | None = Field(default=None, ge=2000, le=2100)
     deadline_da: str | None = None
@@ -72,7 +78,14 @@ class Initiative(_Strict):
 
 
 class Baseline(_Strict):
-    """A figure the paper states as the starting point, e.g. 68 pct. of the municipalities."""
+    """A figure the paper states as the starting point, e.g. 68 pct. of the municipalities.
+
+    ``survey_question`` (optional) says how a status round measures the same thing, so the
+    results can show the baseline beside today's figure: the id of an initiative (its status
+    question) or of a free question, ``survey_answers`` the answers that count (statuses of
+    :data:`STATUSES`, or choices of the free question), ``survey_region`` a KKR when the paper's
+    figure is that KKR's only ("25 ud af 29 kommuner").
+    """
 
     id: str = Field(pattern=ID)
     text_da: str
@@ -82,11 +95,20 @@ class Baseline(_Strict):
     of: int | None = Field(default=None, ge=1)
     year: int = Field(ge=2000, le=2100)
     source: str
+    survey_question: str | None = Field(default=None, pattern=ID)
+    survey_answers: list[str] = Field(default_factory=list)
+    survey_region: int | None = None
 
     @model_validator(mode="after")
     def _range(self) -> Baseline:
         if self.unit == "pct" and max(self.value, self.value_max or 0) > 100:
             raise ValueError("a share in pct cannot exceed 100")
+        if (self.survey_question is None) != (not self.survey_answers):
+            raise ValueError("survey_question and survey_answers go together")
+        if self.survey_region is not None and self.survey_question is None:
+            raise ValueError("survey_region needs a survey_question")
+        if self.survey_region is not None and self.survey_region not in KKR_NAMES:
+            raise ValueError(f"unknown region code {self.survey_region} (the KKR are 1081-1085)")
         if self.value_max is not None and self.value_max <= self.value:
             raise ValueError("value_max must be greater than value")
         if self.of is not None and self.unit != "antal":
@@ -310,6 +332,21 @@ def reference_problems(
                 national,
                 "national goal",
             )
+    initiative_ids = {ini.id for _, _, ini in iter_initiatives(cat)}
+    for k, kkr in enumerate(cat.kkr):
+        for g, goal in enumerate(kkr.goals):
+            for b, base in enumerate(goal.baselines):
+                if base.survey_question not in initiative_ids:
+                    continue  # a free question's choices are the round's business
+                for a, answer in enumerate(base.survey_answers):
+                    if answer not in STATUSES:
+                        problems.append(
+                            (
+                                ("kkr", k, "goals", g, "baselines", b, "survey_answers", a),
+                                f"unknown status '{answer}' for initiative "
+                                f"'{base.survey_question}' (known: {', '.join(STATUSES)})",
+                            )
+                        )
     return problems
 
 

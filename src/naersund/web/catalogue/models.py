@@ -144,6 +144,12 @@ class Initiative(_Ordered):
     slug = models.SlugField("id", max_length=100)
     kind = models.CharField("skal/kan", max_length=4, choices=Kind.choices, blank=True)
     title_da = models.CharField("titel", max_length=300)
+    short_da = models.CharField(
+        "kort navn",
+        max_length=200,
+        blank=True,
+        help_text="Til sætninger som »68 pct. af kommunerne har indført opfølgende hjemmebesøg«.",
+    )
     description_da = models.TextField("beskrivelse", blank=True)
     deadline_year = models.PositiveIntegerField("frist (år)", null=True, blank=True)
     deadline_da = models.CharField("frist", max_length=200, blank=True)
@@ -180,6 +186,12 @@ class Baseline(_Ordered):
     of = models.PositiveIntegerField("ud af", null=True, blank=True)
     year = models.PositiveIntegerField("år")
     source = models.TextField("kilde")
+    # How a status round measures the same figure (see naersund.catalogue.model.Baseline).
+    survey_question = models.CharField("måles ved spørgsmål", max_length=100, blank=True)
+    survey_answers = models.JSONField("svar der tæller", default=list, blank=True)
+    survey_region = models.PositiveIntegerField(
+        "kun i KKR", null=True, blank=True, choices=REGION_CHOICES
+    )
 
     class Meta(_Ordered.Meta):
         verbose_name = "udgangspunkt"
