@@ -322,7 +322,7 @@ BASELINE = """\
             value: 68
             year: 2012
             source: prøve
-            survey_question: indsats
+            survey_question: status.indsats
             survey_answers: [implementeret]
         targets:"""
 
@@ -333,7 +333,7 @@ def test_a_baseline_names_the_survey_question_and_answers_that_measure_it(
     path = _write(tmp_path, "        targets:", BASELINE)
     base = load_catalogue(path).kkr[0].goals[0].baselines[0]
     assert (base.survey_question, base.survey_answers, base.survey_region) == (
-        "indsats",
+        "status.indsats",
         ["implementeret"],
         None,
     )
@@ -345,6 +345,14 @@ def test_it_refuses_a_status_the_scale_does_not_have(tmp_path: Path) -> None:
         f"{path}, line 28, field 'kkr.0.goals.0.baselines.0.survey_answers.0': unknown status "
         "'færdig' for initiative 'indsats' (known: ikke_paabegyndt, planlagt, "
         "under_implementering, implementeret)"
+    )
+
+
+def test_it_refuses_a_status_question_of_an_unknown_initiative(tmp_path: Path) -> None:
+    path = _write(tmp_path, "        targets:", BASELINE.replace("status.indsats", "status.x"))
+    assert _error(path) == (
+        f"{path}, line 27, field 'kkr.0.goals.0.baselines.0.survey_question': "
+        "unknown initiative 'x'"
     )
 
 

@@ -27,6 +27,7 @@ STATUSES = ("ikke_paabegyndt", "planlagt", "under_implementering", "implementere
 Loc = tuple[str | int, ...]
 
 ID = r"^[a-z0-9_]+$"
+QID = r"^[a-z]+\.[a-z0-9_-]+$"  # a survey question's id, e.g. status.<initiative id>
 SKIP_REFERENCES = "skip_references"  # validation context key: the loader checks them itself
 
 
@@ -81,10 +82,13 @@ class Baseline(_Strict):
     """A figure the paper states as the starting point, e.g. 68 pct. of the municipalities.
 
     ``survey_question`` (optional) says how a status round measures the same thing, so the
-    results can show the baseline beside today's figure: the id of an initiative (its status
-    question) or of a free question, ``survey_answers`` the answers that count (statuses of
-    :data:`STATUSES`, or choices of the free question), ``survey_region`` a KKR when the paper's
-    figure is that KKR's only ("25 ud af 29 kommuner").
+    results can show the baseline beside today's figure: the question's id, stable across
+    rounds (``status.<initiative id>`` or a free question's ``fri.<name>``, see
+    :mod:`naersund.survey.questions`), ``survey_answers`` the answers that count (statuses of
+    :data:`STATUSES`, choices of the free question, ``ja``/``nej`` for a yes/no question; a
+    municipality counts when its answer, or one of its choices, is among them),
+    ``survey_region`` a KKR when the paper's figure is that KKR's only ("25 ud af 29
+    kommuner").
     """
 
     id: str = Field(pattern=ID)
@@ -95,7 +99,7 @@ class Baseline(_Strict):
     of: int | None = Field(default=None, ge=1)
     year: int = Field(ge=2000, le=2100)
     source: str
-    survey_question: str | None = Field(default=None, pattern=ID)
+    survey_question: str | None = Field(default=None, pattern=QID)
     survey_answers: list[str] = Field(default_factory=list)
     survey_region: int | None = None
 
@@ -336,15 +340,19 @@ def reference_problems(
     for k, kkr in enumerate(cat.kkr):
         for g, goal in enumerate(kkr.goals):
             for b, base in enumerate(goal.baselines):
-                if base.survey_question not in initiative_ids:
+                kind, _, name = (base.survey_question or "").partition(".")
+                if kind != "status":
                     continue  # a free question's choices are the round's business
+                bloc: Loc = ("kkr", k, "goals", g, "baselines", b)
+                if name not in initiative_ids:
+                    problems.append(((*bloc, "survey_question"), f"unknown initiative '{name}'"))
                 for a, answer in enumerate(base.survey_answers):
                     if answer not in STATUSES:
                         problems.append(
                             (
-                                ("kkr", k, "goals", g, "baselines", b, "survey_answers", a),
-                                f"unknown status '{answer}' for initiative "
-                                f"'{base.survey_question}' (known: {', '.join(STATUSES)})",
+                                (*bloc, "survey_answers", a),
+                                f"unknown status '{answer}' for initiative '{name}' "
+                                f"(known: {', '.join(STATUSES)})",
                             )
                         )
     return problems
