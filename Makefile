@@ -21,13 +21,16 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/naersund demo --out data/demo
 
-## test: lint, type check and the whole test suite (installs Java for the Spark tests if missing)
+## test: lint, type check and the whole test suite on SQLite, then the web tests again on a
+## throwaway PostgreSQL (installs Java for Spark and PostgreSQL if missing; skips the
+## PostgreSQL run with a message when it cannot start one, unless NAERSUND_REQUIRE_POSTGRES=1)
 test: $(STAMP)
 	scripts/ensure-java
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --dist loadfile
+	scripts/ensure-postgres run $(BIN)/pytest -n 2 --dist loadfile -p no:cacheprovider tests/web
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
