@@ -1,0 +1,531 @@
+"""The questions of a status round, generated from the goal catalogue, and their answers' values.
+
+A question has a **qid** that stays the same in every round, so that answers compare round to
+round:
+
+========================  =========  ====================================================
+qid                       kind       asked
+========================  =========  ====================================================
+``status.<initiative>``   status     every initiative: how far the municipality has come
+``startaar.<initiative>`` year       every initiative: the year implementation started
+``pilot.<initiative>``    pilot      kan-initiatives only: pilot, alone or with others
+``fri.<name>``            yesno,     the free questions of :data:`FREE_QUESTIONS`
+                          choice,
+                          multichoice,
+                          number,
+                          text
+========================  =========  ====================================================
+
+``<initiative>`` is the initiative's id in the catalogue (unique across the catalogue and never
+changed once published).
+
+Values (JSON, as stored in ``Answer.value``; ``None`` means "not answered"):
+
+- ``status``: one of :data:`STATUS_VALUES` (``"ikke_paabegyndt"``, ``"planlagt"``,
+  ``"under_implementering"``, ``"implementeret"``), labels in :data:`STATUS_LABELS`.
+- ``year``: an int between :data:`MIN_YEAR` and :data:`MAX_YEAR`.
+- ``pilot``: ``{"pilot": "nej"}``, ``{"pilot": "alene"}`` or
+  ``{"pilot": "sammen", "med": [147, 151]}`` (the other municipalities' kommunekoder, sorted,
+  at least one, never the municipality itself).
+- ``yesno``: ``True`` or ``False``.
+- ``choice``: the ``value`` of one of the question's choices.
+- ``multichoice``: a list of choice values in the question's order, no repeats (``[]`` is an
+  answer: "none of them").
+- ``number``: an int or float (finite, at least the question's ``minimum`` if it has one).
+- ``text``: a non-empty string (stripped).
+
+:func:`clean_value` checks a JSON value (web form, API), :func:`parse_cell` reads the text of a
+spreadsheet cell (import), :func:`value_to_cell` writes one back (export, the inverse of
+``parse_cell``) and :func:`format_value` gives the Danish text a person reads.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from typing import Any, Literal
+
+from naersund.catalogue import Catalogue, iter_initiatives
+from naersund.errors import InputError
+
+QuestionKind = Literal[
+    "status", "year", "pilot", "yesno", "choice", "multichoice", "number", "text"
+]
+KINDS: tuple[QuestionKind, ...] = (
+    "status",
+    "year",
+    "pilot",
+    "yesno",
+    "choice",
+    "multichoice",
+    "number",
+    "text",
+)
+KIND_LABELS: dict[str, str] = {
+    "status": "Status",
+    "year": "Årstal",
+    "pilot": "Pilotkommune",
+    "yesno": "Ja/nej",
+    "choice": "Ét valg",
+    "multichoice": "Flere valg",
+    "number": "Tal",
+    "text": "Tekst",
+}
+
+STATUS_VALUES = ("ikke_paabegyndt", "planlagt", "under_implementering", "implementeret")
+STATUS_LABELS: dict[str, str] = {
+    "ikke_paabegyndt": "Ikke påbegyndt",
+    "planlagt": "Planlagt",
+    "under_implementering": "Under implementering",
+    "implementeret": "Implementeret",
+}
+PILOT_VALUES = ("nej", "alene", "sammen")
+PILOT_LABELS: dict[str, str] = {
+    "nej": "Ikke pilotkommune",
+    "alene": "Pilotkommune alene",
+    "sammen": "Pilotkommune sammen med andre kommuner",
+}
+MIN_YEAR = 1990
+MAX_YEAR = 2100
+
+QID = re.compile(r"^[a-z]+\.[a-z0-9_-]+$")
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label_da: str
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    """One question of a round, as data (the web app stores it as a ``Question`` row).
+
+    ``owner_region_code`` is the KKR whose catalogue the initiative comes from (None for free
+    questions); ``region_code`` restricts who is asked: None means every municipality.
+    """
+
+    qid: str
+    kind: QuestionKind
+    text_da: str
+    help_da: str = ""
+    choices: tuple[Choice, ...] = ()
+    initiative_id: str | None = None
+    initiative_kind: str | None = None  # "skal", "kan" or None
+    owner_region_code: int | None = None
+    region_code: int | None = None
+    section_da: str = ""
+    position: int = 0
+    minimum: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def applies_to(self, kommunekode: int) -> bool:
+        """Whether the municipality is asked this question."""
+        return (
+            self.region_code is None or municipality_regions().get(kommunekode) == self.region_code
+        )
+
+    def choice_values(self) -> tuple[str, ...]:
+        return tuple(c.value for c in self.choices)
+
+    def label_of(self, value: str) -> str:
+        for c in self.choices:
+            if c.value == value:
+                return c.label_da
+        return value
+
+
+class AnswerError(InputError):
+    """A value that does not fit its question; the message is Danish and meant for a person."""
+
+
+@cache
+def municipality_regions() -> dict[int, int]:
+    from naersund.refdata import region_of
+
+    return region_of()
+
+
+@cache
+def _names() -> dict[int, str]:
+    from naersund.refdata import municipalities
+
+    m = municipalities()
+    return dict(zip(m["kommunekode"].tolist(), m["name"].tolist(), strict=True))
+
+
+def municipality_name(kommunekode: int) -> str:
+    """The municipality's Danish name, or the code as text for an unknown code."""
+    return _names().get(kommunekode, str(kommunekode))
+
+
+def _choices(*pairs: tuple[str, str]) -> tuple[Choice, ...]:
+    return tuple(Choice(v, label) for v, label in pairs)
+
+
+# The free questions every round asks of every municipality. Their topics are the baselines of
+# KKR Hovedstaden's paper (seed 002) that are no initiative's status: so that a round can be
+# compared with "Udgangspunkt for indfrielse af mål".
+FREE_QUESTIONS: tuple[QuestionSpec, ...] = (
+    QuestionSpec(
+        qid="fri.ledelsesinformation-niveauer",
+        kind="multichoice",
+        text_da="På hvilke niveauer udarbejdes ledelsesinformation på sundhedsområdet?",
+        help_da="Sæt ingen krydser, hvis kommunen ikke udarbejder systematisk ledelsesinformation.",
+        choices=_choices(
+            ("politisk", "Politisk niveau"),
+            ("direktion", "Direktørniveau"),
+            ("fagligt", "Faglederniveau"),
+        ),
+    ),
+    QuestionSpec(
+        qid="fri.indsatser-mod-indlaeggelser",
+        kind="multichoice",
+        text_da="Hvilke særlige indsatser har kommunen for at forebygge indlæggelser?",
+        choices=_choices(
+            ("opkvalificering", "Opkvalificering af medarbejderne"),
+            ("tidlig_opsporing", "Redskaber til tidlig opsporing"),
+            ("medicinhaandtering", "Medicinhåndtering"),
+            ("faldforebyggelse", "Faldforebyggelse"),
+        ),
+    ),
+    QuestionSpec(
+        qid="fri.akutpladser",
+        kind="choice",
+        text_da="Har kommunen akutpladser med sygeplejefaglig indsats i hele døgnet?",
+        choices=_choices(
+            ("akutplejeenhed", "Ja, en akutplejeenhed i egne fysiske rammer"),
+            ("midlertidige_pladser", "Ja, midlertidige pladser i eksisterende enheder"),
+            ("nej", "Nej"),
+        ),
+    ),
+    QuestionSpec(
+        qid="fri.antal-akutpladser",
+        kind="number",
+        text_da="Hvor mange akutpladser har kommunen?",
+        help_da="Skriv 0, hvis kommunen ingen akutpladser har.",
+        minimum=0,
+    ),
+    QuestionSpec(
+        qid="fri.god-udskrivning",
+        kind="yesno",
+        text_da=(
+            "Har kommunen iværksat initiativer i samarbejde med hospitalet for at sikre den gode "
+            "udskrivning (udskrivningskoordinatorer mv.)?"
+        ),
+    ),
+    QuestionSpec(
+        qid="fri.kraeftrehabilitering",
+        kind="yesno",
+        text_da=(
+            "Har kommunen, eller er kommunen ved at etablere, rehabiliteringstilbud til "
+            "kræftramte som en del af forløbsprogrammet?"
+        ),
+    ),
+    QuestionSpec(
+        qid="fri.hjerte-kar-tilbud",
+        kind="yesno",
+        text_da="Har kommunen patientrettede forebyggelsestilbud for hjerte-kar-sygdom?",
+    ),
+    QuestionSpec(
+        qid="fri.bemaerkninger",
+        kind="text",
+        text_da="Øvrige bemærkninger til statusrunden",
+    ),
+)
+
+
+def questions_from_catalogue(
+    catalogue: Catalogue,
+    regional: bool = False,
+    free: Sequence[QuestionSpec] = FREE_QUESTIONS,
+) -> list[QuestionSpec]:
+    """The questions of a round: for each initiative its status and start year, for each
+    kan-initiative the pilot question, then the ``free`` questions; numbered in that order.
+
+    With ``regional`` a KKR's initiatives are asked only of that KKR's municipalities;
+    otherwise every municipality is asked every initiative (as KL's national follow-up did, so
+    that shares can be given nationally and per KKR). qids depend only on the initiative ids,
+    so two rounds from the same (or a compatible later) catalogue have the same qids.
+    """
+    out: list[QuestionSpec] = []
+    for kkr, parent, ini in iter_initiatives(catalogue):
+        common: dict[str, Any] = {
+            "initiative_id": ini.id,
+            "initiative_kind": ini.kind,
+            "owner_region_code": kkr.region_code,
+            "region_code": kkr.region_code if regional else None,
+            "section_da": f"{kkr.name_da}: {parent.title_da}",
+        }
+        kind_da = {"skal": "Skal-indsats", "kan": "Kan-indsats"}.get(ini.kind or "", "Indsats")
+        deadline = (
+            f" Frist: {ini.deadline_da or ini.deadline_year}."
+            if (ini.deadline_da or ini.deadline_year)
+            else ""
+        )
+        out.append(
+            QuestionSpec(
+                qid=f"status.{ini.id}",
+                kind="status",
+                text_da=ini.title_da,
+                help_da=f"{kind_da}.{deadline}",
+                choices=tuple(Choice(v, STATUS_LABELS[v]) for v in STATUS_VALUES),
+                **common,
+            )
+        )
+        out.append(
+            QuestionSpec(
+                qid=f"startaar.{ini.id}",
+                kind="year",
+                text_da=f"Hvilket år blev implementeringen påbegyndt? ({ini.title_da})",
+                help_da="Lad feltet stå tomt, hvis implementeringen ikke er påbegyndt.",
+                **common,
+            )
+        )
+        if ini.kind == "kan":
+            out.append(
+                QuestionSpec(
+                    qid=f"pilot.{ini.id}",
+                    kind="pilot",
+                    text_da=f"Er kommunen pilotkommune? ({ini.title_da})",
+                    help_da=(
+                        "Er kommunen pilot sammen med andre kommuner, så angiv deres "
+                        "kommunekoder, fx 147, 151."
+                    ),
+                    choices=tuple(Choice(v, PILOT_LABELS[v]) for v in PILOT_VALUES),
+                    **common,
+                )
+            )
+    for spec in free:
+        out.append(replace(spec, section_da=spec.section_da or "Øvrige spørgsmål"))
+    problems = check_questions(out)
+    if problems:
+        raise AnswerError("; ".join(problems))
+    return [replace(spec, position=i) for i, spec in enumerate(out)]
+
+
+def check_questions(specs: Iterable[QuestionSpec]) -> list[str]:
+    """Problems with a list of questions (qid form, repeated qids, choices where needed)."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for s in specs:
+        if not QID.match(s.qid):
+            problems.append(f"qid '{s.qid}' skal have formen 'type.navn' (a-z, 0-9, _ og -)")
+        if s.qid in seen:
+            problems.append(f"qid '{s.qid}' findes to gange")
+        seen.add(s.qid)
+        if s.kind not in KINDS:
+            problems.append(f"{s.qid}: ukendt spørgsmålstype '{s.kind}'")
+        if s.kind in ("choice", "multichoice") and not s.choices:
+            problems.append(f"{s.qid}: et valgspørgsmål skal have svarmuligheder")
+    return problems
+
+
+# --- values -----------------------------------------------------------------------------------
+
+
+def clean_value(spec: QuestionSpec, value: Any, kommunekode: int | None = None) -> Any:
+    """``value`` checked against the question and normalised (see the module docstring);
+    ``None`` stays ``None`` (not answered). Raises :class:`AnswerError` in Danish."""
+    if value is None:
+        return None
+    kind = spec.kind
+    if kind == "status":
+        if value not in STATUS_VALUES:
+            raise AnswerError(f"Ukendt status '{value}'; brug {_or(STATUS_VALUES)}.")
+        return value
+    if kind == "year":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise AnswerError(f"Årstallet skal være et helt tal, ikke '{value}'.")
+        if not MIN_YEAR <= value <= MAX_YEAR:
+            raise AnswerError(f"Årstallet {value} skal ligge mellem {MIN_YEAR} og {MAX_YEAR}.")
+        return value
+    if kind == "pilot":
+        return _clean_pilot(value, kommunekode)
+    if kind == "yesno":
+        if not isinstance(value, bool):
+            raise AnswerError(f"Svaret skal være ja eller nej, ikke '{value}'.")
+        return value
+    if kind == "choice":
+        if value not in spec.choice_values():
+            raise AnswerError(f"Ukendt svarmulighed '{value}'; brug {_or(spec.choice_values())}.")
+        return value
+    if kind == "multichoice":
+        if not isinstance(value, list):
+            raise AnswerError("Svaret skal være en liste af svarmuligheder.")
+        unknown = [v for v in value if v not in spec.choice_values()]
+        if unknown:
+            raise AnswerError(
+                f"Ukendt svarmulighed '{unknown[0]}'; brug {_or(spec.choice_values())}."
+            )
+        return [v for v in spec.choice_values() if v in value]
+    if kind == "number":
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise AnswerError(f"Svaret skal være et tal, ikke '{value}'.")
+        if spec.minimum is not None and value < spec.minimum:
+            raise AnswerError(f"Tallet skal være mindst {_number_text(spec.minimum)}.")
+        return int(value) if float(value).is_integer() else float(value)
+    if kind == "text":
+        if not isinstance(value, str):
+            raise AnswerError("Svaret skal være en tekst.")
+        text = value.strip()
+        return text or None
+    raise AnswerError(f"Ukendt spørgsmålstype '{kind}'.")
+
+
+def _clean_pilot(value: Any, kommunekode: int | None) -> dict[str, Any]:
+    if not isinstance(value, dict) or value.get("pilot") not in PILOT_VALUES:
+        raise AnswerError(f"Pilotsvaret skal være {_or(PILOT_VALUES)}.")
+    choice = value["pilot"]
+    others = value.get("med") or []
+    if choice != "sammen":
+        if others:
+            raise AnswerError("Andre kommuner angives kun, når kommunen er pilot sammen med andre.")
+        return {"pilot": choice}
+    if not isinstance(others, list) or not others:
+        raise AnswerError("Angiv kommunekoden for mindst én anden kommune.")
+    codes: set[int] = set()
+    for code in others:
+        if (
+            isinstance(code, bool)
+            or not isinstance(code, int)
+            or code not in municipality_regions()
+        ):
+            raise AnswerError(f"'{code}' er ikke en kommunekode.")
+        if code == kommunekode:
+            raise AnswerError("Kommunen kan ikke være pilot sammen med sig selv.")
+        codes.add(code)
+    return {"pilot": "sammen", "med": sorted(codes)}
+
+
+def _or(values: Sequence[str]) -> str:
+    quoted = [f"'{v}'" for v in values]
+    return ", ".join(quoted[:-1]) + " eller " + quoted[-1] if len(quoted) > 1 else quoted[0]
+
+
+def _number_text(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x).replace(".", ",")
+
+
+_YES = {"ja", "j", "yes", "y", "1", "true", "sand"}
+_NO = {"nej", "n", "no", "0", "false", "falsk"}
+_SPLIT = re.compile(r"[|;,]")
+
+
+def _by_value_or_label(spec: QuestionSpec, text: str) -> str:
+    want = text.strip().casefold()
+    for c in spec.choices:
+        if want in (c.value.casefold(), c.label_da.casefold()):
+            return c.value
+    raise AnswerError(f"Ukendt svarmulighed '{text.strip()}'; brug {_or(spec.choice_values())}.")
+
+
+def parse_cell(spec: QuestionSpec, text: str, kommunekode: int | None = None) -> Any:
+    """The value of a spreadsheet cell for the question; ``None`` for an empty cell.
+
+    Accepted: status and choices by value or Danish label (any case); years as whole numbers;
+    yes/no as ja/nej (also 1/0); numbers with decimal comma or point; several choices
+    separated by ``|``, ``;`` or ``,``; pilot as ``nej``, ``alene`` or ``sammen: 147, 151``.
+    Raises :class:`AnswerError` in Danish (the caller adds row and column).
+    """
+    raw = text.strip()
+    if raw == "":
+        return None
+    kind = spec.kind
+    if kind in ("status", "choice"):
+        return _by_value_or_label(spec, raw)
+    if kind == "year":
+        number = raw[:-2] if raw.endswith(".0") else raw
+        if not number.isdigit():
+            raise AnswerError(f"Årstallet skal være et helt tal, ikke '{raw}'.")
+        return clean_value(spec, int(number))
+    if kind == "yesno":
+        if raw.casefold() in _YES:
+            return True
+        if raw.casefold() in _NO:
+            return False
+        raise AnswerError(f"Svaret skal være 'ja' eller 'nej', ikke '{raw}'.")
+    if kind == "multichoice":
+        if raw == "-":
+            return []
+        return clean_value(
+            spec, [_by_value_or_label(spec, part) for part in _SPLIT.split(raw) if part.strip()]
+        )
+    if kind == "number":
+        cleaned = raw.replace(" ", "").replace(",", ".")
+        try:
+            amount = float(cleaned)
+        except ValueError:
+            raise AnswerError(f"Svaret skal være et tal, ikke '{raw}'.") from None
+        return clean_value(spec, amount)
+    if kind == "pilot":
+        return _parse_pilot(raw, kommunekode)
+    return clean_value(spec, raw, kommunekode)
+
+
+def _parse_pilot(raw: str, kommunekode: int | None) -> dict[str, Any]:
+    head, _, rest = raw.partition(":")
+    choice = head.strip().casefold()
+    for value, label in PILOT_LABELS.items():
+        if choice == label.casefold():
+            choice = value
+    if choice not in PILOT_VALUES:
+        raise AnswerError(
+            f"Pilotsvaret skal være 'nej', 'alene' eller 'sammen: <kommunekoder>', ikke '{raw}'."
+        )
+    others: list[int] = []
+    for part in re.split(r"[\s,;|]+", rest.strip()):
+        if not part:
+            continue
+        if not part.isdigit():
+            raise AnswerError(f"'{part}' er ikke en kommunekode.")
+        others.append(int(part))
+    return _clean_pilot({"pilot": choice, "med": others}, kommunekode)
+
+
+def value_to_cell(spec: QuestionSpec, value: Any) -> str:
+    """The cell text :func:`parse_cell` reads back as ``value`` ("" for not answered)."""
+    if value is None:
+        return ""
+    kind = spec.kind
+    if kind == "yesno":
+        return "ja" if value else "nej"
+    if kind == "multichoice":
+        return "|".join(value) if value else "-"
+    if kind == "pilot":
+        if value["pilot"] == "sammen":
+            return "sammen: " + ", ".join(str(c) for c in value["med"])
+        return str(value["pilot"])
+    if kind == "number":
+        return _number_text(value)
+    return str(value)
+
+
+def format_value(spec: QuestionSpec, value: Any) -> str:
+    """The answer as a person reads it, in Danish ("Ikke besvaret" for ``None``)."""
+    if value is None:
+        return "Ikke besvaret"
+    kind = spec.kind
+    if kind == "status":
+        return STATUS_LABELS.get(value, str(value))
+    if kind == "yesno":
+        return "Ja" if value else "Nej"
+    if kind == "choice":
+        return spec.label_of(value)
+    if kind == "multichoice":
+        return ", ".join(spec.label_of(v) for v in value) if value else "Ingen"
+    if kind == "pilot":
+        if value.get("pilot") == "sammen":
+            names = ", ".join(municipality_name(c) for c in value.get("med", []))
+            return f"Pilotkommune sammen med {names}"
+        return PILOT_LABELS.get(value.get("pilot"), str(value))
+    if kind == "number":
+        return _number_text(value)
+    return str(value)
