@@ -89,7 +89,7 @@ def write_xlsx(tables: Sequence[Table]) -> bytes:
     from openpyxl.styles import Font
 
     wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb.remove(wb.active)
     used: set[str] = set()
     for table in tables:
         ws = wb.create_sheet(_sheet_title(table.title, used))
