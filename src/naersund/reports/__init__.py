@@ -1,0 +1,130 @@
+"""Report packs at three levels (politisk, direktør, fagligt) as HTML, PDF and XLSX.
+
+A pack is built from published numbers only (:class:`ReportInput`: a release's suppressed
+results and metadata, the goal catalogue, survey status, suppressed drill-down tables) by
+:func:`build_pack`, and rendered by :func:`render`. No Django here: the web and the CLI read
+the release and call this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+
+from naersund.errors import NaersundError
+from naersund.reports import common, director, political, professional
+from naersund.reports import render as _render
+from naersund.reports.model import LEVELS, Area, Level, Pack, ReportInput
+
+Format = Literal["pdf", "xlsx", "html"]
+FORMATS: tuple[Format, ...] = ("pdf", "xlsx", "html")
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+}
+
+__all__ = [
+    "FORMATS",
+    "LEVELS",
+    "MEDIA_TYPES",
+    "Area",
+    "Pack",
+    "ReportInput",
+    "area_of",
+    "build_pack",
+    "build_packs_for_kkr",
+    "file_name",
+    "render",
+]
+
+area_of = common.area_of
+
+
+def _footnotes(data: ReportInput, year: int) -> list[str]:
+    meta = data.meta
+    notes = []
+    if data.synthetic:
+        notes.append(
+            "SYNTETISKE DATA: tallene er lavet af syntetiske data og beskriver ikke virkelige borgere."
+        )
+    if year in meta.get("population_estimated_years", []):
+        notes.append(
+            f"Befolkningstallet for {year} er estimeret (interpoleret og afstemt), ikke opgjort."
+        )
+    for ind, text in (meta.get("indicator_notes") or {}).items():
+        name = meta.get("definitions", {}).get(ind, {}).get("name_da", ind)
+        notes.append(f"{name}: {text}.")
+    notes.append(
+        f"Små tal: tællinger fra 1 til {int(meta.get('suppression_min_count', 5)) - 1} og tal, der "
+        "kunne afsløre dem, vises ikke (–)."
+    )
+    period = meta.get("data_period")
+    cut = meta.get("data_cut")
+    if period:
+        notes.append(
+            f"Dataperiode {period[0]} til {period[1]}; datoudtræk {cut}; programversion {meta.get('code_version', '?')}."
+        )
+    versions = meta.get("definitions") or {}
+    if versions:
+        notes.append(
+            "Definitionsversioner: "
+            + ", ".join(f"{v.get('name_da', k)} v{v.get('version')}" for k, v in versions.items())
+            + "."
+        )
+    return notes
+
+
+def build_pack(data: ReportInput, level: Level, area: Area, year: int) -> Pack:
+    """Assemble one pack for ``area`` (a municipality or a KKR) and ``year``."""
+    if level not in LEVELS:
+        raise NaersundError(f"ukendt niveau '{level}' (vælg politisk, direktoer eller fagligt)")
+    years = sorted(int(y) for y in data.results["year"].unique())
+    if year not in years:
+        span = f"{years[0]}-{years[-1]}" if years else "ingen"
+        raise NaersundError(f"året {year} findes ikke i udgivelsen (år: {span})")
+    if level == "politisk":
+        sections = political.build(data, area, year)
+    elif level == "direktoer":
+        sections = director.build(data, area, year)
+    else:
+        sections = professional.build(data, area, year)
+    return Pack(level, area, year, data.synthetic, data.release, sections, _footnotes(data, year))
+
+
+def build_packs_for_kkr(
+    data: ReportInput, level: Level, region_code: int, year: int
+) -> Iterator[Pack]:
+    """The KKR's own pack, then one pack per municipality of the KKR (alphabetical)."""
+    yield build_pack(data, level, common.area_of("region", region_code), year)
+    for m in common.municipalities_of(region_code):
+        yield build_pack(data, level, m, year)
+
+
+def render(pack: Pack, fmt: Format) -> bytes:
+    if fmt == "pdf":
+        return _render.pdf(pack)
+    if fmt == "xlsx":
+        return _render.xlsx(pack)
+    if fmt == "html":
+        return _render.html(pack).encode("utf-8")
+    raise NaersundError(f"ukendt format '{fmt}' (vælg pdf, xlsx eller html)")
+
+
+def file_name(pack: Pack, fmt: Format) -> str:
+    """``politisk_0165_albertslund_2014.pdf``: ASCII, sortable, one per area."""
+    slug = pack.area.name.lower()
+    for a, b in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), (" ", "-"), ("kkr-", "kkr-"), ("'", "")):
+        slug = slug.replace(a, b)
+    slug = "".join(ch for ch in slug if ch.isascii() and (ch.isalnum() or ch == "-"))
+    return f"{pack.level}_{pack.area.code:04d}_{slug}_{pack.year}.{fmt}"
+
+
+def write(pack: Pack, fmt: Format, out: Path) -> Path:
+    from naersund.atomic import atomic_path
+
+    data = render(pack, fmt)
+    with atomic_path(out) as tmp:
+        tmp.write_bytes(data)
+    return out

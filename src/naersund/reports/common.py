@@ -1,0 +1,176 @@
+"""Helpers the three levels share: areas, looking up published rows, standard tables."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from naersund import refdata
+from naersund.catalogue import Initiative, Kkr
+from naersund.errors import NaersundError
+from naersund.indicators.model import IndicatorDefinition
+from naersund.reports.model import Area, Column, ReportInput, Table
+from naersund.reports.narrative import LIGHTS
+
+COMPARISON_TEXT = {k: text for k, (_, text) in LIGHTS.items()}
+
+
+def area_of(level: str, code: int) -> Area:
+    """The municipality or KKR with that code; a clear error for an unknown code."""
+    if level == "kommune":
+        m = refdata.municipalities().set_index("kommunekode")
+        if code not in m.index:
+            raise NaersundError(f"ukendt kommunekode {code} (kendte koder: 101-860)")
+        r = m.loc[code].to_dict()
+        return Area("kommune", code, str(r["name"]), int(r["region_code"]))
+    names = refdata.KKR_NAMES
+    if code not in names:
+        raise NaersundError(f"ukendt KKR-kode {code} (KKR har koderne 1081-1085)")
+    return Area("region", code, names[code], code)
+
+
+def municipalities_of(region_code: int) -> list[Area]:
+    m = refdata.municipalities()
+    m = m[m["region_code"] == region_code].sort_values("name")
+    return [
+        Area("kommune", int(code), str(name), region_code)
+        for code, name in zip(m["kommunekode"].tolist(), m["name"].tolist(), strict=True)
+    ]
+
+
+def num(x: Any) -> float | None:
+    """A float, or None for missing (suppressed) values."""
+    if x is None:
+        return None
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def rows_of(data: ReportInput, indicator: str, level: str, code: int) -> pd.DataFrame:
+    r = data.results
+    sel = r[(r["indicator"] == indicator) & (r["level"] == level) & (r["area_code"] == code)]
+    return sel.sort_values("year")
+
+
+def row(data: ReportInput, indicator: str, level: str, code: int, year: int) -> pd.Series | None:
+    sel = rows_of(data, indicator, level, code)
+    sel = sel[sel["year"] == year]
+    return None if sel.empty else sel.iloc[0]
+
+
+def national(data: ReportInput, indicator: str, year: int) -> pd.Series | None:
+    return row(data, indicator, "land", 0, year)
+
+
+def indicators_in(data: ReportInput) -> list[IndicatorDefinition]:
+    """The definitions that have results in the release, in the definitions' order."""
+    present = set(data.results["indicator"].unique())
+    return [d for d in data.definitions if d.id in present]
+
+
+def is_suppressed(r: pd.Series | None) -> bool:
+    return r is not None and bool(r["suppressed"])
+
+
+def unit_of(d: IndicatorDefinition) -> str:
+    return "pct." if d.is_proportion else d.unit_da
+
+
+def comparison_value(r: pd.Series) -> tuple[float | None, float | None, float | None]:
+    """The value comparisons use: standardised where published, else crude."""
+    if num(r["std_value"]) is not None:
+        return num(r["std_value"]), num(r["std_lower_ci"]), num(r["std_upper_ci"])
+    return num(r["value"]), num(r["lower_ci"]), num(r["upper_ci"])
+
+
+def value_columns(first: str) -> list[Column]:
+    return [
+        Column(first),
+        Column("Tæller", "integer"),
+        Column("Nævner", "integer"),
+        Column("Værdi", "number"),
+        Column("Nedre 95 %", "number"),
+        Column("Øvre 95 %", "number"),
+        Column("Standardiseret", "number"),
+        Column("Std. nedre 95 %", "number"),
+        Column("Std. øvre 95 %", "number"),
+        Column("Sammenlignet med landet"),
+    ]
+
+
+def value_cells(r: pd.Series | None) -> list[Any]:
+    """The numeric cells of a result row; empty (None) for suppressed or missing cells."""
+    if r is None:
+        return [None] * 8 + ["Ingen data"]
+    if bool(r["suppressed"]):
+        return [None] * 8 + ["Diskretioneret"]
+    return [
+        num(r["numerator"]),
+        num(r["denominator"]),
+        num(r["value"]),
+        num(r["lower_ci"]),
+        num(r["upper_ci"]),
+        num(r["std_value"]),
+        num(r["std_lower_ci"]),
+        num(r["std_upper_ci"]),
+        COMPARISON_TEXT.get(str(r["comparison"]), "Ikke sammenlignet"),
+    ]
+
+
+def comparison_table(
+    data: ReportInput,
+    d: IndicatorDefinition,
+    region_code: int,
+    year: int,
+    sheet: str,
+    highlight: int | None = None,
+) -> Table:
+    """The KKR's municipalities (then the KKR and Denmark) for one indicator and year."""
+    rows: list[list[Any]] = []
+    highlight_rows: set[int] = set()
+    for m in municipalities_of(region_code):
+        if m.code == highlight:
+            highlight_rows.add(len(rows))
+        rows.append([m.name, *value_cells(row(data, d.id, "kommune", m.code, year))])
+    rows.append(
+        [refdata.KKR_NAMES[region_code], *value_cells(row(data, d.id, "region", region_code, year))]
+    )
+    rows.append(["Hele landet", *value_cells(national(data, d.id, year))])
+    return Table(
+        sheet=sheet,
+        title=f"{d.name_da}, {year} ({unit_of(d)})",
+        columns=value_columns("Område"),
+        rows=rows,
+        highlight_rows=highlight_rows,
+        landscape=False,
+    )
+
+
+def skal_initiatives(kkr: Kkr) -> tuple[list[Initiative], bool]:
+    """The KKR's skal-initiatives; when its catalogue names none, every initiative of its
+    goals and action plans (second value False)."""
+    skal = [i for g in kkr.goals for i in g.initiatives_of("skal")]
+    if skal:
+        return skal, True
+    every = [i for g in kkr.goals for i in g.initiatives]
+    every += [i for p in kkr.action_plans for i in p.initiatives]
+    return every, False
+
+
+def survey_status(
+    data: ReportInput, kommunekode: int, initiative_id: str
+) -> tuple[str, bool | None]:
+    if data.survey is None or data.survey.empty:
+        return "Ikke besvaret", None
+    s = data.survey
+    hit = s[(s["kommunekode"] == kommunekode) & (s["initiative_id"] == initiative_id)]
+    if hit.empty:
+        return "Ikke besvaret", None
+    r = hit.iloc[0]
+    in_place = r["in_place"]
+    return str(r["status"]), (None if in_place is None or pd.isna(in_place) else bool(in_place))

@@ -1,0 +1,208 @@
+"""Direktørniveau: the KKR's municipalities compared, over time, in funnels; target gaps;
+initiative coverage; Bilag 1 (municipality × initiative status)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from naersund import refdata
+from naersund.reports import common as c
+from naersund.reports import figures
+from naersund.reports.model import Area, Column, ReportInput, Section, Table
+from naersund.reports.political import coverage_table
+from naersund.reports.targets import target_gap
+
+
+def _short(indicator: str) -> str:
+    return {
+        "forebyggelige_indlaeggelser_65": "Forebyggelige",
+        "genindlaeggelser_30d_65": "Genindlæggelser",
+        "akutte_korttidsindlaeggelser": "Korttidsindl.",
+        "faerdigbehandlingsdage": "Færdigbeh.dage",
+    }.get(indicator, indicator[:20])
+
+
+def comparison_section(data: ReportInput, area: Area, year: int) -> Section:
+    kkr = refdata.KKR_NAMES[area.region_code]
+    s = Section(f"Sammenligning af kommunerne i {kkr}")
+    s.paragraphs.append(
+        "Værdier med 95 %-konfidensintervaller. Sammenligningen med landet bygger på alders- og "
+        "kønsstandardiserede tal, hvor indikatoren standardiseres; figurerne viser de samme."
+        + (f" {area.name} er fremhævet." if area.level == "kommune" else "")
+    )
+    highlight = area.code if area.level == "kommune" else None
+    for d in c.indicators_in(data):
+        chart = figures.comparison_chart(data, d, area.region_code, year, highlight)
+        if chart is not None:
+            s.charts.append(chart)
+        s.tables.append(
+            c.comparison_table(
+                data, d, area.region_code, year, f"Sammenligning {_short(d.id)}", highlight
+            )
+        )
+    return s
+
+
+def trend_section(data: ReportInput, area: Area, year: int) -> Section:
+    s = Section("Udvikling over tid", page_break=True)
+    s.charts += figures.trend_charts(data, area, year)
+    years = sorted(int(y) for y in data.results["year"].unique() if int(y) <= year)
+    highlight = area.code if area.level == "kommune" else None
+    for d in c.indicators_in(data):
+        rows: list[list[Any]] = []
+        marked: set[int] = set()
+        places = [(m.name, "kommune", m.code) for m in c.municipalities_of(area.region_code)]
+        places += [
+            (refdata.KKR_NAMES[area.region_code], "region", area.region_code),
+            ("Hele landet", "land", 0),
+        ]
+        for name, level, code in places:
+            got = c.rows_of(data, d.id, level, code).set_index("year")
+            if code == highlight and level == "kommune":
+                marked.add(len(rows))
+            cells = []
+            for y in years:
+                if y in got.index and not bool(got.loc[y, "suppressed"]):
+                    cells.append(c.num(got.loc[y, "value"]))
+                else:
+                    cells.append(None)
+            rows.append([name, *cells])
+        s.tables.append(
+            Table(
+                sheet=f"Udvikling {_short(d.id)}",
+                title=f"{d.name_da} ({c.unit_of(d)}), {years[0]}-{years[-1]}",
+                columns=[Column("Område"), *(Column(str(y), "number") for y in years)],
+                rows=rows,
+                highlight_rows=marked,
+            )
+        )
+    return s
+
+
+def funnel_section(data: ReportInput, area: Area, year: int) -> Section:
+    s = Section("Tragtdiagrammer", page_break=True)
+    s.paragraphs.append(
+        "Et tragtdiagram viser hver kommunes værdi mod dens størrelse. Små kommuner svinger mere "
+        "af tilfældige grunde; en kommune uden for grænserne (95 % stiplet, 99,8 % fuld linje) "
+        "afviger mere end tilfældigheder forklarer. Ikke-standardiserede værdier."
+    )
+    highlight = area.code if area.level == "kommune" else None
+    for d in c.indicators_in(data):
+        chart = figures.funnel_chart(data, d, area.region_code, year, highlight)
+        if chart is not None:
+            s.charts.append(chart)
+    return s
+
+
+def gaps_section(data: ReportInput, area: Area, year: int) -> Section:
+    s = Section("Afstand til målene")
+    areas = [area] if area.level == "kommune" else [area, *c.municipalities_of(area.region_code)]
+    rows: list[list[Any]] = []
+    for d in c.indicators_in(data):
+        for a in areas:
+            gap = target_gap(data.catalogue, a, d, c.rows_of(data, d.id, a.level, a.code), year)
+            if gap is None:
+                continue
+            rows.append(
+                [
+                    d.name_da,
+                    a.name,
+                    gap.target.target_year,
+                    gap.target_value,
+                    gap.value,
+                    gap.gap,
+                    gap.status.status.capitalize(),
+                ]
+            )
+    if not rows:
+        s.paragraphs.append(
+            "Målkataloget har endnu ingen talmål for indikatorerne i denne KKR, så der er ingen "
+            "målafstand at vise. Når KKR'en fastsætter mål, vises de her."
+        )
+        return s
+    s.tables.append(
+        Table(
+            sheet="Målafstand",
+            title=f"Afstand til målene, {year}",
+            columns=[
+                Column("Indikator"),
+                Column("Område"),
+                Column("Målår", "integer"),
+                Column("Målværdi", "number"),
+                Column(f"Værdi {year}", "number"),
+                Column("Afstand", "number"),
+                Column("Status (glidebane)"),
+            ],
+            rows=rows,
+            notes=[
+                "Afstand = værdi minus målværdi. Status efter glidebanen fra basisåret til målåret, vurderet med 95 %-intervallet."
+            ],
+        )
+    )
+    return s
+
+
+def coverage_section(data: ReportInput, area: Area) -> Section:
+    s = Section("Indsatsernes udbredelse")
+    try:
+        kkr = data.catalogue.kkr_by_code(area.region_code)
+    except KeyError:
+        s.paragraphs.append("KKR'en har ingen indsatser i målkataloget.")
+        return s
+    initiatives, _are_skal = c.skal_initiatives(kkr)
+    when = f" (statusrunde: {data.survey_round})" if data.survey_round else ""
+    if data.survey is None:
+        s.paragraphs.append("Der er endnu ingen statusrunde med svar.")
+    region = Area("region", area.region_code, kkr.name_da, area.region_code)
+    s.tables.append(coverage_table(data, region, initiatives, when))
+    return s
+
+
+def bilag1_section(data: ReportInput, area: Area) -> Section:
+    s = Section("Bilag 1: Kommunefordelte data (skal-indsatser)", page_break=True)
+    try:
+        kkr = data.catalogue.kkr_by_code(area.region_code)
+    except KeyError:
+        s.paragraphs.append("KKR'en har ingen indsatser i målkataloget.")
+        return s
+    initiatives, are_skal = c.skal_initiatives(kkr)
+    if not are_skal:
+        s.title = "Bilag 1: Kommunefordelte data (indsatser)"
+    if not initiatives:
+        s.paragraphs.append("KKR'en har ingen indsatser i målkataloget.")
+        return s
+    s.lists.append(
+        (
+            "Indsatserne (kolonnerne):",
+            [f"I{i + 1}: {x.title_da}" for i, x in enumerate(initiatives)],
+        )
+    )
+    rows: list[list[Any]] = []
+    marked: set[int] = set()
+    for m in c.municipalities_of(area.region_code):
+        if area.level == "kommune" and m.code == area.code:
+            marked.add(len(rows))
+        rows.append([m.name, *(c.survey_status(data, m.code, x.id)[0] for x in initiatives)])
+    s.tables.append(
+        Table(
+            sheet="Bilag 1",
+            title=f"Status pr. kommune i {kkr.name_da}"
+            + (f" (statusrunde: {data.survey_round})" if data.survey_round else ""),
+            columns=[Column("Kommune"), *(Column(f"I{i + 1}") for i in range(len(initiatives)))],
+            rows=rows,
+            highlight_rows=marked,
+            landscape=True,
+        )
+    )
+    return s
+
+
+def build(data: ReportInput, area: Area, year: int) -> list[Section]:
+    return [
+        comparison_section(data, area, year),
+        trend_section(data, area, year),
+        funnel_section(data, area, year),
+        gaps_section(data, area, year),
+        coverage_section(data, area),
+        bilag1_section(data, area),
+    ]

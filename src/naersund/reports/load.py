@@ -1,0 +1,54 @@
+"""A report input from a results file of ``naersund compute`` (without the web app)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from naersund.catalogue import Catalogue, load_catalogue
+from naersund.errors import InputError
+from naersund.indicators import load_definitions
+from naersund.reports.model import ReportInput
+
+
+def read_results(path: Path) -> tuple[pd.DataFrame, dict[str, object]]:
+    """The results table and its metadata (``.meta.json`` beside it, or in the Parquet file)."""
+    if not path.exists():
+        raise InputError(f"{path}: results file not found")
+    meta_path = path.with_name(path.name + ".meta.json")
+    meta: dict[str, object] = {}
+    if meta_path.exists():
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if path.suffix.lower() == ".parquet":
+        table = pq.read_table(path)
+        raw = (table.schema.metadata or {}).get(b"naersund.meta")
+        if raw and not meta:
+            meta = json.loads(raw.decode("utf-8"))
+        df = table.to_pandas()
+    elif path.suffix.lower() == ".csv":
+        df = pd.read_csv(path, encoding="utf-8")
+    else:
+        raise InputError(f"{path}: the results file must end in .csv or .parquet")
+    if not meta:
+        raise InputError(f"{path}: metadata missing (expected {meta_path.name} beside it)")
+    df["suppressed"] = df["suppressed"].astype(bool)
+    return df, meta
+
+
+def from_results_file(
+    path: Path,
+    catalogue: Catalogue | None = None,
+    drilldown: pd.DataFrame | None = None,
+) -> ReportInput:
+    results, meta = read_results(path)
+    return ReportInput(
+        results=results,
+        meta=meta,
+        definitions=load_definitions(),
+        catalogue=catalogue or load_catalogue(),
+        release=path.name,
+        drilldown=drilldown,
+    )

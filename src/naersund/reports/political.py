@@ -1,0 +1,180 @@
+"""Politisk niveau: the goals, headline indicators with traffic lights and one sentence each,
+and the survey status of the skal-initiatives (2-4 pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from naersund.reports import common as c
+from naersund.reports import figures
+from naersund.reports.model import Area, Column, Headline, ReportInput, Section, Table
+from naersund.reports.narrative import Observation, indicator_sentence, traffic_light
+from naersund.reports.targets import target_gap
+
+
+def goals_section(data: ReportInput, area: Area) -> Section:
+    s = Section("Målene")
+    try:
+        kkr = data.catalogue.kkr_by_code(area.region_code)
+    except KeyError:
+        kkr = None
+    if kkr is not None and kkr.goals:
+        s.lists.append(
+            (
+                f"{kkr.name_da} har vedtaget disse politiske mål:",
+                [f"Mål {g.number}: {g.title_da}" if g.number else g.title_da for g in kkr.goals],
+            )
+        )
+    else:
+        s.paragraphs.append(
+            "KKR'ens egne mål er endnu ikke registreret i målkataloget; rapporten følger de "
+            "fælles nationale mål."
+        )
+    s.lists.append(
+        (
+            "De nationale mål (økonomiaftalen for 2014), som indikatorerne følger:",
+            [n.title_da for n in data.catalogue.national_goals],
+        )
+    )
+    return s
+
+
+def headlines(data: ReportInput, area: Area, year: int) -> list[Headline]:
+    out = []
+    min_count = int(data.meta.get("suppression_min_count", 5))
+    for d in c.indicators_in(data):
+        r = c.row(data, d.id, area.level, area.code, year)
+        land = c.national(data, d.id, year)
+        gap = target_gap(
+            data.catalogue, area, d, c.rows_of(data, d.id, area.level, area.code), year
+        )
+        status = gap.status if gap is not None else None
+        suppressed = c.is_suppressed(r)
+        obs = (
+            None if r is None else Observation(c.num(r["value"]), str(r["comparison"]), suppressed)
+        )
+        colour, light_text = traffic_light(
+            str(r["comparison"]) if r is not None else "", suppressed
+        )
+        if status is None:
+            target_text = "Intet mål fastsat"
+        else:
+            target_text = f"{status.status.capitalize()} (mål {status.target_year})"
+        out.append(
+            Headline(
+                indicator=d.id,
+                name=d.name_da,
+                unit=c.unit_of(d),
+                value=None if r is None or suppressed else c.num(r["value"]),
+                lower_ci=None if r is None or suppressed else c.num(r["lower_ci"]),
+                upper_ci=None if r is None or suppressed else c.num(r["upper_ci"]),
+                national=None if land is None else c.num(land["value"]),
+                comparison=str(r["comparison"]) if r is not None else "not_compared",
+                light=colour,
+                light_text=light_text,
+                target_text=target_text,
+                sentence=indicator_sentence(area.name, d, year, obs, status, min_count),
+                suppressed=suppressed,
+            )
+        )
+    return out
+
+
+def headline_table(items: list[Headline], year: int) -> Table:
+    rows: list[list[Any]] = [
+        [h.name, h.unit, h.value, h.lower_ci, h.upper_ci, h.national, h.light_text, h.target_text]
+        for h in items
+    ]
+    return Table(
+        sheet="Nøgletal",
+        title=f"Nøgletal {year}",
+        columns=[
+            Column("Indikator"),
+            Column("Enhed"),
+            Column("Værdi", "number"),
+            Column("Nedre 95 %", "number"),
+            Column("Øvre 95 %", "number"),
+            Column("Hele landet", "number"),
+            Column("Sammenlignet med landet"),
+            Column("Målstatus"),
+        ],
+        rows=rows,
+        notes=[
+            "Sammenligningen med landet bygger på overlap af 95 %-konfidensintervaller og på "
+            "alders- og kønsstandardiserede tal, hvor indikatoren standardiseres.",
+        ],
+    )
+
+
+def survey_section(data: ReportInput, area: Area) -> Section:
+    try:
+        kkr = data.catalogue.kkr_by_code(area.region_code)
+    except KeyError:
+        return Section("Skal-indsatser", paragraphs=["KKR'en har ingen indsatser i målkataloget."])
+    initiatives, are_skal = c.skal_initiatives(kkr)
+    s = Section("Skal-indsatser" if are_skal else "Indsatser")
+    when = f" (statusrunde: {data.survey_round})" if data.survey_round else ""
+    if data.survey is None:
+        s.paragraphs.append(
+            "Der er endnu ingen statusrunde med svar; status vises som ikke besvaret."
+        )
+    if not are_skal:
+        s.paragraphs.append(
+            f"Målkataloget skelner ikke mellem skal- og kan-indsatser for {kkr.name_da}; "
+            "alle indsatser vises."
+        )
+    if area.level == "kommune":
+        rows: list[list[Any]] = []
+        for i in initiatives:
+            status, _ = c.survey_status(data, area.code, i.id)
+            rows.append(
+                [
+                    i.title_da,
+                    i.deadline_da or (str(i.deadline_year) if i.deadline_year else None),
+                    status,
+                ]
+            )
+        s.tables.append(
+            Table(
+                sheet="Indsatser",
+                title=f"Status for {area.title}{when}",
+                columns=[Column("Indsats"), Column("Frist"), Column("Status")],
+                rows=rows,
+            )
+        )
+    else:
+        s.tables.append(coverage_table(data, area, initiatives, when))
+    return s
+
+
+def coverage_table(data: ReportInput, area: Area, initiatives: list[Any], when: str) -> Table:
+    munis = c.municipalities_of(area.region_code)
+    rows: list[list[Any]] = []
+    for i in initiatives:
+        answers = [c.survey_status(data, m.code, i.id)[1] for m in munis]
+        yes = sum(1 for a in answers if a is True)
+        answered = sum(1 for a in answers if a is not None)
+        rows.append(
+            [i.title_da, yes, answered, len(munis), (100.0 * yes / len(munis)) if munis else None]
+        )
+    return Table(
+        sheet="Indsatsdækning",
+        title=f"Indsatsernes udbredelse i {area.title}{when}",
+        columns=[
+            Column("Indsats"),
+            Column("Kommuner med indsatsen", "integer"),
+            Column("Kommuner der har svaret", "integer"),
+            Column("Kommuner i alt", "integer"),
+            Column("Andel med indsatsen", "percent", 0),
+        ],
+        rows=rows,
+    )
+
+
+def build(data: ReportInput, area: Area, year: int) -> list[Section]:
+    items = headlines(data, area, year)
+    key = Section(f"Nøgletal {year}", headlines=items)
+    key.tables.append(headline_table(items, year))
+    trend = Section("Udviklingen", page_break=False)
+    trend.charts += figures.trend_charts(data, area, year)
+    return [goals_section(data, area), key, trend, survey_section(data, area)]

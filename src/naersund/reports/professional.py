@@ -1,0 +1,174 @@
+"""Fagligt niveau: detailed numbers, drill-down by diagnosis group, age band, sex and month,
+the indicator definitions, and data-quality notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from naersund.reports import common as c
+from naersund.reports.model import Area, Column, ReportInput, Section, Table
+
+DIMENSIONS = {
+    "diagnosegruppe": "diagnosegruppe",
+    "aldersgruppe": "aldersgruppe",
+    "koen": "køn",
+    "maaned": "måned",
+}
+_DIRECTION = {"lower_is_better": "lavere er bedre", "higher_is_better": "højere er bedre"}
+
+
+def details_section(data: ReportInput, area: Area, year: int) -> Section:
+    s = Section("Detaljerede tal")
+    s.paragraphs.append(
+        f"Alle offentliggjorte tal for {area.title} år for år. Tæller og nævner, rå værdi med "
+        "95 %-interval og den alders- og kønsstandardiserede værdi (standardpopulation: "
+        f"{data.meta.get('standard_population', 'Danmarks befolkning 2013')})."
+    )
+    for d in c.indicators_in(data):
+        rows: list[list[Any]] = []
+        for y in c.rows_of(data, d.id, area.level, area.code)["year"].tolist():
+            if int(y) <= year:
+                got = c.row(data, d.id, area.level, area.code, int(y))
+                rows.append([str(int(y)), *c.value_cells(got)])
+        s.tables.append(
+            Table(
+                sheet=f"Tal {d.id}"[:31],
+                title=f"{d.name_da} ({c.unit_of(d)})",
+                columns=c.value_columns("År"),
+                rows=rows,
+            )
+        )
+    return s
+
+
+def drilldown_section(data: ReportInput, area: Area, year: int) -> Section:
+    s = Section("Opdeling", page_break=True)
+    dd = data.drilldown
+    if area.level != "kommune":
+        s.paragraphs.append(
+            "Opdelingen på diagnosegruppe, aldersgruppe, køn og måned vises i kommunernes faglige "
+            "rapporter."
+        )
+        return s
+    if dd is None:
+        s.paragraphs.append(
+            "Udgivelsen indeholder ingen opdelte tal. De beregnes fra registerdata med "
+            "`naersund report --data MAPPE` (diskretioneret som de øvrige tal)."
+        )
+        return s
+    sel = dd[(dd["kommunekode"] == area.code) & (dd["year"] == year)]
+    s.paragraphs.append(
+        f"Antal hændelser i {year} fordelt på undergrupper. Celler med små tal (og celler, der "
+        "kunne afsløre dem) vises som –."
+    )
+    for d in c.indicators_in(data):
+        for dim, label in DIMENSIONS.items():
+            part = sel[(sel["indicator"] == d.id) & (sel["dimension"] == dim)].sort_values("sort")
+            if part.empty:
+                continue
+            proportion = d.is_proportion
+            rows: list[list[Any]] = []
+            for r in part.itertuples():
+                hidden = bool(r.suppressed)
+                rows.append(
+                    [
+                        str(r.category),
+                        None if hidden else c.num(r.numerator),
+                        None if hidden or not proportion else c.num(r.denominator),
+                        None if hidden else c.num(r.value),
+                    ]
+                )
+            value_label = "Andel (%)" if proportion else "Andel af alle (%)"
+            s.tables.append(
+                Table(
+                    sheet=f"{dim} {d.id}"[:31],
+                    title=f"{d.name_da} efter {label}, {year}",
+                    columns=[
+                        Column(label.capitalize()),
+                        Column("Antal", "integer"),
+                        Column("Nævner", "integer"),
+                        Column(value_label, "number"),
+                    ],
+                    rows=rows,
+                )
+            )
+    if not s.tables:
+        s.paragraphs.append(f"Ingen opdelte tal for {area.title} i {year}.")
+    return s
+
+
+def definitions_section(data: ReportInput) -> Section:
+    s = Section("Definitioner", page_break=True)
+    for d in c.indicators_in(data):
+        s.paragraphs.append(f"{d.name_da} (version {d.version}, id {d.id})")
+        items = [
+            d.description_da,
+            f"Enhed: {c.unit_of(d)}; retning: {_DIRECTION[d.direction]}; "
+            f"konfidensinterval: {'Wilson' if d.ci_method == 'wilson' else 'Byar (eksakt Poisson under 10)'}.",
+        ]
+        if d.standardisation is not None:
+            items.append(
+                "Standardiseret direkte efter alder og køn til Danmarks befolkning 1. januar "
+                f"{d.standardisation.reference_year}."
+            )
+        if d.selection is not None and d.selection.diagnosis_groups:
+            groups = "; ".join(
+                f"{g.label_da}: {', '.join(g.codes)}" for g in d.selection.diagnosis_groups.values()
+            )
+            items.append(f"Diagnosegrupper (aktionsdiagnose, SKS-præfiks): {groups}.")
+        if not d.codes_verified and d.diagnosis_prefixes:
+            items.append(
+                "Kodelisten er en dokumenteret standard, der endnu ikke er verificeret mod eSundhed."
+            )
+        items.append(f"Kilde: {d.source}")
+        s.lists.append(("", items))
+    return s
+
+
+def quality_section(data: ReportInput, area: Area, year: int) -> Section:
+    s = Section("Datakvalitet")
+    meta = data.meta
+    notes: list[str] = []
+    est = [int(y) for y in meta.get("population_estimated_years", [])]
+    if est:
+        notes.append(
+            "Befolkningstallet er estimeret (interpoleret mellem kendte år og afstemt med kendte "
+            f"totaler) for: {', '.join(map(str, est))}."
+            + (f" Det gælder også {year}." if year in est else "")
+        )
+    else:
+        notes.append("Befolkningstallene er opgjorte tal for alle år.")
+    r = data.results
+    mine = r[(r["level"] == area.level) & (r["area_code"] == area.code)]
+    hidden = int(mine["suppressed"].astype(bool).sum())
+    notes.append(
+        f"Diskretionerede celler for {area.title}: {hidden} af {len(mine)} "
+        f"(grænse: tællinger under {int(meta.get('suppression_min_count', 5))})."
+    )
+    if data.drilldown is not None and area.level == "kommune":
+        dd = data.drilldown
+        dd = dd[(dd["kommunekode"] == area.code) & (dd["year"] == year)]
+        notes.append(
+            f"Diskretionerede celler i opdelingen {year}: {int(dd['suppressed'].astype(bool).sum())} af {len(dd)}."
+        )
+    if data.rejected_rows is None:
+        notes.append("Antal afviste inputrækker ved indlæsningen er ikke registreret i udgivelsen.")
+    else:
+        notes.append(f"Afviste inputrækker ved indlæsningen: {data.rejected_rows}.")
+    for ind, text in (meta.get("indicator_notes") or {}).items():
+        notes.append(f"{meta.get('definitions', {}).get(ind, {}).get('name_da', ind)}: {text}.")
+    for ind, text in (meta.get("left_out") or {}).items():
+        notes.append(f"{ind} er ikke beregnet: {text}.")
+    if data.synthetic:
+        notes.append("Tallene er lavet af syntetiske data (SYNTETISKE DATA).")
+    s.lists.append(("", notes))
+    return s
+
+
+def build(data: ReportInput, area: Area, year: int) -> list[Section]:
+    return [
+        details_section(data, area, year),
+        drilldown_section(data, area, year),
+        definitions_section(data),
+        quality_section(data, area, year),
+    ]
