@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from naersund.refdata import region_of
+from naersund.refdata import KKR_NAMES, region_of
 from naersund.web.accounts.models import Membership, Role
 
 
@@ -58,3 +58,24 @@ def can_manage_region(user: Any, region_code: int) -> bool:
     if m.role == Role.NATIONAL_ADMIN:
         return True
     return m.role == Role.KKR_SECRETARY and m.region_code == region_code
+
+
+def can_view_response(user: Any, kommunekode: int) -> bool:
+    """A municipality's survey answers: its editors and national administrators, and the
+    secretariat of its KKR (reading). Other editors and readers do not see them."""
+    if can_edit_municipality(user, kommunekode):
+        return True
+    region = region_of().get(kommunekode)
+    return region is not None and can_manage_region(user, region)
+
+
+def managed_regions(user: Any) -> list[int]:
+    """The KKR (region codes) whose survey follow-up and import the user manages."""
+    m = role_of(user)
+    if m is None:
+        return []
+    if m.role == Role.NATIONAL_ADMIN:
+        return sorted(KKR_NAMES)
+    if m.role == Role.KKR_SECRETARY and m.region_code is not None:
+        return [m.region_code]
+    return []
