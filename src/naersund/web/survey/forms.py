@@ -1,0 +1,232 @@
+"""The questionnaire as an HTML form without JavaScript, and the import form.
+
+Every question becomes plain inputs named by its qid; the posted text is turned into a value
+by the library's :func:`~naersund.survey.questions.parse_cell`, so the web form, the import and
+the API accept and check values the same way. Each question also sends the version of the
+answer the user saw (``version:<qid>``), and the form the response's version
+(``version:response``), for the optimistic locking in :func:`services.save_answers`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+
+from naersund.survey.questions import (
+    PILOT_LABELS,
+    AnswerError,
+    QuestionSpec,
+    format_value,
+    municipality_name,
+    parse_cell,
+)
+from naersund.web.survey.models import Answer, Question
+
+NONE_OF_THEM = "__ingen__"  # the "none of them" box of a multiple-choice question
+NOT_ANSWERED = ""
+
+
+def version_name(qid: str) -> str:
+    return f"version:{qid}"
+
+
+def others_name(qid: str) -> str:
+    return f"{qid}:med"
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    checked: bool
+
+
+@dataclass
+class Item:
+    """One question as the template draws it."""
+
+    question: Question
+    spec: QuestionSpec
+    value: Any
+    version: int
+    display: str
+    answered_by: str = ""
+    answered_at: Any = None
+    text: str = ""  # the text input's content (year, number, text, pilot's municipalities)
+    options: list[Option] = field(default_factory=list)
+    error: str = ""
+    conflict: str = ""
+
+    @property
+    def html_id(self) -> str:
+        return "q-" + self.spec.qid.replace(".", "-")
+
+
+def _text_of(spec: QuestionSpec, value: Any) -> str:
+    if value is None:
+        return ""
+    if spec.kind == "pilot":
+        return ", ".join(str(c) for c in value.get("med", []))
+    if spec.kind == "number":
+        return format_value(spec, value)
+    if spec.kind in ("year", "text"):
+        return str(value)
+    return ""
+
+
+def _options(spec: QuestionSpec, value: Any) -> list[Option]:
+    kind = spec.kind
+    if kind in ("status", "choice"):
+        opts = [Option(c.value, c.label_da, value == c.value) for c in spec.choices]
+        return [*opts, Option(NOT_ANSWERED, "Ikke besvaret", value is None)]
+    if kind == "yesno":
+        return [
+            Option("ja", "Ja", value is True),
+            Option("nej", "Nej", value is False),
+            Option(NOT_ANSWERED, "Ikke besvaret", value is None),
+        ]
+    if kind == "pilot":
+        chosen = value.get("pilot") if value else None
+        opts = [Option(v, label, chosen == v) for v, label in PILOT_LABELS.items()]
+        return [*opts, Option(NOT_ANSWERED, "Ikke besvaret", value is None)]
+    if kind == "multichoice":
+        chosen = value or []
+        opts = [Option(c.value, c.label_da, c.value in chosen) for c in spec.choices]
+        return [*opts, Option(NONE_OF_THEM, "Ingen af disse", value == [])]
+    return []
+
+
+def build_items(
+    questions: list[Question],
+    answers: dict[str, Answer],
+    values: dict[str, Any] | None = None,
+    texts: dict[str, str] | None = None,
+    versions: dict[str, int] | None = None,
+) -> list[Item]:
+    """The questions with their stored answers, or with ``values`` (what the user posted) where
+    given; ``texts`` keeps text inputs as typed when they could not be read."""
+    items = []
+    for q in questions:
+        spec = q.spec()
+        answer = answers.get(q.qid)
+        stored = answer.value if answer is not None else None
+        value = values[q.qid] if values is not None and q.qid in values else stored
+        version = answer.version if answer is not None else 0
+        if versions is not None and q.qid in versions:
+            version = versions[q.qid]
+        text = texts[q.qid] if texts is not None and q.qid in texts else _text_of(spec, value)
+        items.append(
+            Item(
+                question=q,
+                spec=spec,
+                value=value,
+                version=version,
+                display=format_value(spec, stored),
+                answered_by=(
+                    answer.updated_by.get_username() if answer and answer.updated_by else ""
+                ),
+                answered_at=answer.updated_at if answer is not None else None,
+                text=text,
+                options=_options(spec, value),
+            )
+        )
+    return items
+
+
+@dataclass
+class Posted:
+    values: dict[str, Any]
+    texts: dict[str, str]
+    versions: dict[str, int]
+    errors: dict[str, str]
+    tilbagemelding: str
+    response_version: int | None
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def read_post(data: QueryDict, questions: list[Question], kommunekode: int) -> Posted:
+    """The posted answers as values (qid -> value, ``None`` = not answered), the versions the
+    user saw, and a Danish message per question that could not be read."""
+    values: dict[str, Any] = {}
+    texts: dict[str, str] = {}
+    versions: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for q in questions:
+        spec = q.spec()
+        version = _int(data.get(version_name(q.qid)))
+        if version is not None:
+            versions[q.qid] = version
+        kind = spec.kind
+        if kind == "multichoice":
+            picked = data.getlist(q.qid)
+            if NONE_OF_THEM in picked and len(picked) > 1:
+                errors[q.qid] = "Vælg enten »Ingen af disse« eller en eller flere muligheder."
+                values[q.qid] = [v for v in picked if v != NONE_OF_THEM]
+                continue
+            raw = "-" if picked == [NONE_OF_THEM] else "|".join(picked)
+        elif kind == "pilot":
+            choice = data.get(q.qid, "")
+            others = data.get(others_name(q.qid), "").strip()
+            texts[q.qid] = others
+            if others and choice in ("", "nej", "alene"):
+                errors[q.qid] = (
+                    "Angiv kun andre kommuner, når kommunen er pilot sammen med andre; "
+                    "vælg »Pilotkommune sammen med andre kommuner«."
+                )
+                values[q.qid] = {"pilot": choice} if choice else None
+                continue
+            raw = f"sammen: {others}" if choice == "sammen" else choice
+        else:
+            raw = data.get(q.qid, "")
+            if kind in ("year", "number", "text"):
+                texts[q.qid] = raw
+        try:
+            values[q.qid] = parse_cell(spec, raw, kommunekode)
+        except AnswerError as exc:
+            errors[q.qid] = str(exc)
+            choice = data.get(q.qid, "")
+            values[q.qid] = {"pilot": choice} if kind == "pilot" and choice else None
+    return Posted(
+        values=values,
+        texts=texts,
+        versions=versions,
+        errors=errors,
+        tilbagemelding=data.get("tilbagemelding", ""),
+        response_version=_int(data.get(version_name("response"))),
+    )
+
+
+def others_text(value: Any) -> str:
+    """The named other municipalities of a pilot answer, for display."""
+    if not value or value.get("pilot") != "sammen":
+        return ""
+    return ", ".join(f"{municipality_name(c)} ({c})" for c in value.get("med", []))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fil med svar (XLSX eller CSV)",
+        help_text="Højst 5 MB. Se formatet nedenfor.",
+    )
+    submit_after = forms.BooleanField(
+        label="Marker de indlæste besvarelser som indsendt",
+        required=False,
+        initial=True,
+    )
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("Filen er større end 5 MB.")
+        return upload

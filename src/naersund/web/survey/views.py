@@ -1,0 +1,341 @@
+"""The status-round pages. Each view checks access with ``naersund.web.accounts.access``, then
+calls :mod:`naersund.web.survey.services` (the only writer) and renders.
+
+Who may do what: a municipality's editors answer for it (draft, submit, reopen while the round
+is open); national administrators may answer for any; a KKR secretariat reads its own
+municipalities' answers, follows completion and imports answers for them; everyone else gets
+403 on answers. The round list is open to every logged-in user.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from naersund.refdata import KKR_NAMES, region_of
+from naersund.survey.questions import PILOT_LABELS, STATUS_LABELS, municipality_name
+from naersund.web.accounts import access
+from naersund.web.survey import services
+from naersund.web.survey.forms import (
+    NONE_OF_THEM,
+    ImportForm,
+    Item,
+    build_items,
+    others_name,
+    read_post,
+    version_name,
+)
+from naersund.web.survey.models import Question, Round
+
+IMPORT_PROBLEMS_SHOWN = 100
+
+
+def _round(slug: str) -> Round:
+    return get_object_or_404(Round, slug=slug)
+
+
+def _municipality(kommunekode: int) -> int:
+    if kommunekode not in region_of():
+        raise Http404("Ukendt kommune")
+    return kommunekode
+
+
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    if not access.can_view_catalogue(request.user):
+        raise PermissionDenied
+    membership = access.role_of(request.user)
+    own = (
+        membership.kommunekode if membership and membership.role == "municipality_editor" else None
+    )
+    regions = access.managed_regions(request.user)
+    rounds = []
+    for rnd in Round.objects.all():
+        response = services.response_of(rnd, own) if own is not None else None
+        rounds.append({"round": rnd, "own_response": response})
+    ctx = {
+        "rounds": rounds,
+        "own": own,
+        "own_name": municipality_name(own) if own is not None else "",
+        "regions": [(code, KKR_NAMES[code]) for code in regions],
+        "is_admin": access.is_national_admin(request.user),
+    }
+    return render(request, "survey/round_list.html", ctx)
+
+
+@dataclass
+class Group:
+    """The questions of one initiative (or one free question) under one heading."""
+
+    title: str
+    kind: str
+    html_id: str
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    title: str
+    groups: list[Group] = field(default_factory=list)
+
+
+def _sections(items: list[Item]) -> list[Section]:
+    sections: list[Section] = []
+    groups: dict[str, Group] = {}
+    for item in items:
+        spec = item.spec
+        if not sections or sections[-1].title != spec.section_da:
+            sections.append(Section(spec.section_da))
+        key = spec.initiative_id or spec.qid
+        group = groups.get(key)
+        if group is None:
+            title = item.question.text_da if spec.kind == "status" or not spec.initiative_id else ""
+            group = Group(title, spec.initiative_kind or "", "g-" + key.replace(".", "-"))
+            groups[key] = group
+            sections[-1].groups.append(group)
+        group.items.append(item)
+    return sections
+
+
+def _questionnaire_context(
+    request: HttpRequest, rnd: Round, kommunekode: int, items: list[Item] | None = None
+) -> dict[str, Any]:
+    response = services.response_of(rnd, kommunekode)
+    questions = services.questions_for(rnd, kommunekode)
+    if items is None:
+        items = build_items(questions, services.answers_of(response))
+    may_edit = access.can_edit_municipality(request.user, kommunekode)
+    is_open = rnd.is_open()
+    submitted = response is not None and response.is_submitted
+    return {
+        "round": rnd,
+        "kommunekode": kommunekode,
+        "name": municipality_name(kommunekode),
+        "region_name": KKR_NAMES.get(region_of()[kommunekode], ""),
+        "response": response,
+        "sections": _sections(items),
+        "editable": may_edit and is_open and not submitted,
+        "can_reopen": may_edit and is_open and submitted,
+        "may_edit": may_edit,
+        "is_open": is_open,
+        "answered": sum(1 for i in items if i.value is not None),
+        "asked": len(items),
+        "response_version": response.version if response is not None else 0,
+        "tilbagemelding": response.tilbagemelding if response is not None else "",
+        "none_of_them": NONE_OF_THEM,
+        "status_labels": STATUS_LABELS,
+        "pilot_labels": PILOT_LABELS,
+        "version_prefix": version_name(""),
+        "others_suffix": others_name(""),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def questionnaire(request: HttpRequest, slug: str, kommunekode: int) -> HttpResponse:
+    rnd = _round(slug)
+    kommunekode = _municipality(kommunekode)
+    if not access.can_view_response(request.user, kommunekode):
+        raise PermissionDenied
+    if request.method == "GET":
+        return render(
+            request, "survey/questionnaire.html", _questionnaire_context(request, rnd, kommunekode)
+        )
+    if not access.can_edit_municipality(request.user, kommunekode):
+        raise PermissionDenied
+    action = request.POST.get("action", "gem")
+    here = reverse("survey:questionnaire", args=[rnd.slug, kommunekode])
+    try:
+        if action == "genaabn":
+            services.reopen(rnd, kommunekode, request.user)
+            messages.success(request, "Besvarelsen er genåbnet. Du kan nu rette og indsende igen.")
+            return redirect(here)
+        return _save(request, rnd, kommunekode, submit=action == "indsend")
+    except services.SurveyError as exc:
+        messages.error(request, str(exc))
+        return redirect(here)
+
+
+def _save(request: HttpRequest, rnd: Round, kommunekode: int, submit: bool) -> HttpResponse:
+    here = reverse("survey:questionnaire", args=[rnd.slug, kommunekode])
+    questions = services.questions_for(rnd, kommunekode)
+    posted = read_post(request.POST, questions, kommunekode)
+    errors = dict(posted.errors)
+    conflicts: dict[str, str] = {}
+    versions = dict(posted.versions)
+    if not errors:
+        try:
+            result = services.save_answers(
+                rnd,
+                kommunekode,
+                request.user,
+                posted.values,
+                posted.versions,
+                tilbagemelding=posted.tilbagemelding,
+                response_version=posted.response_version,
+            )
+        except services.InvalidAnswers as exc:
+            errors = exc.errors
+        except services.Conflict as exc:
+            conflicts = exc.conflicts
+        else:
+            if submit:
+                try:
+                    services.submit(rnd, kommunekode, request.user)
+                except services.SurveyError as exc:
+                    messages.error(request, f"Svarene er gemt som kladde, men {exc}")
+                    return redirect(here)
+                messages.success(request, "Besvarelsen er gemt og indsendt. Tak.")
+            elif result.changed:
+                messages.success(request, f"Kladden er gemt ({len(result.changed)} ændringer).")
+            else:
+                messages.info(request, "Der var ingen ændringer at gemme.")
+            return redirect(here)
+    # Show the form again: what the user typed, except where someone else's newer answer
+    # must be seen first (a conflict shows the stored answer and its new version).
+    answers = services.answers_of(services.response_of(rnd, kommunekode))
+    values = dict(posted.values)
+    for qid in conflicts:
+        values.pop(qid, None)
+        versions.pop(qid, None)
+    items = build_items(questions, answers, values, posted.texts, versions)
+    for item in items:
+        item.error = errors.get(item.spec.qid, "")
+        item.conflict = conflicts.get(item.spec.qid, "")
+    ctx = _questionnaire_context(request, rnd, kommunekode, items)
+    ctx["errors"] = [(i, i.error) for i in items if i.error]
+    ctx["conflicts"] = [(i, i.conflict) for i in items if i.conflict]
+    ctx["text_conflict"] = conflicts.get("tilbagemelding", "")
+    if "tilbagemelding" in conflicts:
+        response = services.response_of(rnd, kommunekode)
+        ctx["tilbagemelding"] = response.tilbagemelding if response else ""
+        ctx["mine"] = posted.tilbagemelding
+    else:
+        ctx["tilbagemelding"] = posted.tilbagemelding
+        if posted.response_version is not None:
+            ctx["response_version"] = posted.response_version
+    return render(request, "survey/questionnaire.html", ctx, status=400 if errors else 409)
+
+
+@login_required
+def history(request: HttpRequest, slug: str, kommunekode: int) -> HttpResponse:
+    rnd = _round(slug)
+    kommunekode = _municipality(kommunekode)
+    if not access.can_view_response(request.user, kommunekode):
+        raise PermissionDenied
+    response = services.response_of(rnd, kommunekode)
+    changes = []
+    if response is not None:
+        for change in response.changes.select_related("question", "changed_by"):
+            changes.append({"change": change, **change.describe()})
+    ctx = {
+        "round": rnd,
+        "kommunekode": kommunekode,
+        "name": municipality_name(kommunekode),
+        "changes": changes,
+    }
+    return render(request, "survey/history.html", ctx)
+
+
+def _regions_for(request: HttpRequest) -> list[int]:
+    regions = access.managed_regions(request.user)
+    if not regions:
+        raise PermissionDenied
+    return regions
+
+
+@login_required
+def overview(request: HttpRequest, slug: str) -> HttpResponse:
+    rnd = _round(slug)
+    regions = _regions_for(request)
+    wanted = request.GET.get("kkr")
+    if wanted:
+        if not wanted.isdigit() or int(wanted) not in regions:
+            raise PermissionDenied
+        regions = [int(wanted)]
+    blocks = []
+    for code in regions:
+        rows = services.completion(rnd, region_code=code)
+        counts = {
+            state: sum(r.state == state for r in rows) for state in services.COMPLETION_LABELS
+        }
+        blocks.append({"code": code, "name": KKR_NAMES[code], "rows": rows, "counts": counts})
+    ctx = {
+        "round": rnd,
+        "blocks": blocks,
+        "labels": services.COMPLETION_LABELS,
+        "all_regions": [(c, KKR_NAMES[c]) for c in access.managed_regions(request.user)],
+        "selected": int(wanted) if wanted else None,
+    }
+    return render(request, "survey/overview.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_answers(request: HttpRequest, slug: str) -> HttpResponse:
+    rnd = _round(slug)
+    regions = _regions_for(request)
+    region = None if access.is_national_admin(request.user) else regions[0]
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.import_answers(
+                rnd,
+                upload.read(),
+                upload.name,
+                request.user,
+                region_code=region,
+                submit_after=form.cleaned_data["submit_after"],
+            )
+        except services.ImportRefused as exc:
+            problems = exc.problems
+        except services.SurveyError as exc:
+            problems = [str(exc)]
+        else:
+            messages.success(
+                request,
+                f"{upload.name} er indlæst: {result.municipalities} kommuner, "
+                f"{result.answers_changed} svar ændret, {result.submitted} besvarelser indsendt.",
+            )
+            return redirect(reverse("survey:overview", args=[rnd.slug]))
+    questions = list(rnd.questions.all())
+    ctx = {
+        "round": rnd,
+        "form": form,
+        "problems": problems[:IMPORT_PROBLEMS_SHOWN],
+        "more_problems": max(0, len(problems) - IMPORT_PROBLEMS_SHOWN),
+        "region_name": KKR_NAMES[region] if region else "alle KKR",
+        "questions": questions,
+        "status_labels": STATUS_LABELS,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "survey/import.html", ctx, status=status)
+
+
+@login_required
+def import_template(request: HttpRequest, slug: str) -> HttpResponse:
+    """A CSV with the right columns and one row per municipality the user may import for."""
+    rnd = _round(slug)
+    regions = _regions_for(request)
+    questions: list[Question] = list(rnd.questions.all())
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["kommunekode", "kommune", *[q.qid for q in questions], "tilbagemelding"])
+    for code, region in sorted(region_of().items()):
+        if region in regions:
+            writer.writerow([code, municipality_name(code)] + [""] * (len(questions) + 1))
+    response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="skabelon-{rnd.slug}.csv"'
+    return response
