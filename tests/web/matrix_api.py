@@ -1,8 +1,89 @@
-"""The api app's rows of the role × URL matrix (see ``test_web_access.MATRIX``)."""
+"""The api app's rows of the role × URL matrix (see ``test_web_access.MATRIX``).
+
+Without a login the API answers 401 (it asks for a token); write-only endpoints answer GET
+with 405 to those who are logged in. A municipality's answers are for its editors, its KKR's
+secretariat and national administrators."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
+from web_personas import AALBORG, ALBERTSLUND
+
+API_ROUND = "api-runde"
+ANON = {"anonymous": 401}
+LOGGED_IN = ANON | {
+    p: 200 for p in ("admin", "kkr_hovedstaden", "albertslund", "aalborg", "reader")
+}
+POST_ONLY = ANON | {
+    p: 405 for p in ("admin", "kkr_hovedstaden", "albertslund", "aalborg", "reader")
+}
+NOWHERE = {
+    p: 404 for p in ("anonymous", "admin", "kkr_hovedstaden", "albertslund", "aalborg", "reader")
+}
+
+
+def api_round() -> str:
+    """The slug of an open round with the shipped catalogue's questions (made on first use)."""
+    from naersund.web.survey import services
+    from naersund.web.survey.models import Round
+
+    if not Round.objects.filter(slug=API_ROUND).exists():
+        today = dt.date.today()
+        services.create_round(
+            slug=API_ROUND,
+            title_da="Opfølgning (API-test)",
+            year=today.year,
+            opens_on=today - dt.timedelta(days=1),
+            closes_on=today + dt.timedelta(days=30),
+        )
+    return API_ROUND
+
+
+def _url(tail: str) -> Callable[[], str]:
+    return lambda: f"/api/rounds/{api_round()}/{tail}"
+
+
 # (route pattern, URL or a function returning one, expected status per persona)
-API_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = []
+API_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
+    ("api/schema/", "/api/schema/", LOGGED_IN),
+    ("api/catalogue/", "/api/catalogue/", LOGGED_IN),
+    ("api/rounds/", "/api/rounds/", LOGGED_IN),
+    ("api/rounds/<slug:slug>/", _url(""), LOGGED_IN),
+    (
+        "api/rounds/<slug:slug>/",
+        "/api/rounds/findes-ikke/",
+        ANON | {p: 404 for p in NOWHERE if p != "anonymous"},
+    ),
+    ("api/rounds/<slug:slug>/questions/", _url("questions/"), LOGGED_IN),
+    ("api/rounds/<slug:slug>/answers/", _url("answers/"), LOGGED_IN),
+    (
+        "api/rounds/<slug:slug>/answers/<int:kommunekode>/",
+        _url(f"answers/{ALBERTSLUND}/"),
+        ANON
+        | {"admin": 200, "kkr_hovedstaden": 200, "albertslund": 200, "aalborg": 403, "reader": 403},
+    ),
+    (
+        "api/rounds/<slug:slug>/answers/<int:kommunekode>/",
+        _url(f"answers/{AALBORG}/"),
+        ANON
+        | {"admin": 200, "kkr_hovedstaden": 403, "albertslund": 403, "aalborg": 200, "reader": 403},
+    ),
+    (
+        "api/rounds/<slug:slug>/answers/<int:kommunekode>/",
+        _url("answers/999/"),
+        ANON | {p: 404 for p in NOWHERE if p != "anonymous"},
+    ),
+    (
+        "api/rounds/<slug:slug>/answers/<int:kommunekode>/submit/",
+        _url(f"answers/{ALBERTSLUND}/submit/"),
+        POST_ONLY,
+    ),
+    (
+        "api/rounds/<slug:slug>/answers/<int:kommunekode>/reopen/",
+        _url(f"answers/{ALBERTSLUND}/reopen/"),
+        POST_ONLY,
+    ),
+    ("api/^(?P<rest>.*)$", "/api/findes-ikke/", NOWHERE),
+]

@@ -1,6 +1,33 @@
+"""/api/: the JSON API (see ``views``); the OpenAPI schema at /api/schema/."""
+
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from naersund.web.api import errors, views
 
 app_name = "api"
-urlpatterns: list = []
+urlpatterns = [
+    path("schema/", views.SchemaView.as_view(), name="schema"),
+    path("catalogue/", views.CatalogueView.as_view(), name="catalogue"),
+    path("rounds/", views.RoundListView.as_view(), name="rounds"),
+    path("rounds/<slug:slug>/", views.RoundDetailView.as_view(), name="round"),
+    path("rounds/<slug:slug>/questions/", views.QuestionListView.as_view(), name="questions"),
+    path("rounds/<slug:slug>/answers/", views.ResponseListView.as_view(), name="responses"),
+    path(
+        "rounds/<slug:slug>/answers/<int:kommunekode>/",
+        views.ResponseDetailView.as_view(),
+        name="response",
+    ),
+    path(
+        "rounds/<slug:slug>/answers/<int:kommunekode>/submit/",
+        views.SubmitView.as_view(),
+        name="submit",
+    ),
+    path(
+        "rounds/<slug:slug>/answers/<int:kommunekode>/reopen/",
+        views.ReopenView.as_view(),
+        name="reopen",
+    ),
+    re_path(r"^(?P<rest>.*)$", errors.not_found, name="not-found"),
+]

@@ -1,0 +1,165 @@
+"""The API's JSON shapes (they also make the OpenAPI schema). Field names are English, values
+and texts as stored (Danish)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from naersund.web.survey.models import Question, Round
+
+
+class RoundSerializer(serializers.ModelSerializer[Round]):
+    previous: serializers.SlugRelatedField[Round] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    phase = serializers.SerializerMethodField(help_text="kommende, aaben eller lukket")
+    phase_da = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Round
+        fields = [
+            "slug",
+            "title_da",
+            "year",
+            "opens_on",
+            "closes_on",
+            "phase",
+            "phase_da",
+            "previous",
+            "catalogue_version",
+        ]
+
+    def get_phase(self, obj: Round) -> str:
+        return obj.phase()
+
+    def get_phase_da(self, obj: Round) -> str:
+        return obj.phase_da()
+
+
+class QuestionSerializer(serializers.ModelSerializer[Question]):
+    class Meta:
+        model = Question
+        fields = [
+            "qid",
+            "kind",
+            "text_da",
+            "help_da",
+            "choices",
+            "initiative_slug",
+            "initiative_kind",
+            "owner_region_code",
+            "region_code",
+            "section_da",
+            "minimum",
+            "position",
+        ]
+
+
+class AnswerSerializer(serializers.Serializer[dict[str, Any]]):
+    value = serializers.JSONField(allow_null=True, help_text="Se naersund.survey.questions.")
+    value_da = serializers.CharField(help_text="Svaret, som en person læser det.")
+    version = serializers.IntegerField(help_text="Send den med, når svaret rettes.")
+    updated_at = serializers.DateTimeField()
+    updated_by = serializers.CharField(allow_null=True)
+
+
+class ResponseSerializer(serializers.Serializer[dict[str, Any]]):
+    round = serializers.CharField()
+    kommunekode = serializers.IntegerField()
+    municipality = serializers.CharField()
+    state = serializers.ChoiceField(choices=["not_started", "draft", "submitted"])
+    state_da = serializers.CharField()
+    version = serializers.IntegerField(
+        help_text="Besvarelsens version (0 = ikke påbegyndt); send den med som "
+        "response_version, når tilbagemeldingen rettes."
+    )
+    tilbagemelding = serializers.CharField(allow_blank=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    submitted_by = serializers.CharField(allow_null=True)
+    updated_at = serializers.DateTimeField(allow_null=True)
+    answers = serializers.DictField(child=AnswerSerializer(), help_text="qid -> svar")
+
+
+class ResponseWriteSerializer(serializers.Serializer[dict[str, Any]]):
+    answers = serializers.DictField(
+        child=serializers.JSONField(allow_null=True),
+        required=False,
+        default=dict,
+        help_text="qid -> værdi (null rydder svaret).",
+    )
+    versions = serializers.DictField(
+        child=serializers.IntegerField(min_value=0),
+        required=False,
+        default=dict,
+        help_text="qid -> den version af svaret, du så (0 = intet svar endnu). Påkrævet for "
+        "hvert svar, du sender, så ingen overskriver en andens ændring uden at vide det.",
+    )
+    tilbagemelding = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
+    response_version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="Besvarelsens version, du så; påkrævet sammen med tilbagemelding.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        missing = sorted(set(attrs["answers"]) - set(attrs["versions"]))
+        if missing:
+            raise serializers.ValidationError(
+                {
+                    "versions": "Angiv den version, du så, for hvert svar (0 = intet svar "
+                    f"endnu). Mangler for: {', '.join(missing)}."
+                }
+            )
+        if "tilbagemelding" in attrs and "response_version" not in attrs:
+            raise serializers.ValidationError(
+                {"response_version": "Angiv besvarelsens version sammen med tilbagemeldingen."}
+            )
+        if not attrs["answers"] and "tilbagemelding" not in attrs:
+            raise serializers.ValidationError(
+                {"answers": "Intet at gemme: send svar og/eller en tilbagemelding."}
+            )
+        return attrs
+
+
+class ResultSerializer(serializers.Serializer[dict[str, Any]]):
+    indicator = serializers.CharField()
+    level = serializers.CharField(help_text="land, kkr eller kommune")
+    area_code = serializers.IntegerField(help_text="0 for land, regionskode eller kommunekode")
+    year = serializers.IntegerField()
+    numerator = serializers.FloatField(allow_null=True)
+    denominator = serializers.FloatField(allow_null=True)
+    value = serializers.FloatField(allow_null=True)
+    lower_ci = serializers.FloatField(allow_null=True)
+    upper_ci = serializers.FloatField(allow_null=True)
+    std_value = serializers.FloatField(allow_null=True)
+    std_lower_ci = serializers.FloatField(allow_null=True)
+    std_upper_ci = serializers.FloatField(allow_null=True)
+    comparison = serializers.CharField()
+    suppressed = serializers.BooleanField()
+    note = serializers.CharField(allow_blank=True)
+
+
+class ReleaseSerializer(serializers.Serializer[dict[str, Any]]):
+    id = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    data_period_start = serializers.DateField()
+    data_period_end = serializers.DateField()
+    data_cut = serializers.DateField()
+    code_version = serializers.CharField()
+    definitions = serializers.DictField(child=serializers.CharField())
+    synthetic = serializers.BooleanField()
+
+
+class ResultsSerializer(serializers.Serializer[dict[str, Any]]):
+    release = ReleaseSerializer()
+    count = serializers.IntegerField()
+    results = ResultSerializer(many=True)
+
+
+class ErrorSerializer(serializers.Serializer[dict[str, Any]]):
+    fejl = serializers.CharField(help_text="Fejlen på dansk.")
+    kode = serializers.CharField()
+    fejl_pr_felt = serializers.DictField(required=False)
+    konflikter = serializers.DictField(child=serializers.CharField(), required=False)

@@ -1,0 +1,273 @@
+"""The JSON API's views: access check (``permissions``), call the survey services or read the
+published results, shape the JSON (``serializers``). Errors become Danish JSON in ``errors``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from naersund.catalogue import Catalogue
+from naersund.refdata import region_of
+from naersund.survey.questions import format_value, municipality_name
+from naersund.web.api import permissions as perm
+from naersund.web.api.serializers import (
+    ErrorSerializer,
+    QuestionSerializer,
+    ResponseSerializer,
+    ResponseWriteSerializer,
+    ResultsSerializer,
+    RoundSerializer,
+)
+from naersund.web.catalogue.store import catalogue_data, current_version
+from naersund.web.survey import services
+from naersund.web.survey.models import Answer, Question, ResponseState, Round
+from naersund.web.survey.models import Response as SurveyResponse
+
+ERRORS = {
+    400: ErrorSerializer,
+    401: ErrorSerializer,
+    403: ErrorSerializer,
+    404: ErrorSerializer,
+    409: ErrorSerializer,
+}
+STATE_DA = {"not_started": "Ikke påbegyndt", **dict(ResponseState.choices)}
+
+
+class _View(APIView):
+    permission_classes = [perm.CanViewCatalogue]
+
+
+def _round(slug: str) -> Round:
+    rnd = Round.objects.filter(slug=slug).select_related("previous").first()
+    if rnd is None:
+        raise exceptions.NotFound()
+    return rnd
+
+
+def _municipality(kommunekode: int) -> int:
+    if kommunekode not in region_of():
+        raise exceptions.NotFound()
+    return kommunekode
+
+
+def _answer_data(question: Question, answer: Answer) -> dict[str, Any]:
+    return {
+        "value": answer.value,
+        "value_da": format_value(question.spec(), answer.value),
+        "version": answer.version,
+        "updated_at": answer.updated_at,
+        "updated_by": services.user_name(answer.updated_by) if answer.updated_by else None,
+    }
+
+
+def _response_data(rnd: Round, kommunekode: int, response: SurveyResponse | None) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    if response is not None:
+        for a in response.answers.all():
+            answers[a.question.qid] = _answer_data(a.question, a)
+    state = response.state if response is not None else "not_started"
+    return {
+        "round": rnd.slug,
+        "kommunekode": kommunekode,
+        "municipality": municipality_name(kommunekode),
+        "state": state,
+        "state_da": STATE_DA[state],
+        "version": response.version if response is not None else 0,
+        "tilbagemelding": response.tilbagemelding if response is not None else "",
+        "submitted_at": response.submitted_at if response is not None else None,
+        "submitted_by": services.user_name(response.submitted_by)
+        if response is not None and response.submitted_by
+        else None,
+        "updated_at": response.updated_at if response is not None else None,
+        "answers": answers,
+    }
+
+
+def _responses(rnd: Round) -> Any:
+    return rnd.responses.select_related("submitted_by").prefetch_related(
+        Prefetch("answers", queryset=Answer.objects.select_related("question", "updated_by"))
+    )
+
+
+# --- catalogue --------------------------------------------------------------------------------
+
+
+class CatalogueView(_View):
+    @extend_schema(
+        summary="Det gældende målkatalog",
+        description="Nationale mål, fokusområder og for hver KKR mål, indsatser (skal/kan), "
+        "udgangspunkter og måltal — som katalogets YAML.",
+        responses={200: Catalogue, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        version = current_version()
+        if version is None:
+            raise exceptions.NotFound()
+        return Response(catalogue_data(version))
+
+
+# --- rounds and questions ---------------------------------------------------------------------
+
+
+class RoundListView(_View):
+    @extend_schema(summary="Statusrunder", responses={200: RoundSerializer(many=True), **ERRORS})
+    def get(self, request: Request) -> Response:
+        rounds = Round.objects.select_related("previous")
+        return Response(RoundSerializer(rounds, many=True).data)
+
+
+class RoundDetailView(_View):
+    @extend_schema(summary="En statusrunde", responses={200: RoundSerializer, **ERRORS})
+    def get(self, request: Request, slug: str) -> Response:
+        return Response(RoundSerializer(_round(slug)).data)
+
+
+class QuestionListView(_View):
+    @extend_schema(
+        summary="Rundens spørgsmål",
+        parameters=[
+            OpenApiParameter(
+                "kommune",
+                OpenApiTypes.INT,
+                description="Kun de spørgsmål, denne kommune stilles (kommunekode).",
+            )
+        ],
+        responses={200: QuestionSerializer(many=True), **ERRORS},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        rnd = _round(slug)
+        kommune = request.query_params.get("kommune")
+        if kommune is None:
+            questions = list(rnd.questions.all())
+        else:
+            if not kommune.isdigit() or int(kommune) not in region_of():
+                raise exceptions.ValidationError({"kommune": f"Ukendt kommunekode '{kommune}'."})
+            questions = services.questions_for(rnd, int(kommune))
+        return Response(QuestionSerializer(questions, many=True).data)
+
+
+# --- answers ----------------------------------------------------------------------------------
+
+
+class ResponseListView(_View):
+    @extend_schema(
+        summary="Besvarelser, du må læse",
+        description="Kommunens redaktører ser deres egen kommune, KKR-sekretariatet sin KKR's "
+        "kommuner, nationale administratorer alle. Kommuner uden besvarelse er med som "
+        "'not_started'.",
+        responses={200: ResponseSerializer(many=True), **ERRORS},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        rnd = _round(slug)
+        codes = perm.readable_municipalities(request.user)
+        found = {r.kommunekode: r for r in _responses(rnd).filter(kommunekode__in=codes)}
+        data = [_response_data(rnd, k, found.get(k)) for k in codes]
+        return Response(ResponseSerializer(data, many=True).data)  # type: ignore[arg-type]
+
+
+class ResponseDetailView(_View):
+    def _readable(self, request: Request, kommunekode: int) -> int:
+        _municipality(kommunekode)
+        if not perm.can_read_answers(request.user, kommunekode):
+            raise exceptions.PermissionDenied()
+        return kommunekode
+
+    @extend_schema(
+        summary="En kommunes besvarelse",
+        responses={200: ResponseSerializer, **ERRORS},
+    )
+    def get(self, request: Request, slug: str, kommunekode: int) -> Response:
+        rnd = _round(slug)
+        self._readable(request, kommunekode)
+        response = _responses(rnd).filter(kommunekode=kommunekode).first()
+        return Response(ResponseSerializer(_response_data(rnd, kommunekode, response)).data)
+
+    @extend_schema(
+        summary="Gem svar (og tilbagemelding)",
+        description="Kun de sendte svar ændres. Hvert svar skal have den version, du så "
+        "(``versions``); har en anden gemt siden, afvises det hele med 409 og en dansk "
+        "besked om hvem og hvornår. Afvises også (409), når runden er lukket eller "
+        "besvarelsen indsendt (genåbn den først).",
+        request=ResponseWriteSerializer,
+        responses={200: ResponseSerializer, **ERRORS},
+    )
+    def patch(self, request: Request, slug: str, kommunekode: int) -> Response:
+        rnd = _round(slug)
+        _municipality(kommunekode)
+        if not perm.can_write_answers(request.user, kommunekode):
+            raise exceptions.PermissionDenied()
+        body = ResponseWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        # A response that is not started is made with version 1, so "0, as I saw it" means 1.
+        response_version = data.get("response_version")
+        services.save_answers(
+            rnd,
+            kommunekode,
+            request.user,
+            data["answers"],
+            data["versions"],
+            tilbagemelding=data.get("tilbagemelding"),
+            response_version=None if response_version is None else max(response_version, 1),
+            source="api",
+        )
+        response = _responses(rnd).filter(kommunekode=kommunekode).first()
+        return Response(ResponseSerializer(_response_data(rnd, kommunekode, response)).data)
+
+
+class _StateView(_View):
+    transition = staticmethod(services.submit)
+
+    def post(self, request: Request, slug: str, kommunekode: int) -> Response:
+        rnd = _round(slug)
+        _municipality(kommunekode)
+        if not perm.can_write_answers(request.user, kommunekode):
+            raise exceptions.PermissionDenied()
+        type(self).transition(rnd, kommunekode, request.user, source="api")
+        response = _responses(rnd).filter(kommunekode=kommunekode).first()
+        return Response(ResponseSerializer(_response_data(rnd, kommunekode, response)).data)
+
+
+@extend_schema(
+    summary="Indsend besvarelsen",
+    description="Alle statusspørgsmål skal være besvaret.",
+    request=None,
+    responses={200: ResponseSerializer, **ERRORS},
+)
+class SubmitView(_StateView):
+    transition = staticmethod(services.submit)
+
+
+@extend_schema(
+    summary="Genåbn en indsendt besvarelse",
+    request=None,
+    responses={200: ResponseSerializer, **ERRORS},
+)
+class ReopenView(_StateView):
+    transition = staticmethod(services.reopen)
+
+
+# --- schema -----------------------------------------------------------------------------------
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema (JSON by default; ``?format=yaml`` for YAML), for logged-in users."""
+
+    permission_classes = [perm.CanViewCatalogue]
+
+    def __init__(self, **kwargs: Any) -> None:
+        from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
+
+        super().__init__(**kwargs)
+        self.renderer_classes = [OpenApiJsonRenderer, OpenApiYamlRenderer]
+
+
+__all__ = ["ResultsSerializer"]
