@@ -398,6 +398,38 @@ def demo(out_dir: Path, years: list[int], scale: float, seed: int) -> None:
 
 
 @cli.command()
+@click.argument("results_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--list", "list_releases", is_flag=True, help="Vis udgivelserne.")
+@click.option(
+    "--diff", nargs=2, type=int, metavar="GAMMEL NY", help="Vis forskellen mellem to udgivelser."
+)
+def publish(results_file: Path | None, list_releases: bool, diff: tuple[int, int] | None) -> None:
+    """Offentliggør resultater fra `naersund compute` i webapplikationen (dashboard, rapporter).
+
+    Læser RESULTS_FILE og .meta.json ved siden af, afviser filen samlet, hvis den ikke er
+    diskretioneret eller er ugyldig, og gør den til den gældende udgivelse i én transaktion;
+    den forrige udgivelse kan stadig læses. Viser bagefter, hvad der er ændret.
+    """
+    from naersund.web.manage import setup
+
+    setup()
+    from naersund.web.dashboard import releases
+
+    if list_releases:
+        for line in releases.release_lines():
+            out.print(line)
+    elif diff:
+        for line in releases.diff_lines(*diff):
+            out.print(line)
+    elif results_file is None:
+        raise click.UsageError("Angiv en resultatfil, --list eller --diff GAMMEL NY.")
+    else:
+        release = releases.publish(results_file)
+        for line in releases.published_lines(release):
+            out.print(line)
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse at lytte på.")
 @click.option(
     "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port."

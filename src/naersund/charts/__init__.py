@@ -1,0 +1,48 @@
+"""Charts as Vega-Lite specs built in Python, for the web dashboard and the printed reports.
+
+Contract (used by the dashboard and by the report packs, so screen and paper match):
+
+* Every builder returns a :class:`Chart`: ``spec`` (a Vega-Lite v5 dict, JSON-serialisable,
+  data inlined), ``table`` (the chart's numbers as a DataFrame with Danish column headers, in
+  the order to show them), ``title`` and ``description`` (a Danish sentence for screen readers
+  and ``alt`` text). ``chart.svg()`` renders the spec with vl-convert (cached by spec);
+  ``chart.csv()`` gives the table as CSV for Danish spreadsheets (``;`` separated, decimal
+  comma, UTF-8 with BOM).
+* Builders take plain DataFrames / values (see each docstring); they never read files or
+  databases. Colours are colour-blind safe (:data:`COMPARISON_COLOURS`: blue = better,
+  orange = worse, grey = similar, white = not compared) and every colour has a text or shape
+  as well; labels and numbers are Danish (decimal comma, ``config.locale``).
+
+Builders: :func:`spine_chart` (a municipality against the range of all municipalities),
+:func:`ci_bars` (sorted bars with 95 % intervals), :func:`funnel_plot` (95 % and 99.8 %
+limits), :func:`choropleth` (the shipped boundaries, simplified), :func:`trend_chart` (values
+per year with intervals and a target glide path).
+"""
+
+from __future__ import annotations
+
+from naersund.charts.base import (
+    COMPARISON_COLOURS,
+    COMPARISON_ORDER,
+    COMPARISON_SHAPES,
+    DANISH_LOCALE,
+    PALETTE,
+    Chart,
+    format_number,
+)
+from naersund.charts.builders import choropleth, ci_bars, funnel_plot, spine_chart, trend_chart
+
+__all__ = [
+    "COMPARISON_COLOURS",
+    "COMPARISON_ORDER",
+    "COMPARISON_SHAPES",
+    "DANISH_LOCALE",
+    "PALETTE",
+    "Chart",
+    "choropleth",
+    "ci_bars",
+    "format_number",
+    "funnel_plot",
+    "spine_chart",
+    "trend_chart",
+]
