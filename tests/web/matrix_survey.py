@@ -2,7 +2,70 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
+from django.utils import timezone
+from web_personas import AALBORG, ALBERTSLUND, EVERYONE
+
+SLUG = "matrix-runde"
+
+
+def _round() -> str:
+    """An open round (made once per test; the test's transaction removes it again)."""
+    from naersund.web.survey.models import Round
+    from naersund.web.survey.services import create_round
+
+    if not Round.objects.filter(slug=SLUG).exists():
+        today = timezone.localdate()
+        create_round(
+            slug=SLUG,
+            title_da="Opfølgning (matrix)",
+            year=today.year,
+            opens_on=today - dt.timedelta(days=1),
+            closes_on=today + dt.timedelta(days=1),
+        )
+    return SLUG
+
+
+def _url(path: str) -> Callable[[], str]:
+    return lambda: f"/status/{_round()}/{path}"
+
+
+LOGGED_IN = {"anonymous": 302} | {p: 200 for p in EVERYONE[1:]}
+# who may read a municipality's answers: its editor, its KKR secretariat and the admin
+ALBERTSLUND_READERS = {
+    "anonymous": 302,
+    "admin": 200,
+    "kkr_hovedstaden": 200,
+    "albertslund": 200,
+    "aalborg": 403,
+    "reader": 403,
+}
+AALBORG_READERS = ALBERTSLUND_READERS | {"kkr_hovedstaden": 403, "albertslund": 403, "aalborg": 200}
+MANAGERS = {"anonymous": 302, "admin": 200, "kkr_hovedstaden": 200} | {
+    p: 403 for p in ("albertslund", "aalborg", "reader")
+}
+NOT_FOUND = {"anonymous": 302} | {p: 404 for p in EVERYONE[1:]}
+
+QUESTIONNAIRE = "status/<slug:slug>/kommune/<int:kommunekode>/"
+HISTORY = "status/<slug:slug>/kommune/<int:kommunekode>/historik/"
+OVERVIEW = "status/<slug:slug>/overblik/"
+IMPORT = "status/<slug:slug>/import/"
+TEMPLATE = "status/<slug:slug>/import/skabelon.csv"
+
 # (route pattern, URL or a function returning one, expected status per persona)
-SURVEY_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = []
+SURVEY_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
+    ("status/", "/status/", LOGGED_IN),
+    (QUESTIONNAIRE, _url(f"kommune/{ALBERTSLUND}/"), ALBERTSLUND_READERS),
+    (QUESTIONNAIRE, _url(f"kommune/{AALBORG}/"), AALBORG_READERS),
+    (QUESTIONNAIRE, _url("kommune/999/"), NOT_FOUND),
+    (QUESTIONNAIRE, "/status/findes-ikke/kommune/165/", NOT_FOUND),
+    (HISTORY, _url(f"kommune/{ALBERTSLUND}/historik/"), ALBERTSLUND_READERS),
+    (HISTORY, _url(f"kommune/{AALBORG}/historik/"), AALBORG_READERS),
+    (OVERVIEW, _url("overblik/"), MANAGERS),
+    (OVERVIEW, _url("overblik/?kkr=1084"), MANAGERS),
+    (OVERVIEW, _url("overblik/?kkr=1081"), MANAGERS | {"kkr_hovedstaden": 403}),
+    (IMPORT, _url("import/"), MANAGERS),
+    (TEMPLATE, _url("import/skabelon.csv"), MANAGERS),
+]

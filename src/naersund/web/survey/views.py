@@ -80,6 +80,7 @@ class Group:
     title: str
     kind: str
     html_id: str
+    free: bool
     items: list[Item] = field(default_factory=list)
 
 
@@ -100,7 +101,12 @@ def _sections(items: list[Item]) -> list[Section]:
         group = groups.get(key)
         if group is None:
             title = item.question.text_da if spec.kind == "status" or not spec.initiative_id else ""
-            group = Group(title, spec.initiative_kind or "", "g-" + key.replace(".", "-"))
+            group = Group(
+                title,
+                spec.initiative_kind or "",
+                "g-" + key.replace(".", "-"),
+                free=spec.initiative_id is None,
+            )
             groups[key] = group
             sections[-1].groups.append(group)
         group.items.append(item)
