@@ -33,6 +33,12 @@ def can_view_catalogue(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
+def can_view_dashboard(user: Any) -> bool:
+    """The indicator dashboard shows published, small-number-suppressed results only, for
+    every municipality: open to every logged-in, active user, like the catalogue."""
+    return can_view_catalogue(user)
+
+
 def can_use_admin(user: Any) -> bool:
     """The Django admin (catalogue and users) is for national administrators only."""
     return is_national_admin(user)
