@@ -249,3 +249,38 @@ def test_completion_counts_not_started_draft_and_submitted(rnd: Round, personas:
     assert by_code[101].answered == 1
     assert sum(r.state == "not_started" for r in rows) == 27
     assert len(services.completion(rnd)) == 98
+
+
+def test_two_editors_who_opened_an_unstarted_response_cannot_both_write_the_tilbagemelding(
+    rnd: Round, personas: Personas
+) -> None:
+    seen = 0  # the version a form shows before the municipality has started
+    services.save_answers(
+        rnd, ALBERTSLUND, personas.admin, {}, tilbagemelding="Først", response_version=seen
+    )
+    with pytest.raises(services.Conflict):
+        services.save_answers(
+            rnd,
+            ALBERTSLUND,
+            personas.albertslund,
+            {},
+            tilbagemelding="Sidst",
+            response_version=seen,
+        )
+    assert services.response_of(rnd, ALBERTSLUND).tilbagemelding == "Først"  # type: ignore[union-attr]
+
+
+def test_an_answer_first_created_by_someone_else_is_a_conflict(
+    rnd: Round, personas: Personas
+) -> None:
+    services.save_answers(
+        rnd, ALBERTSLUND, personas.admin, {HJEMMEBESOEG: "planlagt"}, {HJEMMEBESOEG: 0}
+    )
+    with pytest.raises(services.Conflict):
+        services.save_answers(
+            rnd,
+            ALBERTSLUND,
+            personas.albertslund,
+            {HJEMMEBESOEG: "implementeret"},
+            {HJEMMEBESOEG: 0},
+        )

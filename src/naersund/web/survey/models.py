@@ -13,7 +13,8 @@ checks values, versions and the round's dates, and writes a :class:`Change` for 
   the catalogue row.
 - :class:`Response`: one per round × kommunekode, made at the first save. No row = not started.
   ``state`` is ``draft`` or ``submitted``. ``version`` counts changes to the tilbagemelding and
-  the state (optimistic locking of those).
+  the state (optimistic locking of those); it starts at 0, the version a form shows for a
+  municipality that has not started.
 - :class:`Answer`: one per response × question, ``value`` JSON (``None`` = cleared); ``version``
   starts at 1 and grows by one at every change (optimistic locking: a save names the version it
   saw; 0 = "no answer yet").
@@ -209,7 +210,7 @@ class Response(models.Model):
         verbose_name="indsendt af",
     )
     tilbagemelding = models.TextField("tilbagemelding", blank=True)
-    version = models.PositiveIntegerField("version", default=1)
+    version = models.PositiveIntegerField("version", default=0)
     created_at = models.DateTimeField("oprettet", auto_now_add=True)
     updated_at = models.DateTimeField("ændret", default=timezone.now)
     updated_by = models.ForeignKey(

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('state', models.CharField(choices=[('draft', 'Kladde'), ('submitted', 'Indsendt')], default='draft', max_length=16, verbose_name='tilstand')),
                 ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='indsendt')),
                 ('tilbagemelding', models.TextField(blank=True, verbose_name='tilbagemelding')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                ('version', models.PositiveIntegerField(default=0, verbose_name='version')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='oprettet')),
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='ændret')),
                 ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='indsendt af')),

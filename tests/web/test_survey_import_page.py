@@ -1,0 +1,165 @@
+"""Importing answers through the page: all or nothing, errors naming row and column, a KKR
+secretariat limited to its own municipalities, and the history marks the import."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from web_personas import AALBORG, ALBERTSLUND, Personas
+
+from naersund.web.survey import services
+from naersund.web.survey.models import Answer, Change, Response, Round
+
+HJEM = "status.hovedstaden_opfoelgende_hjemmebesoeg"
+URL = "/status/runde/import/"
+
+
+@pytest.fixture
+def rnd(db: None) -> Round:
+    today = timezone.localdate()
+    return services.create_round(
+        slug="runde",
+        title_da="Opfølgning 2014",
+        year=2014,
+        opens_on=today - dt.timedelta(days=3),
+        closes_on=today + dt.timedelta(days=3),
+    )
+
+
+def full_rows(rnd: Round, codes: list[int], status: str = "Planlagt") -> str:
+    """A CSV answering every status question of ``codes`` with ``status``."""
+    qids = [q.qid for q in rnd.questions.filter(kind="status")]
+    lines = [";".join(["kommunekode", *qids, "tilbagemelding"])]
+    for code in codes:
+        lines.append(";".join([str(code), *[status] * len(qids), f"Tilbagemelding fra {code}"]))
+    return "\r\n".join(lines) + "\r\n"
+
+
+def upload(text: str, name: str = "svar.csv", encoding: str = "utf-8") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
+
+
+def test_a_good_file_is_imported_submitted_and_recorded_as_import(
+    rnd: Round, personas: Personas
+) -> None:
+    client = personas.client("kkr_hovedstaden")
+    text = full_rows(rnd, [ALBERTSLUND, 101])
+    response = client.post(URL, {"file": upload(text, encoding="cp1252"), "submit_after": "on"})
+    assert response.status_code == 302 and response["Location"] == "/status/runde/overblik/"
+    n_status = rnd.questions.filter(kind="status").count()
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        f"svar.csv er indlæst: 2 kommuner, {2 * n_status} svar ændret, 2 besvarelser indsendt."
+        in page
+    )
+    albertslund = services.response_of(rnd, ALBERTSLUND)
+    assert albertslund is not None and albertslund.is_submitted
+    assert albertslund.tilbagemelding == f"Tilbagemelding fra {ALBERTSLUND}"
+    assert services.answers_of(albertslund)[HJEM].value == "planlagt"
+    assert set(Change.objects.values_list("source", flat=True)) == {"import"}
+    assert set(Change.objects.values_list("changed_by__username", flat=True)) == {"kkr_hovedstaden"}
+
+
+def test_one_bad_cell_imports_nothing_and_names_row_and_column(
+    rnd: Round, personas: Personas
+) -> None:
+    services.save_answers(rnd, ALBERTSLUND, personas.albertslund, {HJEM: "implementeret"})
+    before = (Answer.objects.count(), Change.objects.count(), Response.objects.count())
+    lines = full_rows(rnd, [ALBERTSLUND, 101, 147]).splitlines()
+    cells = lines[3].split(";")
+    cells[2] = "halvt færdig"
+    lines[3] = ";".join(cells)
+    header = lines[0].split(";")
+    response = personas.client("kkr_hovedstaden").post(URL, {"file": upload("\n".join(lines))})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Filen er ikke indlæst – intet er gemt" in html
+    assert (
+        f"svar.csv, række 4, kolonne C ({header[2]}): Ukendt svarmulighed &#x27;halvt "
+        "færdig&#x27;; brug &#x27;ikke_paabegyndt&#x27;, &#x27;planlagt&#x27;, "
+        "&#x27;under_implementering&#x27; eller &#x27;implementeret&#x27;." in html
+    )
+    assert (Answer.objects.count(), Change.objects.count(), Response.objects.count()) == before
+    assert services.answers_of(services.response_of(rnd, ALBERTSLUND))[HJEM].value == (
+        "implementeret"
+    )
+
+
+def test_the_kkr_secretariat_cannot_import_another_kkr_s_municipality(
+    rnd: Round, personas: Personas
+) -> None:
+    text = full_rows(rnd, [ALBERTSLUND, AALBORG])
+    html = personas.client("kkr_hovedstaden").post(URL, {"file": upload(text)}).content.decode()
+    assert (
+        "svar.csv, række 3, kolonne A (kommunekode): Aalborg hører ikke til KKR Hovedstaden."
+        in (html)
+    )
+    assert not Response.objects.exists()
+    # the national administrator may import for both
+    assert personas.client("admin").post(URL, {"file": upload(text)}).status_code == 302
+    assert Response.objects.count() == 2
+
+
+def test_a_row_that_cannot_be_submitted_rolls_back_the_whole_file(
+    rnd: Round, personas: Personas
+) -> None:
+    good = full_rows(rnd, [ALBERTSLUND]).splitlines()
+    text = "\r\n".join([*good, "101;" + ";" * (len(good[0].split(";")) - 2)]) + "\r\n"
+    text = text.replace("\r\n101;", "\r\n101;Planlagt")  # København answers one status only
+    response = personas.client("admin").post(URL, {"file": upload(text), "submit_after": "on"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "svar.csv, række 3: København: Besvarelsen kan ikke indsendes: " in html
+    assert not Response.objects.exists() and not Change.objects.exists()
+
+
+def test_an_import_into_a_submitted_response_keeps_it_submitted(
+    rnd: Round, personas: Personas
+) -> None:
+    client = personas.client("kkr_hovedstaden")
+    assert (
+        client.post(
+            URL, {"file": upload(full_rows(rnd, [ALBERTSLUND])), "submit_after": "on"}
+        ).status_code
+        == 302
+    )
+    text = f"kommunekode;{HJEM}\r\n{ALBERTSLUND};Implementeret\r\n"
+    assert client.post(URL, {"file": upload(text)}).status_code == 302
+    response = services.response_of(rnd, ALBERTSLUND)
+    assert response is not None and response.is_submitted
+    assert services.answers_of(response)[HJEM].value == "implementeret"
+    states = list(
+        Change.objects.filter(field="state").order_by("pk").values_list("old_value", "new_value")
+    )
+    assert states == [
+        (None, "draft"),
+        ("draft", "submitted"),
+        ("submitted", "draft"),
+        ("draft", "submitted"),
+    ]
+
+
+def test_the_template_has_every_column_and_the_kkr_s_municipalities(
+    rnd: Round, personas: Personas
+) -> None:
+    response = personas.client("kkr_hovedstaden").get(URL + "skabelon.csv")
+    text = response.content.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].split(";") == [
+        "kommunekode",
+        "kommune",
+        *rnd.questions.values_list("qid", flat=True),
+        "tilbagemelding",
+    ]
+    assert len(lines) == 1 + 29 and lines[1].startswith("101;København;")
+    assert response["Content-Disposition"] == 'attachment; filename="skabelon-runde.csv"'
+
+
+def test_the_import_page_documents_the_format(rnd: Round, personas: Personas) -> None:
+    html = personas.client("kkr_hovedstaden").get(URL).content.decode()
+    assert "for kommunerne i KKR Hovedstaden" in html
+    assert "<code>kommunekode</code> (skal være med)" in html
+    assert f"<code>{HJEM}</code>" in html
