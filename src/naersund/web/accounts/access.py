@@ -3,6 +3,11 @@
 Logged-in users read the whole catalogue (it is public inside the platform). Editing a
 municipality's status is for that municipality's editors and national administrators;
 managing a KKR (its rounds and follow-up) for that KKR's secretariat and national administrators.
+
+Survey results: the aggregated shares (nationally and per KKR) are for every logged-in user;
+per-municipality answers of a whole KKR (Bilag 1, the pilot overview, the tilbagemeldinger and
+their downloads) only for national administrators and that KKR's secretariat. A municipality
+editor sees its own answers in its questionnaire, never another municipality's.
 """
 
 from __future__ import annotations
@@ -85,3 +90,15 @@ def managed_regions(user: Any) -> list[int]:
     if m.role == Role.KKR_SECRETARY and m.region_code is not None:
         return [m.region_code]
     return []
+
+
+def can_view_survey_results(user: Any) -> bool:
+    """Aggregated survey results (shares of municipalities per status): every logged-in user."""
+    return can_view_catalogue(user)
+
+
+def can_view_kkr_answers(user: Any, region_code: int) -> bool:
+    """Every municipality's answers in one KKR (Bilag 1, pilots, tilbagemeldinger): national
+    administrators and that KKR's secretariat. Editors and readers do not: the table shows
+    other municipalities' answers."""
+    return region_code in KKR_NAMES and can_manage_region(user, region_code)
