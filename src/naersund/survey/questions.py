@@ -260,18 +260,18 @@ def questions_from_catalogue(
             "region_code": kkr.region_code if regional else None,
             "section_da": f"{kkr.name_da}: {parent.title_da}",
         }
-        kind_da = {"skal": "Skal-indsats", "kan": "Kan-indsats"}.get(ini.kind or "", "Indsats")
-        deadline = (
-            f" Frist: {ini.deadline_da or ini.deadline_year}."
-            if (ini.deadline_da or ini.deadline_year)
-            else ""
-        )
+        if ini.deadline_da:
+            deadline = ini.deadline_da if ini.deadline_da.endswith(".") else ini.deadline_da + "."
+        elif ini.deadline_year:
+            deadline = f"Frist: {ini.deadline_year}."
+        else:
+            deadline = ""
         out.append(
             QuestionSpec(
                 qid=f"status.{ini.id}",
                 kind="status",
                 text_da=ini.title_da,
-                help_da=f"{kind_da}.{deadline}",
+                help_da=deadline,
                 choices=tuple(Choice(v, STATUS_LABELS[v]) for v in STATUS_VALUES),
                 **common,
             )

@@ -117,7 +117,7 @@ def _questionnaire_context(
     request: HttpRequest, rnd: Round, kommunekode: int, items: list[Item] | None = None
 ) -> dict[str, Any]:
     response = services.response_of(rnd, kommunekode)
-    questions = services.questions_for(rnd, kommunekode)
+    questions = _own_kkr_first(services.questions_for(rnd, kommunekode), kommunekode)
     if items is None:
         items = build_items(questions, services.answers_of(response))
     may_edit = access.can_edit_municipality(request.user, kommunekode)
@@ -144,6 +144,19 @@ def _questionnaire_context(
         "version_prefix": version_name(""),
         "others_suffix": others_name(""),
     }
+
+
+def _own_kkr_first(questions: list[Question], kommunekode: int) -> list[Question]:
+    """The municipality's own KKR's initiatives first, then other KKR's, then free questions
+    (a national round asks every municipality about every KKR's initiatives)."""
+    own = region_of()[kommunekode]
+
+    def rank(q: Question) -> tuple[int, int]:
+        if q.owner_region_code is None:
+            return (2, q.position)
+        return (0 if q.owner_region_code == own else 1, q.position)
+
+    return sorted(questions, key=rank)
 
 
 @login_required
@@ -174,7 +187,7 @@ def questionnaire(request: HttpRequest, slug: str, kommunekode: int) -> HttpResp
 
 def _save(request: HttpRequest, rnd: Round, kommunekode: int, submit: bool) -> HttpResponse:
     here = reverse("survey:questionnaire", args=[rnd.slug, kommunekode])
-    questions = services.questions_for(rnd, kommunekode)
+    questions = _own_kkr_first(services.questions_for(rnd, kommunekode), kommunekode)
     posted = read_post(request.POST, questions, kommunekode)
     errors = dict(posted.errors)
     conflicts: dict[str, str] = {}
