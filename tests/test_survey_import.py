@@ -175,3 +175,18 @@ def test_windows_1252_is_decoded(specs: list[QuestionSpec]) -> None:
         "kommunekode;tilbagemelding\n165;Sundhedsudvalg på tværs\n".encode("cp1252"), "x.csv"
     )
     assert isinstance(table, Table) and table.rows == [(2, ["165", "Sundhedsudvalg på tværs"])]
+
+
+def test_the_import_docs_name_every_free_question_and_its_choices() -> None:
+    """docs/survey-import.md cannot drift from FREE_QUESTIONS and the status scale."""
+    from pathlib import Path
+
+    from naersund.survey.questions import FREE_QUESTIONS, STATUS_LABELS
+
+    docs = (Path(__file__).parents[1] / "docs" / "survey-import.md").read_text(encoding="utf-8")
+    for spec in FREE_QUESTIONS:
+        assert f"`{spec.qid}`" in docs
+        for choice in spec.choices:
+            assert f"`{choice.value}`" in docs, (spec.qid, choice.value)
+    for value, label in STATUS_LABELS.items():
+        assert f"`{value}`" in docs and f"`{label}`" in docs
