@@ -53,6 +53,13 @@ HISTORY = "status/<slug:slug>/kommune/<int:kommunekode>/historik/"
 OVERVIEW = "status/<slug:slug>/overblik/"
 IMPORT = "status/<slug:slug>/import/"
 TEMPLATE = "status/<slug:slug>/import/skabelon.csv"
+RESULTS = "status/<slug:slug>/resultater/"
+RESULTS_FILE = "status/<slug:slug>/resultater.<str:fmt>"
+BILAG1 = "status/<slug:slug>/bilag1/<int:region_code>/"
+BILAG1_FILE = "status/<slug:slug>/bilag1/<int:region_code>.<str:fmt>"
+PILOTS = "status/<slug:slug>/piloter/<int:region_code>/"
+# a KKR's per-municipality answers (Bilag 1, pilots): its secretariat and the admin
+NORDJYLLAND_MANAGERS = MANAGERS | {"kkr_hovedstaden": 403}
 
 # (route pattern, URL or a function returning one, expected status per persona)
 SURVEY_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
@@ -68,4 +75,17 @@ SURVEY_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     (OVERVIEW, _url("overblik/?kkr=1081"), MANAGERS | {"kkr_hovedstaden": 403}),
     (IMPORT, _url("import/"), MANAGERS),
     (TEMPLATE, _url("import/skabelon.csv"), MANAGERS),
+    (RESULTS, _url("resultater/"), LOGGED_IN),
+    (RESULTS, _url("resultater/?kkr=1081"), LOGGED_IN),
+    (RESULTS, _url("resultater/?kkr=9999"), NOT_FOUND),
+    (RESULTS_FILE, _url("resultater.csv?kkr=1084"), LOGGED_IN),
+    (RESULTS_FILE, _url("resultater.xlsx"), LOGGED_IN),
+    (RESULTS_FILE, _url("resultater.pdf"), NOT_FOUND),
+    (BILAG1, _url("bilag1/1084/"), MANAGERS),
+    (BILAG1, _url("bilag1/1081/"), NORDJYLLAND_MANAGERS),
+    (BILAG1, _url("bilag1/9999/"), NOT_FOUND),
+    (BILAG1_FILE, _url("bilag1/1084.xlsx"), MANAGERS),
+    (BILAG1_FILE, _url("bilag1/1081.csv"), NORDJYLLAND_MANAGERS),
+    (PILOTS, _url("piloter/1084/"), MANAGERS),
+    (PILOTS, _url("piloter/1081/"), NORDJYLLAND_MANAGERS),
 ]

@@ -246,6 +246,10 @@ class BaselineFigure:
             return b.value <= m.pct <= b.value_max
         return m.pct == b.value
 
+    @property
+    def change_da(self) -> str:
+        return change_text(self.change_pp())
+
     def change_pp(self) -> int | None:
         """Percentage points since the paper (pct. baselines with one value only)."""
         b, m = self.baseline, self.measured
@@ -308,6 +312,10 @@ class StatusRow:
     @property
     def change_pp(self) -> int | None:
         return change_pp(self.share, self.previous)
+
+    @property
+    def change_da(self) -> str:
+        return change_text(self.change_pp)
 
 
 @dataclass(frozen=True)
@@ -385,6 +393,10 @@ class ChoiceRow:
     @property
     def change_pp(self) -> int | None:
         return change_pp(self.share, self.previous)
+
+    @property
+    def change_da(self) -> str:
+        return change_text(self.change_pp)
 
 
 def choice_shares(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from naersund.web.survey import views
+from naersund.web.survey import views, views_results
 
 app_name = "survey"
 urlpatterns = [
@@ -12,4 +12,17 @@ urlpatterns = [
     path("<slug:slug>/overblik/", views.overview, name="overview"),
     path("<slug:slug>/import/", views.import_answers, name="import"),
     path("<slug:slug>/import/skabelon.csv", views.import_template, name="import_template"),
+    path("<slug:slug>/resultater/", views_results.results, name="results"),
+    path(
+        "<slug:slug>/resultater.<str:fmt>",
+        views_results.results_download,
+        name="results_download",
+    ),
+    path("<slug:slug>/bilag1/<int:region_code>/", views_results.bilag1, name="bilag1"),
+    path(
+        "<slug:slug>/bilag1/<int:region_code>.<str:fmt>",
+        views_results.bilag1_download,
+        name="bilag1_download",
+    ),
+    path("<slug:slug>/piloter/<int:region_code>/", views_results.pilots, name="pilots"),
 ]

@@ -1,0 +1,420 @@
+"""What a status round shows: results (national and per KKR), "Bilag 1: Kommunefordelte data",
+the pilot overview, and their CSV/XLSX downloads.
+
+Access (see ``naersund.web.accounts.access``): results for every logged-in user; Bilag 1 and
+the pilots (per-municipality answers) for national administrators and the KKR's secretariat.
+The views read the submitted answers into :class:`~naersund.survey.aggregate.RoundAnswers` and
+leave the counting to :mod:`naersund.survey.aggregate`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+
+from naersund.catalogue import Catalogue, Initiative, iter_initiatives
+from naersund.refdata import KKR_NAMES
+from naersund.survey import aggregate as agg
+from naersund.survey.export import Cell, Table, write_csv, write_xlsx
+from naersund.survey.questions import STATUS_LABELS, STATUS_VALUES
+from naersund.web.accounts import access
+from naersund.web.catalogue.store import catalogue_from_db, current_version
+from naersund.web.survey.models import Answer, Question, Response, ResponseState, Round
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# Bilag 1: a symbol and a short text beside the colour of each status (never colour alone).
+STATUS_SYMBOLS = {
+    "implementeret": ("●", "Impl."),
+    "under_implementering": ("◐", "Under impl."),
+    "planlagt": ("○", "Planlagt"),
+    "ikke_paabegyndt": ("✕", "Ikke påb."),
+}
+KIND_HEADINGS = {"skal": "Skal-indsatser", "kan": "Kan-opgaver", None: "Øvrige indsatser"}
+
+
+# --- reading a round ----------------------------------------------------------------------------
+
+
+def round_answers(rnd: Round) -> agg.RoundAnswers:
+    """The round's submitted responses as plain values (drafts are left out)."""
+    submitted = Response.objects.filter(round=rnd, state=ResponseState.SUBMITTED)
+    answers: dict[int, dict[str, Any]] = {}
+    texts: dict[int, str] = {}
+    for code, text in submitted.values_list("kommunekode", "tilbagemelding"):
+        answers[code] = {}
+        if text:
+            texts[code] = text
+    rows = Answer.objects.filter(
+        response__round=rnd, response__state=ResponseState.SUBMITTED
+    ).values_list("response__kommunekode", "question__qid", "value")
+    for code, qid, value in rows:
+        if value is not None:
+            answers[code][qid] = value
+    return agg.RoundAnswers(rnd.slug, rnd.title_da, rnd.year, answers, texts)
+
+
+def _catalogue(rnd: Round) -> Catalogue:
+    version = rnd.catalogue or current_version()
+    if version is None:
+        raise Http404("Runden har intet katalog")
+    return catalogue_from_db(version)
+
+
+def _round(slug: str) -> Round:
+    return get_object_or_404(Round, slug=slug)
+
+
+def _asked(rnd: Round, kind: str) -> list[Question]:
+    return list(rnd.questions.filter(kind=kind).order_by("position"))
+
+
+def _area(request: HttpRequest) -> agg.Area:
+    wanted = request.GET.get("kkr", "")
+    if not wanted:
+        return agg.national_area()
+    if not wanted.isdigit() or int(wanted) not in KKR_NAMES:
+        raise Http404("Ukendt KKR")
+    return agg.kkr_area(int(wanted))
+
+
+def _initiatives(catalogue: Catalogue) -> dict[str, tuple[int, Initiative]]:
+    return {ini.id: (kkr.region_code, ini) for kkr, _, ini in iter_initiatives(catalogue)}
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ResultGroup:
+    kkr_name_da: str
+    title_da: str
+    results: list[agg.InitiativeResult]
+
+
+@dataclass
+class FreeResult:
+    question: Question
+    rows: list[agg.ChoiceRow]
+    number: tuple[int, float, float] | None = None
+
+
+def _results(rnd: Round, area: agg.Area) -> dict[str, Any]:
+    catalogue = _catalogue(rnd)
+    current = round_answers(rnd)
+    previous = round_answers(rnd.previous) if rnd.previous is not None else None
+    asked = [q.initiative_slug for q in _asked(rnd, "status")]
+    results = agg.initiative_results(catalogue, current, previous, area, asked)
+    groups: list[ResultGroup] = []
+    for r in results:
+        if not groups or (groups[-1].kkr_name_da, groups[-1].title_da) != (
+            r.kkr_name_da,
+            r.parent_title_da,
+        ):
+            groups.append(ResultGroup(r.kkr_name_da, r.parent_title_da, []))
+        groups[-1].results.append(r)
+    free = []
+    for q in rnd.questions.filter(kind__in=["yesno", "choice", "multichoice", "number"]):
+        if q.kind == "number":
+            free.append(FreeResult(q, [], agg.number_summary(current, q.qid, area)))
+            continue
+        choices = (
+            [("ja", "Ja"), ("nej", "Nej")]
+            if q.kind == "yesno"
+            else [(c["value"], c["label_da"]) for c in q.choices]
+        )
+        free.append(FreeResult(q, agg.choice_shares(current, previous, q.qid, choices, area)))
+    return {
+        "round": rnd,
+        "area": area,
+        "previous": rnd.previous,
+        "answered": len(current.submitted_in(area)),
+        "members": len(area.members),
+        "groups": groups,
+        "baselines": agg.baseline_figures(catalogue, current),
+        "free": free,
+    }
+
+
+@login_required
+def results(request: HttpRequest, slug: str) -> HttpResponse:
+    if not access.can_view_survey_results(request.user):
+        raise PermissionDenied
+    rnd = _round(slug)
+    area = _area(request)
+    ctx = _results(rnd, area)
+    ctx["areas"] = agg.all_areas()
+    ctx["statuses"] = [(s, STATUS_LABELS[s]) for s in reversed(STATUS_VALUES)]
+    ctx["kkr_links"] = [
+        (code, name)
+        for code, name in sorted(KKR_NAMES.items())
+        if access.can_view_kkr_answers(request.user, code)
+    ]
+    return render(request, "survey/results.html", ctx)
+
+
+def _results_tables(ctx: dict[str, Any]) -> list[Table]:
+    area: agg.Area = ctx["area"]
+    rnd: Round = ctx["round"]
+    notes = [f"{rnd.title_da}: {area.name_da}", f"Svar fra {ctx['answered']} af {ctx['members']}"]
+    rows: list[list[Cell]] = []
+    for group in ctx["groups"]:
+        for r in group.results:
+            for row in r.rows:
+                rows.append(
+                    [
+                        group.kkr_name_da,
+                        group.title_da,
+                        agg.initiative_phrase(r.initiative),
+                        r.initiative.kind or "",
+                        row.label_da,
+                        row.share.count,
+                        row.share.total,
+                        row.share.pct,
+                        None if row.previous is None else row.previous.pct,
+                        row.change_pp,
+                        agg.sentence(row.share, row.status, r.initiative, area),
+                    ]
+                )
+    status_table = Table(
+        "Status pr. indsats",
+        [
+            "KKR-katalog",
+            "Mål",
+            "Indsats",
+            "Skal/kan",
+            "Status",
+            "Antal kommuner",
+            "Kommuner der har svaret",
+            "Andel (pct.)",
+            "Forrige runde (pct.)",
+            "Ændring (procentpoint)",
+            "Sætning",
+        ],
+        rows,
+        notes,
+    )
+    base_rows: list[list[Cell]] = [
+        [
+            f.baseline.text_da,
+            f.paper_text,
+            f.area.name_da,
+            f.measured.count,
+            f.measured.total,
+            f.measured.pct,
+            f.change_pp(),
+        ]
+        for f in ctx["baselines"]
+    ]
+    baseline_table = Table(
+        "Udgangspunkt",
+        [
+            "Udgangspunkt (rammepapiret)",
+            "Rammepapiret",
+            "Opgjort for",
+            "Antal kommuner",
+            "Kommuner der har svaret",
+            "Andel nu (pct.)",
+            "Ændring (procentpoint)",
+        ],
+        base_rows,
+        [f"{rnd.title_da}: rammepapirets udgangspunkt opgjort efter samme definition"],
+    )
+    free_rows: list[list[Cell]] = []
+    for f in ctx["free"]:
+        if f.number is not None:
+            n, total, median = f.number
+            free_rows.append([f.question.text_da, "Antal i alt", n, None, total, None])
+            free_rows.append([f.question.text_da, "Median", n, None, median, None])
+        for row in f.rows:
+            free_rows.append(
+                [
+                    f.question.text_da,
+                    row.label_da,
+                    row.share.total,
+                    row.share.count,
+                    row.share.pct,
+                    row.change_pp,
+                ]
+            )
+    free_table = Table(
+        "Øvrige spørgsmål",
+        [
+            "Spørgsmål",
+            "Svar",
+            "Kommuner der har svaret",
+            "Antal kommuner",
+            "Andel (pct.) / tal",
+            "Ændring (procentpoint)",
+        ],
+        free_rows,
+        notes,
+    )
+    return [status_table, baseline_table, free_table]
+
+
+@login_required
+def results_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404("Ukendt format")
+    if not access.can_view_survey_results(request.user):
+        raise PermissionDenied
+    rnd = _round(slug)
+    area = _area(request)
+    tables = _results_tables(_results(rnd, area))
+    name = f"resultater-{rnd.slug}-{slugify(area.name_da)}"
+    return _download(tables, fmt, name)
+
+
+def _download(tables: list[Table], fmt: str, name: str) -> HttpResponse:
+    data = write_csv(tables[0]) if fmt == "csv" else write_xlsx(tables)
+    response = HttpResponse(data, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+# --- Bilag 1 and the pilots ------------------------------------------------------------------------
+
+
+@dataclass
+class Bilag1Table:
+    heading: str
+    initiatives: list[Initiative]
+    rows: list[tuple[agg.MunicipalityRow, list[tuple[str | None, str, str, str]]]]
+
+
+def _kkr_initiatives(rnd: Round, catalogue: Catalogue, region_code: int) -> list[Initiative]:
+    """The KKR's own initiatives that the round asks about; a KKR without its own goals gets
+    every initiative of the round (the common frame)."""
+    asked = [q.initiative_slug for q in _asked(rnd, "status")]
+    known = _initiatives(catalogue)
+    own = [known[i][1] for i in asked if i in known and known[i][0] == region_code]
+    return own or [known[i][1] for i in asked if i in known]
+
+
+def _check_kkr(request: HttpRequest, region_code: int) -> None:
+    if region_code not in KKR_NAMES:
+        raise Http404("Ukendt KKR")
+    if not access.can_view_kkr_answers(request.user, region_code):
+        raise PermissionDenied
+
+
+def _bilag1(rnd: Round, region_code: int) -> dict[str, Any]:
+    catalogue = _catalogue(rnd)
+    current = round_answers(rnd)
+    initiatives = _kkr_initiatives(rnd, catalogue, region_code)
+    tables = []
+    for kind in ("skal", "kan", None):
+        chosen = [i for i in initiatives if i.kind == kind]
+        if not chosen:
+            continue
+        rows = []
+        for row in agg.municipality_table(current, [i.id for i in chosen], region_code):
+            cells: list[tuple[str | None, str, str, str]] = []
+            for status in row.statuses:
+                if status is None:
+                    label = "Ikke indsendt" if not row.submitted else agg.NO_ANSWER_LABEL
+                    cells.append((None, "·", "–", label))
+                else:
+                    symbol, short = STATUS_SYMBOLS[status]
+                    cells.append((status, symbol, short, STATUS_LABELS[status]))
+            rows.append((row, cells))
+        tables.append(Bilag1Table(KIND_HEADINGS[kind], chosen, rows))
+    kan = [i.id for i in initiatives if i.kind == "kan"]
+    area = agg.kkr_area(region_code)
+    pilots = [
+        (next(i for i in initiatives if i.id == ini), found)
+        for ini, found in agg.pilot_overview(current, kan, area)
+    ]
+    texts = [
+        (r.kommunekode, r.name_da, current.tilbagemeldinger.get(r.kommunekode, ""))
+        for r in agg.municipality_table(current, [], region_code)
+        if r.submitted
+    ]
+    return {
+        "round": rnd,
+        "region_code": region_code,
+        "kkr_name": KKR_NAMES[region_code],
+        "tables": tables,
+        "pilots": pilots,
+        "tilbagemeldinger": texts,
+        "answered": len(current.submitted_in(area)),
+        "members": len(area.members),
+        "legend": [(s, *STATUS_SYMBOLS[s], STATUS_LABELS[s]) for s in reversed(STATUS_VALUES)],
+    }
+
+
+@login_required
+def bilag1(request: HttpRequest, slug: str, region_code: int) -> HttpResponse:
+    _check_kkr(request, region_code)
+    rnd = _round(slug)
+    return render(request, "survey/bilag1.html", _bilag1(rnd, region_code))
+
+
+@login_required
+def pilots(request: HttpRequest, slug: str, region_code: int) -> HttpResponse:
+    _check_kkr(request, region_code)
+    rnd = _round(slug)
+    return render(request, "survey/pilots.html", _bilag1(rnd, region_code))
+
+
+def _bilag1_tables(ctx: dict[str, Any]) -> list[Table]:
+    rnd: Round = ctx["round"]
+    note = [f"Bilag 1: Kommunefordelte data – {ctx['kkr_name']}, {rnd.title_da}"]
+    sheets = []
+    texts = {code: text for code, _, text in ctx["tilbagemeldinger"]}
+    combined_cols: list[str] = ["Kommune", "Kommunekode", "Indsendt"]
+    combined: dict[int, list[Cell]] = {}
+    for t in ctx["tables"]:
+        cols = [f"{t.heading[:4]}: {agg.initiative_phrase(i)}" for i in t.initiatives]
+        combined_cols += cols
+        rows: list[list[Cell]] = []
+        for row, cells in t.rows:
+            labels: list[Cell] = [label if s is not None else "" for s, _, _, label in cells]
+            base: list[Cell] = [row.name_da, row.kommunekode, "ja" if row.submitted else "nej"]
+            rows.append(base + labels)
+            combined.setdefault(row.kommunekode, base)
+            combined[row.kommunekode] = combined[row.kommunekode] + labels
+        sheets.append(
+            Table(
+                f"Bilag 1 {t.heading}",
+                ["Kommune", "Kommunekode", "Indsendt", *cols],
+                rows,
+                note,
+            )
+        )
+    combined_rows = [[*row, texts.get(code, "")] for code, row in combined.items()]
+    first = Table("Bilag 1", [*combined_cols, "Tilbagemelding"], combined_rows, note)
+    pilot_rows: list[list[Cell]] = [
+        [agg.initiative_phrase(ini), p.name_da, p.kommunekode, p.partners_text]
+        for ini, found in ctx["pilots"]
+        for p in found
+    ]
+    pilots_sheet = Table(
+        "Pilotkommuner", ["Kan-opgave", "Kommune", "Kommunekode", "Sammen med"], pilot_rows, note
+    )
+    text_sheet = Table(
+        "Tilbagemeldinger",
+        ["Kommunekode", "Kommune", "Tilbagemelding"],
+        [[code, name, text] for code, name, text in ctx["tilbagemeldinger"]],
+        note,
+    )
+    return [first, *sheets, pilots_sheet, text_sheet]
+
+
+@login_required
+def bilag1_download(request: HttpRequest, slug: str, region_code: int, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404("Ukendt format")
+    _check_kkr(request, region_code)
+    rnd = _round(slug)
+    tables = _bilag1_tables(_bilag1(rnd, region_code))
+    return _download(tables, fmt, f"bilag1-{rnd.slug}-{slugify(KKR_NAMES[region_code])}")
