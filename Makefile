@@ -17,9 +17,10 @@ $(STAMP): $(BIN)/python requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-## demo: synthetic national data -> indicators -> results (data/demo)
+## demo: synthetic national data -> indicators -> the web application with demo users and
+## answers on http://127.0.0.1:8000 (data and SQLite database in data/demo)
 demo: $(STAMP)
-	$(BIN)/naersund demo --out data/demo
+	NAERSUND_DEMO=1 NAERSUND_DATA_DIR=data/demo $(BIN)/naersund demo --out data/demo
 
 ## test: lint, type check and the whole test suite on SQLite, then the web tests again on a
 ## throwaway PostgreSQL (installs Java for Spark and PostgreSQL if missing; skips the

@@ -353,34 +353,39 @@ def indicators(definitions: Path | None, markdown: bool) -> None:
     "--out",
     "out_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("docs"),
-    show_default=True,
-    help="Mappe, siderne skrives til.",
-)
-def docs(out_dir: Path) -> None:
-    """Skriv dokumentationssiderne, der genereres fra koden (indikatorer, inputformater)."""
-    from naersund.docs import write_docs
-
-    for path in write_docs(out_dir):
-        out.print(f"Skrevet: {path}")
-
-
-@cli.command()
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
     default=Path("data/demo"),
     show_default=True,
     help="Mappe til demo-data og resultater.",
 )
 @synthetic_data_options
-def demo(out_dir: Path, years: list[int], scale: float, seed: int) -> None:
-    """Kør hele kæden på syntetiske data: synth -> compute (-> senere trin, når de findes)."""
+@click.option(
+    "--no-serve", is_flag=True, help="Gør alt klar, men start ikke webserveren (til test)."
+)
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port."
+)
+def demo(
+    out_dir: Path, years: list[int], scale: float, seed: int, no_serve: bool, port: int
+) -> None:
+    """Hele kæden på syntetiske data, og webapplikationen med demodata.
+
+    synth -> compute -> web migrate -> katalog -> demobrugere -> demosvar (2013 og 2014) ->
+    offentliggør resultaterne -> serve på http://127.0.0.1:PORT. Kræver demotilstand
+    (NAERSUND_DEMO=1; `make demo` sætter den), fordi demobrugerne har en offentlig
+    adgangskode. Databasen er NAERSUND_DATA_DIR/naersund.sqlite3 (standard: --out) eller
+    DATABASE_URL.
+    """
     from naersund.engine.compute import compute as run_compute
     from naersund.engine.compute import write_results
     from naersund.registry.synth import generate
+    from naersund.web.env import env_bool
 
+    if not env_bool("NAERSUND_DEMO", False):
+        raise click.UsageError(
+            "demo opretter brugere med en offentlig adgangskode og kører derfor kun i "
+            "demotilstand: sæt NAERSUND_DEMO=1 (`make demo` gør det)."
+        )
+    os.environ.setdefault("NAERSUND_DATA_DIR", str(out_dir))
     registry = out_dir / "registry"
     with progress_bar("Syntetiske data") as update:
         generate(registry, years, scale=scale, seed=seed, fmt="canonical", progress=update)
@@ -395,6 +400,42 @@ def demo(out_dir: Path, years: list[int], scale: float, seed: int) -> None:
             ",", "."
         )
     )
+    _demo_web(results_file)
+    if not no_serve:
+        from naersund.web.manage import serve as run_server
+
+        run_server("127.0.0.1", port, announce=out.print)
+
+
+def _demo_web(results_file: Path) -> None:
+    """The web steps of ``demo``: each is a management command or library call of its own."""
+    from naersund.web.manage import setup
+
+    setup()
+    from django.core.management import call_command, get_commands
+    from django.core.management.base import CommandError
+
+    from naersund.web.dashboard import releases
+
+    steps = [
+        ("Database", ["migrate", "--no-input"]),
+        ("Målkatalog", ["load_catalogue"]),
+        ("Demobrugere", ["create_demo_users"]),
+        ("Demosvar", ["load_demo_survey"]),
+    ]
+    for title, args in steps:
+        if args[0] not in get_commands():
+            out.print(f"{title}: springes over (kommandoen {args[0]} findes ikke endnu)")
+            continue
+        out.print(f"{title} ({' '.join(args)})")
+        try:
+            call_command(*args, verbosity=0 if args[0] == "migrate" else 1)
+        except CommandError as exc:
+            raise click.ClickException(f"{title}: {exc}") from None
+    out.print("Offentliggør resultaterne")
+    release = releases.publish(results_file)
+    for line in releases.published_lines(release):
+        out.print(line)
 
 
 @cli.command()

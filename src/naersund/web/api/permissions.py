@@ -26,10 +26,7 @@ class CanViewCatalogue(BasePermission):
 
 
 def can_read_answers(user: Any, kommunekode: int) -> bool:
-    region = region_of().get(kommunekode)
-    if region is None:
-        return False
-    return access.can_edit_municipality(user, kommunekode) or access.can_manage_region(user, region)
+    return access.can_view_response(user, kommunekode)
 
 
 def can_write_answers(user: Any, kommunekode: int) -> bool:

@@ -1,0 +1,165 @@
+"""Browser tests: Playwright (sync API) drives Debian's chromium, headless, against the real
+server (``naersund serve``, waitress) on a free port, with a database made by the demo's own
+commands (catalogue, demo users, demo answers) plus one open round.
+
+Marked ``browser`` (select with ``-m browser``, leave out with ``-m 'not browser'``). Without
+chromium or Playwright they skip with the reason; in CI (``NAERSUND_REQUIRE_BROWSER=1``,
+set by ``.ci/run``, which installs chromium with ``scripts/ensure-chromium``) they fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+CHROMIUM = os.environ.get("NAERSUND_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+OPEN_ROUND = "browsertest"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "browser: runs in headless chromium against a live server (tests/browser)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("NAERSUND_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (NAERSUND_REQUIRE_BROWSER=1: the browser tests must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not os.path.exists(CHROMIUM):
+        _unavailable(f"no chromium at {CHROMIUM} (scripts/ensure-chromium installs it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright is not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Site:
+    url: str
+    password: str
+    open_round: str
+
+
+def _run(env: dict[str, str], *args: str) -> str:
+    proc = subprocess.run(
+        [sys.executable, "-m", "naersund.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, f"naersund {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The site with demo users and answers and an open round, served by ``naersund serve``."""
+    from naersund.web.accounts.management.commands.create_demo_users import DEMO_PASSWORD
+
+    data = tmp_path_factory.mktemp("site")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NAERSUND_", "DATABASE_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="naersund.web.settings",
+        NAERSUND_DATA_DIR=str(data),
+        NAERSUND_DEMO="1",
+    )
+    _run(env, "web", "migrate", "--no-input", "-v", "0")
+    _run(env, "web", "load_catalogue")
+    _run(env, "web", "create_demo_users")
+    _run(env, "web", "load_demo_survey")
+    today = dt.date.today()
+    _run(
+        env,
+        "web",
+        "create_round",
+        OPEN_ROUND,
+        "Opfølgning (browsertest)",
+        "--year",
+        str(today.year),
+        "--opens",
+        str(today - dt.timedelta(days=1)),
+        "--closes",
+        str(today + dt.timedelta(days=30)),
+        "--regional",
+    )
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "naersund.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/log-ind/", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                out = server.stdout.read() if server.stdout else ""
+                raise RuntimeError(f"naersund serve did not start:\n{out}") from None
+            time.sleep(0.2)
+    yield Site(url=url, password=DEMO_PASSWORD, open_round=OPEN_ROUND)
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def log_in(browser: Any, site: Site, username: str) -> Any:
+    """A new page in a fresh context, logged in through the login form."""
+    context = browser.new_context(locale="da-DK")
+    page = context.new_page()
+    page.goto(site.url + "/log-ind/")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill(site.password)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_load_state()
+    assert "/log-ind/" not in page.url, f"{username} could not log in"
+    return page

@@ -1,0 +1,56 @@
+"""In the browser: an editor answers and submits; the KKR secretariat sees it; another
+municipality's editor is refused."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from conftest import Site, log_in
+
+ALBERTSLUND = 165
+
+
+def test_an_editor_answers_and_submits_and_the_secretary_sees_the_answer(
+    browser: Any, site: Site
+) -> None:
+    page = log_in(browser, site, "albertslund")
+    page.goto(f"{site.url}/status/{site.open_round}/kommune/{ALBERTSLUND}/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Albertslund")
+    statuses = page.locator("input[type=radio][name^='status.']")
+    names = sorted(set(statuses.evaluate_all("els => els.map(e => e.name)")))
+    assert len(names) > 5
+    # the first initiative "Implementeret", every other "Planlagt" (submitting needs them all)
+    page.locator(f"input[name='{names[0]}'][value='implementeret']").check()
+    for name in names[1:]:
+        page.locator(f"input[name='{name}'][value='planlagt']").check()
+    page.get_by_label("Hvordan vil kommunen arbejde med målene?").fill(
+        "Albertslund prioriterer opfølgende hjemmebesøg."
+    )
+    page.get_by_role("button", name="Gem og indsend").click()
+    page.wait_for_load_state()
+    assert "Indsendt" in page.locator("main").inner_text()
+
+    secretary = log_in(browser, site, "kkr-hovedstaden")
+    secretary.goto(f"{site.url}/status/{site.open_round}/overblik/")
+    row = secretary.locator("tr", has_text="Albertslund").first
+    assert "Indsendt" in row.inner_text()
+    bilag = secretary.get_by_role("link", name=re.compile("Bilag 1"))
+    if bilag.count():  # survey-results' Bilag 1 table (municipality × initiative)
+        bilag.first.click()
+        secretary.wait_for_load_state()
+        row = secretary.locator("tr", has_text="Albertslund").first
+        assert "Implementeret" in (row.inner_text() + (row.get_attribute("title") or ""))
+    # the answer itself, as the secretariat reads it
+    secretary.goto(f"{site.url}/status/{site.open_round}/kommune/{ALBERTSLUND}/")
+    text = secretary.locator("main").inner_text()
+    assert "Implementeret" in text and "Albertslund prioriterer" in text
+
+
+def test_another_municipalitys_editor_cannot_open_the_answer(browser: Any, site: Site) -> None:
+    page = log_in(browser, site, "aalborg")
+    response = page.goto(f"{site.url}/status/{site.open_round}/kommune/{ALBERTSLUND}/")
+    assert response is not None and response.status == 403
+    assert "Albertslund prioriterer" not in page.content()
+    own = page.goto(f"{site.url}/status/{site.open_round}/kommune/851/")
+    assert own is not None and own.status == 200
