@@ -8,13 +8,13 @@ the release and call this.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Literal
 
 from naersund.errors import NaersundError
-from naersund.reports import common, director, political, professional
-from naersund.reports import render as _render
+from naersund.reports import common, director, kkr, political, professional
+from naersund.reports import rendering as _render
 from naersund.reports.model import LEVELS, Area, Level, Pack, ReportInput
 
 Format = Literal["pdf", "xlsx", "html"]
@@ -33,10 +33,13 @@ __all__ = [
     "Pack",
     "ReportInput",
     "area_of",
+    "build_kkr_pack",
     "build_pack",
     "build_packs_for_kkr",
     "file_name",
     "render",
+    "write",
+    "write_kkr_packs",
 ]
 
 area_of = common.area_of
@@ -102,6 +105,15 @@ def build_packs_for_kkr(
         yield build_pack(data, level, m, year)
 
 
+def build_kkr_pack(data: ReportInput, level: Level, region_code: int, year: int) -> Pack:
+    """The KKR's pack followed by a section for each of its municipalities (one document)."""
+    pack = build_pack(data, level, common.area_of("region", region_code), year)
+    for m in common.municipalities_of(region_code):
+        pack.sections += kkr.municipality_sections(data, level, m, year)
+    pack.with_municipalities = True
+    return pack
+
+
 def render(pack: Pack, fmt: Format) -> bytes:
     if fmt == "pdf":
         return _render.pdf(pack)
@@ -118,13 +130,66 @@ def file_name(pack: Pack, fmt: Format) -> str:
     for a, b in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), (" ", "-"), ("kkr-", "kkr-"), ("'", "")):
         slug = slug.replace(a, b)
     slug = "".join(ch for ch in slug if ch.isascii() and (ch.isalnum() or ch == "-"))
-    return f"{pack.level}_{pack.area.code:04d}_{slug}_{pack.year}.{fmt}"
+    whole = "_med-kommuner" if pack.with_municipalities else ""
+    return f"{pack.level}_{pack.area.code:04d}_{slug}{whole}_{pack.year}.{fmt}"
 
 
 def write(pack: Pack, fmt: Format, out: Path) -> Path:
+    """Render ``pack`` to ``out`` atomically (nothing half-written on error)."""
     from naersund.atomic import atomic_path
 
     data = render(pack, fmt)
     with atomic_path(out) as tmp:
         tmp.write_bytes(data)
     return out
+
+
+_WORKER_INPUT: ReportInput | None = None
+
+
+def _init_worker(data: ReportInput) -> None:
+    global _WORKER_INPUT
+    _WORKER_INPUT = data
+
+
+def _write_one(job: tuple[Level, str, int, int, Format, Path]) -> Path:
+    level, area_level, code, year, fmt, out_dir = job
+    assert _WORKER_INPUT is not None
+    pack = build_pack(_WORKER_INPUT, level, common.area_of(area_level, code), year)
+    return write(pack, fmt, out_dir / file_name(pack, fmt))
+
+
+def write_kkr_packs(
+    data: ReportInput,
+    level: Level,
+    region_code: int,
+    year: int,
+    fmt: Format,
+    out_dir: Path,
+    jobs: int = 1,
+    progress: Callable[[str, float], None] | None = None,
+) -> list[Path]:
+    """One file per area into ``out_dir``: the KKR's own pack, then each of its
+    municipalities' (see :func:`file_name`). ``jobs`` > 1 renders in that many processes."""
+    area = common.area_of("region", region_code)
+    areas = [("region", region_code)] + [
+        ("kommune", m.code) for m in common.municipalities_of(region_code)
+    ]
+    build_pack(data, level, area, year)  # fail early (unknown year ...) before any work
+    work = [(level, a, code, year, fmt, out_dir) for a, code in areas]
+    report = progress or (lambda _m, _f: None)
+    done: list[Path] = []
+    if jobs <= 1:
+        _init_worker(data)
+        for i, job in enumerate(work):
+            done.append(_write_one(job))
+            report(f"Rapporter ({i + 1}/{len(work)})", (i + 1) / len(work))
+        return done
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(data,)) as pool:
+        for i, path in enumerate(pool.imap(_write_one, work)):
+            done.append(path)
+            report(f"Rapporter ({i + 1}/{len(work)})", (i + 1) / len(work))
+    return done

@@ -13,6 +13,8 @@ from naersund.errors import NaersundError
 from naersund.indicators.model import IndicatorDefinition
 from naersund.reports.model import Area, Column, ReportInput, Table
 from naersund.reports.narrative import LIGHTS
+from naersund.survey.aggregate import NO_ANSWER_LABEL, status_qid
+from naersund.survey.questions import STATUS_LABELS
 
 COMPARISON_TEXT = {k: text for k, (_, text) in LIGHTS.items()}
 
@@ -162,15 +164,24 @@ def skal_initiatives(kkr: Kkr) -> tuple[list[Initiative], bool]:
     return every, False
 
 
-def survey_status(
-    data: ReportInput, kommunekode: int, initiative_id: str
-) -> tuple[str, bool | None]:
-    if data.survey is None or data.survey.empty:
-        return "Ikke besvaret", None
-    s = data.survey
-    hit = s[(s["kommunekode"] == kommunekode) & (s["initiative_id"] == initiative_id)]
-    if hit.empty:
-        return "Ikke besvaret", None
-    r = hit.iloc[0]
-    in_place = r["in_place"]
-    return str(r["status"]), (None if in_place is None or pd.isna(in_place) else bool(in_place))
+def name_of(initiative: Initiative) -> str:
+    """The initiative's short name where the catalogue has one (tables stay readable)."""
+    short = initiative.short_da
+    return short[0].upper() + short[1:] if short else initiative.title_da
+
+
+def may_show_answers(data: ReportInput, kommunekode: int) -> bool:
+    """Whether this municipality's own survey answers may appear in the pack."""
+    return data.survey_visible is None or kommunekode in data.survey_visible
+
+
+def survey_status(data: ReportInput, kommunekode: int, initiative_id: str) -> str:
+    """The Danish label of the municipality's submitted status ("Ikke besvaret" without one)."""
+    if data.survey is None:
+        return NO_ANSWER_LABEL
+    value = data.survey.value(kommunekode, status_qid(initiative_id))
+    return STATUS_LABELS.get(value, NO_ANSWER_LABEL) if isinstance(value, str) else NO_ANSWER_LABEL
+
+
+def round_text(data: ReportInput) -> str:
+    return f" (statusrunde: {data.survey.title_da})" if data.survey is not None else ""

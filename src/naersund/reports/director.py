@@ -34,8 +34,8 @@ def comparison_section(data: ReportInput, area: Area, year: int) -> Section:
     for d in c.indicators_in(data):
         chart = figures.comparison_chart(data, d, area.region_code, year, highlight)
         if chart is not None:
-            s.charts.append(chart)
-        s.tables.append(
+            s.blocks.append(chart)
+        s.blocks.append(
             c.comparison_table(
                 data, d, area.region_code, year, f"Sammenligning {_short(d.id)}", highlight
             )
@@ -45,13 +45,20 @@ def comparison_section(data: ReportInput, area: Area, year: int) -> Section:
 
 def trend_section(data: ReportInput, area: Area, year: int) -> Section:
     s = Section("Udvikling over tid", page_break=True)
-    s.charts += figures.trend_charts(data, area, year)
     years = sorted(int(y) for y in data.results["year"].unique() if int(y) <= year)
     highlight = area.code if area.level == "kommune" else None
     for d in c.indicators_in(data):
+        chart = figures.trend_chart(data, area, d, year)
+        if chart is not None:
+            s.blocks.append(chart)
         rows: list[list[Any]] = []
         marked: set[int] = set()
-        places = [(m.name, "kommune", m.code) for m in c.municipalities_of(area.region_code)]
+        # A municipality's pack: itself against its KKR and Denmark (the KKR's pack has every
+        # municipality, and the comparison section compares them year by year).
+        if area.level == "kommune":
+            places = [(area.name, "kommune", area.code)]
+        else:
+            places = [(m.name, "kommune", m.code) for m in c.municipalities_of(area.region_code)]
         places += [
             (refdata.KKR_NAMES[area.region_code], "region", area.region_code),
             ("Hele landet", "land", 0),
@@ -67,7 +74,7 @@ def trend_section(data: ReportInput, area: Area, year: int) -> Section:
                 else:
                     cells.append(None)
             rows.append([name, *cells])
-        s.tables.append(
+        s.blocks.append(
             Table(
                 sheet=f"Udvikling {_short(d.id)}",
                 title=f"{d.name_da} ({c.unit_of(d)}), {years[0]}-{years[-1]}",
@@ -90,7 +97,7 @@ def funnel_section(data: ReportInput, area: Area, year: int) -> Section:
     for d in c.indicators_in(data):
         chart = figures.funnel_chart(data, d, area.region_code, year, highlight)
         if chart is not None:
-            s.charts.append(chart)
+            s.blocks.append(chart)
     return s
 
 
@@ -120,7 +127,7 @@ def gaps_section(data: ReportInput, area: Area, year: int) -> Section:
             "målafstand at vise. Når KKR'en fastsætter mål, vises de her."
         )
         return s
-    s.tables.append(
+    s.blocks.append(
         Table(
             sheet="Målafstand",
             title=f"Afstand til målene, {year}",
@@ -149,12 +156,10 @@ def coverage_section(data: ReportInput, area: Area) -> Section:
     except KeyError:
         s.paragraphs.append("KKR'en har ingen indsatser i målkataloget.")
         return s
-    initiatives, _are_skal = c.skal_initiatives(kkr)
-    when = f" (statusrunde: {data.survey_round})" if data.survey_round else ""
+    initiatives, _ = c.skal_initiatives(kkr)
     if data.survey is None:
         s.paragraphs.append("Der er endnu ingen statusrunde med svar.")
-    region = Area("region", area.region_code, kkr.name_da, area.region_code)
-    s.tables.append(coverage_table(data, region, initiatives, when))
+    s.blocks.append(coverage_table(data, area.region_code, initiatives))
     return s
 
 
@@ -174,7 +179,7 @@ def bilag1_section(data: ReportInput, area: Area) -> Section:
     s.lists.append(
         (
             "Indsatserne (kolonnerne):",
-            [f"I{i + 1}: {x.title_da}" for i, x in enumerate(initiatives)],
+            [f"I{i + 1}: {c.name_of(x)}" for i, x in enumerate(initiatives)],
         )
     )
     rows: list[list[Any]] = []
@@ -182,12 +187,11 @@ def bilag1_section(data: ReportInput, area: Area) -> Section:
     for m in c.municipalities_of(area.region_code):
         if area.level == "kommune" and m.code == area.code:
             marked.add(len(rows))
-        rows.append([m.name, *(c.survey_status(data, m.code, x.id)[0] for x in initiatives)])
-    s.tables.append(
+        rows.append([m.name, *(c.survey_status(data, m.code, x.id) for x in initiatives)])
+    s.blocks.append(
         Table(
             sheet="Bilag 1",
-            title=f"Status pr. kommune i {kkr.name_da}"
-            + (f" (statusrunde: {data.survey_round})" if data.survey_round else ""),
+            title=f"Status pr. kommune i {kkr.name_da}{c.round_text(data)}",
             columns=[Column("Kommune"), *(Column(f"I{i + 1}") for i in range(len(initiatives)))],
             rows=rows,
             highlight_rows=marked,

@@ -15,7 +15,9 @@ from typing import Any, Literal
 import pandas as pd
 
 from naersund.catalogue import Catalogue
+from naersund.charts import Chart
 from naersund.indicators.model import IndicatorDefinition
+from naersund.survey.aggregate import RoundAnswers
 
 Level = Literal["politisk", "direktoer", "fagligt"]
 LEVELS: tuple[Level, ...] = ("politisk", "direktoer", "fagligt")
@@ -26,9 +28,6 @@ LEVEL_NAMES: dict[str, str] = {
 }
 AreaLevel = Literal["kommune", "region"]
 
-# Survey statuses that count as "in place" for coverage. The survey's own labels are passed
-# through as they are; ``in_place`` in the survey frame decides coverage.
-SURVEY_COLUMNS = ("kommunekode", "initiative_id", "status", "in_place")
 DRILLDOWN_COLUMNS = (
     "indicator",
     "kommunekode",
@@ -65,8 +64,11 @@ class ReportInput:
     ``note``) for every level, area and year. ``meta``: the release's metadata as written by
     ``naersund compute`` (``synthetic``, ``population_estimated_years``, ``indicator_notes``,
     ``suppression_min_count``, ``data_cut``, ``code_version``, ``definitions`` ...).
-    ``survey``: one row per municipality × initiative with ``SURVEY_COLUMNS`` (``status`` is
-    the Danish label shown, ``in_place`` True/False/None), or None when there is no round.
+    ``survey``: the submitted answers of the latest status round
+    (:class:`naersund.survey.aggregate.RoundAnswers`), or None when there is none; shares per
+    KKR are computed from all of it, but a municipality's own answers (its status table, its
+    row of Bilag 1) appear only for municipalities in ``survey_visible`` (None: every one; the
+    web passes those the user may see, ``access.can_view_response``).
     ``drilldown``: suppressed drill-down rows (``DRILLDOWN_COLUMNS``) or None.
     """
 
@@ -75,8 +77,8 @@ class ReportInput:
     definitions: list[IndicatorDefinition]
     catalogue: Catalogue
     release: str = ""
-    survey: pd.DataFrame | None = None
-    survey_round: str | None = None
+    survey: RoundAnswers | None = None
+    survey_visible: frozenset[int] | None = None
     drilldown: pd.DataFrame | None = None
     rejected_rows: int | None = None
 
@@ -116,15 +118,6 @@ class Table:
 
 
 @dataclass
-class Chart:
-    """A Vega-Lite spec with a Danish text alternative; rendered to SVG for print."""
-
-    title: str
-    spec: dict[str, Any]
-    description: str
-
-
-@dataclass
 class Headline:
     """One headline indicator on the political page."""
 
@@ -149,9 +142,17 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     lists: list[tuple[str, list[str]]] = field(default_factory=list)  # (lead-in, items)
     headlines: list[Headline] = field(default_factory=list)
-    charts: list[Chart] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
+    blocks: list[Chart | Table] = field(default_factory=list)  # in print order
     page_break: bool = False
+    small_charts: bool = False  # two charts side by side
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    @property
+    def charts(self) -> list[Chart]:
+        return [b for b in self.blocks if isinstance(b, Chart)]
 
 
 @dataclass
@@ -163,10 +164,12 @@ class Pack:
     release: str
     sections: list[Section]
     footnotes: list[str] = field(default_factory=list)
+    with_municipalities: bool = False  # a KKR pack with a section per municipality
 
     @property
     def title(self) -> str:
-        return f"{LEVEL_NAMES[self.level]} · {self.area.title} · {self.year}"
+        whole = " med kommunesider" if self.with_municipalities else ""
+        return f"{LEVEL_NAMES[self.level]} · {self.area.title}{whole} · {self.year}"
 
     def tables(self) -> list[Table]:
         return [t for s in self.sections for t in s.tables]

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from naersund.catalogue import Initiative
 from naersund.reports import common as c
 from naersund.reports import figures
 from naersund.reports.model import Area, Column, Headline, ReportInput, Section, Table
 from naersund.reports.narrative import Observation, indicator_sentence, traffic_light
 from naersund.reports.targets import target_gap
+from naersund.survey.aggregate import NO_ANSWER, NO_ANSWER_LABEL, kkr_area, status_counts
+from naersund.survey.questions import STATUS_LABELS, STATUS_VALUES
 
 
 def goals_section(data: ReportInput, area: Area) -> Section:
@@ -113,7 +116,6 @@ def survey_section(data: ReportInput, area: Area) -> Section:
         return Section("Skal-indsatser", paragraphs=["KKR'en har ingen indsatser i målkataloget."])
     initiatives, are_skal = c.skal_initiatives(kkr)
     s = Section("Skal-indsatser" if are_skal else "Indsatser")
-    when = f" (statusrunde: {data.survey_round})" if data.survey_round else ""
     if data.survey is None:
         s.paragraphs.append(
             "Der er endnu ingen statusrunde med svar; status vises som ikke besvaret."
@@ -123,58 +125,75 @@ def survey_section(data: ReportInput, area: Area) -> Section:
             f"Målkataloget skelner ikke mellem skal- og kan-indsatser for {kkr.name_da}; "
             "alle indsatser vises."
         )
-    if area.level == "kommune":
-        rows: list[list[Any]] = []
-        for i in initiatives:
-            status, _ = c.survey_status(data, area.code, i.id)
-            rows.append(
-                [
-                    i.title_da,
-                    i.deadline_da or (str(i.deadline_year) if i.deadline_year else None),
-                    status,
-                ]
-            )
-        s.tables.append(
+    if area.level == "kommune" and not c.may_show_answers(data, area.code):
+        s.paragraphs.append(
+            f"{area.title}s egne svar vises kun for kommunen selv, dens KKR-sekretariat og "
+            "nationale administratorer. Udbredelsen i KKR'en:"
+        )
+        s.blocks.append(coverage_table(data, area.region_code, initiatives))
+    elif area.level == "kommune":
+        rows: list[list[Any]] = [
+            [
+                c.name_of(i),
+                str(i.deadline_year or "") or None,
+                c.survey_status(data, area.code, i.id),
+            ]
+            for i in initiatives
+        ]
+        s.blocks.append(
             Table(
                 sheet="Indsatser",
-                title=f"Status for {area.title}{when}",
-                columns=[Column("Indsats"), Column("Frist"), Column("Status")],
+                title=f"Status for {area.title}{c.round_text(data)}",
+                columns=[Column("Indsats"), Column("Frist (år)"), Column("Status")],
                 rows=rows,
             )
         )
     else:
-        s.tables.append(coverage_table(data, area, initiatives, when))
+        s.blocks.append(coverage_table(data, area.region_code, initiatives))
     return s
 
 
-def coverage_table(data: ReportInput, area: Area, initiatives: list[Any], when: str) -> Table:
-    munis = c.municipalities_of(area.region_code)
+def coverage_table(data: ReportInput, region_code: int, initiatives: list[Initiative]) -> Table:
+    """Per initiative, how many of the KKR's municipalities that have submitted are at each
+    status, and the share that has implemented it (whole percent, as KL's papers round)."""
+    region = kkr_area(region_code)
     rows: list[list[Any]] = []
     for i in initiatives:
-        answers = [c.survey_status(data, m.code, i.id)[1] for m in munis]
-        yes = sum(1 for a in answers if a is True)
-        answered = sum(1 for a in answers if a is not None)
+        if data.survey is None:
+            rows.append([c.name_of(i), *([None] * 5), 0, None])
+            continue
+        counts = status_counts(data.survey, i.id, region)
         rows.append(
-            [i.title_da, yes, answered, len(munis), (100.0 * yes / len(munis)) if munis else None]
+            [
+                c.name_of(i),
+                *(counts.counts.get(v, 0) for v in reversed(STATUS_VALUES)),
+                counts.counts.get(NO_ANSWER, 0),
+                counts.total,
+                counts.share("implementeret").pct,
+            ]
         )
     return Table(
         sheet="Indsatsdækning",
-        title=f"Indsatsernes udbredelse i {area.title}{when}",
+        title=f"Indsatsernes udbredelse i {region.name_da}{c.round_text(data)}",
         columns=[
             Column("Indsats"),
-            Column("Kommuner med indsatsen", "integer"),
-            Column("Kommuner der har svaret", "integer"),
-            Column("Kommuner i alt", "integer"),
-            Column("Andel med indsatsen", "percent", 0),
+            *(Column(STATUS_LABELS[v], "integer") for v in reversed(STATUS_VALUES)),
+            Column(NO_ANSWER_LABEL, "integer"),
+            Column("Kommuner med svar", "integer"),
+            Column("Andel implementeret", "percent", 0),
         ],
         rows=rows,
+        notes=[
+            f"Antal kommuner pr. status blandt de {len(region.members)} kommuner i "
+            f"{region.name_da}, der har indsendt svar."
+        ],
     )
 
 
 def build(data: ReportInput, area: Area, year: int) -> list[Section]:
     items = headlines(data, area, year)
     key = Section(f"Nøgletal {year}", headlines=items)
-    key.tables.append(headline_table(items, year))
-    trend = Section("Udviklingen", page_break=False)
-    trend.charts += figures.trend_charts(data, area, year)
+    key.blocks.append(headline_table(items, year))
+    trend = Section("Udviklingen", small_charts=True)
+    trend.blocks += figures.trend_charts(data, area, year)
     return [goals_section(data, area), key, trend, survey_section(data, area)]

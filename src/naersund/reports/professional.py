@@ -30,7 +30,7 @@ def details_section(data: ReportInput, area: Area, year: int) -> Section:
             if int(y) <= year:
                 got = c.row(data, d.id, area.level, area.code, int(y))
                 rows.append([str(int(y)), *c.value_cells(got)])
-        s.tables.append(
+        s.blocks.append(
             Table(
                 sheet=f"Tal {d.id}"[:31],
                 title=f"{d.name_da} ({c.unit_of(d)})",
@@ -79,7 +79,7 @@ def drilldown_section(data: ReportInput, area: Area, year: int) -> Section:
                     ]
                 )
             value_label = "Andel (%)" if proportion else "Andel af alle (%)"
-            s.tables.append(
+            s.blocks.append(
                 Table(
                     sheet=f"{dim} {d.id}"[:31],
                     title=f"{d.name_da} efter {label}, {year}",

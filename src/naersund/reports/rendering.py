@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import io
-import json
 from typing import Any
 
 import jinja2
@@ -15,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from naersund.reports import fmt
-from naersund.reports.model import LEVEL_NAMES, Column, Pack
+from naersund.reports.model import LEVEL_NAMES, Column, Pack, Table
 
 SYNTHETIC = "SYNTETISKE DATA"
 
@@ -47,19 +46,6 @@ def cell_text(value: Any, column: Column) -> str:
     return str(value)
 
 
-@functools.lru_cache(maxsize=512)
-def _svg(spec_json: str) -> str:
-    import vl_convert as vlc
-
-    svg: str = vlc.vegalite_to_svg(json.loads(spec_json))
-    return svg
-
-
-def svg(spec: dict[str, Any]) -> str:
-    """The chart as SVG (cached by spec: the same chart in many packs renders once)."""
-    return _svg(json.dumps(spec, sort_keys=True, default=float))
-
-
 def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -72,11 +58,11 @@ def html(pack: Pack, for_print: bool = False) -> str:
         .get_template("pack.html.j2")
         .render(
             pack=pack,
-            svg=svg,
             header_css=_css_string(header),
             marker_css=_css_string(SYNTHETIC if pack.synthetic else ""),
             synthetic_text=SYNTHETIC,
             for_print=for_print,
+            is_table=lambda b: isinstance(b, Table),
         )
     )
 
