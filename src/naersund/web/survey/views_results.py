@@ -121,6 +121,8 @@ def _results(rnd: Round, area: agg.Area) -> dict[str, Any]:
         ):
             groups.append(ResultGroup(r.kkr_name_da, r.parent_title_da, []))
         groups[-1].results.append(r)
+    if not area.is_national:  # the KKR's own goals first
+        groups.sort(key=lambda g: g.kkr_name_da != area.name_da)
     free = []
     for q in rnd.questions.filter(kind__in=["yesno", "choice", "multichoice", "number"]):
         if q.kind == "number":
