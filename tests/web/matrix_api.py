@@ -24,6 +24,11 @@ NOWHERE = {
 }
 
 
+# Without a published release the results answer 404 (the tests that publish one are in
+# test_api.py); with one, every logged-in user reads them.
+RESULTS = ANON | {p: 404 for p in ("admin", "kkr_hovedstaden", "albertslund", "aalborg", "reader")}
+
+
 def api_round() -> str:
     """The slug of an open round with the shipped catalogue's questions (made on first use)."""
     from naersund.web.survey import services
@@ -85,5 +90,7 @@ API_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
         _url(f"answers/{ALBERTSLUND}/reopen/"),
         POST_ONLY,
     ),
+    ("api/releases/", "/api/releases/", LOGGED_IN),
+    ("api/results/", "/api/results/?level=land", RESULTS),
     ("api/^(?P<rest>.*)$", "/api/findes-ikke/", NOWHERE),
 ]

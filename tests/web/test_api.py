@@ -386,6 +386,8 @@ def test_the_openapi_schema_is_valid_and_names_every_endpoint(personas: Personas
         "/api/rounds/{slug}/answers/{kommunekode}/",
         "/api/rounds/{slug}/answers/{kommunekode}/submit/",
         "/api/rounds/{slug}/answers/{kommunekode}/reopen/",
+        "/api/releases/",
+        "/api/results/",
     }
     assert set(schema["paths"]["/api/rounds/{slug}/answers/{kommunekode}/"]) == {"get", "patch"}
     assert (
@@ -394,3 +396,52 @@ def test_the_openapi_schema_is_valid_and_names_every_endpoint(personas: Personas
     schemes = schema["components"]["securitySchemes"]
     assert {"tokenAuth", "cookieAuth"} <= set(schemes)
     assert "Catalogue" in schema["components"]["schemas"]
+
+
+# --- indicator results ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def published(personas: Personas, synthetic_dir: Any, tmp_path_factory: Any) -> Any:
+    from dashboard_data import results_for
+
+    from naersund.web.dashboard import releases
+
+    return releases.publish(results_for(synthetic_dir, tmp_path_factory.mktemp("api-results")))
+
+
+def test_every_logged_in_user_reads_the_published_results(
+    personas: Personas, published: Any
+) -> None:
+    from naersund.web.dashboard.models import ResultRow
+
+    url = f"/api/results/?level=kommune&area={ALBERTSLUND}&year=2014"
+    assert Client().get(url).status_code == 401
+    body = _json(personas.client("reader").get(url))
+    assert body["release"]["id"] == published.pk and body["release"]["synthetic"] is True
+    stored = ResultRow.objects.filter(release=published, level="kommune", area_code=165, year=2014)
+    assert body["count"] == stored.count() > 0
+    by_indicator = {r["indicator"]: r for r in body["results"]}
+    for row in stored:
+        assert by_indicator[row.indicator]["value"] == row.value
+        assert by_indicator[row.indicator]["suppressed"] == row.suppressed
+    for row in body["results"]:
+        if row["suppressed"]:  # a suppressed cell has no numbers
+            assert row["value"] is None and row["numerator"] is None
+
+
+def test_results_can_be_read_from_an_earlier_release(personas: Personas, published: Any) -> None:
+    releases = _json(personas.client("aalborg").get("/api/releases/"))
+    assert releases[0]["id"] == published.pk  # newest first
+    body = _json(personas.client("aalborg").get(f"/api/results/?release={published.pk}&level=land"))
+    assert {r["area_code"] for r in body["results"]} == {0}
+    missing = personas.client("aalborg").get("/api/results/?release=99999")
+    assert missing.status_code == 404 and _json(missing)["kode"] == "findes_ikke"
+
+
+def test_a_bad_results_filter_is_named(personas: Personas, published: Any) -> None:
+    level = personas.client("reader").get("/api/results/?level=by")
+    assert level.status_code == 400
+    assert _json(level)["fejl_pr_felt"] == {"level": "'by' skal være land, region eller kommune."}
+    year = personas.client("reader").get("/api/results/?year=sidste")
+    assert _json(year)["fejl_pr_felt"] == {"year": "'sidste' er ikke et heltal."}

@@ -25,6 +25,13 @@ class CanViewCatalogue(BasePermission):
         return access.can_view_catalogue(request.user)
 
 
+class CanViewDashboard(BasePermission):
+    """Published (suppressed) indicator results (``access.can_view_dashboard``)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return access.can_view_dashboard(request.user)
+
+
 def can_read_answers(user: Any, kommunekode: int) -> bool:
     return access.can_view_response(user, kommunekode)
 

@@ -29,5 +29,7 @@ urlpatterns = [
         views.ReopenView.as_view(),
         name="reopen",
     ),
+    path("releases/", views.ReleaseListView.as_view(), name="releases"),
+    path("results/", views.ResultListView.as_view(), name="results"),
     re_path(r"^(?P<rest>.*)$", errors.not_found, name="not-found"),
 ]

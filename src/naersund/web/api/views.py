@@ -21,12 +21,14 @@ from naersund.web.api import permissions as perm
 from naersund.web.api.serializers import (
     ErrorSerializer,
     QuestionSerializer,
+    ReleaseSerializer,
     ResponseSerializer,
     ResponseWriteSerializer,
     ResultsSerializer,
     RoundSerializer,
 )
 from naersund.web.catalogue.store import catalogue_data, current_version
+from naersund.web.dashboard.models import Release, ResultRow
 from naersund.web.survey import services
 from naersund.web.survey.models import Answer, Question, ResponseState, Round
 from naersund.web.survey.models import Response as SurveyResponse
@@ -207,8 +209,6 @@ class ResponseDetailView(_View):
         body = ResponseWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        # A response that is not started is made with version 1, so "0, as I saw it" means 1.
-        response_version = data.get("response_version")
         services.save_answers(
             rnd,
             kommunekode,
@@ -216,7 +216,7 @@ class ResponseDetailView(_View):
             data["answers"],
             data["versions"],
             tilbagemelding=data.get("tilbagemelding"),
-            response_version=None if response_version is None else max(response_version, 1),
+            response_version=data.get("response_version"),
             source="api",
         )
         response = _responses(rnd).filter(kommunekode=kommunekode).first()
@@ -255,6 +255,108 @@ class ReopenView(_StateView):
     transition = staticmethod(services.reopen)
 
 
+# --- indicator results ------------------------------------------------------------------------
+
+RESULT_FIELDS = [
+    "indicator",
+    "level",
+    "area_code",
+    "year",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "std_value",
+    "std_lower_ci",
+    "std_upper_ci",
+    "comparison",
+    "suppressed",
+    "note",
+]
+
+
+def _release_data(release: Release) -> dict[str, Any]:
+    return {
+        "id": release.pk,
+        "created_at": release.created_at,
+        "data_period_start": release.data_period_start,
+        "data_period_end": release.data_period_end,
+        "data_cut": release.data_cut,
+        "code_version": release.code_version,
+        "definitions": {str(k): str(v) for k, v in release.definitions.items()},
+        "synthetic": release.synthetic,
+    }
+
+
+class _DashboardView(APIView):
+    permission_classes = [perm.CanViewDashboard]
+
+
+class ReleaseListView(_DashboardView):
+    @extend_schema(
+        summary="Udgivelser af indikatorresultater (nyeste først)",
+        responses={200: ReleaseSerializer(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        data = [_release_data(r) for r in Release.objects.all()]
+        return Response(ReleaseSerializer(data, many=True).data)  # type: ignore[arg-type]
+
+
+def _int_param(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise exceptions.ValidationError({name: f"'{raw}' er ikke et heltal."})
+    return int(raw)
+
+
+class ResultListView(_DashboardView):
+    @extend_schema(
+        summary="Offentliggjorte indikatorresultater",
+        description="Rækker fra den gældende udgivelse (eller ``release``), efter small-number-"
+        "diskretionering: en diskretioneret celle har ingen tal. Filtrér med indicator, level "
+        "(land, region, kommune), area (kode) og year.",
+        parameters=[
+            OpenApiParameter("indicator", OpenApiTypes.STR),
+            OpenApiParameter("level", OpenApiTypes.STR, enum=["land", "region", "kommune"]),
+            OpenApiParameter("area", OpenApiTypes.INT, description="Kommune- eller regionskode."),
+            OpenApiParameter("year", OpenApiTypes.INT),
+            OpenApiParameter("release", OpenApiTypes.INT, description="Standard: den gældende."),
+        ],
+        responses={200: ResultsSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        release_id = _int_param(request, "release")
+        release = (
+            Release.objects.filter(is_current=True).first()
+            if release_id is None
+            else Release.objects.filter(pk=release_id).first()
+        )
+        if release is None:
+            raise exceptions.NotFound()
+        rows = ResultRow.objects.filter(release=release)
+        params = request.query_params
+        if params.get("indicator"):
+            rows = rows.filter(indicator=params["indicator"])
+        if params.get("level"):
+            if params["level"] not in ("land", "region", "kommune"):
+                raise exceptions.ValidationError(
+                    {"level": f"'{params['level']}' skal være land, region eller kommune."}
+                )
+            rows = rows.filter(level=params["level"])
+        area = _int_param(request, "area")
+        if area is not None:
+            rows = rows.filter(area_code=area)
+        year = _int_param(request, "year")
+        if year is not None:
+            rows = rows.filter(year=year)
+        data = list(rows.order_by("indicator", "level", "area_code", "year").values(*RESULT_FIELDS))
+        body = {"release": _release_data(release), "count": len(data), "results": data}
+        return Response(ResultsSerializer(body).data)
+
+
 # --- schema -----------------------------------------------------------------------------------
 
 
@@ -268,6 +370,3 @@ class SchemaView(SpectacularAPIView):
 
         super().__init__(**kwargs)
         self.renderer_classes = [OpenApiJsonRenderer, OpenApiYamlRenderer]
-
-
-__all__ = ["ResultsSerializer"]
