@@ -1,8 +1,46 @@
-"""The dashboard app's rows of the role × URL matrix (see ``test_web_access.MATRIX``)."""
+"""The dashboard app's rows of the role × URL matrix (see ``test_web_access.MATRIX``).
+
+The matrix runs without published results (the pages then say so); ``test_dashboard_pages``
+checks the pages with a release."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
+from web_personas import ALBERTSLUND, EVERYONE, HOVEDSTADEN
+
+LOGGED_IN = {"anonymous": 302} | {p: 200 for p in EVERYONE[1:]}
+NOT_FOUND = {"anonymous": 302} | {p: 404 for p in EVERYONE[1:]}
+
+
+def _two_releases() -> str:
+    """Two empty releases (made inside the test's transaction) and the URL of their diff."""
+    from naersund.web.dashboard.models import Release
+
+    day = dt.date(2016, 12, 31)
+    ids = [
+        Release.objects.create(
+            data_period_start=day, data_period_end=day, data_cut=day, code_version="0", row_count=0
+        ).pk
+        for _ in range(2)
+    ]
+    return f"/indikatorer/udgivelser/{ids[0]}/{ids[1]}/"
+
+
+P = "indikatorer/"
 # (route pattern, URL or a function returning one, expected status per persona)
-DASHBOARD_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = []
+DASHBOARD_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
+    (P, "/indikatorer/", LOGGED_IN),
+    (P + "kommune/", f"/indikatorer/kommune/?kommune={ALBERTSLUND}", {p: 302 for p in EVERYONE}),
+    (P + "kommune/", "/indikatorer/kommune/?kommune=7", NOT_FOUND),
+    (P + "kommune/<int:kommunekode>/", f"/indikatorer/kommune/{ALBERTSLUND}/", LOGGED_IN),
+    (P + "kommune/<int:kommunekode>/", "/indikatorer/kommune/7/", NOT_FOUND),
+    (P + "sammenlign/", "/indikatorer/sammenlign/", LOGGED_IN),
+    (P + "udvikling/", "/indikatorer/udvikling/", LOGGED_IN),
+    (P + "kkr/<int:region_code>/", f"/indikatorer/kkr/{HOVEDSTADEN}/", LOGGED_IN),
+    (P + "kkr/<int:region_code>/", "/indikatorer/kkr/9999/", NOT_FOUND),
+    (P + "udgivelser/", "/indikatorer/udgivelser/", LOGGED_IN),
+    (P + "udgivelser/<int:old>/<int:new>/", _two_releases, LOGGED_IN),
+    (P + "udgivelser/<int:old>/<int:new>/", "/indikatorer/udgivelser/998/999/", NOT_FOUND),
+]

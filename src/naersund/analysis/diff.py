@@ -40,7 +40,7 @@ def diff_results(old: pd.DataFrame, new: pd.DataFrame, tolerance: float = 1e-9) 
         for i in np.flatnonzero(differs & in_old & in_new):
             changed_fields[i].append(col)
     change = np.where(~in_old, ADDED, np.where(~in_new, REMOVED, CHANGED))
-    keep = ~in_old | ~in_new | np.array([bool(f) for f in changed_fields])
+    keep = ~in_old | ~in_new | np.array([bool(f) for f in changed_fields], dtype=bool)
     out = joined.reset_index()
     out["change"] = change
     out["fields"] = [", ".join(f) for f in changed_fields]

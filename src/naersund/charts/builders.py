@@ -83,7 +83,7 @@ def spine_chart(rows: pd.DataFrame, area: str, region: str, title: str | None = 
         title,
         f"Spine-diagram: {area} for hver indikator, placeret i forhold til Danmark (midterlinjen) "
         "og spændet for alle kommuner; bedre til højre.",
-        width=WIDTH - 260,
+        width=420,
         height={"step": 34},
         data={"values": records(df)},
         encoding={"y": y},
@@ -212,11 +212,11 @@ def ci_bars(
         width=WIDTH - 160,
         height={"step": 16},
         data={"values": records(shown)},
-        encoding={"y": y},
         layer=[
             {
                 "mark": {"type": "bar", "height": 11},
                 "encoding": {
+                    "y": y,
                     "x": {
                         "field": "value",
                         "type": "quantitative",
@@ -243,6 +243,7 @@ def ci_bars(
             {
                 "mark": {"type": "rule", "color": PALETTE["dark"]},
                 "encoding": {
+                    "y": y,
                     "x": {"field": "lower", "type": "quantitative"},
                     "x2": {"field": "upper"},
                 },
@@ -500,11 +501,11 @@ def trend_chart(
                 "x": x,
                 "y": {"field": "lower", "type": "quantitative"},
                 "y2": {"field": "upper"},
-                "color": {
+                "fill": {
                     "field": "area",
                     "type": "nominal",
                     "scale": col_scale,
-                    "title": "Område",
+                    "legend": None,
                 },
             },
         },

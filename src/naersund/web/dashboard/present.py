@@ -1,0 +1,103 @@
+"""Turning library results into what the templates show, and the per-release page cache.
+
+Pages are built from a release that never changes, the catalogue version and the survey's
+latest change, so each page's content is rendered once per (release, catalogue, survey state,
+page, parameters) and kept in this process (:func:`cached_fragment`); a request then only
+renders the frame around it (user name, CSRF token).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from django.utils.safestring import SafeString, mark_safe
+
+from naersund.charts import Chart, format_number
+
+MAX_FRAGMENTS = 3000
+_fragments: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+_lock = threading.Lock()
+
+
+def cached_fragment(key: tuple[Any, ...], build: Callable[[], str]) -> SafeString:
+    """The HTML for ``key``, built once (least recently used entries are dropped)."""
+    with _lock:
+        hit = _fragments.get(key)
+        if hit is not None:
+            _fragments.move_to_end(key)
+            return mark_safe(hit)
+    html = build()
+    with _lock:
+        _fragments[key] = html
+        while len(_fragments) > MAX_FRAGMENTS:
+            _fragments.popitem(last=False)
+    return mark_safe(html)
+
+
+def clear_cache() -> None:
+    with _lock:
+        _fragments.clear()
+
+
+def cell(value: Any, decimals: int = 1) -> str:
+    """A table cell's text: Danish numbers, ``–`` for missing."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, numbers.Integral):
+        return format_number(float(value), 0) if abs(int(value)) >= 10000 else str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "–"
+        if value.is_integer() and abs(value) >= 100:
+            return format_number(value, 0)
+        return format_number(value, decimals)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """A chart as a template shows it: the spec (as JSON safe inside ``<script>``), its
+    caption, and its numbers as a table with a CSV link."""
+
+    key: str
+    title: str
+    description: str
+    spec_json: str
+    headers: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]
+    csv_url: str
+
+    @property
+    def numeric_idx(self) -> list[int]:
+        """Indexes of the numeric columns (right-aligned)."""
+        return [i for i, n in enumerate(self.numeric) if n]
+
+
+def chart_view(key: str, chart: Chart, csv_url: str) -> ChartView:
+    spec = json.dumps(chart.spec, ensure_ascii=False, separators=(",", ":"))
+    # Inside <script type="application/json"> only "</" could end the element early.
+    spec = spec.replace("</", "<\\/")
+    table = chart.table
+    numeric = [pd.api.types.is_numeric_dtype(table[c]) for c in table.columns]
+    rows = [[cell(v) for v in rec] for rec in table.astype(object).itertuples(index=False)]
+    return ChartView(
+        key=key,
+        title=chart.title,
+        description=chart.description,
+        spec_json=spec,
+        headers=[str(c) for c in table.columns],
+        rows=rows,
+        numeric=numeric,
+        csv_url=csv_url,
+    )

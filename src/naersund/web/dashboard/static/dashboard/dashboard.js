@@ -1,0 +1,35 @@
+// Draw each chart from its Vega-Lite spec (the same spec the PDF reports render to SVG).
+// Without JavaScript the table of numbers below each chart is the chart.
+(function () {
+  "use strict";
+  function draw() {
+    if (typeof window.vegaEmbed !== "function") { return; }
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var source = document.getElementById("spec-" + el.dataset.chart);
+      if (!source) { return; }
+      var spec = JSON.parse(source.textContent);
+      delete spec.title; // the figure's caption carries it on screen
+      window.vegaEmbed(el, spec, { renderer: "svg", actions: false, tooltip: true })
+        .then(function () {
+          var svg = el.querySelector("svg");
+          if (svg) {
+            svg.setAttribute("role", "img");
+            svg.setAttribute("aria-label", el.dataset.description || "");
+            svg.removeAttribute("aria-roledescription");
+            svg.querySelectorAll("[aria-roledescription],[aria-label],[role]").forEach(function (n) {
+              n.removeAttribute("aria-roledescription");
+              n.removeAttribute("aria-label");
+              n.removeAttribute("role");
+            });
+          }
+          el.classList.add("drawn");
+        })
+        .catch(function () { el.textContent = "Diagrammet kunne ikke tegnes; se tabellen nedenfor."; });
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();

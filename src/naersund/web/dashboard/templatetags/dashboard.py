@@ -1,0 +1,41 @@
+"""Danish numbers and comparison labels in the dashboard's templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from naersund.analysis.benchmark import comparison_label
+from naersund.web.dashboard.present import cell
+
+register = template.Library()
+
+SYMBOLS = {"better": "▲", "similar": "●", "worse": "▼", "not_compared": "–"}
+
+
+@register.filter
+def num(value: Any, decimals: int = 1) -> str:
+    """``12,3`` (decimal comma), ``–`` for missing."""
+    try:
+        return cell(float(value), int(decimals)) if value is not None else "–"
+    except (TypeError, ValueError):
+        return "–"
+
+
+@register.filter
+def cmp_text(value: Any) -> str:
+    return comparison_label(str(value))
+
+
+@register.filter
+def cmp_symbol(value: Any) -> str:
+    return SYMBOLS.get(str(value), "–")
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

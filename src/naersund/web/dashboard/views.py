@@ -1,0 +1,502 @@
+"""The indicator dashboard (Danish): Kommuneprofil, Sammenlign kommuner, Udvikling,
+KKR-overblik and the releases with their diff.
+
+Views are thin: access (every logged-in user, ``access.can_view_dashboard``), parameters, then
+the library (:mod:`naersund.analysis.profiles`, :mod:`naersund.charts`) and a template. A page's
+content is cached per release and parameters (:mod:`.present`); ``?csv=<chart>`` on any page
+gives that chart's numbers as CSV.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from naersund import charts
+from naersund.analysis import PublishedResults, funnel_data
+from naersund.analysis.profiles import (
+    comparison_table,
+    kkr_matrix,
+    members_of,
+    municipality_names,
+    municipality_region,
+    profile,
+    targets_for,
+    trend_table,
+)
+from naersund.analysis.trend import glide_path
+from naersund.refdata import KKR_NAMES
+from naersund.web.accounts.access import can_view_dashboard
+from naersund.web.dashboard import context as ctx
+from naersund.web.dashboard import releases
+from naersund.web.dashboard.models import Release
+from naersund.web.dashboard.present import ChartView, cached_fragment, chart_view
+
+STD, CRUDE = "standardiseret", "raa"
+
+
+@dataclass(frozen=True)
+class Params:
+    """The filters of a page, validated against the release."""
+
+    year: int
+    standardised: bool
+    region_code: int | None
+    indicator: str | None
+    kommunekode: int | None
+
+    def key(self) -> tuple[Any, ...]:
+        return (self.year, self.standardised, self.region_code, self.indicator, self.kommunekode)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _params(request: HttpRequest, pub: PublishedResults, **fixed: Any) -> Params:
+    q = request.GET
+    years = pub.years
+    year = _int(q.get("aar"))
+    region = fixed.get("region_code", _int(q.get("kkr")))
+    indicator = fixed.get("indicator", q.get("indikator"))
+    infos = ctx.infos()
+    if indicator not in infos:
+        indicator = next(iter(infos))
+    kommune = fixed.get("kommunekode", _int(q.get("kommune")))
+    if kommune is not None and kommune not in municipality_names():
+        kommune = None
+    return Params(
+        year=year if year in years else years[-1],
+        standardised=q.get("maal") != CRUDE,
+        region_code=region if region in KKR_NAMES else None,
+        indicator=indicator,
+        kommunekode=kommune,
+    )
+
+
+def _release(request: HttpRequest) -> tuple[Release | None, PublishedResults | None]:
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied
+    release = releases.current_release()
+    if release is None:
+        return None, None
+    return release, releases.load_release(release.pk)
+
+
+def _no_release(request: HttpRequest, title: str) -> HttpResponse:
+    return render(request, "dashboard/no_release.html", {"title": title})
+
+
+def _page(
+    request: HttpRequest,
+    template: str,
+    title: str,
+    release: Release,
+    key: tuple[Any, ...],
+    build: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """Render the page frame around the cached content; ``?csv=<chart>`` returns a chart's
+    numbers instead."""
+    catalogue_key = ctx.catalogue_state()[1]
+    full_key = (template, release.pk, release.created_at, catalogue_key, *key)
+    wanted = request.GET.get("csv")
+    if wanted:
+        data = build()
+        chart = data.get("csv_charts", {}).get(wanted)
+        if chart is None:
+            raise Http404("Ukendt diagram")
+        response = HttpResponse(chart.csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{wanted}.csv"'
+        return response
+
+    def content() -> str:
+        data = build()
+        data.pop("csv_charts", None)
+        return render_to_string(template, {**data, "release": release})
+
+    return render(
+        request,
+        "dashboard/page.html",
+        {"title": title, "release": release, "content": cached_fragment(full_key, content)},
+    )
+
+
+def _csv_url(request: HttpRequest, key: str) -> str:
+    q = request.GET.copy()
+    q["csv"] = key
+    return f"{request.path}?{q.urlencode()}"
+
+
+def _chart(request: HttpRequest, key: str, chart: charts.Chart) -> ChartView:
+    return chart_view(key, chart, _csv_url(request, key))
+
+
+def _filters(pub: PublishedResults, p: Params, **show: bool) -> dict[str, Any]:
+    infos = ctx.infos()
+    return {
+        "years": pub.years,
+        "p": p,
+        "indicators": [(i.id, i.name_da) for i in infos.values()],
+        "kkrs": sorted(KKR_NAMES.items()),
+        "municipalities": sorted(municipality_names().items(), key=lambda kv: kv[1]),
+        "show": show,
+        "std": STD,
+        "crude": CRUDE,
+    }
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    release, _ = _release(request)
+    names = municipality_names()
+    regions = municipality_region()
+    groups = [
+        (name, [(k, names[k]) for k in members_of(code)])
+        for code, name in sorted(KKR_NAMES.items())
+    ]
+    return render(
+        request,
+        "dashboard/index.html",
+        {
+            "release": release,
+            "groups": groups,
+            "kkrs": sorted(KKR_NAMES.items()),
+            "indicators": list(ctx.infos().values()),
+            "n_municipalities": len(regions),
+        },
+    )
+
+
+@login_required
+def kommune_redirect(request: HttpRequest) -> HttpResponse:
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied
+    code = _int(request.GET.get("kommune"))
+    if code not in municipality_names():
+        raise Http404("Ukendt kommune")
+    q = request.GET.copy()
+    q.pop("kommune", None)
+    url = reverse("dashboard:kommune", args=[code])
+    return redirect(f"{url}?{q.urlencode()}" if q else url)
+
+
+@login_required
+def kommune(request: HttpRequest, kommunekode: int) -> HttpResponse:
+    if kommunekode not in municipality_names():
+        if not can_view_dashboard(request.user):
+            raise PermissionDenied
+        raise Http404("Ukendt kommune")
+    release, pub = _release(request)
+    name = municipality_names()[kommunekode]
+    if release is None or pub is None:
+        return _no_release(request, f"Kommuneprofil: {name}")
+    p = _params(request, pub, kommunekode=kommunekode)
+    region = municipality_region()[kommunekode]
+    survey_key = ctx.survey_stamp()
+
+    def build() -> dict[str, Any]:
+        catalogue = ctx.catalogue_state()[0]
+        rows = profile(pub, kommunekode, p.year, ctx.infos(), p.standardised, catalogue)
+        status = ctx.initiative_status([kommunekode])[kommunekode]
+        initiatives = {
+            r.info.id: [(i, *status.get(i.id, ("ikke besvaret", ""))) for i in r.initiatives]
+            for r in rows
+        }
+        summaries = {
+            ind: _status_summary([s for _, s, _ in items]) for ind, items in initiatives.items()
+        }
+        spine_frame = _spine_frame(rows)
+        spine = charts.spine_chart(
+            spine_frame, name, KKR_NAMES[region], f"{name} {p.year} sammenlignet med alle kommuner"
+        )
+        return {
+            "name": name,
+            "kommunekode": kommunekode,
+            "region_code": region,
+            "region_name": KKR_NAMES[region],
+            "rows": rows,
+            "initiatives": initiatives,
+            "summaries": summaries,
+            "spine": _chart(request, "spine", spine),
+            "any_std": any(r.measure.standardised for r in rows),
+            "any_crude": any(not r.measure.standardised for r in rows),
+            "csv_charts": {"spine": spine},
+            **_filters(pub, p),
+        }
+
+    return _page(
+        request,
+        "dashboard/kommune.html",
+        f"Kommuneprofil: {name}",
+        release,
+        ("kommune", *p.key(), str(survey_key)),
+        build,
+    )
+
+
+def _status_summary(labels: list[str]) -> str:
+    """``"7 indsatser: 2 implementeret, 5 ikke besvaret"``."""
+    if not labels:
+        return ""
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    parts = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
+    noun = "indsats" if len(labels) == 1 else "indsatser"
+    return f"{len(labels)} {noun}: {parts}"
+
+
+def _spine_frame(rows: list[Any]) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "indicator": r.info.name_da,
+                "unit": r.info.unit_da,
+                "comparison": r.comparison,
+                **r.spine,
+            }
+            for r in rows
+        ]
+    )
+
+
+@login_required
+def sammenlign(request: HttpRequest) -> HttpResponse:
+    release, pub = _release(request)
+    if release is None or pub is None:
+        return _no_release(request, "Sammenlign kommuner")
+    p = _params(request, pub)
+    info = ctx.infos()[p.indicator or ""]
+
+    def build() -> dict[str, Any]:
+        table, national, measure = comparison_table(
+            pub, info, p.year, p.standardised, p.region_code
+        )
+        area = KKR_NAMES[p.region_code] if p.region_code else "hele landet"
+        title = f"{info.name_da}, {p.year}, {area}"
+        nat_value = float(national[measure.value]) if len(national) else float("nan")
+        bars = charts.ci_bars(table, nat_value, info.unit_da, title, p.kommunekode)
+        kom = pub.rows(info.id, p.year)
+        kom = kom[kom["level"] == "kommune"]
+        if p.region_code:
+            kom = kom[kom["area_code"].isin(members_of(p.region_code))]
+        funnel = (
+            funnel_data(kom, national, info.kind, info.multiplier, p.standardised)
+            if len(national)
+            else None
+        )
+        size_label = info.size_label + (
+            " (ækvivalent befolkning)" if funnel and funnel.standardised else ""
+        )
+        funnel_chart = (
+            charts.funnel_plot(
+                funnel,
+                municipality_names(),
+                info.unit_da,
+                size_label,
+                title,
+                p.kommunekode,
+            )
+            if funnel is not None
+            else None
+        )
+        codes = members_of(p.region_code) if p.region_code else None
+        map_chart = charts.choropleth(table, info.unit_da, title, codes, p.kommunekode)
+        csv = {"bars": bars, "map": map_chart}
+        if funnel_chart is not None:
+            csv["funnel"] = funnel_chart
+        return {
+            "info": info,
+            "measure": measure,
+            "area": area,
+            "national_value": nat_value,
+            "bars": _chart(request, "bars", bars),
+            "funnel": _chart(request, "funnel", funnel_chart) if funnel_chart else None,
+            "funnel_standardised": bool(funnel and funnel.standardised),
+            "map": _chart(request, "map", map_chart),
+            "n_hidden": int(table["value"].isna().sum()),
+            "csv_charts": csv,
+            **_filters(pub, p, kkr=True, indicator=True, highlight=True),
+        }
+
+    return _page(
+        request,
+        "dashboard/sammenlign.html",
+        f"Sammenlign kommuner: {info.name_da}",
+        release,
+        ("sammenlign", *p.key()),
+        build,
+    )
+
+
+@login_required
+def udvikling(request: HttpRequest) -> HttpResponse:
+    release, pub = _release(request)
+    if release is None or pub is None:
+        return _no_release(request, "Udvikling")
+    p = _params(request, pub)
+    kommunekode = p.kommunekode or 101
+    p = Params(p.year, p.standardised, p.region_code, p.indicator, kommunekode)
+    info = ctx.infos()[p.indicator or ""]
+    name = municipality_names()[kommunekode]
+
+    def build() -> dict[str, Any]:
+        catalogue = ctx.catalogue_state()[0]
+        series, measure = trend_table(pub, info, kommunekode, p.standardised)
+        own = series[series["level"] == "kommune"].rename(
+            columns={"value": measure.value, "lower": measure.lower, "upper": measure.upper}
+        )
+        targets = targets_for(catalogue, info.id, kommunekode)
+        glide = glide_path(targets[0], own, measure.value) if targets else None
+        title = (
+            f"{info.name_da}: {name}, {KKR_NAMES[municipality_region()[kommunekode]]} og Danmark"
+        )
+        chart = charts.trend_chart(
+            series[["year", "area", "value", "lower", "upper"]], info.unit_da, title, glide
+        )
+        return {
+            "info": info,
+            "measure": measure,
+            "name": name,
+            "trend": _chart(request, "trend", chart),
+            "target": targets[0] if targets else None,
+            "glide": glide,
+            "csv_charts": {"trend": chart},
+            **_filters(pub, p, indicator=True, kommune=True, no_year=True),
+        }
+
+    return _page(
+        request,
+        "dashboard/udvikling.html",
+        f"Udvikling: {info.name_da}",
+        release,
+        ("udvikling", *p.key()),
+        build,
+    )
+
+
+@login_required
+def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
+    if region_code not in KKR_NAMES:
+        if not can_view_dashboard(request.user):
+            raise PermissionDenied
+        raise Http404("Ukendt KKR")
+    release, pub = _release(request)
+    kkr_name = KKR_NAMES[region_code]
+    if release is None or pub is None:
+        return _no_release(request, f"KKR-overblik: {kkr_name}")
+    p = _params(request, pub, region_code=region_code)
+    survey_key = ctx.survey_stamp()
+
+    def build() -> dict[str, Any]:
+        catalogue = ctx.catalogue_state()[0]
+        infos = ctx.infos()
+        frame, measures = kkr_matrix(pub, region_code, p.year, infos, p.standardised)
+        cols = [i for i in infos.values() if i.id in measures]
+        matrix = []
+        for rec in frame.to_dict("records"):
+            matrix.append(
+                {
+                    "name": rec["name"],
+                    "level": rec["level"],
+                    "area_code": rec["area_code"],
+                    "cells": [
+                        (rec.get(f"{i.id}:value"), rec.get(f"{i.id}:comparison")) for i in cols
+                    ],
+                }
+            )
+        goals = []
+        skal_ids: list[str] = []
+        if catalogue is not None:
+            for k in catalogue.kkr:
+                if k.region_code == region_code:
+                    goals = list(k.goals)
+                    skal_ids = [i.id for g in k.goals for i in g.initiatives if i.kind == "skal"]
+        status = ctx.initiative_status(members_of(region_code))
+        for row in matrix:
+            if row["level"] == "kommune":
+                s = status.get(int(row["area_code"]), {})
+                row["skal_done"] = sum(1 for i in skal_ids if s.get(i, ("",))[0] == "Implementeret")
+                row["skal_answered"] = sum(1 for i in skal_ids if i in s)
+        return {
+            "kkr_name": kkr_name,
+            "region_code": region_code,
+            "cols": cols,
+            "measures": measures,
+            "matrix": matrix,
+            "goals": goals,
+            "infos": infos,
+            "n_skal": len(skal_ids),
+            **_filters(pub, p, no_kkr_select=True),
+        }
+
+    return _page(
+        request,
+        "dashboard/kkr.html",
+        f"KKR-overblik: {kkr_name}",
+        release,
+        ("kkr", *p.key(), str(survey_key)),
+        build,
+    )
+
+
+@login_required
+def udgivelser(request: HttpRequest) -> HttpResponse:
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied
+    rows = list(Release.objects.all())
+    pairs = {r.pk: releases.previous_release(r) for r in rows}
+    return render(request, "dashboard/udgivelser.html", {"releases": rows, "previous": pairs})
+
+
+@login_required
+def diff(request: HttpRequest, old: int, new: int) -> HttpResponse:
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied
+    try:
+        table = releases.diff_releases(old, new)
+    except releases.NoRelease:
+        raise Http404("Ukendt udgivelse") from None
+    infos = ctx.infos()
+    names = municipality_names()
+    rows = [
+        {
+            **r,
+            "indicator_name": infos[r["indicator"]].name_da
+            if r["indicator"] in infos
+            else r["indicator"],
+            "area": "Danmark"
+            if r["level"] == "land"
+            else KKR_NAMES.get(r["area_code"], "")
+            if r["level"] == "region"
+            else names.get(r["area_code"], str(r["area_code"])),
+        }
+        for r in table.head(500).to_dict("records")
+    ]
+    return render(
+        request,
+        "dashboard/diff.html",
+        {
+            "old": old,
+            "new": new,
+            "rows": rows,
+            "summary": releases.diff_summary(table),
+            "total": len(table),
+        },
+    )
