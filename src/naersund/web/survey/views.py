@@ -22,8 +22,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from naersund.refdata import KKR_NAMES, region_of
-from naersund.survey.questions import PILOT_LABELS, STATUS_LABELS, municipality_name
+from naersund.refdata import KKR_NAMES
+from naersund.survey.questions import (
+    PILOT_LABELS,
+    STATUS_LABELS,
+    municipality_name,
+    municipality_regions,
+)
 from naersund.web.accounts import access
 from naersund.web.survey import services
 from naersund.web.survey.forms import (
@@ -45,7 +50,7 @@ def _round(slug: str) -> Round:
 
 
 def _municipality(kommunekode: int) -> int:
-    if kommunekode not in region_of():
+    if kommunekode not in municipality_regions():
         raise Http404("Ukendt kommune")
     return kommunekode
 
@@ -127,7 +132,7 @@ def _questionnaire_context(
         "round": rnd,
         "kommunekode": kommunekode,
         "name": municipality_name(kommunekode),
-        "region_name": KKR_NAMES.get(region_of()[kommunekode], ""),
+        "region_name": KKR_NAMES.get(municipality_regions()[kommunekode], ""),
         "response": response,
         "sections": _sections(items),
         "editable": may_edit and is_open and not submitted,
@@ -149,7 +154,7 @@ def _questionnaire_context(
 def _own_kkr_first(questions: list[Question], kommunekode: int) -> list[Question]:
     """The municipality's own KKR's initiatives first, then other KKR's, then free questions
     (a national round asks every municipality about every KKR's initiatives)."""
-    own = region_of()[kommunekode]
+    own = municipality_regions()[kommunekode]
 
     def rank(q: Question) -> tuple[int, int]:
         if q.owner_region_code is None:
@@ -283,8 +288,9 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             raise PermissionDenied
         regions = [int(wanted)]
     blocks = []
+    every = services.completion(rnd, region_code=regions[0] if len(regions) == 1 else None)
     for code in regions:
-        rows = services.completion(rnd, region_code=code)
+        rows = [r for r in every if r.region_code == code]
         counts = {
             state: sum(r.state == state for r in rows) for state in services.COMPLETION_LABELS
         }
@@ -352,7 +358,7 @@ def import_template(request: HttpRequest, slug: str) -> HttpResponse:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(["kommunekode", "kommune", *[q.qid for q in questions], "tilbagemelding"])
-    for code, region in sorted(region_of().items()):
+    for code, region in sorted(municipality_regions().items()):
         if region in regions:
             writer.writerow([code, municipality_name(code)] + [""] * (len(questions) + 1))
     response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv")
