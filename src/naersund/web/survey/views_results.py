@@ -39,6 +39,11 @@ STATUS_SYMBOLS = {
     "ikke_paabegyndt": ("✕", "Ikke påb."),
 }
 KIND_HEADINGS = {"skal": "Skal-indsatser", "kan": "Kan-opgaver", None: "Øvrige indsatser"}
+COLUMN_PREFIX = {"skal": "Skal", "kan": "Kan", None: "Indsats"}
+
+
+def _capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 # --- reading a round ----------------------------------------------------------------------------
@@ -376,7 +381,9 @@ def _bilag1_tables(ctx: dict[str, Any]) -> list[Table]:
     combined_cols: list[str] = ["Kommune", "Kommunekode", "Indsendt"]
     combined: dict[int, list[Cell]] = {}
     for t in ctx["tables"]:
-        cols = [f"{t.heading[:4]}: {agg.initiative_phrase(i)}" for i in t.initiatives]
+        cols = [
+            f"{COLUMN_PREFIX[i.kind]}: {_capfirst(agg.initiative_phrase(i))}" for i in t.initiatives
+        ]
         combined_cols += cols
         rows: list[list[Cell]] = []
         for row, cells in t.rows:
