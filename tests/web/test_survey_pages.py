@@ -175,7 +175,7 @@ def test_a_closed_round_shows_the_answers_read_only(rnd: Round, personas: Person
     client = personas.client("albertslund")
     page = client.get(URL).content.decode()
     assert "Runden er lukket, så besvarelsen kan ikke ændres." in page
-    assert "<dd>Planlagt</dd>" in page and 'name="action"' not in page
+    assert "<td>Planlagt</td>" in page and 'name="action"' not in page
     client.post(URL, {HJEM: "implementeret", "action": "gem"})
     assert (
         "Runden »Opfølgning 2014« lukkede 31.10.2014; intet er gemt."
@@ -187,7 +187,7 @@ def test_the_kkr_secretary_reads_but_cannot_write(rnd: Round, personas: Personas
     services.save_answers(rnd, ALBERTSLUND, personas.albertslund, {HJEM: "planlagt"})
     client = personas.client("kkr_hovedstaden")
     page = client.get(URL).content.decode()
-    assert "Du kan læse besvarelsen, men ikke ændre den." in page and "<dd>Planlagt</dd>" in page
+    assert "Du kan læse besvarelsen, men ikke ændre den." in page and "<td>Planlagt</td>" in page
     assert client.post(URL, {HJEM: "implementeret", "action": "gem"}).status_code == 403
     assert personas.client("aalborg").post(URL, {HJEM: "implementeret"}).status_code == 403
     assert personas.client("reader").post(URL, {"action": "genaabn"}).status_code == 403

@@ -88,11 +88,30 @@ class Group:
     free: bool
     items: list[Item] = field(default_factory=list)
 
+    def _of(self, kind: str) -> Item | None:
+        return next((i for i in self.items if i.spec.kind == kind), None)
+
+    @property
+    def status(self) -> Item | None:
+        return self._of("status")
+
+    @property
+    def year(self) -> Item | None:
+        return self._of("year")
+
+    @property
+    def pilot(self) -> Item | None:
+        return self._of("pilot")
+
 
 @dataclass
 class Section:
     title: str
     groups: list[Group] = field(default_factory=list)
+
+    @property
+    def free(self) -> bool:
+        return all(g.free for g in self.groups)
 
 
 def _sections(items: list[Item]) -> list[Section]:
