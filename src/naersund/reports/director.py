@@ -176,6 +176,12 @@ def bilag1_section(data: ReportInput, area: Area) -> Section:
     if not initiatives:
         s.paragraphs.append("KKR'en har ingen indsatser i målkataloget.")
         return s
+    if not all(c.may_show_answers(data, m.code) for m in c.municipalities_of(area.region_code)):
+        s.paragraphs.append(
+            "Bilag 1 viser hver kommunes svar og vises kun for KKR-sekretariatet og nationale "
+            "administratorer. Udbredelsen i KKR'en står under Indsatsernes udbredelse."
+        )
+        return s
     s.lists.append(
         (
             "Indsatserne (kolonnerne):",

@@ -1,0 +1,320 @@
+"""Report packs built from real published results: the numbers in the PDF text and the XLSX
+cells are the published ones, suppressed cells never appear, every PDF page says SYNTETISKE
+DATA and renders with pdftoppm."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from naersund.catalogue import load_catalogue
+from naersund.errors import NaersundError
+from naersund.reports import (
+    ReportInput,
+    area_of,
+    build_kkr_pack,
+    build_pack,
+    file_name,
+    fmt,
+    render,
+)
+from naersund.reports.load import from_results_file
+from naersund.reports.model import Column, Pack, Section, Table
+from naersund.reports.rendering import safe_text
+from naersund.survey.demo import generate_demo_survey
+from naersund.survey.questions import STATUS_LABELS, questions_from_catalogue
+
+ALBERTSLUND = 165
+HOVEDSTADEN = 1084
+YEAR = 2014
+
+
+@cache
+def _results(synthetic_dir: Path, out: Path) -> Path:
+    from naersund.engine.compute import compute, write_results
+
+    return write_results(compute(synthetic_dir), out / "results.csv")
+
+
+@pytest.fixture(scope="module")
+def data(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> ReportInput:
+    path = _results(synthetic_dir, tmp_path_factory.mktemp("reports"))
+    catalogue = load_catalogue()
+    _, follow_up = generate_demo_survey(catalogue, questions_from_catalogue(catalogue))
+    base = from_results_file(path)
+    return ReportInput(
+        results=base.results,
+        meta=base.meta,
+        definitions=base.definitions,
+        catalogue=catalogue,
+        release="test",
+        survey=follow_up,
+    )
+
+
+def _pdf_text(pdf: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _published(
+    data: ReportInput, indicator: str, level: str, code: int, year: int = YEAR
+) -> pd.Series:
+    r = data.results
+    sel = r[
+        (r["indicator"] == indicator)
+        & (r["level"] == level)
+        & (r["area_code"] == code)
+        & (r["year"] == year)
+    ]
+    assert len(sel) == 1
+    return sel.iloc[0]
+
+
+def _exact(x: Any) -> Any:
+    """Equal as stored in XLSX: Excel keeps 15 significant digits of a float."""
+    return pytest.approx(x, rel=1e-14, abs=0)
+
+
+def _sheet_rows(wb: Any, name: str) -> list[list[Any]]:
+    return [list(r) for r in wb[name].iter_rows(values_only=True)]
+
+
+def _table_body(rows: list[list[Any]], header_first: str) -> tuple[list[Any], list[list[Any]]]:
+    """Header row (first cell ``header_first``) and the rows after it up to the first blank."""
+    start = next(i for i, r in enumerate(rows) if r[0] == header_first)
+    body = []
+    for r in rows[start + 1 :]:
+        if r[0] is None:
+            break
+        body.append(r)
+    return rows[start], body
+
+
+# --- political -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def political(data: ReportInput) -> Pack:
+    return build_pack(data, "politisk", area_of("kommune", ALBERTSLUND), YEAR)
+
+
+def test_political_pdf_shows_the_published_numbers_and_sentences(
+    data: ReportInput, political: Pack
+) -> None:
+    pages = _pdf_text(render(political, "pdf"))
+    text = re.sub(r"\s+", " ", " ".join(pages))
+    assert 2 <= len(pages) <= 4
+    for h in political.sections[1].headlines:
+        row = _published(data, h.indicator, "kommune", ALBERTSLUND)
+        land = _published(data, h.indicator, "land", 0)
+        if row["suppressed"]:
+            continue
+        assert fmt.number(row["value"]) in text
+        assert f"{fmt.number(row['lower_ci'])}–{fmt.number(row['upper_ci'])}" in text
+        assert fmt.number(land["value"]) in text
+        # The sentence is on the page (line breaks aside) and carries the published value.
+        assert re.sub(r"\s+", " ", h.sentence) in text
+        assert fmt.number(row["value"]) in h.sentence
+
+
+def test_political_xlsx_cells_are_the_published_numbers(data: ReportInput, political: Pack) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(render(political, "xlsx")))
+    header, body = _table_body(_sheet_rows(wb, "Nøgletal"), "Indikator")
+    assert header[:6] == ["Indikator", "Enhed", "Værdi", "Nedre 95 %", "Øvre 95 %", "Hele landet"]
+    names = {d.name_da: d.id for d in data.definitions}
+    assert len(body) == len(data.results["indicator"].unique())
+    for r in body:
+        row = _published(data, names[r[0]], "kommune", ALBERTSLUND)
+        land = _published(data, names[r[0]], "land", 0)
+        if row["suppressed"]:
+            assert r[2:5] == [None, None, None]
+        else:
+            assert r[2:5] == _exact([row["value"], row["lower_ci"], row["upper_ci"]])
+        assert r[5] == _exact(land["value"])
+        assert isinstance(r[5], float)
+
+
+def test_every_pdf_page_says_synthetic_data_and_names_level_area_and_year(political: Pack) -> None:
+    pages = _pdf_text(render(political, "pdf"))
+    for i, page in enumerate(pages, start=1):
+        assert "SYNTETISKE DATA" in page
+        assert "Politisk niveau · Albertslund Kommune · 2014" in page
+        assert f"Side {i} af {len(pages)}" in page
+
+
+def test_a_municipality_shows_its_own_skal_status(data: ReportInput, political: Pack) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(render(political, "xlsx")))
+    _, body = _table_body(_sheet_rows(wb, "Indsatser"), "Indsats")
+    assert data.survey is not None
+    skal = [
+        i for g in data.catalogue.kkr_by_code(HOVEDSTADEN).goals for i in g.initiatives_of("skal")
+    ]
+    assert len(body) == len(skal)
+    for r, ini in zip(body, skal, strict=True):
+        value = data.survey.value(ALBERTSLUND, f"status.{ini.id}")
+        assert r[2] == STATUS_LABELS.get(value, "Ikke besvaret")
+
+
+def test_other_municipalities_answers_are_left_out_when_not_visible(data: ReportInput) -> None:
+    hidden = ReportInput(**{**data.__dict__, "survey_visible": frozenset({851})})
+    pack = build_pack(hidden, "direktoer", area_of("kommune", ALBERTSLUND), YEAR)
+    sheets = {t.sheet for t in pack.tables()}
+    assert "Bilag 1" not in sheets and "Indsatsdækning" in sheets
+    pol = build_pack(hidden, "politisk", area_of("kommune", ALBERTSLUND), YEAR)
+    assert "Indsatser" not in {t.sheet for t in pol.tables()}
+
+
+# --- director ------------------------------------------------------------------------------
+
+
+def test_director_comparison_sheets_equal_the_published_rows_and_hide_suppressed_cells(
+    data: ReportInput,
+) -> None:
+    pack = build_pack(data, "direktoer", area_of("region", HOVEDSTADEN), YEAR)
+    wb = openpyxl.load_workbook(io.BytesIO(render(pack, "xlsx")))
+    names = {
+        name: code
+        for code, name in [
+            (m.code, m.name)
+            for m in __import__("naersund.reports.common", fromlist=["x"]).municipalities_of(
+                HOVEDSTADEN
+            )
+        ]
+    }
+    seen_suppressed = 0
+    for d in data.definitions:
+        sheet = next(
+            s for s in wb.sheetnames if s.startswith("Sammenligning") and _short_match(s, d.id)
+        )
+        _, body = _table_body(_sheet_rows(wb, sheet), "Område")
+        assert len(body) == 29 + 2
+        for r in body[:29]:
+            row = _published(data, d.id, "kommune", names[r[0]])
+            if row["suppressed"]:
+                seen_suppressed += 1
+                assert r[1:9] == [None] * 8 and r[9] == "Diskretioneret"
+            else:
+                want = [
+                    row[c] for c in ("numerator", "denominator", "value", "lower_ci", "upper_ci")
+                ]
+                assert r[1:3] == [want[0], want[1]] and isinstance(r[1], int)
+                assert r[3:6] == _exact(want[2:])
+                std = [row[c] for c in ("std_value", "std_lower_ci", "std_upper_ci")]
+                assert r[6:9] == [None if pd.isna(x) else _exact(x) for x in std]
+    assert seen_suppressed > 0  # the 2 % sample has small municipalities with hidden cells
+
+
+def _short_match(sheet: str, indicator: str) -> bool:
+    from naersund.reports.director import _short
+
+    return sheet == f"Sammenligning {_short(indicator)}"
+
+
+def test_director_pdf_prints_no_number_of_a_suppressed_cell(data: ReportInput) -> None:
+    pack = build_pack(data, "direktoer", area_of("region", HOVEDSTADEN), YEAR)
+    pages = _pdf_text(render(pack, "pdf"))
+    assert all("SYNTETISKE DATA" in p for p in pages)
+    text = re.sub(r"\s+", " ", re.sub(r"-\s+", "-", " ".join(pages)))  # undo line wrapping
+    r = data.results
+    hidden = r[(r["level"] == "kommune") & r["suppressed"] & (r["year"] == YEAR)]
+    hidden = hidden[hidden["area_code"].isin([m.code for m in _members()])]
+    assert not hidden.empty
+    for row in hidden.itertuples():
+        name = area_of("kommune", int(row.area_code)).name
+        # Its comparison row reads "<name> – – – ... Diskretioneret".
+        assert re.search(rf"{re.escape(name)}( –){{8}} Diskretioneret", text), name
+
+
+def _members() -> list[Any]:
+    from naersund.reports.common import municipalities_of
+
+    return municipalities_of(HOVEDSTADEN)
+
+
+def test_bilag_1_has_every_municipalitys_status(data: ReportInput) -> None:
+    pack = build_pack(data, "direktoer", area_of("region", HOVEDSTADEN), YEAR)
+    wb = openpyxl.load_workbook(io.BytesIO(render(pack, "xlsx")))
+    header, body = _table_body(_sheet_rows(wb, "Bilag 1"), "Kommune")
+    skal = [
+        i for g in data.catalogue.kkr_by_code(HOVEDSTADEN).goals for i in g.initiatives_of("skal")
+    ]
+    assert header == ["Kommune", *(f"I{i + 1}" for i in range(len(skal)))]
+    assert data.survey is not None
+    for r in body:
+        code = next(m.code for m in _members() if m.name == r[0])
+        want = [
+            STATUS_LABELS.get(data.survey.value(code, f"status.{i.id}"), "Ikke besvaret")
+            for i in skal
+        ]
+        assert r[1:] == want
+
+
+# --- professional and the KKR pack ----------------------------------------------------------
+
+
+def test_professional_pack_has_definitions_and_data_quality_notes(data: ReportInput) -> None:
+    pack = build_pack(data, "fagligt", area_of("kommune", ALBERTSLUND), YEAR)
+    html = render(pack, "html").decode()
+    for d in data.definitions:
+        assert d.name_da in html and f"version {d.version}" in html
+    assert "Diskretionerede celler for Albertslund Kommune" in html
+    assert "Befolkningstallet er estimeret" in html or "opgjorte tal for alle år" in html
+
+
+def test_the_kkr_pack_has_a_section_per_municipality(data: ReportInput) -> None:
+    pack = build_kkr_pack(data, "politisk", HOVEDSTADEN, YEAR)
+    titles = [s.title for s in pack.sections]
+    for m in _members():
+        assert m.title in titles
+    assert file_name(pack, "pdf") == "politisk_1084_kkr-hovedstaden_med-kommuner_2014.pdf"
+
+
+def test_every_level_renders_with_pdftoppm(data: ReportInput, tmp_path: Path) -> None:
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm is missing: install poppler-utils")
+    for level in ("politisk", "direktoer", "fagligt"):
+        pdf = tmp_path / f"{level}.pdf"
+        pdf.write_bytes(
+            render(build_pack(data, level, area_of("kommune", ALBERTSLUND), YEAR), "pdf")
+        )
+        done = subprocess.run(
+            ["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / level)],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        assert len(list(tmp_path.glob(f"{level}-*.png"))) == len(PdfReader(pdf).pages)
+
+
+def test_an_unknown_year_or_area_is_one_danish_message(data: ReportInput) -> None:
+    with pytest.raises(
+        NaersundError, match=r"året 1999 findes ikke i udgivelsen \(år: 2013-2014\)"
+    ):
+        build_pack(data, "politisk", area_of("kommune", ALBERTSLUND), 1999)
+    with pytest.raises(NaersundError, match="ukendt kommunekode 999"):
+        area_of("kommune", 999)
+    with pytest.raises(NaersundError, match="ukendt KKR-kode 1090"):
+        area_of("region", 1090)
+
+
+def test_xlsx_text_is_never_a_formula() -> None:
+    assert safe_text('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert safe_text("-1+2") == "'-1+2" and safe_text("Albertslund") == "Albertslund"
+    table = Table("Ark", "=1+1", [Column("@navn"), Column("Tal", "number")], [["=2*3", 1.5]])
+    pack = Pack(
+        "fagligt", area_of("kommune", ALBERTSLUND), YEAR, True, "=x", [Section("S", blocks=[table])]
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(render(pack, "xlsx")))
+    cells = [c for row in wb["Ark"].iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" for c in cells)
+    assert {c.value for c in cells} >= {"'=1+1", "'@navn", "'=2*3", 1.5}
