@@ -28,6 +28,13 @@ def _round() -> str:
     return SLUG
 
 
+def _round_admin() -> str:
+    from naersund.web.survey.models import Round
+
+    _round()
+    return f"/admin/survey/round/{Round.objects.get(slug=SLUG).pk}/change/"
+
+
 def _url(path: str) -> Callable[[], str]:
     return lambda: f"/status/{_round()}/{path}"
 
@@ -46,6 +53,7 @@ AALBORG_READERS = ALBERTSLUND_READERS | {"kkr_hovedstaden": 403, "albertslund": 
 MANAGERS = {"anonymous": 302, "admin": 200, "kkr_hovedstaden": 200} | {
     p: 403 for p in ("albertslund", "aalborg", "reader")
 }
+ADMIN_ONLY = {"anonymous": 302, "admin": 200} | {p: 403 for p in EVERYONE[2:]}
 NOT_FOUND = {"anonymous": 302} | {p: 404 for p in EVERYONE[1:]}
 
 QUESTIONNAIRE = "status/<slug:slug>/kommune/<int:kommunekode>/"

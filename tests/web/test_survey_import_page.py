@@ -163,3 +163,33 @@ def test_the_import_page_documents_the_format(rnd: Round, personas: Personas) ->
     assert "for kommunerne i KKR Hovedstaden" in html
     assert "<code>kommunekode</code> (skal være med)" in html
     assert f"<code>{HJEM}</code>" in html
+
+
+def test_an_xlsx_file_is_imported(rnd: Round, personas: Personas) -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["kommunekode", "kommune", HJEM, "fri.antal-akutpladser", "tilbagemelding"])
+    sheet.append([ALBERTSLUND, "Albertslund", "Under implementering", 4, "Vi følger op."])
+    out = io.BytesIO()
+    book.save(out)
+    file = SimpleUploadedFile("svar.xlsx", out.getvalue())
+    response = personas.client("kkr_hovedstaden").post(URL, {"file": file})
+    assert response.status_code == 302
+    answers = services.answers_of(services.response_of(rnd, ALBERTSLUND))
+    assert answers[HJEM].value == "under_implementering"
+    assert answers["fri.antal-akutpladser"].value == 4
+    assert services.response_of(rnd, ALBERTSLUND).state == "draft"  # type: ignore[union-attr]
+
+
+def test_a_closed_round_refuses_the_import(rnd: Round, personas: Personas) -> None:
+    Round.objects.filter(pk=rnd.pk).update(
+        opens_on=dt.date(2014, 9, 1), closes_on=dt.date(2014, 10, 31)
+    )
+    text = f"kommunekode;{HJEM}\r\n{ALBERTSLUND};Planlagt\r\n"
+    html = personas.client("admin").post(URL, {"file": upload(text)}).content.decode()
+    assert "Runden »Opfølgning 2014« lukkede 31.10.2014; intet er gemt." in html
+    assert not Response.objects.exists()

@@ -251,3 +251,19 @@ def test_create_round_command(db: None) -> None:
         f"katalogversion {Round.objects.get(slug='opfoelgning-2014').catalogue_version}; "
         f"{n} af den forrige rundes {n} spørgsmål går igen."
     )
+
+
+def test_other_municipalities_without_choosing_together_is_an_error(
+    rnd: Round, personas: Personas
+) -> None:
+    client = personas.client("albertslund")
+    data = form_data(client) | {PILOT: "alene", f"{PILOT}:med": "147", "action": "gem"}
+    html = client.post(URL, data).content.decode()
+    assert (
+        "Fejl: Angiv kun andre kommuner, når kommunen er pilot sammen med andre; vælg "
+        "»Pilotkommune sammen med andre kommuner«." in html
+    )
+    data = form_data(client) | {PILOT: "sammen", f"{PILOT}:med": "147, Ballerup", "action": "gem"}
+    html = client.post(URL, data).content.decode()
+    assert "Fejl: &#x27;Ballerup&#x27; er ikke en kommunekode." in html
+    assert services.response_of(rnd, ALBERTSLUND) is None
