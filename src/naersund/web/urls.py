@@ -14,5 +14,6 @@ urlpatterns = [
     path("status/", include("naersund.web.survey.urls")),
     path("indikatorer/", include("naersund.web.dashboard.urls")),
     path("api/", include("naersund.web.api.urls")),
+    path("rapporter/", include("naersund.web.report_views")),
     path("admin/", site.urls),
 ]
