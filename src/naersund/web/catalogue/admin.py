@@ -25,12 +25,33 @@ class GoalInline(RoleInline):
 class InitiativeInline(RoleInline):
     model = db.Initiative
     fk_name = "goal"
-    fields = ("position", "slug", "kind", "title_da", "deadline_year", "pilot", "cross_municipal")
+    fields = (
+        "position",
+        "slug",
+        "kind",
+        "title_da",
+        "short_da",
+        "deadline_year",
+        "pilot",
+        "cross_municipal",
+    )
 
 
 class BaselineInline(RoleInline):
     model = db.Baseline
-    fields = ("position", "slug", "text_da", "unit", "value", "value_max", "of", "year")
+    fields = (
+        "position",
+        "slug",
+        "text_da",
+        "unit",
+        "value",
+        "value_max",
+        "of",
+        "year",
+        "survey_question",
+        "survey_answers",
+        "survey_region",
+    )
 
 
 class TargetInline(RoleInline):
