@@ -191,6 +191,9 @@ def test_the_demo_loads_once_with_history_and_reproduces_the_papers_baselines(
     first = Round.objects.get(slug="status-2013")
     second = Round.objects.get(slug="opfoelgning-2014")
     assert second.previous == first
+    open_round = Round.objects.get(slug="opfoelgning-aaben")  # for the demo users to answer
+    assert open_round.is_open() and open_round.previous == second
+    assert not open_round.responses.exists()
     assert Response.objects.filter(round=first, state="submitted").count() == 98
     assert Response.objects.filter(round=second, state="submitted").count() == 98
     answers = Answer.objects.filter(response__round=first).count()
@@ -232,3 +235,5 @@ def test_a_partly_loaded_demo_is_refused_unless_replaced(personas: Personas) -> 
         "Demo-runderne findes, men er ikke fuldstændige (status-2013). Brug --replace for at "
         "slette dem og indlæse demo-svarene igen."
     )
+    call_command("load_demo_survey", replace=True, stdout=io.StringIO())
+    assert Response.objects.filter(round__slug="status-2013", state="submitted").count() == 98

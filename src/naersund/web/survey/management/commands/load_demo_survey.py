@@ -1,6 +1,7 @@
 """``load_demo_survey``: demo answers of all 98 municipalities for a 2013 baseline round and
 a 2014 follow-up (see :mod:`naersund.survey.demo`), written through the survey services so
-that every answer has its history. Idempotent: when the demo rounds are there and complete it
+that every answer has its history; and an open, empty round for this year, so that the demo
+users can answer and submit. Idempotent: when the demo rounds are there and complete it
 changes nothing; a partial load is refused unless ``--replace``."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from naersund.refdata import region_of
 from naersund.survey.demo import DEMO_ROUNDS, DEMO_SEED, generate_demo_survey
@@ -20,6 +22,8 @@ from naersund.web.survey import services
 from naersund.web.survey.models import ResponseState, Round
 
 DEMO_USER = "demodata"
+OPEN_SLUG = "opfoelgning-aaben"
+OPEN_WEEKS = 8
 # (opens, closes) of each demo round: KL's autumn follow-up
 DATES = {
     2013: (dt.date(2013, 9, 1), dt.date(2013, 10, 31)),
@@ -46,6 +50,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         slugs = [r.slug for r in DEMO_ROUNDS]
         existing = list(Round.objects.filter(slug__in=slugs))
+        if options["replace"]:
+            Round.objects.filter(slug=OPEN_SLUG).delete()
         if existing and not options["replace"]:
             if len(existing) == len(slugs) and all(_complete(r) for r in existing):
                 self.stdout.write("Demo-svarene er allerede indlæst; intet er ændret.")
@@ -94,10 +100,22 @@ class Command(BaseCommand):
                     )
                     services.submit(rnd, code, user, source="import", allow_closed=True)
                     n += len(answers.answers[code])
+            today = timezone.localdate()
+            if not Round.objects.filter(slug=OPEN_SLUG).exists():
+                services.create_round(
+                    slug=OPEN_SLUG,
+                    title_da=f"Opfølgning {today.year} (åben demorunde)",
+                    year=today.year,
+                    opens_on=today,
+                    closes_on=today + dt.timedelta(weeks=OPEN_WEEKS),
+                    previous=rounds[-1],
+                    catalogue=version,
+                )
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Indlæste demo-svar: {len(rounds)} runder ({', '.join(r.title_da for r in rounds)}), "
-            f"{len(region_of())} kommuner, {n} svar på {seconds:.1f} s."
+            f"{len(region_of())} kommuner, {n} svar på {seconds:.1f} s. Åben runde til "
+            f"demobrugerne: {OPEN_SLUG} ({OPEN_WEEKS} uger)."
         )
 
 
