@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -34,7 +35,7 @@ class PublishedResults:
     results: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.results["year"].unique())
 

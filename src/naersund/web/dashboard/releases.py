@@ -139,6 +139,12 @@ def load_release(release_id: int | None = None) -> PublishedResults:
         release = Release.objects.filter(pk=release_id).first()
         if release is None:
             raise NoRelease(f"Udgivelse {release_id} findes ikke")
+    return results_of(release)
+
+
+def results_of(release: Release) -> PublishedResults:
+    """:func:`load_release` for a ``Release`` row already at hand (no further query when
+    cached)."""
     # Keyed by id and time: a rolled-back test transaction may reuse an id, a release never.
     key = (release.pk, release.created_at)
     cached = _cache.get(key)

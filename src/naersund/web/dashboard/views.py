@@ -91,7 +91,7 @@ def _release(request: HttpRequest) -> tuple[Release | None, PublishedResults | N
     release = releases.current_release()
     if release is None:
         return None, None
-    return release, releases.load_release(release.pk)
+    return release, releases.results_of(release)
 
 
 def _no_release(request: HttpRequest, title: str) -> HttpResponse:
