@@ -175,6 +175,7 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--skip-pandas", action="store_true")
     ap.add_argument("--skip-spark", action="store_true")
+    ap.add_argument("--skip-web", action="store_true", help="skip the dashboard load test")
     ap.add_argument("--reuse", action="store_true", help="reuse generated registries if present")
     ap.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     args = ap.parse_args()
@@ -277,6 +278,11 @@ def main() -> None:
         json.dumps({"rows": rows, "synth_s": synth_times, "counts": counts}), encoding="utf-8"
     )
     print(f"wrote {args.out}")
+    if not args.skip_web:
+        # The dashboard under 20 concurrent users (its own section of the file).
+        subprocess.run(
+            [PY, str(ROOT / "bench" / "web_load.py"), "--out", str(args.out)], check=True
+        )
 
 
 if __name__ == "__main__":
