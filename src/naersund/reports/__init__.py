@@ -30,6 +30,8 @@ __all__ = [
     "LEVELS",
     "MEDIA_TYPES",
     "Area",
+    "Format",
+    "Level",
     "Pack",
     "ReportInput",
     "area_of",
