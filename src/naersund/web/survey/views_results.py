@@ -38,7 +38,7 @@ STATUS_SYMBOLS = {
     "planlagt": ("○", "Planlagt"),
     "ikke_paabegyndt": ("✕", "Ikke påb."),
 }
-KIND_HEADINGS = {"skal": "Skal-indsatser", "kan": "Kan-opgaver", None: "Øvrige indsatser"}
+KIND_HEADINGS = {"skal": "Skal-indsatser", "kan": "Kan-opgaver", None: "Indsatser uden skal/kan"}
 COLUMN_PREFIX = {"skal": "Skal", "kan": "Kan", None: "Indsats"}
 
 
