@@ -188,7 +188,7 @@ def _locust(
     _run(
         [
             str(BIN / "locust"), "-f", str(locustfile), "--headless", "--host", base,
-            "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--csv", str(prefix),
+            "-u", str(users), "-r", "5", "--reset-stats", "-t", f"{seconds}s", "--csv", str(prefix),
             "--only-summary", "--loglevel", "WARNING",
         ],
         {**os.environ},
@@ -258,7 +258,8 @@ def section(m: dict[str, object]) -> str:
         f"`bench/web_load.py` on {time.strftime('%Y-%m-%d')}: `naersund serve` (waitress, 4 threads,",
         "SQLite) with a published synthetic release (5 years, 4 indicators, every municipality,",
         f"KKR and Denmark) and {m['users']} concurrent locust users in a second process on loopback,",
-        f"{m['seconds']} s per run, each user logged in. Kommuneprofil: a random municipality of the 98;",
+        f"{m['seconds']} s per run (users start 5 a second; statistics from when all {m['users']} run),",
+        "each user logged in. Kommuneprofil: a random municipality of the 98;",
         "Sammenlign kommuner: a random indicator for a random KKR or the whole country (bars,",
         "funnel and map specs in the page). Every URL was requested once before measuring",
         "(pages are cached per release and parameters); the first request of a page took on",
@@ -305,7 +306,7 @@ def main() -> None:
     )
     ap.add_argument("--results", type=Path, default=ROOT / "data" / "demo" / "results.csv")
     ap.add_argument("--users", type=int, default=20)
-    ap.add_argument("--seconds", type=int, default=30)
+    ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     args = ap.parse_args()
     m = measure(args.results, args.users, args.seconds)

@@ -69,7 +69,7 @@ def spine_chart(rows: pd.DataFrame, area: str, region: str, title: str | None = 
         "type": "nominal",
         "sort": order,
         "title": None,
-        "axis": {"labelLimit": 260},
+        "axis": {"labelLimit": 330},
     }
     x_scale = {"domain": [0, 1]}
     tooltip = [
