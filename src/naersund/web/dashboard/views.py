@@ -23,6 +23,7 @@ from django.urls import reverse
 from naersund import charts
 from naersund.analysis import PublishedResults, funnel_data
 from naersund.analysis.profiles import (
+    IndicatorInfo,
     comparison_table,
     kkr_matrix,
     members_of,
@@ -32,7 +33,7 @@ from naersund.analysis.profiles import (
     targets_for,
     trend_table,
 )
-from naersund.analysis.trend import glide_path
+from naersund.analysis.trend import glide_path, target_status
 from naersund.refdata import KKR_NAMES
 from naersund.web.accounts.access import can_view_dashboard
 from naersund.web.dashboard import context as ctx
@@ -248,6 +249,25 @@ def kommune(request: HttpRequest, kommunekode: int) -> HttpResponse:
     )
 
 
+def _target_state(
+    pub: PublishedResults,
+    catalogue: Any,
+    info: IndicatorInfo,
+    kommunekode: int,
+    measure: Any,
+) -> str | None:
+    """The municipality's status against its (first) target for the indicator, or None."""
+    targets = targets_for(catalogue, info.id, kommunekode)
+    if not targets:
+        return None
+    rows = pub.rows(info.id)
+    own = rows[(rows["level"] == "kommune") & (rows["area_code"] == kommunekode)]
+    status, _ = target_status(
+        targets[0], own, info.direction, measure.value, measure.lower, measure.upper
+    )
+    return str(status)
+
+
 def _status_summary(labels: list[str]) -> str:
     """``"7 indsatser: 2 implementeret, 5 ikke besvaret"``."""
     if not labels:
@@ -417,7 +437,14 @@ def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
                     "level": rec["level"],
                     "area_code": rec["area_code"],
                     "cells": [
-                        (rec.get(f"{i.id}:value"), rec.get(f"{i.id}:comparison")) for i in cols
+                        (
+                            rec.get(f"{i.id}:value"),
+                            rec.get(f"{i.id}:comparison"),
+                            _target_state(pub, catalogue, i, int(rec["area_code"]), measures[i.id])
+                            if rec["level"] == "kommune"
+                            else None,
+                        )
+                        for i in cols
                     ],
                 }
             )
