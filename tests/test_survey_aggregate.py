@@ -206,3 +206,23 @@ def test_the_pilot_overview_names_the_partners() -> None:
         ("Albertslund", "Sammen med Ballerup og Brøndby"),
         ("København", "Alene"),
     ]
+
+
+def test_a_question_put_to_one_kkr_only_counts_that_kkrs_municipalities(
+    catalogue: Catalogue,
+) -> None:
+    qid = f"status.{HJEMMEBESOEG}"
+    answers: dict[int, dict[str, Any]] = {c: {} for c in CODES}  # all 98 have submitted
+    answers.update(_statuses(qid, [("implementeret", 20), ("planlagt", 8)], HOVED))
+    r = RoundAnswers("r", "Regional", 2014, answers, asked={qid: frozenset(HOVED)})
+    (result,) = initiative_results(catalogue, r, None, national_area(), [HJEMMEBESOEG])
+    # 20 of the 29 asked (69.0), not of 98; the one Hovedstaden municipality left open counts
+    assert (result.implemented.share.count, result.implemented.share.total) == (20, 29)
+    assert result.no_answer.count == 1
+    assert result.headline() == (
+        "69 pct. af de adspurgte kommuner har indført opfølgende hjemmebesøg."
+    )
+    nord = initiative_results(catalogue, r, None, kkr_area(1081), [HJEMMEBESOEG])[0]
+    assert nord.implemented.share.total == 0
+    assert nord.headline() == "Spørgsmålet er ikke stillet til kommunerne i KKR Nordjylland."
+    assert r.was_asked(165, qid) and not r.was_asked(851, qid)

@@ -174,6 +174,30 @@ def test_the_results_workbook_has_numbers_as_numbers(rnd: Round, personas: Perso
     )
 
 
+def test_a_regional_round_counts_only_the_municipalities_it_asked(personas: Personas) -> None:
+    today = timezone.localdate()
+    r = services.create_round(
+        slug="regional-test",
+        title_da="Regional (test)",
+        year=2014,
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=1),
+        regional=True,
+    )
+    asked = {q.qid for q in services.questions_for(r, ALBERTSLUND) if q.kind == "status"}
+    _answer(r, ALBERTSLUND, personas.albertslund, dict.fromkeys(asked, "implementeret"))
+    nord = {q.qid for q in services.questions_for(r, AALBORG) if q.kind == "status"}
+    _answer(r, AALBORG, personas.aalborg, dict.fromkeys(nord, "planlagt"))
+    page = personas.client("reader").get(f"/status/{r.slug}/resultater/").content.decode()
+    # Albertslund is the one of the asked (Hovedstaden's) that has answered; Aalborg not asked
+    assert (
+        "100 pct. af de adspurgte kommuner har indført opfølgende hjemmebesøg "
+        "(svar fra 1 af 29 kommuner)." in page
+    )
+    page = personas.client("reader").get(f"/status/{r.slug}/resultater/?kkr=1081").content
+    assert "Spørgsmålet er ikke stillet til kommunerne i KKR Nordjylland." in page.decode()
+
+
 def test_an_unknown_kkr_or_format_is_not_found(rnd: Round, personas: Personas) -> None:
     client = personas.client("admin")
     assert client.get(f"/status/{rnd.slug}/resultater/?kkr=abc").status_code == 404

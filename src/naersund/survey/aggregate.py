@@ -102,6 +102,8 @@ class RoundAnswers:
     ``answers`` holds, for each municipality that has submitted, its answers by qid (values
     encoded as :mod:`naersund.survey.questions` says; a question left open is absent or
     ``None``). Drafts are not in it. ``tilbagemeldinger`` are the municipalities' texts.
+    ``asked`` names, for a question put to some municipalities only (a round with regional
+    questions), the municipalities it was put to; shares of that question count only them.
     """
 
     key: str
@@ -109,9 +111,21 @@ class RoundAnswers:
     year: int
     answers: Mapping[int, Mapping[str, Any]]
     tilbagemeldinger: Mapping[int, str] = field(default_factory=dict)
+    asked: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
-    def submitted_in(self, area: Area) -> list[int]:
-        return sorted(k for k in self.answers if k in area.members)
+    def submitted_in(self, area: Area, qid: str | None = None) -> list[int]:
+        """The area's municipalities that have submitted (and were asked ``qid``)."""
+        who = self.asked.get(qid) if qid is not None else None
+        return sorted(k for k in self.answers if k in area.members and (who is None or k in who))
+
+    def asked_in(self, area: Area, qid: str) -> int:
+        """How many of the area's municipalities were asked ``qid``."""
+        who = self.asked.get(qid)
+        return len(area.members if who is None else area.members & who)
+
+    def was_asked(self, kommunekode: int, qid: str) -> bool:
+        who = self.asked.get(qid)
+        return who is None or kommunekode in who
 
     def value(self, kommunekode: int, qid: str) -> Any:
         return self.answers.get(kommunekode, {}).get(qid)
@@ -133,7 +147,7 @@ class StatusCounts:
     """How many of the area's submitted municipalities are at each status of one initiative."""
 
     counts: Mapping[str, int]  # every status of the scale and NO_ANSWER
-    total: int  # submitted municipalities in the area
+    total: int  # submitted municipalities in the area (that were asked)
 
     def share(self, status: str) -> Share:
         return Share(self.counts.get(status, 0), self.total)
@@ -142,7 +156,7 @@ class StatusCounts:
 def status_counts(answers: RoundAnswers, initiative_id: str, area: Area) -> StatusCounts:
     qid = status_qid(initiative_id)
     counts = dict.fromkeys((*STATUS_VALUES, NO_ANSWER), 0)
-    codes = answers.submitted_in(area)
+    codes = answers.submitted_in(area, qid)
     for code in codes:
         value = answers.value(code, qid)
         counts[value if value in STATUS_VALUES else NO_ANSWER] += 1
@@ -155,23 +169,32 @@ def initiative_phrase(initiative: Initiative) -> str:
 
 
 def sentence(
-    share: Share, status: str, initiative: Initiative, area: Area, count_form: bool = False
+    share: Share,
+    status: str,
+    initiative: Initiative,
+    area: Area,
+    count_form: bool = False,
+    asked: int | None = None,
 ) -> str:
     """The share as the papers write it: "68 pct. af kommunerne har indført opfølgende
     hjemmebesøg"; with ``count_form`` (for a KKR): "25 ud af 29 kommuner i KKR Hovedstaden
-    har indført ...". When not every municipality of the area has answered, the sentence says
-    how many did."""
+    har indført ...". When not every municipality of the area (or the ``asked`` of them) has
+    answered, the sentence says how many did."""
     verb = STATUS_VERBS_DA[status]
     what = initiative_phrase(initiative)
     where = "" if area.is_national else f" i {area.name_da}"
+    if asked == 0:
+        return f"Spørgsmålet er ikke stillet til kommunerne{where}."
     if share.total == 0:
         return f"Ingen kommuner{where} har indsendt svar endnu."
     if count_form:
         kommuner = "kommune" if share.total == 1 else "kommuner"
         text = f"{share.count} ud af {share.total} {kommuner}{where} {verb} {what}"
     else:
-        text = f"{share.pct} pct. af kommunerne{where} {verb} {what}"
-    n = len(area.members)
+        n_all = len(area.members)
+        whom = "kommunerne" if asked is None or asked >= n_all else "de adspurgte kommuner"
+        text = f"{share.pct} pct. af {whom}{where} {verb} {what}"
+    n = len(area.members) if asked is None else asked
     if share.total < n and not count_form:
         text += f" (svar fra {share.total} af {n} kommuner)"
     return text + "."
@@ -268,7 +291,7 @@ def measure_baseline(answers: RoundAnswers, baseline: Baseline) -> BaselineFigur
     if baseline.survey_question is None:
         return None
     area = national_area() if baseline.survey_region is None else kkr_area(baseline.survey_region)
-    codes = answers.submitted_in(area)
+    codes = answers.submitted_in(area, baseline.survey_question)
     hits = sum(
         _counts_as(answers.value(code, baseline.survey_question), baseline.survey_answers)
         for code in codes
@@ -330,17 +353,25 @@ class InitiativeResult:
     rows: list[StatusRow]
     no_answer: Share
     baselines: list[BaselineFigure]
+    asked: int  # the area's municipalities that were asked
 
     @property
     def implemented(self) -> StatusRow:
         return next(r for r in self.rows if r.status == "implementeret")
 
     def headline(self) -> str:
-        return sentence(self.implemented.share, "implementeret", self.initiative, self.area)
+        return sentence(
+            self.implemented.share, "implementeret", self.initiative, self.area, asked=self.asked
+        )
 
     def count_headline(self) -> str:
         return sentence(
-            self.implemented.share, "implementeret", self.initiative, self.area, count_form=True
+            self.implemented.share,
+            "implementeret",
+            self.initiative,
+            self.area,
+            count_form=True,
+            asked=self.asked,
         )
 
 
@@ -377,7 +408,14 @@ def initiative_results(
         ]
         out.append(
             InitiativeResult(
-                ini, kkr.name_da, parent.title_da, area, rows, now.share(NO_ANSWER), figures
+                ini,
+                kkr.name_da,
+                parent.title_da,
+                area,
+                rows,
+                now.share(NO_ANSWER),
+                figures,
+                current.asked_in(area, status_qid(ini.id)),
             )
         )
     return out
@@ -411,13 +449,13 @@ def choice_shares(
     a yes/no question's are ("ja", "Ja"), ("nej", "Nej")."""
 
     def share(answers: RoundAnswers, value: str) -> Share:
-        codes = answers.submitted_in(area)
+        codes = answers.submitted_in(area, qid)
         return Share(sum(_counts_as(answers.value(c, qid), [value]) for c in codes), len(codes))
 
     rows = []
     for value, label in choices:
         before = None
-        if previous is not None and previous.submitted_in(area):
+        if previous is not None and previous.submitted_in(area, qid):
             before = share(previous, value)
         rows.append(ChoiceRow(value, label, share(current, value), before))
     return rows
@@ -427,7 +465,7 @@ def number_summary(answers: RoundAnswers, qid: str, area: Area) -> tuple[int, fl
     """(municipalities that answered, sum, median) of a number question in the area."""
     values = sorted(
         float(v)
-        for c in answers.submitted_in(area)
+        for c in answers.submitted_in(area, qid)
         if isinstance(v := answers.value(c, qid), int | float) and not isinstance(v, bool)
     )
     if not values:
@@ -452,8 +490,8 @@ def municipality_table(
     answers: RoundAnswers, initiative_ids: list[str], region_code: int
 ) -> list[MunicipalityRow]:
     """ "Bilag 1: Kommunefordelte data": each municipality of the KKR (by name) with its
-    submitted status of each initiative; a municipality that has not submitted has no
-    statuses."""
+    submitted status of each initiative; a municipality that has not submitted (or was not
+    asked) has none."""
     area = kkr_area(region_code)
     rows = []
     for code in sorted(area.members, key=municipality_name):
@@ -491,7 +529,7 @@ def pilot_overview(
     out = []
     for ini in initiative_ids:
         pilots = []
-        for code in answers.submitted_in(area):
+        for code in answers.submitted_in(area, pilot_qid(ini)):
             value = answers.value(code, pilot_qid(ini))
             if not isinstance(value, dict) or value.get("pilot") not in ("alene", "sammen"):
                 continue

@@ -64,7 +64,13 @@ def round_answers(rnd: Round) -> agg.RoundAnswers:
     for code, qid, value in rows:
         if value is not None:
             answers[code][qid] = value
-    return agg.RoundAnswers(rnd.slug, rnd.title_da, rnd.year, answers, texts)
+    regional = rnd.questions.filter(region_code__isnull=False)
+    asked = {
+        qid: agg.kkr_area(region).members
+        for qid, region in regional.values_list("qid", "region_code")
+        if region is not None
+    }
+    return agg.RoundAnswers(rnd.slug, rnd.title_da, rnd.year, answers, texts, asked)
 
 
 def _catalogue(rnd: Round) -> Catalogue:
@@ -188,7 +194,7 @@ def _results_tables(ctx: dict[str, Any]) -> list[Table]:
                         row.share.pct,
                         None if row.previous is None else row.previous.pct,
                         row.change_pp,
-                        agg.sentence(row.share, row.status, r.initiative, area),
+                        agg.sentence(row.share, row.status, r.initiative, area, asked=r.asked),
                     ]
                 )
     status_table = Table(
@@ -326,9 +332,15 @@ def _bilag1(rnd: Round, region_code: int) -> dict[str, Any]:
         rows = []
         for row in agg.municipality_table(current, [i.id for i in chosen], region_code):
             cells: list[tuple[str | None, str, str, str]] = []
-            for status in row.statuses:
+            for ini, status in zip(chosen, row.statuses, strict=True):
                 if status is None:
-                    label = "Ikke indsendt" if not row.submitted else agg.NO_ANSWER_LABEL
+                    label = (
+                        "Ikke indsendt"
+                        if not row.submitted
+                        else agg.NO_ANSWER_LABEL
+                        if current.was_asked(row.kommunekode, agg.status_qid(ini.id))
+                        else "Ikke spurgt"
+                    )
                     cells.append((None, "·", "–", label))
                 else:
                     symbol, short = STATUS_SYMBOLS[status]
