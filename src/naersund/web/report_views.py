@@ -70,11 +70,11 @@ def _form_page(
         "levels": [Choice(k, v) for k, v in LEVEL_NAMES.items()],
         "formats": [Choice(k, v) for k, v in FORMAT_NAMES.items()],
         "years": years,
-        "chosen": {
-            "omraade": q.get("omraade", ""),
-            "niveau": q.get("niveau", "politisk"),
-            "aar": q.get("aar", str(years[-1]) if years else ""),
-            "format": q.get("format", "pdf"),
+        "chosen": {  # what was asked for where valid, else the defaults
+            "omraade": q.get("omraade", "") if _parse_area(q.get("omraade", "")) else "",
+            "niveau": q.get("niveau") if q.get("niveau") in reports.LEVELS else "politisk",
+            "aar": q.get("aar") if q.get("aar") in {str(y) for y in years} else str(years[-1]),
+            "format": q.get("format") if q.get("format") in reports.FORMATS else "pdf",
         },
         "errors": errors,
     }

@@ -1,0 +1,111 @@
+"""The report download page: packs from the published release for each persona, with the
+survey answers each may read, and Danish messages for bad choices."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from dashboard_data import results_for
+from pypdf import PdfReader
+from web_personas import ALBERTSLUND, HOVEDSTADEN, Personas
+
+from naersund.reports import fmt
+from naersund.web.dashboard import releases
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="session")
+def results_file(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return results_for(synthetic_dir, tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture
+def release(results_file: Path) -> releases.PublishedResults:
+    releases.publish(results_file)
+    return releases.load_release()
+
+
+def _url(area: str, level: str, form: str, year: int = 2014) -> str:
+    return f"/rapporter/?hent=1&omraade={area}&niveau={level}&aar={year}&format={form}"
+
+
+def test_the_page_offers_every_area_level_and_format(personas: Personas, release: object) -> None:
+    page = personas.client("reader").get("/rapporter/").content.decode()
+    assert 'value="kommune-165"' in page and 'value="kkr-1084"' in page
+    for level in ("politisk", "direktoer", "fagligt"):
+        assert f'value="{level}"' in page
+    for form in ("pdf", "xlsx", "html"):
+        assert f'value="{form}"' in page
+    assert '<label for="omraade">Område</label>' in page
+
+
+def test_a_reader_downloads_the_political_pdf_with_the_published_numbers(
+    personas: Personas, release: releases.PublishedResults
+) -> None:
+    response = personas.client("reader").get(_url(f"kommune-{ALBERTSLUND}", "politisk", "pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="politisk_0165_albertslund_2014.pdf"'
+    )
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    r = release.results
+    mine = r[(r["level"] == "kommune") & (r["area_code"] == ALBERTSLUND) & (r["year"] == 2014)]
+    for row in mine.itertuples():
+        if not row.suppressed:
+            assert fmt.number(row.value) in text
+    assert "SYNTETISKE DATA" in text
+
+
+def test_bilag_1_is_for_the_kkr_secretariat_not_for_readers(
+    personas: Personas, release: object
+) -> None:
+    url = _url(f"kkr-{HOVEDSTADEN}", "direktoer", "xlsx")
+    secretary = personas.client("kkr_hovedstaden").get(url)
+    reader = personas.client("reader").get(url)
+    assert secretary.status_code == reader.status_code == 200
+    sheets = lambda r: openpyxl.load_workbook(io.BytesIO(r.content)).sheetnames  # noqa: E731
+    assert "Bilag 1" in sheets(secretary)
+    assert "Bilag 1" not in sheets(reader)
+    assert "Indsatsdækning" in sheets(reader)
+
+
+def test_a_municipality_sees_its_own_status_but_not_anothers(
+    personas: Personas, release: object
+) -> None:
+    own = personas.client("albertslund").get(_url(f"kommune-{ALBERTSLUND}", "politisk", "xlsx"))
+    other = personas.client("aalborg").get(_url(f"kommune-{ALBERTSLUND}", "politisk", "xlsx"))
+    assert "Indsatser" in openpyxl.load_workbook(io.BytesIO(own.content)).sheetnames
+    assert "Indsatser" not in openpyxl.load_workbook(io.BytesIO(other.content)).sheetnames
+
+
+def test_html_is_shown_in_the_browser(personas: Personas, release: object) -> None:
+    response = personas.client("reader").get(_url(f"kkr-{HOVEDSTADEN}", "fagligt", "html"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert response["Content-Disposition"].startswith("inline;")
+    assert "Fagligt niveau · KKR Hovedstaden · 2014" in response.content.decode()
+
+
+def test_bad_choices_are_named_in_danish(personas: Personas, release: object) -> None:
+    response = personas.client("reader").get(
+        "/rapporter/?hent=1&omraade=kommune-7&niveau=minister&aar=1999&format=doc"
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    for message in (
+        "Vælg en kommune eller en KKR.",
+        "Vælg et niveau: politisk, direktør eller fagligt.",
+        "Vælg et format: PDF, Excel eller HTML.",
+        "Vælg et år mellem 2013 og 2014.",
+    ):
+        assert message in page
+
+
+def test_without_a_release_the_page_says_so(personas: Personas) -> None:
+    page = personas.client("reader").get("/rapporter/").content.decode()
+    assert "Der er ikke offentliggjort nogen resultater endnu" in page
