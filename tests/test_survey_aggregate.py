@@ -226,3 +226,30 @@ def test_a_question_put_to_one_kkr_only_counts_that_kkrs_municipalities(
     assert nord.implemented.share.total == 0
     assert nord.headline() == "Spørgsmålet er ikke stillet til kommunerne i KKR Nordjylland."
     assert r.was_asked(165, qid) and not r.was_asked(851, qid)
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("implementeret", "har indført"),
+        ("under_implementering", "er i gang med at indføre"),
+        ("planlagt", "planlægger at indføre"),
+        ("ikke_paabegyndt", "har endnu ikke påbegyndt arbejdet med"),
+    ],
+)
+def test_each_status_has_its_verb(catalogue: Catalogue, status: str, expected: str) -> None:
+    from naersund.survey.aggregate import Share, sentence
+
+    ini = next(i for i in catalogue.kkr_by_code(HOVEDSTADEN).initiatives if i.id == HJEMMEBESOEG)
+    text = sentence(Share(18, 98), status, ini, national_area())
+    assert text == f"18 pct. af kommunerne {expected} opfølgende hjemmebesøg."
+
+
+def test_an_initiative_without_a_short_name_is_quoted_by_its_title(catalogue: Catalogue) -> None:
+    from naersund.survey.aggregate import Share, sentence
+
+    ini = next(i for i in catalogue.kkr_by_code(HOVEDSTADEN).initiatives if i.id == HJERTE_KAR)
+    bare = ini.model_copy(update={"short_da": None})
+    assert sentence(Share(29, 29), "implementeret", bare, kkr_area(HOVEDSTADEN), True) == (
+        f"29 ud af 29 kommuner i KKR Hovedstaden har indført »{ini.title_da}«."
+    )
