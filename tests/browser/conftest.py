@@ -1,6 +1,7 @@
 """Browser tests: Playwright (sync API) drives Debian's chromium, headless, against the real
-server (``naersund serve``, waitress) on a free port, with a database made by the demo's own
-commands (catalogue, demo users, demo answers) plus one open round.
+server (``naersund serve``, waitress) on a free port, with the database ``naersund demo
+--no-serve`` makes (catalogue, demo users, demo answers, published results of a small
+synthetic registry) plus one open round.
 
 Marked ``browser`` (select with ``-m browser``, leave out with ``-m 'not browser'``). Without
 chromium or Playwright they skip with the reason; in CI (``NAERSUND_REQUIRE_BROWSER=1``,
@@ -105,10 +106,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         NAERSUND_DATA_DIR=str(data),
         NAERSUND_DEMO="1",
     )
-    _run(env, "web", "migrate", "--no-input", "-v", "0")
-    _run(env, "web", "load_catalogue")
-    _run(env, "web", "create_demo_users")
-    _run(env, "web", "load_demo_survey")
+    # make demo's own path at a small scale: catalogue, demo users, demo answers, results
+    _run(env, "demo", "--out", str(data), "--scale", "0.05", "--years", "2013-2014", "--no-serve")
     today = dt.date.today()
     _run(
         env,

@@ -2,7 +2,7 @@
 
 The pages are found by following the links of the site from its front page (same origin;
 not the API, the Django admin, logging out or downloads), at most ``PER_ROUTE`` pages of each
-URL pattern, so a list of 98 municipalities is checked by a sample of its pages."""
+URL pattern (one page per template, so the 98 municipalities do not make 98 checks)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from django.urls import Resolver404, resolve
+from playwright.sync_api import Error as PlaywrightError
 
 from conftest import Site, log_in
 
 ROLES = ["admin", "kkr-hovedstaden", "albertslund", "aalborg", "laeser"]
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-PER_ROUTE = 2
+PER_ROUTE = 1
 SKIP_PREFIXES = ("/api/", "/admin/", "/log-ud/", "/static/")
 SKIP_SUFFIXES = (".csv", ".xlsx", ".pdf", ".svg", ".json", ".png")
 MAX_PAGES = 80
@@ -52,7 +53,12 @@ def _crawl(page: Any, site: Site) -> dict[str, list[str]]:
         if path in visited:
             continue
         visited.add(path)
-        response = page.goto(site.url + path)
+        try:
+            response = page.goto(site.url + path)
+        except PlaywrightError as exc:  # a download (CSV, XLSX) behind a link: not a page
+            if "Download is starting" in str(exc):
+                continue
+            raise
         if response is None or response.status != 200:
             continue
         if "text/html" not in (response.headers.get("content-type") or ""):
