@@ -55,7 +55,13 @@ def rnd(personas: Personas) -> Round:
         r,
         ALBERTSLUND,
         personas.albertslund,
-        everything | {HJEMME: "implementeret", TELEMEDICIN: {"pilot": "sammen", "med": [BALLERUP]}},
+        everything
+        | {
+            HJEMME: "implementeret",
+            TELEMEDICIN: {"pilot": "sammen", "med": [BALLERUP]},
+            "fri.bemaerkninger": "@SUM(1+1)*cmd|' /C calc'!A0",
+            "fri.antal-akutpladser": 12,
+        },
         EVIL,
     )
     _answer(
@@ -146,7 +152,16 @@ def test_the_bilag_1_workbook_keeps_numbers_and_never_holds_a_formula(
 ) -> None:
     response = personas.client("admin").get(f"/status/{rnd.slug}/bilag1/{HOVEDSTADEN}.xlsx")
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames[-2:] == ["Pilotkommuner", "Tilbagemeldinger"]
+    assert wb.sheetnames[-3:] == ["Pilotkommuner", "Øvrige svar", "Tilbagemeldinger"]
+    other = wb["Øvrige svar"]
+    header = [c.value for c in other[2]]
+    row = next(
+        [c.value for c in r] for r in other.iter_rows(min_row=3) if r[0].value == "Albertslund"
+    )
+    assert row[header.index("Øvrige bemærkninger til statusrunden")] == (
+        "'@SUM(1+1)*cmd|' /C calc'!A0"  # a text answer a spreadsheet would run, escaped
+    )
+    assert row[header.index("Hvor mange akutpladser har kommunen?")] == 12  # a number
     texts = wb["Tilbagemeldinger"]
     rows = [[c.value for c in row] for row in texts.iter_rows(min_row=3)]
     assert [ALBERTSLUND, "Albertslund", "'" + EVIL] in rows

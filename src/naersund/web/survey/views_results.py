@@ -22,7 +22,7 @@ from naersund.catalogue import Catalogue, Initiative, iter_initiatives
 from naersund.refdata import KKR_NAMES
 from naersund.survey import aggregate as agg
 from naersund.survey.export import Cell, Table, write_csv, write_xlsx
-from naersund.survey.questions import STATUS_LABELS, STATUS_VALUES
+from naersund.survey.questions import STATUS_LABELS, STATUS_VALUES, format_value
 from naersund.web.accounts import access
 from naersund.web.catalogue.store import catalogue_from_db, current_version
 from naersund.web.survey.models import Answer, Question, Response, ResponseState, Round
@@ -353,6 +353,13 @@ def _bilag1(rnd: Round, region_code: int) -> dict[str, Any]:
         (next(i for i in initiatives if i.id == ini), found)
         for ini, found in agg.pilot_overview(current, kan, area)
     ]
+    free = list(rnd.questions.filter(kind__in=["yesno", "choice", "multichoice", "number", "text"]))
+    free_rows: list[list[Cell]] = []
+    for r in agg.municipality_table(current, [], region_code):
+        if r.submitted:
+            line: list[Cell] = [r.name_da, r.kommunekode]
+            line += [_cell(q, current.value(r.kommunekode, q.qid)) for q in free]
+            free_rows.append(line)
     texts = [
         (r.kommunekode, r.name_da, current.tilbagemeldinger.get(r.kommunekode, ""))
         for r in agg.municipality_table(current, [], region_code)
@@ -365,6 +372,8 @@ def _bilag1(rnd: Round, region_code: int) -> dict[str, Any]:
         "tables": tables,
         "pilots": pilots,
         "tilbagemeldinger": texts,
+        "free_questions": free,
+        "free_rows": free_rows,
         "answered": len(current.submitted_in(area)),
         "members": len(area.members),
         "legend": [(s, *STATUS_SYMBOLS[s], STATUS_LABELS[s]) for s in reversed(STATUS_VALUES)],
@@ -428,7 +437,22 @@ def _bilag1_tables(ctx: dict[str, Any]) -> list[Table]:
         [[code, name, text] for code, name, text in ctx["tilbagemeldinger"]],
         note,
     )
-    return [first, *sheets, pilots_sheet, text_sheet]
+    free_sheet = Table(
+        "Øvrige svar",
+        ["Kommune", "Kommunekode", *(q.text_da for q in ctx["free_questions"])],
+        ctx["free_rows"],
+        note,
+    )
+    return [first, *sheets, pilots_sheet, free_sheet, text_sheet]
+
+
+def _cell(question: Question, value: Any) -> Cell:
+    """A free question's answer for a spreadsheet: numbers as numbers, the rest as Danish text."""
+    if value is None:
+        return None
+    if question.kind == "number":
+        return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return format_value(question.spec(), value)
 
 
 @login_required
