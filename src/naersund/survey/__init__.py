@@ -1,5 +1,10 @@
-"""The status survey as data: aggregation of rounds, spreadsheet export and demo answers.
+"""The status survey as data, pure functions on plain values (no Django):
 
-Pure functions on plain values (no Django): the web app turns its survey tables into
-:class:`~naersund.survey.aggregate.RoundAnswers` and asks this package what they show.
+- :mod:`~naersund.survey.questions`: a round's questions from the catalogue (stable qids) and
+  the encoding of their answers;
+- :mod:`~naersund.survey.importing`: reading answers from XLSX/CSV files;
+- :mod:`~naersund.survey.aggregate`: what a round shows (shares per status, baselines, Bilag 1,
+  pilots), on :class:`~naersund.survey.aggregate.RoundAnswers`;
+- :mod:`~naersund.survey.export`: CSV/XLSX downloads safe to open in a spreadsheet;
+- :mod:`~naersund.survey.demo`: demo answers of all 98 municipalities.
 """
