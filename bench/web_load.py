@@ -232,6 +232,7 @@ def measure(results: Path | None, users: int, seconds: int) -> dict[str, object]
             base = f"http://127.0.0.1:{port}"
             _wait_for(base + "/log-ind/")
             first, session = _warm(base, kommuner)
+            load = os.getloadavg()[0]
             readers = _locust(base, work, kommuner, session, users, seconds, "between(1, 2)", "r")
             stress = _locust(base, work, kommuner, session, users, seconds, "constant(0)", "s")
         finally:
@@ -242,6 +243,7 @@ def measure(results: Path | None, users: int, seconds: int) -> dict[str, object]
         "seconds": seconds,
         "results": str(results_file),
         "first_ms": first,
+        "load_average": load,
         "readers": readers,
         "stress": stress,
     }
@@ -264,7 +266,8 @@ def section(m: dict[str, object]) -> str:
         "funnel and map specs in the page). Every URL was requested once before measuring",
         "(pages are cached per release and parameters); the first request of a page took on",
         f"average {first['Kommuneprofil']:.0f} ms (Kommuneprofil) and "
-        f"{first['Sammenlign kommuner']:.0f} ms (Sammenlign kommuner).",
+        f"{first['Sammenlign kommuner']:.0f} ms (Sammenlign kommuner). Load average of the machine",
+        f"when the runs began: {m['load_average']:.1f} (other work shares the 2 cores).",
         "",
         "| page | users | pause between pages | requests | failures | median ms | p95 ms | p99 ms | target p95 | met |",
         "|---|---|---|---|---|---|---|---|---|---|",
