@@ -59,8 +59,9 @@ def _footnotes(data: ReportInput, year: int) -> list[str]:
             f"Befolkningstallet for {year} er estimeret (interpoleret og afstemt), ikke opgjort."
         )
     for ind, text in (meta.get("indicator_notes") or {}).items():
-        name = meta.get("definitions", {}).get(ind, {}).get("name_da", ind)
-        notes.append(f"{name}: {text}.")
+        if str(text).startswith(f"{year}:"):  # notes name the year they concern
+            name = meta.get("definitions", {}).get(ind, {}).get("name_da", ind)
+            notes.append(f"{name}: {text}.")
     notes.append(
         f"Små tal: tællinger fra 1 til {int(meta.get('suppression_min_count', 5)) - 1} og tal, der "
         "kunne afsløre dem, vises ikke (–)."

@@ -164,7 +164,7 @@ def coverage_section(data: ReportInput, area: Area) -> Section:
 
 
 def bilag1_section(data: ReportInput, area: Area) -> Section:
-    s = Section("Bilag 1: Kommunefordelte data (skal-indsatser)", page_break=True)
+    s = Section("Bilag 1: Kommunefordelte data (skal-indsatser)", page_break=True, landscape=True)
     try:
         kkr = data.catalogue.kkr_by_code(area.region_code)
     except KeyError:
@@ -182,6 +182,10 @@ def bilag1_section(data: ReportInput, area: Area) -> Section:
             "administratorer. Udbredelsen i KKR'en står under Indsatsernes udbredelse."
         )
         return s
+    s.paragraphs.append(
+        "Impl. = implementeret; Under impl. = under implementering; Ikke påb. = ikke "
+        "påbegyndt; – = ikke besvaret."
+    )
     s.lists.append(
         (
             "Indsatserne (kolonnerne):",
@@ -198,13 +202,26 @@ def bilag1_section(data: ReportInput, area: Area) -> Section:
         Table(
             sheet="Bilag 1",
             title=f"Status pr. kommune i {kkr.name_da}{c.round_text(data)}",
-            columns=[Column("Kommune"), *(Column(f"I{i + 1}") for i in range(len(initiatives)))],
+            columns=[
+                Column("Kommune"),
+                *(Column(f"I{i + 1}", short=SHORT_STATUS) for i in range(len(initiatives))),
+            ],
             rows=rows,
             highlight_rows=marked,
             landscape=True,
         )
     )
     return s
+
+
+# Bilag 1 in print: short words beside each other (the XLSX has the full labels).
+SHORT_STATUS = {
+    "Implementeret": "Impl.",
+    "Under implementering": "Under impl.",
+    "Planlagt": "Planlagt",
+    "Ikke påbegyndt": "Ikke påb.",
+    "Ikke besvaret": "–",
+}
 
 
 def build(data: ReportInput, area: Area, year: int) -> list[Section]:

@@ -101,6 +101,8 @@ class Column:
     label: str
     kind: CellKind = "text"
     decimals: int = 1
+    # Shorter text for print (e.g. "Impl." for "Implementeret"); XLSX keeps the full text.
+    short: dict[str, str] | None = field(default=None, hash=False, compare=False)
 
 
 @dataclass
@@ -144,7 +146,8 @@ class Section:
     headlines: list[Headline] = field(default_factory=list)
     blocks: list[Chart | Table] = field(default_factory=list)  # in print order
     page_break: bool = False
-    small_charts: bool = False  # two charts side by side
+    small_charts: bool = False  # charts a little smaller
+    landscape: bool = False  # printed on landscape pages (wide tables)
 
     @property
     def tables(self) -> list[Table]:

@@ -43,6 +43,8 @@ def cell_text(value: Any, column: Column) -> str:
         return fmt.integer(value)
     if column.kind == "percent":
         return fmt.percent(value, column.decimals)
+    if column.short is not None:
+        return column.short.get(str(value), str(value))
     return str(value)
 
 

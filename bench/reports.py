@@ -1,0 +1,152 @@
+"""Report packs: a political PDF for one municipality (goal < 5 s) and the KKR director pack
+for Hovedstaden's 29 municipalities (goal < 60 s).
+
+Each measurement runs in a fresh Python process (so fonts, templates and the chart renderer
+start cold, as for a user) and is timed from after the imports to the written file; the
+political PDF is also timed end to end as the command a user runs (`naersund report`,
+including Python's start-up). Input: a results file of `naersund compute` (default
+`data/demo/results.csv`, national, 5 years) and the demo status round (all 98 municipalities'
+answers), so that every section, Bilag 1 included, is filled.
+
+Writes its own section of BENCHMARKS.md (between markers), so `make bench` can call it after
+rewriting the rest.
+
+Usage: python bench/reports.py [--results data/demo/results.csv] [--out BENCHMARKS.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+NAERSUND = str(Path(sys.executable).parent / "naersund")
+START, END = "<!-- reports:start -->", "<!-- reports:end -->"
+
+STEP = """
+import json, sys, time
+from pathlib import Path
+from naersund.catalogue import load_catalogue
+from naersund.reports import build_kkr_pack, build_pack, area_of, write, write_kkr_packs
+from naersund.reports.load import from_results_file
+from naersund.survey.demo import generate_demo_survey
+from naersund.survey.questions import questions_from_catalogue
+from dataclasses import replace
+results, what, out = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+catalogue = load_catalogue()
+survey = generate_demo_survey(catalogue, questions_from_catalogue(catalogue))[1]
+t0 = time.perf_counter()
+data = replace(from_results_file(results, catalogue), survey=survey)
+year = max(int(y) for y in data.results["year"].unique())
+if what == "politisk":
+    pack = build_pack(data, "politisk", area_of("kommune", 165), year)
+    files = [write(pack, "pdf", out / "politisk.pdf")]
+elif what == "kkr":
+    pack = build_kkr_pack(data, "direktoer", 1084, year)
+    files = [write(pack, "pdf", out / "direktoer_kkr.pdf")]
+else:
+    files = write_kkr_packs(data, "direktoer", 1084, year, "pdf", out / "separate", jobs=2)
+seconds = time.perf_counter() - t0
+from pypdf import PdfReader
+pages = sum(len(PdfReader(f).pages) for f in files)
+print(json.dumps({"seconds": seconds, "files": len(files), "pages": pages, "year": year}))
+"""
+
+
+def step(results: Path, what: str, out: Path) -> dict[str, float]:
+    proc = subprocess.run(
+        [PY, "-c", STEP, str(results), what, str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr)
+        raise SystemExit(f"bench step {what} failed")
+    result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def cli_wall(results: Path, out: Path, year: int) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(
+        [NAERSUND, "report", "--results", str(results), "--level", "politisk", "--kommune", "165",
+         "--year", str(year), "--out", str(out / "cli.pdf")],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return time.perf_counter() - t0
+
+
+def measure(results: Path) -> dict[str, dict[str, float]]:
+    with tempfile.TemporaryDirectory(prefix="naersund-bench-reports-") as tmp:
+        out = Path(tmp)
+        m = {what: step(results, what, out) for what in ("politisk", "kkr", "separate")}
+        m["cli"] = {"seconds": cli_wall(results, out, int(m["politisk"]["year"]))}
+    return m
+
+
+def section(m: dict[str, dict[str, float]], results: Path) -> str:
+    pol, kkr, sep, cli = m["politisk"], m["kkr"], m["separate"], m["cli"]
+
+    def met(x: float, goal: float) -> str:
+        return "yes" if x < goal else "NO"
+
+    lines = [
+        START,
+        "## Report packs",
+        "",
+        f"`bench/reports.py` on {time.strftime('%Y-%m-%d')}, from `{results.name}` "
+        f"({int(pol['year'])}) with the demo status round; each in a fresh process, timed from",
+        "after the imports to the written PDF (WeasyPrint, charts as SVG by vl-convert).",
+        "",
+        "| pack | files | pages | seconds | target | met |",
+        "|---|---|---|---|---|---|",
+        f"| Politisk niveau, Albertslund | 1 | {pol['pages']:.0f} | {pol['seconds']:.1f} | < 5 s | {met(pol['seconds'], 5)} |",
+        f"| ... as `naersund report` (whole command, Python start-up included) | 1 | {pol['pages']:.0f} | {cli['seconds']:.1f} | < 5 s | {met(cli['seconds'], 5)} |",
+        f"| Direktørniveau, KKR Hovedstaden with its 29 municipalities (`--alle-kommuner`, one document) | 1 | {kkr['pages']:.0f} | {kkr['seconds']:.1f} | < 60 s | {met(kkr['seconds'], 60)} |",
+        f"| Direktørniveau, KKR Hovedstaden and each municipality's own pack (`--separate-filer`, 2 processes) | {sep['files']:.0f} | {sep['pages']:.0f} | {sep['seconds']:.1f} | – | – |",
+        "",
+        "The one-document KKR pack compares the 29 municipalities once (bars, trends, funnels,",
+        "target gaps, initiative coverage, Bilag 1) and then gives each municipality a page (spine",
+        "chart, key figures over the years, its skal-status); `--separate-filer` repeats the",
+        "KKR-wide comparisons in each municipality's file with that municipality highlighted.",
+        END,
+    ]
+    return "\n".join(lines)
+
+
+def write_section(text: str, path: Path) -> None:
+    """Replace this benchmark's section of ``path`` (or append it)."""
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if START in old and END in old:
+        head, rest = old.split(START, 1)
+        new = head + text + rest.split(END, 1)[1]
+    else:
+        new = old.rstrip("\n") + "\n\n" + text + "\n"
+    path.write_text(new, encoding="utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--results", type=Path, default=ROOT / "data" / "demo" / "results.csv")
+    ap.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    args = ap.parse_args()
+    if not args.results.exists():
+        raise SystemExit(f"{args.results}: no results file (run `make demo` or pass --results)")
+    m = measure(args.results)
+    print(json.dumps(m, indent=1))
+    write_section(section(m, args.results), args.out)
+    print(f"wrote the report section of {args.out}")
+
+
+if __name__ == "__main__":
+    main()
