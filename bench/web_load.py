@@ -13,7 +13,7 @@ parameters, so the first request of a page is slower); that first-request time i
 Writes its own section of BENCHMARKS.md (between markers), so `make bench` can call it after
 rewriting the rest.
 
-Usage: python bench/web_load.py [--results data/demo/results.csv] [--seconds 30] [--users 20]
+Usage: python bench/web_load.py [--results data/demo/results.csv] [--seconds 60] [--users 20]
 """
 
 from __future__ import annotations

@@ -286,3 +286,24 @@ def test_bad_filter_values_fall_back_to_defaults(release: Release, reader: Clien
     response = reader.get("/indikatorer/sammenlign/?indikator=findes_ikke&aar=abc&kkr=42&kommune=x")
     assert response.status_code == 200
     assert "Akutte korttidsindlæggelser" in _text(response)
+
+
+def test_the_browser_draws_with_the_vega_lite_version_that_renders_print() -> None:
+    from naersund.charts.base import VL_VERSION
+    from naersund.web.dashboard.vendor import TARGET
+
+    header = TARGET.read_text(encoding="utf-8")[:400]
+    assert f"Vega-Lite {VL_VERSION} " in header
+
+
+def test_the_page_cache_keeps_to_its_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    from naersund.web.dashboard import present
+
+    present.clear_cache()
+    monkeypatch.setattr(present, "MAX_BYTES", 10)
+    built = []
+    for key in ("a", "b", "a"):
+        present.cached_fragment((key,), lambda k=key: built.append(k) or k * 6)
+    assert built == ["a", "b", "a"]  # "a" was dropped to make room for "b"
+    assert present.cached_fragment(("a",), lambda: "new") == "aaaaaa"  # "a" is cached again
+    present.clear_cache()

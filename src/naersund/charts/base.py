@@ -49,6 +49,8 @@ DANISH_LOCALE = {
     "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]}
 }
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+#: The Vega-Lite version that renders the SVG (and that the web's vendored bundle contains).
+VL_VERSION = "5.20"
 FONT = "DejaVu Sans, Arial, sans-serif"
 
 
@@ -96,7 +98,7 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
 def _render_svg(spec_json: str) -> str:
     import vl_convert as vlc
 
-    svg: str = vlc.vegalite_to_svg(spec_json, vl_version="5.20")
+    svg: str = vlc.vegalite_to_svg(spec_json, vl_version=VL_VERSION)
     return svg
 
 

@@ -22,13 +22,16 @@ from django.utils.safestring import SafeString, mark_safe
 
 from naersund.charts import Chart, format_number
 
-MAX_FRAGMENTS = 3000
+MAX_BYTES = 150 * 1024 * 1024  # a compare page with its map is about 300 kB
 _fragments: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+_size = 0
 _lock = threading.Lock()
 
 
 def cached_fragment(key: tuple[Any, ...], build: Callable[[], str]) -> SafeString:
-    """The HTML for ``key``, built once (least recently used entries are dropped)."""
+    """The HTML for ``key``, built once; the least recently used entries are dropped when the
+    cache holds more than ``MAX_BYTES`` of text."""
+    global _size
     with _lock:
         hit = _fragments.get(key)
         if hit is not None:
@@ -36,15 +39,20 @@ def cached_fragment(key: tuple[Any, ...], build: Callable[[], str]) -> SafeStrin
             return mark_safe(hit)
     html = build()
     with _lock:
-        _fragments[key] = html
-        while len(_fragments) > MAX_FRAGMENTS:
-            _fragments.popitem(last=False)
+        if key not in _fragments:
+            _fragments[key] = html
+            _size += len(html)
+        while _size > MAX_BYTES and len(_fragments) > 1:
+            _, dropped = _fragments.popitem(last=False)
+            _size -= len(dropped)
     return mark_safe(html)
 
 
 def clear_cache() -> None:
+    global _size
     with _lock:
         _fragments.clear()
+        _size = 0
 
 
 def cell(value: Any, decimals: int = 1) -> str:

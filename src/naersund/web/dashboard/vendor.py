@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-VL_VERSION = "5.20"  # keep equal to naersund.charts.base (vl_convert.vegalite_to_svg)
+from naersund.charts.base import VL_VERSION
+
 TARGET = Path(__file__).parent / "static" / "dashboard" / "vega-bundle.js"
 
 
