@@ -384,3 +384,40 @@ def test_target_status_judges_the_latest_year_against_the_glide_path() -> None:
         indicator="x", baseline_year=2010, target_year=2016, target_value=1.0, source="s"
     )
     assert target_status(later, _series(), "lower_is_better") == ("ukendt", None)
+
+
+REF = Path(__file__).resolve().parents[2] / "shared" / "reference-tests" / "PHEindicatormethods"
+
+
+def test_funnel_positions_match_the_phe_worked_example() -> None:
+    """PHEindicatormethods' funnel test data (testdata_funnel_prop_inputs.csv, 303 areas with
+    their published significance at 0.025 and 0.001, baseline = pooled proportion): every area
+    lands on the same side of the same limit."""
+    path = REF / "testdata_funnel_prop_inputs.csv"
+    if not path.exists():
+        pytest.skip(f"reference data not found at {path}")
+    ref = pd.read_csv(path, encoding="utf-8-sig")
+    rows = pd.DataFrame(
+        {
+            "area_code": range(len(ref)),
+            "value": ref["numerator"] / ref["denominator"] * 100,
+            "std_value": np.nan,
+            "numerator": ref["numerator"],
+            "denominator": ref["denominator"],
+            "suppressed": False,
+        }
+    )
+    baseline = ref["numerator"].sum() / ref["denominator"].sum() * 100
+    assert baseline == pytest.approx(80.642448, abs=1e-6)  # the reference's Baseline column
+    national = pd.Series({"value": baseline, "std_value": np.nan})
+    f = funnel_data(rows, national, "readmission_proportion", 100, standardised=False)
+    expected = ref["significance"].map(
+        {
+            "High (0.001)": ABOVE_998,
+            "High (0.025)": ABOVE_95,
+            "Not significant": INSIDE,
+            "Low (0.025)": BELOW_95,
+            "Low (0.001)": BELOW_998,
+        }
+    )
+    assert f.points["position"].tolist() == expected.tolist()
