@@ -157,14 +157,18 @@ def _breakdowns(
         groups |= _group_defs(d)
     all_defs = stay_defs + [g for _, g in groups.values()]
     report("Danner sygehusophold", 0.15)
+    # Materialised once (the month counts query it 12 times); the connection is this call's
+    # own in-memory database, so the table goes with it.
     stays = con.create_table("naersund_drill_stays", ex.build_stays(contacts, rules, all_defs))
     wide = con.execute(ex.stay_aggregates(stays, all_defs, rules))
     parts: list[pd.DataFrame] = []
+    cats: dict[tuple[str, str], list[tuple[str, int]]] = {}
 
     def add(d: IndicatorDefinition, dim: str, frame: pd.DataFrame) -> None:
         frame = frame[frame["kommunekode"].isin(codes) & (frame["year"] == year)]
         if not frame.empty:
-            parts.append(frame.assign(indicator=d.id, dimension=dim))
+            keep = ["kommunekode", "year", "category", "sort", *cols_of(d)]
+            parts.append(frame[keep].assign(indicator=d.id, dimension=dim))
 
     for i, d in enumerate(stay_defs):
         report(f"Opdeler {d.name_da}", 0.2 + 0.7 * i / max(len(stay_defs), 1))
@@ -175,6 +179,8 @@ def _breakdowns(
         by_age = agg.groupby(["kommunekode", "year", "band"], as_index=False)[cols].sum()
         by_age["category"] = [_band_label(int(b), bands) for b in by_age["band"]]
         add(d, "aldersgruppe", by_age.rename(columns={"band": "sort"}))
+        cats[(d.id, "aldersgruppe")] = [(_band_label(b, bands), b) for b in bands]
+        cats[(d.id, "koen")] = [("Kvinder", 0), ("Mænd", 1)]
         by_sex = agg.groupby(["kommunekode", "year", "sex"], as_index=False)[cols].sum()
         by_sex["category"] = by_sex["sex"].map(SEXES).fillna(by_sex["sex"])
         by_sex["sort"] = by_sex["sex"].map({"F": 0, "M": 1}).fillna(2)
@@ -185,15 +191,52 @@ def _breakdowns(
             ga = ex.narrow(wide, g)
             ga = ga.groupby(["kommunekode", "year"], as_index=False)[cols].sum()
             add(d, "diagnosegruppe", ga.assign(category=label, sort=j))
+            cats.setdefault((d.id, "diagnosegruppe"), []).append((label, j))
         if d.followup is None and d.selection is not None and d.selection.year_of == "start":
             for m in range(1, 13):
                 part = stays.filter(stays.start.month() == m)
                 mw = con.execute(ex.stay_aggregates(part, [d], rules))
                 ma = ex.narrow(mw, d).groupby(["kommunekode", "year"], as_index=False)[cols].sum()
                 add(d, "maaned", ma.assign(category=MONTHS[m - 1], sort=m))
-    con.drop_table("naersund_drill_stays", force=True)
+            cats[(d.id, "maaned")] = [(name, m) for m, name in enumerate(MONTHS, start=1)]
     report("Diskretionerer", 0.95)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return _complete(parts, cats, codes, year)
+
+
+def _complete(
+    parts: list[pd.DataFrame],
+    cats: dict[tuple[str, str], list[tuple[str, int]]],
+    codes: list[int],
+    year: int,
+) -> pd.DataFrame:
+    """Every category of every breakdown, with zero where nothing was counted (a month
+    without events is a zero to show, not a missing row)."""
+    frame = pd.DataFrame(
+        [
+            {"indicator": ind, "dimension": dim, "category": c, "sort": o, "kommunekode": k}
+            for (ind, dim), items in cats.items()
+            for c, o in items
+            for k in codes
+        ]
+    )
+    if frame.empty:
+        return frame
+    frame["year"] = year
+    keys = ["indicator", "dimension", "category", "kommunekode", "year"]
+    counted = (
+        pd.concat(parts, ignore_index=True).drop(columns=["sort"])
+        if parts
+        else pd.DataFrame(columns=[*keys, "numerator"])
+    )
+    out = frame.merge(counted, on=keys, how="left")
+    for col in ("numerator", "denominator"):
+        if col in out:
+            out[col] = out[col].astype(float).fillna(0.0)
+    return out
+
+
+def cols_of(d: IndicatorDefinition) -> list[str]:
+    return ["numerator", "denominator"] if d.followup is not None else ["numerator"]
 
 
 def _coarsen(age_lower: pd.Series, bands: list[int]) -> pd.Series:
