@@ -97,8 +97,8 @@ def test_demo_builds_the_web_database_without_serving(tmp_path: Path) -> None:
     users = {r[0] for r in db.execute("SELECT username FROM auth_user")}
     assert set(DEMO_USERNAMES) <= users  # (and whoever the demo answers name as author)
     assert db.execute("SELECT count(*) FROM catalogue_catalogueversion").fetchone() == (1,)
-    rounds = db.execute("SELECT year FROM survey_round ORDER BY year").fetchall()
-    assert rounds == [(2013,), (2014,)]
+    rounds = {year for (year,) in db.execute("SELECT year FROM survey_round")}
+    assert {2013, 2014} <= rounds  # the baseline and the follow-up (and perhaps an open one)
     responses = db.execute("SELECT count(DISTINCT kommunekode) FROM survey_response").fetchone()
     assert responses == (98,)
     releases = db.execute("SELECT is_current, synthetic, row_count FROM dashboard_release")
