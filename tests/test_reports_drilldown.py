@@ -97,7 +97,7 @@ def test_the_professional_pack_prints_the_breakdowns_without_hidden_numbers(
         for row in t.rows:
             cell = dd[dd["category"] == row[0]]
             if cell["suppressed"].all():
-                assert row[1:] == [None, None, None]
+                assert row[1:] == [None] * (len(row) - 1)
     html = render(pack, "html").decode()
     assert "Opdeling" in html and "efter måned" in html
 

@@ -68,27 +68,26 @@ def drilldown_section(data: ReportInput, area: Area, year: int) -> Section:
                 continue
             proportion = d.is_proportion
             rows: list[list[Any]] = []
-            for r in part.itertuples():
-                hidden = bool(r.suppressed)
-                rows.append(
-                    [
-                        str(r.category),
-                        None if hidden else c.num(r.numerator),
-                        None if hidden or not proportion else c.num(r.denominator),
-                        None if hidden else c.num(r.value),
-                    ]
-                )
-            value_label = "Andel (%)" if proportion else "Andel af alle (%)"
+            for r in part.to_dict("records"):
+                hidden = bool(r["suppressed"])
+                cells = [None if hidden else c.num(r["numerator"])]
+                if proportion:  # index admissions and the share readmitted
+                    cells.append(None if hidden else c.num(r["denominator"]))
+                rows.append([str(r["category"]), *cells, None if hidden else c.num(r["value"])])
+            columns = [Column(label.capitalize())]
+            if proportion:
+                columns += [
+                    Column("Genindlagte", "integer"),
+                    Column("Indeksindlæggelser", "integer"),
+                    Column("Andel genindlagt (%)", "number"),
+                ]
+            else:
+                columns += [Column("Antal", "integer"), Column("Andel af alle (%)", "number")]
             s.blocks.append(
                 Table(
                     sheet=f"{dim} {d.id}"[:31],
                     title=f"{d.name_da} efter {label}, {year}",
-                    columns=[
-                        Column(label.capitalize()),
-                        Column("Antal", "integer"),
-                        Column("Nævner", "integer"),
-                        Column(value_label, "number"),
-                    ],
+                    columns=columns,
                     rows=rows,
                 )
             )
