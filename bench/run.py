@@ -176,6 +176,7 @@ def main() -> None:
     ap.add_argument("--skip-pandas", action="store_true")
     ap.add_argument("--skip-spark", action="store_true")
     ap.add_argument("--skip-web", action="store_true", help="skip the dashboard load test")
+    ap.add_argument("--skip-reports", action="store_true", help="skip the report-pack timings")
     ap.add_argument("--reuse", action="store_true", help="reuse generated registries if present")
     ap.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     args = ap.parse_args()
@@ -282,6 +283,20 @@ def main() -> None:
         # The dashboard under 20 concurrent users (its own section of the file).
         subprocess.run(
             [PY, str(ROOT / "bench" / "web_load.py"), "--out", str(args.out)], check=True
+        )
+    if not args.skip_reports:
+        # Report packs from the 10-year national results (their own section of the file).
+        results = WORK / f"results_{len(main_years)}.parquet"
+        subprocess.run(
+            [
+                PY,
+                str(ROOT / "bench" / "reports.py"),
+                "--results",
+                str(results),
+                "--out",
+                str(args.out),
+            ],
+            check=True,
         )
 
 
