@@ -109,3 +109,78 @@ def test_bad_choices_are_named_in_danish(personas: Personas, release: object) ->
 def test_without_a_release_the_page_says_so(personas: Personas) -> None:
     page = personas.client("reader").get("/rapporter/").content.decode()
     assert "Der er ikke offentliggjort nogen resultater endnu" in page
+
+
+# --- naersund report (the command reads the same release) -----------------------------------
+
+
+def test_the_command_writes_a_pack_from_the_current_release(
+    release: releases.PublishedResults, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from naersund import cli
+
+    out = tmp_path / "albertslund.xlsx"
+    result = CliRunner().invoke(
+        cli.cli,
+        ["report", "--level", "politisk", "--kommune", "165", "--year", "2014", "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Skrevet: {out}" in result.output
+    wb = openpyxl.load_workbook(out)
+    rows = [r for r in wb["Nøgletal"].iter_rows(values_only=True) if r[0]]
+    r = release.results
+    mine = r[(r["level"] == "kommune") & (r["area_code"] == ALBERTSLUND) & (r["year"] == 2014)]
+    shown = {row[0]: row[2] for row in rows[2:]}
+    names = {
+        "akutte_korttidsindlaeggelser": "Akutte korttidsindlæggelser",
+        "faerdigbehandlingsdage": "Færdigbehandlingsdage",
+    }
+    for ind, name in names.items():
+        row = mine[mine["indicator"] == ind].iloc[0]
+        want = None if row["suppressed"] else pytest.approx(row["value"], rel=1e-14)
+        assert shown[name] == want
+
+
+def test_the_command_writes_one_kkr_document_or_a_file_per_area(
+    release: object, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from naersund import cli
+
+    base = ["report", "--level", "fagligt", "--kkr", "1081", "--year", "2013", "--alle-kommuner"]
+    one = CliRunner().invoke(cli.cli, [*base, "--out", str(tmp_path / "nord.html")])
+    assert one.exit_code == 0, one.output
+    html = (tmp_path / "nord.html").read_text(encoding="utf-8")
+    assert "Fagligt niveau · KKR Nordjylland med kommunesider · 2013" in html
+    assert "Aalborg Kommune: detaljerede tal" in html
+    many = CliRunner().invoke(
+        cli.cli,
+        [
+            *base,
+            "--separate-filer",
+            "--jobs",
+            "1",
+            "--format",
+            "xlsx",
+            "--out",
+            str(tmp_path / "d"),
+        ],
+    )
+    assert many.exit_code == 0, many.output
+    assert len(list((tmp_path / "d").glob("fagligt_*_2013.xlsx"))) == 1 + 11
+
+
+def test_the_command_names_a_bad_choice(release: object, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from naersund import cli
+
+    result = CliRunner().invoke(
+        cli.cli,
+        ["report", "--level", "politisk", "--year", "2014", "--out", str(tmp_path / "x.pdf")],
+    )
+    assert result.exit_code != 0
+    assert "vælg enten --kommune KODE eller --kkr KODE" in str(result.exception)

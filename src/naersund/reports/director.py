@@ -24,7 +24,7 @@ def _short(indicator: str) -> str:
 
 def comparison_section(data: ReportInput, area: Area, year: int) -> Section:
     kkr = refdata.KKR_NAMES[area.region_code]
-    s = Section(f"Sammenligning af kommunerne i {kkr}")
+    s = Section(f"Sammenligning af kommunerne i {kkr}", page_break=area.level == "kommune")
     s.paragraphs.append(
         "Værdier med 95 %-konfidensintervaller. Sammenligningen med landet bygger på alders- og "
         "kønsstandardiserede tal, hvor indikatoren standardiseres; figurerne viser de samme."
@@ -224,8 +224,23 @@ SHORT_STATUS = {
 }
 
 
+def overview_section(data: ReportInput, area: Area, year: int) -> Section:
+    """A municipality at a glance: the spine chart against all municipalities and its key
+    figures over the years."""
+    from naersund.reports.kkr import key_table, spine
+
+    s = Section(f"Overblik over {area.title}")
+    chart = spine(data, area, year)
+    if chart is not None:
+        s.blocks.append(chart)
+    s.blocks.append(key_table(data, area, year))
+    return s
+
+
 def build(data: ReportInput, area: Area, year: int) -> list[Section]:
+    first = [overview_section(data, area, year)] if area.level == "kommune" else []
     return [
+        *first,
         comparison_section(data, area, year),
         trend_section(data, area, year),
         funnel_section(data, area, year),
