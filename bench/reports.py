@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -89,6 +90,7 @@ def measure(results: Path) -> dict[str, dict[str, float]]:
         out = Path(tmp)
         m = {what: step(results, what, out) for what in ("politisk", "kkr", "separate")}
         m["cli"] = {"seconds": cli_wall(results, out, int(m["politisk"]["year"]))}
+    m["machine"] = {"load_1min": os.getloadavg()[0], "cpus": float(os.cpu_count() or 0)}
     return m
 
 
@@ -105,6 +107,8 @@ def section(m: dict[str, dict[str, float]], results: Path) -> str:
         f"`bench/reports.py` on {time.strftime('%Y-%m-%d')}, from `{results.name}` "
         f"({int(pol['year'])}) with the demo status round; each in a fresh process, timed from",
         "after the imports to the written PDF (WeasyPrint, charts as SVG by vl-convert).",
+        f"Load average when it finished: {m['machine']['load_1min']:.1f} on "
+        f"{m['machine']['cpus']:.0f} cores (other work on the machine slows every figure).",
         "",
         "| pack | files | pages | seconds | target | met |",
         "|---|---|---|---|---|---|",
