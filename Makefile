@@ -31,7 +31,8 @@ test: $(STAMP)
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --dist loadfile
-	scripts/ensure-postgres run $(BIN)/pytest -n 2 --dist loadfile -p no:cacheprovider tests/web
+	scripts/ensure-postgres run $(BIN)/pytest -n 2 --dist loadfile -p no:cacheprovider tests/web \
+		--ignore=tests/web/test_web_cli.py  # CLI subprocesses make their own SQLite database
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
