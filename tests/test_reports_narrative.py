@@ -128,11 +128,12 @@ def test_no_published_row_says_so() -> None:
 
 
 def test_the_traffic_light_always_has_words() -> None:
-    assert traffic_light("better") == ("green", "Bedre end landet")
-    assert traffic_light("similar") == ("yellow", "Som landet")
-    assert traffic_light("worse") == ("red", "Dårligere end landet")
-    assert traffic_light("not_compared") == ("grey", "Ikke sammenlignet")
-    assert traffic_light("better", suppressed=True) == ("grey", "Diskretioneret")
+    # The dashboard's colour-blind safe colours, with the words beside them.
+    assert traffic_light("better") == ("#0072B2", "Bedre end landet")
+    assert traffic_light("worse") == ("#D55E00", "Dårligere end landet")
+    assert traffic_light("similar")[1] == "Som landet"
+    assert traffic_light("not_compared") == ("#FFFFFF", "Ikke sammenlignet")
+    assert traffic_light("better", suppressed=True) == ("#FFFFFF", "Diskretioneret")
 
 
 # --- targets from the catalogue, judged on published rows ------------------------------------

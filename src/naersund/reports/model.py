@@ -131,7 +131,7 @@ class Headline:
     upper_ci: float | None
     national: float | None
     comparison: str  # better / similar / worse / not_compared
-    light: str  # green / yellow / red / grey
+    light: str  # the comparison colour (the dashboard's), always shown with light_text
     light_text: str
     target_text: str
     sentence: str

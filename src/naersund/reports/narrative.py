@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from naersund.catalogue.progress import OFF_TRACK, ON_TRACK
+from naersund.charts.base import COMPARISON_COLOURS, COMPARISON_LABELS
 from naersund.indicators.model import IndicatorDefinition
 from naersund.reports import fmt
 
@@ -116,16 +117,17 @@ def indicator_sentence(
     return text + "."
 
 
+# The dashboard's colours and words for the comparison (colour-blind safe; never colour alone),
+# so that paper and screen say the same.
 LIGHTS: dict[str, tuple[str, str]] = {
-    "better": ("green", "Bedre end landet"),
-    "similar": ("yellow", "Som landet"),
-    "worse": ("red", "Dårligere end landet"),
-    "not_compared": ("grey", "Ikke sammenlignet"),
+    key: (COMPARISON_COLOURS[key], COMPARISON_LABELS[key])
+    for key in ("better", "similar", "worse", "not_compared")
 }
+SUPPRESSED_LIGHT = ("#FFFFFF", "Diskretioneret")
 
 
 def traffic_light(comparison: str, suppressed: bool = False) -> tuple[str, str]:
     """(colour, Danish text) for the comparison with Denmark; never colour alone."""
     if suppressed:
-        return "grey", "Diskretioneret"
+        return SUPPRESSED_LIGHT
     return LIGHTS.get(comparison, LIGHTS["not_compared"])
