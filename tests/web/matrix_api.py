@@ -53,6 +53,11 @@ def _url(tail: str) -> Callable[[], str]:
 # (route pattern, URL or a function returning one, expected status per persona)
 API_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     ("api/schema/", "/api/schema/", LOGGED_IN),
+    (
+        "api/docs/",
+        "/api/docs/",
+        {"anonymous": 302} | {p: 200 for p in LOGGED_IN if p != "anonymous"},
+    ),
     ("api/catalogue/", "/api/catalogue/", LOGGED_IN),
     ("api/rounds/", "/api/rounds/", LOGGED_IN),
     ("api/rounds/<slug:slug>/", _url(""), LOGGED_IN),

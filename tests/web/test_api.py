@@ -356,7 +356,7 @@ def test_unknown_api_urls_are_danish_json(personas: Personas) -> None:
     response = Client().get("/api/intet/her")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert _json(response)["fejl"] == "Det findes ikke. Se /api/schema/ for API'ets adresser."
+    assert _json(response)["fejl"] == "Det findes ikke. Se /api/docs/ for API'ets adresser."
 
 
 def test_an_unexpected_error_is_a_danish_500_without_the_details() -> None:
@@ -445,3 +445,16 @@ def test_a_bad_results_filter_is_named(personas: Personas, published: Any) -> No
     assert _json(level)["fejl_pr_felt"] == {"level": "'by' skal være land, region eller kommune."}
     year = personas.client("reader").get("/api/results/?year=sidste")
     assert _json(year)["fejl_pr_felt"] == {"year": "'sidste' er ikke et heltal."}
+
+
+def test_the_docs_page_describes_every_endpoint_in_danish(personas: Personas) -> None:
+    page = personas.client("reader").get("/api/docs/").content.decode()
+    for line in (
+        "GET /api/catalogue/",
+        "PATCH /api/rounds/{slug}/answers/{kommunekode}/",
+        "POST /api/rounds/{slug}/answers/{kommunekode}/submit/",
+        "GET /api/results/",
+    ):
+        assert line in page
+    assert "Authorization: Token &lt;token&gt;" in page
+    assert "<script" not in page  # rendered on the server, nothing from elsewhere

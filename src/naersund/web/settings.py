@@ -136,4 +136,5 @@ SPECTACULAR_SETTINGS = {
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {"RegionCodeEnum": "naersund.web.accounts.models.REGION_CHOICES"},
 }

@@ -104,7 +104,7 @@ def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     """Any URL under /api/ that names no endpoint (instead of Django's HTML 404 page)."""
     code, message = MESSAGES[exceptions.NotFound]
     return JsonResponse(
-        {"fejl": f"{message} Se /api/schema/ for API'ets adresser.", "kode": code},
+        {"fejl": f"{message} Se /api/docs/ for API'ets adresser.", "kode": code},
         status=404,
         json_dumps_params={"ensure_ascii": False},
     )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from naersund.web.api import errors, views
+from naersund.web.api import docs, errors, views
 
 app_name = "api"
 urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="schema"),
+    path("docs/", docs.docs, name="docs"),
     path("catalogue/", views.CatalogueView.as_view(), name="catalogue"),
     path("rounds/", views.RoundListView.as_view(), name="rounds"),
     path("rounds/<slug:slug>/", views.RoundDetailView.as_view(), name="round"),
