@@ -318,3 +318,20 @@ def test_xlsx_text_is_never_a_formula() -> None:
     cells = [c for row in wb["Ark"].iter_rows() for c in row if c.value is not None]
     assert all(c.data_type != "f" for c in cells)
     assert {c.value for c in cells} >= {"'=1+1", "'@navn", "'=2*3", 1.5}
+
+
+def test_the_kkr_political_pack_says_how_many_municipalities_have_each_initiative(
+    data: ReportInput,
+) -> None:
+    from naersund.survey.aggregate import kkr_area, status_counts
+
+    pack = build_pack(data, "politisk", area_of("region", HOVEDSTADEN), YEAR)
+    html = render(pack, "html").decode()
+    assert data.survey is not None
+    region = kkr_area(HOVEDSTADEN)
+    for ini in [
+        i for g in data.catalogue.kkr_by_code(HOVEDSTADEN).goals for i in g.initiatives_of("skal")
+    ]:
+        n = status_counts(data.survey, ini.id, region).counts["implementeret"]
+        assert f"{n} ud af 29 kommuner i KKR Hovedstaden har indført" in html
+    assert "har indført opfølgende hjemmebesøg." in html

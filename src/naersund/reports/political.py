@@ -11,7 +11,13 @@ from naersund.reports import figures
 from naersund.reports.model import Area, Column, Headline, ReportInput, Section, Table
 from naersund.reports.narrative import Observation, indicator_sentence, traffic_light
 from naersund.reports.targets import target_gap
-from naersund.survey.aggregate import NO_ANSWER, NO_ANSWER_LABEL, kkr_area, status_counts
+from naersund.survey.aggregate import (
+    NO_ANSWER,
+    NO_ANSWER_LABEL,
+    kkr_area,
+    sentence,
+    status_counts,
+)
 from naersund.survey.questions import STATUS_LABELS, STATUS_VALUES
 
 
@@ -148,8 +154,25 @@ def survey_section(data: ReportInput, area: Area) -> Section:
                 rows=rows,
             )
         )
-    else:
-        s.blocks.append(coverage_table(data, area.region_code, initiatives))
+    elif data.survey is not None:
+        # For the council, in the papers' own words: "25 ud af 29 kommuner i KKR Hovedstaden
+        # har indført opfølgende hjemmebesøg." (the director's pack has the table).
+        region = kkr_area(area.region_code)
+        s.lists.append(
+            (
+                f"Sådan står det til i {region.name_da}{c.round_text(data)}:",
+                [
+                    sentence(
+                        status_counts(data.survey, i.id, region).share("implementeret"),
+                        "implementeret",
+                        i,
+                        region,
+                        count_form=True,
+                    )
+                    for i in initiatives
+                ],
+            )
+        )
     return s
 
 
@@ -179,13 +202,14 @@ def coverage_table(data: ReportInput, region_code: int, initiatives: list[Initia
             Column("Indsats"),
             *(Column(STATUS_LABELS[v], "integer") for v in reversed(STATUS_VALUES)),
             Column(NO_ANSWER_LABEL, "integer"),
-            Column("Kommuner med svar", "integer"),
-            Column("Andel implementeret", "percent", 0),
+            Column("Med svar", "integer"),
+            Column("Andel impl.", "percent", 0),
         ],
         rows=rows,
         notes=[
             f"Antal kommuner pr. status blandt de {len(region.members)} kommuner i "
-            f"{region.name_da}, der har indsendt svar."
+            f"{region.name_da}, der har indsendt svar (Med svar); Andel impl. = andelen af "
+            "dem, der har implementeret indsatsen."
         ],
     )
 
