@@ -147,13 +147,21 @@ def random_registry(seed: int, n_persons: int = 600) -> tuple[pd.DataFrame, pd.D
 
 
 def engine_aggregates(
-    con: Any, contacts: pd.DataFrame, ready: pd.DataFrame, years: list[int]
+    con: Any,
+    contacts: pd.DataFrame,
+    ready: pd.DataFrame,
+    years: list[int],
+    readmissions: str = "join",
 ) -> dict[str, pd.DataFrame]:
-    """The engine's aggregates, computed the way ``compute`` does: one pass for the stays."""
+    """The engine's aggregates, computed the way ``compute`` does: one pass for the stays.
+    With a ``person_key`` column in ``contacts`` the engine sorts on it instead of person_id."""
     stay_defs = [d for d in DEFINITIONS if d.kind != "days_rate"]
-    contacts_table = ibis.memtable(contacts, schema=CONTACT_SCHEMA)
+    schema = CONTACT_SCHEMA
+    if "person_key" in contacts.columns:
+        schema = ibis.schema({**dict(CONTACT_SCHEMA.items()), "person_key": "int64"})
+    contacts_table = ibis.memtable(contacts, schema=schema)
     stays = ex.build_stays(contacts_table, RULES, stay_defs)
-    wide = con.execute(ex.stay_aggregates(stays, stay_defs, RULES))
+    wide = con.execute(ex.stay_aggregates(stays, stay_defs, RULES, readmissions))
     out = {d.id: ex.narrow(wide, d) for d in stay_defs}
     for d in DEFINITIONS:
         if d.kind == "days_rate":
@@ -188,6 +196,22 @@ def test_engine_equals_the_reference_on_edge_case_data(con: Any, seed: int) -> N
     for indicator, agg in expected.items():
         assert agg["numerator"].sum() > 0, indicator
     assert_same_aggregates(engine_aggregates(con, contacts, ready, YEARS), expected)
+
+
+@pytest.mark.parametrize("readmissions", ["join", "window"])
+@pytest.mark.parametrize("person_key", [False, True])
+def test_both_readmission_methods_with_or_without_a_person_key_equal_the_reference(
+    con: Any, readmissions: str, person_key: bool
+) -> None:
+    contacts, ready = random_registry(2)
+    expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, YEARS)
+    if person_key:
+        # any exact numbering of the persons will do: here a shuffled one
+        ids = contacts["person_id"].drop_duplicates().sample(frac=1, random_state=7)
+        numbers = dict(zip(ids, range(len(ids), 0, -1), strict=True))
+        contacts = contacts.assign(person_key=contacts["person_id"].map(numbers).astype("int64"))
+    got = engine_aggregates(con, contacts, ready, YEARS, readmissions)
+    assert_same_aggregates(got, expected)
 
 
 def test_the_per_indicator_expressions_equal_the_reference(con: Any) -> None:

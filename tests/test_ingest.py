@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csv_rows import COLUMNS, GOOD
+from naersund.engine.compute import has_person_key
 from naersund.errors import InputError
 from naersund.registry.ingest import IngestReport, find_table, format_doc, ingest
 from naersund.registry.lpr2 import ADM
@@ -84,13 +85,13 @@ def test_output_layout_and_types(tmp_path: Path) -> None:
         [("person_id", pa.string()), ("kommunekode", pa.int64()), ("sex", pa.string()),
          ("birth_date", pa.date32()), ("start", pa.timestamp("us")), ("end", pa.timestamp("us")),
          ("acute", pa.bool_()), ("primary_diagnosis", pa.string()), ("specialty", pa.string()),
-         ("hospital", pa.string()), ("died", pa.bool_())]
+         ("hospital", pa.string()), ("died", pa.bool_()), ("person_key", pa.int64())]
     )  # fmt: skip
     assert contacts.to_pylist()[1] == {
         "person_id": "p2", "kommunekode": 101, "sex": "M", "birth_date": dt.date(1940, 1, 1),
         "start": dt.datetime(2015, 1, 1, 0, 10), "end": dt.datetime(2015, 1, 1, 1, 0),
         "acute": True, "primary_diagnosis": "DJ189", "specialty": "medicin",
-        "hospital": "Rigshospitalet", "died": False,
+        "hospital": "Rigshospitalet", "died": False, "person_key": 2,
     }  # fmt: skip
     ready = table(tmp_path / "dest", "ready_for_discharge")
     assert ready.to_pylist() == [
@@ -259,3 +260,27 @@ def test_the_format_doc_names_every_column() -> None:
             assert f"| `{c.name}` |" in doc
     for name in ADM:
         assert name.upper() in doc
+
+
+def test_contacts_get_one_person_key_per_person_numbered_by_this_run(tmp_path: Path) -> None:
+    rows = [GOOD | {"person_id": p, "start": f"2014-0{m}-01 08:00", "end": f"2014-0{m}-02 08:00"}
+            for m, p in ((1, "b"), (2, "a"), (3, "b"), (4, "c"))]  # fmt: skip
+    rows.append(GOOD | {"person_id": "a", "start": "2015-03-01 08:00", "end": "2015-03-02 08:00"})
+    src = write(tmp_path / "src", {"contacts.csv": csv_text(rows)})
+    ingest(src, tmp_path / "one")
+    got = table(tmp_path / "one", "contacts").select(["person_id", "person_key"]).to_pylist()
+    # dense rank of person_id across every year's file
+    assert sorted({(r["person_id"], r["person_key"]) for r in got}) == [
+        ("a", 1),
+        ("b", 2),
+        ("c", 3),
+    ]
+    files = find_table(tmp_path / "one", "contacts")
+    assert len(files) == 2 and has_person_key(files)
+    # Another run numbers its own persons: its files are never mixed with these on the key.
+    ingest(src, tmp_path / "two")
+    assert not has_person_key(files[:1] + find_table(tmp_path / "two", "contacts")[1:])
+    # Re-ingesting naersund's own Parquet renumbers the key without calling it unknown.
+    report = ingest(tmp_path / "one", tmp_path / "three")
+    assert report.messages == []
+    assert has_person_key(find_table(tmp_path / "three", "contacts"))

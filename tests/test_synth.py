@@ -15,9 +15,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from naersund.engine.compute import has_person_key
 from naersund.indicators import IndicatorDefinition, load_definitions
 from naersund.refdata import municipalities
-from naersund.registry.schema import CONTACTS, READY_FOR_DISCHARGE
+from naersund.registry.ingest import find_table
+from naersund.registry.schema import CONTACTS, PERSON_KEY, READY_FOR_DISCHARGE
 from naersund.registry.synth import INITIATIVES, MARKER, generate
 
 YEARS = [2013, 2014]
@@ -81,7 +83,11 @@ def test_contacts_have_exactly_the_schema_columns_and_types(small: tuple[Path, d
     for table, columns in (("contacts", CONTACTS), ("ready_for_discharge", READY_FOR_DISCHARGE)):
         for year in YEARS:
             schema = pq.read_schema(root / table / f"year={year}" / "part-0.parquet")
-            assert schema.names == [c.name for c in columns]  # no partition column inside
+            # no partition column inside; contacts carry naersund's person key last
+            extra = [PERSON_KEY] if table == "contacts" else []
+            assert schema.names == [c.name for c in columns] + extra
+            if extra:
+                assert str(schema.field(PERSON_KEY).type) == "int64"
             for c in columns:
                 got = str(schema.field(c.name).type)
                 if c.dtype == "timestamp":
@@ -388,3 +394,18 @@ def test_a_tiny_scale_still_writes_a_complete_folder(tmp_path: Path) -> None:
         manifest = generate(tmp_path / fmt, [2014], scale=0.00001, fmt=fmt)
         assert manifest["synthetic"] is True
         assert (tmp_path / fmt / "SYNTETISKE_DATA.txt").exists()
+
+
+def test_the_person_key_numbers_persons_exactly_and_the_same_in_every_run(
+    small: tuple[Path, dict],
+) -> None:
+    root, _ = small
+    contacts = pd.concat(
+        [pd.read_parquet(f) for f in find_table(root, "contacts")], ignore_index=True
+    )
+    pairs = contacts[["person_id", PERSON_KEY]].drop_duplicates()
+    # one key per person and one person per key
+    assert pairs["person_id"].is_unique and pairs[PERSON_KEY].is_unique
+    # the key is the number in the id, so separate synth runs agree on it
+    assert (pairs["person_id"].str[3:].astype("int64") == pairs[PERSON_KEY]).all()
+    assert has_person_key(find_table(root, "contacts"))

@@ -35,7 +35,13 @@ from naersund.engine.results import RESULT_COLUMNS, compute_results
 from naersund.errors import InputError, NaersundError
 from naersund.indicators import IndicatorDefinition, load_definitions, load_stay_rules
 from naersund.registry.ingest import find_table, ingest
-from naersund.registry.schema import CONTACTS, POPULATION, READY_FOR_DISCHARGE
+from naersund.registry.schema import (
+    CONTACTS,
+    PERSON_KEY,
+    PERSON_KEY_METADATA,
+    POPULATION,
+    READY_FOR_DISCHARGE,
+)
 from naersund.suppression import SuppressionRule, suppress
 
 Progress = Callable[[str, float], None]
@@ -126,14 +132,35 @@ def _population(
     return pop, sorted(int(y) for y in estimated & set(years))
 
 
-def _contacts(con: Any, files: Sequence[Path | str]) -> ibis.Table:
-    t = read_parquet(con, files, [c.name for c in CONTACTS])
+def has_person_key(files: Sequence[Path | str]) -> bool:
+    """Whether every contacts file is local Parquet with naersund's integer person key, all
+    numbered by the same run (``registry.schema.PERSON_KEY``). Read from the files' footers."""
+    runs = set()
+    for f in files:
+        if is_uri(f) or Path(f).suffix != ".parquet":
+            return False
+        try:
+            schema = pq.read_schema(f)
+        except (OSError, pa.ArrowException):
+            return False
+        field = schema.field(PERSON_KEY) if PERSON_KEY in schema.names else None
+        if field is None or not pa.types.is_integer(field.type):
+            return False
+        runs.add((schema.metadata or {}).get(PERSON_KEY_METADATA.encode()))
+    return len(runs) == 1 and None not in runs
+
+
+def _contacts(con: Any, files: Sequence[Path | str], person_key: bool = False) -> ibis.Table:
+    """The contacts with the canonical columns; with ``person_key`` also the integer person key
+    (only when :func:`has_person_key` says the files have a consistent one)."""
+    t = read_parquet(con, files, [c.name for c in CONTACTS] + [PERSON_KEY] * person_key)
     missing = {c.name: c.dtype for c in CONTACTS if c.name not in t.columns}
     for name, dtype in missing.items():
         if any(c.name == name and c.required for c in CONTACTS):
             raise InputError(f"{files[0]}: required column '{name}' is missing")
         t = t.mutate(**{name: ibis.null("boolean" if dtype == "bool" else "string")})
-    return t.select(*[c.name for c in CONTACTS])
+    extra = [PERSON_KEY] if person_key and PERSON_KEY in t.columns else []
+    return t.select(*[c.name for c in CONTACTS], *extra)
 
 
 def compute(
@@ -175,12 +202,17 @@ def compute(
             files = {t: find_table(canonical, t) for t in tables}
         synthetic = is_synthetic(data_dir, con)
         report("Læser kontakter", 0.05)
-        contacts = _contacts(con, files["contacts"])
+        keyed = has_person_key(files["contacts"])
+        contacts = _contacts(con, files["contacts"], person_key=keyed)
+        keys = {"keyed": contacts[PERSON_KEY].count()} if keyed else {}
         bounds = con.execute(
             contacts.aggregate(
-                first=contacts.start.min(), last=contacts.start.max(), n=contacts.count()
+                first=contacts.start.min(), last=contacts.start.max(), n=contacts.count(), **keys
             )
         ).iloc[0]
+        if keyed and int(bounds["keyed"]) != int(bounds["n"]):
+            # rows without a key (added by hand?): the engine sorts on person_id instead
+            contacts = _contacts(con, files["contacts"])
         if int(bounds["n"]) == 0:
             raise InputError(f"{data_dir}: the contacts table has no rows")
         all_years = list(
@@ -199,12 +231,15 @@ def compute(
         aggregates: dict[str, pd.DataFrame] = {}
         if stay_defs:
             # One pass: stays are built and every stay indicator counted in a single query.
+            # DuckDB reads the stays three times from one materialised copy; Spark would
+            # recompute them, so it finds readmissions with one more window instead.
+            how = "window" if options.engine == "spark" else "join"
             stays = ex.build_stays(contacts, rules, stay_defs)
             wide = execute_aggregate(
                 con,
-                ex.stay_aggregates(stays, stay_defs, rules),
+                ex.stay_aggregates(stays, stay_defs, rules, how),
                 stay_defs,
-                lambda d: ex.stay_aggregates(ex.build_stays(contacts, rules, [d]), [d], rules),
+                lambda d: ex.stay_aggregates(ex.build_stays(contacts, rules, [d]), [d], rules, how),
             )
             aggregates |= {d.id: _in_years(ex.narrow(wide, d), years) for d in stay_defs}
         report("Beregner færdigbehandlingsdage", 0.7)

@@ -103,19 +103,38 @@ TIE_BITS = 55  # code rank (< 37**7 < 2**36.5), kommunekode (10), age (7), sex (
 
 def _order_keys(c: ir.Table, flags: list[str]) -> dict[str, ir.IntegerValue]:
     """Integer sort keys that order a person's contacts: start, then the longest, then acute,
-    then the tie-breakers. Integers, few of them, because the sort is the engine's main cost."""
+    then the tie-breakers. Integers, few of them, because the sort is the engine's main cost.
+
+    The last key also carries what the sorted rows need and nothing orders by: each flag in
+    ``flags`` (bit ``i + 1``, see :func:`_bit`) and the died flag (bit 0), read back with
+    integer arithmetic after the sort instead of travelling as columns of their own.
+    """
     duration = _bound(c.end_s - c.start_s, 0, 2**31 - 1)
     when = (c.start_s - EPOCH_2000) * 2**32 + (2**32 - 1 - (duration * 2 + c.acute.cast("int64")))
     tie = (
         (c.code_rank.fill_null(0) * 1024 + _bound(c.kommunekode.cast("int64"), 0, 1023)) * 128
         + _bound(c.age.cast("int64"), 0, 127)
     ) * 2 + ibis.ifelse(c.sex == "M", 1, 0)
-    bits: ir.IntegerValue = ibis.literal(0, "int64")
+    bits: ir.IntegerValue = c.died_n.cast("int64")
     for i, name in enumerate(flags):
-        bits = bits + c[name].cast("int64") * (1 << i)
-    if TIE_BITS + len(flags) <= 63:
-        return {"k_when": when, "k_tie": tie * (1 << len(flags)) + bits}
+        bits = bits + c[name].cast("int64") * (1 << (i + 1))
+    if TIE_BITS + len(flags) + 1 <= 63:
+        return {"k_when": when, "k_tie": tie * (1 << (len(flags) + 1)) + bits}
     return {"k_when": when, "k_tie": tie, "k_flags": bits}
+
+
+def _bit(key: ir.IntegerValue, i: int) -> ir.BooleanValue:
+    """Bit ``i`` of an order key (bit 0 = died, bit ``i + 1`` = the ``i``-th flag)."""
+    return (key & (1 << i)) != 0
+
+
+def _start_s(when: ir.IntegerValue) -> ir.IntegerValue:
+    """The start (epoch seconds) packed in ``k_when``."""
+    return (when >> 32) + EPOCH_2000
+
+
+# Sex travels through the sorts as a small integer: 1 = M, 2 = F, 0 = anything else (NULL after).
+SEX_CODES = {"M": 1, "F": 2}
 
 
 def build_stays(
@@ -136,8 +155,14 @@ def build_stays(
 
     Only what the indicators need travels through the engine's sorts: each definition's tests
     on first-contact attributes are evaluated on the contacts (``sel__<id>``, ``fu__<id>``)
-    before the contacts are joined, which keeps the sorted rows narrow. ``definitions``
-    defaults to the shipped ones.
+    before the contacts are joined and ride in the sort key, with the died flag; sex rides as
+    a small integer (``M`` and ``F``; any other value comes out as NULL). The persons are
+    told apart by ``person_key`` when ``contacts`` has that column (an exact integer per
+    person: sorting on it is much cheaper than on text), else by ``person_id``; the stays
+    carry the one used. ``definitions`` defaults to the shipped ones.
+
+    Two sorts of each person's rows: all contacts (where stays start and end), then only the
+    first and last contacts of stays (the end and death of stays of several contacts).
     """
     if definitions is None:
         from naersund.indicators import load_definitions
@@ -164,44 +189,72 @@ def build_stays(
         **flags,
     )
     keys = _order_keys(c, list(flags))
+    pk = "person_key" if "person_key" in c.columns else "person_id"
+    sex_code = ibis.cases(*((c.sex == k, v) for k, v in SEX_CODES.items()), else_=0)
+    # The sorted rows: the person, the order keys (which also carry the flags and died), the
+    # end, and the group-by attributes as integers; a string would cost far more in the sort.
     c = c.select(
-        "person_id",
+        pk,
+        "start",
+        "end_s",
+        "kommunekode",
+        "age",
+        sex_n=sex_code.cast("int8"),
+        **keys,
+    )
+    order = [ibis._[k] for k in keys]
+    bits = c[list(keys)[-1]]
+    died = (bits & 1).cast("int32")
+    # Pass 1, over contacts: the latest end and the deaths before each contact, and the next
+    # contact's start. A contact starts a stay when it starts more than the merge gap after
+    # every earlier end; it ends one when the next contact starts a stay.
+    w = ibis.window(group_by=pk, order_by=order)
+    before = ibis.window(group_by=pk, order_by=order, rows=(None, -1))
+    c = c.mutate(
+        prev_end=c.end_s.max().over(before),
+        prev_died=died.sum().over(before),
+        next_when=c.k_when.lead().over(w),
+    )
+    gap = int(rules.merge_gap_hours * HOUR)
+    start_s = _start_s(c.k_when)
+    incl_end = ibis.greatest(c.prev_end.fill_null(c.end_s), c.end_s)
+    c = c.mutate(
+        start_s=start_s,
+        incl_end=incl_end,
+        incl_died=c.prev_died.fill_null(0) + died,
+        is_first=c.prev_end.isnull() | (start_s - c.prev_end > gap),
+        is_last=c.next_when.isnull() | (_start_s(c.next_when) - incl_end > gap),
+    )
+    # Pass 2, over the first and last contacts of stays only (most stays are one contact, both
+    # at once): a stay ends at the latest end up to its last contact, which is the next row
+    # unless the first contact is also the last.
+    b = c.filter(c.is_first | c.is_last)
+    b = b.mutate(
+        end_s=ibis.ifelse(b.is_last, b.incl_end, b.incl_end.lead().over(w)),
+        died=ibis.ifelse(b.is_last, b.incl_died, b.incl_died.lead().over(w))
+        > b.prev_died.fill_null(0),
+    )
+    keep = [pk, "start", "start_s", "kommunekode", "age", "sex_n", *keys]
+    s = b.filter(b.is_first).select(*keep, "end_s", "died")
+    s = s.mutate(duration_s=s.end_s - s.start_s)
+    decoded = {
+        "sex": ibis.cases(*((s.sex_n == v, k) for k, v in SEX_CODES.items()), else_=None),
+        **{name: _bit(s[list(keys)[-1]], i + 1) for i, name in enumerate(flags)},
+    }
+    s = s.mutate(end=s.start + s.duration_s.as_interval("s"), **decoded)
+    return s.select(
+        pk,
         "kommunekode",
         "sex",
         "age",
         "start",
+        "end",
         "start_s",
         "end_s",
-        "acute",
-        "died_n",
+        "duration_s",
+        "died",
         *flags,
-        **keys,
     )
-    order = [ibis._[k] for k in keys]
-    before = ibis.window(group_by="person_id", order_by=order, rows=(None, -1))
-    # From this contact on, in the same order as ``before`` (one sort serves both).
-    rest = ibis.window(group_by="person_id", order_by=order, rows=(0, None))
-    c = c.mutate(
-        prev_end=c.end_s.max().over(before),
-        prev_died=c.died_n.sum().over(before),
-        rest_end=c.end_s.max().over(rest),
-        rest_died=c.died_n.sum().over(rest),
-    )
-    gap = int(rules.merge_gap_hours * HOUR)
-    starts = c.filter(c.prev_end.isnull() | (c.start_s - c.prev_end > gap))
-    # The next stay's running maximum before it is this stay's end (earlier stays ended
-    # sooner); the last stay ends at the latest end from its first contact on.
-    nxt = ibis.window(group_by="person_id", order_by=[ibis._.start_s])
-    s = starts.mutate(
-        end_s=starts.prev_end.lead().over(nxt).fill_null(starts.rest_end),
-        died=(starts.prev_died.lead().over(nxt) - starts.prev_died.fill_null(0)).fill_null(
-            starts.rest_died
-        )
-        > 0,
-    )
-    s = s.mutate(duration_s=s.end_s - s.start_s)
-    s = s.mutate(end=s.start + s.duration_s.as_interval("s"))
-    return s.drop("prev_end", "prev_died", "rest_end", "rest_died", "died_n", *keys)
 
 
 def _all(conds: Sequence[ir.BooleanValue]) -> ir.BooleanValue:
@@ -268,31 +321,45 @@ def _selected(s: ir.Table, d: IndicatorDefinition) -> ir.BooleanValue:
     return _all(conds)
 
 
+def _check_followup(d: IndicatorDefinition, f: Followup, rules: StayRules | None) -> None:
+    merge_gap = (rules or StayRules()).merge_gap_hours
+    if f.window_hours_gt >= merge_gap:
+        raise DefinitionError(
+            f"{d.id}: followup.window_hours_gt ({f.window_hours_gt:g}) must be below the "
+            f"stay merge gap ({merge_gap:g} h); the engine cannot express a later start"
+        )
+
+
+def _qualifies(s: ir.Table, d: IndicatorDefinition, f: Followup) -> ir.BooleanValue:
+    """Whether a stay counts as a readmission for ``d``."""
+    q = _flag(s, "fu", d)
+    if f.min_hours is not None:
+        q = q & (s.duration_s >= int(f.min_hours * HOUR))
+    return q
+
+
+def _person(s: ir.Table) -> str:
+    return "person_key" if "person_key" in s.columns else "person_id"
+
+
 def _with_readmissions(
     s: ir.Table, definitions: Sequence[IndicatorDefinition], rules: StayRules | None
 ) -> ir.Table:
-    """Per readmission definition, the start of the first qualifying stay after each stay.
+    """Per readmission definition, the start of the first qualifying stay after each stay (a
+    window over each person's stays: one more sort).
 
     Stays of a person never overlap and start more than ``merge_gap_hours`` apart, so every
     later stay starts after this one ends; taking the first qualifying one and checking it
     against the window is exact as long as the window opens before ``merge_gap_hours``.
     """
-    merge_gap = (rules or StayRules()).merge_gap_hours
-    after = ibis.window(group_by="person_id", order_by=[ibis._.start_s], rows=(1, None))
+    after = ibis.window(group_by=_person(s), order_by=[ibis._.start_s], rows=(1, None))
     nexts = {}
     for d in definitions:
         f = d.followup
         if f is None:
             continue
-        if f.window_hours_gt >= merge_gap:
-            raise DefinitionError(
-                f"{d.id}: followup.window_hours_gt ({f.window_hours_gt:g}) must be below the "
-                f"stay merge gap ({merge_gap:g} h); the engine cannot express a later start"
-            )
-        q = _flag(s, "fu", d)
-        if f.min_hours is not None:
-            q = q & (s.duration_s >= int(f.min_hours * HOUR))
-        nexts[f"next__{d.id}"] = ibis.ifelse(q, s.start_s, None).min().over(after)
+        _check_followup(d, f, rules)
+        nexts[f"next__{d.id}"] = ibis.ifelse(_qualifies(s, d, f), s.start_s, None).min().over(after)
     return s.mutate(**nexts) if nexts else s
 
 
@@ -305,31 +372,92 @@ def _readmitted(s: ir.Table, f: Followup, d: IndicatorDefinition) -> ir.BooleanV
     )
 
 
-def stay_aggregates(
-    stays: ir.Table, definitions: Sequence[IndicatorDefinition], rules: StayRules | None = None
+def _readmitted_stays(
+    s: ir.Table, d: IndicatorDefinition, chosen: ir.BooleanValue, rules: StayRules | None
 ) -> ir.Table:
-    """Every stay-based indicator in one pass over the stays.
+    """The chosen stays of readmission definition ``d`` followed by a qualifying stay in the
+    window: a semi-join with the qualifying stays of the same person (no sort).
+
+    Every later stay of a person starts more than ``merge_gap_hours`` after this one ends, so a
+    later qualifying stay in the window exists exactly when the first later qualifying stay is
+    in it (as long as the window opens before ``merge_gap_hours``): the same count as
+    :func:`_with_readmissions`.
+    """
+    f = d.followup
+    assert f is not None
+    _check_followup(d, f, rules)
+    pk = _person(s)
+    later = s.filter(_qualifies(s, d, f)).select(r_person=s[pk], r_start=s.start_s)
+    index = s.filter(chosen)
+    gap = later.r_start - index.end_s
+    return index.semi_join(
+        later,
+        [
+            index[pk] == later.r_person,
+            later.r_start > index.start_s,
+            gap > int(f.window_hours_gt * HOUR),
+            gap <= int(f.window_hours_le * HOUR),
+        ],
+    )
+
+
+READMISSION_METHODS = ("join", "window")
+
+
+def stay_aggregates(
+    stays: ir.Table,
+    definitions: Sequence[IndicatorDefinition],
+    rules: StayRules | None = None,
+    readmissions: str = "join",
+) -> ir.Table:
+    """Every stay-based indicator over the stays, as one query.
 
     Grouped by ``kommunekode, year_start, year_end, age_lower, sex`` with ``n__<id>`` (and
     ``d__<id>`` for proportions) per definition; split per indicator with :func:`narrow`.
+
+    Readmissions are found by a semi-join of each person's stays (``"join"``: the stays are
+    read three times, which DuckDB does from one materialised copy) or by a window over them
+    (``"window"``: one more sort, but the stays are computed once on engines that would
+    recompute a shared subquery, such as Spark). Both give the same counts.
     """
+    if readmissions not in READMISSION_METHODS:
+        raise ValueError(f"readmissions must be one of {READMISSION_METHODS}")
     defs = [d for d in definitions if d.selection is not None]
-    s = _with_readmissions(stays, defs, rules)
+    window = readmissions == "window"
+    s = _with_readmissions(stays, defs, rules) if window else stays
     band = (s.age // AGE_BAND_WIDTH) * AGE_BAND_WIDTH
     s = s.mutate(
         year_start=s.start.year().cast("int32"),
         year_end=s.end.year().cast("int32"),
         age_lower=ibis.least(band, TOP_BAND).cast("int32"),
     )
+    group = ["kommunekode", "year_start", "year_end", "age_lower", "sex"]
     sums: dict[str, ir.Value] = {}
+    hits: dict[str, ir.Table] = {}
     for d in defs:
         chosen = _selected(s, d)
-        if d.followup is not None:
-            sums[f"d__{d.id}"] = chosen.cast("int64").sum()
+        if d.followup is None:
+            sums[f"n__{d.id}"] = chosen.cast("int64").sum()
+            continue
+        sums[f"d__{d.id}"] = chosen.cast("int64").sum()
+        if window:
             sums[f"n__{d.id}"] = (chosen & _readmitted(s, d.followup, d)).cast("int64").sum()
         else:
-            sums[f"n__{d.id}"] = chosen.cast("int64").sum()
-    return s.group_by(["kommunekode", "year_start", "year_end", "age_lower", "sex"]).agg(**sums)
+            hits[f"n__{d.id}"] = _readmitted_stays(s, d, chosen, rules)
+    wide = s.group_by(group).agg(**sums)
+    if not hits:
+        return wide
+    # The counts of readmitted stays join the other sums as extra rows of one more group-by.
+    zero = ibis.literal(0, "int64")
+    names = [n for d in defs for n in (f"d__{d.id}", f"n__{d.id}") if n in sums or n in hits]
+    parts = [wide.select(*group, **{k: wide[k] if k in sums else zero for k in names})]
+    for name, h in hits.items():
+        counted = h.group_by(group).agg(**{name: h.count().cast("int64")})
+        parts.append(
+            counted.select(*group, **{k: counted[k] if k == name else zero for k in names})
+        )
+    both = ibis.union(*parts, distinct=False)
+    return both.group_by(group).agg(**{k: both[k].sum() for k in names})
 
 
 def narrow(wide: Any, d: IndicatorDefinition) -> Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ import duckdb
 from naersund.atomic import atomic_dir, atomic_path
 from naersund.errors import InputError
 from naersund.registry.lpr2 import Lpr2Options, contacts_plan
-from naersund.registry.schema import TABLES
+from naersund.registry.schema import PERSON_KEY, PERSON_KEY_METADATA, TABLES
 from naersund.registry.sources import (
     open_source,
     raw_sql,
@@ -78,6 +79,8 @@ def canonical_plan(src: Path, table: str, work: Path) -> tuple[TablePlan | None,
     if not files:
         return None, []
     known = [c.name for c in TABLES[table]] + (["estimated"] if table == "population" else [])
+    # naersund's own person key (in Parquet it wrote) is renumbered, not reported as unknown
+    known += [PERSON_KEY] if table == "contacts" else []
     sources = [open_source(f, label_of(src, f), known, work) for f in files]
     messages = []
     for s in sources:
@@ -105,9 +108,16 @@ def _write_table(con: duckdb.DuckDBPyConnection, c: Checked, out: Path) -> int:
     if n == 0:
         return 0
     if table in PARTITION_BY:
-        query = c.good_rows(f", year(s.{sql_ident(PARTITION_BY[table])}) AS year")
-        target = out / table
+        extra = f", year(s.{sql_ident(PARTITION_BY[table])}) AS year"
         options = "FORMAT parquet, PARTITION_BY (year), FILENAME_PATTERN 'part-{i}'"
+        if table == "contacts":
+            # An exact integer key per person, numbered once for the whole table (this run),
+            # so that the engine sorts on it instead of the text person_id (schema.PERSON_KEY).
+            extra += f", dense_rank() OVER (ORDER BY s.person_id) AS {PERSON_KEY}"
+            run = f"ingest:{uuid.uuid4().hex}"
+            options += f", KV_METADATA {{{sql_lit(PERSON_KEY_METADATA)}: {sql_lit(run)}}}"
+        query = c.good_rows(extra)
+        target = out / table
     else:
         query = c.good_rows()
         (out / table).mkdir(parents=True, exist_ok=True)
@@ -328,7 +338,12 @@ Files and values:
 Output (`naersund ingest SRC DEST`): `DEST/contacts/year=YYYY/part-0.parquet` (by year of
 `start`), `DEST/ready_for_discharge/year=YYYY/part-0.parquet` (by year of `ready_date`),
 `DEST/population/population.parquet`; types: text, 64-bit integers, `date32`, timestamps
-without time zone, booleans. `DEST` is built beside itself and swapped in only when complete:
+without time zone, booleans. The contacts get one more column, `person_key`: an integer per
+person (the rank of `person_id`), numbered once for the whole ingest and named in each file's
+metadata, so that `compute` sorts on a number instead of text (much faster). `compute` uses it
+only when every contacts file comes from the same ingest (or synth) run, and otherwise sorts on
+`person_id`: combining the output of two ingests is safe, just slower; a `person_key` column in
+the input is ignored and renumbered. `DEST` is built beside itself and swapped in only when complete:
 after an error it is exactly as before. A `SYNTETISKE_DATA.txt` and `manifest.json` in `SRC`
 are copied along, so synthetic data stays marked.
 

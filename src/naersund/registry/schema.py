@@ -43,6 +43,15 @@ POPULATION: tuple[Column, ...] = (
     Column("count", "int", description="antal personer"),
 )
 
+# An exact integer key per person that ``naersund synth`` and ``naersund ingest`` add to the
+# contacts they write (not an input column: ingest ignores one in its input and numbers the
+# persons itself). Every contacts file carries the Parquet key-value metadata
+# ``PERSON_KEY_METADATA``, naming the run that numbered them; the engine sorts on the key
+# instead of the text ``person_id`` only when every contacts file names the same run, so keys
+# numbered by two different runs are never mixed.
+PERSON_KEY = "person_key"
+PERSON_KEY_METADATA = "naersund.person_key"
+
 READY_FOR_DISCHARGE: tuple[Column, ...] = (
     Column("person_id", "string", description="pseudonymiseret person-id"),
     Column("kommunekode", "int", description="bopælskommune"),

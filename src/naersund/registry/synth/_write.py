@@ -12,10 +12,14 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from naersund.registry.schema import PERSON_KEY, PERSON_KEY_METADATA
 from naersund.registry.synth import _tables as T
 from naersund.registry.synth._model import DAY, HOUR, Arr, Stays, decode_key, person_id_number
 
 METADATA = {"naersund.synthetic": "true", "naersund.marker": T.MARKER}
+# person_key is the number in the person id (SYN + 11 digits): the same person gets the same key
+# in every run, so every synthetic registry is one numbering.
+CONTACTS_METADATA = {**METADATA, PERSON_KEY_METADATA: "synth:person_id_number"}
 _CSV = pacsv.WriteOptions(include_header=True, quoting_style="none")
 
 
@@ -65,6 +69,7 @@ def contacts_table(c: Stays, kommunekoder: Arr) -> pa.Table:
             "specialty": _lookup(T.SPECIALTIES, c["spec"]),
             "hospital": _lookup(T.hospitals().names, c["hosp"]),
             "died": pa.array(c["died"].astype(bool)),
+            PERSON_KEY: pa.array(person_id_number(c["key"]).astype(np.int64)),
         }
     )
 
@@ -96,9 +101,9 @@ def population_table(pop: pd.DataFrame) -> pa.Table:
     return pa.table({f.name: pa.array(data[f.name].tolist(), f.type) for f in schema}, schema)
 
 
-def _parquet(table: pa.Table, path: Path) -> None:
+def _parquet(table: pa.Table, path: Path, metadata: dict[str, str] = METADATA) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table.replace_schema_metadata(METADATA), path, compression="zstd")
+    pq.write_table(table.replace_schema_metadata(metadata), path, compression="zstd")
 
 
 def _age(birth: Arr, day: Arr) -> Arr:
@@ -116,7 +121,9 @@ class CanonicalWriter:
 
     def year(self, year: int, c: Stays, r: Stays) -> None:
         part = f"year={year}/part-0.parquet"
-        _parquet(contacts_table(_sorted(c), self.codes), self.root / "contacts" / part)
+        _parquet(
+            contacts_table(_sorted(c), self.codes), self.root / "contacts" / part, CONTACTS_METADATA
+        )
         _parquet(ready_table(r, self.codes), self.root / "ready_for_discharge" / part)
 
     def finish(self, pop: pd.DataFrame, persons: Arr) -> None:
