@@ -436,6 +436,15 @@ def _demo_web(results_file: Path) -> None:
     release = releases.publish(results_file)
     for line in releases.published_lines(release):
         out.print(line)
+    from naersund.web.accounts.management.commands.create_demo_users import (
+        DEMO_PASSWORD,
+        DEMO_USERS,
+    )
+
+    out.print(
+        f"\nDemobrugere: {', '.join(DEMO_USERS)}; adgangskode: {DEMO_PASSWORD} "
+        "(kun til demo: den er offentlig)."
+    )
 
 
 @cli.command()
@@ -567,7 +576,7 @@ def report(
         from naersund.web.reportdata import report_input
 
         data = report_input(year, release_id)
-    if data_dir is not None:
+    if data_dir is not None and level == "fagligt":  # only the professional pack drills down
         from naersund.reports.drilldown import with_drilldown
 
         with progress_bar("Opdeling fra registerdata") as update:
