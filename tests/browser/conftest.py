@@ -18,11 +18,11 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_site import Site, log_in
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("NAERSUND_CHROMIUM", "/usr/bin/chromium")
@@ -55,7 +55,10 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API runs an asyncio loop in this thread while it is open,
+# and Django refuses database work inside one, so the web tests a worker runs after these
+# must find it closed.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
         _unavailable(f"no chromium at {CHROMIUM} (scripts/ensure-chromium installs it)")
@@ -73,13 +76,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@dataclass
-class Site:
-    url: str
-    password: str
-    open_round: str
 
 
 def _run(env: dict[str, str], *args: str) -> str:
@@ -151,14 +147,4 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         server.kill()
 
 
-def log_in(browser: Any, site: Site, username: str) -> Any:
-    """A new page in a fresh context, logged in through the login form."""
-    context = browser.new_context(locale="da-DK")
-    page = context.new_page()
-    page.goto(site.url + "/log-ind/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(site.password)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_load_state()
-    assert "/log-ind/" not in page.url, f"{username} could not log in"
-    return page
+__all__ = ["Site", "log_in"]  # also importable from here (older test modules do)

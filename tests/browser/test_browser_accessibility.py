@@ -11,10 +11,8 @@ from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from browser_site import Site, log_in
 from django.urls import Resolver404, resolve
-from playwright.sync_api import Error as PlaywrightError
-
-from conftest import Site, log_in
 
 ROLES = ["admin", "kkr-hovedstaden", "albertslund", "aalborg", "laeser"]
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -44,6 +42,8 @@ def _route(path: str) -> str | None:
 
 def _crawl(page: Any, site: Site) -> dict[str, list[str]]:
     """path -> violations, for every page reached from the front page."""
+    from playwright.sync_api import Error as PlaywrightError
+
     seen_routes: dict[str, int] = {}
     queue = deque(["/", "/api/docs/"])  # the API's page for people is linked from no menu
     visited: set[str] = set()

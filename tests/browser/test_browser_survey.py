@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import Site, log_in
+from browser_site import Site, log_in
 
 ALBERTSLUND = 165
 

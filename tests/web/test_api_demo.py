@@ -92,6 +92,7 @@ def test_demo_builds_the_web_database_without_serving(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
     assert f"Adgangskode: {DEMO_PASSWORD}" in proc.stdout
+    assert f"adgangskode: {DEMO_PASSWORD} (kun til demo: den er offentlig)" in proc.stdout
     assert "kører på http" not in proc.stdout
     db = sqlite3.connect(tmp_path / "d" / "naersund.sqlite3")
     users = {r[0] for r in db.execute("SELECT username FROM auth_user")}
