@@ -327,3 +327,55 @@ def test_compute_does_not_depend_on_row_order_or_files(
         got = compute(Path(tmp), ComputeOptions(years=YEARS, engine_options={"threads": 2}))
     pd.testing.assert_frame_equal(got.results, baseline.results, check_exact=True)
     assert_same_aggregates(got.aggregates, baseline.aggregates)
+
+
+def _write_keyed(
+    frame: pd.DataFrame, folder: Path, runs: list[str], null_key: bool = False
+) -> None:
+    """``frame`` in one file per entry of ``runs``, with naersund's person key (the rank of
+    person_id) and each file's run named in its metadata; ``null_key`` blanks one key."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from naersund.registry.schema import PERSON_KEY, PERSON_KEY_METADATA
+
+    frame = frame.assign(**{PERSON_KEY: frame["person_id"].rank(method="dense").astype("int64")})
+    folder.mkdir(parents=True)
+    edges = np.linspace(0, len(frame), len(runs) + 1).astype(int)
+    for i, run in enumerate(runs):
+        table = pa.Table.from_pandas(frame.iloc[edges[i] : edges[i + 1]], preserve_index=False)
+        if null_key and i == 0:
+            keys = table[PERSON_KEY].to_pylist()
+            table = table.set_column(
+                table.schema.get_field_index(PERSON_KEY),
+                PERSON_KEY,
+                pa.array([None, *keys[1:]], pa.int64()),
+            )
+        meta = {**(table.schema.metadata or {}), PERSON_KEY_METADATA.encode(): run.encode()}
+        pq.write_table(table.replace_schema_metadata(meta), folder / f"part-{i}.parquet")
+
+
+@pytest.mark.parametrize(
+    ("runs", "null_key"),
+    [
+        (["one", "one"], False),  # one numbering: sorted on the key
+        (["one", "two"], False),  # two runs' numberings are never mixed: sorted on person_id
+        (["one", "one"], True),  # a row without a key: sorted on person_id
+    ],
+)
+def test_compute_gives_the_same_results_with_or_without_the_person_key(
+    compute_case: tuple[pd.DataFrame, pd.DataFrame, Any],
+    runs: list[str],
+    null_key: bool,
+) -> None:
+    from naersund.engine.compute import ComputeOptions, compute, has_person_key
+    from naersund.registry.ingest import find_table
+
+    contacts, ready, baseline = compute_case
+    with tempfile.TemporaryDirectory() as tmp:
+        _write_keyed(contacts, Path(tmp) / "contacts", runs, null_key)
+        _write_parts(ready, Path(tmp) / "ready_for_discharge", [])
+        assert has_person_key(find_table(Path(tmp), "contacts")) == (runs[0] == runs[-1])
+        got = compute(Path(tmp), ComputeOptions(years=YEARS, engine_options={"threads": 2}))
+    pd.testing.assert_frame_equal(got.results, baseline.results, check_exact=True)
+    assert_same_aggregates(got.aggregates, baseline.aggregates)
