@@ -28,6 +28,7 @@ from naersund.reports import (
     fmt,
     render,
 )
+from naersund.reports.common import municipalities_of
 from naersund.reports.load import from_results_file
 from naersund.reports.model import Column, Pack, Section, Table
 from naersund.reports.rendering import safe_text
@@ -182,15 +183,7 @@ def test_director_comparison_sheets_equal_the_published_rows_and_hide_suppressed
 ) -> None:
     pack = build_pack(data, "direktoer", area_of("region", HOVEDSTADEN), YEAR)
     wb = openpyxl.load_workbook(io.BytesIO(render(pack, "xlsx")))
-    names = {
-        name: code
-        for code, name in [
-            (m.code, m.name)
-            for m in __import__("naersund.reports.common", fromlist=["x"]).municipalities_of(
-                HOVEDSTADEN
-            )
-        ]
-    }
+    names = {m.name: m.code for m in municipalities_of(HOVEDSTADEN)}
     seen_suppressed = 0
     for d in data.definitions:
         sheet = next(
@@ -236,8 +229,6 @@ def test_director_pdf_prints_no_number_of_a_suppressed_cell(data: ReportInput) -
 
 
 def _members() -> list[Any]:
-    from naersund.reports.common import municipalities_of
-
     return municipalities_of(HOVEDSTADEN)
 
 

@@ -8,7 +8,7 @@ the release and call this.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -37,7 +37,6 @@ __all__ = [
     "area_of",
     "build_kkr_pack",
     "build_pack",
-    "build_packs_for_kkr",
     "file_name",
     "render",
     "write",
@@ -97,15 +96,6 @@ def build_pack(data: ReportInput, level: Level, area: Area, year: int) -> Pack:
     else:
         sections = professional.build(data, area, year)
     return Pack(level, area, year, data.synthetic, data.release, sections, _footnotes(data, year))
-
-
-def build_packs_for_kkr(
-    data: ReportInput, level: Level, region_code: int, year: int
-) -> Iterator[Pack]:
-    """The KKR's own pack, then one pack per municipality of the KKR (alphabetical)."""
-    yield build_pack(data, level, common.area_of("region", region_code), year)
-    for m in common.municipalities_of(region_code):
-        yield build_pack(data, level, m, year)
 
 
 def build_kkr_pack(data: ReportInput, level: Level, region_code: int, year: int) -> Pack:
