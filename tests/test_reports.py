@@ -326,3 +326,17 @@ def test_the_kkr_political_pack_says_how_many_municipalities_have_each_initiativ
         n = status_counts(data.survey, ini.id, region).counts["implementeret"]
         assert f"{n} ud af 29 kommuner i KKR Hovedstaden har indført" in html
     assert "har indført opfølgende hjemmebesøg." in html
+
+
+def test_only_synthetic_data_is_marked_synthetic(data: ReportInput) -> None:
+    real = ReportInput(**{**data.__dict__, "meta": {**data.meta, "synthetic": False}})
+    area = area_of("kommune", ALBERTSLUND)
+    for pack, marked in (
+        (build_pack(data, "politisk", area, YEAR), True),
+        (build_pack(real, "politisk", area, YEAR), False),
+    ):
+        pages = _pdf_text(render(pack, "pdf"))
+        assert all(("SYNTETISKE DATA" in p) == marked for p in pages)
+        wb = openpyxl.load_workbook(io.BytesIO(render(pack, "xlsx")))
+        for name in wb.sheetnames[1:]:
+            assert (wb[name]["A1"].value == "SYNTETISKE DATA") == marked
