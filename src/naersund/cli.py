@@ -481,6 +481,23 @@ def publish(results_file: Path | None, list_releases: bool, diff: tuple[int, int
 
 @cli.command()
 @click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("docs"),
+    show_default=True,
+    help="Mappe, siderne skrives til.",
+)
+def docs(out_dir: Path) -> None:
+    """Skriv dokumentationssiderne, der genereres fra koden (indikatorer, inputformater)."""
+    from naersund.docs import write_docs
+
+    for path in write_docs(out_dir):
+        out.print(f"Skrevet: {path}")
+
+
+@cli.command()
+@click.option(
     "--level",
     type=click.Choice(["politisk", "direktoer", "fagligt"]),
     required=True,
