@@ -307,3 +307,12 @@ def test_the_page_cache_keeps_to_its_size(monkeypatch: pytest.MonkeyPatch) -> No
     assert built == ["a", "b", "a"]  # "a" was dropped to make room for "b"
     assert present.cached_fragment(("a",), lambda: "new") == "aaaaaa"  # "a" is cached again
     present.clear_cache()
+
+
+def test_the_front_page_preselects_an_editors_own_municipality(
+    release: Release, personas: Personas
+) -> None:
+    page = personas.client("albertslund").get("/indikatorer/").content.decode()
+    assert f'<option value="{ALBERTSLUND}" selected>' in page
+    other = personas.client("reader").get("/indikatorer/").content.decode()
+    assert " selected>" not in other

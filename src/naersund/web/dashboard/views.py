@@ -35,7 +35,7 @@ from naersund.analysis.profiles import (
 )
 from naersund.analysis.trend import glide_path, target_status
 from naersund.refdata import KKR_NAMES
-from naersund.web.accounts.access import can_view_dashboard
+from naersund.web.accounts.access import can_view_dashboard, role_of
 from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.models import Release
@@ -178,8 +178,15 @@ def index(request: HttpRequest) -> HttpResponse:
             "kkrs": sorted(KKR_NAMES.items()),
             "indicators": list(ctx.infos().values()),
             "n_municipalities": len(regions),
+            "own_kommune": _own_kommune(request.user),
         },
     )
+
+
+def _own_kommune(user: object) -> int | None:
+    """A municipality editor's own municipality, preselected in the Kommuneprofil menu."""
+    membership = role_of(user)
+    return membership.kommunekode if membership is not None else None
 
 
 @login_required
