@@ -157,8 +157,22 @@ def test_it_names_every_bad_field_at_once(tmp_path: Path) -> None:
         "resultatfilen kan ikke offentliggøres:",
         f"{path}, række 2, felt level: 'amt' skal være kommune, region eller land",
         f"{path}, række 3, felt year: 'to tusind' er ikke et årstal",
-        f"{path}, række 5, felt value: mangler (kun diskretionerede rækker må være tomme)",
+        f"{path}, række 5, felt value: mangler (kun diskretionerede rækker og nævner 0 må være "
+        "tomme)",
     ]
+
+
+def test_a_row_over_a_zero_denominator_has_no_value_and_is_accepted(tmp_path: Path) -> None:
+    # A small municipality with no index admissions in a year: no proportion to give.
+    empty = {c: "" for c in ("value", "lower_ci", "upper_ci")}
+    rows = [*_valid_rows(), _row("kommune", 147, 0, 1, comparison="not_compared", **empty)]
+    rows[-1]["denominator"] = 0
+    path = _write(tmp_path, rows)
+    published = read_results_file(path)
+    assert len(published.results) == 5
+    rows[-1]["denominator"] = 10
+    with pytest.raises(InputError, match="række 6, felt value: mangler"):
+        read_results_file(_write(tmp_path, rows))
 
 
 def test_it_refuses_a_duplicate_cell_and_an_unknown_indicator(tmp_path: Path) -> None:

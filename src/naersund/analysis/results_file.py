@@ -210,8 +210,9 @@ def check_results(
             shown = [c for c in DERIVED if not math.isnan(numbers[c])]
             if shown:
                 fail(i, shown[0], "rækken er diskretioneret, men feltet har en værdi")
-        elif math.isnan(numbers["value"]):
-            fail(i, "value", "mangler (kun diskretionerede rækker må være tomme)")
+        elif math.isnan(numbers["value"]) and numbers["denominator"] != 0:
+            # A proportion over no index admissions (a small municipality's year) has no value.
+            fail(i, "value", "mangler (kun diskretionerede rækker og nævner 0 må være tomme)")
         out["indicator"].append(ind)
         out["level"].append(level)
         out["area_code"].append(area if area is not None else -1)
