@@ -27,6 +27,7 @@ demo: $(STAMP)
 ## PostgreSQL run with a message when it cannot start one, unless NAERSUND_REQUIRE_POSTGRES=1)
 test: $(STAMP)
 	scripts/ensure-java
+	scripts/ensure-chromium
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
