@@ -173,3 +173,19 @@ def test_simplified_boundaries_keep_every_municipality_and_are_small() -> None:
 def test_format_number_is_danish() -> None:
     assert charts.format_number(1234.567) == "1.234,6"
     assert charts.format_number(float("nan")) == "–"
+
+
+def test_the_trend_chart_names_its_areas_in_a_legend() -> None:
+    series = pd.DataFrame(
+        {
+            "year": [2013, 2014] * 3,
+            "area": ["Albertslund"] * 2 + ["KKR Hovedstaden"] * 2 + ["Danmark"] * 2,
+            "value": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            "lower": [0.5, 1.5, 2.5, 3.5, 4.5, 5.5],
+            "upper": [1.5, 2.5, 3.5, 4.5, 5.5, 6.5],
+        }
+    )
+    svg = charts.trend_chart(series, "pr. 1.000 borgere", "Udvikling").svg()
+    # Without a legend the three lines cannot be told apart on paper.
+    for label in ("Område", "Albertslund", "KKR Hovedstaden", "Danmark"):
+        assert f">{label}</text>" in svg

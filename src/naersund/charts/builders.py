@@ -505,7 +505,9 @@ def trend_chart(
                     "field": "area",
                     "type": "nominal",
                     "scale": col_scale,
-                    "legend": None,
+                    "title": "Område",
+                    # The bands' legend is the areas' legend: solid symbols, not the bands' tint.
+                    "legend": {"symbolOpacity": 1},
                 },
             },
         },
