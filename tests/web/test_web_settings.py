@@ -92,3 +92,30 @@ def test_without_a_secret_key_it_refuses_to_start_outside_demo_mode() -> None:
     assert proc.returncode != 0
     assert "NAERSUND_SECRET_KEY must be set to a long random string" in proc.stderr
     assert _settings_in_subprocess(NAERSUND_DEMO="1").returncode == 0
+
+
+def _proxy_settings(**env: str) -> list[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("NAERSUND_", "DATABASE_"))}
+    clean["DJANGO_SETTINGS_MODULE"] = "naersund.web.settings"
+    code = (
+        "from django.conf import settings as s; "
+        "print(getattr(s, 'SECURE_PROXY_SSL_HEADER', None) is not None, s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS, s.LOGGING['loggers']['django.request']['handlers'])"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "NAERSUND_SECRET_KEY": "k", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return proc.stdout.strip().split(maxsplit=3)
+
+
+def test_behind_an_https_proxy_it_trusts_the_proxy_and_insists_on_https() -> None:
+    assert _proxy_settings()[:3] == ["False", "False", "0"]
+    assert _proxy_settings(NAERSUND_BEHIND_HTTPS_PROXY="1")[:3] == ["True", "True", "31536000"]
+
+
+def test_server_errors_are_logged_to_standard_error_even_without_debug() -> None:
+    assert _proxy_settings()[3] == "['stderr']"

@@ -138,3 +138,24 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/",
     "ENUM_NAME_OVERRIDES": {"RegionCodeEnum": "naersund.web.accounts.models.REGION_CHOICES"},
 }
+
+# Behind a reverse proxy that terminates HTTPS (nginx, a load balancer): trust its
+# X-Forwarded-Proto header, send browsers to https and ask them to stay there (HSTS).
+if env_bool("NAERSUND_BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    USE_X_FORWARDED_HOST = env_bool("NAERSUND_USE_X_FORWARDED_HOST", False)
+
+# Errors (a 500) are written to the server's standard error with their traceback, whatever
+# NAERSUND_DEBUG says; the user sees only the Danish error page.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "naersund": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}
