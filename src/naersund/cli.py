@@ -279,6 +279,11 @@ def ingest(src: Path, dest: Path, fmt: Format, rejects: Path | None, max_errors:
     show_default=True,
     help="Diskretionering: antal fra 1 til MIN-COUNT-1 skjules.",
 )
+@click.option(
+    "--monthly",
+    is_flag=True,
+    help="Skriv også værdier pr. måned (ujusterede) til <OUT uden endelse>.monthly.csv.",
+)
 def compute(
     data_dir: Path | str,
     out_file: Path,
@@ -290,6 +295,7 @@ def compute(
     definitions: Path | None,
     standard_year: int,
     min_count: int,
+    monthly: bool,
 ) -> None:
     """Beregn alle indikatorer pr. kommune, region og land og år, og skriv resultatet.
 
@@ -317,12 +323,24 @@ def compute(
     with progress_bar("Beregner") as update:
         result = run_compute(data_dir, options, progress=update)
         write_results(result, out_file)
+    if monthly:
+        _write_monthly(data_dir, options, out_file)
     n_sup = int(result.results["suppressed"].sum())
     out.print(
         f"{len(result.results):,} resultater skrevet til {out_file} "
         f"({n_sup:,} celler diskretioneret)".replace(",", ".")
     )
     _print_notes(result.meta)
+
+
+def _write_monthly(data_dir: Path | str, options: Any, results_file: Path) -> None:
+    """Monthly values beside the results (``naersund.engine.monthly``)."""
+    from naersund.engine.monthly import compute_monthly, monthly_path, write_monthly
+
+    if isinstance(data_dir, str) and "://" in data_dir:
+        raise click.UsageError("--monthly læser kun en lokal datamappe")
+    path = write_monthly(compute_monthly(data_dir, options), monthly_path(results_file))
+    out.print(f"Værdier pr. måned skrevet til {path}")
 
 
 @cli.command()
@@ -393,6 +411,7 @@ def demo(
     with progress_bar("Beregner") as update:
         result = run_compute(registry, progress=update)
         write_results(result, results_file)
+    _write_monthly(registry, None, results_file)
     _print_summary(result.results)
     _print_notes(result.meta)
     out.print(

@@ -1,0 +1,390 @@
+"""Monthly values (crude) per indicator, area, year and month, with small-number suppression.
+
+The same inputs as :func:`naersund.engine.compute.compute` (a local registry data directory)
+and the same expressions for stays (``expressions.build_stays`` and the selection and
+readmission tests ``stay_aggregates`` uses); only the grouping differs:
+
+* stay rates: selected stays in the month the definition's ``year_of`` dates them by (start or
+  end of the stay); value per 1,000 citizens per month with the year's population;
+* readmissions: index stays by the month of their end (``year_of``), numerator the ones
+  followed by a qualifying stay; value in percent with Wilson's interval;
+* færdigbehandlingsdage: the days falling in each month; per 1,000 citizens per month.
+
+Crude values only (no standardisation): a month has too few events per age band and sex.
+
+Suppression (:func:`suppress_monthly`): counts 1 to ``min_count - 1`` are masked, then further
+cells until no masked count can be recovered from the sums a reader knows: the twelve months
+of an area add up to the area's yearly count (assumed published, whether or not the yearly
+table masks it) and, every month, the municipalities add up to their region and the regions to
+the country. Recoverability is checked exactly (linear algebra), not by a rule of thumb.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from naersund import refdata, stats
+from naersund.atomic import atomic_path
+from naersund.engine import expressions as ex
+from naersund.engine.backend import connect
+from naersund.engine.compute import (
+    SYNTHETIC_MARKER,
+    ComputeOptions,
+    _canonical_dir,
+    _contacts,
+    _population,
+    has_person_key,
+    is_synthetic,
+)
+from naersund.engine.results import _population_strata
+from naersund.errors import InputError, NaersundError
+from naersund.indicators import IndicatorDefinition, load_definitions, load_stay_rules
+from naersund.refdata import NATIONAL_CODE
+from naersund.registry.ingest import find_table
+from naersund.registry.schema import READY_FOR_DISCHARGE
+from naersund.suppression import SuppressionRule
+
+MONTHLY_COLUMNS = [
+    "indicator",
+    "level",
+    "area_code",
+    "year",
+    "month",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "unit",
+    "suppressed",
+]
+LEVELS = ("kommune", "region", "land")
+MONTH_KEYS = ["kommunekode", "year", "month"]
+
+
+@dataclass
+class MonthlyResult:
+    table: pd.DataFrame
+    synthetic: bool
+
+
+def monthly_path(results: Path) -> Path:
+    """Where the monthly values of ``results.csv`` go: ``results.monthly.csv``."""
+    return results.with_name(f"{results.stem}.monthly.csv")
+
+
+def unit_text(d: IndicatorDefinition) -> str:
+    """The indicator's unit for a month: rates get "pr. måned" after the yearly unit."""
+    if d.is_proportion:
+        return d.unit_da
+    return f"{d.unit_da} pr. måned"
+
+
+def _stay_counts(stays: ir.Table, d: IndicatorDefinition, rules: Any) -> list[tuple[str, ir.Table]]:
+    """Count expressions (column name, table of ``MONTH_KEYS`` + count) for one definition."""
+    sel = d.selection
+    assert sel is not None
+    s = stays
+    when = s.start if sel.year_of == "start" else s.end
+    s = s.mutate(year=when.year().cast("int32"), month=when.month().cast("int32"))
+    chosen = ex._selected(s, d)
+    picked = s.filter(chosen)
+    first = "denominator" if d.followup is not None else "numerator"
+    out = [(first, picked.group_by(MONTH_KEYS).agg(**{first: picked.count().cast("int64")}))]
+    if d.followup is not None:
+        hits = ex._readmitted_stays(s, d, chosen, rules)
+        out.append(("numerator", hits.group_by(MONTH_KEYS).agg(numerator=hits.count())))
+    return out
+
+
+def _days_counts(ready: ir.Table, years: Sequence[int]) -> ir.Table:
+    """Days ready for discharge falling in each month (from ``ready_date`` up to, not
+    including, ``discharge_date``), as ``expressions.days_rate`` counts them per year."""
+    epoch = dt.date(1970, 1, 1)
+    rows = [(y, m) for y in years for m in range(1, 13)]
+    nxt = [(y + (m == 12), m % 12 + 1) for y, m in rows]
+    months = ibis.memtable(
+        {
+            "year": [y for y, _ in rows],
+            "month": [m for _, m in rows],
+            "m0": [(dt.date(y, m, 1) - epoch).days for y, m in rows],
+            "m1": [(dt.date(y, m, 1) - epoch).days for y, m in nxt],
+        },
+        schema={"year": "int32", "month": "int32", "m0": "int64", "m1": "int64"},
+    )
+    r = ready.mutate(a=ready.ready_date.epoch_days(), b=ready.discharge_date.epoch_days())
+    j = r.cross_join(months)
+    days = ibis.least(j.b, j.m1) - ibis.greatest(j.a, j.m0)
+    j = j.mutate(days=days).filter(days > 0)
+    return j.group_by(MONTH_KEYS).agg(numerator=j.days.sum())
+
+
+def compute_monthly(data_dir: Path | str, options: ComputeOptions | None = None) -> MonthlyResult:
+    """Monthly values of every indicator in a local registry data directory (see the module
+    docstring), suppressed. Years as ``options.years`` (default: every year with contacts)."""
+    options = options or ComputeOptions()
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise InputError(f"{data_dir}: data directory not found")
+    definitions = load_definitions(options.definitions_dir)
+    if options.indicators:
+        definitions = [d for d in definitions if d.id in options.indicators]
+    rules = load_stay_rules(options.definitions_dir)
+    counts: dict[str, pd.DataFrame] = {}
+    with tempfile.TemporaryDirectory(prefix="naersund-monthly-") as tmp:
+        canonical = _canonical_dir(data_dir, Path(tmp), lambda _m, _f: None)
+        con = connect(options.engine, **options.engine_options)
+        files = {
+            t: find_table(canonical, t) for t in ("contacts", "ready_for_discharge", "population")
+        }
+        synthetic = is_synthetic(data_dir, con)
+        contacts = _contacts(con, files["contacts"], person_key=has_person_key(files["contacts"]))
+        bounds = con.execute(contacts.aggregate(first=contacts.start.min(), n=contacts.count()))
+        if int(bounds["n"].iloc[0]) == 0:
+            raise InputError(f"{data_dir}: the contacts table has no rows")
+        last = con.execute(contacts.aggregate(last=contacts.start.max()))["last"].iloc[0]
+        all_years = list(
+            range(pd.Timestamp(bounds["first"].iloc[0]).year, pd.Timestamp(last).year + 1)
+        )
+        years = sorted(set(options.years) & set(all_years)) if options.years else all_years
+        stay_defs = [d for d in definitions if d.selection is not None]
+        if stay_defs:
+            stays = ex.build_stays(contacts, rules, stay_defs)
+            for d in stay_defs:
+                parts = [con.execute(e) for _, e in _stay_counts(stays, d, rules)]
+                df = parts[0]
+                for p in parts[1:]:
+                    df = df.merge(p, on=MONTH_KEYS, how="outer")
+                counts[d.id] = df
+        for d in definitions:
+            if d.kind == "days_rate" and files["ready_for_discharge"]:
+                ready = _read(con, files["ready_for_discharge"])
+                counts[d.id] = con.execute(_days_counts(ready, years))
+        population, _ = _population(con, files["population"], years)
+    region_of = refdata.region_of()
+    parts = [
+        monthly_values(d, counts[d.id], population, region_of, years, options.confidence)
+        for d in definitions
+        if d.id in counts
+    ]
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MONTHLY_COLUMNS)
+    table = suppress_monthly(
+        table, region_of, {d.id: d.is_proportion for d in definitions}, options.suppression
+    )
+    table = table.sort_values(["indicator", "level", "area_code", "year", "month"])
+    return MonthlyResult(table=table[MONTHLY_COLUMNS].reset_index(drop=True), synthetic=synthetic)
+
+
+def _read(con: Any, files: Sequence[Path | str]) -> ir.Table:
+    from naersund.engine.backend import read_parquet
+
+    return read_parquet(con, files, [c.name for c in READY_FOR_DISCHARGE])
+
+
+def monthly_values(
+    d: IndicatorDefinition,
+    counts: pd.DataFrame,
+    population: pd.DataFrame,
+    region_of: Mapping[int, int],
+    years: Sequence[int],
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """One indicator's monthly rows at every level from counts by ``kommunekode, year, month``
+    (``numerator`` and, for proportions, ``denominator``); every municipality, year and month
+    appears (zero where nothing happened)."""
+    munis = sorted(region_of)
+    frame = pd.MultiIndex.from_product(
+        [munis, list(years), range(1, 13)], names=MONTH_KEYS
+    ).to_frame(index=False)
+    cols = ["numerator", "denominator"] if d.is_proportion else ["numerator"]
+    c = counts[counts["year"].isin(list(years))].astype({k: "int64" for k in MONTH_KEYS})
+    c = c.groupby(MONTH_KEYS, as_index=False)[cols].sum()
+    g = frame.merge(c, on=MONTH_KEYS, how="left")
+    g[cols] = g[cols].fillna(0).astype("int64")
+    if not d.is_proportion:
+        pop = _population_strata(population, d.population.min_age, d.population.max_age)
+        pop = pop.groupby(["kommunekode", "year"], as_index=False).agg(count=("count", "sum"))
+        g = g.merge(pop.rename(columns={"count": "denominator"}), on=["kommunekode", "year"])
+        g["denominator"] = g["denominator"].astype("float64")
+    levels = []
+    for level, code in (
+        ("kommune", g["kommunekode"]),
+        ("region", g["kommunekode"].map(dict(region_of))),
+        ("land", pd.Series(NATIONAL_CODE, index=g.index)),
+    ):
+        part = g.assign(level=level, area_code=code.astype("int64"))
+        levels.append(
+            part.groupby(["level", "area_code", "year", "month"], as_index=False)[
+                ["numerator", "denominator"]
+            ].sum()
+        )
+    out = pd.concat(levels, ignore_index=True)
+    x, n = out["numerator"].to_numpy(float), out["denominator"].to_numpy(float)
+    if d.is_proportion:
+        est = stats.wilson(x, n, confidence)
+        scale = d.multiplier
+    else:
+        est = stats.rate(x, n, d.multiplier, confidence)
+        scale = 1.0
+    out["value"] = est.value * scale
+    out["lower_ci"] = est.lower_ci * scale
+    out["upper_ci"] = est.upper_ci * scale
+    out["indicator"] = d.id
+    out["unit"] = unit_text(d)
+    out["suppressed"] = False
+    return out[MONTHLY_COLUMNS]
+
+
+# --- suppression -------------------------------------------------------------------------------
+
+
+def _equations(
+    level: npt.NDArray[Any], area: npt.NDArray[Any], month: npt.NDArray[Any], region_of: dict
+) -> list[tuple[list[int], bool]]:
+    """The sums a reader knows, as (cells, total known): per area the months (total = the
+    yearly count, known); per month each region = its municipalities and the country = the
+    regions (the total is a cell itself: its index is the first of the list)."""
+    eqs: list[tuple[list[int], bool]] = []
+    idx = pd.DataFrame({"level": level, "area": area, "month": month})
+    for _, rows in idx.groupby(["level", "area"]):
+        eqs.append((rows.index.tolist(), True))
+    for _m, rows in idx.groupby("month"):
+        by = {(lv, a): i for i, lv, a in zip(rows.index, rows["level"], rows["area"], strict=True)}
+        land = by.get(("land", NATIONAL_CODE))
+        regions = sorted(a for lv, a in by if lv == "region")
+        if land is not None and regions:
+            eqs.append(([land, *(by[("region", r)] for r in regions)], False))
+        for r in regions:
+            members = [by[k] for k in sorted(by) if k[0] == "kommune" and region_of.get(k[1]) == r]
+            if members:
+                eqs.append(([by[("region", r)], *members], False))
+    return eqs
+
+
+def determined(
+    hidden: npt.NDArray[np.bool_], equations: Sequence[tuple[Sequence[int], bool]]
+) -> npt.NDArray[np.bool_]:
+    """Which hidden cells the equations pin down: cell ``i`` is determined when every solution
+    of the homogeneous system over the hidden cells has zero in ``i`` (the null space has a
+    zero row ``i``). An equation with a known total: sum of cells = total; without: first cell
+    = sum of the rest."""
+    cells = [int(c) for c in np.flatnonzero(hidden)]
+    out = np.zeros(len(hidden), dtype=bool)
+    if len(cells) == 0:
+        return out
+    col = {c: j for j, c in enumerate(cells)}
+    rows = []
+    for members, _known in equations:
+        coef = np.zeros(len(cells))
+        sign = [1.0] * len(members) if _known else [1.0] + [-1.0] * (len(members) - 1)
+        for m, sgn in zip(members, sign, strict=True):
+            if m in col:
+                coef[col[m]] += sgn
+        if coef.any():
+            rows.append(coef)
+    if not rows:
+        return out
+    a = np.array(rows)
+    _, s, vt = np.linalg.svd(a)
+    rank = int((s > 1e-9 * max(1.0, s.max())).sum())
+    null = vt[rank:]  # rows span the null space
+    pinned = np.all(np.abs(null) < 1e-9, axis=0) if len(null) else np.ones(len(cells), bool)
+    out[np.asarray(cells)[pinned]] = True
+    return out
+
+
+def protect(
+    values: npt.NDArray[np.float64],
+    equations: Sequence[tuple[Sequence[int], bool]],
+    rule: SuppressionRule,
+) -> npt.NDArray[np.bool_]:
+    """Primary masks (small counts) and complementary masks until nothing masked is
+    determined: a determined cell gets a partner masked in one of its equations: the visible
+    cell with the smallest non-zero count (then zero, then the lowest index)."""
+    hidden = rule.is_small(values)
+    of_cell: dict[int, list[int]] = {}
+    for e, (members, _) in enumerate(equations):
+        for m in members:
+            of_cell.setdefault(m, []).append(e)
+
+    def n_hidden(e: int) -> int:
+        return int(hidden[list(equations[e][0])].sum())
+
+    def mask_partner(eqs: Sequence[int]) -> None:
+        for e in sorted(eqs, key=lambda e: (n_hidden(e), e)):
+            options = [m for m in equations[e][0] if not hidden[m] and np.isfinite(values[m])]
+            if options:
+                hidden[min(options, key=lambda m: (values[m] == 0, values[m], m))] = True
+                return
+        raise ValueError("cannot protect a masked monthly count: no cell left to mask")
+
+    while True:
+        pinned = np.flatnonzero(determined(hidden, equations))
+        if len(pinned) == 0:
+            return hidden
+        # first the sums with exactly one masked cell (each gives its cell away) ...
+        exposed = [e for e in range(len(equations)) if n_hidden(e) == 1]
+        for e in exposed:
+            if n_hidden(e) == 1:
+                mask_partner([e])
+        # ... then cells pinned by longer chains of sums
+        if not exposed:
+            mask_partner(of_cell.get(int(pinned[0]), []))
+
+
+def suppress_monthly(
+    table: pd.DataFrame,
+    region_of: Mapping[int, int],
+    count_denominator: Mapping[str, bool],
+    rule: SuppressionRule | None = None,
+) -> pd.DataFrame:
+    """Mask small monthly counts and what would give them away (module docstring), per
+    indicator × year, numerator and (proportions) denominator each. Masked rows get NaN counts
+    and values and ``suppressed`` true."""
+    rule = rule or SuppressionRule()
+    out = table.reset_index(drop=True).copy()
+    regions = {int(k): int(v) for k, v in region_of.items()}
+    masked = np.zeros(len(out), dtype=bool)
+    num_hidden = np.zeros(len(out), dtype=bool)
+    den_hidden = np.zeros(len(out), dtype=bool)
+    for (ind, _year), rows in out.groupby(["indicator", "year"]):
+        idx = rows.index.to_numpy()
+        eqs = _equations(
+            rows["level"].to_numpy(),
+            rows["area_code"].to_numpy(),
+            rows["month"].to_numpy(),
+            regions,
+        )
+        num_hidden[idx] = protect(rows["numerator"].to_numpy(float), eqs, rule)
+        if count_denominator.get(str(ind), False):
+            den_hidden[idx] = protect(rows["denominator"].to_numpy(float), eqs, rule)
+    masked = num_hidden | den_hidden
+    out["numerator"] = out["numerator"].astype(float).where(~num_hidden)
+    out["denominator"] = out["denominator"].astype(float).where(~den_hidden)
+    for c in ("value", "lower_ci", "upper_ci"):
+        out[c] = out[c].where(~masked)
+    out["suppressed"] = out["suppressed"].astype(bool) | masked
+    return out
+
+
+def write_monthly(result: MonthlyResult, out: Path) -> Path:
+    """Write the monthly table as CSV atomically, with a ``note`` column (``SYNTETISKE DATA``
+    on every row of synthetic data, as the yearly results)."""
+    table = result.table.copy()
+    table["note"] = SYNTHETIC_MARKER if result.synthetic else ""
+    if out.suffix.lower() != ".csv":
+        raise NaersundError(f"{out}: the monthly output must end in .csv")
+    with atomic_path(out) as tmp:
+        table.to_csv(tmp, index=False, encoding="utf-8")
+    return out
