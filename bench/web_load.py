@@ -92,7 +92,20 @@ def _results(path: Path | None, work: Path, env: dict[str, str]) -> Path:
     out = work / "demo"
     # The results table has one row per indicator × area × year whatever the scale, so a
     # small synthetic registry gives pages of the same size as the national one.
-    _run([NAERSUND, "demo", "--out", str(out), "--years", "2012-2016", "--scale", "0.1"], env)
+    _run(
+        [
+            NAERSUND,
+            "demo",
+            "--out",
+            str(out),
+            "--years",
+            "2012-2016",
+            "--scale",
+            "0.1",
+            "--no-serve",
+        ],
+        env,
+    )
     return out / "results.csv"
 
 
