@@ -69,3 +69,36 @@ class ResultRow(models.Model):
                 | models.Q(value__isnull=True, lower_ci__isnull=True, std_value__isnull=True),
             ),
         ]
+
+
+class MonthlyRow(models.Model):
+    """A crude monthly value of a release (``naersund compute --monthly``), suppressed like the
+    yearly rows: a suppressed month has no counts and no values."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="monthly_rows")
+    indicator = models.CharField(max_length=100)
+    level = models.CharField(max_length=10)
+    area_code = models.PositiveIntegerField()
+    year = models.PositiveIntegerField()
+    month = models.PositiveSmallIntegerField()
+    numerator = models.FloatField(null=True)
+    denominator = models.FloatField(null=True)
+    value = models.FloatField(null=True)
+    lower_ci = models.FloatField(null=True)
+    upper_ci = models.FloatField(null=True)
+    unit = models.CharField(max_length=200, blank=True)
+    suppressed = models.BooleanField(default=False)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "indicator", "level", "area_code", "year", "month"],
+                name="one_monthly_row_per_cell",
+            ),
+            models.CheckConstraint(
+                name="suppressed_months_are_empty",
+                condition=models.Q(suppressed=False)
+                | models.Q(value__isnull=True, lower_ci__isnull=True),
+            ),
+        ]

@@ -24,9 +24,11 @@ from django.db import transaction
 from django.utils.timezone import localtime
 
 from naersund.analysis import PublishedResults, diff_results, read_results_file
+from naersund.analysis.monthly_file import NUMBERS, read_monthly_file
+from naersund.engine.monthly import monthly_path
 from naersund.errors import NaersundError
 from naersund.indicators import load_definitions
-from naersund.web.dashboard.models import Release, ResultRow
+from naersund.web.dashboard.models import MonthlyRow, Release, ResultRow
 
 FIELDS = [
     "indicator",
@@ -45,7 +47,19 @@ FIELDS = [
     "suppressed",
     "note",
 ]
+MONTHLY_FIELDS = [
+    "indicator",
+    "level",
+    "area_code",
+    "year",
+    "month",
+    *NUMBERS,
+    "unit",
+    "suppressed",
+    "note",
+]
 _cache: dict[tuple[int, dt.datetime], PublishedResults] = {}
+_monthly_cache: dict[tuple[int, dt.datetime], pd.DataFrame | None] = {}
 _lock = threading.Lock()
 
 
@@ -71,7 +85,8 @@ def publish(path: Path) -> Release:
     Danish message naming file, row and field if it is not fit to publish
     (:func:`naersund.analysis.read_results_file`), and store it as the new current release. All
     or nothing: the previous release stays current until the new one is complete, and stays
-    readable afterwards."""
+    readable afterwards. Monthly values (``<results stem>.monthly.csv`` beside the file, from
+    ``naersund compute --monthly``) are checked and stored with the release when present."""
     count_den = {d.id: d.kind == "readmission_proportion" for d in load_definitions()}
     checked = read_results_file(path, count_den)
     meta = checked.meta
@@ -83,6 +98,15 @@ def publish(path: Path) -> Release:
         for k, v in meta["definitions"].items()
     }
     table = checked.results
+    monthly_file = monthly_path(path)
+    monthly = None
+    if monthly_file.is_file():
+        monthly = read_monthly_file(
+            monthly_file,
+            set(table["indicator"]),
+            {int(y) for y in table["year"]},
+            int(meta["suppression_min_count"]),
+        )
     with transaction.atomic():
         release = Release.objects.create(
             data_period_start=_date(period[0], "data_period"),
@@ -118,10 +142,54 @@ def publish(path: Path) -> Release:
             for i in range(len(table))
         ]
         ResultRow.objects.bulk_create(rows, batch_size=2000)
+        if monthly is not None:
+            _store_monthly(release, monthly)
         Release.objects.filter(is_current=True).update(is_current=False)
         Release.objects.filter(pk=release.pk).update(is_current=True)
     release.refresh_from_db()
     return release
+
+
+def _store_monthly(release: Release, table: pd.DataFrame) -> None:
+    records = table[MONTHLY_FIELDS].to_dict("records")
+    MonthlyRow.objects.bulk_create(
+        [
+            MonthlyRow(
+                release=release,
+                **{k: r[k] for k in ("indicator", "level", "unit", "note")},
+                area_code=int(r["area_code"]),
+                year=int(r["year"]),
+                month=int(r["month"]),
+                suppressed=bool(r["suppressed"]),
+                **{k: _none(r[k]) for k in NUMBERS},
+            )
+            for r in records
+        ],
+        batch_size=2000,
+    )
+
+
+def monthly_of(release: Release) -> pd.DataFrame | None:
+    """The release's monthly values (``MONTHLY_FIELDS``; numbers float with NaN), or None when
+    it was published without them; cached per release like :func:`results_of`."""
+    key = (release.pk, release.created_at)
+    if key in _monthly_cache:
+        return _monthly_cache[key]
+    rows = list(
+        release.monthly_rows.order_by(
+            "indicator", "level", "area_code", "year", "month"
+        ).values_list(*MONTHLY_FIELDS)
+    )
+    frame = None
+    if rows:
+        frame = pd.DataFrame.from_records(rows, columns=MONTHLY_FIELDS)
+        frame[NUMBERS] = frame[NUMBERS].astype(np.float64)
+        frame = frame.astype(
+            {"area_code": "int64", "year": "int64", "month": "int64", "suppressed": bool}
+        )
+    with _lock:
+        _monthly_cache[key] = frame
+    return frame
 
 
 def current_release() -> Release | None:

@@ -1,0 +1,118 @@
+"""Monthly values: published with the release when ``<results>.monthly.csv`` is beside the
+results file (checked, all or nothing), and shown on Udvikling as "Måned for måned"."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from dashboard_data import results_for
+
+from naersund.engine.monthly import compute_monthly, monthly_path, write_monthly
+from naersund.errors import InputError
+from naersund.web.dashboard import releases
+from naersund.web.dashboard.models import MonthlyRow, Release
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="session")
+def results_file(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return results_for(synthetic_dir, tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture(scope="session")
+def monthly_dir(
+    synthetic_dir: Path, results_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The shared results and their monthly values, in a folder of their own."""
+    d = tmp_path_factory.mktemp("monthly")
+    shutil.copy(results_file, d / "results.csv")
+    shutil.copy(results_file.with_name(results_file.name + ".meta.json"), d)
+    write_monthly(compute_monthly(synthetic_dir), monthly_path(d / "results.csv"))
+    return d
+
+
+def _copy(monthly_dir: Path, tmp_path: Path) -> Path:
+    for f in monthly_dir.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    return tmp_path / "results.csv"
+
+
+def test_publish_without_a_monthly_file_has_no_monthly_values(results_file: Path) -> None:
+    assert not monthly_path(results_file).exists()
+    release = releases.publish(results_file)
+    assert releases.monthly_of(release) is None
+    assert not MonthlyRow.objects.exists()
+
+
+def test_publish_stores_the_monthly_values_with_the_release(monthly_dir: Path) -> None:
+    release = releases.publish(monthly_dir / "results.csv")
+    got = releases.monthly_of(release)
+    assert got is not None
+    expected = pd.read_csv(monthly_dir / "results.monthly.csv", keep_default_na=True)
+    assert len(got) == len(expected) == MonthlyRow.objects.filter(release=release).count()
+    key = ["indicator", "level", "area_code", "year", "month"]
+    a = got.sort_values(key).reset_index(drop=True)
+    b = expected.sort_values(key).reset_index(drop=True)
+    assert np.allclose(a["value"], b["value"], equal_nan=True)
+    assert (a["suppressed"] == b["suppressed"]).all() and a["suppressed"].any()
+    assert not MonthlyRow.objects.filter(suppressed=True, value__isnull=False).exists()
+    assert set(got["note"]) == {"SYNTETISKE DATA"}
+
+
+def test_an_unsuppressed_small_month_refuses_the_whole_release(
+    monthly_dir: Path, tmp_path: Path
+) -> None:
+    first = releases.publish(monthly_dir / "results.csv")
+    path = _copy(monthly_dir, tmp_path)
+    m = pd.read_csv(path.with_name("results.monthly.csv"), dtype=str, keep_default_na=False)
+    i = int(np.flatnonzero(m["suppressed"] == "True")[0])
+    m.loc[i, ["numerator", "value", "lower_ci", "upper_ci", "suppressed"]] = [
+        "3",
+        "0.1",
+        "0.0",
+        "0.3",
+        "False",
+    ]
+    m.to_csv(path.with_name("results.monthly.csv"), index=False)
+    with pytest.raises(InputError) as e:
+        releases.publish(path)
+    assert f"results.monthly.csv, række {i + 2}, felt numerator" in str(e.value)
+    assert list(Release.objects.values_list("pk", "is_current")) == [(first.pk, True)]
+    assert MonthlyRow.objects.filter(release=first).exists()
+
+
+def test_a_month_the_sums_give_away_is_refused(monthly_dir: Path, tmp_path: Path) -> None:
+    """Unmasking one of exactly two masked months of a municipality gives the other away
+    (the months add up to the published year)."""
+    path = _copy(monthly_dir, tmp_path)
+    m = pd.read_csv(path.with_name("results.monthly.csv"), dtype=str, keep_default_na=False)
+    hidden = m[(m["suppressed"] == "True") & (m["level"] == "kommune")]
+    pairs = hidden.groupby(["indicator", "area_code", "year"]).filter(lambda g: len(g) == 2)
+    i = int(pairs.index[0])
+    m.loc[i, ["numerator", "value", "lower_ci", "upper_ci", "suppressed"]] = [
+        "9",
+        "0.1",
+        "0.0",
+        "0.3",
+        "False",
+    ]
+    m.to_csv(path.with_name("results.monthly.csv"), index=False)
+    with pytest.raises(InputError) as e:
+        releases.publish(path)
+    assert "kan regnes ud af summerne" in str(e.value)
+    assert not Release.objects.exists()
+
+
+def test_a_broken_field_is_named(monthly_dir: Path, tmp_path: Path) -> None:
+    path = _copy(monthly_dir, tmp_path)
+    m = pd.read_csv(path.with_name("results.monthly.csv"), dtype=str, keep_default_na=False)
+    m.loc[4, "month"] = "13"
+    m.to_csv(path.with_name("results.monthly.csv"), index=False)
+    with pytest.raises(InputError) as e:
+        releases.publish(path)
+    assert "række 6, felt month: 13 skal være fra 1 til 12" in str(e.value)
