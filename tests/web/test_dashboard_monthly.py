@@ -3,6 +3,9 @@ results file (checked, all or nothing), and shown on Udvikling as "Måned for m�
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import shutil
 from pathlib import Path
 
@@ -10,9 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from dashboard_data import results_for
+from web_personas import Personas
 
+from naersund.analysis.profiles import municipality_names
 from naersund.engine.monthly import compute_monthly, monthly_path, write_monthly
 from naersund.errors import InputError
+from naersund.refdata import KKR_NAMES, region_of
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.models import MonthlyRow, Release
 
@@ -116,3 +122,59 @@ def test_a_broken_field_is_named(monthly_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(InputError) as e:
         releases.publish(path)
     assert "række 6, felt month: 13 skal være fra 1 til 12" in str(e.value)
+
+
+# --- the Udvikling page ------------------------------------------------------------------------
+
+IND = "genindlaeggelser_30d_65"
+
+
+def _text(response: object) -> str:
+    html = response.content.decode()  # type: ignore[attr-defined]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_page_says_yearly_only_without_monthly_values(
+    results_file: Path, personas: Personas
+) -> None:
+    releases.publish(results_file)
+    page = _text(personas.client("reader").get(f"/indikatorer/udvikling/?indikator={IND}"))
+    assert "månedstal er ikke en del af de offentliggjorte resultater" in page
+    assert "Måned for måned" not in page
+
+
+def test_the_page_shows_month_by_month_with_gaps_marked(
+    monthly_dir: Path, personas: Personas
+) -> None:
+    release = releases.publish(monthly_dir / "results.csv")
+    monthly = releases.monthly_of(release)
+    assert monthly is not None
+    m = monthly[monthly["indicator"] == IND]
+    hidden = m[(m["level"] == "kommune") & m["suppressed"]].iloc[0]
+    code = int(hidden["area_code"])
+    name = municipality_names()[code]
+    url = f"/indikatorer/udvikling/?indikator={IND}&kommune={code}"
+    reader = personas.client("reader")
+    page = _text(reader.get(url))
+    assert "Måned for måned" in page and "pct. af indlæggelser" in page
+    assert "månedstal er ikke en del" not in page
+    response = reader.get(url + "&csv=monthly")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8")[1:]), delimiter=";"))
+    assert set(rows[0]) == {"Måned", name, KKR_NAMES[region_of()[code]], "Danmark"}
+    assert [r["Måned"] for r in rows] == [
+        f"{y}-{mm:02d}" for y in (2013, 2014) for mm in range(1, 13)
+    ]
+    by_month = {r["Måned"]: r for r in rows}
+    label = f"{int(hidden['year'])}-{int(hidden['month']):02d}"
+    assert by_month[label][name] == "skjult"
+    land = m[(m["level"] == "land") & (m["year"] == 2014) & (m["month"] == 3)].iloc[0]
+    shown = float(by_month["2014-03"]["Danmark"].replace(",", "."))
+    assert shown == pytest.approx(land["value"])
+    # every masked month of the municipality is "skjult", every other one a number
+    own = m[(m["level"] == "kommune") & (m["area_code"] == code)]
+    skjult = {r["Måned"] for r in rows if r[name] == "skjult"}
+    masked = own[own["suppressed"]]
+    assert skjult == {
+        f"{y}-{mm:02d}" for y, mm in zip(masked["year"], masked["month"], strict=True)
+    }

@@ -596,3 +596,104 @@ def trend_chart(
         table = table.merge(g, on="År", how="outer").sort_values("År")
     table.columns.name = None
     return Chart(spec, table.reset_index(drop=True), title, desc)
+
+
+# --- monthly values --------------------------------------------------------------------------
+
+SUPPRESSED_TEXT = "skjult"
+
+
+def monthly_chart(series: pd.DataFrame, unit: str, title: str) -> Chart:
+    """Values per month for one or more areas (``series``: ``year, month, area, value, lower,
+    upper, suppressed``; ``area`` in display order) with 95 % intervals as bands. A suppressed
+    month has no value and leaves a gap in its line; the table says "skjult" there."""
+    df = series.copy()
+    df["date"] = [
+        f"{int(y):04d}-{int(m):02d}-01" for y, m in zip(df["year"], df["month"], strict=True)
+    ]
+    df["label"] = [
+        f"{int(y):04d}-{int(m):02d}" for y, m in zip(df["year"], df["month"], strict=True)
+    ]
+    df["value_txt"] = [
+        SUPPRESSED_TEXT if s else format_number(v)
+        for v, s in zip(df["value"], df["suppressed"], strict=True)
+    ]
+    areas = list(dict.fromkeys(df["area"].tolist()))
+    colours = [PALETTE["blue"], PALETTE["orange"], PALETTE["dark"], PALETTE["green"]]
+    shapes = ["circle", "square", "diamond", "triangle-up"]
+    col_scale = {"domain": areas, "range": colours[: len(areas)]}
+    colour = {"field": "area", "type": "nominal", "scale": col_scale, "title": "Område"}
+    x = {
+        "field": "date",
+        "type": "temporal",
+        "timeUnit": "yearmonth",
+        "title": "Måned",
+        "axis": {
+            "format": "%Y-%m",
+            "labelAngle": -45,
+            "tickCount": {"interval": "month", "step": 3},
+        },
+    }
+    y = {
+        "field": "value",
+        "type": "quantitative",
+        "title": unit,
+        "scale": {"zero": False},
+        "axis": {"format": NUM},
+    }
+    layers: list[dict[str, Any]] = [
+        {
+            # ``invalid: null`` keeps the empty months, so lines and bands break there
+            "mark": {"type": "area", "opacity": 0.15, "invalid": None},
+            "encoding": {
+                "x": x,
+                "y": {"field": "lower", "type": "quantitative"},
+                "y2": {"field": "upper"},
+                "fill": colour | {"legend": {"symbolOpacity": 1}},
+            },
+        },
+        {
+            "mark": {"type": "line", "strokeWidth": 2, "invalid": None},
+            "encoding": {"x": x, "y": y, "color": colour},
+        },
+        {
+            "mark": {"type": "point", "filled": True, "size": 30},
+            "encoding": {
+                "x": x,
+                "y": {"field": "value", "type": "quantitative"},
+                "color": colour,
+                "shape": {
+                    "field": "area",
+                    "type": "nominal",
+                    "scale": {"domain": areas, "range": shapes[: len(areas)]},
+                    "title": "Område",
+                },
+                "tooltip": [
+                    {"field": "area", "title": "Område"},
+                    {"field": "label", "title": "Måned"},
+                    {"field": "value_txt", "title": unit},
+                ],
+            },
+        },
+    ]
+    n_hidden = int(df["suppressed"].sum())
+    desc = f"Udviklingsdiagram pr. måned for {', '.join(areas)} med 95 %-konfidensintervaller."
+    if n_hidden:
+        desc += f" {n_hidden} diskretionerede måneder er huller i kurverne (skjult i tabellen)."
+    spec = _spec(
+        title,
+        desc,
+        width=WIDTH,
+        height=300,
+        data={"values": records(df.drop(columns=["suppressed"]))},
+        layer=layers,
+    )
+    cells = df.assign(
+        shown=[
+            SUPPRESSED_TEXT if s else v for v, s in zip(df["value"], df["suppressed"], strict=True)
+        ]
+    )
+    table = cells.pivot(index="label", columns="area", values="shown")
+    table = table.reindex(columns=areas).reset_index().rename(columns={"label": "Måned"})
+    table.columns.name = None
+    return Chart(spec, table.reset_index(drop=True), title, desc)

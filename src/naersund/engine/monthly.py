@@ -388,3 +388,26 @@ def write_monthly(result: MonthlyResult, out: Path) -> Path:
     with atomic_path(out) as tmp:
         table.to_csv(tmp, index=False, encoding="utf-8")
     return out
+
+
+def area_series(
+    monthly: pd.DataFrame, indicator: str, kommunekode: int, names: Mapping[int, str]
+) -> pd.DataFrame:
+    """``year, month, area, value, lower, upper, suppressed`` of one indicator for the
+    municipality, its KKR and Denmark (in that order), from a published monthly table.
+    ``names`` maps kommunekode to the municipality's name."""
+    from naersund.refdata import KKR_NAMES
+
+    region = refdata.region_of()[kommunekode]
+    m = monthly[monthly["indicator"] == indicator]
+    parts = [
+        m[(m["level"] == "kommune") & (m["area_code"] == kommunekode)].assign(
+            area=names[kommunekode]
+        ),
+        m[(m["level"] == "region") & (m["area_code"] == region)].assign(area=KKR_NAMES[region]),
+        m[m["level"] == "land"].assign(area="Danmark"),
+    ]
+    out = pd.concat(parts, ignore_index=True).rename(
+        columns={"lower_ci": "lower", "upper_ci": "upper"}
+    )
+    return out[["year", "month", "area", "value", "lower", "upper", "suppressed"]]

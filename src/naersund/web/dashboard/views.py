@@ -34,6 +34,8 @@ from naersund.analysis.profiles import (
     trend_table,
 )
 from naersund.analysis.trend import glide_path, target_status
+from naersund.charts.builders import monthly_chart
+from naersund.engine.monthly import area_series
 from naersund.refdata import KKR_NAMES
 from naersund.web.accounts.access import can_view_dashboard, role_of
 from naersund.web.dashboard import context as ctx
@@ -397,14 +399,23 @@ def udvikling(request: HttpRequest) -> HttpResponse:
         chart = charts.trend_chart(
             series[["year", "area", "value", "lower", "upper"]], info.unit_da, title, glide
         )
+        monthly = releases.monthly_of(release)
+        month_chart = None
+        if monthly is not None and info.id in set(monthly["indicator"]):
+            months = area_series(monthly, info.id, kommunekode, municipality_names())
+            month_chart = monthly_chart(
+                months, months_unit(monthly, info.id), f"Måned for måned: {title}"
+            )
         return {
             "info": info,
             "measure": measure,
             "name": name,
             "trend": _chart(request, "trend", chart),
+            "monthly": _chart(request, "monthly", month_chart) if month_chart else None,
+            "monthly_unit": months_unit(monthly, info.id) if month_chart else "",
             "target": targets[0] if targets else None,
             "glide": glide,
-            "csv_charts": {"trend": chart},
+            "csv_charts": {"trend": chart} | ({"monthly": month_chart} if month_chart else {}),
             **_filters(pub, p, indicator=True, kommune=True, no_year=True),
         }
 
@@ -416,6 +427,12 @@ def udvikling(request: HttpRequest) -> HttpResponse:
         ("udvikling", *p.key()),
         build,
     )
+
+
+def months_unit(monthly: Any, indicator: str) -> str:
+    """The unit text of an indicator's monthly values (e.g. "pr. 1.000 borgere pr. måned")."""
+    units = monthly.loc[monthly["indicator"] == indicator, "unit"]
+    return str(units.iloc[0]) if len(units) else ""
 
 
 @login_required
