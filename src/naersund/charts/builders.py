@@ -619,6 +619,11 @@ def monthly_chart(series: pd.DataFrame, unit: str, title: str) -> Chart:
         for v, s in zip(df["value"], df["suppressed"], strict=True)
     ]
     areas = list(dict.fromkeys(df["area"].tolist()))
+    # A masked month ends a line piece: each piece is drawn on its own (``detail``), so the
+    # line and band break there instead of bridging the month or dropping to zero.
+    df = df.sort_values(["year", "month"], kind="stable")
+    df["piece"] = df.groupby("area", sort=False)["suppressed"].cumsum().astype(int)
+    detail = {"field": "piece", "type": "ordinal"}
     colours = [PALETTE["blue"], PALETTE["orange"], PALETTE["dark"], PALETTE["green"]]
     shapes = ["circle", "square", "diamond", "triangle-up"]
     col_scale = {"domain": areas, "range": colours[: len(areas)]}
@@ -643,18 +648,18 @@ def monthly_chart(series: pd.DataFrame, unit: str, title: str) -> Chart:
     }
     layers: list[dict[str, Any]] = [
         {
-            # ``invalid: null`` keeps the empty months, so lines and bands break there
-            "mark": {"type": "area", "opacity": 0.15, "invalid": None},
+            "mark": {"type": "area", "opacity": 0.15},
             "encoding": {
                 "x": x,
                 "y": {"field": "lower", "type": "quantitative"},
                 "y2": {"field": "upper"},
                 "fill": colour | {"legend": {"symbolOpacity": 1}},
+                "detail": detail,
             },
         },
         {
-            "mark": {"type": "line", "strokeWidth": 2, "invalid": None},
-            "encoding": {"x": x, "y": y, "color": colour},
+            "mark": {"type": "line", "strokeWidth": 2},
+            "encoding": {"x": x, "y": y, "color": colour, "detail": detail},
         },
         {
             "mark": {"type": "point", "filled": True, "size": 30},
