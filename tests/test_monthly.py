@@ -241,3 +241,24 @@ def test_compute_command_writes_the_monthly_file(registry: Path, tmp_path: Path)
         "faerdigbehandlingsdage",
     }
     assert "Værdier pr. måned" in result.output
+
+
+def test_the_monthly_chart_breaks_at_a_masked_month() -> None:
+    from naersund.charts.builders import monthly_chart
+
+    rows = [
+        {"year": 2014, "month": m, "area": a, "value": 10.0 + m, "lower": 9.0, "upper": 12.0}
+        | {"suppressed": a == "By" and m == 2}
+        for a in ("By", "Danmark")
+        for m in (1, 2, 3)
+    ]
+    series = pd.DataFrame(rows)
+    series.loc[series["suppressed"], ["value", "lower", "upper"]] = np.nan
+    chart = monthly_chart(series, "pr. 1.000 borgere pr. måned", "T")
+    values = chart.spec["data"]["values"]
+    pieces = {(v["area"], v["month"]): v["piece"] for v in values}
+    assert pieces[("By", 1)] != pieces[("By", 3)]  # the line breaks at February
+    assert pieces[("Danmark", 1)] == pieces[("Danmark", 3)]
+    assert chart.table.columns.tolist() == ["Måned", "By", "Danmark"]
+    assert chart.table["By"].tolist() == [11.0, "skjult", 13.0]
+    assert "1 diskretioneret måned er et hul i kurverne" in chart.description

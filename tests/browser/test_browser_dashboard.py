@@ -19,7 +19,7 @@ PAGES = {
     "/indikatorer/kommune/851/?maal=raa": 1,
     "/indikatorer/sammenlign/?indikator=forebyggelige_indlaeggelser_65": 3,
     "/indikatorer/sammenlign/?indikator=genindlaeggelser_30d_65&kkr=1081&kommune=851": 3,
-    "/indikatorer/udvikling/?indikator=faerdigbehandlingsdage&kommune=165": 1,
+    "/indikatorer/udvikling/?indikator=faerdigbehandlingsdage&kommune=165": 2,  # år + måned
     "/indikatorer/kkr/1084/": 0,
     "/indikatorer/udgivelser/": 0,
 }

@@ -684,7 +684,12 @@ def monthly_chart(series: pd.DataFrame, unit: str, title: str) -> Chart:
     n_hidden = int(df["suppressed"].sum())
     desc = f"Udviklingsdiagram pr. måned for {', '.join(areas)} med 95 %-konfidensintervaller."
     if n_hidden:
-        desc += f" {n_hidden} diskretionerede måneder er huller i kurverne (skjult i tabellen)."
+        what = (
+            "diskretioneret måned er et hul"
+            if n_hidden == 1
+            else "diskretionerede måneder er huller"
+        )
+        desc += f" {n_hidden} {what} i kurverne (skjult i tabellen)."
     spec = _spec(
         title,
         desc,
