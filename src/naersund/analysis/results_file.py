@@ -20,27 +20,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from naersund.engine.results import RESULT_COLUMNS
 from naersund.errors import InputError
 from naersund.refdata import NATIONAL_CODE, region_of
 from naersund.suppression import SuppressionRule, suppress
 
-RESULTS_FILE_COLUMNS = [
-    "indicator",
-    "level",
-    "area_code",
-    "year",
-    "numerator",
-    "denominator",
-    "value",
-    "lower_ci",
-    "upper_ci",
-    "std_value",
-    "std_lower_ci",
-    "std_upper_ci",
-    "comparison",
-    "suppressed",
-    "note",
-]
+# The columns `naersund compute` writes: the engine's result columns and the footnotes.
+RESULTS_FILE_COLUMNS = [*RESULT_COLUMNS, "note"]
 NUMBER_COLUMNS = [
     "numerator",
     "denominator",

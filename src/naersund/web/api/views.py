@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from naersund.analysis.results_file import RESULTS_FILE_COLUMNS
 from naersund.catalogue import Catalogue
 from naersund.refdata import region_of
 from naersund.survey.questions import format_value, municipality_name
@@ -257,23 +258,7 @@ class ReopenView(_StateView):
 
 # --- indicator results ------------------------------------------------------------------------
 
-RESULT_FIELDS = [
-    "indicator",
-    "level",
-    "area_code",
-    "year",
-    "numerator",
-    "denominator",
-    "value",
-    "lower_ci",
-    "upper_ci",
-    "std_value",
-    "std_lower_ci",
-    "std_upper_ci",
-    "comparison",
-    "suppressed",
-    "note",
-]
+RESULT_FIELDS = RESULTS_FILE_COLUMNS
 
 
 def _release_data(release: Release) -> dict[str, Any]:

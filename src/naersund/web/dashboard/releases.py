@@ -25,28 +25,13 @@ from django.utils.timezone import localtime
 
 from naersund.analysis import PublishedResults, diff_results, read_results_file
 from naersund.analysis.monthly_file import NUMBERS, read_monthly_file
+from naersund.analysis.results_file import RESULTS_FILE_COLUMNS
 from naersund.engine.monthly import monthly_path
 from naersund.errors import NaersundError
 from naersund.indicators import load_definitions
 from naersund.web.dashboard.models import MonthlyRow, Release, ResultRow
 
-FIELDS = [
-    "indicator",
-    "level",
-    "area_code",
-    "year",
-    "numerator",
-    "denominator",
-    "value",
-    "lower_ci",
-    "upper_ci",
-    "std_value",
-    "std_lower_ci",
-    "std_upper_ci",
-    "comparison",
-    "suppressed",
-    "note",
-]
+FIELDS = RESULTS_FILE_COLUMNS
 MONTHLY_FIELDS = [
     "indicator",
     "level",
