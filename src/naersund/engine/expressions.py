@@ -195,7 +195,6 @@ def build_stays(
     # end, and the group-by attributes as integers; a string would cost far more in the sort.
     c = c.select(
         pk,
-        "start",
         "end_s",
         "kommunekode",
         "age",
@@ -212,7 +211,8 @@ def build_stays(
     before = ibis.window(group_by=pk, order_by=order, rows=(None, -1))
     c = c.mutate(
         prev_end=c.end_s.max().over(before),
-        prev_died=died.sum().over(before),
+        # COUNT, not SUM: a BIGINT where a sum would be a (wider, slower) HUGEINT on DuckDB
+        prev_died=ibis.ifelse(died == 1, 1, None).count().over(before),
         next_when=c.k_when.lead().over(w),
     )
     gap = int(rules.merge_gap_hours * HOUR)
@@ -228,19 +228,34 @@ def build_stays(
     # Pass 2, over the first and last contacts of stays only (most stays are one contact, both
     # at once): a stay ends at the latest end up to its last contact, which is the next row
     # unless the first contact is also the last.
-    b = c.filter(c.is_first | c.is_last)
+    b = c.filter(c.is_first | c.is_last).select(
+        pk,
+        "kommunekode",
+        "age",
+        "sex_n",
+        *keys,
+        "incl_end",
+        "incl_died",
+        "prev_died",
+        "is_first",
+        "is_last",
+    )
     b = b.mutate(
         end_s=ibis.ifelse(b.is_last, b.incl_end, b.incl_end.lead().over(w)),
         died=ibis.ifelse(b.is_last, b.incl_died, b.incl_died.lead().over(w))
         > b.prev_died.fill_null(0),
     )
-    keep = [pk, "start", "start_s", "kommunekode", "age", "sex_n", *keys]
-    s = b.filter(b.is_first).select(*keep, "end_s", "died")
+    keep = [pk, "kommunekode", "age", "sex_n", *keys]
+    s = b.filter(b.is_first).select(*keep, "end_s", "died", start_s=_start_s(b.k_when))
     s = s.mutate(duration_s=s.end_s - s.start_s)
     decoded = {
         "sex": ibis.cases(*((s.sex_n == v, k) for k, v in SEX_CODES.items()), else_=None),
         **{name: _bit(s[list(keys)[-1]], i + 1) for i, name in enumerate(flags)},
     }
+    # The start is read back from k_when (whole seconds, as start_s and the durations already
+    # are) rather than carried through both sorts as a timestamp of its own.
+    epoch = ibis.literal(dt.datetime(2000, 1, 1))
+    s = s.mutate(start=epoch + (s.k_when >> 32).as_interval("s"))
     s = s.mutate(end=s.start + s.duration_s.as_interval("s"), **decoded)
     return s.select(
         pk,
