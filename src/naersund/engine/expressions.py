@@ -133,6 +133,11 @@ def _start_s(when: ir.IntegerValue) -> ir.IntegerValue:
     return (when >> 32) + EPOCH_2000
 
 
+# The deaths of a person so far ride in the low bits of the stay's running end (a person has
+# far fewer than 2**28 contacts; ends fit in 34 bits, so the pair fits in 63).
+DIED_BITS = 28
+DIED_SPAN = 1 << DIED_BITS
+
 # Sex travels through the sorts as a small integer: 1 = M, 2 = F, 0 = anything else (NULL after).
 SEX_CODES = {"M": 1, "F": 2}
 
@@ -234,16 +239,16 @@ def build_stays(
         "age",
         "sex_n",
         *keys,
-        "incl_end",
-        "incl_died",
         "prev_died",
         "is_first",
         "is_last",
+        # the latest end and the deaths so far in one integer: one column for the lead below
+        tail=c.incl_end * DIED_SPAN + c.incl_died,
     )
+    tail = ibis.ifelse(b.is_last, b.tail, b.tail.lead().over(w))
     b = b.mutate(
-        end_s=ibis.ifelse(b.is_last, b.incl_end, b.incl_end.lead().over(w)),
-        died=ibis.ifelse(b.is_last, b.incl_died, b.incl_died.lead().over(w))
-        > b.prev_died.fill_null(0),
+        end_s=tail >> DIED_BITS,
+        died=(tail & (DIED_SPAN - 1)) > b.prev_died.fill_null(0),
     )
     keep = [pk, "kommunekode", "age", "sex_n", *keys]
     s = b.filter(b.is_first).select(*keep, "end_s", "died", start_s=_start_s(b.k_when))
