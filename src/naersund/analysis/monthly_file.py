@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from naersund.analysis.results_file import MAX_ERRORS, _bool, _number
+from naersund.analysis.results_file import MAX_ERRORS, _bool, _number, joined_errors
 from naersund.engine.monthly import MONTHLY_COLUMNS, _equations, determined
 from naersund.errors import InputError
 from naersund.refdata import NATIONAL_CODE, region_of
@@ -133,5 +133,4 @@ def read_monthly_file(
 
 
 def _joined(errors: list[str]) -> str:
-    more = " (flere fejl udeladt)" if len(errors) >= MAX_ERRORS else ""
-    return "månedsfilen kan ikke offentliggøres:\n" + "\n".join(errors) + more
+    return joined_errors("månedsfilen", errors)

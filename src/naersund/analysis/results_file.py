@@ -251,6 +251,11 @@ def check_results(
     return table
 
 
-def _joined(errors: list[str]) -> str:
+def joined_errors(what: str, errors: list[str]) -> str:
+    """One message for all of a file's errors (``what``: "resultatfilen", "månedsfilen")."""
     more = " (flere fejl udeladt)" if len(errors) >= MAX_ERRORS else ""
-    return "resultatfilen kan ikke offentliggøres:\n" + "\n".join(errors) + more
+    return f"{what} kan ikke offentliggøres:\n" + "\n".join(errors) + more
+
+
+def _joined(errors: list[str]) -> str:
+    return joined_errors("resultatfilen", errors)
