@@ -234,15 +234,31 @@ add(
     [contact("2014-03-03 08:00", hours=14, acute=False), contact("2014-03-03 08:00", hours=14)],
     {PREVENTABLE: 1},
 )
-# Equal starts, lengths and priority: DE86 < DI21, a dehydration admission.
-add(
-    "equal starts, lengths and priority take the lowest diagnosis",
-    [
+# Equal starts, lengths and priority: DE86 < DI21, a dehydration admission, whichever row comes
+# first (the engine's first sort does not order such contacts; the stay's attributes must not
+# depend on where they land).
+for order in ("DI21 row first", "DE86 row first"):
+    pair = [
         contact("2014-03-03 08:00", hours=14, primary_diagnosis="DI21"),
         contact("2014-03-03 08:00", hours=14, primary_diagnosis="DE86"),
-    ],
-    {PREVENTABLE: 1},
-)
+    ]
+    add(
+        f"equal starts, lengths and priority take the lowest diagnosis ({order})",
+        pair if order.startswith("DI21") else pair[::-1],
+        {PREVENTABLE: 1},
+    )
+# Three contacts with one start and length, and a later one in the same stay: still the lowest.
+for first in ("DI21", "DE86", "DI63"):
+    rest = [x for x in ("DI21", "DE86", "DI63") if x != first]
+    add(
+        f"three tied contacts take the lowest diagnosis ({first} row first)",
+        [
+            contact("2014-03-03 08:00", hours=14, primary_diagnosis=first),
+            *(contact("2014-03-03 08:00", hours=14, primary_diagnosis=x) for x in rest),
+            contact("2014-03-03 21:00", hours=3, primary_diagnosis="DI21"),
+        ],
+        {PREVENTABLE: 1},
+    )
 
 # -- admission (>= 12 h) and short stay (< 24 h) boundaries --------------------------------------
 

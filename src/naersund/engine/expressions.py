@@ -98,7 +98,7 @@ def _attribute_flags(
 # Seconds from 2000-01-01: times from 1932 to 2068 fit in 31 bits, so that start, duration and
 # the acute flag pack into one 63-bit sort key.
 EPOCH_2000 = 946_684_800
-TIE_BITS = 55  # code rank (< 37**7 < 2**36.5), kommunekode (10), age (7), sex (1)
+TIE_BITS = 56  # code rank (< 37**7 < 2**36.5), kommunekode (10), age (7), sex (2)
 
 
 def _order_keys(c: ir.Table, flags: list[str]) -> dict[str, ir.IntegerValue]:
@@ -114,7 +114,7 @@ def _order_keys(c: ir.Table, flags: list[str]) -> dict[str, ir.IntegerValue]:
     tie = (
         (c.code_rank.fill_null(0) * 1024 + _bound(c.kommunekode.cast("int64"), 0, 1023)) * 128
         + _bound(c.age.cast("int64"), 0, 127)
-    ) * 2 + ibis.ifelse(c.sex == "M", 1, 0)
+    ) * 4 + c.sex_n.cast("int64")
     bits: ir.IntegerValue = c.died_n.cast("int64")
     for i, name in enumerate(flags):
         bits = bits + c[name].cast("int64") * (1 << (i + 1))
@@ -160,14 +160,16 @@ def build_stays(
 
     Only what the indicators need travels through the engine's sorts: each definition's tests
     on first-contact attributes are evaluated on the contacts (``sel__<id>``, ``fu__<id>``)
-    before the contacts are joined and ride in the sort key, with the died flag; sex rides as
-    a small integer (``M`` and ``F``; any other value comes out as NULL). The persons are
-    told apart by ``person_key`` when ``contacts`` has that column (an exact integer per
-    person: sorting on it is much cheaper than on text), else by ``person_id``; the stays
-    carry the one used. ``definitions`` defaults to the shipped ones.
+    before the contacts are joined and ride in the sort key, with the died flag, the age
+    (limited to 0-127, which only changes ages that validation rejects) and the sex as a small
+    integer (``M`` and ``F``; any other value comes out as NULL). The persons are told apart
+    by ``person_key`` when ``contacts`` has that column (an exact integer per person: sorting
+    on it is much cheaper than on text), else by ``person_id``; the stays carry the one used.
+    ``definitions`` defaults to the shipped ones.
 
-    Two sorts of each person's rows: all contacts (where stays start and end), then only the
-    first and last contacts of stays (the end and death of stays of several contacts).
+    One sort of all contacts finds where stays start and end; a stay of one contact (most
+    stays) is complete then. Only the contacts of stays of several contacts are sorted again
+    and grouped per stay, for its end, death and first contact.
     """
     if definitions is None:
         from naersund.indicators import load_definitions
@@ -193,66 +195,53 @@ def build_stays(
         died_n=c.died.fill_null(False).cast("int32"),
         **flags,
     )
+    c = c.mutate(
+        sex_n=ibis.cases(*((c.sex == k, v) for k, v in SEX_CODES.items()), else_=0).cast("int8")
+    )
     keys = _order_keys(c, list(flags))
     pk = "person_key" if "person_key" in c.columns else "person_id"
-    sex_code = ibis.cases(*((c.sex == k, v) for k, v in SEX_CODES.items()), else_=0)
-    # The sorted rows: the person, the order keys (which also carry the flags and died), the
-    # end, and the group-by attributes as integers; a string would cost far more in the sort.
-    c = c.select(
-        pk,
-        "end_s",
-        "kommunekode",
-        "age",
-        sex_n=sex_code.cast("int8"),
-        **keys,
-    )
-    order = [ibis._[k] for k in keys]
-    bits = c[list(keys)[-1]]
-    died = (bits & 1).cast("int32")
-    # Pass 1, over contacts: the latest end and the deaths before each contact, and the next
-    # contact's start. A contact starts a stay when it starts more than the merge gap after
-    # every earlier end; it ends one when the next contact starts a stay.
+    # The sorted rows: the person, the order keys (which also carry the flags, died, age and
+    # sex), the end and the municipality, all integers: a string would cost far more.
+    c = c.select(pk, "end_s", "kommunekode", **keys)
+    flag_key = list(keys)[-1]
+    # Pass 1, over contacts: the latest end before each contact and the next contact's start.
+    # A contact starts a stay when it starts more than the merge gap after every earlier end;
+    # it ends one when the next contact starts a stay. Ordered by k_when alone: contacts that
+    # tie on it have the same start and end and always fall in one stay, whichever comes first
+    # (unless the flags need a key of their own; then the sort takes every key, as it did).
+    packed = "k_flags" not in keys
+    order = [ibis._.k_when] if packed else [ibis._[k] for k in keys]
     w = ibis.window(group_by=pk, order_by=order)
     before = ibis.window(group_by=pk, order_by=order, rows=(None, -1))
-    c = c.mutate(
-        prev_end=c.end_s.max().over(before),
-        # COUNT, not SUM: a BIGINT where a sum would be a (wider, slower) HUGEINT on DuckDB
-        prev_died=ibis.ifelse(died == 1, 1, None).count().over(before),
-        next_when=c.k_when.lead().over(w),
-    )
+    c = c.mutate(prev_end=c.end_s.max().over(before), next_when=c.k_when.lead().over(w))
     gap = int(rules.merge_gap_hours * HOUR)
-    start_s = _start_s(c.k_when)
     incl_end = ibis.greatest(c.prev_end.fill_null(c.end_s), c.end_s)
     c = c.mutate(
-        start_s=start_s,
-        incl_end=incl_end,
-        incl_died=c.prev_died.fill_null(0) + died,
-        is_first=c.prev_end.isnull() | (start_s - c.prev_end > gap),
+        is_first=c.prev_end.isnull() | (_start_s(c.k_when) - c.prev_end > gap),
         is_last=c.next_when.isnull() | (_start_s(c.next_when) - incl_end > gap),
     )
-    # Pass 2, over the first and last contacts of stays only (most stays are one contact, both
-    # at once): a stay ends at the latest end up to its last contact, which is the next row
-    # unless the first contact is also the last.
-    b = c.filter(c.is_first | c.is_last).select(
-        pk,
-        "kommunekode",
-        "age",
-        "sex_n",
-        *keys,
-        "prev_died",
-        "is_first",
-        "is_last",
-        # the latest end and the deaths so far in one integer: one column for the lead below
-        tail=c.incl_end * DIED_SPAN + c.incl_died,
-    )
-    tail = ibis.ifelse(b.is_last, b.tail, b.tail.lead().over(w))
-    b = b.mutate(
-        end_s=tail >> DIED_BITS,
-        died=(tail & (DIED_SPAN - 1)) > b.prev_died.fill_null(0),
-    )
-    keep = [pk, "kommunekode", "age", "sex_n", *keys]
-    s = b.filter(b.is_first).select(*keep, "end_s", "died", start_s=_start_s(b.k_when))
+    # A stay of one contact (most stays) is complete after pass 1.
+    keep = [pk, "kommunekode", *keys]
+    single = c.filter(c.is_first & c.is_last)
+    single = single.select(*keep, end_s=single.end_s, died=_bit(single[flag_key], 0))
+    # Pass 2, over the contacts of stays of several contacts only: each gets the k_when of
+    # the latest stay start at or before it (its stay), and a stay ends at its contacts'
+    # latest end and died when any of them did. The rest comes from its first contact: of
+    # those that start it, the lowest k_tie.
+    m = c.filter(~(c.is_first & c.is_last)).select(pk, "end_s", "is_first", *keep[1:])
+    upto = ibis.window(group_by=pk, order_by=[ibis._.k_when], range=(None, 0))
+    m = m.mutate(stay=ibis.ifelse(m.is_first, m.k_when, None).max().over(upto))
+    pick = (m.k_when == m.stay) if packed else m.is_first
+    first = {k: m[k].min(where=pick) for k in keys if k != "k_when"}
+    first["kommunekode"] = m.kommunekode.argmin(m.k_tie, where=pick)
+    m = m.group_by([pk, "stay"]).agg(end_s=m.end_s.max(), died=_bit(m[flag_key], 0).any(), **first)
+    m = m.mutate(k_when=m.stay)
+    m = m.select(*keep, "end_s", "died")
+    s = ibis.union(single, m, distinct=False)
+    s = s.mutate(start_s=_start_s(s.k_when))
     s = s.mutate(duration_s=s.end_s - s.start_s)
+    tie = s.k_tie >> (len(flags) + 1) if packed else s.k_tie
+    s = s.mutate(sex_n=tie & 3, age=((tie >> 2) & 127).cast("int16"))
     decoded = {
         "sex": ibis.cases(*((s.sex_n == v, k) for k, v in SEX_CODES.items()), else_=None),
         **{name: _bit(s[list(keys)[-1]], i + 1) for i, name in enumerate(flags)},
