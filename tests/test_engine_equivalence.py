@@ -215,14 +215,14 @@ def test_both_readmission_methods_with_or_without_a_person_key_equal_the_referen
 
 
 def test_more_definitions_than_the_sort_key_has_room_for_equal_the_reference(con: Any) -> None:
-    # Three copies of every stay definition: more flags than fit beside the tie-breakers in
+    # Six copies of every stay definition: more flags than fit beside the tie-breakers in
     # one sort key, so the engine sorts on a third key (``k_flags``) and takes each stay's
     # attributes from its first contact in that full order. Every copy must still count the
     # same as the reference does for the original.
     contacts, ready = random_registry(3)
     expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, YEARS)
     stay_defs = [d for d in DEFINITIONS if d.kind != "days_rate"]
-    copies = {f"{d.id}_{n}": d for n in ("a", "b", "c") for d in stay_defs}
+    copies = {f"{d.id}_{n}": d for n in "abcdef" for d in stay_defs}
     defs = [d.model_copy(update={"id": new_id}) for new_id, d in copies.items()]
     stays = ex.build_stays(ibis.memtable(contacts, schema=CONTACT_SCHEMA), RULES, defs)
     n_flags = sum(1 + (d.followup is not None) for d in defs)

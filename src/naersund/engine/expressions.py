@@ -25,23 +25,9 @@ TOP_BAND = 85  # 85+ is the oldest band in the population data
 AGG_KEYS = ("kommunekode", "year", "age_lower", "sex")
 
 
-CODE_CHARS = 7  # characters after the D of an SKS code that order ties (DA00 < DZ7630)
-
-
 def _bound(x: ir.IntegerValue, lo: int, hi: int) -> ir.IntegerValue:
     """``x`` limited to ``[lo, hi]`` (plain GREATEST/LEAST: ``clip`` compiles to nested CASEs)."""
     return ibis.greatest(ibis.least(x, hi), lo)
-
-
-def _code_rank(code: ir.StringValue) -> ir.IntegerValue:
-    """An integer that sorts like the code (digits before letters, shorter first), so that ties
-    are broken on a cheap integer key instead of a string in the engine's sort."""
-    rank: ir.IntegerValue = ibis.literal(0, "int64")
-    for i in range(1, CODE_CHARS + 1):
-        ch = code.substr(i, 1).ascii_str().cast("int64")
-        digit = _bound(ibis.ifelse(ch >= 65, ch - 54, ibis.ifelse(ch >= 48, ch - 47, 0)), 0, 36)
-        rank = rank * 37 + digit
-    return rank
 
 
 def _age(birth: ir.DateValue, at: ir.TimestampValue) -> ir.IntegerValue:
@@ -98,7 +84,8 @@ def _attribute_flags(
 # Seconds from 2000-01-01: times from 1932 to 2068 fit in 31 bits, so that start, duration and
 # the acute flag pack into one 63-bit sort key.
 EPOCH_2000 = 946_684_800
-TIE_BITS = 56  # code rank (< 37**7 < 2**36.5), kommunekode (10), age (7), sex (2)
+CODE_BITS = 24  # a code's rank among the distinct codes of the data (1 = lowest)
+TIE_BITS = CODE_BITS + 19  # code rank, kommunekode (10), age (7), sex (2)
 
 
 def _order_keys(c: ir.Table, flags: list[str]) -> dict[str, ir.IntegerValue]:
@@ -112,7 +99,11 @@ def _order_keys(c: ir.Table, flags: list[str]) -> dict[str, ir.IntegerValue]:
     duration = _bound(c.end_s - c.start_s, 0, 2**31 - 1)
     when = (c.start_s - EPOCH_2000) * 2**32 + (2**32 - 1 - (duration * 2 + c.acute.cast("int64")))
     tie = (
-        (c.code_rank.fill_null(0) * 1024 + _bound(c.kommunekode.cast("int64"), 0, 1023)) * 128
+        (
+            _bound(c.code_rank.fill_null(0), 0, 2**CODE_BITS - 1) * 1024
+            + _bound(c.kommunekode.cast("int64"), 0, 1023)
+        )
+        * 128
         + _bound(c.age.cast("int64"), 0, 127)
     ) * 4 + c.sex_n.cast("int64")
     bits: ir.IntegerValue = c.died_n.cast("int64")
@@ -180,9 +171,10 @@ def build_stays(
         age=_age(contacts.birth_date, contacts.start).cast("int16"),
     )
     # String work (prefix tests, the code's sort rank) runs once per distinct code, not per row.
+    # The rank orders codes as strings do (byte by byte, shorter first), in a small integer.
     codes = c.select(dx=c.primary_diagnosis).distinct()
     codes = codes.mutate(
-        code_rank=_code_rank(codes.dx),
+        code_rank=ibis.row_number().over(order_by=codes.dx) + 1,
         **{f"dx__{k}": v for k, v in _code_flags(codes.dx, definitions).items()},
     )
     c = c.join(codes, c.primary_diagnosis == codes.dx, how="left")

@@ -169,13 +169,19 @@ def derive_population(raw: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
                     nat.set_index(["age_group", "sex"])["count"].reindex(cells).to_numpy(float)
                 )
             cube, estimated = _rake(cube, row_totals, col_totals), True
-        df = pd.DataFrame(np.rint(cube), index=codes, columns=cells)
-        df.index.name = "kommunekode"
-        long = df.stack([0, 1], future_stack=True).reset_index()
-        long.columns = pd.Index(["kommunekode", "age_group", "sex", "count"])
-        long.insert(0, "year", year)
-        long["estimated"] = estimated
-        frames.append(long)
+        # long format, one row per municipality and cell in the cube's (C) order
+        frames.append(
+            pd.DataFrame(
+                {
+                    "year": year,
+                    "kommunekode": np.repeat(codes, len(cells)),
+                    "age_group": np.tile(cells.get_level_values(0), len(codes)),
+                    "sex": np.tile(cells.get_level_values(1), len(codes)),
+                    "count": np.rint(cube).ravel(),
+                    "estimated": estimated,
+                }
+            )
+        )
     out = pd.concat(frames, ignore_index=True)
     return out.astype({"year": "int64", "kommunekode": "int64", "count": "int64"})
 
