@@ -401,3 +401,37 @@ def test_compute_gives_the_same_results_with_or_without_the_person_key(
         got = compute(Path(tmp), ComputeOptions(years=YEARS, engine_options={"threads": 2}))
     pd.testing.assert_frame_equal(got.results, baseline.results, check_exact=True)
     assert_same_aggregates(got.aggregates, baseline.aggregates)
+
+
+@pytest.mark.parametrize("statistics", [True, False])
+def test_compute_reads_the_data_period_from_parquet_footers_or_counts_it(
+    compute_case: tuple[pd.DataFrame, pd.DataFrame, Any], tmp_path: Path, statistics: bool
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from naersund.engine.compute import ComputeOptions, _footer_bounds, compute
+
+    contacts, ready, baseline = compute_case
+    (tmp_path / "contacts").mkdir()
+    half = len(contacts) // 2
+    for i, part in enumerate([contacts.iloc[:half], contacts.iloc[half:]]):
+        table = pa.Table.from_pandas(part, preserve_index=False)
+        pq.write_table(
+            table, tmp_path / "contacts" / f"part-{i}.parquet", write_statistics=statistics
+        )
+    _write_parts(ready, tmp_path / "ready_for_discharge", [])
+    bounds = _footer_bounds(sorted((tmp_path / "contacts").glob("*.parquet")), keyed=False)
+    if statistics:
+        assert bounds is not None
+        assert (bounds["first"], bounds["last"], bounds["n"]) == (
+            contacts["start"].min(),
+            contacts["start"].max(),
+            len(contacts),
+        )
+    else:
+        assert bounds is None  # no statistics: the engine counts instead
+    got = compute(tmp_path, ComputeOptions(years=YEARS, engine_options={"threads": 2}))
+    for key in ("data_period", "data_cut", "years"):
+        assert got.meta[key] == baseline.meta[key]
+    pd.testing.assert_frame_equal(got.results, baseline.results, check_exact=True)

@@ -150,6 +150,41 @@ def has_person_key(files: Sequence[Path | str]) -> bool:
     return len(runs) == 1 and None not in runs
 
 
+def _footer_bounds(files: Sequence[Path | str], keyed: bool) -> pd.Series | None:
+    """The first and last contact start, the number of contacts and (with ``keyed``) of person
+    keys, from the Parquet files' footers: exact, and without reading the data. None when a
+    file is not local Parquet or lacks the statistics; the engine then counts."""
+    first, last, n, n_keyed = None, None, 0, 0
+    try:
+        for f in files:
+            if is_uri(f) or Path(f).suffix != ".parquet":
+                return None
+            meta = pq.read_metadata(f)
+            names = [meta.schema.column(j).name for j in range(meta.num_columns)]
+            if "start" not in names or (keyed and PERSON_KEY not in names):
+                return None
+            for i in range(meta.num_row_groups):
+                group = meta.row_group(i)
+                start = group.column(names.index("start")).statistics
+                if group.num_rows == 0:
+                    continue
+                if start is None or not start.has_null_count or start.null_count > 0:
+                    return None
+                if not start.has_min_max or not isinstance(start.min, dt.datetime):
+                    return None
+                first = start.min if first is None else min(first, start.min)
+                last = start.max if last is None else max(last, start.max)
+                n += group.num_rows
+                if keyed:
+                    key = group.column(names.index(PERSON_KEY)).statistics
+                    if key is None or not key.has_null_count:
+                        return None
+                    n_keyed += group.num_rows - key.null_count
+    except (OSError, pa.ArrowException):
+        return None
+    return pd.Series({"first": first, "last": last, "n": n, "keyed": n_keyed})
+
+
 def _contacts(con: Any, files: Sequence[Path | str], person_key: bool = False) -> ibis.Table:
     """The contacts with the canonical columns; with ``person_key`` also the integer person key
     (only when :func:`has_person_key` says the files have a consistent one)."""
@@ -204,12 +239,17 @@ def compute(
         report("Læser kontakter", 0.05)
         keyed = has_person_key(files["contacts"])
         contacts = _contacts(con, files["contacts"], person_key=keyed)
-        keys = {"keyed": contacts[PERSON_KEY].count()} if keyed else {}
-        bounds = con.execute(
-            contacts.aggregate(
-                first=contacts.start.min(), last=contacts.start.max(), n=contacts.count(), **keys
-            )
-        ).iloc[0]
+        bounds = _footer_bounds(files["contacts"], keyed)
+        if bounds is None:
+            keys = {"keyed": contacts[PERSON_KEY].count()} if keyed else {}
+            bounds = con.execute(
+                contacts.aggregate(
+                    first=contacts.start.min(),
+                    last=contacts.start.max(),
+                    n=contacts.count(),
+                    **keys,
+                )
+            ).iloc[0]
         if keyed and int(bounds["keyed"]) != int(bounds["n"]):
             # rows without a key (added by hand?): the engine sorts on person_id instead
             contacts = _contacts(con, files["contacts"])
