@@ -143,6 +143,11 @@ def _start_s(when: ir.IntegerValue) -> ir.IntegerValue:
     return (when >> 32) + EPOCH_2000
 
 
+def _end_s(when: ir.IntegerValue) -> ir.IntegerValue:
+    """The end (epoch seconds) packed in ``k_when``: the start plus the duration."""
+    return _start_s(when) + (((1 << 32) - 1 - (when & ((1 << 32) - 1))) >> 1)
+
+
 # The deaths of a person so far ride in the low bits of the stay's running end (a person has
 # far fewer than 2**28 contacts; ends fit in 34 bits, so the pair fits in 63).
 DIED_BITS = 28
@@ -177,7 +182,9 @@ def build_stays(
     on it is much cheaper than on text), else by ``person_id``; the stays carry the one used.
     ``definitions`` defaults to the shipped ones.
 
-    One sort of all contacts finds where stays start and end; a stay of one contact (most
+    The sorted rows carry no end: it is read back from the start and duration in the sort key
+    (a contact that ends before it starts, which validation rejects, counts as ending when it
+    starts). One sort of all contacts finds where stays start and end; a stay of one contact (most
     stays) is complete then. Only the contacts of stays of several contacts are sorted again
     and grouped per stay, for its end, death and first contact.
     """
@@ -213,7 +220,8 @@ def build_stays(
     pk = "person_key" if "person_key" in c.columns else "person_id"
     # The sorted rows: the person, the order keys (which also carry the flags, died, age and
     # sex), the end and the municipality, all integers: a string would cost far more.
-    c = c.select(pk, "end_s", "kommunekode", **keys)
+    c = c.select(pk, "kommunekode", **keys)
+    end_s = _end_s(c.k_when)
     flag_key = list(keys)[-1]
     # Pass 1, over contacts: the latest end before each contact and the next contact's start.
     # A contact starts a stay when it starts more than the merge gap after every earlier end;
@@ -224,9 +232,10 @@ def build_stays(
     order = [ibis._.k_when] if packed else [ibis._[k] for k in keys]
     w = ibis.window(group_by=pk, order_by=order)
     before = ibis.window(group_by=pk, order_by=order, rows=(None, -1))
-    c = c.mutate(prev_end=c.end_s.max().over(before), next_when=c.k_when.lead().over(w))
+    c = c.mutate(prev_end=end_s.max().over(before), next_when=c.k_when.lead().over(w))
     gap = int(rules.merge_gap_hours * HOUR)
-    incl_end = ibis.greatest(c.prev_end.fill_null(c.end_s), c.end_s)
+    end_s = _end_s(c.k_when)
+    incl_end = ibis.greatest(c.prev_end.fill_null(end_s), end_s)
     c = c.mutate(
         is_first=c.prev_end.isnull() | (_start_s(c.k_when) - c.prev_end > gap),
         is_last=c.next_when.isnull() | (_start_s(c.next_when) - incl_end > gap),
@@ -234,18 +243,20 @@ def build_stays(
     # A stay of one contact (most stays) is complete after pass 1.
     keep = [pk, "kommunekode", *keys]
     single = c.filter(c.is_first & c.is_last)
-    single = single.select(*keep, end_s=single.end_s, died=_bit(single[flag_key], 0))
+    single = single.select(*keep, end_s=_end_s(single.k_when), died=_bit(single[flag_key], 0))
     # Pass 2, over the contacts of stays of several contacts only: each gets the k_when of
     # the latest stay start at or before it (its stay), and a stay ends at its contacts'
     # latest end and died when any of them did. The rest comes from its first contact: of
     # those that start it, the lowest k_tie.
-    m = c.filter(~(c.is_first & c.is_last)).select(pk, "end_s", "is_first", *keep[1:])
+    m = c.filter(~(c.is_first & c.is_last)).select(pk, "is_first", *keep[1:])
     upto = ibis.window(group_by=pk, order_by=[ibis._.k_when], range=(None, 0))
     m = m.mutate(stay=ibis.ifelse(m.is_first, m.k_when, None).max().over(upto))
     pick = (m.k_when == m.stay) if packed else m.is_first
     first = {k: m[k].min(where=pick) for k in keys if k != "k_when"}
     first["kommunekode"] = m.kommunekode.argmin(m.k_tie, where=pick)
-    m = m.group_by([pk, "stay"]).agg(end_s=m.end_s.max(), died=_bit(m[flag_key], 0).any(), **first)
+    m = m.group_by([pk, "stay"]).agg(
+        end_s=_end_s(m.k_when).max(), died=_bit(m[flag_key], 0).any(), **first
+    )
     m = m.mutate(k_when=m.stay)
     m = m.select(*keep, "end_s", "died")
     s = ibis.union(single, m, distinct=False)
