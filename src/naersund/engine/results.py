@@ -38,7 +38,8 @@ def _population_strata(
     population: pd.DataFrame, min_age: int | None, max_age: int | None
 ) -> pd.DataFrame:
     """Population by kommunekode, year, age_lower, sex restricted to the indicator's ages."""
-    p = population.assign(age_lower=population["age_group"].map(age_group_lower))
+    lower = {g: age_group_lower(g) for g in population["age_group"].unique()}
+    p = population.assign(age_lower=population["age_group"].map(lower))
     if min_age is not None:
         if min_age % 5:
             raise ValueError(f"population.min_age {min_age} must be a multiple of 5 (age bands)")
