@@ -214,6 +214,25 @@ def test_both_readmission_methods_with_or_without_a_person_key_equal_the_referen
     assert_same_aggregates(got, expected)
 
 
+@pytest.mark.parametrize("kommunekoder", [(101, 851), (0, 1023), (101, 5000), None])
+def test_the_municipality_in_the_sort_key_or_beside_it_equals_the_reference(
+    con: Any, kommunekoder: tuple[int, int] | None
+) -> None:
+    # Within 0-1023 the municipality rides in the sort key and is read back from it; a range
+    # outside that (or none) keeps it as a column of its own. Same counts either way.
+    contacts, ready = random_registry(4)
+    expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, YEARS)
+    stay_defs = [d for d in DEFINITIONS if d.kind != "days_rate"]
+    stays = ex.build_stays(
+        ibis.memtable(contacts, schema=CONTACT_SCHEMA), RULES, stay_defs, kommunekoder
+    )
+    wide = con.execute(ex.stay_aggregates(stays, stay_defs, RULES))
+    for d in stay_defs:
+        pd.testing.assert_frame_equal(
+            ref.normalise(ex.narrow(wide, d)), ref.normalise(expected[d.id]), obj=d.id
+        )
+
+
 def test_more_definitions_than_the_sort_key_has_room_for_equal_the_reference(con: Any) -> None:
     # Six copies of every stay definition: more flags than fit beside the tie-breakers in
     # one sort key, so the engine sorts on a third key (``k_flags``) and takes each stay's

@@ -153,15 +153,19 @@ def has_person_key(files: Sequence[Path | str]) -> bool:
 def _footer_bounds(files: Sequence[Path | str], keyed: bool) -> pd.Series | None:
     """The first and last contact start, the number of contacts and (with ``keyed``) of person
     keys, from the Parquet files' footers: exact, and without reading the data. None when a
-    file is not local Parquet or lacks the statistics; the engine then counts."""
+    file is not local Parquet or lacks the statistics; the engine then counts. Also the lowest
+    and highest kommunekode (``kommunekoder``), or None where a footer does not say."""
     first, last, n, n_keyed = None, None, 0, 0
+    codes: list[int] | None = []
     try:
         for f in files:
             if is_uri(f) or Path(f).suffix != ".parquet":
                 return None
             meta = pq.read_metadata(f)
             names = [meta.schema.column(j).name for j in range(meta.num_columns)]
-            if "start" not in names or (keyed and PERSON_KEY not in names):
+            if "start" not in names or "kommunekode" not in names:
+                return None
+            if keyed and PERSON_KEY not in names:
                 return None
             for i in range(meta.num_row_groups):
                 group = meta.row_group(i)
@@ -175,6 +179,17 @@ def _footer_bounds(files: Sequence[Path | str], keyed: bool) -> pd.Series | None
                 first = start.min if first is None else min(first, start.min)
                 last = start.max if last is None else max(last, start.max)
                 n += group.num_rows
+                kommune = group.column(names.index("kommunekode")).statistics
+                if (
+                    codes is not None
+                    and kommune is not None
+                    and kommune.has_min_max
+                    and kommune.has_null_count
+                    and kommune.null_count == 0
+                ):
+                    codes += [int(kommune.min), int(kommune.max)]
+                else:
+                    codes = None
                 if keyed:
                     key = group.column(names.index(PERSON_KEY)).statistics
                     if key is None or not key.has_null_count:
@@ -182,7 +197,10 @@ def _footer_bounds(files: Sequence[Path | str], keyed: bool) -> pd.Series | None
                     n_keyed += group.num_rows - key.null_count
     except (OSError, pa.ArrowException):
         return None
-    return pd.Series({"first": first, "last": last, "n": n, "keyed": n_keyed})
+    kommunekoder = (min(codes), max(codes)) if codes else None
+    return pd.Series(
+        {"first": first, "last": last, "n": n, "keyed": n_keyed, "kommunekoder": kommunekoder}
+    )
 
 
 def _contacts(con: Any, files: Sequence[Path | str], person_key: bool = False) -> ibis.Table:
@@ -274,7 +292,9 @@ def compute(
             # DuckDB reads the stays three times from one materialised copy; Spark would
             # recompute them, so it finds readmissions with one more window instead.
             how = "window" if options.engine == "spark" else "join"
-            stays = ex.build_stays(contacts, rules, stay_defs)
+            # (the municipality codes' range, when the footers give it, lets the engine carry
+            # the municipality inside the sort key)
+            stays = ex.build_stays(contacts, rules, stay_defs, bounds.get("kommunekoder"))
             wide = execute_aggregate(
                 con,
                 ex.stay_aggregates(stays, stay_defs, rules, how),

@@ -161,6 +161,7 @@ def build_stays(
     contacts: ir.Table,
     rules: StayRules,
     definitions: Sequence[IndicatorDefinition] | None = None,
+    kommunekoder: tuple[int, int] | None = None,
 ) -> ir.Table:
     """Join contacts into stays (sygehusophold).
 
@@ -180,7 +181,10 @@ def build_stays(
     integer (``M`` and ``F``; any other value comes out as NULL). The persons are told apart
     by ``person_key`` when ``contacts`` has that column (an exact integer per person: sorting
     on it is much cheaper than on text), else by ``person_id``; the stays carry the one used.
-    ``definitions`` defaults to the shipped ones.
+    ``definitions`` defaults to the shipped ones. ``kommunekoder`` is the lowest and highest
+    municipality code of ``contacts`` when the caller knows them (compute reads them from the
+    Parquet footers): within 0-1023 the municipality rides in the sort key too and not as a
+    column of its own.
 
     The sorted rows carry no end: it is read back from the start and duration in the sort key
     (a contact that ends before it starts, which validation rejects, counts as ending when it
@@ -220,7 +224,10 @@ def build_stays(
     pk = "person_key" if "person_key" in c.columns else "person_id"
     # The sorted rows: the person, the order keys (which also carry the flags, died, age and
     # sex), the end and the municipality, all integers: a string would cost far more.
-    c = c.select(pk, "kommunekode", **keys)
+    # The municipality rides in the sort key when every code fits its 10 bits exactly.
+    packed_kommune = kommunekoder is not None and 0 <= kommunekoder[0] <= kommunekoder[1] <= 1023
+    own = [] if packed_kommune else ["kommunekode"]
+    c = c.select(pk, *own, **keys)
     end_s = _end_s(c.k_when)
     flag_key = list(keys)[-1]
     # Pass 1, over contacts: the latest end before each contact and the next contact's start.
@@ -241,7 +248,7 @@ def build_stays(
         is_last=c.next_when.isnull() | (_start_s(c.next_when) - incl_end > gap),
     )
     # A stay of one contact (most stays) is complete after pass 1.
-    keep = [pk, "kommunekode", *keys]
+    keep = [pk, *own, *keys]
     single = c.filter(c.is_first & c.is_last)
     single = single.select(*keep, end_s=_end_s(single.k_when), died=_bit(single[flag_key], 0))
     # Pass 2, over the contacts of stays of several contacts only: each gets the k_when of
@@ -253,7 +260,8 @@ def build_stays(
     m = m.mutate(stay=ibis.ifelse(m.is_first, m.k_when, None).max().over(upto))
     pick = (m.k_when == m.stay) if packed else m.is_first
     first = {k: m[k].min(where=pick) for k in keys if k != "k_when"}
-    first["kommunekode"] = m.kommunekode.argmin(m.k_tie, where=pick)
+    if own:
+        first["kommunekode"] = m.kommunekode.argmin(m.k_tie, where=pick)
     m = m.group_by([pk, "stay"]).agg(
         end_s=_end_s(m.k_when).max(), died=_bit(m[flag_key], 0).any(), **first
     )
@@ -264,6 +272,8 @@ def build_stays(
     s = s.mutate(duration_s=s.end_s - s.start_s)
     tie = s.k_tie >> (len(flags) + 1) if packed else s.k_tie
     s = s.mutate(sex_n=tie & 3, age=((tie >> 2) & 127).cast("int16"))
+    if packed_kommune:
+        s = s.mutate(kommunekode=((tie >> 9) & 1023).cast(contacts.kommunekode.type()))
     decoded = {
         "sex": ibis.cases(*((s.sex_n == v, k) for k, v in SEX_CODES.items()), else_=None),
         **{name: _bit(s[list(keys)[-1]], i + 1) for i, name in enumerate(flags)},
