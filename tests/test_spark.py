@@ -246,10 +246,10 @@ def test_no_person_level_rows_reach_the_driver(
     conf = spark_con._session.sparkContext.getConf()
     assert conf.get("spark.driver.maxResultSize") == "1m"
     # ... which the person-level rows exceed: collecting them fails ...
-    from naersund.engine.compute import _contacts
+    from naersund.engine.compute import read_contacts
     from naersund.registry.ingest import find_table
 
-    contacts = _contacts(spark_con, find_table(national_sample, "contacts"))
+    contacts = read_contacts(spark_con, find_table(national_sample, "contacts"))
     with pytest.raises(Exception, match=r"spark\.driver\.maxResultSize"):
         spark_con.execute(contacts.select("person_id", "start"))
     # ... while the whole computation on them passed: only aggregates left the engine.
@@ -261,10 +261,10 @@ def test_no_person_level_rows_reach_the_driver(
 def test_spark_runs_everything_in_the_jvm(spark_con: Any, synthetic_dir: Path) -> None:
     # No step is a Python UDF: executors need only Java, and no rows pass through Python.
     from naersund.engine.backend import read_parquet
-    from naersund.engine.compute import _contacts
+    from naersund.engine.compute import read_contacts
     from naersund.registry.ingest import find_table
 
-    contacts = _contacts(spark_con, find_table(synthetic_dir, "contacts"))
+    contacts = read_contacts(spark_con, find_table(synthetic_dir, "contacts"))
     ready = read_parquet(
         spark_con, find_table(synthetic_dir, "ready_for_discharge"), eq.READY_SCHEMA.names
     )

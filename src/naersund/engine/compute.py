@@ -92,7 +92,7 @@ def is_synthetic(data_dir: Path | str, con: Any = None) -> bool:
         return False
 
 
-def _canonical_dir(data_dir: Path, tmp: Path, progress: Progress) -> Path:
+def canonical_dir(data_dir: Path, tmp: Path, progress: Progress) -> Path:
     """``data_dir`` itself when it holds Parquet only; else a validated Parquet copy in ``tmp``."""
     files = find_table(data_dir, "contacts")
     if not files:
@@ -108,7 +108,7 @@ def _canonical_dir(data_dir: Path, tmp: Path, progress: Progress) -> Path:
     return tmp / "data"
 
 
-def _population(
+def read_population(
     con: Any, files: Sequence[Path | str], years: list[int]
 ) -> tuple[pd.DataFrame, list[int]]:
     """Population for every year, with the years that had to be estimated. On a URI the table
@@ -203,7 +203,7 @@ def _footer_bounds(files: Sequence[Path | str], keyed: bool) -> pd.Series | None
     )
 
 
-def _contacts(con: Any, files: Sequence[Path | str], person_key: bool = False) -> ibis.Table:
+def read_contacts(con: Any, files: Sequence[Path | str], person_key: bool = False) -> ibis.Table:
     """The contacts with the canonical columns; with ``person_key`` also the integer person key
     (only when :func:`has_person_key` says the files have a consistent one)."""
     t = read_parquet(con, files, [c.name for c in CONTACTS] + [PERSON_KEY] * person_key)
@@ -250,13 +250,13 @@ def compute(
                     "contacts/ with Parquet files)"
                 )
         else:
-            canonical = _canonical_dir(Path(data_dir), Path(tmp), report)
+            canonical = canonical_dir(Path(data_dir), Path(tmp), report)
             con = connect(options.engine, **options.engine_options)
             files = {t: find_table(canonical, t) for t in tables}
         synthetic = is_synthetic(data_dir, con)
         report("Læser kontakter", 0.05)
         keyed = has_person_key(files["contacts"])
-        contacts = _contacts(con, files["contacts"], person_key=keyed)
+        contacts = read_contacts(con, files["contacts"], person_key=keyed)
         bounds = _footer_bounds(files["contacts"], keyed)
         if bounds is None:
             keys = {"keyed": contacts[PERSON_KEY].count()} if keyed else {}
@@ -270,7 +270,7 @@ def compute(
             ).iloc[0]
         if keyed and int(bounds["keyed"]) != int(bounds["n"]):
             # rows without a key (added by hand?): the engine sorts on person_id instead
-            contacts = _contacts(con, files["contacts"])
+            contacts = read_contacts(con, files["contacts"])
         if int(bounds["n"]) == 0:
             raise InputError(f"{data_dir}: the contacts table has no rows")
         all_years = list(
@@ -313,7 +313,7 @@ def compute(
                     skipped.append(d)
         # No ready_for_discharge table means no data, not zero days: leave the indicator out.
         definitions = [d for d in definitions if d not in skipped]
-        population, estimated_years = _population(con, files["population"], years)
+        population, estimated_years = read_population(con, files["population"], years)
 
     report("Beregner konfidensintervaller og standardisering", 0.85)
     standard = refdata.standard_population(refdata.shipped_population(), options.standard_year)

@@ -348,7 +348,7 @@ def _flag(stays: ir.Table, kind: str, d: IndicatorDefinition) -> ir.BooleanValue
     return stays[name]
 
 
-def _selected(s: ir.Table, d: IndicatorDefinition) -> ir.BooleanValue:
+def selected(s: ir.Table, d: IndicatorDefinition) -> ir.BooleanValue:
     """Whether a stay is selected: first-contact tests, then duration and death."""
     sel = d.selection
     assert sel is not None
@@ -413,7 +413,7 @@ def _readmitted(s: ir.Table, f: Followup, d: IndicatorDefinition) -> ir.BooleanV
     )
 
 
-def _readmitted_stays(
+def readmitted_stays(
     s: ir.Table, d: IndicatorDefinition, chosen: ir.BooleanValue, rules: StayRules | None
 ) -> ir.Table:
     """The chosen stays of readmission definition ``d`` followed by a qualifying stay in the
@@ -476,7 +476,7 @@ def stay_aggregates(
     sums: dict[str, ir.Value] = {}
     hits: dict[str, ir.Table] = {}
     for d in defs:
-        chosen = _selected(s, d)
+        chosen = selected(s, d)
         if d.followup is None:
             sums[f"n__{d.id}"] = chosen.cast("int64").sum()
             continue
@@ -484,7 +484,7 @@ def stay_aggregates(
         if window:
             sums[f"n__{d.id}"] = (chosen & _readmitted(s, d.followup, d)).cast("int64").sum()
         else:
-            hits[f"n__{d.id}"] = _readmitted_stays(s, d, chosen, rules)
+            hits[f"n__{d.id}"] = readmitted_stays(s, d, chosen, rules)
     wide = s.group_by(group).agg(**sums)
     if not hits:
         return wide

@@ -41,13 +41,13 @@ from naersund.engine.backend import connect
 from naersund.engine.compute import (
     SYNTHETIC_MARKER,
     ComputeOptions,
-    _canonical_dir,
-    _contacts,
-    _population,
+    canonical_dir,
     has_person_key,
     is_synthetic,
+    read_contacts,
+    read_population,
 )
-from naersund.engine.results import _population_strata
+from naersund.engine.results import population_strata
 from naersund.errors import InputError, NaersundError
 from naersund.indicators import IndicatorDefinition, load_definitions, load_stay_rules
 from naersund.refdata import NATIONAL_CODE
@@ -98,12 +98,12 @@ def _stay_counts(stays: ir.Table, d: IndicatorDefinition, rules: Any) -> list[tu
     s = stays
     when = s.start if sel.year_of == "start" else s.end
     s = s.mutate(year=when.year().cast("int32"), month=when.month().cast("int32"))
-    chosen = ex._selected(s, d)
+    chosen = ex.selected(s, d)
     picked = s.filter(chosen)
     first = "denominator" if d.followup is not None else "numerator"
     out = [(first, picked.group_by(MONTH_KEYS).agg(**{first: picked.count().cast("int64")}))]
     if d.followup is not None:
-        hits = ex._readmitted_stays(s, d, chosen, rules)
+        hits = ex.readmitted_stays(s, d, chosen, rules)
         out.append(("numerator", hits.group_by(MONTH_KEYS).agg(numerator=hits.count())))
     return out
 
@@ -143,13 +143,15 @@ def compute_monthly(data_dir: Path | str, options: ComputeOptions | None = None)
     rules = load_stay_rules(options.definitions_dir)
     counts: dict[str, pd.DataFrame] = {}
     with tempfile.TemporaryDirectory(prefix="naersund-monthly-") as tmp:
-        canonical = _canonical_dir(data_dir, Path(tmp), lambda _m, _f: None)
+        canonical = canonical_dir(data_dir, Path(tmp), lambda _m, _f: None)
         con = connect(options.engine, **options.engine_options)
         files = {
             t: find_table(canonical, t) for t in ("contacts", "ready_for_discharge", "population")
         }
         synthetic = is_synthetic(data_dir, con)
-        contacts = _contacts(con, files["contacts"], person_key=has_person_key(files["contacts"]))
+        contacts = read_contacts(
+            con, files["contacts"], person_key=has_person_key(files["contacts"])
+        )
         bounds = con.execute(contacts.aggregate(first=contacts.start.min(), n=contacts.count()))
         if int(bounds["n"].iloc[0]) == 0:
             raise InputError(f"{data_dir}: the contacts table has no rows")
@@ -171,7 +173,7 @@ def compute_monthly(data_dir: Path | str, options: ComputeOptions | None = None)
             if d.kind == "days_rate" and files["ready_for_discharge"]:
                 ready = _read(con, files["ready_for_discharge"])
                 counts[d.id] = con.execute(_days_counts(ready, years))
-        population, _ = _population(con, files["population"], years)
+        population, _ = read_population(con, files["population"], years)
     region_of = refdata.region_of()
     parts = [
         monthly_values(d, counts[d.id], population, region_of, years, options.confidence)
@@ -213,7 +215,7 @@ def monthly_values(
     g = frame.merge(c, on=MONTH_KEYS, how="left")
     g[cols] = g[cols].fillna(0).astype("int64")
     if not d.is_proportion:
-        pop = _population_strata(population, d.population.min_age, d.population.max_age)
+        pop = population_strata(population, d.population.min_age, d.population.max_age)
         pop = pop.groupby(["kommunekode", "year"], as_index=False).agg(count=("count", "sum"))
         g = g.merge(pop.rename(columns={"count": "denominator"}), on=["kommunekode", "year"])
         g["denominator"] = g["denominator"].astype("float64")

@@ -34,7 +34,7 @@ RESULT_COLUMNS = [
 LEVELS = ("kommune", "region", "land")
 
 
-def _population_strata(
+def population_strata(
     population: pd.DataFrame, min_age: int | None, max_age: int | None
 ) -> pd.DataFrame:
     """Population by kommunekode, year, age_lower, sex restricted to the indicator's ages."""
@@ -126,7 +126,7 @@ def _rate_strata(
     years: list[int],
 ) -> pd.DataFrame:
     """x = events and n = population per municipality × year × age band × sex."""
-    pop = _population_strata(population, d.population.min_age, d.population.max_age)
+    pop = population_strata(population, d.population.min_age, d.population.max_age)
     pop = pop[pop["year"].isin(years) & pop["kommunekode"].isin(munis)]
     if d.kind == "days_rate":
         # Days carry no age or sex: one stratum per municipality and year.

@@ -83,11 +83,11 @@ def suppress_breakdown(
 
 def _contacts_of(con: Any, data_dir: Path, codes: list[int], year: int, tmp: Path) -> Any:
     # The engine's own reading (CSV validated into Parquet in ``tmp``, columns checked).
-    from naersund.engine.compute import _canonical_dir, _contacts
+    from naersund.engine.compute import canonical_dir, read_contacts
     from naersund.registry.ingest import find_table
 
-    canonical = _canonical_dir(data_dir, tmp, lambda _m, _f: None)
-    contacts = _contacts(con, find_table(canonical, "contacts"))
+    canonical = canonical_dir(data_dir, tmp, lambda _m, _f: None)
+    contacts = read_contacts(con, find_table(canonical, "contacts"))
     lo, hi = pd.Timestamp(year - 1, 1, 1), pd.Timestamp(year + 2, 1, 1)
     contacts = contacts.filter((contacts.start >= lo) & (contacts.start < hi))
     persons = contacts.filter(contacts.kommunekode.isin(codes)).select("person_id").distinct()
