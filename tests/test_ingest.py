@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import tempfile
 from pathlib import Path
 
@@ -77,6 +78,7 @@ def test_output_layout_and_types(tmp_path: Path) -> None:
     assert sorted(snapshot(tmp_path / "dest")) == [
         "contacts/year=2014/part-0.parquet",
         "contacts/year=2015/part-0.parquet",
+        "ingest.json",
         "population/population.parquet",
         "ready_for_discharge/year=2014/part-0.parquet",
     ]
@@ -149,6 +151,26 @@ def test_the_rejects_report_holds_the_bad_rows_and_the_good_ones_are_written(
         "population.csv,4,count,negativt antal '-1',,101,F,,,,,,,,,2014,70-74,-1",
     ]
     assert table(tmp_path / "dest", "contacts").column("person_id").to_pylist() == ["p1", "p2"]
+    # the counts travel with the data: compute carries them into every release's metadata
+    record = json.loads((tmp_path / "dest" / "ingest.json").read_text(encoding="utf-8"))
+    assert record["written"] == {"contacts": 2, "population": 2}
+    assert record["rejected"] == {"contacts": 2, "population": 1}
+    assert record["format"] == "canonical"
+
+
+def test_compute_carries_the_rejected_count_into_the_results_metadata(tmp_path: Path) -> None:
+    from naersund.engine.compute import ComputeOptions, compute
+
+    rows = [*ROWS, GOOD | {"kommunekode": "999"}]
+    src = write(tmp_path / "src", {"contacts.csv": csv_text(rows)})
+    ingest(src, tmp_path / "dest", rejects=tmp_path / "rejects.csv")
+    meta = compute(tmp_path / "dest", ComputeOptions(engine_options={"threads": 1})).meta
+    assert meta["rejected_rows"] == 1
+    assert meta["ingest"]["rejected"] == {"contacts": 1}
+    # data that did not come through ingest say nothing about rejected rows
+    (tmp_path / "dest" / "ingest.json").unlink()
+    meta = compute(tmp_path / "dest", ComputeOptions(engine_options={"threads": 1})).meta
+    assert "rejected_rows" not in meta and "ingest" not in meta
 
 
 def test_a_clean_ingest_still_writes_an_empty_rejects_report(tmp_path: Path) -> None:
@@ -156,6 +178,8 @@ def test_a_clean_ingest_still_writes_an_empty_rejects_report(tmp_path: Path) -> 
     report = ingest(src, tmp_path / "dest", rejects=tmp_path / "rejects.csv")
     assert (report.rejected, report.messages) == ({"contacts": 0}, [])
     assert (tmp_path / "rejects.csv").read_bytes() == "\ufefffil,række,felt,årsag\n".encode()
+    record = json.loads((tmp_path / "dest" / "ingest.json").read_text(encoding="utf-8"))
+    assert record["rejected"] == {"contacts": 0}
 
 
 def test_csv_and_parquet_input_give_identical_output_and_messages(tmp_path: Path) -> None:

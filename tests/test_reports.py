@@ -260,6 +260,16 @@ def test_professional_pack_has_definitions_and_data_quality_notes(data: ReportIn
         assert d.name_da in html and f"version {d.version}" in html
     assert "Diskretionerede celler for Albertslund Kommune" in html
     assert "Befolkningstallet er estimeret" in html or "opgjorte tal for alle år" in html
+    assert "Antal afviste inputrækker ved indlæsningen er ikke registreret" in html
+    # a release from ingested data says how many input rows ingest left out, per table
+    ingested = {"rejected": {"contacts": 1254, "population": 0, "ready_for_discharge": 3}}
+    meta = {**data.meta, "rejected_rows": 1257, "ingest": ingested}
+    with_record = ReportInput(**{**data.__dict__, "meta": meta})
+    html = render(build_pack(with_record, "fagligt", area_of("kommune", ALBERTSLUND), YEAR), "html")
+    assert (
+        "Afviste inputrækker ved indlæsningen: 1.257 (contacts 1.254, ready_for_discharge 3)."
+        in html.decode()
+    )
 
 
 def test_the_kkr_pack_has_a_section_per_municipality(data: ReportInput) -> None:

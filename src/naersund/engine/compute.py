@@ -34,7 +34,7 @@ from naersund.engine.backend import (
 from naersund.engine.results import RESULT_COLUMNS, compute_results
 from naersund.errors import InputError, NaersundError
 from naersund.indicators import IndicatorDefinition, load_definitions, load_stay_rules
-from naersund.registry.ingest import find_table, ingest
+from naersund.registry.ingest import INGEST_RECORD, find_table, ingest
 from naersund.registry.schema import (
     CONTACTS,
     PERSON_KEY,
@@ -106,6 +106,28 @@ def canonical_dir(data_dir: Path, tmp: Path, progress: Progress) -> Path:
     progress("Validerer CSV-input", 0.0)
     ingest(data_dir, tmp / "data")
     return tmp / "data"
+
+
+def ingest_record(data_dir: Path | str, con: Any = None) -> dict[str, Any] | None:
+    """What ``naersund ingest`` wrote and rejected per table (its ``ingest.json`` in the data
+    directory), or None when the data did not come through ingest or the record is unreadable.
+    On a URI the file is read through the engine ``con``."""
+    if is_uri(data_dir):
+        text = read_uri_text(con, f"{str(data_dir).rstrip('/')}/{INGEST_RECORD}")
+    else:
+        path = Path(data_dir) / INGEST_RECORD
+        try:
+            text = path.read_text(encoding="utf-8") if path.is_file() else None
+        except OSError:
+            return None
+    if text is None:
+        return None
+    try:
+        record = json.loads(text)
+        rejected = {str(t): int(n) for t, n in record["rejected"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return {**record, "rejected": rejected}
 
 
 def read_population(
@@ -254,6 +276,7 @@ def compute(
             con = connect(options.engine, **options.engine_options)
             files = {t: find_table(canonical, t) for t in tables}
         synthetic = is_synthetic(data_dir, con)
+        ingested = ingest_record(data_dir if remote else canonical, con)
         report("Læser kontakter", 0.05)
         keyed = has_person_key(files["contacts"])
         contacts = read_contacts(con, files["contacts"], person_key=keyed)
@@ -345,6 +368,10 @@ def compute(
     meta["left_out"] = {
         d.id: "ingen data: tabellen ready_for_discharge findes ikke i datamappen" for d in skipped
     }
+    if ingested is not None:
+        # how many input rows ingest left out (with --rejects), carried into every release
+        meta["ingest"] = ingested
+        meta["rejected_rows"] = sum(ingested["rejected"].values())
     report("Færdig", 1.0)
     return ComputeResult(results=results, meta=meta, aggregates=aggregates)
 

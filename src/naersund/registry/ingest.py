@@ -10,6 +10,8 @@ ready_for_discharge optional), checks every row (:mod:`naersund.registry.validat
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 import shutil
 import tempfile
 import uuid
@@ -37,6 +39,9 @@ Progress = Callable[[str, float], None]
 OPTIONAL_TABLES = ("population", "ready_for_discharge")
 PARTITION_BY = {"contacts": "start", "ready_for_discharge": "ready_date"}
 MARKER_FILES = ("SYNTETISKE_DATA.txt", "manifest.json")  # carried over so synthetic stays marked
+# What an ingest wrote and rejected, per table, written beside the tables (compute carries it
+# into its metadata, so that a published release says how many input rows were left out).
+INGEST_RECORD = "ingest.json"
 
 
 def find_table(data_dir: Path, table: str) -> list[Path]:
@@ -263,6 +268,13 @@ def ingest(
             for marker in MARKER_FILES:
                 if (src / marker).is_file():
                     shutil.copyfile(src / marker, out / marker)
+            record = {
+                "format": fmt,
+                "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "written": report.tables,
+                "rejected": {t: report.rejected.get(t, 0) for t in report.tables},
+            }
+            (out / INGEST_RECORD).write_text(json.dumps(record, indent=2), encoding="utf-8")
     say("Færdig", 1.0)
     return report
 
@@ -364,6 +376,10 @@ contacts.csv, række 40: dubletrække, identisk med række 12
 With `--rejects FILE` the bad rows are written to `FILE` (CSV, UTF-8 with BOM for Excel) with
 the columns `fil, række, felt, årsag` and the row's values as they stand in the input, and the
 good rows are ingested. Each row is reported once, with its first problem.
+
+Beside the tables, ingest writes `ingest.json`: the input format, when it ran, and per table
+the rows written and rejected. `naersund compute` carries it into the results' metadata
+(`ingest`, `rejected_rows`), so a published release says how many input rows were left out.
 
 ### LPR2 research extracts (`--format lpr2`)
 

@@ -80,11 +80,17 @@ class ReportInput:
     survey: RoundAnswers | None = None
     survey_visible: frozenset[int] | None = None
     drilldown: pd.DataFrame | None = None
-    rejected_rows: int | None = None
 
     @property
     def synthetic(self) -> bool:
         return bool(self.meta.get("synthetic"))
+
+    @property
+    def rejected_rows(self) -> int | None:
+        """Input rows ``naersund ingest`` left out (``--rejects``), when the data came
+        through ingest; None when the release does not say."""
+        n = self.meta.get("rejected_rows")
+        return int(n) if isinstance(n, int | float) else None
 
     def definition(self, indicator: str) -> IndicatorDefinition:
         for d in self.definitions:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from naersund.reports import common as c
+from naersund.reports import fmt
 from naersund.reports.model import Area, Column, ReportInput, Section, Table
 
 DIMENSIONS = {
@@ -153,7 +154,12 @@ def quality_section(data: ReportInput, area: Area, year: int) -> Section:
     if data.rejected_rows is None:
         notes.append("Antal afviste inputrækker ved indlæsningen er ikke registreret i udgivelsen.")
     else:
-        notes.append(f"Afviste inputrækker ved indlæsningen: {data.rejected_rows}.")
+        per_table = (meta.get("ingest") or {}).get("rejected") or {}
+        parts = ", ".join(f"{t} {fmt.integer(n)}" for t, n in sorted(per_table.items()) if n)
+        notes.append(
+            f"Afviste inputrækker ved indlæsningen: {fmt.integer(data.rejected_rows)}"
+            + (f" ({parts})." if parts else ".")
+        )
     for ind, text in (meta.get("indicator_notes") or {}).items():
         notes.append(f"{meta.get('definitions', {}).get(ind, {}).get('name_da', ind)}: {text}.")
     for ind, text in (meta.get("left_out") or {}).items():
