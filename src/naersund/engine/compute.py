@@ -67,23 +67,24 @@ class ComputeResult:
     aggregates: dict[str, pd.DataFrame]  # unsuppressed engine aggregates, for drill-down
 
 
-def is_synthetic(data_dir: Path | str, con: Any = None) -> bool:
-    """Data made by ``naersund synth`` (or ingested from it) carry a marker file. On a URI
-    (Spark) the files are looked for through the engine ``con``."""
+def _data_file_text(data_dir: Path | str, name: str, con: Any = None) -> str | None:
+    """The text of file ``name`` in the data directory, or None when it is not there or cannot
+    be read. On a URI (Spark) it is read through the engine ``con``."""
     if is_uri(data_dir):
-        base = str(data_dir).rstrip("/")
-        if read_uri_text(con, f"{base}/SYNTETISKE_DATA.txt") is not None:
-            return True
-        text = read_uri_text(con, f"{base}/manifest.json")
-    else:
-        data_dir = Path(data_dir)
-        if (data_dir / "SYNTETISKE_DATA.txt").exists():
-            return True
-        manifest = data_dir / "manifest.json"
-        try:
-            text = manifest.read_text(encoding="utf-8") if manifest.exists() else None
-        except OSError:
-            return False
+        return read_uri_text(con, f"{str(data_dir).rstrip('/')}/{name}")
+    path = Path(data_dir) / name
+    try:
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def is_synthetic(data_dir: Path | str, con: Any = None) -> bool:
+    """Data made by ``naersund synth`` (or ingested from it) carry a marker file, or say so in
+    their manifest."""
+    if _data_file_text(data_dir, "SYNTETISKE_DATA.txt", con) is not None:
+        return True
+    text = _data_file_text(data_dir, "manifest.json", con)
     if text is None:
         return False
     try:
@@ -110,16 +111,8 @@ def canonical_dir(data_dir: Path, tmp: Path, progress: Progress) -> Path:
 
 def ingest_record(data_dir: Path | str, con: Any = None) -> dict[str, Any] | None:
     """What ``naersund ingest`` wrote and rejected per table (its ``ingest.json`` in the data
-    directory), or None when the data did not come through ingest or the record is unreadable.
-    On a URI the file is read through the engine ``con``."""
-    if is_uri(data_dir):
-        text = read_uri_text(con, f"{str(data_dir).rstrip('/')}/{INGEST_RECORD}")
-    else:
-        path = Path(data_dir) / INGEST_RECORD
-        try:
-            text = path.read_text(encoding="utf-8") if path.is_file() else None
-        except OSError:
-            return None
+    directory), or None when the data did not come through ingest or the record is unreadable."""
+    text = _data_file_text(data_dir, INGEST_RECORD, con)
     if text is None:
         return None
     try:
@@ -172,6 +165,16 @@ def has_person_key(files: Sequence[Path | str]) -> bool:
     return len(runs) == 1 and None not in runs
 
 
+def _int_span(stats: Any) -> tuple[int, int] | None:
+    """A column chunk's lowest and highest value from its statistics, when they are integers
+    and the chunk has no nulls."""
+    if stats is None or not (stats.has_min_max and stats.has_null_count) or stats.null_count:
+        return None
+    if not isinstance(stats.min, int) or not isinstance(stats.max, int):
+        return None
+    return stats.min, stats.max
+
+
 def _footer_bounds(files: Sequence[Path | str], keyed: bool) -> pd.Series | None:
     """The first and last contact start, the number of contacts and (with ``keyed``) of person
     keys, from the Parquet files' footers: exact, and without reading the data. None when a
@@ -201,17 +204,8 @@ def _footer_bounds(files: Sequence[Path | str], keyed: bool) -> pd.Series | None
                 first = start.min if first is None else min(first, start.min)
                 last = start.max if last is None else max(last, start.max)
                 n += group.num_rows
-                kommune = group.column(names.index("kommunekode")).statistics
-                if (
-                    codes is not None
-                    and kommune is not None
-                    and kommune.has_min_max
-                    and kommune.has_null_count
-                    and kommune.null_count == 0
-                ):
-                    codes += [int(kommune.min), int(kommune.max)]
-                else:
-                    codes = None
+                span = _int_span(group.column(names.index("kommunekode")).statistics)
+                codes = None if codes is None or span is None else [*codes, *span]
                 if keyed:
                     key = group.column(names.index(PERSON_KEY)).statistics
                     if key is None or not key.has_null_count:

@@ -103,8 +103,14 @@ def _attribute_flags(
 # Seconds from 2000-01-01: times from 1932 to 2068 fit in 31 bits, so that start, duration and
 # the acute flag pack into one 63-bit sort key.
 EPOCH_2000 = 946_684_800
-CODE_BITS = 24  # a code's rank among the distinct codes of the data (1 = lowest)
-TIE_BITS = CODE_BITS + 19  # code rank, kommunekode (10), age (7), sex (2)
+# The tie key, high bits to low: a code's rank among the distinct codes of the data (1 =
+# lowest), the municipality, the age and the sex; below them the definitions' flags and died.
+CODE_BITS = 24
+KOMMUNE_BITS = 10
+AGE_BITS = 7
+SEX_BITS = 2
+TIE_BITS = CODE_BITS + KOMMUNE_BITS + AGE_BITS + SEX_BITS
+MAX_KOMMUNE = (1 << KOMMUNE_BITS) - 1
 
 
 def _order_keys(c: ir.Table, flags: list[str]) -> dict[str, ir.IntegerValue]:
@@ -117,14 +123,13 @@ def _order_keys(c: ir.Table, flags: list[str]) -> dict[str, ir.IntegerValue]:
     """
     duration = _bound(c.end_s - c.start_s, 0, 2**31 - 1)
     when = (c.start_s - EPOCH_2000) * 2**32 + (2**32 - 1 - (duration * 2 + c.acute.cast("int64")))
-    tie = (
-        (
-            _bound(c.code_rank.fill_null(0), 0, 2**CODE_BITS - 1) * 1024
-            + _bound(c.kommunekode.cast("int64"), 0, 1023)
-        )
-        * 128
-        + _bound(c.age.cast("int64"), 0, 127)
-    ) * 4 + c.sex_n.cast("int64")
+    tie: ir.IntegerValue = _bound(c.code_rank.fill_null(0), 0, (1 << CODE_BITS) - 1)
+    for value, width in (
+        (c.kommunekode, KOMMUNE_BITS),
+        (c.age, AGE_BITS),
+        (c.sex_n, SEX_BITS),
+    ):
+        tie = tie * (1 << width) + _bound(value.cast("int64"), 0, (1 << width) - 1)
     bits: ir.IntegerValue = c.died_n.cast("int64")
     for i, name in enumerate(flags):
         bits = bits + c[name].cast("int64") * (1 << (i + 1))
@@ -147,11 +152,6 @@ def _end_s(when: ir.IntegerValue) -> ir.IntegerValue:
     """The end (epoch seconds) packed in ``k_when``: the start plus the duration."""
     return _start_s(when) + (((1 << 32) - 1 - (when & ((1 << 32) - 1))) >> 1)
 
-
-# The deaths of a person so far ride in the low bits of the stay's running end (a person has
-# far fewer than 2**28 contacts; ends fit in 34 bits, so the pair fits in 63).
-DIED_BITS = 28
-DIED_SPAN = 1 << DIED_BITS
 
 # Sex travels through the sorts as a small integer: 1 = M, 2 = F, 0 = anything else (NULL after).
 SEX_CODES = {"M": 1, "F": 2}
@@ -222,13 +222,13 @@ def build_stays(
     )
     keys = _order_keys(c, list(flags))
     pk = "person_key" if "person_key" in c.columns else "person_id"
-    # The sorted rows: the person, the order keys (which also carry the flags, died, age and
-    # sex), the end and the municipality, all integers: a string would cost far more.
-    # The municipality rides in the sort key when every code fits its 10 bits exactly.
-    packed_kommune = kommunekoder is not None and 0 <= kommunekoder[0] <= kommunekoder[1] <= 1023
+    # The sorted rows: the person and the order keys, which also carry the end, the flags,
+    # died, age, sex and (when every code fits its bits exactly) the municipality; all
+    # integers, as a string would cost far more.
+    low, high = kommunekoder or (-1, -1)
+    packed_kommune = 0 <= low <= high <= MAX_KOMMUNE
     own = [] if packed_kommune else ["kommunekode"]
     c = c.select(pk, *own, **keys)
-    end_s = _end_s(c.k_when)
     flag_key = list(keys)[-1]
     # Pass 1, over contacts: the latest end before each contact and the next contact's start.
     # A contact starts a stay when it starts more than the merge gap after every earlier end;
@@ -239,7 +239,7 @@ def build_stays(
     order = [ibis._.k_when] if packed else [ibis._[k] for k in keys]
     w = ibis.window(group_by=pk, order_by=order)
     before = ibis.window(group_by=pk, order_by=order, rows=(None, -1))
-    c = c.mutate(prev_end=end_s.max().over(before), next_when=c.k_when.lead().over(w))
+    c = c.mutate(prev_end=_end_s(c.k_when).max().over(before), next_when=c.k_when.lead().over(w))
     gap = int(rules.merge_gap_hours * HOUR)
     end_s = _end_s(c.k_when)
     incl_end = ibis.greatest(c.prev_end.fill_null(end_s), end_s)
@@ -271,12 +271,16 @@ def build_stays(
     s = s.mutate(start_s=_start_s(s.k_when))
     s = s.mutate(duration_s=s.end_s - s.start_s)
     tie = s.k_tie >> (len(flags) + 1) if packed else s.k_tie
-    s = s.mutate(sex_n=tie & 3, age=((tie >> 2) & 127).cast("int16"))
+    s = s.mutate(
+        sex_n=tie & ((1 << SEX_BITS) - 1),
+        age=((tie >> SEX_BITS) & ((1 << AGE_BITS) - 1)).cast("int16"),
+    )
     if packed_kommune:
-        s = s.mutate(kommunekode=((tie >> 9) & 1023).cast(contacts.kommunekode.type()))
+        kommune = (tie >> (SEX_BITS + AGE_BITS)) & MAX_KOMMUNE
+        s = s.mutate(kommunekode=kommune.cast(contacts.kommunekode.type()))
     decoded = {
         "sex": ibis.cases(*((s.sex_n == v, k) for k, v in SEX_CODES.items()), else_=None),
-        **{name: _bit(s[list(keys)[-1]], i + 1) for i, name in enumerate(flags)},
+        **{name: _bit(s[flag_key], i + 1) for i, name in enumerate(flags)},
     }
     # The start is read back from k_when (whole seconds, as start_s and the durations already
     # are) rather than carried through both sorts as a timestamp of its own.
