@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sections import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 NAERSUND = str(Path(sys.executable).parent / "naersund")
@@ -117,7 +119,6 @@ def section(m: dict[str, dict[str, float]], results: Path) -> str:
         return "yes" if x < goal else "NO"
 
     lines = [
-        START,
         "## Report packs",
         "",
         f"`bench/reports.py` on {time.strftime('%Y-%m-%d')}, from `{results.name}` "
@@ -141,20 +142,8 @@ def section(m: dict[str, dict[str, float]], results: Path) -> str:
         "target gaps, initiative coverage, Bilag 1) and then gives each municipality a page (spine",
         "chart, key figures over the years, its skal-status); `--separate-filer` repeats the",
         "KKR-wide comparisons in each municipality's file with that municipality highlighted.",
-        END,
     ]
     return "\n".join(lines)
-
-
-def write_section(text: str, path: Path) -> None:
-    """Replace this benchmark's section of ``path`` (or append it)."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in old and END in old:
-        head, rest = old.split(START, 1)
-        new = head + text + rest.split(END, 1)[1]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(new, encoding="utf-8")
 
 
 def main() -> None:
@@ -168,7 +157,7 @@ def main() -> None:
         raise SystemExit(f"{args.results}: no results file (run `make demo` or pass --results)")
     m = measure(args.results)
     print(json.dumps(m, indent=1))
-    write_section(section(m, args.results), args.out)
+    write_section(args.out, START, END, section(m, args.results))
     print(f"wrote the report section of {args.out}")
 
 

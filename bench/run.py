@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from sections import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 ROUNDS = 3  # baseline/compute pairs for the 10-year goal
 START, END = "<!-- compute:start -->", "<!-- compute:end -->"
@@ -158,19 +160,6 @@ def pandas_step(data: Path, years: list[int]) -> tuple[float, float, str]:
         "print({k: len(v) for k, v in aggs.items()})\n" + RSS
     )
     return run_step(code)
-
-
-def write_section(text: str, path: Path) -> None:
-    """Replace the compute section of ``path`` (between START and END), keeping the rest: the
-    notes written by hand below it and the other benchmarks' sections."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = f"{START}\n{text}\n{END}"
-    if START in old and END in old:
-        head, rest = old.split(START, 1)
-        new = head + block + rest.split(END, 1)[1]
-    else:
-        new = block + "\n\n" + old.removeprefix("# Benchmarks\n").lstrip("\n")
-    path.write_text(new, encoding="utf-8")
 
 
 def machine() -> str:
@@ -318,7 +307,7 @@ def main() -> None:
         f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (2 cores; above 2 means the steps "
         "shared the cores with other work).",
     ]
-    write_section("\n".join(lines), args.out)
+    write_section(args.out, START, END, "\n".join(lines), first=True)
     (WORK / "bench.json").write_text(
         json.dumps({"rows": rows, "synth_s": synth_times, "counts": counts}), encoding="utf-8"
     )

@@ -31,6 +31,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from sections import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 NAERSUND = str(BIN / "naersund")
@@ -267,7 +269,6 @@ def section(m: dict[str, object]) -> str:
     stress: dict[str, dict[str, float]] = m["stress"]  # type: ignore[assignment]
     first: dict[str, float] = m["first_ms"]  # type: ignore[assignment]
     lines = [
-        START,
         "## Dashboard under load",
         "",
         f"`bench/web_load.py` on {time.strftime('%Y-%m-%d')}: `naersund serve` (waitress, 4 threads,",
@@ -299,21 +300,8 @@ def section(m: dict[str, object]) -> str:
         "The stress rows keep 20 requests in flight at all times (no pause): on 2 cores the",
         "time is mostly queueing behind the other 19, so they show capacity, not what a reader",
         "waits.",
-        END,
     ]
     return "\n".join(lines)
-
-
-def write_section(text: str, path: Path) -> None:
-    """Replace this benchmark's section of ``path`` (or append it)."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in old and END in old:
-        head, rest = old.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        new = head + text + tail
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(new, encoding="utf-8")
 
 
 def main() -> None:
@@ -327,7 +315,7 @@ def main() -> None:
     args = ap.parse_args()
     m = measure(args.results, args.users, args.seconds)
     print(json.dumps(m, indent=1))
-    write_section(section(m), args.out)
+    write_section(args.out, START, END, section(m))
     print(f"wrote the dashboard section of {args.out}")
 
 
