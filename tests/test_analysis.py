@@ -150,6 +150,8 @@ def test_it_names_every_bad_field_at_once(tmp_path: Path) -> None:
     rows[0]["level"] = "amt"
     rows[1]["year"] = "to tusind"
     rows[3]["value"] = ""
+    rows[1]["suppressed"] = "måske"
+    rows[2]["lower_ci"] = "lav"
     path = _write(tmp_path, rows)
     with pytest.raises(InputError) as e:
         read_results_file(path)
@@ -157,6 +159,8 @@ def test_it_names_every_bad_field_at_once(tmp_path: Path) -> None:
         "resultatfilen kan ikke offentliggøres:",
         f"{path}, række 2, felt level: 'amt' skal være kommune, region eller land",
         f"{path}, række 3, felt year: 'to tusind' er ikke et årstal",
+        f"{path}, række 3, felt suppressed: 'måske' skal være True eller False",
+        f"{path}, række 4, felt lower_ci: 'lav' er ikke et tal",
         f"{path}, række 5, felt value: mangler (kun diskretionerede rækker og nævner 0 må være "
         "tomme)",
     ]

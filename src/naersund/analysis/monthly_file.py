@@ -13,12 +13,13 @@ Danish, all at once (at most ``MAX_ERRORS``).
 from __future__ import annotations
 
 import math
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from naersund.analysis.results_file import MAX_ERRORS, _bool, _number, joined_errors
+from naersund.analysis.results_file import MAX_ERRORS, joined_errors, numbers_and_suppressed
 from naersund.engine.monthly import MONTHLY_COLUMNS, _equations, determined
 from naersund.errors import InputError
 from naersund.refdata import NATIONAL_CODE, region_of
@@ -70,17 +71,7 @@ def read_monthly_file(
             fail(i, "year", f"{ints['year']} er ikke et år i de årlige resultater")
         if ints["month"] != -1 and not 1 <= ints["month"] <= 12:
             fail(i, "month", f"{ints['month']} skal være fra 1 til 12")
-        numbers: dict[str, float] = {}
-        for c in NUMBERS:
-            v = _number(row[c])
-            if v is None:
-                fail(i, c, f"'{row[c]}' er ikke et tal")
-                v = math.nan
-            numbers[c] = v
-        suppressed = _bool(row["suppressed"])
-        if suppressed is None:
-            fail(i, "suppressed", f"'{row['suppressed']}' skal være True eller False")
-            suppressed = False
+        numbers, suppressed = numbers_and_suppressed(row, NUMBERS, partial(fail, i))
         if suppressed:
             shown = [c for c in ("value", "lower_ci", "upper_ci") if not math.isnan(numbers[c])]
             if shown:

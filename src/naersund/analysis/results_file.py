@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +123,25 @@ def _bool(text: str) -> bool | None:
     return {"true": True, "false": False, "1": True, "0": False}.get(text.strip().lower())
 
 
+def numbers_and_suppressed(
+    row: dict[str, str], columns: Sequence[str], fail: Callable[[str, str], None]
+) -> tuple[dict[str, float], bool]:
+    """A file row's number cells (NaN for empty) and its ``suppressed`` flag; what does not
+    parse is reported through ``fail(field, message)`` and read as NaN or False."""
+    numbers: dict[str, float] = {}
+    for c in columns:
+        v = _number(row[c])
+        if v is None:
+            fail(c, f"'{row[c]}' er ikke et tal")
+            v = math.nan
+        numbers[c] = v
+    suppressed = _bool(row["suppressed"])
+    if suppressed is None:
+        fail("suppressed", f"'{row['suppressed']}' skal være True eller False")
+        suppressed = False
+    return numbers, suppressed
+
+
 def check_results(
     raw: pd.DataFrame,
     meta: dict[str, Any],
@@ -174,17 +195,7 @@ def check_results(
             year = int(float(row["year"]))
         except ValueError:
             fail(i, "year", f"'{row['year']}' er ikke et årstal")
-        numbers = {}
-        for c in NUMBER_COLUMNS:
-            v = _number(row[c])
-            if v is None:
-                fail(i, c, f"'{row[c]}' er ikke et tal")
-                v = math.nan
-            numbers[c] = v
-        suppressed = _bool(row["suppressed"])
-        if suppressed is None:
-            fail(i, "suppressed", f"'{row['suppressed']}' skal være True eller False")
-            suppressed = False
+        numbers, suppressed = numbers_and_suppressed(row, NUMBER_COLUMNS, partial(fail, i))
         comparison = row["comparison"].strip()
         if comparison not in COMPARISONS:
             fail(
