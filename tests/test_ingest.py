@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csv_rows import COLUMNS, GOOD
+from naersund.atomic import current_version
 from naersund.engine.compute import has_person_key
 from naersund.errors import InputError
 from naersund.registry.ingest import IngestReport, find_table, format_doc, ingest
@@ -121,7 +122,10 @@ def test_a_failed_ingest_leaves_an_earlier_one_untouched(tmp_path: Path) -> None
         ingest(write(tmp_path / "bad", {"contacts.csv": csv_text([GOOD | {"sex": "X"}])}), dest,
                rejects=tmp_path / "rejects.csv")  # fmt: skip
     assert snapshot(dest) == before
-    assert sorted(p.name for p in dest.parent.iterdir()) == ["dest"]  # no temporary leftovers
+    # no temporary leftovers: only the link, the version it points to and the lock file
+    version = current_version(dest)
+    assert version is not None
+    assert sorted(p.name for p in dest.parent.iterdir()) == [".dest.lock", version.name, "dest"]
 
 
 def test_the_rejects_report_holds_the_bad_rows_and_the_good_ones_are_written(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import sys
@@ -197,7 +198,20 @@ def synth(years: list[int], scale: float, seed: int, out_dir: Path, fmt: Format)
     show_default=True,
     help="Højst så mange fejl vises.",
 )
-def ingest(src: Path, dest: Path, fmt: Format, rejects: Path | None, max_errors: int) -> None:
+@click.option(
+    "--data-cut",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Udtrækkets dato (ÅÅÅÅ-MM-DD): datoer efter den afvises (standard: dags dato).",
+)
+def ingest(
+    src: Path,
+    dest: Path,
+    fmt: Format,
+    rejects: Path | None,
+    max_errors: int,
+    data_cut: dt.datetime | None,
+) -> None:
     """Valider et registerudtræk og skriv det i naersunds format (Parquet) til DEST.
 
     Hver række kontrolleres. Som standard afvises hele filen ved første fejl, med besked om fil,
@@ -208,8 +222,15 @@ def ingest(src: Path, dest: Path, fmt: Format, rejects: Path | None, max_errors:
 
     with progress_bar("Indlæser") as update:
         report = run_ingest(
-            src, dest, fmt=fmt, rejects=rejects, max_errors=max_errors, progress=update
+            src,
+            dest,
+            fmt=fmt,
+            rejects=rejects,
+            max_errors=max_errors,
+            progress=update,
+            data_cut=data_cut.date() if data_cut else None,
         )
+
     for message in report.messages:
         click.echo(message, err=True)
     rows = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in report.tables.items())
