@@ -4,10 +4,10 @@ target, then move into place in one rename (for a data directory: switch a link,
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -15,6 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from naersund.errors import NaersundError
+
+if sys.platform != "win32":  # the lock is POSIX's; elsewhere (untested) a run takes no lock
+    import fcntl
 
 
 @contextmanager
@@ -121,7 +124,8 @@ def locked_dir(target: Path) -> Iterator[None]:
     fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if sys.platform != "win32":
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise NaersundError(
                 f"{target}: en anden kørsel skriver til mappen lige nu; prøv igen, når den er færdig"

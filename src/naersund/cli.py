@@ -202,6 +202,7 @@ def synth(years: list[int], scale: float, seed: int, out_dir: Path, fmt: Format)
     "--data-cut",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
+    metavar="ÅÅÅÅ-MM-DD",
     help="Udtrækkets dato (ÅÅÅÅ-MM-DD): datoer efter den afvises (standard: dags dato).",
 )
 def ingest(
