@@ -312,3 +312,11 @@ def test_contacts_get_one_person_key_per_person_numbered_by_this_run(tmp_path: P
     report = ingest(tmp_path / "one", tmp_path / "three")
     assert report.messages == []
     assert has_person_key(find_table(tmp_path / "three", "contacts"))
+
+
+def test_the_written_data_is_private_to_its_owner(tmp_path: Path) -> None:
+    # pseudonymised health data: the folder DEST links to is not readable by other users
+    src = write(tmp_path / "src", {"contacts.csv": csv_text(ROWS)})
+    ingest(src, tmp_path / "dest")
+    version = current_version(tmp_path / "dest")
+    assert version is not None and version.stat().st_mode & 0o777 == 0o700

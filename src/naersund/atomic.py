@@ -148,7 +148,8 @@ def switched_dir(target: Path) -> Iterator[Path]:
     """
     version = target.with_name(f".{target.name}.v-{uuid.uuid4().hex}")
     link = target.with_name(f".{target.name}.link-{uuid.uuid4().hex}")
-    version.mkdir()
+    version.mkdir(mode=0o700)  # registry data: private to its owner, as mkdtemp made it
+
     try:
         yield version
         os.symlink(version.name, link)
