@@ -13,6 +13,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -306,4 +307,14 @@ def test_a_broken_lpr2_file_read_by_the_adapter_is_named_without_duckdb_text(
     assert refusal(src, tmp_path / "dest", fmt="lpr2") == (
         "LPR_ADM_2014.csv, række 3: forventede 16 felter, fandt 17 (tjek skilletegn og "
         "anførselstegn)"
+    )
+
+
+def test_an_over_long_value_in_parquet_is_refused_by_its_column_limit(tmp_path: Path) -> None:
+    rows = [*ROWS, GOOD | {"person_id": "p3", "hospital": BIG}]
+    (tmp_path / "src").mkdir()
+    table = pa.table({c: [r[c] for r in rows] for c in COLUMNS})
+    pq.write_table(table, tmp_path / "src" / "contacts.parquet")
+    assert refusal(tmp_path / "src", tmp_path / "dest").splitlines()[1] == (
+        "contacts.parquet, række 4, felt 'hospital': for lang værdi (2.597.152 tegn; højst 200)"
     )
