@@ -17,6 +17,7 @@ import pytest
 
 from naersund.engine.compute import has_person_key
 from naersund.indicators import IndicatorDefinition, load_definitions
+from naersund.indicators.model import CONTACT_SCOPES
 from naersund.refdata import municipalities
 from naersund.registry.ingest import find_table
 from naersund.registry.schema import CONTACTS, PERSON_KEY, READY_FOR_DISCHARGE
@@ -205,7 +206,11 @@ def test_readmission_share_is_plausible(moderate: tuple[Path, pd.DataFrame, dict
     _, s, _ = moderate
     d = _definition("genindlaeggelser_30d_65")
     assert d.selection is not None and d.followup is not None
-    ex_index, ex_follow = tuple(d.selection.exclude_diagnoses), tuple(d.followup.exclude_diagnoses)
+    # Every exclusion's prefixes, whichever contact it tests (s holds one contact per stay here).
+    ex_index, ex_follow = (
+        tuple(p for scope in CONTACT_SCOPES for e in x.scoped(scope) for p in e.diagnoses)
+        for x in (d.selection, d.followup)
+    )
     s = s.reset_index(drop=True)
     index = s[
         (s["hours"] >= 12)
