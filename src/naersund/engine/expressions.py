@@ -285,6 +285,7 @@ def build_stays(
         sex_n=ibis.cases(*((c.sex == k, v) for k, v in SEX_CODES.items()), else_=0).cast("int8")
     )
     keys = _order_keys(c, list(flags))
+    bit = {name: i + 1 for i, name in enumerate(flags)}  # each flag's bit in the order key
     pk = "person_key" if "person_key" in c.columns else "person_id"
     # The sorted rows: the person and the order keys, which also carry the end, the flags,
     # died, age, sex and (when every code fits its bits exactly) the municipality; all
@@ -336,9 +337,15 @@ def build_stays(
     last_order = {"end": _end_s(m.k_when), "start": _start_s(m.k_when), "tie": -m.k_tie}
     if not packed:
         last_order["flags"] = -m.k_flags
+    # The any-contact flags as bits again, from one OR (``any``) per flag: Spark has no BIT_OR.
+    any_bits: ir.IntegerValue = ibis.literal(0, "int64")
+    for t, name in scoped.items():
+        if t.scope == "any":
+            hit = _bit(m[flag_key], bit[name]).any()
+            any_bits = any_bits + ibis.ifelse(hit, 1 << bit[name], 0).cast("int64")
     m = m.group_by([pk, "stay"]).agg(
         end_s=_end_s(m.k_when).max(),
-        any_bits=m[flag_key].bit_or(),
+        any_bits=any_bits,
         last_bits=m[flag_key].argmax(ibis.struct(last_order)),
         **first,
     )
@@ -355,7 +362,6 @@ def build_stays(
     if packed_kommune:
         kommune = (tie >> (SEX_BITS + AGE_BITS)) & MAX_KOMMUNE
         s = s.mutate(kommunekode=kommune.cast(contacts.kommunekode.type()))
-    bit = {name: i + 1 for i, name in enumerate(flags)}
     source = {"first": s[flag_key], "any": s.any_bits, "last": s.last_bits}
     excluded = {name: _bit(source[t.scope], bit[name]) for t, name in scoped.items()}
     decoded: dict[str, ir.Value] = {
