@@ -115,11 +115,11 @@ def _hits(s: pd.DataFrame, e: Exclusion) -> pd.Series:
     """Which stays an exclusion removes."""
     if e.contact == "any":
         prefixes = tuple(e.diagnoses)
-        specialties = set(e.specialties)
+        specialties = {x.lower() for x in e.specialties}
         return pd.Series(
             [
                 any(isinstance(x, str) and prefixes and x.startswith(prefixes) for x in codes)
-                or any(x in specialties for x in specs)
+                or any(isinstance(x, str) and x.lower() in specialties for x in specs)
                 for codes, specs in zip(s["diagnoses"], s["specialties"], strict=True)
             ],
             index=s.index,
@@ -130,7 +130,13 @@ def _hits(s: pd.DataFrame, e: Exclusion) -> pd.Series:
         if e.contact == "first"
         else ("last_diagnosis", "last_specialty")
     )
-    return _has_prefix(s[code], e.diagnoses) | s[specialty].isin(list(e.specialties))
+    wanted = [x.lower() for x in e.specialties]
+    return _has_prefix(s[code], e.diagnoses) | _lower(s[specialty]).isin(wanted)
+
+
+def _lower(texts: pd.Series) -> pd.Series:
+    """Specialties compare without regard to case (a missing one matches nothing)."""
+    return texts.map(lambda x: x.lower() if isinstance(x, str) else x)
 
 
 def _common_filter(
@@ -166,7 +172,7 @@ def select_stays(s: pd.DataFrame, sel: StaySelection) -> pd.Series:
     if prefixes:
         keep &= _has_prefix(s["primary_diagnosis"], prefixes)
     if sel.include_specialties:
-        keep &= s["specialty"].isin(list(sel.include_specialties))
+        keep &= _lower(s["specialty"]).isin([x.lower() for x in sel.include_specialties])
     if sel.exclude_died:
         keep &= ~s["died"]
     return keep

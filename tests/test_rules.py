@@ -278,6 +278,13 @@ for label, overrides, expected in [
     ("psychiatry", {"specialty": "psykiatri"}, 0),
     ("child psychiatry", {"specialty": "børne- og ungdomspsykiatri"}, 0),
     ("geriatrics", {"specialty": "geriatri"}, 1),
+    # Medical specialties only (version 2): surgery is not, the emergency departments'
+    # akutmedicin is (a documented choice), and a contact without a specialty is not medical.
+    ("surgery", {"specialty": "kirurgi"}, 0),
+    ("orthopaedics", {"specialty": "ortopædkirurgi"}, 0),
+    ("akutmedicin", {"specialty": "akutmedicin"}, 1),
+    ("cardiology written in capitals", {"specialty": "Kardiologi"}, 1),
+    ("no specialty", {"specialty": None}, 0),
     ("a planned stay", {"acute": False}, 0),
     # Any diagnosis and any age: a 13-year-old with a fracture counts.
     ("a child's fracture", {"birth_date": dt.date(2000, 7, 1), "primary_diagnosis": "DS52"}, 1),
@@ -537,16 +544,27 @@ for label, overrides, follow_is_index in [
         {READMISSION: [(101, 2014, 70, "F", 0, 2 if follow_is_index else 1)]},
     )
 # The optional columns may be empty (e.g. a CSV without them): two index admissions, the first
-# readmitted by the second, 1 of 2; a short stay counts too.
+# readmitted by the second, 1 of 2. A short stay without a specialty is not a medical one.
 add(
-    "an unknown specialty or death flag excludes nothing",
+    "an unknown specialty or death flag excludes nothing from readmissions",
     [
         index_stay(specialty=None, died=None),
         index_stay("2014-03-10 08:00", specialty=None, died=None),
         contact("2014-05-03 08:00", hours=5, specialty=None, died=None),
     ],
-    {READMISSION: [(101, 2014, 70, "F", 1, 2)], SHORT: [(101, 2014, 70, "F", 1)]},
+    {READMISSION: [(101, 2014, 70, "F", 1, 2)], SHORT: []},
 )
+# The specialty is the first contact's: surgery 08:00-12:00 then internal medicine 13:00-18:00
+# is one 10 h stay that starts surgical (no medical short stay); the other way round, it is one.
+for first, second, expected in [("kirurgi", "intern medicin", 0), ("intern medicin", "kirurgi", 1)]:
+    add(
+        f"a short stay is medical by its first contact ({first} before {second})",
+        [
+            contact("2014-03-03 13:00", hours=5, specialty=second),
+            contact("2014-03-03 08:00", hours=4, specialty=first),
+        ],
+        {SHORT: expected},
+    )
 # Born 10 Mar 1949: the stay starting 9 Mar 2014 (aged 64) is no index; the acute admission from
 # 20 Mar (aged 65, band 65) is an index without readmission: 0 of 1.
 add(

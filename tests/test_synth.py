@@ -414,3 +414,14 @@ def test_the_person_key_numbers_persons_exactly_and_the_same_in_every_run(
     # the key is the number in the id, so separate synth runs agree on it
     assert (pairs["person_id"].str[3:].astype("int64") == pairs[PERSON_KEY]).all()
     assert has_person_key(find_table(root, "contacts"))
+
+
+def test_it_writes_no_duplicate_ready_for_discharge_rows(
+    moderate: tuple[Path, pd.DataFrame, dict],
+) -> None:
+    # Ingest rejects an exact duplicate row, so synth must not write one (the same person,
+    # municipality and dates: two short stays on one day used to give two).
+    root, _, manifest = moderate
+    ready = pd.read_parquet(root / "ready_for_discharge")
+    assert not ready.duplicated().any()
+    assert len(ready) == sum(manifest["counts"]["ready_for_discharge"].values())

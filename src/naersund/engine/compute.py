@@ -386,11 +386,17 @@ def _around(
     return contacts.filter((contacts.start >= lo) & (contacts.start < hi))
 
 
+def read_ready(con: Any, files: Sequence[Path | str]) -> ibis.Table:
+    """The ready-for-discharge periods, an exact duplicate row counted once: ingest keeps the
+    first of identical rows and rejects the rest, so data that did not pass through ingest
+    (a synth folder, hand-made Parquet) gives the same days."""
+    return read_parquet(con, files, [c.name for c in READY_FOR_DISCHARGE]).distinct()
+
+
 def _days(
     con: Any, ready_files: Sequence[Path | str], years: list[int], d: IndicatorDefinition
 ) -> pd.DataFrame:
-    ready = read_parquet(con, ready_files, [c.name for c in READY_FOR_DISCHARGE])
-    return execute_aggregate(con, ex.days_rate(ready, years), [d])
+    return execute_aggregate(con, ex.days_rate(read_ready(con, ready_files), years), [d])
 
 
 def _meta(
@@ -423,7 +429,10 @@ def _meta(
         "standard_population": f"Danmarks befolkning 1. januar {options.standard_year}",
         "confidence": options.confidence,
         "suppression_min_count": options.suppression.min_count,
-        "definitions": {d.id: {"version": d.version, "name_da": d.name_da} for d in definitions},
+        "definitions": {
+            d.id: {"version": d.version, "name_da": d.name_da, "status": d.status}
+            for d in definitions
+        },
     }
 
 

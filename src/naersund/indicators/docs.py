@@ -82,6 +82,7 @@ def definitions_markdown(defs: list[IndicatorDefinition]) -> str:
         out += [f"## {d.name_da} (`{d.id}`, version {d.version})", "", f"*{d.name_en}*", ""]
         out += [d.description_da, ""]
         out += [
+            f"- Status: {d.status}",
             f"- Type: {KIND_DA[d.kind]}; enhed: {d.unit_da}",
             f"- Retning: {'lavere er bedre' if d.direction == 'lower_is_better' else 'højere er bedre'}",
             f"- Konfidensinterval: {'Wilson' if d.ci_method == 'wilson' else 'Byar (eksakt under 10 hændelser)'}",

@@ -143,6 +143,12 @@ class Standardisation(_Strict):
         return v
 
 
+# Where a definition stands against the national one: in force ("gældende"), being redefined
+# by the national authority ("under omdefinering", as eSundhed marks some indicators), or a
+# deliberate local choice that differs from it ("lokal variant"). Shown beside every value.
+DefinitionStatus = Literal["gældende", "under omdefinering", "lokal variant"]
+
+
 class VersionNote(_Strict):
     """What changed in one version of a definition (shown in the docs and on its page)."""
 
@@ -167,6 +173,7 @@ class IndicatorDefinition(_Strict):
     standardisation: Standardisation | None = None
     ci_method: Literal["byar", "wilson"]
     codes_verified: bool = False
+    status: DefinitionStatus = "gældende"
     history: list[VersionNote] = Field(default_factory=list)
     source: str
 
