@@ -33,7 +33,12 @@ from naersund.engine.backend import (
 )
 from naersund.engine.results import RESULT_COLUMNS, compute_results
 from naersund.errors import InputError, NaersundError
-from naersund.indicators import IndicatorDefinition, load_definitions, load_stay_rules
+from naersund.indicators import (
+    IndicatorDefinition,
+    load_definitions,
+    load_stay_rules,
+    select_definitions,
+)
 from naersund.registry.ingest import INGEST_RECORD, find_table, ingest
 from naersund.registry.schema import (
     CONTACTS,
@@ -52,7 +57,7 @@ SYNTHETIC_MARKER = "SYNTETISKE DATA"
 class ComputeOptions:
     engine: str = "duckdb"
     definitions_dir: Path | None = None
-    indicators: Sequence[str] | None = None  # ids; None = all
+    indicators: Sequence[str] | None = None  # ids; None = those on by default
     years: Sequence[int] | None = None  # None = every year with contacts
     standard_year: int = 2013
     confidence: float = 0.95
@@ -246,12 +251,7 @@ def compute(
         data_dir = Path(data_dir)
         if not data_dir.is_dir():
             raise InputError(f"{data_dir}: data directory not found")
-    definitions = load_definitions(options.definitions_dir)
-    if options.indicators:
-        unknown = set(options.indicators) - {d.id for d in definitions}
-        if unknown:
-            raise NaersundError(f"unknown indicator(s): {', '.join(sorted(unknown))}")
-        definitions = [d for d in definitions if d.id in options.indicators]
+    definitions = select_definitions(load_definitions(options.definitions_dir), options.indicators)
     rules = load_stay_rules(options.definitions_dir)
 
     with tempfile.TemporaryDirectory(prefix="naersund-") as tmp:

@@ -50,7 +50,12 @@ from naersund.engine.compute import (
 )
 from naersund.engine.results import population_strata
 from naersund.errors import InputError, NaersundError
-from naersund.indicators import IndicatorDefinition, load_definitions, load_stay_rules
+from naersund.indicators import (
+    IndicatorDefinition,
+    load_definitions,
+    load_stay_rules,
+    select_definitions,
+)
 from naersund.refdata import NATIONAL_CODE
 from naersund.registry.ingest import find_table
 from naersund.suppression import SuppressionRule
@@ -137,9 +142,7 @@ def compute_monthly(data_dir: Path | str, options: ComputeOptions | None = None)
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InputError(f"{data_dir}: data directory not found")
-    definitions = load_definitions(options.definitions_dir)
-    if options.indicators:
-        definitions = [d for d in definitions if d.id in options.indicators]
+    definitions = select_definitions(load_definitions(options.definitions_dir), options.indicators)
     rules = load_stay_rules(options.definitions_dir)
     counts: dict[str, pd.DataFrame] = {}
     with tempfile.TemporaryDirectory(prefix="naersund-monthly-") as tmp:

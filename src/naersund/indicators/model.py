@@ -174,6 +174,9 @@ class IndicatorDefinition(_Strict):
     ci_method: Literal["byar", "wilson"]
     codes_verified: bool = False
     status: DefinitionStatus = "gældende"
+    # Computed and published unless a deployment names its indicators (NAERSUND_INDICATORS or
+    # --indicator); a variant such as the all-ages readmissions is off by default.
+    by_default: bool = True
     history: list[VersionNote] = Field(default_factory=list)
     source: str
 
