@@ -279,7 +279,12 @@ def ingest(
 )
 @click.option("--years", type=YEARS, default=None, help="Kun disse år (standard: alle år i data).")
 @click.option(
-    "--indicator", "indicators", multiple=True, help="Kun denne indikator (kan gentages)."
+    "--indicator",
+    "indicators",
+    multiple=True,
+    envvar="NAERSUND_INDICATORS",
+    help="Kun denne indikator (kan gentages). Standard: indstillingen NAERSUND_INDICATORS "
+    "(id'er adskilt af mellemrum), ellers alle.",
 )
 @click.option(
     "--definitions",
