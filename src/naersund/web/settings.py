@@ -1,17 +1,23 @@
 """Django settings, read from the environment (see ``naersund.web.env``).
 
 ``NAERSUND_DATA_DIR`` (default ``./data``) holds the SQLite database unless ``DATABASE_URL``
-points at PostgreSQL. ``NAERSUND_SECRET_KEY`` is required, except in demo mode
-(``NAERSUND_DEMO=1``), where a fixed, public development key is used.
+points at PostgreSQL. ``NAERSUND_SECRET_KEY`` (at least 50 characters) is required, except in
+demo mode (``NAERSUND_DEMO=1``), where a fixed, public development key is used. SECURITY.md at
+the repository root says what each security setting protects.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
-from naersund.web.env import database_from_url, env_bool, env_list, env_path, env_str
+from naersund.web.env import (
+    database_from_url,
+    env_bool,
+    env_list,
+    env_path,
+    env_str,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env_path("NAERSUND_DATA_DIR", "data")
@@ -19,15 +25,8 @@ DATA_DIR = env_path("NAERSUND_DATA_DIR", "data")
 DEBUG = env_bool("NAERSUND_DEBUG", False)
 DEMO = env_bool("NAERSUND_DEMO", False)
 
-_secret = env_str("NAERSUND_SECRET_KEY")
-if not _secret:
-    if not DEMO:
-        raise ImproperlyConfigured(
-            "NAERSUND_SECRET_KEY must be set to a long random string "
-            "(or set NAERSUND_DEMO=1 to run the demo with a public development key)"
-        )
-    _secret = "naersund-demo-only-not-secret-" + "x" * 40
-SECRET_KEY: str = _secret
+DEMO_SECRET_KEY = "naersund-demo-only-not-secret-" + "x" * 40
+SECRET_KEY: str = secret_key(env_str("NAERSUND_SECRET_KEY"), demo=DEMO, demo_key=DEMO_SECRET_KEY)
 
 ALLOWED_HOSTS = env_list("NAERSUND_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("NAERSUND_CSRF_TRUSTED_ORIGINS", [])
@@ -94,6 +93,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Demo users (public password) may log in only in demo mode: see naersund.web.accounts.demo.
+AUTHENTICATION_BACKENDS = ["naersund.web.accounts.backends.NaersundBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "catalogue:overview"
 LOGOUT_REDIRECT_URL = "login"
@@ -119,7 +120,7 @@ X_FRAME_OPTIONS = "DENY"
 # every view checks access itself through naersund.web.accounts.access.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "naersund.web.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

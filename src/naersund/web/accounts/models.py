@@ -33,6 +33,15 @@ class Membership(models.Model):
     kommunekode = models.PositiveIntegerField(
         "kommune", null=True, blank=True, choices=municipality_choices
     )
+    # Made by ``create_demo_users`` with the public demo password: such a user may log in only
+    # in demo mode, and the server refuses to start outside demo mode while one exists.
+    is_demo = models.BooleanField(
+        "demobruger",
+        default=False,
+        editable=False,
+        help_text="Oprettet af create_demo_users med den offentlige adgangskode; "
+        "kan kun logge ind i demotilstand.",
+    )
 
     class Meta:
         verbose_name = "rolle"
@@ -57,3 +66,4 @@ class Membership(models.Model):
             raise ValidationError({"region_code": "Et KKR-sekretariat skal have en KKR."})
         if self.role == Role.MUNICIPALITY_EDITOR and self.kommunekode is None:
             raise ValidationError({"kommunekode": "En kommunal redaktør skal have en kommune."})
+
