@@ -8,6 +8,7 @@ the repository root says what each security setting protects.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from naersund.web.env import (
@@ -95,6 +96,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Demo users (public password) may log in only in demo mode: see naersund.web.accounts.demo.
 AUTHENTICATION_BACKENDS = ["naersund.web.accounts.backends.NaersundBackend"]
+# The login throttle (naersund.web.accounts.throttle): this many wrong passwords for one user
+# name, or from one address, within the cool-off lock it until the oldest is a cool-off old.
+LOGIN_FAILURES_PER_ACCOUNT = 5
+LOGIN_FAILURES_PER_ADDRESS = 30
+LOGIN_COOL_OFF = dt.timedelta(minutes=15)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "catalogue:overview"
 LOGOUT_REDIRECT_URL = "login"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from naersund.refdata import KKR_NAMES, municipalities
 
@@ -67,3 +68,23 @@ class Membership(models.Model):
         if self.role == Role.MUNICIPALITY_EDITOR and self.kommunekode is None:
             raise ValidationError({"kommunekode": "En kommunal redaktør skal have en kommune."})
 
+
+class LoginFailure(models.Model):
+    """One wrong password (or unknown user name), kept for the login throttle's cool-off
+    (``naersund.web.accounts.throttle``): in the database, so every server process and thread
+    sees the same count."""
+
+    username = models.CharField("brugernavn", max_length=150)
+    address = models.GenericIPAddressField("adresse", null=True, blank=True)
+    at = models.DateTimeField("tidspunkt", default=timezone.now)
+
+    class Meta:
+        verbose_name = "mislykket login"
+        verbose_name_plural = "mislykkede login"
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfailure_username_at"),
+            models.Index(fields=["address", "at"], name="loginfailure_address_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} fra {self.address or '?'} {self.at:%Y-%m-%d %H:%M}"
