@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP on every page, no-store on every logged-in answer (see the module)
+    "naersund.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -121,6 +123,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("NAERSUND_SECURE_COOKIES", not DEBUG and not DEMO)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# HTML forms that fail the CSRF check get templates/403_csrf.html (Danish); the API says it in
+# its JSON (naersund.web.api.errors).
 
 # The JSON API (naersund.web.api): tokens for scripts, the session (with CSRF) for the browser;
 # every view checks access itself through naersund.web.accounts.access.
