@@ -156,6 +156,11 @@ if env_bool("NAERSUND_BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("NAERSUND_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading is the domain owner's decision (it binds the whole registered domain and is
+    # slow to undo), so it is off unless asked for, and `check --deploy` does not warn about it.
+    SECURE_HSTS_PRELOAD = env_bool("NAERSUND_HSTS_PRELOAD", False)
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
     USE_X_FORWARDED_HOST = env_bool("NAERSUND_USE_X_FORWARDED_HOST", False)
 
 # Errors (a 500) are written to the server's standard error with their traceback, whatever
