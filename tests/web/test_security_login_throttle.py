@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import io
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core.management import call_command
 from django.db.models import F
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
@@ -162,13 +164,17 @@ def test_the_address_is_the_clients_or_behind_the_proxy_the_one_the_proxy_added(
 
 @pytest.mark.django_db
 def test_unlock_login_lifts_the_lock(personas: Personas) -> None:
-    from io import StringIO
-
-    from django.core.management import call_command
-
     _fail("reader", 5)
-    out = StringIO()
+    out = io.StringIO()
     call_command("unlock_login", "Reader", stdout=out)
     assert out.getvalue().strip() == ("Ophævet: 5 mislykkede login for Reader tæller ikke længere.")
     client, _ = _post("reader", RIGHT)
+    assert _logged_in(client)
+    for i in range(30):
+        _post(f"gaet-{i % 10}", "forkert", HERE)
+    call_command("unlock_login", HERE, stdout=out)
+    assert out.getvalue().splitlines()[-1] == (
+        f"Ophævet: 30 mislykkede login for {HERE} tæller ikke længere."
+    )
+    client, _ = _post("albertslund", RIGHT, HERE)
     assert _logged_in(client)

@@ -3,6 +3,7 @@ or an address before its cool-off ends (after checking who is asking)."""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -21,21 +22,17 @@ class Command(BaseCommand):
         parser.add_argument("who", metavar="BRUGER_ELLER_ADRESSE")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        who: str = options["who"]
-        deleted, _ = LoginFailure.objects.filter(username=account_key(who)).delete()
-        by_address, _ = (
-            LoginFailure.objects.filter(address=who.strip()).delete() if _is_ip(who) else (0, {})
-        )
-        self.stdout.write(
-            f"Ophævet: {deleted + by_address} mislykkede login for {who} tæller ikke længere."
-        )
+        who: str = options["who"].strip()
+        failures = LoginFailure.objects.filter(username=account_key(who))
+        if _is_address(who):
+            failures = failures | LoginFailure.objects.filter(address=who)
+        deleted, _ = failures.delete()
+        self.stdout.write(f"Ophævet: {deleted} mislykkede login for {who} tæller ikke længere.")
 
 
-def _is_ip(value: str) -> bool:
-    import ipaddress
-
+def _is_address(value: str) -> bool:
     try:
-        ipaddress.ip_address(value.strip())
+        ipaddress.ip_address(value)
     except ValueError:
         return False
     return True
