@@ -675,10 +675,12 @@ def report(
 def serve(host: str, port: int, dev: bool) -> None:
     """Kør webapplikationen (waitress; statiske filer via whitenoise).
 
-    Indstillinger læses fra miljøet: NAERSUND_SECRET_KEY (påkrævet uden for demo),
-    NAERSUND_DATA_DIR (SQLite-databasen, standard ./data), DATABASE_URL (PostgreSQL),
+    Indstillinger læses fra miljøet: NAERSUND_SECRET_KEY (påkrævet uden for demo, mindst 50
+    tegn), NAERSUND_DATA_DIR (SQLite-databasen, standard ./data), DATABASE_URL (PostgreSQL),
     NAERSUND_ALLOWED_HOSTS, NAERSUND_SECURE_COOKIES (som standard sendes login-cookies kun
     over https, undtagen i demo). Kør først `naersund web migrate` og `naersund web load_catalogue`.
+    Serveren starter ikke, hvis et systemtjek finder en alvorlig fejl, fx demobrugere uden for
+    demotilstand (se SECURITY.md).
     """
     from naersund.web.manage import serve as run_server
 
