@@ -8,6 +8,14 @@ from typing import Any
 
 import pytest
 
+from require import install_skip_guard, require_or_skip
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # CI (NAERSUND_REQUIRE_NO_SKIPS=1 or CI=true): a skip that is not expected fails the run.
+    install_skip_guard(config)
+
+
 # The Spark session of the test run: small and quick (two cores, two shuffle partitions, no UI),
 # and a driver that cannot receive more than 1 MB from any one action, so that any step that
 # collected person-level rows would fail while aggregates pass. The JVM runs in another time
@@ -36,13 +44,15 @@ def synthetic_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def spark_con() -> Iterator[Any]:
     """An Ibis backend on the run's one Spark session (made through naersund's own ``connect``).
 
-    Without Java the Spark tests are skipped on a developer's machine, but fail in CI
-    (``NAERSUND_REQUIRE_SPARK=1``), where ``.ci/run`` installs Java.
+    Without Java or PySpark the Spark tests are skipped on a developer's machine, but fail in
+    CI (``NAERSUND_REQUIRE_SPARK=1``), where ``.ci/run`` installs Java.
     """
-    if not os.environ.get("NAERSUND_REQUIRE_SPARK"):
-        if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-            pytest.skip("Spark needs Java 17 or 21, and none is installed")
-        pytest.importorskip("pyspark")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        require_or_skip("SPARK", "Spark needs Java 17 or 21, and none is installed")
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        require_or_skip("SPARK", "PySpark is not installed")
     from naersund.engine.backend import connect
 
     con = connect("spark", spark_master=SPARK_TEST_MASTER, spark_conf=SPARK_TEST_CONF)

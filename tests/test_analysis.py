@@ -25,6 +25,7 @@ from naersund.analysis.benchmark import compare
 from naersund.analysis.funnel import ABOVE_95, ABOVE_998, BELOW_95, BELOW_998, INSIDE
 from naersund.catalogue import Target
 from naersund.errors import InputError
+from require import require_or_skip
 
 COLUMNS = [
     "indicator",
@@ -413,7 +414,7 @@ def test_funnel_positions_match_the_phe_worked_example() -> None:
     lands on the same side of the same limit."""
     path = REF / "testdata_funnel_prop_inputs.csv"
     if not path.exists():
-        pytest.skip(f"reference data not found at {path}")
+        require_or_skip("REFERENCE_DATA", f"reference data not found at {path}")
     ref = pd.read_csv(path, encoding="utf-8-sig")
     rows = pd.DataFrame(
         {

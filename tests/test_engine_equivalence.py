@@ -21,8 +21,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from naersund.engine import compute as engine_compute
 from naersund.engine import expressions as ex
 from naersund.indicators import IndicatorDefinition, StayRules, load_definitions, load_stay_rules
+from naersund.registry import synth
 from naersund.registry.schema import ibis_schema
 
 try:
@@ -294,7 +296,6 @@ def _read_parquet_table(folder: Path) -> pd.DataFrame:
 
 
 def test_engine_equals_the_reference_on_synthetic_data(con: Any, tmp_path: Path) -> None:
-    synth = pytest.importorskip("naersund.registry.synth")
     synth.generate(tmp_path / "synth", years=YEARS, scale=0.02, seed=7)
     contacts = _read_parquet_table(tmp_path / "synth" / "contacts")
     ready = _read_parquet_table(tmp_path / "synth" / "ready_for_discharge")
@@ -322,13 +323,12 @@ def _cut_points(n: int, fractions: list[float]) -> list[int]:
 @pytest.fixture(scope="module")
 def compute_case() -> tuple[pd.DataFrame, pd.DataFrame, Any]:
     """A small edge-case registry and compute()'s result on it, written as one file each."""
-    compute = pytest.importorskip("naersund.engine.compute")
     contacts, ready = random_registry(11, n_persons=150)
     with tempfile.TemporaryDirectory() as tmp:
         _write_parts(contacts, Path(tmp) / "contacts", [])
         _write_parts(ready, Path(tmp) / "ready_for_discharge", [])
-        baseline = compute.compute(
-            Path(tmp), compute.ComputeOptions(years=YEARS, engine_options={"threads": 2})
+        baseline = engine_compute.compute(
+            Path(tmp), engine_compute.ComputeOptions(years=YEARS, engine_options={"threads": 2})
         )
     return contacts, ready, baseline
 

@@ -30,6 +30,7 @@ from naersund.engine import backend
 from naersund.engine import expressions as ex
 from naersund.engine.compute import ComputeOptions, ComputeResult, compute
 from naersund.errors import DefinitionError, InputError, NaersundError
+from require import require_or_skip
 
 try:
     from tests import reference_impl as ref
@@ -388,7 +389,10 @@ def test_what_spark_cannot_express_fails_naming_definition_and_engine(
 
 
 def test_spark_without_java_is_one_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    pyspark_sql = pytest.importorskip("pyspark.sql")
+    try:
+        import pyspark.sql as pyspark_sql
+    except ImportError:
+        require_or_skip("SPARK", "PySpark is not installed")
     monkeypatch.setattr(pyspark_sql.SparkSession, "getActiveSession", staticmethod(lambda: None))
     monkeypatch.setattr(shutil, "which", lambda _name: None)
     monkeypatch.delenv("JAVA_HOME", raising=False)

@@ -33,6 +33,7 @@ from naersund.stats import (
     rate,
     wilson,
 )
+from require import require_or_skip
 
 REF = (
     Path(__file__).resolve().parents[1].parent
@@ -53,7 +54,7 @@ ESP2013 = np.array([5000, 5500, 5500, 5500, 6000, 6000, 6500, 7000, 7000, 7000,
 @pytest.fixture(scope="module")
 def ref() -> Path:
     if not REF.is_dir():
-        pytest.skip(f"PHEindicatormethods reference data not found at {REF}")
+        require_or_skip("REFERENCE_DATA", f"PHEindicatormethods reference data not found at {REF}")
     return REF
 
 

@@ -19,7 +19,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from naersund.suppression import DERIVED_COLUMNS, NOT_COMPARED, SuppressionRule, suppress
+from naersund.errors import NaersundError
+from naersund.suppression import (
+    DERIVED_COLUMNS,
+    NOT_COMPARED,
+    SuppressionError,
+    SuppressionRule,
+    suppress,
+)
 
 LEVELS = ("kommune", "region", "land")
 VALUE_COLUMNS = list(DERIVED_COLUMNS)
@@ -229,6 +236,139 @@ def test_empty_table() -> None:
     df = _rate(dict.fromkeys(REGION_OF, 10)).iloc[0:0]
     out = suppress(df, REGION_OF, {})
     assert len(out) == 0 and "suppressed" in out.columns
+
+
+# --- ties, eligible regions, the total as the last partner, missing counts ---------------------
+
+# three regions, for ties between regions: 1083 = {301, 302, 303}
+REGION_OF3 = REGION_OF | {301: 1083, 302: 1083, 303: 1083}
+
+
+def _rate3(num: dict[int, float]) -> pd.DataFrame:
+    pop = {m: 10_000.0 for m in REGION_OF3}
+    return _frame(_rows("rate", 2020, REGION_OF3, num, pop))  # type: ignore[arg-type]
+
+
+def _without(df: pd.DataFrame, cells: list[tuple[str, int]], column: str = "numerator") -> None:
+    """Blank (NaN) the count of each (level, area) cell: a missing count."""
+    for level, code in cells:
+        df.loc[(df["level"] == level) & (df["area_code"] == code), column] = np.nan
+
+
+def _suppressed(out: pd.DataFrame) -> set[tuple[str, int]]:
+    m = out[out["suppressed"]]
+    return set(zip(m["level"], m["area_code"], strict=True))
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["rows-in-order", "rows-reversed"])
+def test_equal_counts_give_the_partner_with_the_lowest_area_code(reverse: bool) -> None:
+    num = {101: 3, 102: 40, 103: 12, 104: 12, 201: 50, 202: 60, 203: 70}
+    df = _rate(num)
+    out = suppress(df.iloc[::-1] if reverse else df, REGION_OF, {"rate": False})
+    assert _masked(out) == {("kommune", 101), ("kommune", 103)}  # 103 and 104 tie at 12
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["rows-in-order", "rows-reversed"])
+def test_equal_regions_give_the_partner_region_with_the_lowest_code(reverse: bool) -> None:
+    # 1081 (= 2) is masked with 101; the country sum needs another region: 1082 and 1083 both
+    # hold 30, so 1082; 1082's sum then needs one of 201, 202, 203 (10 each): 201.
+    num = {101: 2, 102: 0, 103: 0, 104: 0, 201: 10, 202: 10, 203: 10, 301: 10, 302: 10, 303: 10}
+    df = _rate3(num)
+    out = suppress(df.iloc[::-1] if reverse else df, REGION_OF3, {"rate": False})
+    assert _masked(out) == {
+        ("kommune", 101),
+        ("region", 1081),
+        ("region", 1082),
+        ("kommune", 201),
+    }
+
+
+def test_a_region_without_published_municipalities_is_no_partner() -> None:
+    # 1082 (20) is the smallest region besides the masked 1081, but its municipalities' counts
+    # are missing, so masking it would hide nothing: the partner is 1083 (60), with 301 (10).
+    num = {101: 2, 102: 0, 103: 0, 104: 0, 201: 5, 202: 7, 203: 8, 301: 10, 302: 20, 303: 30}
+    df = _rate3(num)
+    _without(df, [("kommune", 201), ("kommune", 202), ("kommune", 203)])
+    out = suppress(df, REGION_OF3, {"rate": False})
+    assert _suppressed(out) == {
+        ("kommune", 101),
+        ("region", 1081),
+        ("region", 1083),
+        ("kommune", 301),
+    }
+    assert _row(out, "region", 1082)["numerator"] == 20
+
+
+def test_with_no_member_left_the_total_is_masked_and_protected_one_level_up() -> None:
+    # 101 (3) is small; 102-104 are missing (known to the reader, no cover), so the region's
+    # total (50) is masked instead, and the country sum then takes 1082 and its smallest, 201.
+    num = {101: 3, 102: 7, 103: 20, 104: 20, 201: 50, 202: 60, 203: 70}
+    df = _rate(num)
+    _without(df, [("kommune", 102), ("kommune", 103), ("kommune", 104)])
+    out = suppress(df, REGION_OF, {"rate": False})
+    assert _suppressed(out) == {
+        ("kommune", 101),
+        ("region", 1081),
+        ("region", 1082),
+        ("kommune", 201),
+    }
+    assert _row(out, "land", 0)["numerator"] == 230
+    assert out.loc[out["level"] == "kommune", "numerator"].isna().sum() == 5  # 3 missing, 2 masked
+
+
+def test_a_missing_count_is_never_a_partner() -> None:
+    # 102 is missing: it cannot cover 101 however small it might be; 103 (12) does.
+    num = {101: 3, 102: 0, 103: 12, 104: 40, 201: 50, 202: 60, 203: 70}
+    df = _rate(num)
+    _without(df, [("kommune", 102)])
+    out = suppress(df, REGION_OF, {"rate": False})
+    assert _suppressed(out) == {("kommune", 101), ("kommune", 103)}
+
+
+def test_a_count_nothing_can_cover_stops_with_a_message_naming_it() -> None:
+    # 101 (3) is small, its neighbours and its region's total are all missing: no cell of the
+    # sum can be masked with it.
+    num = {101: 3, 102: 7, 103: 20, 104: 20, 201: 50, 202: 60, 203: 70}
+    df = _rate(num)
+    _without(df, [("kommune", 102), ("kommune", 103), ("kommune", 104), ("region", 1081)])
+    with pytest.raises(SuppressionError) as info:
+        suppress(df, REGION_OF, {"rate": False})
+    assert str(info.value) == (
+        "kan ikke diskretionere rate 2020, felt numerator: kommune 101 skal skjules, men summen "
+        "for region 1081 har ingen anden offentliggjort celle, der kan skjules sammen med den "
+        "(et tal mangler, eller summen passer ikke med sine dele); ret tallene, før de "
+        "offentliggøres"
+    )
+    # shown to the user as it is (the CLI prints it), and still a ValueError for callers
+    assert isinstance(info.value, NaersundError) and isinstance(info.value, ValueError)
+
+
+def test_an_uncoverable_protected_denominator_is_named_with_its_own_row() -> None:
+    # Two indicators; only "share" protects its denominator, so its rows are a subset: the
+    # message must name share's row (kommune 201), not the row at the same place in the table.
+    num = {m: 20 for m in REGION_OF}
+    den = {101: 80.0, 102: 90.0, 103: 80.0, 104: 30.0, 201: 3.0, 202: 100.0, 203: 200.0}
+    df = _frame(
+        _rows("rate", 2020, REGION_OF, num, POP) + _rows("share", 2021, REGION_OF, num, den)
+    )
+    share = df["indicator"] == "share"
+    for level, code in [("kommune", 202), ("kommune", 203), ("region", 1082)]:
+        df.loc[share & (df["level"] == level) & (df["area_code"] == code), "denominator"] = np.nan
+    with pytest.raises(
+        SuppressionError,
+        match=r"^kan ikke diskretionere share 2021, felt "
+        r"denominator: kommune 201 skal skjules, men summen for region 1082 ",
+    ):
+        suppress(df, REGION_OF, {"rate": False, "share": True})
+
+
+def test_an_uncoverable_region_names_the_country_sum() -> None:
+    # Regions and country only: 1081 (2) is small, 1082 is missing and so is the country.
+    num = {101: 1, 102: 1, 103: 0, 104: 0, 201: 50, 202: 9, 203: 70}
+    df = _rate(num, levels=("region", "land"))
+    _without(df, [("region", 1082), ("land", 0)])
+    with pytest.raises(SuppressionError, match=r"region 1081 skal skjules, men summen for land 0 "):
+        suppress(df, REGION_OF, {"rate": False})
 
 
 @pytest.mark.parametrize("bad", [0, -5])

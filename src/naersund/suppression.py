@@ -44,8 +44,13 @@ equation has exactly one masked cell (a fixed point, over both levels at once):
    eligible as a partner if its own equation has some other published member that can absorb the
    mask (otherwise masking it would not hide it).
 2. if no member can be masked, mask the total instead (that moves the problem one level up).
+3. if the total cannot be masked either (it is NaN or already masked, and no member is left),
+   the masked cell cannot be protected: :class:`SuppressionError` names the indicator, year,
+   field, the cell and the sum. This happens only with missing (NaN) counts, which the reader
+   is assumed to know (below), or sums that do not add up.
 
-Masking only ever grows, so the loop ends; the result does not depend on the row order.
+Every round masks at least one more cell or stops, so the loop ends after at most one round per
+cell; the result does not depend on the row order.
 
 Why this is enough: the equations form a tree (land → regions → municipalities). When no
 equation has exactly one masked cell, every masked cell ``x`` has a perturbation that keeps all
@@ -93,6 +98,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from naersund.errors import InputError
+
 LEVELS = ("kommune", "region", "land")
 NATIONAL_CODE = 0
 KEY_COLUMNS = ("indicator", "level", "area_code", "year")
@@ -105,6 +112,21 @@ _KOMMUNE, _REGION, _LAND = 0, 1, 2
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.integer[Any]]
 FloatArray = npt.NDArray[np.float64]
+
+
+class SuppressionError(InputError, ValueError):
+    """A small count that no further masking can protect (missing counts or sums that do not add
+    up); the message names the indicator, year, field, cell and sum."""
+
+
+class _Unprotectable(Exception):
+    """Raised by :func:`_protect`: ``row`` (of the rows it was given) is the only masked cell of
+    a sum with nothing left to mask; ``region`` is that sum's region, None for the country."""
+
+    def __init__(self, row: int, region: int | None) -> None:
+        super().__init__(row, region)
+        self.row = row
+        self.region = region
 
 
 @dataclass(frozen=True)
@@ -163,13 +185,19 @@ def suppress(
     num = out["numerator"].to_numpy(np.float64, na_value=np.nan)
     den = out["denominator"].to_numpy(np.float64, na_value=np.nan)
 
-    num_hidden = _protect(group, level, area, num, regions, rule)
+    all_rows = np.arange(len(out))
     den_rows = out["indicator"].map(protected_den).to_numpy(bool)
     den_hidden = np.zeros(len(out), dtype=bool)
-    if den_rows.any():
-        den_hidden[den_rows] = _protect(
-            group[den_rows], level[den_rows], area[den_rows], den[den_rows], regions, rule
-        )
+    try:
+        column, rows = "numerator", all_rows
+        num_hidden = _protect(group, level, area, num, regions, rule)
+        if den_rows.any():
+            column, rows = "denominator", all_rows[den_rows]
+            den_hidden[den_rows] = _protect(
+                group[den_rows], level[den_rows], area[den_rows], den[den_rows], regions, rule
+            )
+    except _Unprotectable as stuck:
+        raise _unprotectable_error(out.iloc[int(rows[stuck.row])], column, stuck.region) from None
     masked = num_hidden | den_hidden
 
     out["numerator"] = np.where(num_hidden, np.nan, num)
@@ -189,6 +217,16 @@ def suppress(
     )
     out["suppressed"] = before | masked
     return out
+
+
+def _unprotectable_error(row: pd.Series, column: str, region: int | None) -> SuppressionError:
+    total = f"region {region}" if region is not None else f"land {NATIONAL_CODE}"
+    return SuppressionError(
+        f"kan ikke diskretionere {row['indicator']} {row['year']}, felt {column}: "
+        f"{row['level']} {row['area_code']} skal skjules, men summen for {total} har ingen anden "
+        "offentliggjort celle, der kan skjules sammen med den (et tal mangler, eller summen "
+        "passer ikke med sine dele); ret tallene, før de offentliggøres"
+    )
 
 
 def _validate(
@@ -278,7 +316,8 @@ def _protect(
     zero = value == 0
 
     hidden = rule.is_small(value)
-    while True:
+    # Each round either stops or masks at least one more of the n cells.
+    for _ in range(n + 1):
         count = np.bincount(member_eq[hidden & is_member], minlength=n_eq) + np.bincount(
             total_eq[hidden & is_total], minlength=n_eq
         )
@@ -300,7 +339,12 @@ def _protect(
             hidden[totals] = True
             exposed[total_eq[totals]] = False
         if exposed.any():
-            raise ValueError(
-                "cannot protect a masked count: its sum has no other published cell to mask "
-                "(inconsistent totals or NaN counts)"
-            )
+            break
+    # A sum whose only masked cell has no partner left: neither a member nor the total can be
+    # masked (missing counts, or a total that does not add up).
+    stuck_eq = int(np.flatnonzero(exposed)[0])
+    in_stuck = hidden & ((member_eq == stuck_eq) | (total_eq == stuck_eq))
+    slot = stuck_eq % slots
+    raise _Unprotectable(
+        row=int(np.flatnonzero(in_stuck)[0]), region=region_codes[slot - 1] if slot else None
+    )

@@ -24,6 +24,8 @@ from typing import Any
 import pytest
 from browser_site import CSP_VIOLATIONS, Site, log_in
 
+from require import require_or_skip
+
 HERE = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("NAERSUND_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -58,23 +60,19 @@ def no_csp_violations() -> Iterator[None]:
     assert CSP_VIOLATIONS == []
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("NAERSUND_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (NAERSUND_REQUIRE_BROWSER=1: the browser tests must run)")
-    pytest.skip(reason)
-
-
 # Module scope: Playwright's sync API runs an asyncio loop in this thread while it is open,
 # and Django refuses database work inside one, so the web tests a worker runs after these
 # must find it closed.
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
-        _unavailable(f"no chromium at {CHROMIUM} (scripts/ensure-chromium installs it)")
+        require_or_skip(
+            "BROWSER", f"no chromium at {CHROMIUM} (scripts/ensure-chromium installs it)"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("Playwright is not installed")
+        require_or_skip("BROWSER", "Playwright is not installed")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser

@@ -2,11 +2,17 @@
 
 The pages are found by following the links of the site from its front page (same origin;
 not the API, the Django admin, logging out or downloads), at most ``PER_ROUTE`` pages of each
-URL pattern (one page per template, so the 98 municipalities do not make 98 checks)."""
+URL pattern (one page per template, so the 98 municipalities do not make 98 checks). A link
+that does not answer 200 (after redirects) fails the test: a page that errors for a role, or
+a link to a page the role may not see, is a fault, not a page to leave out."""
 
 from __future__ import annotations
 
+import threading
 from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
@@ -40,14 +46,24 @@ def _route(path: str) -> str | None:
         return None
 
 
-def _crawl(page: Any, site: Site) -> dict[str, list[str]]:
-    """path -> violations, for every page reached from the front page."""
+@dataclass
+class Crawl:
+    """What a crawl found: path -> axe violations of every page checked, and path -> status of
+    every link that did not answer 200 (0: no response at all)."""
+
+    found: dict[str, list[str]] = field(default_factory=dict)
+    broken: dict[str, int] = field(default_factory=dict)
+
+
+def _crawl(page: Any, site: Site, start: tuple[str, ...] = ("/", "/api/docs/")) -> Crawl:
+    """Follow the links from ``start`` (the API's page for people is linked from no menu)."""
     from playwright.sync_api import Error as PlaywrightError
 
     seen_routes: dict[str, int] = {}
-    queue = deque(["/", "/api/docs/"])  # the API's page for people is linked from no menu
+    queue = deque(start)
     visited: set[str] = set()
-    found: dict[str, list[str]] = {}
+    crawl = Crawl()
+    found = crawl.found
     while queue and len(found) < MAX_PAGES:
         path = queue.popleft()
         if path in visited:
@@ -60,6 +76,7 @@ def _crawl(page: Any, site: Site) -> dict[str, list[str]]:
                 continue
             raise
         if response is None or response.status != 200:
+            crawl.broken[path] = 0 if response is None else response.status
             continue
         if "text/html" not in (response.headers.get("content-type") or ""):
             continue
@@ -81,13 +98,15 @@ def _crawl(page: Any, site: Site) -> dict[str, list[str]]:
                 continue
             if target not in visited:
                 queue.append(target)
-    return found
+    return crawl
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_has_no_axe_violations(browser: Any, site: Site, role: str) -> None:
     page = log_in(browser, site, role)
-    found = _crawl(page, site)
+    crawl = _crawl(page, site)
+    assert crawl.broken == {}, f"links that did not answer 200 for {role}"
+    found = crawl.found
     assert len(found) >= 3, f"the crawl found too few pages: {sorted(found)}"
     violations = {path: v for path, v in found.items() if v}
     assert violations == {}, f"{len(found)} pages checked"
@@ -97,3 +116,43 @@ def test_the_login_page_has_no_axe_violations(browser: Any, site: Site) -> None:
     page = browser.new_context(locale="da-DK").new_page()
     page.goto(site.url + "/log-ind/")
     assert _axe(page) == []
+
+
+# --- the crawl itself, on a tiny site of three pages -----------------------------------------
+
+TINY = {
+    "/": b'<a href="/ok/">ok</a> <a href="/fejl/">fejl</a> <a href="/forbudt/">forbudt</a>',
+    "/ok/": b'<a href="/">forsiden</a>',
+}
+TINY_STATUS = {"/fejl/": 500, "/forbudt/": 403}
+
+
+class _TinyHandler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        status = TINY_STATUS.get(self.path, 200 if self.path in TINY else 404)
+        body = TINY.get(self.path, b"Der skete en fejl")
+        html = b'<!doctype html><html lang="da"><head><title>t</title></head><body><main>'
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(html + body + b"</main></body></html>")
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+
+@pytest.fixture
+def tiny_site() -> Iterator[Site]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TinyHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Site(url=f"http://127.0.0.1:{server.server_address[1]}", password="", open_round="")
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_crawl_reports_links_that_do_not_answer_200(browser: Any, tiny_site: Site) -> None:
+    page = browser.new_context(locale="da-DK").new_page()
+    crawl = _crawl(page, tiny_site, start=("/",))
+    assert crawl.broken == {"/fejl/": 500, "/forbudt/": 403}
+    assert sorted(crawl.found) == ["/", "/ok/"]

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from require import require_or_skip
+
 
 @pytest.mark.django_db
 def test_the_tests_run_on_the_database_they_were_given() -> None:
@@ -42,10 +44,11 @@ def test_without_postgresql_the_run_is_skipped_with_one_line_locally_and_fails_i
     assert "NAERSUND_REQUIRE_POSTGRES=1 kræver det" in ci.stderr
 
 
-@pytest.mark.skipif(
-    not Path("/usr/lib/postgresql/15/bin/initdb").exists(), reason="PostgreSQL 15 not installed"
-)
 def test_a_run_gets_a_database_url_and_leaves_no_cluster_behind() -> None:
+    if not Path("/usr/lib/postgresql/15/bin/initdb").exists():
+        require_or_skip(
+            "POSTGRES", "PostgreSQL 15 is not installed (scripts/ensure-postgres installs it)"
+        )
     proc = _script("run", "sh", "-c", 'psql "$NAERSUND_TEST_DATABASE_URL" -tAc "SELECT 6*7"')
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "42"

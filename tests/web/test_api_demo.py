@@ -19,6 +19,7 @@ from django.test import override_settings
 
 from naersund.web.accounts.management.commands.create_demo_users import DEMO_PASSWORD
 from naersund.web.accounts.models import Membership
+from require import ONLY_ON_SQLITE
 
 DEMO_USERNAMES = [
     "admin",
@@ -83,7 +84,7 @@ def test_demo_refuses_to_run_outside_demo_mode(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(
     bool(os.environ.get("NAERSUND_TEST_DATABASE_URL")),
-    reason="the demo makes its own SQLite database; it runs in the SQLite pass",
+    reason=ONLY_ON_SQLITE,
 )
 def test_demo_builds_the_web_database_without_serving(tmp_path: Path) -> None:
     proc = _demo(

@@ -24,6 +24,7 @@ from web_personas import ALBERTSLUND
 
 from naersund.web.survey import services
 from naersund.web.survey.models import Answer, Change, Response, Round
+from require import ONLY_ON_POSTGRESQL
 
 # every editor picks a different status, or a save of the value already stored would write
 # nothing and need no refusal
@@ -64,7 +65,7 @@ def committed_round(db: None) -> Iterator[Round]:
     """An open round committed where every connection sees it, deleted again with everything
     in it afterwards."""
     if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL; this runs in the PostgreSQL pass")
+        pytest.skip(ONLY_ON_POSTGRESQL)
     rnd = elsewhere(lambda: open_round(slug=f"samtidig-{uuid.uuid4().hex[:8]}"))
     try:
         yield rnd
