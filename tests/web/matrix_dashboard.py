@@ -1,14 +1,17 @@
 """The dashboard app's rows of the role × URL matrix (see ``test_web_access.MATRIX``).
 
 The matrix runs without published results (the pages then say so); ``test_dashboard_pages``
-checks the pages with a release."""
+checks the pages with a release, and ``test_security_answers_access`` reads the Kommuneprofil
+and KKR-overblik of both personas' municipalities for every role: a municipality's own survey
+answers only for its editors, its KKR secretariat and the admin, or everyone once the round is
+published."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 
-from web_personas import ALBERTSLUND, EVERYONE, HOVEDSTADEN
+from web_personas import AALBORG, ALBERTSLUND, EVERYONE, HOVEDSTADEN, NORDJYLLAND
 
 LOGGED_IN = {"anonymous": 302} | {p: 200 for p in EVERYONE[1:]}
 NOT_FOUND = {"anonymous": 302} | {p: 404 for p in EVERYONE[1:]}
@@ -35,10 +38,12 @@ DASHBOARD_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     (P + "kommune/", f"/indikatorer/kommune/?kommune={ALBERTSLUND}", {p: 302 for p in EVERYONE}),
     (P + "kommune/", "/indikatorer/kommune/?kommune=7", NOT_FOUND),
     (P + "kommune/<int:kommunekode>/", f"/indikatorer/kommune/{ALBERTSLUND}/", LOGGED_IN),
+    (P + "kommune/<int:kommunekode>/", f"/indikatorer/kommune/{AALBORG}/", LOGGED_IN),
     (P + "kommune/<int:kommunekode>/", "/indikatorer/kommune/7/", NOT_FOUND),
     (P + "sammenlign/", "/indikatorer/sammenlign/", LOGGED_IN),
     (P + "udvikling/", "/indikatorer/udvikling/", LOGGED_IN),
     (P + "kkr/<int:region_code>/", f"/indikatorer/kkr/{HOVEDSTADEN}/", LOGGED_IN),
+    (P + "kkr/<int:region_code>/", f"/indikatorer/kkr/{NORDJYLLAND}/", LOGGED_IN),
     (P + "kkr/<int:region_code>/", "/indikatorer/kkr/9999/", NOT_FOUND),
     (P + "udgivelser/", "/indikatorer/udgivelser/", LOGGED_IN),
     (P + "udgivelser/<int:old>/<int:new>/", _two_releases, LOGGED_IN),

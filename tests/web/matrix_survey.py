@@ -40,21 +40,14 @@ def _url(path: str) -> Callable[[], str]:
 
 
 LOGGED_IN = {"anonymous": 302} | {p: 200 for p in EVERYONE[1:]}
+REFUSED = {"anonymous": 302} | {p: 403 for p in EVERYONE[1:]}
 # who may read a municipality's answers: its editor, its KKR secretariat and the admin
-ALBERTSLUND_READERS = {
-    "anonymous": 302,
-    "admin": 200,
-    "kkr_hovedstaden": 200,
-    "albertslund": 200,
-    "aalborg": 403,
-    "reader": 403,
-}
-AALBORG_READERS = ALBERTSLUND_READERS | {"kkr_hovedstaden": 403, "albertslund": 403, "aalborg": 200}
-MANAGERS = {"anonymous": 302, "admin": 200, "kkr_hovedstaden": 200} | {
-    p: 403 for p in ("albertslund", "aalborg", "reader")
-}
-ADMIN_ONLY = {"anonymous": 302, "admin": 200} | {p: 403 for p in EVERYONE[2:]}
+ALBERTSLUND_READERS = REFUSED | {"admin": 200, "kkr_hovedstaden": 200, "albertslund": 200}
+AALBORG_READERS = REFUSED | {"admin": 200, "kkr_nordjylland": 200, "aalborg": 200}
+MANAGERS = REFUSED | {"admin": 200, "kkr_hovedstaden": 200, "kkr_nordjylland": 200}
+ADMIN_ONLY = REFUSED | {"admin": 200}
 NOT_FOUND = {"anonymous": 302} | {p: 404 for p in EVERYONE[1:]}
+POST_ONLY = {"anonymous": 302} | {p: 405 for p in EVERYONE[1:]}
 
 QUESTIONNAIRE = "status/<slug:slug>/kommune/<int:kommunekode>/"
 HISTORY = "status/<slug:slug>/kommune/<int:kommunekode>/historik/"
@@ -66,8 +59,35 @@ RESULTS_FILE = "status/<slug:slug>/resultater.<str:fmt>"
 BILAG1 = "status/<slug:slug>/bilag1/<int:region_code>/"
 BILAG1_FILE = "status/<slug:slug>/bilag1/<int:region_code>.<str:fmt>"
 PILOTS = "status/<slug:slug>/piloter/<int:region_code>/"
+PUBLISH = "status/<slug:slug>/offentliggoer/"
 # a KKR's per-municipality answers (Bilag 1, pilots): its secretariat and the admin
+HOVEDSTADEN_MANAGERS = MANAGERS | {"kkr_nordjylland": 403}
 NORDJYLLAND_MANAGERS = MANAGERS | {"kkr_hovedstaden": 403}
+
+PUBLISHED = "matrix-offentlig"
+
+
+def _published_url(path: str) -> Callable[[], str]:
+    """A URL of a closed round that an administrator has published (made once per test)."""
+
+    def url() -> str:
+        from naersund.web.survey.models import Round
+        from naersund.web.survey.services import create_round
+
+        if not Round.objects.filter(slug=PUBLISHED).exists():
+            today = timezone.localdate()
+            create_round(
+                slug=PUBLISHED,
+                title_da="Opfølgning (offentliggjort)",
+                year=today.year - 1,
+                opens_on=today - dt.timedelta(days=30),
+                closes_on=today - dt.timedelta(days=1),
+            )
+            Round.objects.filter(slug=PUBLISHED).update(published_at=timezone.now())
+        return f"/status/{PUBLISHED}/{path}"
+
+    return url
+
 
 # (route pattern, URL or a function returning one, expected status per persona)
 SURVEY_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
@@ -79,8 +99,8 @@ SURVEY_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     (HISTORY, _url(f"kommune/{ALBERTSLUND}/historik/"), ALBERTSLUND_READERS),
     (HISTORY, _url(f"kommune/{AALBORG}/historik/"), AALBORG_READERS),
     (OVERVIEW, _url("overblik/"), MANAGERS),
-    (OVERVIEW, _url("overblik/?kkr=1084"), MANAGERS),
-    (OVERVIEW, _url("overblik/?kkr=1081"), MANAGERS | {"kkr_hovedstaden": 403}),
+    (OVERVIEW, _url("overblik/?kkr=1084"), HOVEDSTADEN_MANAGERS),
+    (OVERVIEW, _url("overblik/?kkr=1081"), NORDJYLLAND_MANAGERS),
     (IMPORT, _url("import/"), MANAGERS),
     (TEMPLATE, _url("import/skabelon.csv"), MANAGERS),
     (RESULTS, _url("resultater/"), LOGGED_IN),
@@ -89,11 +109,19 @@ SURVEY_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     (RESULTS_FILE, _url("resultater.csv?kkr=1084"), LOGGED_IN),
     (RESULTS_FILE, _url("resultater.xlsx"), LOGGED_IN),
     (RESULTS_FILE, _url("resultater.pdf"), NOT_FOUND),
-    (BILAG1, _url("bilag1/1084/"), MANAGERS),
+    (PUBLISH, _url("offentliggoer/"), POST_ONLY),
+    (BILAG1, _url("bilag1/1084/"), HOVEDSTADEN_MANAGERS),
     (BILAG1, _url("bilag1/1081/"), NORDJYLLAND_MANAGERS),
     (BILAG1, _url("bilag1/9999/"), NOT_FOUND),
-    (BILAG1_FILE, _url("bilag1/1084.xlsx"), MANAGERS),
+    (BILAG1_FILE, _url("bilag1/1084.xlsx"), HOVEDSTADEN_MANAGERS),
     (BILAG1_FILE, _url("bilag1/1081.csv"), NORDJYLLAND_MANAGERS),
-    (PILOTS, _url("piloter/1084/"), MANAGERS),
+    (PILOTS, _url("piloter/1084/"), HOVEDSTADEN_MANAGERS),
     (PILOTS, _url("piloter/1081/"), NORDJYLLAND_MANAGERS),
+    # a published (closed) round: its per-municipality answers for every logged-in user; the
+    # questionnaire and its history (drafts, names) stay with the municipality
+    (BILAG1, _published_url("bilag1/1084/"), LOGGED_IN),
+    (BILAG1_FILE, _published_url("bilag1/1081.csv"), LOGGED_IN),
+    (PILOTS, _published_url("piloter/1081/"), LOGGED_IN),
+    (QUESTIONNAIRE, _published_url(f"kommune/{ALBERTSLUND}/"), ALBERTSLUND_READERS),
+    (HISTORY, _published_url(f"kommune/{AALBORG}/historik/"), AALBORG_READERS),
 ]

@@ -231,15 +231,20 @@ def _submit_status(kommunekode: int, implemented: str) -> None:
 
 
 def test_initiative_status_from_the_survey_appears_next_to_the_indicator(
-    release: Release, reader: Client
+    release: Release, personas: Personas
 ) -> None:
-    before = _text(reader.get(f"/indikatorer/kommune/{ALBERTSLUND}/"))
+    editor = personas.client("albertslund")
+    before = _text(editor.get(f"/indikatorer/kommune/{ALBERTSLUND}/"))
     assert "7 indsatser: 7 ikke besvaret" in before
     _submit_status(ALBERTSLUND, "hovedstaden_opfoelgende_hjemmebesoeg")
-    after = _text(reader.get(f"/indikatorer/kommune/{ALBERTSLUND}/"))  # not the cached page
+    after = _text(editor.get(f"/indikatorer/kommune/{ALBERTSLUND}/"))  # not the cached page
     assert "7 indsatser: 1 implementeret, 6 planlagt" in after
-    kkr = _text(reader.get(f"/indikatorer/kkr/{HOVEDSTADEN}/"))
+    kkr = _text(personas.client("kkr_hovedstaden").get(f"/indikatorer/kkr/{HOVEDSTADEN}/"))
     assert "1 af " in kkr
+    # a reader sees which initiatives there are, not Albertslund's answers
+    # (test_security_answers_access checks every role)
+    other = _text(personas.client("reader").get(f"/indikatorer/kommune/{ALBERTSLUND}/"))
+    assert "7 indsatser" in other and "7 indsatser: " not in other
 
 
 def test_the_kkr_overview_has_every_municipality_and_the_goals(

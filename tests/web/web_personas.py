@@ -17,6 +17,7 @@ NORDJYLLAND = 1081
 PERSONAS: dict[str, tuple[str, int | None, int | None]] = {
     "admin": ("national_admin", None, None),
     "kkr_hovedstaden": ("kkr_secretary", HOVEDSTADEN, None),
+    "kkr_nordjylland": ("kkr_secretary", NORDJYLLAND, None),
     "albertslund": ("municipality_editor", None, ALBERTSLUND),
     "aalborg": ("municipality_editor", None, AALBORG),
     "reader": ("reader", None, None),
@@ -28,6 +29,7 @@ EVERYONE = ["anonymous", *PERSONAS]
 class Personas:
     admin: User
     kkr_hovedstaden: User
+    kkr_nordjylland: User
     albertslund: User
     aalborg: User
     reader: User

@@ -179,7 +179,8 @@ def bilag1_section(data: ReportInput, area: Area) -> Section:
     if not all(c.may_show_answers(data, m.code) for m in c.municipalities_of(area.region_code)):
         s.paragraphs.append(
             "Bilag 1 viser hver kommunes svar og vises kun for KKR-sekretariatet og nationale "
-            "administratorer. Udbredelsen i KKR'en står under Indsatsernes udbredelse."
+            "administratorer, og for alle, når statusrunden er offentliggjort. Udbredelsen i "
+            "KKR'en står under Indsatsernes udbredelse."
         )
         return s
     s.paragraphs.append(

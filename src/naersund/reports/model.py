@@ -68,7 +68,7 @@ class ReportInput:
     (:class:`naersund.survey.aggregate.RoundAnswers`), or None when there is none; shares per
     KKR are computed from all of it, but a municipality's own answers (its status table, its
     row of Bilag 1) appear only for municipalities in ``survey_visible`` (None: every one; the
-    web passes those the user may see, ``access.can_view_response``).
+    web passes those the user may see in that round, ``access.answers_visible_to``).
     ``drilldown``: suppressed drill-down rows (``DRILLDOWN_COLUMNS``) or None.
     """
 

@@ -134,7 +134,8 @@ def survey_section(data: ReportInput, area: Area) -> Section:
     if area.level == "kommune" and not c.may_show_answers(data, area.code):
         s.paragraphs.append(
             f"{area.title}s egne svar vises kun for kommunen selv, dens KKR-sekretariat og "
-            "nationale administratorer. Udbredelsen i KKR'en:"
+            "nationale administratorer, og for alle, når statusrunden er offentliggjort. "
+            "Udbredelsen i KKR'en:"
         )
         s.blocks.append(coverage_table(data, area.region_code, initiatives))
     elif area.level == "kommune":

@@ -2,8 +2,8 @@
 
 Every logged-in user may download packs for every municipality and KKR (they hold published,
 suppressed results, like the dashboard: ``access.can_view_dashboard``); a pack shows a
-municipality's own survey answers only where the user may read them
-(``access.can_view_response``, via :mod:`naersund.web.reportdata`). A KKR pack with a section
+municipality's own survey answers only where the user may read them in the pack's round
+(``access.can_view_answers``, via :mod:`naersund.web.reportdata`). A KKR pack with a section
 per municipality is made from the command line (``naersund report --kkr CODE
 --alle-kommuner``): it takes too long for a web request.
 """

@@ -4,20 +4,33 @@ Logged-in users read the whole catalogue (it is public inside the platform). Edi
 municipality's status is for that municipality's editors and national administrators;
 managing a KKR (its rounds and follow-up) for that KKR's secretariat and national administrators.
 
-Survey results: the aggregated shares (nationally and per KKR) are for every logged-in user;
-per-municipality answers of a whole KKR (Bilag 1, the pilot overview, the tilbagemeldinger and
-their downloads) only for national administrators and that KKR's secretariat. A municipality
-editor sees its own answers in its questionnaire, never another municipality's.
+Survey results: the aggregated shares (nationally and per KKR, "68 pct. af kommunerne") are
+for every logged-in user. A municipality's own answers (statuses, start years, pilots, free
+answers, tilbagemelding, and counts of them such as "11 af 13 skal-indsatser") are for its
+editors, its KKR's secretariat and national administrators, on every page, download, report
+pack and API answer: ask :func:`can_view_answers` (one municipality) or
+:func:`answers_visible_to` (all of them). Per-municipality answers of a whole KKR (Bilag 1, the
+pilot overview, the tilbagemeldinger and their downloads) are for national administrators and
+that KKR's secretariat (:func:`can_view_kkr_answers`).
+
+The one exception is deliberate: a national administrator may publish a closed round
+("offentliggør runden", :func:`can_publish_round`); then the submitted answers of *that* round
+(never drafts, never another round's) are visible to every logged-in user. Rounds are national
+(every municipality of every KKR answers), so a KKR secretariat cannot publish one: it would
+publish other KKRs' municipalities too.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
 from naersund.refdata import KKR_NAMES, region_of
 from naersund.web.accounts.models import Membership, Role
+
+if TYPE_CHECKING:
+    from naersund.web.survey.models import Round
 
 
 def role_of(user: Any) -> Membership | None:
@@ -77,8 +90,9 @@ def can_manage_region(user: Any, region_code: int) -> bool:
 
 
 def can_view_response(user: Any, kommunekode: int) -> bool:
-    """A municipality's survey answers: its editors and national administrators, and the
-    secretariat of its KKR (reading). Other editors and readers do not see them."""
+    """A municipality's survey answers in every round, drafts and history included: its editors
+    and national administrators, and the secretariat of its KKR (reading). Other editors and
+    readers do not see them (except a published round's, :func:`can_view_answers`)."""
     if can_edit_municipality(user, kommunekode):
         return True
     region = region_of().get(kommunekode)
@@ -102,8 +116,41 @@ def can_view_survey_results(user: Any) -> bool:
     return can_view_catalogue(user)
 
 
-def can_view_kkr_answers(user: Any, region_code: int) -> bool:
+def is_published(rnd: Round | None) -> bool:
+    """Whether a national administrator has published the round (``Round.published_at``) and
+    it is closed: a round whose dates are moved so that it opens again is not public until it
+    closes, so answers that can still change are never shown."""
+    return rnd is not None and rnd.published_at is not None and rnd.phase() == "lukket"
+
+
+def can_view_answers(user: Any, kommunekode: int, rnd: Round | None) -> bool:
+    """May ``user`` see municipality ``kommunekode``'s own submitted answers in round ``rnd``?
+
+    Yes for its editors, its KKR's secretariat and national administrators
+    (:func:`can_view_response`); for every other logged-in user only when ``rnd`` is
+    published. ``rnd`` None means "in whichever round": only the first group."""
+    if can_view_response(user, kommunekode):
+        return True
+    return is_published(rnd) and can_view_municipality(user, kommunekode)
+
+
+def answers_visible_to(user: Any, rnd: Round | None) -> frozenset[int]:
+    """The kommunekoder whose own submitted answers in ``rnd`` the user may see
+    (:func:`can_view_answers` for every municipality)."""
+    return frozenset(k for k in region_of() if can_view_answers(user, k, rnd))
+
+
+def can_view_kkr_answers(user: Any, region_code: int, rnd: Round | None = None) -> bool:
     """Every municipality's answers in one KKR (Bilag 1, pilots, tilbagemeldinger): national
-    administrators and that KKR's secretariat. Editors and readers do not: the table shows
-    other municipalities' answers."""
-    return region_code in KKR_NAMES and can_manage_region(user, region_code)
+    administrators and that KKR's secretariat, and every logged-in user when ``rnd`` is
+    published. Editors and readers otherwise do not: the table shows other municipalities'
+    answers."""
+    if region_code not in KKR_NAMES:
+        return False
+    return can_manage_region(user, region_code) or (is_published(rnd) and can_view_catalogue(user))
+
+
+def can_publish_round(user: Any) -> bool:
+    """Publishing a round's per-municipality answers (or withdrawing that): national
+    administrators only, since a round covers every KKR's municipalities."""
+    return is_national_admin(user)

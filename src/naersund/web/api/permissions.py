@@ -2,7 +2,9 @@
 
 - Catalogue, rounds, questions, indicator results, the schema: every logged-in user.
 - A municipality's answers (with who changed them and when): its own editors, its KKR's
-  secretariat and national administrators; readers and other municipalities' editors are refused.
+  secretariat and national administrators; readers and other municipalities' editors are
+  refused, except for the submitted answers of a published round (``access.can_view_answers``),
+  shown without drafts and without the names of who wrote them.
 - Writing answers, submitting and reopening: the municipality's editors and national
   administrators (``access.can_edit_municipality``), as in the web form.
 """
@@ -14,8 +16,8 @@ from typing import Any
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from naersund.refdata import region_of
 from naersund.web.accounts import access
+from naersund.web.survey.models import Round
 
 
 class CanViewCatalogue(BasePermission):
@@ -33,13 +35,19 @@ class CanViewDashboard(BasePermission):
 
 
 def can_read_answers(user: Any, kommunekode: int) -> bool:
+    """Every answer of the municipality in every round, drafts and names included."""
     return access.can_view_response(user, kommunekode)
+
+
+def can_read_published_answers(user: Any, kommunekode: int, rnd: Round) -> bool:
+    """The municipality's submitted answers in ``rnd`` (its own people, or a published round)."""
+    return access.can_view_answers(user, kommunekode, rnd)
 
 
 def can_write_answers(user: Any, kommunekode: int) -> bool:
     return access.can_edit_municipality(user, kommunekode)
 
 
-def readable_municipalities(user: Any) -> list[int]:
-    """The kommunekoder whose answers the user may read, sorted."""
-    return sorted(k for k in region_of() if can_read_answers(user, k))
+def readable_municipalities(user: Any, rnd: Round) -> list[int]:
+    """The kommunekoder whose answers in ``rnd`` the user may read, sorted."""
+    return sorted(access.answers_visible_to(user, rnd))

@@ -29,7 +29,14 @@ class RoundSerializer(serializers.ModelSerializer[Round]):
             "phase_da",
             "previous",
             "catalogue_version",
+            "published_at",
         ]
+        extra_kwargs = {
+            "published_at": {
+                "help_text": "Hvornår runden blev offentliggjort (null: kun kommunen selv, dens "
+                "KKR-sekretariat og nationale administratorer ser kommunens svar)."
+            }
+        }
 
     def get_phase(self, obj: Round) -> str:
         return obj.phase()

@@ -71,11 +71,17 @@ def _answer_data(question: Question, answer: Answer) -> dict[str, Any]:
     }
 
 
-def _response_data(rnd: Round, kommunekode: int, response: SurveyResponse | None) -> dict[str, Any]:
+def _response_data(
+    rnd: Round, kommunekode: int, response: SurveyResponse | None, names: bool = True
+) -> dict[str, Any]:
+    """The response as JSON; ``names=False`` (a published round read by someone outside the
+    municipality) leaves out who wrote and submitted it."""
     answers: dict[str, Any] = {}
     if response is not None:
         for a in response.answers.all():
             answers[a.question.qid] = _answer_data(a.question, a)
+            if not names:
+                answers[a.question.qid]["updated_by"] = None
     state = response.state if response is not None else "not_started"
     return {
         "round": rnd.slug,
@@ -87,7 +93,7 @@ def _response_data(rnd: Round, kommunekode: int, response: SurveyResponse | None
         "tilbagemelding": response.tilbagemelding if response is not None else "",
         "submitted_at": response.submitted_at if response is not None else None,
         "submitted_by": services.user_name(response.submitted_by)
-        if response is not None and response.submitted_by
+        if names and response is not None and response.submitted_by
         else None,
         "updated_at": response.updated_at if response is not None else None,
         "answers": answers,
@@ -164,34 +170,50 @@ class ResponseListView(_View):
     @extend_schema(
         summary="Besvarelser, du må læse",
         description="Kommunens redaktører ser deres egen kommune, KKR-sekretariatet sin KKR's "
-        "kommuner, nationale administratorer alle. Kommuner uden besvarelse er med som "
-        "'not_started'.",
+        "kommuner, nationale administratorer alle; kommuner uden besvarelse er med som "
+        "'not_started'. Er runden offentliggjort, ser alle de indsendte besvarelser (uden "
+        "navne på, hvem der skrev dem).",
         responses={200: ResponseSerializer(many=True), **ERRORS},
     )
     def get(self, request: Request, slug: str) -> Response:
         rnd = _round(slug)
-        codes = perm.readable_municipalities(request.user)
+        codes = perm.readable_municipalities(request.user, rnd)
         found = {r.kommunekode: r for r in _responses(rnd).filter(kommunekode__in=codes)}
-        data = [_response_data(rnd, k, found.get(k)) for k in codes]
+        data = []
+        for k in codes:
+            if perm.can_read_answers(request.user, k):
+                data.append(_response_data(rnd, k, found.get(k)))
+            elif k in found and found[k].is_submitted:  # published: submitted only
+                data.append(_response_data(rnd, k, found[k], names=False))
         return Response(ResponseSerializer(data, many=True).data)  # type: ignore[arg-type]
 
 
-class ResponseDetailView(_View):
-    def _readable(self, request: Request, kommunekode: int) -> int:
-        _municipality(kommunekode)
-        if not perm.can_read_answers(request.user, kommunekode):
-            raise exceptions.PermissionDenied()
-        return kommunekode
+def _get_response_for_user(request: Request, rnd: Round, kommunekode: int) -> dict[str, Any]:
+    """The municipality's response in ``rnd`` as the user may read it; 403 otherwise."""
+    _municipality(kommunekode)
+    response = _responses(rnd).filter(kommunekode=kommunekode).first()
+    if perm.can_read_answers(request.user, kommunekode):
+        return _response_data(rnd, kommunekode, response)
+    if (
+        perm.can_read_published_answers(request.user, kommunekode, rnd)
+        and response is not None
+        and response.is_submitted
+    ):
+        return _response_data(rnd, kommunekode, response, names=False)
+    raise exceptions.PermissionDenied()
 
+
+class ResponseDetailView(_View):
     @extend_schema(
         summary="En kommunes besvarelse",
+        description="For kommunens redaktører, dens KKR-sekretariat og nationale "
+        "administratorer; i en offentliggjort runde for alle, når besvarelsen er indsendt.",
         responses={200: ResponseSerializer, **ERRORS},
     )
     def get(self, request: Request, slug: str, kommunekode: int) -> Response:
         rnd = _round(slug)
-        self._readable(request, kommunekode)
-        response = _responses(rnd).filter(kommunekode=kommunekode).first()
-        return Response(ResponseSerializer(_response_data(rnd, kommunekode, response)).data)
+        data = _get_response_for_user(request, rnd, kommunekode)
+        return Response(ResponseSerializer(data).data)
 
     @extend_schema(
         summary="Gem svar (og tilbagemelding)",

@@ -1,7 +1,8 @@
 """The indicator dashboard (Danish): Kommuneprofil, Sammenlign kommuner, Udvikling,
 KKR-overblik and the releases with their diff.
 
-Views are thin: access (every logged-in user, ``access.can_view_dashboard``), parameters, then
+Views are thin: access (every logged-in user, ``access.can_view_dashboard``; a municipality's
+own survey answers only where ``access.can_view_answers`` allows), parameters, then
 the library (:mod:`naersund.analysis.profiles`, :mod:`naersund.charts`) and a template. A page's
 content is cached per release and parameters (:mod:`.present`); ``?csv=<chart>`` on any page
 gives that chart's numbers as CSV.
@@ -37,6 +38,7 @@ from naersund.analysis.trend import glide_path, target_status
 from naersund.charts.builders import monthly_chart
 from naersund.engine.monthly import area_series
 from naersund.refdata import KKR_NAMES
+from naersund.survey.questions import STATUS_LABELS
 from naersund.web.accounts.access import can_view_dashboard, role_of
 from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import releases
@@ -217,17 +219,25 @@ def kommune(request: HttpRequest, kommunekode: int) -> HttpResponse:
     p = _params(request, pub, kommunekode=kommunekode)
     region = municipality_region()[kommunekode]
     survey_key = ctx.survey_stamp()
+    answers_key = ctx.answers_key(request.user, [kommunekode])
 
     def build() -> dict[str, Any]:
         catalogue = ctx.catalogue_state()[0]
         rows = profile(pub, kommunekode, p.year, ctx.infos(), p.standardised, catalogue)
-        status = ctx.initiative_status([kommunekode])[kommunekode]
+        # the municipality's own answers only where the user may see them (access.py)
+        status = ctx.initiative_status([kommunekode], request.user)[kommunekode]
         initiatives = {
-            r.info.id: [(i, *status.get(i.id, ("ikke besvaret", ""))) for i in r.initiatives]
+            r.info.id: [
+                (i, *status.get(i.id, ("ikke besvaret", ""))) if status is not None else (i, "", "")
+                for i in r.initiatives
+            ]
             for r in rows
         }
         summaries = {
-            ind: _status_summary([s for _, s, _ in items]) for ind, items in initiatives.items()
+            ind: _status_summary([s for _, s, _ in items])
+            if status is not None
+            else _count_only(len(items))
+            for ind, items in initiatives.items()
         }
         spine_frame = _spine_frame(rows)
         spine = charts.spine_chart(
@@ -241,6 +251,7 @@ def kommune(request: HttpRequest, kommunekode: int) -> HttpResponse:
             "rows": rows,
             "initiatives": initiatives,
             "summaries": summaries,
+            "answers_visible": status is not None,
             "spine": _chart(request, "spine", spine),
             "any_std": any(r.measure.standardised for r in rows),
             "any_crude": any(not r.measure.standardised for r in rows),
@@ -253,7 +264,7 @@ def kommune(request: HttpRequest, kommunekode: int) -> HttpResponse:
         "dashboard/kommune.html",
         f"Kommuneprofil: {name}",
         release,
-        ("kommune", *p.key(), str(survey_key)),
+        ("kommune", *p.key(), str(survey_key), answers_key),
         build,
     )
 
@@ -287,6 +298,13 @@ def _status_summary(labels: list[str]) -> str:
     parts = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
     noun = "indsats" if len(labels) == 1 else "indsatser"
     return f"{len(labels)} {noun}: {parts}"
+
+
+def _count_only(n: int) -> str:
+    """``"7 indsatser"``: the summary without the municipality's answers."""
+    if not n:
+        return ""
+    return f"{n} {'indsats' if n == 1 else 'indsatser'}"
 
 
 def _spine_frame(rows: list[Any]) -> Any:
@@ -447,6 +465,7 @@ def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
         return _no_release(request, f"KKR-overblik: {kkr_name}")
     p = _params(request, pub, region_code=region_code)
     survey_key = ctx.survey_stamp()
+    answers_key = ctx.answers_key(request.user, members_of(region_code))
 
     def build() -> dict[str, Any]:
         catalogue = ctx.catalogue_state()[0]
@@ -479,12 +498,17 @@ def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
                 if k.region_code == region_code:
                     goals = list(k.goals)
                     skal_ids = [i.id for g in k.goals for i in g.initiatives if i.kind == "skal"]
-        status = ctx.initiative_status(members_of(region_code))
+        # per municipality only where the user may see its answers (access.py)
+        status = ctx.initiative_status(members_of(region_code), request.user)
         for row in matrix:
             if row["level"] == "kommune":
-                s = status.get(int(row["area_code"]), {})
-                row["skal_done"] = sum(1 for i in skal_ids if s.get(i, ("",))[0] == "Implementeret")
-                row["skal_answered"] = sum(1 for i in skal_ids if i in s)
+                s = status.get(int(row["area_code"]))
+                row["skal_visible"] = s is not None
+                if s is not None:
+                    row["skal_done"] = sum(
+                        1 for i in skal_ids if s.get(i, ("",))[0] == STATUS_LABELS["implementeret"]
+                    )
+                    row["skal_answered"] = sum(1 for i in skal_ids if i in s)
         return {
             "kkr_name": kkr_name,
             "region_code": region_code,
@@ -494,6 +518,7 @@ def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
             "goals": goals,
             "infos": infos,
             "n_skal": len(skal_ids),
+            "skal_visible": any(r.get("skal_visible") for r in matrix),
             **_filters(pub, p, no_kkr_select=True),
         }
 
@@ -502,7 +527,7 @@ def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
         "dashboard/kkr.html",
         f"KKR-overblik: {kkr_name}",
         release,
-        ("kkr", *p.key(), str(survey_key)),
+        ("kkr", *p.key(), str(survey_key), answers_key),
         build,
     )
 

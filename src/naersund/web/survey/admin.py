@@ -35,8 +35,19 @@ class QuestionInline(_ReadOnlyInline):
 
 class RoundAdmin(RoleAdmin):
     list_display = ("title_da", "slug", "year", "opens_on", "closes_on", "catalogue_version")
-    fields = ("slug", "title_da", "year", "opens_on", "closes_on", "previous", "catalogue_version")
-    readonly_fields = ("slug", "catalogue_version")
+    fields = (
+        "slug",
+        "title_da",
+        "year",
+        "opens_on",
+        "closes_on",
+        "previous",
+        "catalogue_version",
+        "published_at",
+        "published_by",
+    )
+    # publishing is a deliberate act on the round's page (services.publish_round), not a field
+    readonly_fields = ("slug", "catalogue_version", "published_at", "published_by")
     inlines = [QuestionInline]
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:

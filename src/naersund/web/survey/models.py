@@ -5,6 +5,9 @@ Tables and what they hold (write only through :mod:`naersund.web.survey.services
 checks values, versions and the round's dates, and writes a :class:`Change` for each change):
 
 - :class:`Round`: "Opfølgning 2014", open from ``opens_on`` to ``closes_on`` (both included).
+  ``published_at``/``published_by``: when and by whom a national administrator published the
+  closed round's per-municipality answers to every logged-in user (None: not published, the
+  default; see ``naersund.web.accounts.access.can_view_answers``).
 - :class:`Question`: one per round × qid. The qid is stable across rounds (``status.<initiative>``,
   ``startaar.<initiative>``, ``pilot.<initiative>``, ``fri.<name>``); kinds and the JSON
   encoding of values are documented in :mod:`naersund.survey.questions`. A question keeps its
@@ -64,6 +67,15 @@ class Round(models.Model):
     )
     catalogue_version = models.CharField("katalogversion (nummer)", max_length=32, blank=True)
     created_at = models.DateTimeField("oprettet", auto_now_add=True)
+    published_at = models.DateTimeField("offentliggjort", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="offentliggjort af",
+    )
 
     class Meta:
         verbose_name = "statusrunde"

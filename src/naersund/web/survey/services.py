@@ -10,6 +10,7 @@ answer for which municipality) is checked by the caller with ``naersund.web.acco
 - :func:`submit`, :func:`reopen` – draft ⇄ submitted while the round is open.
 - :func:`import_answers` – an XLSX/CSV file of many municipalities, all or nothing.
 - :func:`completion` – who has not started, has a draft, has submitted.
+- :func:`publish_round` – publish a closed round's per-municipality answers (or withdraw it).
 - Readers: :func:`response_of`, :func:`questions_for`, :func:`answers_of`, :func:`versions_of`.
 
 Errors are :class:`SurveyError` subclasses whose message is Danish and shown as it is.
@@ -20,6 +21,7 @@ outside the round's dates; views and the API never pass it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +51,8 @@ from naersund.web.survey.models import (
     ResponseState,
     Round,
 )
+
+log = logging.getLogger(__name__)
 
 
 class SurveyError(NaersundError):
@@ -448,6 +452,40 @@ def reopen(
     if found is None or found.state != ResponseState.SUBMITTED:
         raise WrongState("Besvarelsen er ikke indsendt, så den kan ikke genåbnes.")
     return _set_state(found, ResponseState.DRAFT, user, source)
+
+
+# --- publishing a round -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_round(rnd: Round, user: Any, *, publish: bool = True) -> Round:
+    """Publish the round's submitted per-municipality answers to every logged-in user, or
+    withdraw the publication (``publish=False``). Only a closed round can be published: its
+    answers no longer change. Who and when is kept on the round and logged."""
+    locked = Round.objects.select_for_update().get(pk=rnd.pk)
+    if publish:
+        if locked.published_at is not None:
+            raise WrongState(f"Runden »{locked.title_da}« er allerede offentliggjort.")
+        if locked.phase() != "lukket":
+            raise RoundNotOpen(
+                f"Runden »{locked.title_da}« kan først offentliggøres, når den er lukket "
+                f"(den lukker {locked.closes_on:%d.%m.%Y})."
+            )
+        locked.published_at = timezone.now()
+        locked.published_by = _user(user)
+    else:
+        if locked.published_at is None:
+            raise WrongState(f"Runden »{locked.title_da}« er ikke offentliggjort.")
+        locked.published_at = None
+        locked.published_by = None
+    locked.save(update_fields=["published_at", "published_by"])
+    log.info(
+        "round %s %s by %s",
+        locked.slug,
+        "published" if publish else "withdrawn",
+        user_name(user),
+    )
+    return locked
 
 
 # --- completion -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/import/", views.import_answers, name="import"),
     path("<slug:slug>/import/skabelon.csv", views.import_template, name="import_template"),
     path("<slug:slug>/resultater/", views_results.results, name="results"),
+    path("<slug:slug>/offentliggoer/", views_results.publish, name="publish"),
     path(
         "<slug:slug>/resultater.<str:fmt>",
         views_results.results_download,

@@ -2,7 +2,9 @@
 the pilot overview, and their CSV/XLSX downloads.
 
 Access (see ``naersund.web.accounts.access``): results for every logged-in user; Bilag 1 and
-the pilots (per-municipality answers) for national administrators and the KKR's secretariat.
+the pilots (per-municipality answers) for national administrators and the KKR's secretariat,
+and for every logged-in user once a national administrator has published the round
+(:func:`publish`, a POST form on the results page, the round's page).
 The views read the submitted answers into :class:`~naersund.survey.aggregate.RoundAnswers` and
 leave the counting to :mod:`naersund.survey.aggregate`.
 """
@@ -12,11 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from naersund.catalogue import Catalogue, Initiative, iter_initiatives
 from naersund.refdata import KKR_NAMES
@@ -25,6 +30,7 @@ from naersund.survey.export import Cell, Table, write_csv, write_xlsx
 from naersund.survey.questions import STATUS_LABELS, STATUS_VALUES, format_value
 from naersund.web.accounts import access
 from naersund.web.catalogue.store import catalogue_from_db, current_version
+from naersund.web.survey import services
 from naersund.web.survey.models import Answer, Question, Response, ResponseState, Round
 
 FORMATS = {
@@ -169,9 +175,38 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     ctx["kkr_links"] = [
         (code, name)
         for code, name in sorted(KKR_NAMES.items())
-        if access.can_view_kkr_answers(request.user, code)
+        if access.can_view_kkr_answers(request.user, code, rnd)
     ]
+    ctx["published"] = access.is_published(rnd)
+    ctx["can_publish"] = access.can_publish_round(request.user)
     return render(request, "survey/results.html", ctx)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """Publish the round's per-municipality answers (``handling=offentliggoer``) or withdraw
+    the publication (``handling=tilbagekald``): national administrators only."""
+    if not access.can_publish_round(request.user):
+        raise PermissionDenied
+    rnd = _round(slug)
+    action = request.POST.get("handling", "")
+    if action not in ("offentliggoer", "tilbagekald"):
+        messages.error(request, "Vælg at offentliggøre runden eller at trække den tilbage.")
+        return redirect(reverse("survey:results", args=[rnd.slug]))
+    try:
+        services.publish_round(rnd, request.user, publish=action == "offentliggoer")
+    except services.SurveyError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Runden »{rnd.title_da}« er offentliggjort: alle brugere kan nu se kommunernes svar."
+            if action == "offentliggoer"
+            else f"Offentliggørelsen af »{rnd.title_da}« er trukket tilbage: kommunernes svar "
+            "vises igen kun for kommunen selv, dens KKR-sekretariat og nationale administratorer.",
+        )
+    return redirect(reverse("survey:results", args=[rnd.slug]))
 
 
 def _results_tables(ctx: dict[str, Any]) -> list[Table]:
@@ -313,11 +348,14 @@ def _kkr_initiatives(rnd: Round, catalogue: Catalogue, region_code: int) -> list
     return own or [known[i][1] for i in asked if i in known]
 
 
-def _check_kkr(request: HttpRequest, region_code: int) -> None:
+def _get_round_for_kkr_answers(request: HttpRequest, slug: str, region_code: int) -> Round:
+    """The round, when the user may see every answer of the KKR's municipalities in it."""
     if region_code not in KKR_NAMES:
         raise Http404("Ukendt KKR")
-    if not access.can_view_kkr_answers(request.user, region_code):
+    rnd = _round(slug)
+    if not access.can_view_kkr_answers(request.user, region_code, rnd):
         raise PermissionDenied
+    return rnd
 
 
 def _bilag1(rnd: Round, region_code: int) -> dict[str, Any]:
@@ -382,15 +420,13 @@ def _bilag1(rnd: Round, region_code: int) -> dict[str, Any]:
 
 @login_required
 def bilag1(request: HttpRequest, slug: str, region_code: int) -> HttpResponse:
-    _check_kkr(request, region_code)
-    rnd = _round(slug)
+    rnd = _get_round_for_kkr_answers(request, slug, region_code)
     return render(request, "survey/bilag1.html", _bilag1(rnd, region_code))
 
 
 @login_required
 def pilots(request: HttpRequest, slug: str, region_code: int) -> HttpResponse:
-    _check_kkr(request, region_code)
-    rnd = _round(slug)
+    rnd = _get_round_for_kkr_answers(request, slug, region_code)
     return render(request, "survey/pilots.html", _bilag1(rnd, region_code))
 
 
@@ -459,7 +495,6 @@ def _cell(question: Question, value: Any) -> Cell:
 def bilag1_download(request: HttpRequest, slug: str, region_code: int, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("Ukendt format")
-    _check_kkr(request, region_code)
-    rnd = _round(slug)
+    rnd = _get_round_for_kkr_answers(request, slug, region_code)
     tables = _bilag1_tables(_bilag1(rnd, region_code))
     return _download(tables, fmt, f"bilag1-{rnd.slug}-{slugify(KKR_NAMES[region_code])}")
