@@ -53,4 +53,11 @@ def serve(host: str, port: int, dev: bool = False, announce: Callable[[str], Non
     from naersund.web.wsgi import application
 
     announce(f"Nærsund kører på http://{host}:{port}/ (stop med Ctrl+C)")
-    waitress_serve(application, host=host, port=port)
+    from django.conf import settings
+
+    waitress_serve(
+        application,
+        host=host,
+        port=port,
+        max_request_body_size=4 * settings.NAERSUND_MAX_UPLOAD_BYTES,
+    )
