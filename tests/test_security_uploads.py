@@ -386,3 +386,22 @@ def test_years_before_1990_or_after_this_year_are_refused(specs: list[QuestionSp
     ]
     ok = f"kommunekode;{START}\r\n147;2026\r\n".encode()
     assert [r.values for r in imported(ok, specs, this_year=2026)] == [{START: 2026}]
+
+
+def test_the_import_docs_state_the_limits_as_they_are() -> None:
+    """docs/survey-import.md cannot drift from ImportLimits."""
+    docs = (Path(__file__).parents[1] / "docs" / "survey-import.md").read_text(encoding="utf-8")
+    mb = 1024 * 1024
+    stated = {
+        "the file as uploaded": f"{LIMITS.max_bytes // mb} MB",
+        "an XLSX unpacked": f"{LIMITS.max_unpacked_bytes // mb} MB",
+        "parts of an XLSX": f"{LIMITS.max_parts:,}",
+        "rows (": f"{LIMITS.max_rows:,}",
+        "columns (": f"{LIMITS.max_columns:,}",
+        "cells read": f"{LIMITS.max_cells:,}",
+        "one cell's text": f"{LIMITS.max_field_chars:,} characters",
+        "time spent": f"{LIMITS.max_seconds:g} seconds",
+    }
+    rows = {line for line in docs.splitlines() if line.startswith("| ")}
+    for what, value in stated.items():
+        assert any(r.startswith(f"| {what}") and r.endswith(f"| {value} |") for r in rows), what

@@ -67,6 +67,13 @@ class ImportLimits:
     max_field_chars: int = 20_000  # one cell's text
     max_seconds: float = 30.0  # reading and checking the file
 
+    def summary_da(self) -> str:
+        """The limits a user meets, in Danish (for the import page)."""
+        return (
+            f"Højst {_size(self.max_bytes)}, {_n(self.max_rows)} rækker, "
+            f"{_n(self.max_columns)} kolonner og {_n(self.max_cells)} celler."
+        )
+
 
 LIMITS = ImportLimits()
 

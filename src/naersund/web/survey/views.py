@@ -372,6 +372,7 @@ def import_answers(request: HttpRequest, slug: str) -> HttpResponse:
         "region_name": KKR_NAMES[region] if region else "alle KKR",
         "questions": questions,
         "status_labels": STATUS_LABELS,
+        "limits": LIMITS.summary_da(),
     }
     return render(request, "survey/import.html", ctx, status=status)
 
