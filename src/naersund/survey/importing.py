@@ -223,7 +223,7 @@ def _csv_records(
         if number > limits.max_rows:
             raise ImportFileError(
                 [
-                    f"{filename}, række {_n(number)}: filen har mere end {_n(limits.max_rows)} "
+                    f"{filename}, række {number}: filen har mere end {_n(limits.max_rows)} "
                     f"rækker; grænsen er {_n(limits.max_rows)}."
                 ]
             )
@@ -276,6 +276,14 @@ def _csv_problem(filename: str, row: int, error: str, delimiter: str, limits: Im
     return f"{filename}, række {row}: rækken kan ikke læses som CSV."
 
 
+def _is_utf8(latin1: str) -> bool:
+    try:
+        latin1.encode("latin-1").decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _decode_rows(
     records: list[tuple[int, list[str]]], filename: str
 ) -> list[tuple[int, list[str]]]:
@@ -284,14 +292,11 @@ def _decode_rows(
     first: tuple[int, str] | None = None
     encoding = "cp1252"
     for number, fields in records:
-        raw = "".join(fields)
-        if raw.isascii():
+        texts = [f for f in fields if not f.isascii()]
+        if not texts:
             continue
-        try:
-            raw.encode("latin-1").decode("utf-8")
-            kind = "UTF-8"
-        except UnicodeDecodeError:
-            kind = "Windows-1252"
+        # field by field, so that two fields' bytes never join into one character
+        kind = "UTF-8" if all(_is_utf8(f) for f in texts) else "Windows-1252"
         if first is None:
             first = (number, kind)
             encoding = "utf-8" if kind == "UTF-8" else "cp1252"
