@@ -341,6 +341,13 @@ def test_a_file_mixing_utf8_and_windows_1252_is_refused_at_the_row_where_it_chan
         "filen blander to tegnsæt, så æ, ø og å ville blive læst forkert. Gem hele filen i ét "
         "tegnsæt, helst UTF-8."
     ]
+    # told field by field: 'Ã' and '¸' in Windows-1252 are the bytes of 'ø' in UTF-8 when joined
+    split = "kommunekode;kommune;tilbagemelding\r\n165;;Går\r\n".encode() + "101;Ã;¸\r\n".encode(
+        "cp1252"
+    )
+    assert refused(split, specs)[0].startswith(
+        "svar.csv, række 3: rækken er skrevet i tegnsættet Windows-1252, men række 2 er UTF-8;"
+    )
     # each on its own is read right
     for encoding in ("utf-8", "utf-8-sig", "cp1252"):
         one = "kommunekode;tilbagemelding\r\n851;Går godt\r\n101;Søger\r\n".encode(encoding)
