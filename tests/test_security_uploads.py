@@ -116,7 +116,9 @@ def test_a_sheet_of_300_mb_unpacked_is_refused_before_unpacking(tmp_path: Path) 
 
 def test_a_row_of_150_000_cells_is_refused_at_the_cell_limit(tmp_path: Path) -> None:
     problems, grew_mb = read_in_child(many_cells(150_000), tmp_path)
-    assert problems == ["svar.xlsx: regnearket har mere end 100.000 celler; grænsen er 100.000."]
+    assert problems == [
+        "svar.xlsx, række 1: regnearket har mere end 100.000 celler; grænsen er 100.000."
+    ]
     assert grew_mb < 50
 
 
@@ -178,7 +180,7 @@ def test_the_xlsx_limits_name_the_limit() -> None:
         "1.000 rækker og 1 kolonner."
     ]
     assert refused(data, name="a.xlsx", limits=ImportLimits(max_cells=11)) == [
-        "a.xlsx: regnearket har mere end 11 celler; grænsen er 11."
+        "a.xlsx, række 6: regnearket har mere end 11 celler; grænsen er 11."
     ]
     assert refused(
         data, name="a.xlsx", limits=ImportLimits(max_field_chars=len("kommunekode"))

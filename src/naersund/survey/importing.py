@@ -470,8 +470,9 @@ class _SheetScan(_XmlGuard):
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end
 
-    def refuse(self, message: str) -> None:
-        raise ImportFileError([f"{self.filename}: {message}"])
+    def refuse(self, message: str, row: int | None = None) -> None:
+        where = self.filename if row is None else f"{self.filename}, række {row}"
+        raise ImportFileError([f"{where}: {message}"])
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         ns, _, tag = name.rpartition(" ")
@@ -482,7 +483,8 @@ class _SheetScan(_XmlGuard):
             if self.cells > self.limits.max_cells:
                 self.refuse(
                     f"regnearket har mere end {_n(self.limits.max_cells)} celler; grænsen er "
-                    f"{_n(self.limits.max_cells)}."
+                    f"{_n(self.limits.max_cells)}.",
+                    row=self.row,
                 )
             if self.cells % 4096 == 0:
                 self.clock.check()
