@@ -48,13 +48,12 @@ def serve(host: str, port: int, dev: bool = False, announce: Callable[[str], Non
         run_management(["runserver", f"{host}:{port}"])
         return
     setup()
+    from django.conf import settings
     from waitress import serve as waitress_serve
 
     from naersund.web.wsgi import application
 
     announce(f"Nærsund kører på http://{host}:{port}/ (stop med Ctrl+C)")
-    from django.conf import settings
-
     waitress_serve(
         application,
         host=host,
