@@ -145,7 +145,7 @@ def test_a_kkr_imports_its_own_municipalities_only(specs: list[QuestionSpec]) ->
 def test_a_regional_question_cannot_be_answered_for_another_kkr(
     regional: list[QuestionSpec],
 ) -> None:
-    data = f"kommunekode;{HJEM}\n851;planlagt\n851\n".encode()
+    data = f"kommunekode;{HJEM}\n851;planlagt\n851;\n".encode()
     assert problems(data, regional) == [
         f"svar.csv, række 2, kolonne B ({HJEM}): spørgsmålet stilles kun til kommunerne i "
         "KKR Hovedstaden.",

@@ -163,6 +163,7 @@ def test_the_import_page_documents_the_format(rnd: Round, personas: Personas) ->
     assert "for kommunerne i KKR Hovedstaden" in html
     assert "<code>kommunekode</code> (skal være med)" in html
     assert f"<code>{HJEM}</code>" in html
+    assert "Højst 5 MB, 1.000 rækker, 1.000 kolonner og 100.000 celler." in html
 
 
 def test_an_xlsx_file_is_imported(rnd: Round, personas: Personas) -> None:

@@ -419,20 +419,37 @@ _NO = {"nej", "n", "no", "0", "false", "falsk"}
 _SPLIT = re.compile(r"[|;,]")
 
 
+def shown(text: str, width: int = 40) -> str:
+    """A cell's text for a message: cut to ``width`` characters, so that a long cell does not
+    fill the page of problems."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def is_ascii_number(text: str, max_digits: int) -> bool:
+    """Digits 0-9 only, at most ``max_digits`` of them: ``str.isdigit`` alone also takes
+    '¹⁶⁵', which ``int`` then refuses with a ValueError."""
+    return text.isascii() and text.isdigit() and len(text) <= max_digits
+
+
 def _by_value_or_label(spec: QuestionSpec, text: str) -> str:
     want = text.strip().casefold()
     for c in spec.choices:
         if want in (c.value.casefold(), c.label_da.casefold()):
             return c.value
-    raise AnswerError(f"Ukendt svarmulighed '{text.strip()}'; brug {_or(spec.choice_values())}.")
+    raise AnswerError(
+        f"Ukendt svarmulighed '{shown(text.strip())}'; brug {_or(spec.choice_values())}."
+    )
 
 
-def parse_cell(spec: QuestionSpec, text: str, kommunekode: int | None = None) -> Any:
+def parse_cell(
+    spec: QuestionSpec, text: str, kommunekode: int | None = None, *, this_year: int | None = None
+) -> Any:
     """The value of a spreadsheet cell for the question; ``None`` for an empty cell.
 
-    Accepted: status and choices by value or Danish label (any case); years as whole numbers;
-    yes/no as ja/nej (also 1/0); numbers with decimal comma or point; several choices
-    separated by ``|``, ``;`` or ``,``; pilot as ``nej``, ``alene`` or ``sammen: 147, 151``.
+    Accepted: status and choices by value or Danish label (any case); years as whole numbers
+    (digits 0-9; not after ``this_year`` when given); yes/no as ja/nej (also 1/0); numbers with
+    decimal comma or point; several choices separated by ``|``, ``;`` or ``,``; pilot as
+    ``nej``, ``alene`` or ``sammen: 147, 151``.
     Raises :class:`AnswerError` in Danish (the caller adds row and column).
     """
     raw = text.strip()
@@ -443,15 +460,19 @@ def parse_cell(spec: QuestionSpec, text: str, kommunekode: int | None = None) ->
         return _by_value_or_label(spec, raw)
     if kind == "year":
         number = raw[:-2] if raw.endswith(".0") else raw
-        if not number.isdigit():
-            raise AnswerError(f"Årstallet skal være et helt tal, ikke '{raw}'.")
+        if not is_ascii_number(number, max_digits=4):
+            raise AnswerError(f"Årstallet skal være et helt tal, ikke '{shown(raw)}'.")
+        if this_year is not None and not MIN_YEAR <= int(number) <= this_year:
+            raise AnswerError(
+                f"Årstallet {int(number)} skal ligge mellem {MIN_YEAR} og {this_year} (i år)."
+            )
         return clean_value(spec, int(number))
     if kind == "yesno":
         if raw.casefold() in _YES:
             return True
         if raw.casefold() in _NO:
             return False
-        raise AnswerError(f"Svaret skal være 'ja' eller 'nej', ikke '{raw}'.")
+        raise AnswerError(f"Svaret skal være 'ja' eller 'nej', ikke '{shown(raw)}'.")
     if kind == "multichoice":
         if raw == "-":
             return []
@@ -460,10 +481,12 @@ def parse_cell(spec: QuestionSpec, text: str, kommunekode: int | None = None) ->
         )
     if kind == "number":
         cleaned = raw.replace(" ", "").replace(",", ".")
+        if not cleaned.isascii():  # float() also reads other scripts' digits
+            raise AnswerError(f"Svaret skal være et tal, ikke '{shown(raw)}'.")
         try:
             amount = float(cleaned)
         except ValueError:
-            raise AnswerError(f"Svaret skal være et tal, ikke '{raw}'.") from None
+            raise AnswerError(f"Svaret skal være et tal, ikke '{shown(raw)}'.") from None
         return clean_value(spec, amount)
     if kind == "pilot":
         return _parse_pilot(raw, kommunekode)
@@ -478,14 +501,15 @@ def _parse_pilot(raw: str, kommunekode: int | None) -> dict[str, Any]:
             choice = value
     if choice not in PILOT_VALUES:
         raise AnswerError(
-            f"Pilotsvaret skal være 'nej', 'alene' eller 'sammen: <kommunekoder>', ikke '{raw}'."
+            "Pilotsvaret skal være 'nej', 'alene' eller 'sammen: <kommunekoder>', ikke "
+            f"'{shown(raw)}'."
         )
     others: list[int] = []
     for part in re.split(r"[\s,;|]+", rest.strip()):
         if not part:
             continue
-        if not part.isdigit():
-            raise AnswerError(f"'{part}' er ikke en kommunekode.")
+        if not is_ascii_number(part, max_digits=4):
+            raise AnswerError(f"'{shown(part)}' er ikke en kommunekode.")
         others.append(int(part))
     return _clean_pilot({"pilot": choice, "med": others}, kommunekode)
 

@@ -65,9 +65,15 @@ def serve(host: str, port: int, dev: bool = False, announce: Callable[[str], Non
         run_management(["runserver", f"{host}:{port}"])
         return
     setup()
+    from django.conf import settings
     from waitress import serve as waitress_serve
 
     from naersund.web.wsgi import application  # refuses an unsafe start (refuse_unsafe_start)
 
     announce(f"Nærsund kører på http://{host}:{port}/ (stop med Ctrl+C)")
-    waitress_serve(application, host=host, port=port)
+    waitress_serve(
+        application,
+        host=host,
+        port=port,
+        max_request_body_size=4 * settings.NAERSUND_MAX_UPLOAD_BYTES,
+    )

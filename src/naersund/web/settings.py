@@ -119,6 +119,18 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Served from the apps' static folders as they are, so `naersund serve` needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
 
+# Uploads. The one upload is the survey import, its file at most 5 MB
+# (naersund.survey.importing.LIMITS, which also bounds what is read of it). A request body up to
+# NAERSUND_MAX_UPLOAD_BYTES is held in memory; the import view refuses a larger one by its
+# Content-Length, and as the only upload handler keeps files in memory, never in temporary
+# files, the file of a larger body is read past without being kept. `naersund serve` (waitress)
+# refuses bodies of more than four times the limit before Django sees them.
+NAERSUND_MAX_UPLOAD_BYTES = 5 * 1024 * 1024 + 64 * 1024  # the file and the form around it
+FILE_UPLOAD_MAX_MEMORY_SIZE = NAERSUND_MAX_UPLOAD_BYTES
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields, files not counted (Django's default)
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("NAERSUND_SECURE_COOKIES", not DEBUG and not DEMO)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
+from naersund.survey.importing import LIMITS, MB
 from naersund.survey.questions import (
     PILOT_LABELS,
     AnswerError,
@@ -215,7 +216,7 @@ def others_text(value: Any) -> str:
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="Fil med svar (XLSX eller CSV)",
-        help_text="Højst 5 MB. Se formatet nedenfor.",
+        help_text=f"Højst {LIMITS.max_bytes // MB} MB. Se formatet nedenfor.",
     )
     submit_after = forms.BooleanField(
         label="Marker de indlæste besvarelser som indsendt",
@@ -223,10 +224,8 @@ class ImportForm(forms.Form):
         initial=True,
     )
 
-    MAX_BYTES = 5 * 1024 * 1024
-
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("Filen er større end 5 MB.")
+        if upload.size > LIMITS.max_bytes:
+            raise forms.ValidationError(f"Filen er større end {LIMITS.max_bytes // MB} MB.")
         return upload

@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,6 +24,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from naersund.refdata import KKR_NAMES
+from naersund.survey.importing import LIMITS, MB
 from naersund.survey.questions import (
     PILOT_LABELS,
     STATUS_LABELS,
@@ -330,9 +332,16 @@ def import_answers(request: HttpRequest, slug: str) -> HttpResponse:
     rnd = _round(slug)
     regions = _regions_for(request)
     region = None if access.is_national_admin(request.user) else regions[0]
-    form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
-    if request.method == "POST" and form.is_valid():
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and _body_too_large(request):
+        # The file was read past, not kept (settings: uploads); say so before any form error.
+        form = ImportForm()
+        problems = [f"Filen er for stor: grænsen er {LIMITS.max_bytes // MB} MB. Intet er indlæst."]
+        status = 413
+    else:
+        form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and not problems and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             result = services.import_answers(
@@ -363,9 +372,18 @@ def import_answers(request: HttpRequest, slug: str) -> HttpResponse:
         "region_name": KKR_NAMES[region] if region else "alle KKR",
         "questions": questions,
         "status_labels": STATUS_LABELS,
+        "limits": LIMITS.summary_da(),
     }
-    status = 400 if request.method == "POST" else 200
     return render(request, "survey/import.html", ctx, status=status)
+
+
+def _body_too_large(request: HttpRequest) -> bool:
+    """Whether the request body is larger than an upload may be (by its Content-Length, which
+    is all Django reads of a body)."""
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not (length.isascii() and length.isdigit()):
+        return False  # Django reads such a body as empty
+    return int(length) > settings.NAERSUND_MAX_UPLOAD_BYTES
 
 
 @login_required
