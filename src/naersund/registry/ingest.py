@@ -24,6 +24,7 @@ import duckdb
 
 from naersund.atomic import atomic_dir, atomic_path
 from naersund.errors import InputError
+from naersund.registry import lpr3
 from naersund.registry.lpr2 import Lpr2Options, contacts_plan
 from naersund.registry.schema import PERSON_KEY, PERSON_KEY_METADATA, TABLES
 from naersund.registry.sources import (
@@ -189,15 +190,22 @@ def _connection(work: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def _plans(
-    src: Path, fmt: str, work: Path, con: duckdb.DuckDBPyConnection, options: Lpr2Options | None
+    src: Path,
+    fmt: str,
+    work: Path,
+    con: duckdb.DuckDBPyConnection,
+    options: Lpr2Options | None,
+    lpr3_options: lpr3.Lpr3Options | None = None,
 ) -> tuple[list[TablePlan], list[str]]:
     contacts: TablePlan | None
     if fmt == "lpr2":
         contacts, messages = contacts_plan(src, work, con, options)
+    elif fmt == "lpr3":
+        contacts, messages = lpr3.contacts_plan(src, work, con, lpr3_options)
     elif fmt == "canonical":
         contacts, messages = canonical_plan(src, "contacts", work)
     else:
-        raise InputError(f"ukendt format '{fmt}' (vælg canonical eller lpr2)")
+        raise InputError(f"ukendt format '{fmt}' (vælg canonical, lpr2 eller lpr3)")
     if contacts is None:
         raise InputError(
             f"{src}: ingen kontakter fundet (forventede contacts.csv, contacts.parquet eller en "
@@ -215,18 +223,20 @@ def _plans(
 def ingest(
     src: Path,
     dest: Path,
-    fmt: Literal["canonical", "lpr2"] = "canonical",
+    fmt: Literal["canonical", "lpr2", "lpr3"] = "canonical",
     rejects: Path | None = None,
     max_errors: int = 20,
     progress: Progress | None = None,
     *,
     lpr2_options: Lpr2Options | None = None,
+    lpr3_options: lpr3.Lpr3Options | None = None,
 ) -> IngestReport:
     """Validate every row of the extract in ``src`` and write it as canonical Parquet to ``dest``.
 
     Without ``rejects`` any bad row stops the ingest with an :class:`InputError` listing at most
     ``max_errors`` messages, and nothing is written. With ``rejects`` the bad rows are written
-    to that CSV report and the good rows are ingested. ``lpr2_options`` tunes the LPR2 mapping.
+    to that CSV report and the good rows are ingested. ``lpr2_options`` tunes the LPR2 mapping,
+    ``lpr3_options`` names the columns of an LPR3 extract named otherwise.
     """
     say: Progress = progress or (lambda _msg, _frac: None)
     src, dest = Path(src), Path(dest)
@@ -241,7 +251,7 @@ def ingest(
     with work_dir as tmp, _connection(Path(tmp)) as con:
         work = Path(tmp)
         say("Læser filer", 0.0)
-        plans, report.messages = _plans(src, fmt, work, con, lpr2_options)
+        plans, report.messages = _plans(src, fmt, work, con, lpr2_options, lpr3_options)
         checked: list[Checked] = []
         for i, plan in enumerate(plans):
             say(f"Kontrollerer {plan.table}", 0.05 + 0.5 * i / len(plans))

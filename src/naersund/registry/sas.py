@@ -1,0 +1,227 @@
+"""Reading SAS files (``.sas7bdat`` and transport ``.xpt``) for validation, in chunks.
+
+A SAS file is streamed with pyreadstat's chunked reader (never whole in memory) into a Parquet
+copy in the work folder with every column as text, so that the rest of the ingest reads it like
+any other Parquet input. Values become the text a person would type: SAS missing values are
+empty; numbers without a fraction are written without one (``165``, not ``165.0``); variables
+with a SAS date, datetime or time format become ``2019-03-01``, ``2019-03-01 08:30:00`` and
+``08:30:00`` (a fraction of a second is kept: ``08:30:00.25``). Rows are numbered as in the
+dataset: the first observation is row 1.
+
+A file that pyreadstat cannot read, or one that ends before the number of rows its header
+promises, is refused with a message naming it; nothing is written (the copy is only a work file).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pyreadstat
+
+from naersund.errors import InputError
+from naersund.registry.sources import Source, normalise_names, thousands
+
+SAS_SUFFIXES = (".sas7bdat", ".xpt")
+CHUNK_ROWS = 50_000
+
+# SAS formats by kind, as pyreadstat reads them (its own lists are not importable); the name
+# without width and decimals (``DATETIME20.3`` -> ``DATETIME``). ``DTDATE`` shows the date of a
+# datetime value.
+DATE_FORMATS = frozenset(
+    [
+        "WEEKDATE",
+        "MMDDYY",
+        "DDMMYY",
+        "YYMMDD",
+        "DATE",
+        "DDMMYYB",
+        "DDMMYYC",
+        "DDMMYYD",
+        "DDMMYYN",
+        "DDMMYYP",
+        "DDMMYYS",
+        "MMDDYYB",
+        "MMDDYYC",
+        "MMDDYYD",
+        "MMDDYYN",
+        "MMDDYYP",
+        "MMDDYYS",
+        "WEEKDATX",
+        "IS8601DA",
+        "E8601DA",
+        "B8601DA",
+        "YYMMDDB",
+        "YYMMDDD",
+        "YYMMDDN",
+        "YYMMDDP",
+        "YYMMDDS",
+    ]
+)
+DATETIME_FORMATS = frozenset(
+    ["DATETIME", "E8601DT", "DATEAMPM", "MDYAMPM", "IS8601DT", "B8601DT", "B8601DN"]
+)
+TIME_FORMATS = frozenset(["TIME", "HHMM", "TOD", "TIMEAMPM", "IS8601TM", "E8601TM", "B8601TM"])
+_FORMAT_RE = re.compile(r"([A-Z][A-Z0-9]+[A-Z])(\d+)?(?:\.\d*)?")
+# SAS counts days and seconds from 1960-01-01; Arrow from 1970-01-01.
+_SAS_EPOCH_DAYS = -3653
+_US = 1_000_000
+_OBSV8 = b"HEADER RECORD*******OBSV8   HEADER RECORD!!!!!!!"
+_FRACTION_ZEROS = r"(\.[0-9]*?)0+$"
+
+Floats = npt.NDArray[np.float64]
+
+
+def format_kind(sas_format: str | None) -> str:
+    """``date``, ``datetime``, ``time`` or ``number`` for a SAS format name such as ``DATE9``."""
+    m = _FORMAT_RE.fullmatch((sas_format or "").strip().upper())
+    base = m.group(1) if m else ""
+    if base == "DTDATE":
+        return "dtdate"
+    if base in DATE_FORMATS:
+        return "date"
+    if base in DATETIME_FORMATS:
+        return "datetime"
+    if base in TIME_FORMATS:
+        return "time"
+    return "number"
+
+
+def _without_zero_fraction(text: pa.Array) -> pa.Array:
+    """``08:30:00.250000`` -> ``08:30:00.25``; ``08:30:00.000000`` -> ``08:30:00``."""
+    trimmed = pc.replace_substring_regex(text, _FRACTION_ZEROS, r"\1")
+    return pc.replace_substring_regex(trimmed, r"\.$", "")
+
+
+def number_text(values: Floats, kind: str) -> pa.Array:
+    """SAS numbers (NaN = missing) as text, read as the kind of their format."""
+    missing = np.isnan(values)
+    mask = missing
+    filled = np.where(missing, 0.0, values)
+    if kind == "date":
+        days = (np.floor(filled).astype(np.int64) + _SAS_EPOCH_DAYS).astype(np.int32)
+        return pa.array(days, pa.date32(), mask=mask).cast(pa.string())
+    if kind in ("datetime", "dtdate"):
+        micros = np.rint(filled * _US).astype(np.int64) + _SAS_EPOCH_DAYS * 86_400 * _US
+        text = pa.array(micros, pa.timestamp("us"), mask=mask).cast(pa.string())
+        if kind == "dtdate":
+            return pc.utf8_slice_codeunits(text, 0, 10)
+        return _without_zero_fraction(text)
+    if kind == "time":
+        # seconds since midnight; a value outside one day is shown as it is, and refused later
+        micros = np.rint(filled * _US).astype(np.int64)
+        inside = (micros >= 0) & (micros < 86_400 * _US)
+        clock = pa.array(np.where(inside, micros, 0), pa.time64("us"), mask=mask)
+        text = _without_zero_fraction(clock.cast(pa.string()))
+        if inside.all():
+            return text
+        raw = pa.array([repr(v) for v in values.tolist()], pa.string())
+        return pc.if_else(pa.array(inside | missing), text, raw)
+    whole = filled == np.floor(filled)
+    if whole.all() and np.abs(filled).max(initial=0) < 2**53:
+        return pa.array(filled.astype(np.int64), mask=mask).cast(pa.string())
+    return pa.array(values, pa.float64(), mask=mask).cast(pa.string())
+
+
+def _chunk_table(frame: pd.DataFrame, kinds: dict[str, str], names: list[str]) -> pa.Table:
+    columns = []
+    for name in names:
+        col = frame[name]
+        if pd.api.types.is_numeric_dtype(col.dtype):
+            columns.append(number_text(col.to_numpy(dtype=np.float64), kinds[name]))
+        else:
+            columns.append(pa.array(col, pa.string(), from_pandas=True))
+    return pa.table(columns, names=names)
+
+
+def _reader(path: Path) -> Any:
+    return pyreadstat.read_xport if path.suffix.lower() == ".xpt" else pyreadstat.read_sas7bdat
+
+
+def _chunks(
+    path: Path, label: str, metadata_only: bool = False
+) -> Iterator[tuple[pd.DataFrame, Any]]:
+    """The file's rows in chunks with its metadata (or only the metadata); a reader error
+    becomes an InputError."""
+    if metadata_only:
+        chunks = iter([_reader(path)(path, metadataonly=True)])
+    else:
+        chunks = pyreadstat.read_file_in_chunks(
+            _reader(path), path, chunksize=CHUNK_ROWS, disable_datetime_conversion=True
+        )
+    while True:
+        try:
+            frame, meta = next(chunks)
+        except StopIteration:
+            return
+        except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError) as e:
+            kind = "SAS-transportfil (.xpt)" if path.suffix.lower() == ".xpt" else "SAS-datasæt"
+            raise InputError(
+                f"{label}: kan ikke læses som {kind} ({e}); filen er beskadiget, afkortet eller "
+                "ikke en SAS-fil"
+            ) from None
+        except UnicodeDecodeError as e:
+            raise InputError(
+                f"{label}: tekst i filen kan ikke læses i filens tegnsæt ({e.reason}); "
+                "gem datasættet som UTF-8"
+            ) from None
+        yield frame, meta
+
+
+def xport_v8_rows(path: Path) -> int | None:
+    """The number of observations a v8 transport file's header promises (None for v5, which
+    does not say). pyreadstat counts rows from the file's size, so this is what shows that
+    a file ending on a record boundary was cut short."""
+    with path.open("rb") as f:
+        head = f.read(1 << 20)
+    at = head.find(_OBSV8)
+    if at < 0:
+        return None
+    field = head[at + len(_OBSV8) : at + len(_OBSV8) + 30].strip()
+    return int(field) if field.isdigit() else None
+
+
+def open_sas(path: Path, label: str, work: Path) -> Source:
+    """Stream the SAS file ``path`` into a text-only Parquet copy in ``work``; its Source."""
+    out = Path(work) / f"sas-{len(list(Path(work).glob('sas-*')))}.parquet"
+    writer: pq.ParquetWriter | None = None
+    names: list[str] = []
+    kinds: dict[str, str] = {}
+    rows = 0
+    expected: int | None = None
+    try:
+        for frame, meta in _chunks(path, label):
+            if writer is None:
+                names = [str(n) for n in frame.columns]
+                formats = meta.original_variable_types or {}
+                kinds = {n: format_kind(formats.get(n)) for n in names}
+                writer = pq.ParquetWriter(out, pa.schema([(n, pa.string()) for n in names]))
+                expected = meta.number_rows if isinstance(meta.number_rows, int) else None
+            writer.write_table(_chunk_table(frame, kinds, names))
+            rows += len(frame)
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is None:  # a dataset without rows: its variables from the metadata
+        for _, meta in _chunks(path, label, metadata_only=True):
+            names = [str(n) for n in meta.column_names]
+        pq.write_table(pa.table({n: pa.array([], pa.string()) for n in names}), out)
+    if not names:
+        raise InputError(f"{label}: SAS-filen har ingen variable")
+    if path.suffix.lower() == ".xpt":
+        expected = xport_v8_rows(path)
+    if expected is not None and rows != expected:
+        raise InputError(
+            f"{label}: filen er afkortet eller beskadiget: den skulle have {thousands(expected)} "
+            f"rækker, men der kunne kun læses {thousands(rows)}"
+        )
+    originals = tuple(names)
+    return Source(out, label, "parquet", normalise_names(label, originals), originals, first_row=1)
