@@ -443,3 +443,20 @@ def test_the_format_doc_names_every_lpr3_column_and_its_example_map_reads(tmp_pa
         },
         "cpr_person": {"pnr": "pnr_pseudo"},
     }
+
+
+def test_the_readme_example_map_reads(tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Bringing real LPR data", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "map.yaml").write_text(
+        "\n".join(line.removeprefix("   ") for line in block.splitlines()), encoding="utf-8"
+    )
+    assert read_column_map(tmp_path / "map.yaml") == {
+        "kontakter": {
+            "dw_ek_kontakt": "kontakt_id",
+            "dato_start": "dstart",
+            "tidspunkt_start": "tstart",
+        },
+        "cpr_person": {"pnr": "pnr_pseudo"},
+    }
