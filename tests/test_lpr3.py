@@ -30,7 +30,7 @@ KONTAKTER = [
     "P1;K1;0165;2019-03-01;08:30;2019-03-02;10:15:20;ATA1;ALCA00;DJ189;intern medicin;Herlev",
     # no AKTIONSDIAGNOSE: from diagnoser (the disproven A row is ignored); fractions kept;
     # ends on the date of death: died
-    "P2;K2;101;01.03.2019;8:05:00.25;2019-03-01;23:59:59.999999;ATA3;ALCA00;;geriatri;Bispebjerg",
+    "P2;K2;101;01.03.2019;8:05:00.25;2019-03-01;23:59:59.999999;ATA3;ALCA00;;geriatri;Sjælland",
     # a virtual contact: not a contact
     "P1;K3;165;2019-03-04;10:00;2019-03-04;11:00;ATA3;ALCA20;DZ000;intern medicin;Herlev",
     # lower case type and priority, no specialty or unit
@@ -75,7 +75,7 @@ EXPECTED = [
     contact("P1", 165, "M", dt.date(1940, 1, 1), dt.datetime(2019, 3, 1, 8, 30),
             dt.datetime(2019, 3, 2, 10, 15, 20), True, "DJ189", "intern medicin", "Herlev", False),
     contact("P2", 101, "F", dt.date(1933, 6, 15), dt.datetime(2019, 3, 1, 8, 5, 0, 250000),
-            dt.datetime(2019, 3, 1, 23, 59, 59, 999999), False, "DI10", "geriatri", "Bispebjerg",
+            dt.datetime(2019, 3, 1, 23, 59, 59, 999999), False, "DI10", "geriatri", "Sjælland",
             True),
     contact("p3", 147, "F", dt.date(2000, 2, 29), dt.datetime(2019, 12, 31, 23),
             dt.datetime(2020, 1, 1, 1), True, "DR074", None, None, False),
@@ -131,7 +131,7 @@ def sas_frame(rows: list[str], names: dict[str, str] | None = None) -> pd.DataFr
 
 SAS_ROWS = [
     "P1;K1;0165;2019-03-01;08:30;2019-03-02;10:15:20;ATA1;ALCA00;DJ189;intern medicin;Herlev",
-    "P2;K2;101;2019-03-01;08:05:00.25;2019-03-01;23:59:59.999999;ATA3;ALCA00;;geriatri;Bispebjerg",
+    "P2;K2;101;2019-03-01;08:05:00.25;2019-03-01;23:59:59.999999;ATA3;ALCA00;;geriatri;Sjælland",
     "P1;K3;165;2019-03-04;10:00;2019-03-04;11:00;ATA3;ALCA20;DZ000;intern medicin;Herlev",
     "p3;K4;147;2019-12-31;23:00:00;2020-01-01;01:00;ata1;alca00;dr074;;",
 ]
@@ -151,6 +151,18 @@ def test_sas_transport_v8_with_sas_dates_and_times(tmp_path: Path) -> None:
     report = ingest(src, tmp_path / "dest", fmt="lpr3")
     assert contacts(tmp_path / "dest") == EXPECTED
     assert report.messages == [NOTE]
+
+
+def test_a_sas_transport_file_in_windows_1252_is_read_as_such(tmp_path: Path) -> None:
+    """A transport file does not name its encoding: text that is not UTF-8 is Windows-1252."""
+    src = extract(tmp_path / "src")
+    (src / "kontakter.csv").unlink()
+    pyreadstat.write_xport(sas_frame(SAS_ROWS), tmp_path / "utf8.xpt", file_format_version=8)
+    data = (tmp_path / "utf8.xpt").read_bytes()
+    assert data.count("Sjælland".encode()) == 1
+    (src / "kontakter.xpt").write_bytes(data.replace("Sjælland".encode(), b"Sj\xe6lland "))
+    ingest(src, tmp_path / "dest", fmt="lpr3")
+    assert contacts(tmp_path / "dest") == EXPECTED
 
 
 def test_sas_transport_v5_with_short_names_through_a_column_map(tmp_path: Path) -> None:

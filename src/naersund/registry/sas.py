@@ -146,16 +146,21 @@ def _reader(path: Path) -> Any:
     return pyreadstat.read_xport if path.suffix.lower() == ".xpt" else pyreadstat.read_sas7bdat
 
 
+class _NotUtf8(Exception):
+    """Text in the file is not UTF-8 (and no encoding was asked for)."""
+
+
 def _chunks(
-    path: Path, label: str, metadata_only: bool = False
+    path: Path, label: str, encoding: str | None = None, metadata_only: bool = False
 ) -> Iterator[tuple[pd.DataFrame, Any]]:
     """The file's rows in chunks with its metadata (or only the metadata); a reader error
     becomes an InputError."""
+    args: dict[str, Any] = {"encoding": encoding} if encoding else {}
     if metadata_only:
-        chunks = iter([_reader(path)(path, metadataonly=True)])
+        chunks = iter([_reader(path)(path, metadataonly=True, **args)])
     else:
         chunks = pyreadstat.read_file_in_chunks(
-            _reader(path), path, chunksize=CHUNK_ROWS, disable_datetime_conversion=True
+            _reader(path), path, chunksize=CHUNK_ROWS, disable_datetime_conversion=True, **args
         )
     while True:
         try:
@@ -169,9 +174,10 @@ def _chunks(
                 "ikke en SAS-fil"
             ) from None
         except UnicodeDecodeError as e:
+            if encoding is None:
+                raise _NotUtf8 from None
             raise InputError(
-                f"{label}: tekst i filen kan ikke læses i filens tegnsæt ({e.reason}); "
-                "gem datasættet som UTF-8"
+                f"{label}: teksten kan hverken læses som UTF-8 eller Windows-1252 ({e.reason})"
             ) from None
         yield frame, meta
 
@@ -190,15 +196,41 @@ def xport_v8_rows(path: Path) -> int | None:
 
 
 def open_sas(path: Path, label: str, work: Path) -> Source:
-    """Stream the SAS file ``path`` into a text-only Parquet copy in ``work``; its Source."""
+    """Stream the SAS file ``path`` into a text-only Parquet copy in ``work``; its Source.
+
+    Text is read in the file's own encoding (a ``.sas7bdat`` names it; a transport file does
+    not, and is read as UTF-8); text that is not valid in it is read as Windows-1252, as
+    for CSV files."""
     out = Path(work) / f"sas-{len(list(Path(work).glob('sas-*')))}.parquet"
+    try:
+        names, rows, expected = _convert(path, label, out, None)
+    except _NotUtf8:
+        names, rows, expected = _convert(path, label, out, "WINDOWS-1252")
+    if not names:
+        raise InputError(f"{label}: SAS-filen har ingen variable")
+    if path.suffix.lower() == ".xpt":
+        expected = xport_v8_rows(path)
+    if expected is not None and rows != expected:
+        raise InputError(
+            f"{label}: filen er afkortet eller beskadiget: den skulle have {thousands(expected)} "
+            f"rækker, men der kunne kun læses {thousands(rows)}"
+        )
+    originals = tuple(names)
+    return Source(out, label, "parquet", normalise_names(label, originals), originals, first_row=1)
+
+
+def _convert(
+    path: Path, label: str, out: Path, encoding: str | None
+) -> tuple[list[str], int, int | None]:
+    """Write the rows of ``path`` as text to ``out``: (variable names, rows read, rows the
+    header promises, if it says)."""
     writer: pq.ParquetWriter | None = None
     names: list[str] = []
     kinds: dict[str, str] = {}
     rows = 0
     expected: int | None = None
     try:
-        for frame, meta in _chunks(path, label):
+        for frame, meta in _chunks(path, label, encoding):
             if writer is None:
                 names = [str(n) for n in frame.columns]
                 formats = meta.original_variable_types or {}
@@ -211,17 +243,7 @@ def open_sas(path: Path, label: str, work: Path) -> Source:
         if writer is not None:
             writer.close()
     if writer is None:  # a dataset without rows: its variables from the metadata
-        for _, meta in _chunks(path, label, metadata_only=True):
+        for _, meta in _chunks(path, label, encoding, metadata_only=True):
             names = [str(n) for n in meta.column_names]
         pq.write_table(pa.table({n: pa.array([], pa.string()) for n in names}), out)
-    if not names:
-        raise InputError(f"{label}: SAS-filen har ingen variable")
-    if path.suffix.lower() == ".xpt":
-        expected = xport_v8_rows(path)
-    if expected is not None and rows != expected:
-        raise InputError(
-            f"{label}: filen er afkortet eller beskadiget: den skulle have {thousands(expected)} "
-            f"rækker, men der kunne kun læses {thousands(rows)}"
-        )
-    originals = tuple(names)
-    return Source(out, label, "parquet", normalise_names(label, originals), originals, first_row=1)
+    return names, rows, expected
