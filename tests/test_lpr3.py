@@ -472,3 +472,20 @@ def test_the_readme_example_map_reads(tmp_path: Path) -> None:
         },
         "cpr_person": {"pnr": "pnr_pseudo"},
     }
+
+
+def test_the_documented_example_extract_gives_the_documented_contacts(tmp_path: Path) -> None:
+    from naersund.registry.lpr3 import EXAMPLE_FILES, format_doc
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name, text in EXAMPLE_FILES.items():
+        (src / name).write_text(text, encoding="utf-8")
+        assert text.rstrip() in format_doc()
+    report = ingest(src, tmp_path / "dest", fmt="lpr3")
+    assert report.messages == [NOTE]
+    got = contacts(tmp_path / "dest")
+    assert [(c["person_id"], c["start"], c["end"], c["primary_diagnosis"], c["died"]) for c in got] == [
+        ("P1", dt.datetime(2019, 3, 1, 8, 30), dt.datetime(2019, 3, 2, 10, 15, 20), "DJ189", False),
+        ("P2", dt.datetime(2019, 3, 1, 22, 5, 0, 250000), dt.datetime(2019, 3, 4, 9), "DI10", True),
+    ]  # fmt: skip

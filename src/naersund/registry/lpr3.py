@@ -416,6 +416,26 @@ def _notes(con: duckdb.DuckDBPyConnection, kontakter_sql: str, o: Lpr3Options) -
     ]
 
 
+EXAMPLE_FILES = {
+    "kontakter.csv": """\
+PNR;DW_EK_KONTAKT;KOMMUNEKODE;DATO_START;TIDSPUNKT_START;DATO_SLUT;TIDSPUNKT_SLUT;PRIORITET;KONTAKTTYPE;AKTIONSDIAGNOSE;HOVEDSPECIALE_ANS;SORENHED_ANS
+P1;1001;0165;2019-03-01;08:30;2019-03-02;10:15:20;ATA1;ALCA00;DJ189;intern medicin;Herlev Hospital
+P2;1002;0101;2019-03-01;22:05:00.25;2019-03-04;09:00;ATA1;ALCA00;;geriatri;Bispebjerg Hospital
+P1;1003;0165;2019-03-05;10:00;2019-03-05;10:20;ATA3;ALCA20;DZ000;intern medicin;Herlev Hospital
+""",
+    "diagnoser.csv": """\
+DW_EK_KONTAKT,DIAGNOSEKODE,DIAGNOSETYPE,SENERE_AFKRAEFTET
+1002,DJ440,A,Ja
+1002,DI10,A,Nej
+1002,DE119,B,Nej
+""",
+    "CPR_PERSON.csv": """\
+PNR,C_KON,D_FODDATO,D_DODDATO
+P1,M,1940-01-01,
+P2,K,1933-06-15,2019-03-04
+""",
+}
+
 EXAMPLE_MAP = """\
 # map.yaml: LPR3-navn: navnet i udtrækket (tabeller og kolonner, der ikke står her, har
 # LPR3-navnet)
@@ -488,6 +508,13 @@ other tables); rows of a SAS file are numbered as in the dataset (the first obse
 {TIME_FORMS})` or `kontakter.sas7bdat, række 2, felt 'KOMMUNEKODE': ukendt kommunekode '999'`;
 the rejects report holds the `kontakter` values.
 
+Example (`naersund ingest --format lpr3 SRC DEST` gives two contacts: P1 acute from
+2019-03-01 08:30 to 2019-03-02 10:15:20 with DJ189; P2 acute from 2019-03-01 22:05:00.25 with
+`DI10` from `diagnoser` (the disproven `DJ440` is ignored), died, since the contact ends on
+her date of death; the virtual contact `1003` is left out with a note):
+
+{_example_files()}
+
 **Column mapping** (`naersund ingest --format lpr3 --columns map.yaml SRC DEST`): an extract
 whose columns are named otherwise is read through a YAML file naming, per table, the LPR3 column
 and the name it has in the extract (tables and columns in any case; what is not named keeps its
@@ -500,3 +527,9 @@ LPR3 name). Messages and the rejects report then use the extract's names.
 A mapping file that is not valid YAML, names an unknown table or LPR3 column, or leaves a name
 empty stops the ingest with a message naming the file (and the line, for YAML errors).
 """
+
+
+def _example_files() -> str:
+    return "\n\n".join(
+        f"`{name}`:\n\n```\n{text.rstrip()}\n```" for name, text in EXAMPLE_FILES.items()
+    )
