@@ -228,35 +228,81 @@ def test_a_sas_dataset_is_read_with_its_row_numbers(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("cut", ["header", "row", "record"])
+@pytest.mark.parametrize(
+    ("cut", "message"),
+    [
+        ("header", "kan ikke læses som SAS-transportfil (.xpt): hovedet mangler eller er "
+                   "beskadiget; filen er afkortet eller ikke en SAS-transportfil"),
+        ("row", "filen er afkortet eller beskadiget: den slutter midt i række 3"),
+        ("record", "filen er afkortet eller beskadiget: den slutter midt i række 4"),
+        ("not-sas", "kan ikke læses som SAS-transportfil (.xpt): hovedet mangler eller er "
+                    "beskadiget; filen er afkortet eller ikke en SAS-transportfil"),
+    ],
+)  # fmt: skip
 def test_a_truncated_or_corrupt_sas_file_is_refused_and_nothing_is_written(
-    tmp_path: Path, cut: str
+    tmp_path: Path, cut: str, message: str
 ) -> None:
     src = extract(tmp_path / "src")
     (src / "kontakter.csv").unlink()
     whole = tmp_path / "whole.xpt"
     pyreadstat.write_xport(sas_frame(SAS_ROWS), whole, file_format_version=8)
     data = whole.read_bytes()
-    # cut in the header, inside a row, or a whole 80-byte record (the last row) off the end
-    size = {"header": 300, "row": len(data) - 200, "record": len(data) - 80}[cut]
-    (src / "kontakter.xpt").write_bytes(data[:size])
+    # cut in the header, inside a row, or the last 80-byte record off the end
+    size = {"header": 300, "row": len(data) - 200, "record": len(data) - 80, "not-sas": 0}[cut]
+    (src / "kontakter.xpt").write_bytes(
+        data[:size] if size else (src / "diagnoser.csv").read_bytes()
+    )
     dest = tmp_path / "dest"
     dest.mkdir()
     (dest / "keep.txt").write_text("før", encoding="utf-8")
     with pytest.raises(InputError) as e:
         ingest(src, dest, fmt="lpr3")
-    if cut != "header":
-        assert str(e.value) == (
-            "kontakter.xpt: filen er afkortet eller beskadiget: den skulle have 4 rækker, men "
-            f"der kunne kun læses {3 if cut == 'record' else 2}"
-        )
-    else:
-        assert str(e.value) == (
-            "kontakter.xpt: kan ikke læses som SAS-transportfil (.xpt) (Unable to read from "
-            "file); filen er beskadiget, afkortet eller ikke en SAS-fil"
-        )
+    assert str(e.value) == f"kontakter.xpt: {message}"
     assert [p.name for p in dest.iterdir()] == ["keep.txt"]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dest")] == []
+
+
+def test_a_v8_transport_file_cut_between_two_rows_is_refused(tmp_path: Path) -> None:
+    """Rows of exactly one 80-byte record: cutting the last record leaves whole rows, and only
+    the row count in the v8 header shows that one is missing (a v5 header has no count)."""
+    frame = pd.DataFrame({"PNR": ["x" * 72, "y" * 72, "z" * 72], "NUM": [1.0, 2.0, None]})
+    pyreadstat.write_xport(frame, tmp_path / "whole.xpt", file_format_version=8)
+    data = (tmp_path / "whole.xpt").read_bytes()
+    src = extract(tmp_path / "src")
+    (src / "CPR_PERSON.csv").unlink()
+    (src / "CPR_PERSON.xpt").write_bytes(data[:-80])
+    with pytest.raises(InputError) as e:
+        ingest(src, tmp_path / "dest", fmt="lpr3")
+    assert str(e.value) == (
+        "CPR_PERSON.xpt: filen er afkortet eller beskadiget: den skulle have 3 rækker, men der "
+        "kunne kun læses 2"
+    )
+
+
+def test_the_transport_reader_streams_in_chunks_and_reads_what_pyreadstat_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Numbers of every size and sign, missing values, short rows (several per 80-byte
+    record, so the last record's padding looks like rows) and chunks of a few rows each."""
+    from naersund.registry import xport
+    from naersund.registry.sas import open_sas
+
+    values = [0.0, 1.0, -1.0, 0.1, -123456.789, 1e-30, 3.5e20, 2**52 + 1.0, None, 165.0]
+    frame = pd.DataFrame({"V": values, "S": ["a", "", "æø", "b", "c", "d", "e", "f", "g", "h"]})
+    for version in (5, 8):
+        path = tmp_path / f"v{version}.xpt"
+        pyreadstat.write_xport(frame, path, file_format_version=version)
+        want, _ = pyreadstat.read_xport(path)
+        for chunk in (1 << 23, 3 * 12):  # one chunk, or three rows of 12 bytes a chunk
+            monkeypatch.setattr(xport, "_CHUNK_BYTES", chunk)
+            work = tmp_path / f"work-{version}-{chunk}"
+            work.mkdir()
+            got = pq.read_table(open_sas(path, path.name, work).path).to_pylist()
+            assert [float(r["V"]) if r["V"] else None for r in got] == [
+                None if pd.isna(v) else v for v in want["V"]
+            ]
+            assert [r["S"] for r in got] == list(want["S"])
+    assert got[2]["V"] == "-1" and got[3]["V"] == "0.1" and got[9]["V"] == "165"
 
 
 def test_a_truncated_sas_dataset_is_refused(tmp_path: Path) -> None:

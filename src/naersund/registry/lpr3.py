@@ -454,7 +454,7 @@ def format_doc() -> str:
 
     def columns(table: Lpr3Table) -> str:
         return ", ".join(
-            f"`{c.upper()}`" + ("" if c in table.required else " (valgfri)") for c in table.columns
+            f"`{c.upper()}`" + ("" if c in table.required else " (optional)") for c in table.columns
         )
 
     return f"""\
@@ -489,16 +489,21 @@ becomes a contact; rows of other types are left out and the ingest says how many
 ALCA20: 335)`. The canonical contacts hold one diagnosis per contact: B-diagnoses are not
 carried over.
 
-SAS files are read in chunks with pyreadstat (a national table is never held in memory) into
-text: SAS missing values are empty, whole numbers lose their `.0` (`165`), and variables with
-a SAS date, datetime or time format (`DATE9.`, `DATETIME20.`, `TIME8.`, …) become
-`2019-03-01`, `2019-03-01 08:30:00` and `08:30:00` (fractions kept). SAS transport version 5
-allows names of at most 8 characters, so an LPR3 table in v5 needs a column mapping (below);
-version 8 holds the full names. A SAS file that cannot be read, or that holds fewer rows than
-its header promises (a `.sas7bdat`, or a v8 `.xpt`: a v5 `.xpt` does not say how many rows it
-has, so a v5 file cut off exactly between two rows cannot be told from a shorter one), stops
-the ingest, e.g. `kontakter.xpt: filen er afkortet eller beskadiget: den skulle have 4 rækker,
-men der kunne kun læses 3`. Nothing is written.
+SAS files are read in chunks (a national table is never held in memory): `.sas7bdat` with
+pyreadstat's chunked reader, `.xpt` with naersund's own streaming reader (pyreadstat would
+read a transport file from the top again for every chunk). Values become text: SAS missing
+values are empty, whole numbers lose their `.0` (`165`), and variables with a SAS date,
+datetime or time format (`DATE9.`, `DATETIME20.`, `TIME8.`, …) become `2019-03-01`,
+`2019-03-01 08:30:00` and `08:30:00` (fractions kept). Text that is not UTF-8 is read as
+Windows-1252 (a transport file does not name its encoding; a `.sas7bdat` is first read in the
+encoding it names). SAS transport version 5 allows names of at most 8 characters, so an LPR3
+table in v5 needs a column mapping (below); version 8 holds the full names. A SAS file that
+cannot be read, that ends inside a row, or that holds fewer rows than its header promises (a
+`.sas7bdat`, or a v8 `.xpt`: a v5 `.xpt` does not say how many rows it has, so a v5 file cut
+off exactly between two 80-byte records that are also row boundaries cannot be told from a
+shorter one) stops the ingest, e.g. `kontakter.xpt: filen er afkortet eller beskadiget: den
+slutter midt i række 4` or `… den skulle have 3 rækker, men der kunne kun læses 2`. Nothing is
+written.
 
 Every converted row then passes the canonical checks. Messages name the `kontakter` file, its
 row and the LPR3 field (`CPR_PERSON.C_KON`, `diagnoser.DIAGNOSEKODE` for values from the

@@ -1,15 +1,17 @@
 """Reading SAS files (``.sas7bdat`` and transport ``.xpt``) for validation, in chunks.
 
-A SAS file is streamed with pyreadstat's chunked reader (never whole in memory) into a Parquet
-copy in the work folder with every column as text, so that the rest of the ingest reads it like
+A SAS file is streamed in chunks (never whole in memory): a ``.sas7bdat`` with pyreadstat's
+chunked reader, a transport file with :mod:`naersund.registry.xport` (pyreadstat reads a
+transport file from the top again for every chunk, which grows with the square of its size),
+into a Parquet copy in the work folder with every column as text, so that the rest of the ingest reads it like
 any other Parquet input. Values become the text a person would type: SAS missing values are
 empty; numbers without a fraction are written without one (``165``, not ``165.0``); variables
 with a SAS date, datetime or time format become ``2019-03-01``, ``2019-03-01 08:30:00`` and
 ``08:30:00`` (a fraction of a second is kept: ``08:30:00.25``). Rows are numbered as in the
 dataset: the first observation is row 1.
 
-A file that pyreadstat cannot read, or one that ends before the number of rows its header
-promises, is refused with a message naming it; nothing is written (the copy is only a work file).
+A file that cannot be read, that ends inside a row, or that ends before the number of rows its
+header promises, is refused with a message naming it; nothing is written (the copy is only a work file).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import pyarrow.parquet as pq
 import pyreadstat
 
 from naersund.errors import InputError
+from naersund.registry import xport
 from naersund.registry.sources import Source, normalise_names, thousands
 
 SAS_SUFFIXES = (".sas7bdat", ".xpt")
@@ -74,7 +77,6 @@ _FORMAT_RE = re.compile(r"([A-Z][A-Z0-9]+[A-Z])(\d+)?(?:\.\d*)?")
 # SAS counts days and seconds from 1960-01-01; Arrow from 1970-01-01.
 _SAS_EPOCH_DAYS = -3653
 _US = 1_000_000
-_OBSV8 = b"HEADER RECORD*******OBSV8   HEADER RECORD!!!!!!!"
 _FRACTION_ZEROS = r"(\.[0-9]*?)0+$"
 
 Floats = npt.NDArray[np.float64]
@@ -182,19 +184,6 @@ def _chunks(
         yield frame, meta
 
 
-def xport_v8_rows(path: Path) -> int | None:
-    """The number of observations a v8 transport file's header promises (None for v5, which
-    does not say). pyreadstat counts rows from the file's size, so this is what shows that
-    a file ending on a record boundary was cut short."""
-    with path.open("rb") as f:
-        head = f.read(1 << 20)
-    at = head.find(_OBSV8)
-    if at < 0:
-        return None
-    field = head[at + len(_OBSV8) : at + len(_OBSV8) + 30].strip()
-    return int(field) if field.isdigit() else None
-
-
 def open_sas(path: Path, label: str, work: Path) -> Source:
     """Stream the SAS file ``path`` into a text-only Parquet copy in ``work``; its Source.
 
@@ -202,14 +191,13 @@ def open_sas(path: Path, label: str, work: Path) -> Source:
     not, and is read as UTF-8); text that is not valid in it is read as Windows-1252, as
     for CSV files."""
     out = Path(work) / f"sas-{len(list(Path(work).glob('sas-*')))}.parquet"
+    convert = _convert_xport if path.suffix.lower() == ".xpt" else _convert
     try:
-        names, rows, expected = _convert(path, label, out, None)
-    except _NotUtf8:
-        names, rows, expected = _convert(path, label, out, "WINDOWS-1252")
+        names, rows, expected = convert(path, label, out, None)
+    except (_NotUtf8, xport.NotUtf8):
+        names, rows, expected = convert(path, label, out, "WINDOWS-1252")
     if not names:
         raise InputError(f"{label}: SAS-filen har ingen variable")
-    if path.suffix.lower() == ".xpt":
-        expected = xport_v8_rows(path)
     if expected is not None and rows != expected:
         raise InputError(
             f"{label}: filen er afkortet eller beskadiget: den skulle have {thousands(expected)} "
@@ -247,3 +235,24 @@ def _convert(
             names = [str(n) for n in meta.column_names]
         pq.write_table(pa.table({n: pa.array([], pa.string()) for n in names}), out)
     return names, rows, expected
+
+
+def _convert_xport(
+    path: Path, label: str, out: Path, encoding: str | None
+) -> tuple[list[str], int, int | None]:
+    """Like :func:`_convert` for a transport file, streamed by :mod:`naersund.registry.xport`
+    (pyreadstat would start over from the top for every chunk)."""
+    layout = xport.read_layout(path, label)
+    names = [v.name for v in layout.variables]
+    kinds = {v.name: format_kind(v.format) for v in layout.variables}
+    schema = pa.schema([(n, pa.string()) for n in names])
+    rows = 0
+    with pq.ParquetWriter(out, schema) as writer:
+        for columns in xport.read_chunks(path, label, layout, encoding and "cp1252"):
+            arrays = [
+                number_text(col, kinds[name]) if isinstance(col, np.ndarray) else col
+                for name, col in zip(names, columns, strict=True)
+            ]
+            writer.write_table(pa.table(arrays, schema=schema))
+            rows += len(arrays[0])
+    return names, rows, layout.promised_rows
