@@ -535,3 +535,12 @@ def test_the_documented_example_extract_gives_the_documented_contacts(tmp_path: 
         ("P1", dt.datetime(2019, 3, 1, 8, 30), dt.datetime(2019, 3, 2, 10, 15, 20), "DJ189", False),
         ("P2", dt.datetime(2019, 3, 1, 22, 5, 0, 250000), dt.datetime(2019, 3, 4, 9), "DI10", True),
     ]  # fmt: skip
+
+
+def test_a_malformed_csv_row_gets_a_message_not_a_traceback(tmp_path: Path) -> None:
+    src = extract(tmp_path / "src", [*KONTAKTER, KONTAKTER[0] + ";extra"])
+    with pytest.raises(InputError) as e:
+        ingest(src, tmp_path / "dest", fmt="lpr3")
+    assert str(e.value) == (
+        "kontakter.csv, række 6: forventede 12 felter, fandt 13 (tjek skilletegn og anførselstegn)"
+    )

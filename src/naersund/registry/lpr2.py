@@ -237,10 +237,13 @@ def contacts_plan(
     )
     messages = []
     if not options.include_outpatient:
-        found = con.execute(
-            f"SELECT count(*) FROM ({adm_sql}) WHERE trim(c_pattype) = $outpatient",
-            {"outpatient": "2"},
-        ).fetchone()
+        try:  # the first full read of LPR_ADM: a malformed CSV row shows up here
+            found = con.execute(
+                f"SELECT count(*) FROM ({adm_sql}) WHERE trim(c_pattype) = $outpatient",
+                {"outpatient": "2"},
+            ).fetchone()
+        except (duckdb.InvalidInputException, duckdb.IOException) as e:
+            raise plan.read_error(e) from None
         n = int(found[0]) if found else 0
         if n:
             messages.append(

@@ -395,7 +395,12 @@ def contacts_plan(
         pre_checked=True,
         field_labels={f: o.label(t, c) for f, (t, c) in FIELDS.items()},
     )
-    return plan, _notes(con, kontakter_sql, o)
+    try:
+        # the first full read of kontakter: a malformed CSV row shows up here
+        notes = _notes(con, kontakter_sql, o)
+    except (duckdb.InvalidInputException, duckdb.IOException) as e:
+        raise plan.read_error(e) from None
+    return plan, notes
 
 
 def _notes(con: duckdb.DuckDBPyConnection, kontakter_sql: str, o: Lpr3Options) -> list[str]:
