@@ -544,3 +544,12 @@ def test_a_malformed_csv_row_gets_a_message_not_a_traceback(tmp_path: Path) -> N
     assert str(e.value) == (
         "kontakter.csv, række 6: forventede 12 felter, fandt 13 (tjek skilletegn og anførselstegn)"
     )
+
+
+def test_a_malformed_row_in_diagnoser_names_diagnoser(tmp_path: Path) -> None:
+    src = extract(tmp_path / "src", diag=DIAGNOSER + "K9,DI10,A,Nej,x\n")
+    with pytest.raises(InputError) as e:
+        ingest(src, tmp_path / "dest", fmt="lpr3")
+    assert str(e.value) == (
+        "diagnoser.csv, række 6: forventede 4 felter, fandt 5 (tjek skilletegn og anførselstegn)"
+    )

@@ -181,8 +181,8 @@ def contacts_plan(
     """How to read the LPR2 extract in ``src`` as canonical contacts, with notes for the user."""
     options = options or Lpr2Options()
     adm, adm_sql = _read(src, "LPR_ADM", ADM, ADM_REQUIRED, work)
-    _, diag_sql = _read(src, "LPR_DIAG", DIAG, DIAG, work)
-    _, person_sql = _read(src, "CPR_PERSON", PERSON, PERSON, work)
+    diag, diag_sql = _read(src, "LPR_DIAG", DIAG, DIAG, work)
+    person, person_sql = _read(src, "CPR_PERSON", PERSON, PERSON, work)
     con.execute("CREATE OR REPLACE TEMP TABLE lpr2_died (code VARCHAR)")
     con.executemany("INSERT INTO lpr2_died VALUES (?)", [(str(c),) for c in options.died_codes])
 
@@ -234,6 +234,7 @@ def contacts_plan(
         columns=table_columns("contacts"),
         pre_checked=True,
         field_labels=dict(FIELD_LABELS),
+        also_reads=[*diag, *person],
     )
     messages = []
     if not options.include_outpatient:

@@ -315,7 +315,7 @@ def contacts_plan(
                 f".parquet, .xpt eller .sas7bdat, eller en mappe {t.name}/ med sådanne filer)"
             )
     kontakter, kontakter_sql = read[KONTAKTER.name] or ([], "")
-    _, person_sql = read[CPR_PERSON.name] or ([], "")
+    person, person_sql = read[CPR_PERSON.name] or ([], "")
     diagnoser = read[DIAGNOSER.name]
     if diagnoser is None:
         without = [
@@ -335,6 +335,7 @@ def contacts_plan(
         )
     else:
         diag_sql = diagnoser[1]
+    others = [*person, *(diagnoser[0] if diagnoser else [])]
 
     def clean(cols: Sequence[str]) -> str:
         return ", ".join(f"{trimmed(sql_ident(c))} AS {sql_ident(c)}" for c in cols)
@@ -394,6 +395,7 @@ def contacts_plan(
         columns=table_columns("contacts"),
         pre_checked=True,
         field_labels={f: o.label(t, c) for f, (t, c) in FIELDS.items()},
+        also_reads=others,
     )
     try:
         # the first full read of kontakter: a malformed CSV row shows up here
