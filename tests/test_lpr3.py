@@ -553,3 +553,24 @@ def test_a_malformed_row_in_diagnoser_names_diagnoser(tmp_path: Path) -> None:
     assert str(e.value) == (
         "diagnoser.csv, række 6: forventede 4 felter, fandt 5 (tjek skilletegn og anførselstegn)"
     )
+
+
+def test_the_cli_writes_synthetic_lpr3_extracts_and_refuses_sas_without_lpr3(
+    tmp_path: Path,
+) -> None:
+    runner = CliRunner()
+    args = ["synth", "--years", "2019", "--scale", "0.0005", "--seed", "2"]
+    result = runner.invoke(cli, [*args, "--out", str(tmp_path / "x"), "--sas"])
+    assert result.exit_code == 2
+    assert "--sas gælder kun sammen med --format lpr3" in result.output
+    assert not (tmp_path / "x").exists()
+    result = runner.invoke(cli, [*args, "--out", str(tmp_path / "s"), "--format", "lpr3", "--sas"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "s" / "kontakter").iterdir()) == [
+        "kontakter_2019.xpt"
+    ]
+    result = runner.invoke(
+        cli, ["ingest", str(tmp_path / "s"), str(tmp_path / "d"), "--format", "lpr3"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Skrevet til" in result.output and (tmp_path / "d" / "ingest.json").is_file()
