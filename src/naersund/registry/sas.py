@@ -39,40 +39,16 @@ CHUNK_ROWS = 50_000
 # SAS formats by kind, as pyreadstat reads them (its own lists are not importable); the name
 # without width and decimals (``DATETIME20.3`` -> ``DATETIME``). ``DTDATE`` shows the date of a
 # datetime value.
-DATE_FORMATS = frozenset(
-    [
-        "WEEKDATE",
-        "MMDDYY",
-        "DDMMYY",
-        "YYMMDD",
-        "DATE",
-        "DDMMYYB",
-        "DDMMYYC",
-        "DDMMYYD",
-        "DDMMYYN",
-        "DDMMYYP",
-        "DDMMYYS",
-        "MMDDYYB",
-        "MMDDYYC",
-        "MMDDYYD",
-        "MMDDYYN",
-        "MMDDYYP",
-        "MMDDYYS",
-        "WEEKDATX",
-        "IS8601DA",
-        "E8601DA",
-        "B8601DA",
-        "YYMMDDB",
-        "YYMMDDD",
-        "YYMMDDN",
-        "YYMMDDP",
-        "YYMMDDS",
-    ]
-)
+DATE_FORMATS = frozenset((
+    "WEEKDATE", "MMDDYY", "DDMMYY", "YYMMDD", "DATE", "DDMMYYB", "DDMMYYC", "DDMMYYD", "DDMMYYN",
+    "DDMMYYP", "DDMMYYS", "MMDDYYB", "MMDDYYC", "MMDDYYD", "MMDDYYN", "MMDDYYP", "MMDDYYS",
+    "WEEKDATX", "IS8601DA", "E8601DA", "B8601DA", "YYMMDDB", "YYMMDDD", "YYMMDDN", "YYMMDDP",
+    "YYMMDDS",
+))  # fmt: skip
 DATETIME_FORMATS = frozenset(
-    ["DATETIME", "E8601DT", "DATEAMPM", "MDYAMPM", "IS8601DT", "B8601DT", "B8601DN"]
+    ("DATETIME", "E8601DT", "DATEAMPM", "MDYAMPM", "IS8601DT", "B8601DT", "B8601DN")
 )
-TIME_FORMATS = frozenset(["TIME", "HHMM", "TOD", "TIMEAMPM", "IS8601TM", "E8601TM", "B8601TM"])
+TIME_FORMATS = frozenset(("TIME", "HHMM", "TOD", "TIMEAMPM", "IS8601TM", "E8601TM", "B8601TM"))
 _FORMAT_RE = re.compile(r"([A-Z][A-Z0-9]+[A-Z])(\d+)?(?:\.\d*)?")
 # SAS counts days and seconds from 1960-01-01; Arrow from 1970-01-01.
 _SAS_EPOCH_DAYS = -3653
@@ -144,10 +120,6 @@ def _chunk_table(frame: pd.DataFrame, kinds: dict[str, str], names: list[str]) -
     return pa.table(columns, names=names)
 
 
-def _reader(path: Path) -> Any:
-    return pyreadstat.read_xport if path.suffix.lower() == ".xpt" else pyreadstat.read_sas7bdat
-
-
 class _NotUtf8(Exception):
     """Text in the file is not UTF-8 (and no encoding was asked for)."""
 
@@ -155,14 +127,18 @@ class _NotUtf8(Exception):
 def _chunks(
     path: Path, label: str, encoding: str | None = None, metadata_only: bool = False
 ) -> Iterator[tuple[pd.DataFrame, Any]]:
-    """The file's rows in chunks with its metadata (or only the metadata); a reader error
-    becomes an InputError."""
+    """The rows of a ``.sas7bdat`` in chunks with its metadata (or only the metadata); a reader
+    error becomes an InputError."""
     args: dict[str, Any] = {"encoding": encoding} if encoding else {}
     if metadata_only:
-        chunks = iter([_reader(path)(path, metadataonly=True, **args)])
+        chunks = iter([pyreadstat.read_sas7bdat(path, metadataonly=True, **args)])
     else:
         chunks = pyreadstat.read_file_in_chunks(
-            _reader(path), path, chunksize=CHUNK_ROWS, disable_datetime_conversion=True, **args
+            pyreadstat.read_sas7bdat,
+            path,
+            chunksize=CHUNK_ROWS,
+            disable_datetime_conversion=True,
+            **args,
         )
     while True:
         try:
@@ -170,10 +146,9 @@ def _chunks(
         except StopIteration:
             return
         except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError) as e:
-            kind = "SAS-transportfil (.xpt)" if path.suffix.lower() == ".xpt" else "SAS-datasæt"
             raise InputError(
-                f"{label}: kan ikke læses som {kind} ({e}); filen er beskadiget, afkortet eller "
-                "ikke en SAS-fil"
+                f"{label}: kan ikke læses som SAS-datasæt ({e}); filen er beskadiget, afkortet "
+                "eller ikke en SAS-fil"
             ) from None
         except UnicodeDecodeError as e:
             if encoding is None:
@@ -191,7 +166,7 @@ def open_sas(path: Path, label: str, work: Path) -> Source:
     not, and is read as UTF-8); text that is not valid in it is read as Windows-1252, as
     for CSV files."""
     out = Path(work) / f"sas-{len(list(Path(work).glob('sas-*')))}.parquet"
-    convert = _convert_xport if path.suffix.lower() == ".xpt" else _convert
+    convert = _convert_xport if path.suffix.lower() == ".xpt" else _convert_sas7bdat
     try:
         names, rows, expected = convert(path, label, out, None)
     except (_NotUtf8, xport.NotUtf8):
@@ -207,10 +182,10 @@ def open_sas(path: Path, label: str, work: Path) -> Source:
     return Source(out, label, "parquet", normalise_names(label, originals), originals, first_row=1)
 
 
-def _convert(
+def _convert_sas7bdat(
     path: Path, label: str, out: Path, encoding: str | None
 ) -> tuple[list[str], int, int | None]:
-    """Write the rows of ``path`` as text to ``out``: (variable names, rows read, rows the
+    """Write the rows of the ``.sas7bdat`` ``path`` as text to ``out``: (variable names, rows read, rows the
     header promises, if it says)."""
     writer: pq.ParquetWriter | None = None
     names: list[str] = []
@@ -240,7 +215,7 @@ def _convert(
 def _convert_xport(
     path: Path, label: str, out: Path, encoding: str | None
 ) -> tuple[list[str], int, int | None]:
-    """Like :func:`_convert` for a transport file, streamed by :mod:`naersund.registry.xport`
+    """Like :func:`_convert_sas7bdat` for a transport file, streamed by :mod:`naersund.registry.xport`
     (pyreadstat would start over from the top for every chunk)."""
     layout = xport.read_layout(path, label)
     names = [v.name for v in layout.variables]
