@@ -215,8 +215,8 @@ def _convert_sas7bdat(
 def _convert_xport(
     path: Path, label: str, out: Path, encoding: str | None
 ) -> tuple[list[str], int, int | None]:
-    """Like :func:`_convert_sas7bdat` for a transport file, streamed by :mod:`naersund.registry.xport`
-    (pyreadstat would start over from the top for every chunk)."""
+    """Like :func:`_convert_sas7bdat` for a transport file, streamed by
+    :mod:`naersund.registry.xport` (pyreadstat would start over from the top for every chunk)."""
     layout = xport.read_layout(path, label)
     names = [v.name for v in layout.variables]
     kinds = {v.name: format_kind(v.format) for v in layout.variables}
