@@ -574,3 +574,15 @@ def test_the_cli_writes_synthetic_lpr3_extracts_and_refuses_sas_without_lpr3(
     )
     assert result.exit_code == 0, result.output
     assert "Skrevet til" in result.output and (tmp_path / "d" / "ingest.json").is_file()
+
+
+def test_a_mapped_column_missing_from_the_extract_names_the_map(tmp_path: Path) -> None:
+    src = extract(tmp_path / "src")
+    (tmp_path / "map.yaml").write_text("kontakter:\n  DATO_START: dstart\n", encoding="utf-8")
+    options = Lpr3Options.from_file(tmp_path / "map.yaml")
+    with pytest.raises(InputError) as e:
+        ingest(src, tmp_path / "dest", fmt="lpr3", lpr3_options=options)
+    assert str(e.value) == (
+        f"kontakter.csv: mangler den påkrævede kolonne 'dstart' (DATO_START ifølge "
+        f"{tmp_path / 'map.yaml'}) (filen har: {HEAD.replace(';', ', ')})"
+    )

@@ -101,7 +101,7 @@ class Lpr3Options:
 
     ``columns``: per table (``kontakter``, ``diagnoser``, ``CPR_PERSON``) the LPR3 column
     name (any case) -> the name the column has in the extract, for extracts named otherwise.
-    ``source``: where the mapping came from (named in messages).
+    ``source``: where the mapping came from (named in messages about a mapped column).
     """
 
     columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
@@ -116,6 +116,13 @@ class Lpr3Options:
         """The name of ``column`` of ``table`` in the extract, as the user wrote it."""
         mapped = self.columns.get(table.name.lower(), {}).get(column)
         return mapped if mapped is not None else column.upper()
+
+    def described(self, table: Lpr3Table, column: str) -> str:
+        """``'DATO_START'``, or for a mapped column ``'dstart' (DATO_START ifølge map.yaml)``."""
+        name = self.name(table, column)
+        if name == column.upper():
+            return f"'{name}'"
+        return f"'{name}' ({column.upper()} ifølge {self.source or 'kolonnefilen'})"
 
     def label(self, table: Lpr3Table, column: str) -> str:
         """The field as messages name it: ``DATO_START``, ``CPR_PERSON.C_KON``."""
@@ -209,10 +216,10 @@ def _read(
     in_file = {c: n.strip().lower() for c, n in names.items()}
     sources = [_open(f, f.relative_to(src).as_posix(), list(in_file.values()), work) for f in files]
     for s in sources:
-        absent = [names[c] for c in table.required if in_file[c] not in s.names]
+        absent = [c for c in table.required if in_file[c] not in s.names]
         if absent:
             what = "den påkrævede kolonne" if len(absent) == 1 else "de påkrævede kolonner"
-            listed = ", ".join(f"'{a}'" for a in absent)
+            listed = ", ".join(options.described(table, c) for c in absent)
             raise InputError(
                 f"{s.label}: mangler {what} {listed} (filen har: {', '.join(s.originals)})"
             )
