@@ -11,8 +11,12 @@ Semantics implemented here:
   at most ``merge_gap_hours`` after the latest end so far (overlap is a negative gap). Ties on the
   start are broken by the longest contact first, then acute before planned, then the lowest
   diagnosis code; the first contact of a stay gives its municipality, sex, birth date, acute
-  flag, primary diagnosis and specialty. The stay ends at the latest end; it ends in death when
-  any of its contacts does (only the last one can, in real data).
+  flag, primary diagnosis and specialty. The stay ends at the latest end. Its last contact is
+  the one with the latest end (ties: the latest start, then the lowest diagnosis code); the
+  stay ends in death when its last contact does.
+* An exclusion names the contact(s) it tests: ``first``, ``last`` or ``any`` (at least one
+  contact of the stay has a listed diagnosis prefix or specialty). ``exclude_diagnoses`` and
+  ``exclude_specialties`` test the first contact.
 * Durations are end minus start of the stay; ``min_hours`` is inclusive, ``max_hours``
   exclusive. Age is in whole years at the stay's start (a birthday on the start date counts),
   grouped into 5-year bands by lower bound, capped at 85. Diagnoses match by prefix.
@@ -31,6 +35,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from naersund.indicators.model import (
+    CONTACT_SCOPES,
+    Exclusion,
     Followup,
     IndicatorDefinition,
     StayRules,
@@ -74,7 +80,20 @@ def build_stays(contacts: pd.DataFrame, rules: StayRules) -> pd.DataFrame:
     stays = c.loc[new_stay, STAY_ATTRIBUTES].reset_index(drop=True)
     grouped = c.groupby(stay_no, sort=True)
     stays["end"] = grouped["end"].max().to_numpy()
-    stays["died"] = grouped["_died"].max().to_numpy()
+    last = (
+        c.assign(_stay=stay_no)
+        .sort_values(
+            ["_stay", "end", "start", "primary_diagnosis"],
+            ascending=[True, False, False, True],
+            kind="mergesort",
+        )
+        .drop_duplicates("_stay")
+    )
+    stays["last_diagnosis"] = last["primary_diagnosis"].to_numpy()
+    stays["last_specialty"] = last["specialty"].to_numpy()
+    stays["died"] = last["_died"].to_numpy()
+    stays["diagnoses"] = grouped["primary_diagnosis"].agg(tuple).to_numpy()
+    stays["specialties"] = grouped["specialty"].agg(tuple).to_numpy()
     stays["acute"] = stays["acute"].astype(bool)
     stays["duration"] = stays["end"] - stays["start"]
 
@@ -92,29 +111,57 @@ def _has_prefix(codes: pd.Series, prefixes: Sequence[str]) -> pd.Series:
     return codes.fillna("").astype(str).str.startswith(tuple(prefixes))
 
 
+def _hits(s: pd.DataFrame, e: Exclusion) -> pd.Series:
+    """Which stays an exclusion removes."""
+    if e.contact == "any":
+        prefixes = tuple(e.diagnoses)
+        specialties = {x.lower() for x in e.specialties}
+        return pd.Series(
+            [
+                any(isinstance(x, str) and prefixes and x.startswith(prefixes) for x in codes)
+                or any(isinstance(x, str) and x.lower() in specialties for x in specs)
+                for codes, specs in zip(s["diagnoses"], s["specialties"], strict=True)
+            ],
+            index=s.index,
+            dtype=bool,
+        )
+    code, specialty = (
+        ("primary_diagnosis", "specialty")
+        if e.contact == "first"
+        else ("last_diagnosis", "last_specialty")
+    )
+    wanted = [x.lower() for x in e.specialties]
+    return _has_prefix(s[code], e.diagnoses) | _lower(s[specialty]).isin(wanted)
+
+
+def _lower(texts: pd.Series) -> pd.Series:
+    """Specialties compare without regard to case (a missing one matches nothing)."""
+    return texts.map(lambda x: x.lower() if isinstance(x, str) else x)
+
+
 def _common_filter(
     s: pd.DataFrame,
     acute: bool | None,
     min_hours: float | None,
-    exclude_diagnoses: Sequence[str],
-    exclude_specialties: Sequence[str],
+    exclusions: Sequence[Exclusion],
 ) -> pd.Series:
     keep = pd.Series(True, index=s.index)
     if acute is not None:
         keep &= s["acute"] == acute
     if min_hours is not None:
         keep &= s["duration"] >= pd.Timedelta(hours=min_hours)
-    keep &= ~_has_prefix(s["primary_diagnosis"], exclude_diagnoses)
-    if exclude_specialties:
-        keep &= ~s["specialty"].isin(list(exclude_specialties))
+    for e in exclusions:
+        keep &= ~_hits(s, e)
     return keep
+
+
+def _exclusions(x: StaySelection | Followup) -> list[Exclusion]:
+    return [e for scope in CONTACT_SCOPES for e in x.scoped(scope)]
 
 
 def select_stays(s: pd.DataFrame, sel: StaySelection) -> pd.Series:
     """Which stays meet a selection (a boolean mask)."""
-    keep = _common_filter(
-        s, sel.acute, sel.min_hours, sel.exclude_diagnoses, sel.exclude_specialties
-    )
+    keep = _common_filter(s, sel.acute, sel.min_hours, _exclusions(sel))
     if sel.max_hours is not None:
         keep &= s["duration"] < pd.Timedelta(hours=sel.max_hours)
     if sel.min_age is not None:
@@ -125,7 +172,7 @@ def select_stays(s: pd.DataFrame, sel: StaySelection) -> pd.Series:
     if prefixes:
         keep &= _has_prefix(s["primary_diagnosis"], prefixes)
     if sel.include_specialties:
-        keep &= s["specialty"].isin(list(sel.include_specialties))
+        keep &= _lower(s["specialty"]).isin([x.lower() for x in sel.include_specialties])
     if sel.exclude_died:
         keep &= ~s["died"]
     return keep
@@ -149,9 +196,7 @@ def stay_rate(stays: pd.DataFrame, d: IndicatorDefinition) -> pd.DataFrame:
 
 def followed_up(index: pd.DataFrame, stays: pd.DataFrame, f: Followup) -> pd.Series:
     """For each index stay: is a follow-up stay starting in (end + gt, end + le] hours?"""
-    candidates = stays[
-        _common_filter(stays, f.acute, f.min_hours, f.exclude_diagnoses, f.exclude_specialties)
-    ]
+    candidates = stays[_common_filter(stays, f.acute, f.min_hours, _exclusions(f))]
     left = index[["person_id", "end"]].assign(
         _from=index["end"] + pd.Timedelta(hours=f.window_hours_gt), _row=range(len(index))
     )

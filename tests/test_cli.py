@@ -88,7 +88,8 @@ def test_synth_then_compute_writes_marked_results(tmp_path: Path, synthetic_dir:
     assert not ((shown > 0) & (shown < 5)).any()
     meta = json.loads((tmp_path / "results.csv.meta.json").read_text(encoding="utf-8"))
     assert meta["synthetic"] is True and meta["marker"] == "SYNTETISKE DATA"
-    assert meta["definitions"]["genindlaeggelser_30d_65"]["version"] == 1
+    assert meta["definitions"]["genindlaeggelser_30d_65"]["version"] == 2
+    assert meta["definitions"]["akutte_korttidsindlaeggelser"]["status"] == "under omdefinering"
 
 
 def test_parquet_output_carries_the_metadata(tmp_path: Path, synthetic_dir: Path) -> None:

@@ -6,21 +6,57 @@ from pathlib import Path
 import pytest
 
 from naersund.errors import DefinitionError
-from naersund.indicators import builtin_dir, load_definition, load_definitions, load_stay_rules
+from naersund.indicators import (
+    builtin_dir,
+    load_definition,
+    load_definitions,
+    load_stay_rules,
+    select_definitions,
+)
 from naersund.indicators.docs import definitions_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_it_ships_the_four_national_indicators() -> None:
+def test_it_ships_the_four_national_indicators_and_the_all_ages_readmission_variant() -> None:
     ids = [d.id for d in load_definitions()]
     assert ids == [
         "akutte_korttidsindlaeggelser",
         "faerdigbehandlingsdage",
         "forebyggelige_indlaeggelser_65",
+        "genindlaeggelser_30d",
         "genindlaeggelser_30d_65",
     ]
     assert load_stay_rules().merge_gap_hours == 4
+
+
+def test_a_deployment_computes_the_default_set_unless_it_names_its_indicators() -> None:
+    defs = load_definitions()
+    default = [d.id for d in select_definitions(defs, None)]
+    assert "genindlaeggelser_30d" not in default and "genindlaeggelser_30d_65" in default
+    assert len(default) == 4
+    named = select_definitions(defs, ["genindlaeggelser_30d", "faerdigbehandlingsdage"])
+    assert [d.id for d in named] == ["faerdigbehandlingsdage", "genindlaeggelser_30d"]
+    with pytest.raises(DefinitionError, match=r"^ukendt indikator: findes_ikke$"):
+        select_definitions(defs, ["findes_ikke"])
+
+
+def test_every_definition_has_a_status_and_the_redefined_ones_say_so() -> None:
+    status = {d.id: d.status for d in load_definitions()}
+    assert status["akutte_korttidsindlaeggelser"] == "under omdefinering"
+    assert status["genindlaeggelser_30d_65"] == "gældende"
+    readmission = next(d for d in load_definitions() if d.id == "genindlaeggelser_30d_65")
+    assert readmission.version == 2 and [h.version for h in readmission.history] == [1, 2]
+
+
+def test_a_history_must_end_with_the_current_version(tmp_path: Path) -> None:
+    path = _copy(
+        tmp_path,
+        "genindlaeggelser_30d_65",
+        ("id: genindlaeggelser_30d_65\nversion: 2", "id: genindlaeggelser_30d_65\nversion: 3"),
+    )
+    with pytest.raises(DefinitionError, match="history must list increasing versions"):
+        load_definition(path)
 
 
 def test_the_preventable_admissions_cover_nine_condition_groups() -> None:

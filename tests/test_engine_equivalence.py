@@ -370,6 +370,22 @@ def test_compute_does_not_depend_on_row_order_or_files(
     assert_same_aggregates(got.aggregates, baseline.aggregates)
 
 
+def test_compute_counts_an_exact_duplicate_ready_row_once_as_ingest_does(
+    compute_case: tuple[pd.DataFrame, pd.DataFrame, Any],
+) -> None:
+    # Ingest keeps the first of identical rows and rejects the rest; compute on data that did
+    # not pass through ingest must give the same days (five rows repeated in a second file).
+    from naersund.engine.compute import ComputeOptions, compute
+
+    contacts, ready, baseline = compute_case
+    doubled = pd.concat([ready, ready.iloc[:5]], ignore_index=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        _write_parts(contacts, Path(tmp) / "contacts", [])
+        _write_parts(doubled, Path(tmp) / "ready_for_discharge", [len(ready)])
+        got = compute(Path(tmp), ComputeOptions(years=YEARS, engine_options={"threads": 2}))
+    pd.testing.assert_frame_equal(got.results, baseline.results, check_exact=True)
+
+
 def _write_keyed(
     frame: pd.DataFrame, folder: Path, runs: list[str], null_key: bool = False
 ) -> None:

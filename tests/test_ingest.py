@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csv_rows import COLUMNS, GOOD
+from naersund.atomic import current_version
 from naersund.engine.compute import has_person_key
 from naersund.errors import InputError
 from naersund.registry.ingest import IngestReport, find_table, format_doc, ingest
@@ -121,7 +122,10 @@ def test_a_failed_ingest_leaves_an_earlier_one_untouched(tmp_path: Path) -> None
         ingest(write(tmp_path / "bad", {"contacts.csv": csv_text([GOOD | {"sex": "X"}])}), dest,
                rejects=tmp_path / "rejects.csv")  # fmt: skip
     assert snapshot(dest) == before
-    assert sorted(p.name for p in dest.parent.iterdir()) == ["dest"]  # no temporary leftovers
+    # no temporary leftovers: only the link, the version it points to and the lock file
+    version = current_version(dest)
+    assert version is not None
+    assert sorted(p.name for p in dest.parent.iterdir()) == [".dest.lock", version.name, "dest"]
 
 
 def test_the_rejects_report_holds_the_bad_rows_and_the_good_ones_are_written(
@@ -308,3 +312,11 @@ def test_contacts_get_one_person_key_per_person_numbered_by_this_run(tmp_path: P
     report = ingest(tmp_path / "one", tmp_path / "three")
     assert report.messages == []
     assert has_person_key(find_table(tmp_path / "three", "contacts"))
+
+
+def test_the_written_data_is_private_to_its_owner(tmp_path: Path) -> None:
+    # pseudonymised health data: the folder DEST links to is not readable by other users
+    src = write(tmp_path / "src", {"contacts.csv": csv_text(ROWS)})
+    ingest(src, tmp_path / "dest")
+    version = current_version(tmp_path / "dest")
+    assert version is not None and version.stat().st_mode & 0o777 == 0o700

@@ -278,6 +278,13 @@ for label, overrides, expected in [
     ("psychiatry", {"specialty": "psykiatri"}, 0),
     ("child psychiatry", {"specialty": "børne- og ungdomspsykiatri"}, 0),
     ("geriatrics", {"specialty": "geriatri"}, 1),
+    # Medical specialties only (version 2): surgery is not, the emergency departments'
+    # akutmedicin is (a documented choice), and a contact without a specialty is not medical.
+    ("surgery", {"specialty": "kirurgi"}, 0),
+    ("orthopaedics", {"specialty": "ortopædkirurgi"}, 0),
+    ("akutmedicin", {"specialty": "akutmedicin"}, 1),
+    ("cardiology written in capitals", {"specialty": "Kardiologi"}, 1),
+    ("no specialty", {"specialty": None}, 0),
     ("a planned stay", {"acute": False}, 0),
     # Any diagnosis and any age: a 13-year-old with a fracture counts.
     ("a child's fracture", {"birth_date": dt.date(2000, 7, 1), "primary_diagnosis": "DS52"}, 1),
@@ -364,9 +371,9 @@ for diagnosis, excluded in [
     ("DD10", False),  # DD10 is past DD00-DD09
     ("DZ763", True),  # healthy companion
     ("DZ764", False),
-    ("DO80", True),  # births DO80-DO84
-    ("DO824", True),
-    ("DO84", True),
+    ("DO80", False),  # births DO80-DO84 no longer exclude an index (version 2)
+    ("DO824", False),
+    ("DO84", False),
     ("DO85", False),
     ("DO47", True),  # pregnancy DO4*
     ("DO40", True),
@@ -378,6 +385,126 @@ for diagnosis, excluded in [
         [index_stay(primary_diagnosis=diagnosis), index_stay("2014-03-10 08:00")],
         {READMISSION: [(101, 2014, 70, "F", *((0, 1) if excluded else (1, 2)))]},
     )
+# -- which contact of a stay an exclusion tests (the national criteria per contact) ---------------
+# Index stays below are two contacts, A 1 Mar 08:00-20:00 and B 21:00 - 2 Mar 09:00 (one stay of
+# 25 h, discharged 2 Mar), followed by an acute DE86 admission 10-11 Mar that is itself an index
+# without a readmission. Kept: 1 of 2. Excluded: 0 of 1.
+
+
+def two_contact_index(a: dict[str, Any], b: dict[str, Any], person: str = "p1") -> list[Row]:
+    return [
+        contact("2014-03-01 08:00", hours=12, person_id=person, **a),
+        contact("2014-03-01 21:00", hours=12, person_id=person, **b),
+    ]
+
+
+for label, a, b, excluded in [
+    # any contact: cancer, the healthy companion, DD00-DD09 or hospice on either contact.
+    ("cancer on the second contact (any)", {}, {"primary_diagnosis": "DC50"}, True),
+    ("cancer on the first contact (any)", {"primary_diagnosis": "DC50"}, {}, True),
+    ("DZ763 on the second contact (any)", {}, {"primary_diagnosis": "DZ763"}, True),
+    ("DD05 on the second contact (any)", {}, {"primary_diagnosis": "DD05"}, True),
+    ("hospice on the second contact (any)", {}, {"specialty": "hospice"}, True),
+    # last contact: psychiatric and pregnancy diagnoses exclude only on the discharging contact.
+    ("DF32 on the last contact", {}, {"primary_diagnosis": "DF32"}, True),
+    ("DF32 on the first contact only", {"primary_diagnosis": "DF32"}, {}, False),
+    ("DO47 on the last contact", {}, {"primary_diagnosis": "DO47"}, True),
+    ("DO47 on the first contact only", {"primary_diagnosis": "DO47"}, {}, False),
+    # births on any contact no longer exclude an index.
+    ("DO80 on the last contact", {}, {"primary_diagnosis": "DO80"}, False),
+    # death: only the last contact's flag counts (a first contact marked died does not exclude).
+    ("death on the first contact only", {"died": True}, {}, False),
+    ("death on the last contact", {}, {"died": True}, True),
+]:
+    add(
+        f"an index with {label} is {'excluded' if excluded else 'kept'}",
+        [*two_contact_index(a, b), index_stay("2014-03-10 08:00")],
+        {READMISSION: [(101, 2014, 70, "F", *((0, 1) if excluded else (1, 2)))]},
+    )
+# A nested contact that ends before the stay does is not the last contact, even when it ends
+# in death: A 08:00 - 2 Mar 08:00, B (inside A) 10:00-12:00 died, one stay discharged alive. An
+# index (1 of 2 with the 10 Mar admission).
+add(
+    "death on a nested contact that ends before the stay does not exclude the index",
+    [
+        contact("2014-03-01 08:00", hours=24),
+        contact("2014-03-01 10:00", hours=2, died=True, primary_diagnosis="DF32"),
+        index_stay("2014-03-10 08:00"),
+    ],
+    {READMISSION: [(101, 2014, 70, "F", 1, 2)]},
+)
+# The last contact is the latest end; on equal ends the latest start: A 08:00-20:00 and B
+# 10:00-20:00 end together, so B is last. DF32 on B excludes; DF32 on A does not.
+for a_dx, b_dx, excluded in [("DE86", "DF32", True), ("DF32", "DE86", False)]:
+    add(
+        f"equal ends take the latest start as the last contact ({a_dx} then {b_dx})",
+        [
+            contact("2014-03-01 08:00", hours=12, primary_diagnosis=a_dx),
+            contact("2014-03-01 10:00", hours=10, primary_diagnosis=b_dx),
+            index_stay("2014-03-10 08:00"),
+        ],
+        {READMISSION: [(101, 2014, 70, "F", *((0, 1) if excluded else (1, 2)))]},
+    )
+# Equal ends and starts: the lowest diagnosis code is the last contact, in either row order.
+# DE86 < DF32, so DE86 is last and the index is kept (the first contact is DE86 too).
+for order in ("DF32 row first", "DE86 row first"):
+    pair = [
+        contact("2014-03-01 08:00", hours=13, primary_diagnosis="DF32", acute=False),
+        contact("2014-03-01 08:00", hours=13, primary_diagnosis="DE86"),
+    ]
+    add(
+        f"equal ends and starts take the lowest diagnosis as the last contact ({order})",
+        [*(pair if order.startswith("DF32") else pair[::-1]), index_stay("2014-03-10 08:00")],
+        {READMISSION: [(101, 2014, 70, "F", 1, 2)]},
+    )
+# Readmissions: the index 1-2 Mar (DE86), then a two-contact acute stay from 10 Mar: C 08:00-20:00
+# and D 21:00 - 11 Mar 09:00 (one stay of 25 h, itself an index unless excluded as one).
+for label, c_over, d_over, readmitted, second_is_index in [
+    # any contact: cancer, DD00-DD09, births DO80-DO82 and DO84, hospice.
+    ("cancer on the second contact (any)", {}, {"primary_diagnosis": "DC50"}, False, False),
+    ("DO80 on the second contact (any)", {}, {"primary_diagnosis": "DO80"}, False, True),
+    ("DO84 on the first contact (any)", {"primary_diagnosis": "DO84"}, {}, False, True),
+    ("DO83 on the first contact", {"primary_diagnosis": "DO83"}, {}, True, True),
+    ("hospice on the second contact (any)", {}, {"specialty": "hospice"}, False, False),
+    # first or last contact: psychiatric diagnoses.
+    ("DF32 on the first contact", {"primary_diagnosis": "DF32"}, {}, False, True),
+    ("DF32 on the last contact", {}, {"primary_diagnosis": "DF32"}, False, False),
+    # first contact only: injuries, the listed poisonings and complications, DX and DY.
+    ("DS72 on the first contact", {"primary_diagnosis": "DS72"}, {}, False, True),
+    ("DS72 on the second contact only", {}, {"primary_diagnosis": "DS72"}, True, True),
+    ("DT14 on the first contact", {"primary_diagnosis": "DT14"}, {}, False, True),
+    ("DT30 on the first contact", {"primary_diagnosis": "DT30"}, {}, False, True),
+    ("DT35 on the first contact", {"primary_diagnosis": "DT35"}, {}, False, True),
+    ("DT36 (drug poisoning) on the first contact", {"primary_diagnosis": "DT36"}, {}, True, True),
+    ("DT50 on the first contact", {"primary_diagnosis": "DT50"}, {}, True, True),
+    ("DT51 on the first contact", {"primary_diagnosis": "DT51"}, {}, False, True),
+    (
+        "DT81 (complication of care) on the first contact",
+        {"primary_diagnosis": "DT81"},
+        {},
+        True,
+        True,
+    ),
+    ("DT90 on the first contact", {"primary_diagnosis": "DT90"}, {}, False, True),
+    ("DX60 on the first contact", {"primary_diagnosis": "DX60"}, {}, False, True),
+    ("DY10 on the first contact", {"primary_diagnosis": "DY10"}, {}, False, True),
+    ("DO47 on the first contact", {"primary_diagnosis": "DO47"}, {}, True, True),
+    # the first contact must be acute: a planned start makes a planned stay.
+    ("a planned first contact", {"acute": False}, {}, False, True),
+]:
+    follow = [
+        contact("2014-03-10 08:00", hours=12, **c_over),
+        contact("2014-03-10 21:00", hours=12, **d_over),
+    ]
+    # Index 1: readmitted or not; index 2 (the follow-up stay) is an index when kept as one.
+    numerator = 1 if readmitted else 0
+    denominator = 2 if second_is_index else 1
+    add(
+        f"a follow-up stay with {label} is {'a' if readmitted else 'no'} readmission",
+        [index_stay(), *follow],
+        {READMISSION: [(101, 2014, 70, "F", numerator, denominator)]},
+    )
+
 # p1 dies at the end of the stay; p2 does not: 0 of 1 (p2's stay).
 add(
     "death at discharge excludes the index",
@@ -417,16 +544,27 @@ for label, overrides, follow_is_index in [
         {READMISSION: [(101, 2014, 70, "F", 0, 2 if follow_is_index else 1)]},
     )
 # The optional columns may be empty (e.g. a CSV without them): two index admissions, the first
-# readmitted by the second, 1 of 2; a short stay counts too.
+# readmitted by the second, 1 of 2. A short stay without a specialty is not a medical one.
 add(
-    "an unknown specialty or death flag excludes nothing",
+    "an unknown specialty or death flag excludes nothing from readmissions",
     [
         index_stay(specialty=None, died=None),
         index_stay("2014-03-10 08:00", specialty=None, died=None),
         contact("2014-05-03 08:00", hours=5, specialty=None, died=None),
     ],
-    {READMISSION: [(101, 2014, 70, "F", 1, 2)], SHORT: [(101, 2014, 70, "F", 1)]},
+    {READMISSION: [(101, 2014, 70, "F", 1, 2)], SHORT: []},
 )
+# The specialty is the first contact's: surgery 08:00-12:00 then internal medicine 13:00-18:00
+# is one 10 h stay that starts surgical (no medical short stay); the other way round, it is one.
+for first, second, expected in [("kirurgi", "intern medicin", 0), ("intern medicin", "kirurgi", 1)]:
+    add(
+        f"a short stay is medical by its first contact ({first} before {second})",
+        [
+            contact("2014-03-03 13:00", hours=5, specialty=second),
+            contact("2014-03-03 08:00", hours=4, specialty=first),
+        ],
+        {SHORT: expected},
+    )
 # Born 10 Mar 1949: the stay starting 9 Mar 2014 (aged 64) is no index; the acute admission from
 # 20 Mar (aged 65, band 65) is an index without readmission: 0 of 1.
 add(

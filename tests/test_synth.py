@@ -17,6 +17,7 @@ import pytest
 
 from naersund.engine.compute import has_person_key
 from naersund.indicators import IndicatorDefinition, load_definitions
+from naersund.indicators.model import CONTACT_SCOPES
 from naersund.refdata import municipalities
 from naersund.registry.ingest import find_table
 from naersund.registry.schema import CONTACTS, PERSON_KEY, READY_FOR_DISCHARGE
@@ -205,7 +206,11 @@ def test_readmission_share_is_plausible(moderate: tuple[Path, pd.DataFrame, dict
     _, s, _ = moderate
     d = _definition("genindlaeggelser_30d_65")
     assert d.selection is not None and d.followup is not None
-    ex_index, ex_follow = tuple(d.selection.exclude_diagnoses), tuple(d.followup.exclude_diagnoses)
+    # Every exclusion's prefixes, whichever contact it tests (s holds one contact per stay here).
+    ex_index, ex_follow = (
+        tuple(p for scope in CONTACT_SCOPES for e in x.scoped(scope) for p in e.diagnoses)
+        for x in (d.selection, d.followup)
+    )
     s = s.reset_index(drop=True)
     index = s[
         (s["hours"] >= 12)
@@ -417,3 +422,14 @@ def test_the_person_key_numbers_persons_exactly_and_the_same_in_every_run(
     # the key is the number in the id, so separate synth runs agree on it
     assert (pairs["person_id"].str[3:].astype("int64") == pairs[PERSON_KEY]).all()
     assert has_person_key(find_table(root, "contacts"))
+
+
+def test_it_writes_no_duplicate_ready_for_discharge_rows(
+    moderate: tuple[Path, pd.DataFrame, dict],
+) -> None:
+    # Ingest rejects an exact duplicate row, so synth must not write one (the same person,
+    # municipality and dates: two short stays on one day used to give two).
+    root, _, manifest = moderate
+    ready = pd.read_parquet(root / "ready_for_discharge")
+    assert not ready.duplicated().any()
+    assert len(ready) == sum(manifest["counts"]["ready_for_discharge"].values())

@@ -61,6 +61,11 @@ CASES = [
     ("kommunekode", "999", "'kommunekode': ukendt kommunekode '999'"),
     ("kommunekode", "101.0", "'kommunekode': ukendt kommunekode '101.0'"),
     ("kommunekode", "Kbh", "'kommunekode': ukendt kommunekode 'Kbh'"),
+    # digits of other scripts, which Python's int() and str.isdigit() take for 165 (issue 17)
+    ("kommunekode", "¹⁶⁵", "'kommunekode': ukendt kommunekode '¹⁶⁵'"),
+    ("kommunekode", "１６５", "'kommunekode': ukendt kommunekode '１６５'"),
+    ("kommunekode", "١٦٥", "'kommunekode': ukendt kommunekode '١٦٥'"),
+
     ("kommunekode", "", "'kommunekode': mangler værdi"),
     ("sex", "X", "'sex': ukendt køn 'X' (forventet M eller F)"),
     ("sex", "", "'sex': mangler værdi"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import sys
@@ -215,6 +216,13 @@ def synth(years: list[int], scale: float, seed: int, out_dir: Path, fmt: Format,
     show_default=True,
     help="Højst så mange fejl vises.",
 )
+@click.option(
+    "--data-cut",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="ÅÅÅÅ-MM-DD",
+    help="Udtrækkets dato (ÅÅÅÅ-MM-DD): datoer efter den afvises (standard: dags dato).",
+)
 def ingest(
     src: Path,
     dest: Path,
@@ -222,6 +230,7 @@ def ingest(
     columns_file: Path | None,
     rejects: Path | None,
     max_errors: int,
+    data_cut: dt.datetime | None,
 ) -> None:
     """Valider et registerudtræk og skriv det i naersunds format (Parquet) til DEST.
 
@@ -244,7 +253,9 @@ def ingest(
             max_errors=max_errors,
             progress=update,
             lpr3_options=lpr3_options,
+            data_cut=data_cut.date() if data_cut else None,
         )
+
     for message in report.messages:
         click.echo(message, err=True)
     rows = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in report.tables.items())
@@ -292,7 +303,12 @@ def ingest(
 )
 @click.option("--years", type=YEARS, default=None, help="Kun disse år (standard: alle år i data).")
 @click.option(
-    "--indicator", "indicators", multiple=True, help="Kun denne indikator (kan gentages)."
+    "--indicator",
+    "indicators",
+    multiple=True,
+    envvar="NAERSUND_INDICATORS",
+    help="Kun denne indikator (kan gentages). Standard: indstillingen NAERSUND_INDICATORS "
+    "(id'er adskilt af mellemrum), ellers alle.",
 )
 @click.option(
     "--definitions",
@@ -683,10 +699,12 @@ def report(
 def serve(host: str, port: int, dev: bool) -> None:
     """Kør webapplikationen (waitress; statiske filer via whitenoise).
 
-    Indstillinger læses fra miljøet: NAERSUND_SECRET_KEY (påkrævet uden for demo),
-    NAERSUND_DATA_DIR (SQLite-databasen, standard ./data), DATABASE_URL (PostgreSQL),
+    Indstillinger læses fra miljøet: NAERSUND_SECRET_KEY (påkrævet uden for demo, mindst 50
+    tegn), NAERSUND_DATA_DIR (SQLite-databasen, standard ./data), DATABASE_URL (PostgreSQL),
     NAERSUND_ALLOWED_HOSTS, NAERSUND_SECURE_COOKIES (som standard sendes login-cookies kun
     over https, undtagen i demo). Kør først `naersund web migrate` og `naersund web load_catalogue`.
+    Serveren starter ikke, hvis et systemtjek finder en alvorlig fejl, fx demobrugere uden for
+    demotilstand (se SECURITY.md).
     """
     from naersund.web.manage import serve as run_server
 

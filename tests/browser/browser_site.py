@@ -6,6 +6,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+# What the browser reported as refused by the site's Content-Security-Policy since the list
+# was last cleared (conftest's autouse fixture clears it before and checks it after each test).
+CSP_VIOLATIONS: list[str] = []
+
+
+def watch_csp(page: Any) -> Any:
+    """Records the page's Content-Security-Policy violations (chromium reports each on the
+    console: "Refused to execute inline script because it violates ...", and a refused eval
+    as an error) in ``CSP_VIOLATIONS``."""
+
+    def console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            CSP_VIOLATIONS.append(f"{page.url}: {message.text}")
+
+    def error(exc: Any) -> None:
+        if "Content Security Policy" in str(exc) or "unsafe-eval" in str(exc):
+            CSP_VIOLATIONS.append(f"{page.url}: {exc}")
+
+    page.on("console", console)
+    page.on("pageerror", error)
+    return page
+
 
 @dataclass
 class Site:
@@ -17,7 +39,7 @@ class Site:
 def log_in(browser: Any, site: Site, username: str) -> Any:
     """A new page in a fresh context, logged in through the login form."""
     context = browser.new_context(locale="da-DK")
-    page = context.new_page()
+    page = watch_csp(context.new_page())
     page.goto(site.url + "/log-ind/")
     page.get_by_label("Brugernavn").fill(username)
     page.get_by_label("Adgangskode").fill(site.password)

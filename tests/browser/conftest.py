@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_site import Site, log_in
+from browser_site import CSP_VIOLATIONS, Site, log_in
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("NAERSUND_CHROMIUM", "/usr/bin/chromium")
@@ -47,6 +47,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if HERE in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations() -> Iterator[None]:
+    """Every browser test: the site's Content-Security-Policy refused nothing on any page
+    (an inline script or style, an eval) that the test opened through ``log_in``."""
+    CSP_VIOLATIONS.clear()
+    yield
+    assert CSP_VIOLATIONS == []
 
 
 def _unavailable(reason: str) -> None:

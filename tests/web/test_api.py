@@ -103,7 +103,7 @@ def test_a_browser_session_must_send_the_csrf_token_to_write(personas: Personas)
     body = {"answers": {qid: "planlagt"}, "versions": {qid: 0}}
     refused = _patch(client, ALBERTSLUND, body)
     assert refused.status_code == 403
-    assert _json(refused)["kode"] == "ingen_adgang"
+    assert _json(refused)["kode"] == "csrf_token_mangler"
     client.get("/log-ind/")  # sets the CSRF cookie, as any page of the site does
     ok = _patch(client, ALBERTSLUND, body, X_CSRFToken=client.cookies["csrftoken"].value)
     assert ok.status_code == 200, ok.content

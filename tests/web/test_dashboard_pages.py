@@ -85,7 +85,7 @@ def test_the_profile_shows_the_published_standardised_values(
     for name in (
         "Forebyggelige indlæggelser",
         "Færdigbehandlingsdage",
-        "Akutte korttidsindlæggelser",
+        "Akutte medicinske korttidsindlæggelser",
     ):
         assert name in page
 
@@ -285,7 +285,7 @@ def test_without_a_release_the_pages_say_how_to_publish(reader: Client) -> None:
 def test_bad_filter_values_fall_back_to_defaults(release: Release, reader: Client) -> None:
     response = reader.get("/indikatorer/sammenlign/?indikator=findes_ikke&aar=abc&kkr=42&kommune=x")
     assert response.status_code == 200
-    assert "Akutte korttidsindlæggelser" in _text(response)
+    assert "Akutte medicinske korttidsindlæggelser" in _text(response)
 
 
 def test_the_browser_draws_with_the_vega_lite_version_that_renders_print() -> None:

@@ -134,7 +134,7 @@ def test_the_command_writes_a_pack_from_the_current_release(
     mine = r[(r["level"] == "kommune") & (r["area_code"] == ALBERTSLUND) & (r["year"] == 2014)]
     shown = {row[0]: row[2] for row in rows[2:]}
     names = {
-        "akutte_korttidsindlaeggelser": "Akutte korttidsindlæggelser",
+        "akutte_korttidsindlaeggelser": "Akutte medicinske korttidsindlæggelser",
         "faerdigbehandlingsdage": "Færdigbehandlingsdage",
     }
     for ind, name in names.items():

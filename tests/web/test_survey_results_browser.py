@@ -103,8 +103,24 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+CSP_VIOLATIONS: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations() -> Iterator[None]:
+    """The site's Content-Security-Policy refused nothing on the pages the test opened
+    (chromium reports each refusal on the console)."""
+    CSP_VIOLATIONS.clear()
+    yield
+    assert CSP_VIOLATIONS == []
+
+
 def _login(browser: Any, base: str, username: str) -> Any:
     page = browser.new_page()
+    page.on(
+        "console",
+        lambda m: CSP_VIOLATIONS.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     page.goto(base + "/log-ind/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)

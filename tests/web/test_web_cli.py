@@ -68,7 +68,7 @@ def test_a_missing_secret_key_is_one_clear_message(tmp_path: Path) -> None:
     proc = _naersund(tmp_path, "web", "check")
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
-    assert proc.stderr.startswith("Fejl: NAERSUND_SECRET_KEY must be set")
+    assert proc.stderr.startswith("Fejl: NAERSUND_SECRET_KEY mangler: sæt den til en lang")
 
 
 def _free_port() -> int:

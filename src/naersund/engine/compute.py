@@ -33,7 +33,12 @@ from naersund.engine.backend import (
 )
 from naersund.engine.results import RESULT_COLUMNS, compute_results
 from naersund.errors import InputError, NaersundError
-from naersund.indicators import IndicatorDefinition, load_definitions, load_stay_rules
+from naersund.indicators import (
+    IndicatorDefinition,
+    load_definitions,
+    load_stay_rules,
+    select_definitions,
+)
 from naersund.registry.ingest import INGEST_RECORD, find_table, ingest
 from naersund.registry.schema import (
     CONTACTS,
@@ -52,7 +57,7 @@ SYNTHETIC_MARKER = "SYNTETISKE DATA"
 class ComputeOptions:
     engine: str = "duckdb"
     definitions_dir: Path | None = None
-    indicators: Sequence[str] | None = None  # ids; None = all
+    indicators: Sequence[str] | None = None  # ids; None = those on by default
     years: Sequence[int] | None = None  # None = every year with contacts
     standard_year: int = 2013
     confidence: float = 0.95
@@ -246,12 +251,7 @@ def compute(
         data_dir = Path(data_dir)
         if not data_dir.is_dir():
             raise InputError(f"{data_dir}: data directory not found")
-    definitions = load_definitions(options.definitions_dir)
-    if options.indicators:
-        unknown = set(options.indicators) - {d.id for d in definitions}
-        if unknown:
-            raise NaersundError(f"unknown indicator(s): {', '.join(sorted(unknown))}")
-        definitions = [d for d in definitions if d.id in options.indicators]
+    definitions = select_definitions(load_definitions(options.definitions_dir), options.indicators)
     rules = load_stay_rules(options.definitions_dir)
 
     with tempfile.TemporaryDirectory(prefix="naersund-") as tmp:
@@ -386,11 +386,17 @@ def _around(
     return contacts.filter((contacts.start >= lo) & (contacts.start < hi))
 
 
+def read_ready(con: Any, files: Sequence[Path | str]) -> ibis.Table:
+    """The ready-for-discharge periods, an exact duplicate row counted once: ingest keeps the
+    first of identical rows and rejects the rest, so data that did not pass through ingest
+    (a synth folder, hand-made Parquet) gives the same days."""
+    return read_parquet(con, files, [c.name for c in READY_FOR_DISCHARGE]).distinct()
+
+
 def _days(
     con: Any, ready_files: Sequence[Path | str], years: list[int], d: IndicatorDefinition
 ) -> pd.DataFrame:
-    ready = read_parquet(con, ready_files, [c.name for c in READY_FOR_DISCHARGE])
-    return execute_aggregate(con, ex.days_rate(ready, years), [d])
+    return execute_aggregate(con, ex.days_rate(read_ready(con, ready_files), years), [d])
 
 
 def _meta(
@@ -423,7 +429,10 @@ def _meta(
         "standard_population": f"Danmarks befolkning 1. januar {options.standard_year}",
         "confidence": options.confidence,
         "suppression_min_count": options.suppression.min_count,
-        "definitions": {d.id: {"version": d.version, "name_da": d.name_da} for d in definitions},
+        "definitions": {
+            d.id: {"version": d.version, "name_da": d.name_da, "status": d.status}
+            for d in definitions
+        },
     }
 
 

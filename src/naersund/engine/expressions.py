@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 
 from naersund.errors import DefinitionError
-from naersund.indicators.model import Followup, IndicatorDefinition, StayRules, StaySelection
+from naersund.indicators.model import (
+    ContactScope,
+    Followup,
+    IndicatorDefinition,
+    StayRules,
+    StaySelection,
+)
 
 HOUR = 3600
 AGE_BAND_WIDTH = 5
@@ -71,6 +78,12 @@ def _diagnosis_test(
     return _all(conds)
 
 
+def _first_exclusions(x: StaySelection | Followup) -> tuple[list[str], list[str]]:
+    """The diagnosis prefixes and specialties that exclude a stay by its first contact."""
+    first = x.scoped("first")
+    return [p for e in first for p in e.diagnoses], [p for e in first for p in e.specialties]
+
+
 def _code_flags(
     code: ir.StringValue, definitions: Sequence[IndicatorDefinition]
 ) -> dict[str, ir.BooleanValue]:
@@ -80,9 +93,9 @@ def _code_flags(
         if d.selection is not None:
             sel = d.selection
             prefixes = [x for g in sel.diagnosis_groups.values() for x in g.codes]
-            flags[flag_name("sel", d)] = _diagnosis_test(code, prefixes, sel.exclude_diagnoses)
+            flags[flag_name("sel", d)] = _diagnosis_test(code, prefixes, _first_exclusions(sel)[0])
         if d.followup is not None:
-            flags[flag_name("fu", d)] = _diagnosis_test(code, [], d.followup.exclude_diagnoses)
+            flags[flag_name("fu", d)] = _diagnosis_test(code, [], _first_exclusions(d.followup)[0])
     return flags
 
 
@@ -96,8 +109,41 @@ def _attribute_flags(
             flags[flag_name("sel", d)] = _all(_selection(c, d.selection))
         if d.followup is not None:
             f = d.followup
-            flags[flag_name("fu", d)] = _all(_attribute_filter(c, f.acute, f.exclude_specialties))
+            excluded = _first_exclusions(f)[1]
+            flags[flag_name("fu", d)] = _all(_attribute_filter(c, f.acute, excluded))
     return flags
+
+
+@dataclass(frozen=True)
+class ScopedTest:
+    """An exclusion on the last contact of a stay or on any of its contacts: true for a contact
+    with one of the diagnosis prefixes or specialties. Definitions that share a test share its
+    flag."""
+
+    scope: ContactScope
+    diagnoses: tuple[str, ...]
+    specialties: tuple[str, ...]
+
+
+def _scoped(x: StaySelection | Followup | None) -> list[ScopedTest]:
+    if x is None:
+        return []
+    return [
+        ScopedTest(
+            scope, tuple(sorted(e.diagnoses)), tuple(sorted(s.lower() for s in e.specialties))
+        )
+        for scope in ("last", "any")
+        for e in x.scoped(scope)
+    ]
+
+
+def scoped_tests(definitions: Sequence[IndicatorDefinition]) -> dict[ScopedTest, str]:
+    """Every distinct last- or any-contact exclusion of ``definitions``, with its flag's name."""
+    names: dict[ScopedTest, str] = {}
+    for d in definitions:
+        for t in (*_scoped(d.selection), *_scoped(d.followup)):
+            names.setdefault(t, f"x{t.scope}__{len(names)}")
+    return names
 
 
 # Seconds from 2000-01-01: times from 1932 to 2068 fit in 31 bits, so that start, duration and
@@ -167,16 +213,19 @@ def build_stays(
 
     Contacts of one person belong to the same stay when they overlap or the gap from the latest
     end so far to the next start is at most ``merge_gap_hours``. A stay runs from its first
-    contact's start to the latest end of its contacts and counts as died when any of its
-    contacts ends in death. Its acute flag, primary diagnosis, specialty, municipality, sex and
-    age come from its first contact: the earliest start, ties broken by the longest contact,
+    contact's start to the latest end of its contacts. Its acute flag, primary diagnosis,
+    specialty, municipality, sex and age come from its first contact: the earliest start, ties broken by the longest contact,
     then acute before planned, then the lowest diagnosis code, then the lowest municipality
     code, age and sex, then by which definitions the contact matches (fewest first), so the
-    result never depends on row order.
+    result never depends on row order. Its death at discharge comes from its last contact: the
+    latest end, then the latest start, then the lowest diagnosis code (and the rest of the tie
+    key). A definition's exclusions on the last contact (``contact: last``) are read from that
+    contact too, and those on ``any`` contact hold when one of the stay's contacts matches.
 
     Only what the indicators need travels through the engine's sorts: each definition's tests
-    on first-contact attributes are evaluated on the contacts (``sel__<id>``, ``fu__<id>``)
-    before the contacts are joined and ride in the sort key, with the died flag, the age
+    on first-contact attributes are evaluated on the contacts (``sel__<id>``, ``fu__<id>``),
+    as is each distinct last- or any-contact exclusion (see :func:`scoped_tests`), before the
+    contacts are joined; they ride in the sort key, with the died flag, the age
     (limited to 0-127, which only changes ages that validation rejects) and the sex as a small
     integer (``M`` and ``F``; any other value comes out as NULL). The persons are told apart
     by ``person_key`` when ``contacts`` has that column (an exact integer per person: sorting
@@ -190,7 +239,8 @@ def build_stays(
     (a contact that ends before it starts, which validation rejects, counts as ending when it
     starts). One sort of all contacts finds where stays start and end; a stay of one contact (most
     stays) is complete then. Only the contacts of stays of several contacts are sorted again
-    and grouped per stay, for its end, death and first contact.
+    and grouped per stay, for its end, its first and last contact and the any-contact tests.
+    The stays carry each definition's ``sel__<id>``/``fu__<id>`` with every scope applied.
     """
     if definitions is None:
         from naersund.indicators import load_definitions
@@ -202,15 +252,29 @@ def build_stays(
     )
     # String work (prefix tests, the code's sort rank) runs once per distinct code, not per row.
     # The rank orders codes as strings do (byte by byte, shorter first), in a small integer.
+    scoped = scoped_tests(definitions)
     codes = c.select(dx=c.primary_diagnosis).distinct()
     codes = codes.mutate(
         code_rank=ibis.row_number().over(order_by=codes.dx) + 1,
         **{f"dx__{k}": v for k, v in _code_flags(codes.dx, definitions).items()},
+        **{
+            f"dx__{name}": _prefix_match(codes.dx, t.diagnoses)
+            for t, name in scoped.items()
+            if t.diagnoses
+        },
     )
     c = c.join(codes, c.primary_diagnosis == codes.dx, how="left")
     flags = {
         k: (v & c[f"dx__{k}"]).fill_null(False) for k, v in _attribute_flags(c, definitions).items()
     }
+    first_flags = list(flags)
+    for t, name in scoped.items():
+        hit: ir.BooleanValue = ibis.literal(False)
+        if t.diagnoses:
+            hit = hit | c[f"dx__{name}"].fill_null(False)
+        if t.specialties:
+            hit = hit | c.specialty.isin(list(t.specialties))
+        flags[name] = hit
     c = c.mutate(
         start_s=c.start.epoch_seconds().cast("int64"),
         end_s=c.end.epoch_seconds().cast("int64"),
@@ -221,6 +285,7 @@ def build_stays(
         sex_n=ibis.cases(*((c.sex == k, v) for k, v in SEX_CODES.items()), else_=0).cast("int8")
     )
     keys = _order_keys(c, list(flags))
+    bit = {name: i + 1 for i, name in enumerate(flags)}  # each flag's bit in the order key
     pk = "person_key" if "person_key" in c.columns else "person_id"
     # The sorted rows: the person and the order keys, which also carry the end, the flags,
     # died, age, sex and (when every code fits its bits exactly) the municipality; all
@@ -250,11 +315,18 @@ def build_stays(
     # A stay of one contact (most stays) is complete after pass 1.
     keep = [pk, *own, *keys]
     single = c.filter(c.is_first & c.is_last)
-    single = single.select(*keep, end_s=_end_s(single.k_when), died=_bit(single[flag_key], 0))
+    single = single.select(
+        *keep,
+        end_s=_end_s(single.k_when),
+        any_bits=single[flag_key],
+        last_bits=single[flag_key],
+    )
     # Pass 2, over the contacts of stays of several contacts only: each gets the k_when of
     # the latest stay start at or before it (its stay), and a stay ends at its contacts'
-    # latest end and died when any of them did. The rest comes from its first contact: of
-    # those that start it, the lowest k_tie.
+    # latest end. Its first-contact attributes come from its first contact: of those that
+    # start it, the lowest k_tie. The any-contact flags are an OR over its contacts; the
+    # last-contact flags and died come from its last contact: the latest end, then the latest
+    # start, then the lowest k_tie (the lowest diagnosis code first).
     m = c.filter(~(c.is_first & c.is_last)).select(pk, "is_first", *keep[1:])
     upto = ibis.window(group_by=pk, order_by=[ibis._.k_when], range=(None, 0))
     m = m.mutate(stay=ibis.ifelse(m.is_first, m.k_when, None).max().over(upto))
@@ -262,11 +334,23 @@ def build_stays(
     first = {k: m[k].min(where=pick) for k in keys if k != "k_when"}
     if own:
         first["kommunekode"] = m.kommunekode.argmin(m.k_tie, where=pick)
+    last_order = {"end": _end_s(m.k_when), "start": _start_s(m.k_when), "tie": -m.k_tie}
+    if not packed:
+        last_order["flags"] = -m.k_flags
+    # The any-contact flags as bits again, from one OR (``any``) per flag: Spark has no BIT_OR.
+    any_bits: ir.IntegerValue = ibis.literal(0, "int64")
+    for t, name in scoped.items():
+        if t.scope == "any":
+            hit = _bit(m[flag_key], bit[name]).any()
+            any_bits = any_bits + ibis.ifelse(hit, 1 << bit[name], 0).cast("int64")
     m = m.group_by([pk, "stay"]).agg(
-        end_s=_end_s(m.k_when).max(), died=_bit(m[flag_key], 0).any(), **first
+        end_s=_end_s(m.k_when).max(),
+        any_bits=any_bits,
+        last_bits=m[flag_key].argmax(ibis.struct(last_order)),
+        **first,
     )
     m = m.mutate(k_when=m.stay)
-    m = m.select(*keep, "end_s", "died")
+    m = m.select(*keep, "end_s", "any_bits", "last_bits")
     s = ibis.union(single, m, distinct=False)
     s = s.mutate(start_s=_start_s(s.k_when))
     s = s.mutate(duration_s=s.end_s - s.start_s)
@@ -278,10 +362,21 @@ def build_stays(
     if packed_kommune:
         kommune = (tie >> (SEX_BITS + AGE_BITS)) & MAX_KOMMUNE
         s = s.mutate(kommunekode=kommune.cast(contacts.kommunekode.type()))
-    decoded = {
+    source = {"first": s[flag_key], "any": s.any_bits, "last": s.last_bits}
+    excluded = {name: _bit(source[t.scope], bit[name]) for t, name in scoped.items()}
+    decoded: dict[str, ir.Value] = {
         "sex": ibis.cases(*((s.sex_n == v, k) for k, v in SEX_CODES.items()), else_=None),
-        **{name: _bit(s[flag_key], i + 1) for i, name in enumerate(flags)},
+        "died": _bit(s.last_bits, 0),
     }
+    for d in definitions:
+        for kind, x in (("sel", d.selection), ("fu", d.followup)):
+            if x is None:
+                continue
+            name = flag_name(kind, d)
+            out: ir.BooleanValue = _bit(s[flag_key], bit[name])
+            for t in _scoped(x):
+                out = out & ~excluded[scoped[t]]
+            decoded[name] = out
     # The start is read back from k_when (whole seconds, as start_s and the durations already
     # are) rather than carried through both sorts as a timestamp of its own.
     epoch = ibis.literal(dt.datetime(2000, 1, 1))
@@ -298,7 +393,7 @@ def build_stays(
         "end_s",
         "duration_s",
         "died",
-        *flags,
+        *first_flags,
     )
 
 
@@ -335,7 +430,7 @@ def _attribute_filter(
 
 def _selection(c: ir.Table, sel: StaySelection) -> list[ir.BooleanValue]:
     """The selection's tests on first-contact attributes other than the diagnosis."""
-    conds = _attribute_filter(c, sel.acute, sel.exclude_specialties)
+    conds = _attribute_filter(c, sel.acute, _first_exclusions(sel)[1])
     if sel.min_age is not None:
         conds.append(c.age >= sel.min_age)
     if sel.max_age is not None:

@@ -46,13 +46,18 @@ from naersund.engine.compute import (
     is_synthetic,
     read_contacts,
     read_population,
+    read_ready,
 )
 from naersund.engine.results import population_strata
 from naersund.errors import InputError, NaersundError
-from naersund.indicators import IndicatorDefinition, load_definitions, load_stay_rules
+from naersund.indicators import (
+    IndicatorDefinition,
+    load_definitions,
+    load_stay_rules,
+    select_definitions,
+)
 from naersund.refdata import NATIONAL_CODE
 from naersund.registry.ingest import find_table
-from naersund.registry.schema import READY_FOR_DISCHARGE
 from naersund.suppression import SuppressionRule
 
 MONTHLY_COLUMNS = [
@@ -137,9 +142,7 @@ def compute_monthly(data_dir: Path | str, options: ComputeOptions | None = None)
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InputError(f"{data_dir}: data directory not found")
-    definitions = load_definitions(options.definitions_dir)
-    if options.indicators:
-        definitions = [d for d in definitions if d.id in options.indicators]
+    definitions = select_definitions(load_definitions(options.definitions_dir), options.indicators)
     rules = load_stay_rules(options.definitions_dir)
     counts: dict[str, pd.DataFrame] = {}
     with tempfile.TemporaryDirectory(prefix="naersund-monthly-") as tmp:
@@ -171,7 +174,7 @@ def compute_monthly(data_dir: Path | str, options: ComputeOptions | None = None)
                 counts[d.id] = df
         for d in definitions:
             if d.kind == "days_rate" and files["ready_for_discharge"]:
-                ready = _read(con, files["ready_for_discharge"])
+                ready = read_ready(con, files["ready_for_discharge"])
                 counts[d.id] = con.execute(_days_counts(ready, years))
         population, _ = read_population(con, files["population"], years)
     region_of = refdata.region_of()
@@ -186,12 +189,6 @@ def compute_monthly(data_dir: Path | str, options: ComputeOptions | None = None)
     )
     table = table.sort_values(["indicator", "level", "area_code", "year", "month"])
     return MonthlyResult(table=table[MONTHLY_COLUMNS].reset_index(drop=True), synthetic=synthetic)
-
-
-def _read(con: Any, files: Sequence[Path | str]) -> ir.Table:
-    from naersund.engine.backend import read_parquet
-
-    return read_parquet(con, files, [c.name for c in READY_FOR_DISCHARGE])
 
 
 def monthly_values(

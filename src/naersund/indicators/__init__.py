@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -16,6 +17,7 @@ __all__ = [
     "load_definition",
     "load_definitions",
     "load_stay_rules",
+    "select_definitions",
 ]
 
 
@@ -50,3 +52,16 @@ def load_definitions(folder: Path | None = None) -> list[IndicatorDefinition]:
     if not files:
         raise DefinitionError(f"{folder}: no indicator definitions (*.yaml) found")
     return [load_definition(p) for p in files]
+
+
+def select_definitions(
+    definitions: list[IndicatorDefinition], ids: Sequence[str] | None
+) -> list[IndicatorDefinition]:
+    """The definitions a run computes: those named in ``ids`` (a deployment's choice), else
+    every definition that is on by default (``by_default``)."""
+    if not ids:
+        return [d for d in definitions if d.by_default]
+    unknown = set(ids) - {d.id for d in definitions}
+    if unknown:
+        raise DefinitionError(f"ukendt indikator: {', '.join(sorted(unknown))}")
+    return [d for d in definitions if d.id in ids]

@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
-from naersund.indicators.model import IndicatorDefinition, StaySelection
+from naersund.indicators.model import (
+    CONTACT_SCOPES,
+    Exclusion,
+    Followup,
+    IndicatorDefinition,
+    StaySelection,
+)
 
 KIND_DA = {
     "stay_rate": "antal sygehusophold pr. borger",
     "readmission_proportion": "andel af indeksindlæggelser med genindlæggelse",
     "days_rate": "antal dage pr. borger",
 }
+
+
+SCOPE_DA = {
+    "first": "den første kontakt",
+    "last": "den sidste (udskrivende) kontakt",
+    "any": "en hvilken som helst kontakt i opholdet",
+}
+
+
+def _exclusion_line(e: Exclusion) -> str:
+    what = []
+    if e.diagnoses:
+        what.append("en aktionsdiagnose, der begynder med " + ", ".join(e.diagnoses))
+    if e.specialties:
+        what.append("specialet " + " eller ".join(e.specialties))
+    return f"undtagen når {SCOPE_DA[e.contact]} har " + " eller ".join(what)
+
+
+def exclusion_lines(x: StaySelection | Followup) -> list[str]:
+    """One Danish line per exclusion, saying which contact(s) it tests."""
+    return [_exclusion_line(e) for scope in CONTACT_SCOPES for e in x.scoped(scope)]
 
 
 def _selection_lines(sel: StaySelection) -> list[str]:
@@ -28,14 +55,9 @@ def _selection_lines(sel: StaySelection) -> list[str]:
     )
     if sel.include_specialties:
         lines.append("kun specialerne " + ", ".join(sel.include_specialties))
-    if sel.exclude_specialties:
-        lines.append("undtagen specialerne " + ", ".join(sel.exclude_specialties))
-    if sel.exclude_diagnoses:
-        lines.append(
-            "undtagen aktionsdiagnoser, der begynder med " + ", ".join(sel.exclude_diagnoses)
-        )
+    lines += exclusion_lines(sel)
     if sel.exclude_died:
-        lines.append("undtagen ophold, der slutter med død")
+        lines.append("undtagen ophold, der slutter med død (den sidste kontakts dødsmarkering)")
     return lines
 
 
@@ -49,13 +71,18 @@ def definitions_markdown(defs: list[IndicatorDefinition]) -> str:
         "",
         "Sygehusophold: kontakter for samme person samles til ét ophold, når de overlapper eller",
         "der højst er 4 timer (`_sygehusophold.yaml`) fra den seneste slut til næste start. Opholdets",
-        "start, akut-markering, aktionsdiagnose, speciale og kommune kommer fra den første kontakt.",
+        "start, akut-markering, aktionsdiagnose, speciale og kommune kommer fra den første kontakt",
+        "(tidligste start; ved lighed den længste, så den akutte, så den laveste diagnosekode). Død ved",
+        "udskrivning kommer fra den sidste kontakt (seneste slut; ved lighed den seneste start, så den",
+        "laveste diagnosekode). En eksklusion siger, om den ser på den første, den sidste eller enhver",
+        "kontakt i opholdet.",
         "",
     ]
     for d in defs:
         out += [f"## {d.name_da} (`{d.id}`, version {d.version})", "", f"*{d.name_en}*", ""]
         out += [d.description_da, ""]
         out += [
+            f"- Status: {d.status}",
             f"- Type: {KIND_DA[d.kind]}; enhed: {d.unit_da}",
             f"- Retning: {'lavere er bedre' if d.direction == 'lower_is_better' else 'højere er bedre'}",
             f"- Konfidensinterval: {'Wilson' if d.ci_method == 'wilson' else 'Byar (eksakt under 10 hændelser)'}",
@@ -81,11 +108,7 @@ def definitions_markdown(defs: list[IndicatorDefinition]) -> str:
                 f"- Genindlæggelse: {'akut ' if f.acute else ''}ophold"
                 + (f" på mindst {f.min_hours:g} timer" if f.min_hours is not None else "")
                 + f", der starter mere end {f.window_hours_gt:g} og højst {f.window_hours_le:g} timer efter udskrivningen"
-                + (
-                    ", undtagen aktionsdiagnoser " + ", ".join(f.exclude_diagnoses)
-                    if f.exclude_diagnoses
-                    else ""
-                )
+                + "".join("; " + line for line in exclusion_lines(f))
             )
         if d.selection and d.selection.diagnosis_groups:
             out += ["", "| Gruppe | Diagnosekoder (præfiks) |", "|---|---|"]
@@ -96,5 +119,8 @@ def definitions_markdown(defs: list[IndicatorDefinition]) -> str:
                 "",
                 "> Afgrænsningen er ikke verificeret mod den officielle definition og kan ændres i YAML-filen.",
             ]
+        if d.history:
+            out += ["", "Versioner:", ""]
+            out += [f"- Version {h.version}: {h.note_da}" for h in d.history]
         out += ["", f"Kilde: {d.source}", ""]
     return "\n".join(out)

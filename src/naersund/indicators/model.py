@@ -12,6 +12,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Kind = Literal["stay_rate", "readmission_proportion", "days_rate"]
+# Which contact(s) of a stay a test looks at: the first (earliest start; ties go to the longest,
+# then acute, then the lowest diagnosis code), the last (latest end; ties go to the latest
+# start, then the lowest diagnosis code) or any of them.
+ContactScope = Literal["first", "last", "any"]
+CONTACT_SCOPES: tuple[ContactScope, ...] = ("first", "last", "any")
 StdBy = Literal["age_group", "sex"]
 STD_BY: tuple[StdBy, ...] = ("age_group", "sex")
 
@@ -36,6 +41,46 @@ class DiagnosisGroup(_Strict):
     _codes = field_validator("codes")(_check_codes)
 
 
+class Exclusion(_Strict):
+    """A stay is left out when the contact(s) named by ``contact`` have a diagnosis starting
+    with one of ``diagnoses`` or one of ``specialties`` (``any``: at least one contact)."""
+
+    contact: ContactScope
+    diagnoses: list[str] = Field(default_factory=list)
+    specialties: list[str] = Field(default_factory=list)
+
+    _codes = field_validator("diagnoses")(_check_codes)
+
+    @model_validator(mode="after")
+    def _something(self) -> Exclusion:
+        if not self.diagnoses and not self.specialties:
+            raise ValueError("an exclusion needs 'diagnoses' or 'specialties'")
+        return self
+
+
+class _Excluding(_Strict):
+    """The exclusions of a selection or follow-up. ``exclude_diagnoses`` and
+    ``exclude_specialties`` test the first contact; ``exclusions`` name their contact(s)."""
+
+    exclude_diagnoses: list[str] = Field(default_factory=list)
+    exclude_specialties: list[str] = Field(default_factory=list)
+    exclusions: list[Exclusion] = Field(default_factory=list)
+
+    _codes = field_validator("exclude_diagnoses")(_check_codes)
+
+    def scoped(self, scope: ContactScope) -> list[Exclusion]:
+        """Every exclusion on the contact(s) ``scope``, the plain lists as ``first``."""
+        out = [e for e in self.exclusions if e.contact == scope]
+        if scope == "first" and (self.exclude_diagnoses or self.exclude_specialties):
+            plain = Exclusion(
+                contact="first",
+                diagnoses=list(self.exclude_diagnoses),
+                specialties=list(self.exclude_specialties),
+            )
+            out.insert(0, plain)
+        return out
+
+
 class Population(_Strict):
     """Who the denominator counts (population 1 January of the year)."""
 
@@ -43,9 +88,11 @@ class Population(_Strict):
     max_age: int | None = Field(default=None, ge=0, le=120)
 
 
-class StaySelection(_Strict):
+class StaySelection(_Excluding):
     """Which hospital stays count. Durations in hours; ``min_hours`` inclusive, ``max_hours``
-    exclusive; ages in whole years at the stay's start; diagnoses match by prefix."""
+    exclusive; ages in whole years at the stay's start; diagnoses match by prefix. Acute flag,
+    diagnosis groups and ``include_specialties`` test the stay's first contact;
+    ``exclude_died`` the last one (LPR has death at discharge on the discharging contact)."""
 
     acute: bool | None = None
     min_hours: float | None = Field(default=None, ge=0)
@@ -54,12 +101,8 @@ class StaySelection(_Strict):
     max_age: int | None = Field(default=None, ge=0, le=120)
     year_of: Literal["start", "end"] = "start"
     diagnosis_groups: dict[str, DiagnosisGroup] = Field(default_factory=dict)
-    exclude_diagnoses: list[str] = Field(default_factory=list)
     include_specialties: list[str] = Field(default_factory=list)
-    exclude_specialties: list[str] = Field(default_factory=list)
     exclude_died: bool = False
-
-    _codes = field_validator("exclude_diagnoses")(_check_codes)
 
     @model_validator(mode="after")
     def _ranges(self) -> StaySelection:
@@ -74,17 +117,14 @@ class StaySelection(_Strict):
         return self
 
 
-class Followup(_Strict):
-    """The event that makes an index stay count in the numerator (e.g. a readmission)."""
+class Followup(_Excluding):
+    """The event that makes an index stay count in the numerator (e.g. a readmission). The
+    acute flag tests the follow-up stay's first contact."""
 
     acute: bool | None = True
     min_hours: float | None = Field(default=None, ge=0)
     window_hours_gt: float = Field(default=0, ge=0)
     window_hours_le: float = Field(gt=0)
-    exclude_diagnoses: list[str] = Field(default_factory=list)
-    exclude_specialties: list[str] = Field(default_factory=list)
-
-    _codes = field_validator("exclude_diagnoses")(_check_codes)
 
 
 class Standardisation(_Strict):
@@ -101,6 +141,19 @@ class Standardisation(_Strict):
         if v is not None and (v != sorted(set(v)) or any(b % 5 for b in v)):
             raise ValueError("age_bands must be increasing multiples of 5")
         return v
+
+
+# Where a definition stands against the national one: in force ("gældende"), being redefined
+# by the national authority ("under omdefinering", as eSundhed marks some indicators), or a
+# deliberate local choice that differs from it ("lokal variant"). Shown beside every value.
+DefinitionStatus = Literal["gældende", "under omdefinering", "lokal variant"]
+
+
+class VersionNote(_Strict):
+    """What changed in one version of a definition (shown in the docs and on its page)."""
+
+    version: int = Field(ge=1)
+    note_da: str
 
 
 class IndicatorDefinition(_Strict):
@@ -120,6 +173,11 @@ class IndicatorDefinition(_Strict):
     standardisation: Standardisation | None = None
     ci_method: Literal["byar", "wilson"]
     codes_verified: bool = False
+    status: DefinitionStatus = "gældende"
+    # Computed and published unless a deployment names its indicators (NAERSUND_INDICATORS or
+    # --indicator); a variant such as the all-ages readmissions is off by default.
+    by_default: bool = True
+    history: list[VersionNote] = Field(default_factory=list)
     source: str
 
     @model_validator(mode="after")
@@ -134,6 +192,9 @@ class IndicatorDefinition(_Strict):
             raise ValueError("kind days_rate takes no 'selection'")
         if self.kind == "readmission_proportion" and self.ci_method != "wilson":
             raise ValueError("a proportion needs ci_method 'wilson'")
+        versions = [h.version for h in self.history]
+        if versions and (versions != sorted(set(versions)) or versions[-1] != self.version):
+            raise ValueError("history must list increasing versions ending with 'version'")
         return self
 
     @property

@@ -5,6 +5,10 @@ ready_for_discharge optional), checks every row (:mod:`naersund.registry.validat
 ``dest`` in one swap: ``dest/contacts/year=YYYY/part-0.parquet`` (by year of ``start``),
 ``dest/ready_for_discharge/year=YYYY/part-0.parquet`` (by year of ``ready_date``) and
 ``dest/population/population.parquet``. On any error ``dest`` is left as it was.
+
+``dest`` is a link to a version folder ``.dest.v-<id>`` beside it, switched in one rename
+(:func:`naersund.atomic.switched_dir`), so that even a killed ingest leaves ``dest`` whole; the
+next ingest removes what a killed one left behind.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import re
 import shutil
 import tempfile
 import uuid
@@ -22,19 +27,29 @@ from typing import Literal
 
 import duckdb
 
-from naersund.atomic import atomic_dir, atomic_path
+from naersund.atomic import atomic_path, locked_dir, switched_dir
 from naersund.errors import InputError
 from naersund.registry import lpr3
 from naersund.registry.lpr2 import Lpr2Options, contacts_plan
 from naersund.registry.schema import PERSON_KEY, PERSON_KEY_METADATA, TABLES
 from naersund.registry.sources import (
+    MAX_LINE_BYTES,
+    csv_error,
     open_source,
     raw_sql,
     rows_word,
     sql_ident,
     sql_lit,
 )
-from naersund.registry.validate import Checked, TablePlan, check, failure_lines, table_columns
+from naersund.registry.validate import (
+    EARLIEST_DATE,
+    Checked,
+    TablePlan,
+    check,
+    failure_lines,
+    max_length,
+    table_columns,
+)
 
 Progress = Callable[[str, float], None]
 OPTIONAL_TABLES = ("population", "ready_for_discharge")
@@ -174,6 +189,43 @@ def _write_rejects(
 
 
 @contextlib.contextmanager
+def _workspace(dest: Path) -> Iterator[Path]:
+    """Hold the lock on ``dest``, clean up after a killed ingest, and give a work folder for
+    the staging copies beside ``dest`` (same disk, not a small /tmp)."""
+    with (
+        locked_dir(dest),
+        tempfile.TemporaryDirectory(prefix=f".{dest.name}.ingest-", dir=dest.parent) as tmp,
+    ):
+        yield Path(tmp)
+
+
+@contextlib.contextmanager
+def _reader_errors(src: Path, plans: list[TablePlan]) -> Iterator[None]:
+    """DuckDB errors met while reading the input become messages naming the file; DuckDB's
+    own text (meant for developers, and quoting whole rows) is not shown."""
+    try:
+        yield
+    except duckdb.Error as error:
+        text = str(error)
+        if isinstance(error, duckdb.OutOfMemoryException):
+            raise InputError(
+                f"{src}: der er ikke hukommelse nok til at indlæse udtrækket"
+            ) from None
+        if "No space left on device" in text:
+            raise InputError(f"{src}: der er ikke plads nok på disken til indlæsningen") from None
+        for plan in plans:
+            if any(f"file = {s.path}" in text for s in [*plan.sources, *plan.also_reads]):
+                raise plan.read_error(error) from None
+        named = re.search(r"^\s*file = (.+)$", text, re.MULTILINE)
+        if named:  # a file read before its table's plan was made (e.g. by the LPR2 adapter)
+            raise csv_error(label_of(src, Path(named.group(1).strip())), error) from None
+        raise InputError(
+            f"{src}: udtrækket kan ikke læses (tjek filernes skilletegn, anførselstegn og "
+            "linjeskift)"
+        ) from None
+
+
+@contextlib.contextmanager
 def _connection(work: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = duckdb.connect(
         ":memory:",
@@ -230,6 +282,7 @@ def ingest(
     *,
     lpr2_options: Lpr2Options | None = None,
     lpr3_options: lpr3.Lpr3Options | None = None,
+    data_cut: dt.date | None = None,
 ) -> IngestReport:
     """Validate every row of the extract in ``src`` and write it as canonical Parquet to ``dest``.
 
@@ -237,6 +290,8 @@ def ingest(
     ``max_errors`` messages, and nothing is written. With ``rejects`` the bad rows are written
     to that CSV report and the good rows are ingested. ``lpr2_options`` tunes the LPR2 mapping,
     ``lpr3_options`` names the columns of an LPR3 extract named otherwise.
+    ``data_cut`` is the last day the extract can hold (its extract date; default today): a
+    date after it, or before 1900, is refused.
     """
     say: Progress = progress or (lambda _msg, _frac: None)
     src, dest = Path(src), Path(dest)
@@ -245,18 +300,16 @@ def ingest(
     if dest.resolve() == src.resolve() or src.resolve().is_relative_to(dest.resolve()):
         raise InputError(f"{dest}: målmappen må ikke være eller indeholde inputmappen {src}")
     report = IngestReport()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    # work files (a staging copy of every table) go beside dest: same disk, not a small /tmp
-    work_dir = tempfile.TemporaryDirectory(prefix=f".{dest.name}.ingest-", dir=dest.parent)
-    with work_dir as tmp, _connection(Path(tmp)) as con:
-        work = Path(tmp)
+    plans: list[TablePlan] = []  # filled below, to name the file in a reader error
+    with _workspace(dest) as work, _connection(work) as con, _reader_errors(src, plans):
         say("Læser filer", 0.0)
-        plans, report.messages = _plans(src, fmt, work, con, lpr2_options, lpr3_options)
+        found, report.messages = _plans(src, fmt, work, con, lpr2_options, lpr3_options)
+        plans += found
         checked: list[Checked] = []
         for i, plan in enumerate(plans):
             say(f"Kontrollerer {plan.table}", 0.05 + 0.5 * i / len(plans))
             try:
-                checked.append(check(con, plan, work))
+                checked.append(check(con, plan, work, data_cut))
             except (duckdb.InvalidInputException, duckdb.IOException) as e:
                 raise plan.read_error(e) from None
         lines, report.rejected = failure_lines(con, checked, max_errors)
@@ -269,7 +322,7 @@ def ingest(
             _write_rejects(con, checked, rejects, work)
             report.rejects_file = rejects
             report.messages += lines
-        with atomic_dir(dest) as out:
+        with switched_dir(dest) as out:
             for i, c in enumerate(checked):
                 say(f"Skriver {c.plan.table}", 0.6 + 0.35 * i / len(checked))
                 report.tables[c.plan.table] = _write_table(con, c, out)
@@ -281,6 +334,7 @@ def ingest(
             record = {
                 "format": fmt,
                 "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "data_cut": (data_cut or dt.date.today()).isoformat(),
                 "written": report.tables,
                 "rejected": {t: report.rejected.get(t, 0) for t in report.tables},
             }
@@ -300,10 +354,12 @@ _TYPES = {
 
 def _columns_md(table: str) -> str:
     rows = [
-        f"| `{c.name}` | {_TYPES[c.dtype]} | {'yes' if c.required else 'no'} | {c.description} |"
+        f"| `{c.name}` | {_TYPES[c.dtype]} | {'yes' if c.required else 'no'} | "
+        f"{max_length(table, c.name)} | {c.description} |"
         for c in TABLES[table]
     ]
-    return "\n".join(["| column | type | required | meaning |", "|---|---|---|---|", *rows])
+    head = "| column | type | required | longest | meaning |"
+    return "\n".join([head, "|---|---|---|---|---|", *rows])
 
 
 def format_doc() -> str:
@@ -337,6 +393,18 @@ Files and values:
   `"` quotes. The first line names the columns (any case, any order); other columns are
   ignored with a note. A row with the wrong number of fields, an unclosed quote, a file in
   another encoding (e.g. UTF-16) or a missing required column stops the whole ingest.
+- A file that mixes UTF-8 and Windows-1252 (e.g. two exports pasted together) stops the
+  ingest, naming the first row where the encoding changes: read as either, the other part
+  would come out garbled (`Ã˜` for `Ø`). Save the whole file as UTF-8.
+- A CSV line may be at most {MAX_LINE_BYTES} bytes (1 MiB, `MAX_LINE_BYTES`); a longer line
+  stops the ingest with its row and its longest field, e.g.
+  `contacts.csv, række 4, felt 'hospital': for lang værdi (2.597.152 tegn); en linje må højst
+  fylde 1.048.576 byte, denne fylder 2.597.234`. A row of several lines (a quoted value with
+  line breaks) may not be longer either: `contacts.csv, række 4: for lang række (højst
+  1.048.576 byte)`.
+- Each value may be at most as long as the column's *longest* above (characters, after
+  trimming); a longer one is refused in its row: `for lang værdi (250 tegn; højst 200)`.
+  Messages show at most the first 40 characters of a value, then `…`.
 - Spaces around a value are ignored; an empty value is missing.
 - `kommunekode`: one of the 98 municipality codes (`101` or `0101`); in `population` also
   `0` for Denmark as a whole.
@@ -344,6 +412,13 @@ Files and values:
   `2014-03-01 08:30`, optionally with a fraction of a second (`08:30:00.250`), in Danish
   local time. A time zone (`Z`, `+01:00`) is refused rather than converted, since converting
   would move contacts across midnight and years; a date without a time is refused too.
+- Every date and time (`birth_date`, `start`, `end`, `ready_date`, `discharge_date`; in LPR2
+  `D_FODDATO`, `D_INDDTO`, `D_UDDTO`) must lie from {EARLIEST_DATE.isoformat()} up to the
+  *data cut*: the last day the extract can hold, `naersund ingest --data-cut ÅÅÅÅ-MM-DD` (the
+  extract date, when you know it), by default the day of the ingest (nothing can have happened
+  later). Neither LPR2 nor the canonical files carry an extract date, so it is not read from
+  them. The data cut is recorded in `ingest.json`. E.g. `contacts.csv, række 7, felt
+  'birth_date': dato '1899-12-31' er før 1900-01-01 (tidligste tilladte dato)`.
 - Booleans: `true`/`false`, `1`/`0` or `ja`/`nej`, any case. An empty or absent `died` is
   false; an absent `specialty` or `hospital` is empty.
 - `sex`: `M` or `F` (any case); in `population` also `T` (both sexes).
@@ -368,6 +443,17 @@ only when every contacts file comes from the same ingest (or synth) run, and oth
 the input is ignored and renumbered. `DEST` is built beside itself and swapped in only when complete:
 after an error it is exactly as before. A `SYNTETISKE_DATA.txt` and `manifest.json` in `SRC`
 are copied along, so synthetic data stays marked.
+
+`DEST` is a symbolic link to a hidden version folder beside it, `.DEST.v-<id>`; a new ingest
+builds a new version and switches the link in one rename, so that `DEST` holds either the
+previous data or the new, even if the ingest is killed (read `DEST`, not the version folder;
+copy it with `cp -rL`). Ingest holds a lock (`.DEST.lock`) while it runs: a second ingest to the
+same `DEST` is refused until the first is done. It starts by removing what a killed ingest left
+beside `DEST` (work folders `.DEST.ingest-*`, versions not linked, `.DEST.old`) and, when `DEST`
+itself is missing but `.DEST.old` holds the previous data (an ingest of an earlier version
+killed between its two renames), moves that back first. A `DEST` that is a plain folder (from
+an earlier version, or from `synth`) is read as before, and replaced by a link at the next
+ingest.
 
 Errors name file, row and field. Rows are counted as in a spreadsheet: the header is row 1,
 the first data row is row 2 (a quoted value spanning several lines counts as one row);

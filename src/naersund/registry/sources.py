@@ -3,7 +3,11 @@ reads one file with every column as text and the row number a person would count
 
 Files are UTF-8 (with or without BOM) or Windows-1252: a file that is not valid UTF-8 is
 transcoded from Windows-1252 to a temporary UTF-8 copy; anything else is refused with a message.
+A file that mixes the two (UTF-8 rows and Windows-1252 rows) is refused, naming the first row
+where the encoding changes, since reading it as either would garble the other part.
 The delimiter is a comma or a semicolon (Danish Excel), sniffed from the header line.
+A CSV line may be at most :data:`MAX_LINE_BYTES` long: a longer one is refused before DuckDB reads
+the file (its reader drops an over-long last line without a word, or fails on the file).
 """
 
 from __future__ import annotations
@@ -21,8 +25,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from naersund.errors import InputError
+from naersund.textfile import encoding_change, long_line, row_at
 
 _CHUNK = 1 << 24
+# The longest line a CSV input file may have, in bytes (UTF-8). A registry row is a few hundred
+# bytes; the limit leaves room for columns that are not read, and stops a runaway field (a
+# missing line break, a pasted document) before it reaches the reader.
+MAX_LINE_BYTES = 1 << 20
+# Messages show at most this many characters of a value (the rejects report has all of it).
+SHOWN_CHARS = 40
 
 
 def sql_lit(text: str) -> str:
@@ -35,8 +46,12 @@ def sql_ident(name: str) -> str:
 
 
 def q(v: str) -> str:
-    """SQL for the value ``v`` in single quotes, as messages show it."""
-    return "('''' || " + v + " || '''')"
+    """SQL for the value ``v`` in single quotes, as messages show it (at most
+    :data:`SHOWN_CHARS` characters, then ``…``)."""
+    shown = (
+        f"CASE WHEN length({v}) > {SHOWN_CHARS} THEN left({v}, {SHOWN_CHARS}) || '…' ELSE {v} END"
+    )
+    return "('''' || " + shown + " || '''')"
 
 
 def sql_tuple(items: Sequence[str]) -> str:
@@ -102,6 +117,12 @@ def _utf8_copy(path: Path, label: str, work: Path) -> Path:
     """``path`` itself when it is UTF-8, else a UTF-8 copy of it read as Windows-1252."""
     if _check_utf8(path, label):
         return path
+    change = encoding_change(path)
+    if change:
+        raise InputError(
+            f"{label}, række {thousands(change.row)}: filen blander tegnsæt ({change.first} før "
+            f"denne række, {change.then} fra den); gem hele filen som UTF-8"
+        )
     out = Path(work) / f"cp1252-{len(list(Path(work).glob('cp1252-*')))}.csv"
     decoder = codecs.getincrementaldecoder("cp1252")("strict")
     offset = 0
@@ -139,13 +160,46 @@ def open_source(path: Path, label: str, expected: Sequence[str], work: Path) -> 
             raise InputError(f"{label}: kan ikke læses som Parquet ({e})") from None
         return Source(path, label, "parquet", normalise_names(label, originals), originals)
     readable = _utf8_copy(path, label, work)
+    too_long = long_line(readable, MAX_LINE_BYTES)
+    if too_long and too_long.offset == 0:
+        raise InputError(
+            f"{label}, række 1: linjen med kolonnenavne er {thousands(too_long.length)} byte lang "
+            f"(højst {thousands(MAX_LINE_BYTES)} byte pr. linje)"
+        )
     with readable.open(encoding="utf-8-sig", newline="") as f:
         line = f.readline().rstrip("\r\n")
     if not line.strip():
         raise InputError(f"{label}: filen er tom (der mangler en linje med kolonnenavne)")
     delim = _sniff(line, expected)
     originals = tuple(next(csv.reader([line], delimiter=delim)))
+    if too_long:
+        raise _long_line_error(readable, label, too_long.offset, too_long.length, originals, delim)
     return Source(readable, label, "csv", normalise_names(label, originals), originals, delim)
+
+
+def _long_line_error(
+    path: Path, label: str, offset: int, length: int, names: Sequence[str], delim: str
+) -> InputError:
+    """An over-long line refused with its row and, where it can be told, its longest field."""
+    with path.open("rb") as f:
+        f.seek(offset)
+        text = f.read(length).decode("utf-8", errors="replace")
+    where = f"{label}, række {thousands(row_at(path, offset))}"
+    limit = csv.field_size_limit(len(text) + 1)  # Python's reader refuses fields over 128 KiB
+    try:
+        fields = next(csv.reader([text], delimiter=delim), [])
+    finally:
+        csv.field_size_limit(limit)
+
+    longest = max(range(len(fields)), key=lambda i: len(fields[i]), default=None)
+    why = "for lang linje"
+    if longest is not None and longest < len(names):
+        where += f", felt '{names[longest].strip()}'"
+        why = f"for lang værdi ({thousands(len(fields[longest]))} tegn)"
+    return InputError(
+        f"{where}: {why}; en linje må højst fylde {thousands(MAX_LINE_BYTES)} byte, "
+        f"denne fylder {thousands(length)}"
+    )
 
 
 def raw_sql(fileno: int, source: Source, columns: Sequence[str]) -> str:
@@ -166,7 +220,8 @@ def raw_sql(fileno: int, source: Source, columns: Sequence[str]) -> str:
         scan = (
             f"read_csv({sql_lit(str(source.path))}, header = true, auto_detect = false, "
             f"delim = {sql_lit(source.delimiter)}, quote = '\"', escape = '\"', "
-            f"columns = {{{types}}}, hive_partitioning = false)"
+            f"columns = {{{types}}}, hive_partitioning = false, "
+            f"max_line_size = {MAX_LINE_BYTES})"
         )
     select = ", ".join(f"{e} AS {sql_ident(c)}" for e, c in zip(cols, columns, strict=True))
     return f"SELECT {fileno} AS _fileno, CAST({row} AS BIGINT) AS _row, {select} FROM {scan}"
@@ -182,6 +237,9 @@ def csv_error(label: str, error: duckdb.Error) -> InputError:
         why = f"forventede {counts.group(1)} felter, fandt {counts.group(2)} (tjek skilletegn og anførselstegn)"
     elif "unterminated quote" in text:
         why = "anførselstegn åbnes, men lukkes ikke"
+    elif "Maximum line size" in text:
+        why = f"for lang række (højst {thousands(MAX_LINE_BYTES)} byte)"
     else:
-        why = f"kan ikke læses: {text.splitlines()[0] if text else error.__class__.__name__}"
+        # DuckDB's own text is for developers (and can quote whole rows): not shown
+        why = "kan ikke læses som CSV (tjek skilletegn, anførselstegn og linjeskift)"
     return InputError(f"{where}: {why}")

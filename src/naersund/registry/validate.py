@@ -14,6 +14,7 @@ file gives the same messages whether it is stored as CSV or Parquet.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,9 @@ FALSE_WORDS = ("false", "0", "nej")
 AGGREGATE_AGE_GROUPS = ("65+", "total")  # rows of the shipped population format, passed through
 NATIONAL = 0  # kommunekode of Denmark as a whole in population files
 KOMMUNER = "naersund_kommuner"  # temp table of the 98 valid codes
+# Dates (birth, contact start and end, færdigbehandling, discharge) before this are refused: a
+# year like 1014 or 0014 is a typing error, and nobody in the data was born before 1900.
+EARLIEST_DATE = dt.date(1900, 1, 1)
 
 
 # kind of each column; `opt_` kinds are optional (no message when empty)
@@ -77,6 +81,20 @@ CROSS: dict[str, list[tuple[str, str, str]]] = {
     ],
 }
 
+# The longest value (characters, after trimming) a field of each kind may hold; a longer value
+# is refused before any other check. Codes, dates and flags are short; an id gets room for a
+# hashed pseudonym (64 hex digits); free text for a long department name.
+MAX_LENGTH: dict[str, int] = {
+    "string": 64, "opt_string": 200, "timestamp": 32, "kommune": 10, "kommune_or_0": 10,
+    "sex": 10, "sex_t": 10, "date": 10, "bool": 10, "opt_bool": 10, "diag": 10, "year": 10,
+    "count": 20, "age_group": 10,
+}  # fmt: skip
+
+
+def max_length(table: str, column: str) -> int:
+    """The longest value ``column`` of ``table`` may hold, in characters."""
+    return MAX_LENGTH[KINDS[table][column]]
+
 
 def table_columns(table: str, present: Sequence[str] = ()) -> list[str]:
     """The canonical columns of ``table`` (``estimated`` of population only when present)."""
@@ -84,10 +102,31 @@ def table_columns(table: str, present: Sequence[str] = ()) -> list[str]:
     return [*cols, "estimated"] if table == "population" and "estimated" in present else cols
 
 
-def _field(kind: str, v: str, t: str) -> tuple[str, str]:
+def _field(kind: str, v: str, t: str, cut: dt.date) -> tuple[str, str]:
     """SQL for (typed value of ``v``, problem or NULL given ``v`` and its typed value ``t``)
-    for one trimmed text value ``v``. Problems read the typed value, so that each conversion
-    runs once per row; the slower checks run only on rows that already failed."""
+    for one trimmed text value ``v``: first its length, then its kind's own checks."""
+    typed, problem = _kind(kind, v, t, cut)
+    limit = MAX_LENGTH[kind]
+    too_long = (
+        f"'for lang værdi (' || replace(format('{{:,}}', length({v})), ',', '.') "
+        f"|| ' tegn; højst {limit})'"
+    )
+    return typed, f"CASE WHEN length({v}) > {limit} THEN {too_long} ELSE {problem} END"
+
+
+def _in_range(v: str, t: str, cut: dt.date) -> str:
+    """``WHEN`` clauses refusing a date or time ``t`` before 1900 or after the data cut."""
+    return (
+        f"WHEN {t} < DATE '{EARLIEST_DATE.isoformat()}' THEN 'dato ' || {q(v)} || "
+        f"' er før {EARLIEST_DATE.isoformat()} (tidligste tilladte dato)' "
+        f"WHEN CAST({t} AS DATE) > DATE '{cut.isoformat()}' THEN 'dato ' || {q(v)} || "
+        f"' er efter dataafskæringen {cut.isoformat()}'"
+    )
+
+
+def _kind(kind: str, v: str, t: str, cut: dt.date) -> tuple[str, str]:
+    """SQL for (typed value, problem) of one kind. Problems read the typed value, so that each
+    conversion runs once per row; the slower checks run only on rows that already failed."""
     missing = f"WHEN {v} IS NULL THEN 'mangler værdi'"
     if kind in ("string", "opt_string"):
         return v, f"CASE {missing} END" if kind == "string" else "NULL"
@@ -112,14 +151,14 @@ def _field(kind: str, v: str, t: str) -> tuple[str, str]:
     if kind == "date":
         typed = f"CASE WHEN regexp_full_match({v}, '{DATE_RE}') THEN TRY_CAST({v} AS DATE) END"
         why = f"'ugyldig dato ' || {q(v)} || ' (forventet ÅÅÅÅ-MM-DD)'"
-        return typed, f"CASE {missing} WHEN {t} IS NULL THEN {why} END"
+        return typed, f"CASE {missing} WHEN {t} IS NULL THEN {why} {_in_range(v, t, cut)} END"
     if kind == "timestamp":
         # the pattern keeps out what a cast would quietly accept: a time zone, a date alone, 24:00
         typed = f"CASE WHEN regexp_full_match({v}, '{TS_RE}') THEN TRY_CAST({v} AS TIMESTAMP) END"
         tz = f"'tidszone er ikke tilladt i ' || {q(v)} || ' (angiv dansk lokaltid uden tidszone)'"
         why = f"'ugyldigt tidspunkt ' || {q(v)} || ' (forventet fx 2014-03-01T08:30:00 eller 2014-03-01 08:30)'"
         return typed, (
-            f"CASE {missing} WHEN {t} IS NOT NULL THEN NULL "
+            f"CASE {missing} {_in_range(v, t, cut)} WHEN {t} IS NOT NULL THEN NULL "
             f"WHEN regexp_full_match({v}, '{TZ_RE}') THEN {tz} ELSE {why} END"
         )
     if kind in ("bool", "opt_bool"):
@@ -225,8 +264,9 @@ def trimmed(v: str) -> str:
     )
 
 
-def checked_sql(plan: TablePlan) -> str:
-    """One pass over the rows: typed columns and the first failing field and reason."""
+def checked_sql(plan: TablePlan, cut: dt.date) -> str:
+    """One pass over the rows: typed columns and the first failing field and reason; dates
+    after ``cut`` (the data cut) are refused."""
     kinds = KINDS[plan.table]
     cols = plan.columns
     cleaned = ", ".join(f"{trimmed(sql_ident(c))} AS {sql_ident('_r_' + c)}" for c in cols)
@@ -237,7 +277,7 @@ def checked_sql(plan: TablePlan) -> str:
     )
     typed, problems = [], []
     for i, c in enumerate(cols):
-        t, p = _field(kinds[c], sql_ident("_r_" + c), sql_ident(c))
+        t, p = _field(kinds[c], sql_ident("_r_" + c), sql_ident(c), cut)
         typed.append(f"{t} AS {sql_ident(c)}")
         problems.append(f"{p} AS _p{i}")
     raws = ", ".join(sql_ident("_r_" + c) for c in cols)
@@ -257,8 +297,11 @@ def checked_sql(plan: TablePlan) -> str:
         FROM p"""  # fmt: skip
 
 
-def check(con: duckdb.DuckDBPyConnection, plan: TablePlan, work: Path) -> Checked:
-    """Check every row of ``plan`` in one pass over the input, kept as staging Parquet."""
+def check(
+    con: duckdb.DuckDBPyConnection, plan: TablePlan, work: Path, cut: dt.date | None = None
+) -> Checked:
+    """Check every row of ``plan`` in one pass over the input, kept as staging Parquet.
+    ``cut`` is the data cut (default today): a date after it is refused."""
     con.execute(
         f"CREATE TEMP TABLE IF NOT EXISTS {KOMMUNER} AS "
         "SELECT CAST(unnest($codes) AS BIGINT) AS kode",
@@ -269,7 +312,8 @@ def check(con: duckdb.DuckDBPyConnection, plan: TablePlan, work: Path) -> Checke
     con.execute(f"""
         COPY (SELECT * REPLACE (CAST(_fileno AS INTEGER) AS _fileno),
                 CASE WHEN _reason IS NULL THEN {digest} END AS _h
-              FROM ({checked_sql(plan)}))
+              FROM ({checked_sql(plan, cut or dt.date.today())}))
+
         TO {sql_lit(str(staging))} (FORMAT parquet)""")  # fmt: skip
     checked = Checked(plan, staging, f"dups_{plan.table}")
     _find_duplicates(con, checked)

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 
 from naersund.catalogue import Catalogue, load_catalogue
 from naersund.errors import InputError
-from naersund.indicators import load_definitions
+from naersund.indicators import IndicatorDefinition, load_definitions
 from naersund.reports.model import ReportInput
 
 
@@ -38,6 +38,13 @@ def read_results(path: Path) -> tuple[pd.DataFrame, dict[str, object]]:
     return df, meta
 
 
+def release_definitions(results: pd.DataFrame) -> list[IndicatorDefinition]:
+    """The definitions of the indicators a release holds (a deployment may compute fewer than
+    are shipped), in the shipped order."""
+    present = set(results["indicator"])
+    return [d for d in load_definitions() if d.id in present]
+
+
 def from_results_file(
     path: Path,
     catalogue: Catalogue | None = None,
@@ -47,7 +54,7 @@ def from_results_file(
     return ReportInput(
         results=results,
         meta=meta,
-        definitions=load_definitions(),
+        definitions=release_definitions(results),
         catalogue=catalogue or load_catalogue(),
         release=path.name,
         drilldown=drilldown,

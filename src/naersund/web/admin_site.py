@@ -13,6 +13,7 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponseBase
 
 from naersund.web.accounts.access import can_use_admin
+from naersund.web.accounts.forms import AdminLoginForm
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -21,6 +22,7 @@ class NaersundAdminSite(admin.AdminSite):
     site_header = "Nærsund – administration"
     site_title = "Nærsund"
     index_title = "Katalog og brugere"
+    login_form = AdminLoginForm  # says when a throttled login may try again
 
     def has_permission(self, request: HttpRequest) -> bool:
         return can_use_admin(request.user)

@@ -64,3 +64,34 @@ def database_from_url(url: str, name: str = "DATABASE_URL") -> dict[str, Any]:
         "PORT": str(port or ""),
         "CONN_MAX_AGE": 60,
     }
+
+
+MIN_SECRET_KEY_LENGTH = 50
+
+
+def secret_key(value: str | None, demo: bool, demo_key: str) -> str:
+    """``NAERSUND_SECRET_KEY``: required outside demo mode, and long and varied enough that it
+    cannot be guessed (Django signs sessions, CSRF tokens and password-reset links with it).
+    Demo mode without one gets the public ``demo_key``."""
+    if not value:
+        if demo:
+            return demo_key
+        raise ImproperlyConfigured(
+            "NAERSUND_SECRET_KEY mangler: sæt den til en lang, tilfældig tekst på mindst "
+            f'{MIN_SECRET_KEY_LENGTH} tegn, fx med `python -c "import secrets; '
+            'print(secrets.token_urlsafe(50))"` (eller sæt NAERSUND_DEMO=1 for at køre demoen '
+            "med en offentlig udviklingsnøgle)."
+        )
+    if value == demo_key and not demo:
+        raise ImproperlyConfigured(
+            "NAERSUND_SECRET_KEY er demoens offentlige nøgle; uden for demotilstand skal den "
+            "være en hemmelig, tilfældig tekst på mindst "
+            f"{MIN_SECRET_KEY_LENGTH} tegn."
+        )
+    if len(value) < MIN_SECRET_KEY_LENGTH or len(set(value)) < 5:
+        raise ImproperlyConfigured(
+            f"NAERSUND_SECRET_KEY er for kort eller for ensformig ({len(value)} tegn): den skal "
+            f"være en tilfældig tekst på mindst {MIN_SECRET_KEY_LENGTH} tegn, fx fra "
+            '`python -c "import secrets; print(secrets.token_urlsafe(50))"`.'
+        )
+    return value

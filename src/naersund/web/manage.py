@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from django.core.checks import CheckMessage
 from django.core.exceptions import ImproperlyConfigured
 
 from naersund.errors import NaersundError
@@ -32,6 +33,22 @@ def setup() -> None:
     django.setup()
 
 
+def refuse_unsafe_start() -> None:
+    """Django's system checks, the database's included (demo users outside demo mode, a data
+    directory that cannot be written): a serious problem stops the server with its message,
+    check id and hint. Django's ``runserver`` checks too, but without the database."""
+    from django.core.checks import run_checks
+
+    problems = [m for m in run_checks(databases=["default"]) if m.is_serious()]
+    if problems:
+        raise WebConfigError("Serveren starter ikke:\n" + "\n".join(_describe(m) for m in problems))
+
+
+def _describe(message: CheckMessage) -> str:
+    hint = f"\n  Råd: {message.hint}" if message.hint else ""
+    return f"- ({message.id}) {message.msg}{hint}"
+
+
 def run_management(args: list[str]) -> None:
     """``manage.py <args>`` for naersund's Django project."""
     from django.core.management import execute_from_command_line
@@ -50,7 +67,7 @@ def serve(host: str, port: int, dev: bool = False, announce: Callable[[str], Non
     setup()
     from waitress import serve as waitress_serve
 
-    from naersund.web.wsgi import application
+    from naersund.web.wsgi import application  # refuses an unsafe start (refuse_unsafe_start)
 
     announce(f"Nærsund kører på http://{host}:{port}/ (stop med Ctrl+C)")
     waitress_serve(application, host=host, port=port)

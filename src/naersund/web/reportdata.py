@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from naersund.catalogue import Catalogue, load_catalogue
-from naersund.indicators import load_definitions
 from naersund.refdata import region_of
 from naersund.reports import ReportInput
+from naersund.reports.load import release_definitions
 from naersund.survey.aggregate import RoundAnswers
 from naersund.web.accounts import access
 from naersund.web.catalogue.store import catalogue_from_db, current_version
@@ -52,7 +52,7 @@ def report_input(year: int, release_id: int | None = None, user: Any | None = No
     return ReportInput(
         results=published.results,
         meta=meta,
-        definitions=load_definitions(),
+        definitions=release_definitions(published.results),
         catalogue=current_catalogue(),
         release=label,
         survey=survey_answers(year),

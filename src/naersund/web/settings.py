@@ -1,17 +1,24 @@
 """Django settings, read from the environment (see ``naersund.web.env``).
 
 ``NAERSUND_DATA_DIR`` (default ``./data``) holds the SQLite database unless ``DATABASE_URL``
-points at PostgreSQL. ``NAERSUND_SECRET_KEY`` is required, except in demo mode
-(``NAERSUND_DEMO=1``), where a fixed, public development key is used.
+points at PostgreSQL. ``NAERSUND_SECRET_KEY`` (at least 50 characters) is required, except in
+demo mode (``NAERSUND_DEMO=1``), where a fixed, public development key is used. SECURITY.md at
+the repository root says what each security setting protects.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
-from naersund.web.env import database_from_url, env_bool, env_list, env_path, env_str
+from naersund.web.env import (
+    database_from_url,
+    env_bool,
+    env_list,
+    env_path,
+    env_str,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env_path("NAERSUND_DATA_DIR", "data")
@@ -19,15 +26,8 @@ DATA_DIR = env_path("NAERSUND_DATA_DIR", "data")
 DEBUG = env_bool("NAERSUND_DEBUG", False)
 DEMO = env_bool("NAERSUND_DEMO", False)
 
-_secret = env_str("NAERSUND_SECRET_KEY")
-if not _secret:
-    if not DEMO:
-        raise ImproperlyConfigured(
-            "NAERSUND_SECRET_KEY must be set to a long random string "
-            "(or set NAERSUND_DEMO=1 to run the demo with a public development key)"
-        )
-    _secret = "naersund-demo-only-not-secret-" + "x" * 40
-SECRET_KEY: str = _secret
+DEMO_SECRET_KEY = "naersund-demo-only-not-secret-" + "x" * 40
+SECRET_KEY: str = secret_key(env_str("NAERSUND_SECRET_KEY"), demo=DEMO, demo_key=DEMO_SECRET_KEY)
 
 ALLOWED_HOSTS = env_list("NAERSUND_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("NAERSUND_CSRF_TRUSTED_ORIGINS", [])
@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP on every page, no-store on every logged-in answer (see the module)
+    "naersund.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -94,6 +96,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Demo users (public password) may log in only in demo mode: see naersund.web.accounts.demo.
+AUTHENTICATION_BACKENDS = ["naersund.web.accounts.backends.NaersundBackend"]
+# The login throttle (naersund.web.accounts.throttle): this many wrong passwords for one user
+# name, or from one address, within the cool-off lock it until the oldest is a cool-off old.
+LOGIN_FAILURES_PER_ACCOUNT = 5
+LOGIN_FAILURES_PER_ADDRESS = 30
+LOGIN_COOL_OFF = dt.timedelta(minutes=15)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "catalogue:overview"
 LOGOUT_REDIRECT_URL = "login"
@@ -114,12 +123,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("NAERSUND_SECURE_COOKIES", not DEBUG and not DEMO)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# HTML forms that fail the CSRF check get templates/403_csrf.html (Danish); the API says it in
+# its JSON (naersund.web.api.errors).
 
 # The JSON API (naersund.web.api): tokens for scripts, the session (with CSRF) for the browser;
 # every view checks access itself through naersund.web.accounts.access.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "naersund.web.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -145,6 +156,11 @@ if env_bool("NAERSUND_BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("NAERSUND_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading is the domain owner's decision (it binds the whole registered domain and is
+    # slow to undo), so it is off unless asked for, and `check --deploy` does not warn about it.
+    SECURE_HSTS_PRELOAD = env_bool("NAERSUND_HSTS_PRELOAD", False)
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
     USE_X_FORWARDED_HOST = env_bool("NAERSUND_USE_X_FORWARDED_HOST", False)
 
 # Errors (a 500) are written to the server's standard error with their traceback, whatever

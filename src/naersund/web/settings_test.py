@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("NAERSUND_SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault(
+    "NAERSUND_SECRET_KEY", "test-only-secret-key-long-enough-for-the-50-character-rule"
+)
 os.environ.pop("DATABASE_URL", None)
 
 from naersund.web.env import database_from_url

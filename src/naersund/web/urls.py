@@ -4,11 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from naersund.web.accounts.views import LoginView
 from naersund.web.admin_site import site
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="catalogue:overview"), name="home"),
-    path("log-ind/", auth_views.LoginView.as_view(), name="login"),
+    path("log-ind/", LoginView.as_view(), name="login"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("katalog/", include("naersund.web.catalogue.urls")),
     path("status/", include("naersund.web.survey.urls")),

@@ -208,6 +208,7 @@ def generate(
             lo, hi = M.days_of(year), M.days_of(year + 1)
             c, c_next = _split(c, "start", lo * M.DAY, hi * M.DAY)
             r, r_next = _split(r, "ready_day", lo, hi)
+            r = M.distinct_ready(r)
             carry = (c_next, r_next)
             report(f"Skriver {year}", (i + 0.7) * step)
             writer.year(year, c, r)

@@ -425,3 +425,12 @@ def contacts(rng: np.random.Generator, s: Stays, region_of: Arr) -> Stays:
     c["hosp"][move] = first + (c["hosp"][move] - first + shift) % count
     c["died"] = c["died"] & last
     return c
+
+
+def distinct_ready(r: Stays) -> Stays:
+    """The ready-for-discharge periods without exact duplicates (the same person, municipality
+    and dates, e.g. two short stays on one day): ingest would reject the second row, so synth
+    never writes one."""
+    rows = np.stack([r["key"], r["kidx"], r["ready_day"], r["ready_len"]]).T
+    _, first = np.unique(rows, axis=0, return_index=True)
+    return take(r, np.sort(first))

@@ -14,17 +14,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from naersund.refdata import KKR_NAMES, region_of
 from naersund.web.accounts.models import Membership, Role
 
 
 def role_of(user: Any) -> Membership | None:
-    """The user's membership, or None for anonymous and inactive users and users without one."""
+    """The user's membership, or None for anonymous and inactive users, users without one and
+    demo users outside demo mode (they cannot log in then either: this is the second lock)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     try:
         membership: Membership = user.membership
     except Membership.DoesNotExist:
+        return None
+    if membership.is_demo and not settings.DEMO:
         return None
     return membership
 

@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
     name = "naersund.web.accounts"
     label = "accounts"
     verbose_name = "Brugere og roller"
+
+    def ready(self) -> None:
+        from naersund.web.accounts import demo  # noqa: F401  (registers the demo users' check)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from naersund.refdata import KKR_NAMES, municipalities
 
@@ -33,6 +34,15 @@ class Membership(models.Model):
     kommunekode = models.PositiveIntegerField(
         "kommune", null=True, blank=True, choices=municipality_choices
     )
+    # Made by ``create_demo_users`` with the public demo password: such a user may log in only
+    # in demo mode, and the server refuses to start outside demo mode while one exists.
+    is_demo = models.BooleanField(
+        "demobruger",
+        default=False,
+        editable=False,
+        help_text="Oprettet af create_demo_users med den offentlige adgangskode; "
+        "kan kun logge ind i demotilstand.",
+    )
 
     class Meta:
         verbose_name = "rolle"
@@ -57,3 +67,24 @@ class Membership(models.Model):
             raise ValidationError({"region_code": "Et KKR-sekretariat skal have en KKR."})
         if self.role == Role.MUNICIPALITY_EDITOR and self.kommunekode is None:
             raise ValidationError({"kommunekode": "En kommunal redaktør skal have en kommune."})
+
+
+class LoginFailure(models.Model):
+    """One wrong password (or unknown user name), kept for the login throttle's cool-off
+    (``naersund.web.accounts.throttle``): in the database, so every server process and thread
+    sees the same count."""
+
+    username = models.CharField("brugernavn", max_length=150)
+    address = models.GenericIPAddressField("adresse", null=True, blank=True)
+    at = models.DateTimeField("tidspunkt", default=timezone.now)
+
+    class Meta:
+        verbose_name = "mislykket login"
+        verbose_name_plural = "mislykkede login"
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfailure_username_at"),
+            models.Index(fields=["address", "at"], name="loginfailure_address_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} fra {self.address or '?'} {self.at:%Y-%m-%d %H:%M}"

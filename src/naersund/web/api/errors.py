@@ -49,6 +49,42 @@ MESSAGES: dict[type[exceptions.APIException], tuple[str, str]] = {
 }
 
 
+CSRF_MISSING = (
+    "CSRF-tokenen mangler: en ændring med browserens login (sessionen) skal sende tokenen fra "
+    "cookien csrftoken i headeren X-CSRFToken. Scripts logger i stedet ind med en token "
+    "(Authorization: Token ...) og skal ikke sende nogen CSRF-token."
+)
+CSRF_REJECTED = (
+    "CSRF-kontrollen afviste ændringen: {reason} Hent en side fra sitet igen, og send den nye "
+    "token fra cookien csrftoken i headeren X-CSRFToken."
+)
+# Django's reasons (django.middleware.csrf) in Danish; the missing ones get CSRF_MISSING.
+_CSRF_REASONS = {
+    "CSRF token incorrect.": "tokenen passer ikke til cookien.",
+    "CSRF token from the 'X-Csrftoken' HTTP header incorrect.": "tokenen passer ikke til cookien.",
+    "Referer checking failed - no Referer.": "forespørgslen over https har ingen Referer.",
+}
+
+
+def _csrf_error(detail: str) -> Response | None:
+    """DRF's session login refuses a change without a valid CSRF token with PermissionDenied
+    ("CSRF Failed: <Django's reason>"); that is not a matter of the role."""
+    if not detail.startswith("CSRF Failed: "):
+        return None
+    reason = detail.removeprefix("CSRF Failed: ")
+    if reason in ("CSRF token missing.", "CSRF cookie not set."):
+        return error("csrf_token_mangler", CSRF_MISSING, status.HTTP_403_FORBIDDEN)
+    danish = _CSRF_REASONS.get(
+        reason,
+        "tokenen er ugyldig, eller ændringen kommer fra en anden side end sitet.",
+    )
+    return error(
+        "csrf_afvist",
+        CSRF_REJECTED.format(reason=danish[0].upper() + danish[1:]),
+        status.HTTP_403_FORBIDDEN,
+    )
+
+
 def error(code: str, message: str, http_status: int, **extra: Any) -> Response:
     return Response({"fejl": message, "kode": code, **extra}, status=http_status)
 
@@ -84,6 +120,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             status.HTTP_400_BAD_REQUEST,
             fejl_pr_felt=exc.detail,
         )
+    if isinstance(exc, exceptions.PermissionDenied):
+        csrf = _csrf_error(str(exc.detail))
+        if csrf is not None:
+            return csrf
     if isinstance(exc, exceptions.APIException):
         code, message = MESSAGES.get(type(exc), ("fejl", str(exc.detail)))
         response = error(code, message, exc.status_code)

@@ -1,6 +1,8 @@
 """``naersund web create_demo_users``: one demo user per role, all with the public demo password.
 
 Refused unless demo mode is on (``NAERSUND_DEMO=1``): the password is written in the README.
+The users are marked as demo users (``Membership.is_demo``), so that they cannot log in outside
+demo mode and a server outside demo mode refuses to start while they exist.
 """
 
 from __future__ import annotations
@@ -67,7 +69,13 @@ class Command(BaseCommand):
             user.set_password(options["password"])
             user.save()
             Membership.objects.update_or_create(
-                user=user, defaults={"role": role, "region_code": region, "kommunekode": kommune}
+                user=user,
+                defaults={
+                    "role": role,
+                    "region_code": region,
+                    "kommunekode": kommune,
+                    "is_demo": True,
+                },
             )
         self.stdout.write(
             f"Demobrugere ({len(DEMO_USERS)}): {', '.join(DEMO_USERS)}. "

@@ -9,7 +9,17 @@
       if (!source) { return; }
       var spec = JSON.parse(source.textContent);
       delete spec.title; // the figure's caption carries it on screen
-      window.vegaEmbed(el, spec, { renderer: "svg", actions: false, tooltip: true })
+      // The Content-Security-Policy allows no eval and no inline style: Vega interprets its
+      // expressions (ast) instead of compiling them, and vega-embed's and the tooltip's CSS
+      // are in dashboard.css instead of <style> elements they would add.
+      var options = {
+        renderer: "svg",
+        actions: false,
+        ast: true,
+        defaultStyle: false,
+        tooltip: { disableDefaultStyle: true }
+      };
+      window.vegaEmbed(el, spec, options)
         .then(function () {
           var svg = el.querySelector("svg");
           if (svg) {
