@@ -347,11 +347,20 @@ BAD = {
     "P8;K1;0165;2019-03-01;08:30;2019-03-02;10:15;ATA1;ALCA00;DJ189;;": "felt 'CPR_PERSON.C_KON': mangler værdi",
     "P10;K1;0165;2019-03-01;08:30;2019-03-02;10:15;ATA1;ALCA00;DJ189;;": "felt 'CPR_PERSON.D_DODDATO': ugyldig dato 'ukendt' (forventet ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ eller DD.MM.ÅÅÅÅ)",
     "P11;K1;0165;2019-03-01;08:30;2019-03-02;10:15;ATA1;ALCA00;DJ189;;": "felt 'CPR_PERSON.D_FODDATO': fødselsdato '2019-03-02' er efter kontaktens start '2019-03-01 08:30'",
+    "P1;K1;0165;2019-03-01;08:30;2019-03-02;10:15;ATA1;ALCA00;DJ189;;" + "x" * 1201: "felt 'SORENHED_ANS': for lang værdi (1.201 tegn; højst 200)",
+    "P" * 65 + ";K1;0165;2019-03-01;08:30;2019-03-02;10:15;ATA1;ALCA00;DJ189;;": "felt 'PNR': for lang værdi (65 tegn; højst 64)",
+    "P1;K1;0165;2019-03-01;08:30:00.000000000000;2019-03-02;10:15;ATA1;ALCA00;DJ189;;": "felt 'TIDSPUNKT_START': for lang værdi (21 tegn; højst 20)",
+    "P12;K1;0165;2019-03-01;08:30;2019-03-02;10:15;ATA1;ALCA00;DJ189;;": "felt 'CPR_PERSON.C_KON': for lang værdi (11 tegn; højst 10)",
+    "P1;KW;0165;2019-03-01;08:30;2019-03-02;10:15;ATA1;ALCA00;;;": "felt 'diagnoser.DIAGNOSEKODE': for lang værdi (12 tegn; højst 10)",
 }  # fmt: skip
-DIAG_BAD = DIAGNOSER + "KX,J440,A,\nKY,DJ440,A,\nKY,DJ441,a,nej\nKZ,DJ442,A,JA\nKZ,DJ443,B,\n"
+DIAG_BAD = DIAGNOSER + (
+    "KX,J440,A,\nKY,DJ440,A,\nKY,DJ441,a,nej\nKZ,DJ442,A,JA\nKZ,DJ443,B,\nKW,DJ4400000000,A,\n"
+    "K1,DJ4400000000,A,\n"  # not used: K1 has its AKTIONSDIAGNOSE
+)
 PERSON_BAD = PERSON + (
     "P4,F,1940-01-01,\nP5,M,1940-02-30,\nP6,M,1940-01-01,\nP6,M,1940-01-01,2019-05-01\n"
     "P7,M,,\nP8,,1940-01-01,\nP10,M,1940-01-01,ukendt\nP11,K,2019-03-02,\n"
+    "P12,kvindekøn_x,1940-01-01,\n"
 )
 
 

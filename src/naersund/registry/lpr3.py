@@ -237,6 +237,37 @@ def _clock(v: str) -> str:
     )
 
 
+# The longest value each LPR3 field may hold (as the canonical columns' limits in validate.py:
+# ids 64, codes, dates and flags 10, times of day 20, free text 200), checked before anything else so
+# that a hostile or broken value is never quoted whole in a message.
+MAX_LENGTH: dict[str, int] = {
+    "pnr": 64, "dw_ek_kontakt": 64, "kommunekode": 10, "dato_start": 10, "tidspunkt_start": 20,
+    "dato_slut": 10, "tidspunkt_slut": 20, "prioritet": 10, "kontakttype": 10,
+    "aktionsdiagnose": 10, "hovedspeciale_ans": 200, "sorenhed_ans": 200,
+    "kon": 10, "fod": 10, "dod": 10, "a_diag": 10,
+}  # fmt: skip
+
+
+def _too_long(o: Lpr3Options) -> list[tuple[str, str, str]]:
+    """(failing condition, LPR3 field, reason) for a value longer than its field allows."""
+    where = {c: o.label(KONTAKTER, c) for c in KONTAKTER.columns} | {
+        "kon": o.label(CPR_PERSON, "c_kon"),
+        "fod": o.label(CPR_PERSON, "d_foddato"),
+        "dod": o.label(CPR_PERSON, "d_doddato"),
+        "a_diag": o.label(DIAGNOSER, "diagnosekode"),
+    }
+    return [
+        (
+            # the diagnoser code counts only when it stands in for an empty AKTIONSDIAGNOSE
+            f"{'aktionsdiagnose IS NULL AND ' if col == 'a_diag' else ''}length({col}) > {limit}",
+            where[col],
+            f"'for lang værdi (' || replace(format('{{:,}}', length({col})), ',', '.') "
+            f"|| ' tegn; højst {limit})'",
+        )
+        for col, limit in MAX_LENGTH.items()
+    ]
+
+
 def _checks(o: Lpr3Options) -> list[tuple[str, str, str]]:
     """(failing condition, LPR3 field, reason), in the order they are reported."""
     missing = "'mangler værdi'"
@@ -244,6 +275,7 @@ def _checks(o: Lpr3Options) -> list[tuple[str, str, str]]:
     diag_a = o.label(DIAGNOSER, "diagnosekode")
     diagtype = o.name(DIAGNOSER, "diagnosetype")
     out = [
+        *_too_long(o),
         (
             "pnr IS NOT NULL AND n_p IS NULL",
             o.label(KONTAKTER, "pnr"),
@@ -519,7 +551,10 @@ shorter one) stops the ingest, e.g. `kontakter.xpt: filen er afkortet eller besk
 slutter midt i række 4` or `… den skulle have 3 rækker, men der kunne kun læses 2`. Nothing is
 written.
 
-Every converted row then passes the canonical checks. Messages name the `kontakter` file, its
+A value longer than its field allows (`PNR` and `DW_EK_KONTAKT` 64 characters, codes, dates and
+flags 10, times of day 20, `HOVEDSPECIALE_ANS` and `SORENHED_ANS` 200) is refused before any
+other check, e.g. `kontakter.csv, række 7, felt 'SORENHED_ANS': for lang værdi (1.201 tegn;
+højst 200)`. Every converted row then passes the canonical checks. Messages name the `kontakter` file, its
 row and the LPR3 field (`CPR_PERSON.C_KON`, `diagnoser.DIAGNOSEKODE` for values from the
 other tables); rows of a SAS file are numbered as in the dataset (the first observation is row
 1), rows of CSV and Parquet files as in the canonical format (the first data row is row 2), e.g.
