@@ -290,8 +290,10 @@ def test_the_transport_reader_streams_in_chunks_and_reads_what_pyreadstat_reads(
     from naersund.registry.sas import open_sas
 
     values = [0.0, 1.0, -1.0, 0.1, -123456.789, 1e-30, 3.5e20, 2**52 + 1.0, None, 165.0]
-    frame = pd.DataFrame({"V": values, "S": ["a", "", "æø", "b", "c", "d", "e", "f", "g", "h"]})
+    text = ["a", "", "æø", "b", "c", "d", "e", "f", "g", "h"]
     for version in (5, 8):
+        name = "S" if version == 5 else "S_LONGER_NAME"  # v8 names may be longer than 8
+        frame = pd.DataFrame({"V": values, name: text})
         path = tmp_path / f"v{version}.xpt"
         pyreadstat.write_xport(frame, path, file_format_version=version)
         want, _ = pyreadstat.read_xport(path)
@@ -299,11 +301,13 @@ def test_the_transport_reader_streams_in_chunks_and_reads_what_pyreadstat_reads(
             monkeypatch.setattr(xport, "_CHUNK_BYTES", chunk)
             work = tmp_path / f"work-{version}-{chunk}"
             work.mkdir()
-            got = pq.read_table(open_sas(path, path.name, work).path).to_pylist()
+            table = pq.read_table(open_sas(path, path.name, work).path)
+            assert table.column_names == list(want.columns)
+            got = table.to_pylist()
             assert [float(r["V"]) if r["V"] else None for r in got] == [
                 None if pd.isna(v) else v for v in want["V"]
             ]
-            assert [r["S"] for r in got] == list(want["S"])
+            assert [r[name] for r in got] == list(want[name])
     assert got[2]["V"] == "-1" and got[3]["V"] == "0.1" and got[9]["V"] == "165"
 
 
