@@ -601,3 +601,17 @@ def test_a_mapped_column_missing_from_the_extract_names_the_map(tmp_path: Path) 
         f"kontakter.csv: mangler den påkrævede kolonne 'dstart' (DATO_START ifølge "
         f"{tmp_path / 'map.yaml'}) (filen har: {HEAD.replace(';', ', ')})"
     )
+
+
+def test_only_the_columns_the_ingest_reads_are_copied_from_a_sas_file(tmp_path: Path) -> None:
+    """A national table has many more columns: they are not converted, but still listed."""
+    from naersund.registry.sas import open_sas
+
+    pyreadstat.write_xport(sas_frame(SAS_ROWS), tmp_path / "k.xpt", file_format_version=8)
+    for path in (tmp_path / "k.xpt", DATA / "kontakter.sas7bdat"):
+        work = tmp_path / f"work-{path.suffix[1:]}"
+        work.mkdir()
+        source = open_sas(path, path.name, work, keep=["pnr", "Dato_Start"])
+        assert pq.read_table(source.path).column_names == ["PNR", "DATO_START"]
+        assert source.originals == tuple(HEAD.split(";"))
+        assert pq.read_table(source.path).num_rows == (4 if path.suffix == ".xpt" else 3)

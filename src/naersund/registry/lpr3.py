@@ -200,7 +200,7 @@ def table_files(src: Path, name: str) -> list[Path]:
 
 def _open(path: Path, label: str, expected: Sequence[str], work: Path) -> Source:
     if path.suffix.lower() in SAS_SUFFIXES:
-        return open_sas(path, label, work)
+        return open_sas(path, label, work, keep=expected)
     return open_source(path, label, expected, work)
 
 

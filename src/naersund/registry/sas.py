@@ -17,7 +17,7 @@ header promises, is refused with a message naming it; nothing is written (the co
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -125,13 +125,20 @@ class _NotUtf8(Exception):
 
 
 def _chunks(
-    path: Path, label: str, encoding: str | None = None, metadata_only: bool = False
+    path: Path,
+    label: str,
+    encoding: str | None = None,
+    metadata_only: bool = False,
+    usecols: list[str] | None = None,
 ) -> Iterator[tuple[pd.DataFrame, Any]]:
     """The rows of a ``.sas7bdat`` in chunks with its metadata (or only the metadata); a reader
     error becomes an InputError."""
     args: dict[str, Any] = {"encoding": encoding} if encoding else {}
+    if usecols is not None:
+        args["usecols"] = usecols
+    chunks: Iterator[tuple[pd.DataFrame, Any]]
     if metadata_only:
-        chunks = iter([pyreadstat.read_sas7bdat(path, metadataonly=True, **args)])
+        chunks = (pyreadstat.read_sas7bdat(path, metadataonly=True, **args) for _ in (1,))
     else:
         chunks = pyreadstat.read_file_in_chunks(
             pyreadstat.read_sas7bdat,
@@ -159,18 +166,21 @@ def _chunks(
         yield frame, meta
 
 
-def open_sas(path: Path, label: str, work: Path) -> Source:
+def open_sas(path: Path, label: str, work: Path, keep: Collection[str] | None = None) -> Source:
     """Stream the SAS file ``path`` into a text-only Parquet copy in ``work``; its Source.
 
-    Text is read in the file's own encoding (a ``.sas7bdat`` names it; a transport file does
-    not, and is read as UTF-8); text that is not valid in it is read as Windows-1252, as
-    for CSV files."""
+    Only the variables named in ``keep`` (lower case; all when None) are copied: a national
+    table has many columns the ingest does not read. The Source still names every variable,
+    so that a message about a missing column can list what the file has. Text is read in the
+    file's own encoding (a ``.sas7bdat`` names it; a transport file does not, and is read as
+    UTF-8); text that is not valid in it is read as Windows-1252, as for CSV files."""
     out = Path(work) / f"sas-{len(list(Path(work).glob('sas-*')))}.parquet"
     convert = _convert_xport if path.suffix.lower() == ".xpt" else _convert_sas7bdat
+    wanted = None if keep is None else {k.strip().lower() for k in keep}
     try:
-        names, rows, expected = convert(path, label, out, None)
+        names, rows, expected = convert(path, label, out, None, wanted)
     except (_NotUtf8, xport.NotUtf8):
-        names, rows, expected = convert(path, label, out, "WINDOWS-1252")
+        names, rows, expected = convert(path, label, out, "WINDOWS-1252", wanted)
     if not names:
         raise InputError(f"{label}: SAS-filen har ingen variable")
     if expected is not None and rows != expected:
@@ -182,52 +192,54 @@ def open_sas(path: Path, label: str, work: Path) -> Source:
     return Source(out, label, "parquet", normalise_names(label, originals), originals, first_row=1)
 
 
+def _kept(names: Sequence[str], wanted: set[str] | None) -> list[str]:
+    return [n for n in names if wanted is None or n.strip().lower() in wanted]
+
+
 def _convert_sas7bdat(
-    path: Path, label: str, out: Path, encoding: str | None
+    path: Path, label: str, out: Path, encoding: str | None, wanted: set[str] | None
 ) -> tuple[list[str], int, int | None]:
-    """Write the rows of the ``.sas7bdat`` ``path`` as text to ``out``: (variable names, rows read, rows the
-    header promises, if it says)."""
-    writer: pq.ParquetWriter | None = None
+    """Write the kept variables of the ``.sas7bdat`` ``path`` as text to ``out``: (every
+    variable's name, rows read, rows the header promises, if it says)."""
     names: list[str] = []
-    kinds: dict[str, str] = {}
+    for _, meta in _chunks(path, label, encoding, metadata_only=True):
+        names = [str(n) for n in meta.column_names]
+    kept = _kept(names, wanted)
+    schema = pa.schema([(n, pa.string()) for n in kept])
     rows = 0
     expected: int | None = None
-    try:
-        for frame, meta in _chunks(path, label, encoding):
-            if writer is None:
-                names = [str(n) for n in frame.columns]
-                formats = meta.original_variable_types or {}
-                kinds = {n: format_kind(formats.get(n)) for n in names}
-                writer = pq.ParquetWriter(out, pa.schema([(n, pa.string()) for n in names]))
-                expected = meta.number_rows if isinstance(meta.number_rows, int) else None
-            writer.write_table(_chunk_table(frame, kinds, names))
+    with pq.ParquetWriter(out, schema) as writer:
+        if not kept:  # none of the columns the ingest reads: it says which are missing
+            return names, 0, None
+        for frame, meta in _chunks(path, label, encoding, usecols=kept):
+            if expected is None and isinstance(meta.number_rows, int):
+                expected = meta.number_rows
+            formats = meta.original_variable_types or {}
+            kinds = {n: format_kind(formats.get(n)) for n in kept}
+            writer.write_table(_chunk_table(frame, kinds, kept))
             rows += len(frame)
-    finally:
-        if writer is not None:
-            writer.close()
-    if writer is None:  # a dataset without rows: its variables from the metadata
-        for _, meta in _chunks(path, label, encoding, metadata_only=True):
-            names = [str(n) for n in meta.column_names]
-        pq.write_table(pa.table({n: pa.array([], pa.string()) for n in names}), out)
     return names, rows, expected
 
 
 def _convert_xport(
-    path: Path, label: str, out: Path, encoding: str | None
+    path: Path, label: str, out: Path, encoding: str | None, wanted: set[str] | None
 ) -> tuple[list[str], int, int | None]:
     """Like :func:`_convert_sas7bdat` for a transport file, streamed by
     :mod:`naersund.registry.xport` (pyreadstat would start over from the top for every chunk)."""
     layout = xport.read_layout(path, label)
     names = [v.name for v in layout.variables]
-    kinds = {v.name: format_kind(v.format) for v in layout.variables}
-    schema = pa.schema([(n, pa.string()) for n in names])
+    variables = [v for v in layout.variables if v.name in set(_kept(names, wanted))]
+    kinds = {v.name: format_kind(v.format) for v in variables}
+    schema = pa.schema([(v.name, pa.string()) for v in variables])
     rows = 0
     with pq.ParquetWriter(out, schema) as writer:
-        for columns in xport.read_chunks(path, label, layout, encoding and "cp1252"):
+        if not variables:  # none of the columns the ingest reads: it says which are missing
+            return names, 0, None
+        for n, columns in xport.read_chunks(path, label, layout, encoding and "cp1252", variables):
             arrays = [
-                number_text(col, kinds[name]) if isinstance(col, np.ndarray) else col
-                for name, col in zip(names, columns, strict=True)
+                number_text(col, kinds[v.name]) if isinstance(col, np.ndarray) else col
+                for v, col in zip(variables, columns, strict=True)
             ]
             writer.write_table(pa.table(arrays, schema=schema))
-            rows += len(arrays[0])
+            rows += n
     return names, rows, layout.promised_rows

@@ -147,11 +147,17 @@ Column: TypeAlias = npt.NDArray[np.float64] | pa.Array
 
 
 def read_chunks(
-    path: Path, label: str, layout: Layout, encoding: str | None = None
-) -> Iterator[list[Column]]:
-    """The rows in chunks: per chunk one column per variable, numbers as floats (NaN =
-    missing), text as strings (trailing blanks removed; not UTF-8 raises :class:`NotUtf8`
-    unless ``encoding`` is given). A file cut off inside its rows is refused."""
+    path: Path,
+    label: str,
+    layout: Layout,
+    encoding: str | None = None,
+    variables: list[Variable] | None = None,
+) -> Iterator[tuple[int, list[Column]]]:
+    """The rows in chunks: per chunk its number of rows and one column per variable (of
+    ``variables``, default all), numbers as floats (NaN = missing), text as strings (trailing
+    blanks removed; not UTF-8 raises :class:`NotUtf8` unless ``encoding`` is given). A file
+    cut off inside its rows is refused."""
+    chosen = layout.variables if variables is None else variables
     width = layout.row_length
     per_chunk = max(1, _CHUNK_BYTES // width)
     rows = 0
@@ -179,12 +185,15 @@ def read_chunks(
                 continue
             arr = np.frombuffer(whole, dtype=np.uint8).reshape(n, width)
             rows += n
-            yield [
-                ibm_to_float(arr[:, v.position : v.position + v.length])
-                if v.numeric
-                else _strings(arr[:, v.position : v.position + v.length], encoding)
-                for v in layout.variables
-            ]
+            yield (
+                n,
+                [
+                    ibm_to_float(arr[:, v.position : v.position + v.length])
+                    if v.numeric
+                    else _strings(arr[:, v.position : v.position + v.length], encoding)
+                    for v in chosen
+                ],
+            )
 
 
 def _last_rows(
