@@ -200,3 +200,23 @@ def test_the_synthetic_lpr2_extract_ingests_to_the_canonical_contacts(tmp_path: 
     keys = [(c, "ascending") for c in got.column_names]
     assert got.num_rows > 100
     assert got.sort_by(keys).to_pylist() == want.sort_by(keys).to_pylist()
+
+
+def test_a_malformed_csv_row_gets_a_message_not_a_traceback(tmp_path: Path) -> None:
+    src = extract(tmp_path / "src", [*ADM, ADM[0] + ",extra"])
+    with pytest.raises(InputError) as e:
+        ingest(src, tmp_path / "dest", fmt="lpr2")
+    assert str(e.value) == (
+        "LPR_ADM_2014.csv, række 6: forventede 16 felter, fandt 17 (tjek skilletegn og "
+        "anførselstegn)"
+    )
+
+
+def test_a_malformed_row_in_lpr_diag_names_lpr_diag(tmp_path: Path) -> None:
+    src = extract(tmp_path / "src", ADM, diag=DIAG + "R1,DI10,B,x\n")
+    with pytest.raises(InputError) as e:
+        ingest(src, tmp_path / "dest", fmt="lpr2")
+    assert str(e.value) == (
+        "LPR_DIAG_2014.csv, række 5: forventede 3 felter, fandt 4 (tjek skilletegn og "
+        "anførselstegn)"
+    )

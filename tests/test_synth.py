@@ -385,7 +385,14 @@ def test_progress_is_reported_from_zero_to_one(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"years": []}, {"years": [1850]}, {"scale": 0}, {"seed": -1}, {"fmt": "lpr3"}],
+    [
+        {"years": []},
+        {"years": [1850]},
+        {"scale": 0},
+        {"seed": -1},
+        {"fmt": "lpr4"},
+        {"fmt": "lpr2", "sas": True},
+    ],
 )
 def test_bad_arguments_are_refused(tmp_path: Path, kwargs: dict) -> None:
     args = {"years": [2014], "scale": 0.01} | kwargs
@@ -395,10 +402,11 @@ def test_bad_arguments_are_refused(tmp_path: Path, kwargs: dict) -> None:
 
 
 def test_a_tiny_scale_still_writes_a_complete_folder(tmp_path: Path) -> None:
-    for fmt in ("canonical", "lpr2"):
-        manifest = generate(tmp_path / fmt, [2014], scale=0.00001, fmt=fmt)
+    for fmt, sas in (("canonical", False), ("lpr2", False), ("lpr3", False), ("lpr3", True)):
+        out = tmp_path / f"{fmt}-{sas}"
+        manifest = generate(out, [2014], scale=0.00001, fmt=fmt, sas=sas)
         assert manifest["synthetic"] is True
-        assert (tmp_path / fmt / "SYNTETISKE_DATA.txt").exists()
+        assert (out / "SYNTETISKE_DATA.txt").exists()
 
 
 def test_the_person_key_numbers_persons_exactly_and_the_same_in_every_run(

@@ -18,7 +18,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from naersund import __version__
 from naersund.errors import NaersundError
 
-Format = Literal["canonical", "lpr2"]
+Format = Literal["canonical", "lpr2", "lpr3"]
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True)
 out = Console(width=None if Console().is_terminal else 120)
@@ -150,22 +150,32 @@ def cli() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["canonical", "lpr2"]),
+    type=click.Choice(["canonical", "lpr2", "lpr3"]),
     default="canonical",
     show_default=True,
-    help="canonical = Parquet i naersunds format; lpr2 = LPR2-udtræk (CSV).",
+    help="canonical = Parquet i naersunds format; lpr2 = LPR2-udtræk (CSV); "
+    "lpr3 = LPR3-udtræk (CSV, med --sas SAS-transportfiler).",
 )
-def synth(years: list[int], scale: float, seed: int, out_dir: Path, fmt: Format) -> None:
+@click.option(
+    "--sas",
+    is_flag=True,
+    help="Med --format lpr3: skriv kontakter, diagnoser og CPR_PERSON som SAS-transportfiler (.xpt).",
+)
+def synth(years: list[int], scale: float, seed: int, out_dir: Path, fmt: Format, sas: bool) -> None:
     """Lav et syntetisk nationalt registerudtræk (SYNTETISKE DATA).
 
     Personer trækkes fra den rigtige befolkning pr. kommune, alder og køn; kontakter, overflytninger,
     genindlæggelser, færdigbehandlingsdage og plantede effekter af indsatser skrives som Parquet
-    (eller LPR2-CSV), med manifest.json over de plantede effekter.
+    (eller LPR2-CSV eller LPR3-CSV/SAS), med manifest.json over de plantede effekter.
     """
     from naersund.registry.synth import generate
 
+    if sas and fmt != "lpr3":
+        raise click.UsageError("--sas gælder kun sammen med --format lpr3")
     with progress_bar("Syntetiske data") as update:
-        manifest = generate(out_dir, years, scale=scale, seed=seed, fmt=fmt, progress=update)
+        manifest = generate(
+            out_dir, years, scale=scale, seed=seed, fmt=fmt, sas=sas, progress=update
+        )
     counts = manifest.get("counts", {})
     summary = ", ".join(
         f"{label}: {counts[key]:,}".replace(",", ".")
@@ -181,10 +191,18 @@ def synth(years: list[int], scale: float, seed: int, out_dir: Path, fmt: Format)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["canonical", "lpr2"]),
+    type=click.Choice(["canonical", "lpr2", "lpr3"]),
     default="canonical",
     show_default=True,
-    help="Inputformat: canonical (CSV/Parquet) eller lpr2 (LPR_ADM, LPR_DIAG, CPR_PERSON).",
+    help="Inputformat: canonical (CSV/Parquet), lpr2 (LPR_ADM, LPR_DIAG, CPR_PERSON) eller "
+    "lpr3 (kontakter, diagnoser, CPR_PERSON; CSV, Parquet eller SAS).",
+)
+@click.option(
+    "--columns",
+    "columns_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Med --format lpr3: YAML-fil med kolonnenavne for et udtræk, der kalder kolonnerne "
+    "noget andet (se README).",
 )
 @click.option(
     "--rejects",
@@ -209,6 +227,7 @@ def ingest(
     src: Path,
     dest: Path,
     fmt: Format,
+    columns_file: Path | None,
     rejects: Path | None,
     max_errors: int,
     data_cut: dt.datetime | None,
@@ -220,7 +239,11 @@ def ingest(
     først, når alt er i orden (intet halvt skrevet).
     """
     from naersund.registry.ingest import ingest as run_ingest
+    from naersund.registry.lpr3 import Lpr3Options
 
+    if columns_file is not None and fmt != "lpr3":
+        raise click.UsageError("--columns gælder kun sammen med --format lpr3")
+    lpr3_options = Lpr3Options.from_file(columns_file) if columns_file is not None else None
     with progress_bar("Indlæser") as update:
         report = run_ingest(
             src,
@@ -229,6 +252,7 @@ def ingest(
             rejects=rejects,
             max_errors=max_errors,
             progress=update,
+            lpr3_options=lpr3_options,
             data_cut=data_cut.date() if data_cut else None,
         )
 

@@ -29,6 +29,7 @@ import duckdb
 
 from naersund.atomic import atomic_path, locked_dir, switched_dir
 from naersund.errors import InputError
+from naersund.registry import lpr3
 from naersund.registry.lpr2 import Lpr2Options, contacts_plan
 from naersund.registry.schema import PERSON_KEY, PERSON_KEY_METADATA, TABLES
 from naersund.registry.sources import (
@@ -213,7 +214,7 @@ def _reader_errors(src: Path, plans: list[TablePlan]) -> Iterator[None]:
         if "No space left on device" in text:
             raise InputError(f"{src}: der er ikke plads nok på disken til indlæsningen") from None
         for plan in plans:
-            if any(f"file = {s.path}" in text for s in plan.sources):
+            if any(f"file = {s.path}" in text for s in [*plan.sources, *plan.also_reads]):
                 raise plan.read_error(error) from None
         named = re.search(r"^\s*file = (.+)$", text, re.MULTILINE)
         if named:  # a file read before its table's plan was made (e.g. by the LPR2 adapter)
@@ -241,15 +242,22 @@ def _connection(work: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def _plans(
-    src: Path, fmt: str, work: Path, con: duckdb.DuckDBPyConnection, options: Lpr2Options | None
+    src: Path,
+    fmt: str,
+    work: Path,
+    con: duckdb.DuckDBPyConnection,
+    options: Lpr2Options | None,
+    lpr3_options: lpr3.Lpr3Options | None = None,
 ) -> tuple[list[TablePlan], list[str]]:
     contacts: TablePlan | None
     if fmt == "lpr2":
         contacts, messages = contacts_plan(src, work, con, options)
+    elif fmt == "lpr3":
+        contacts, messages = lpr3.contacts_plan(src, work, con, lpr3_options)
     elif fmt == "canonical":
         contacts, messages = canonical_plan(src, "contacts", work)
     else:
-        raise InputError(f"ukendt format '{fmt}' (vælg canonical eller lpr2)")
+        raise InputError(f"ukendt format '{fmt}' (vælg canonical, lpr2 eller lpr3)")
     if contacts is None:
         raise InputError(
             f"{src}: ingen kontakter fundet (forventede contacts.csv, contacts.parquet eller en "
@@ -267,19 +275,21 @@ def _plans(
 def ingest(
     src: Path,
     dest: Path,
-    fmt: Literal["canonical", "lpr2"] = "canonical",
+    fmt: Literal["canonical", "lpr2", "lpr3"] = "canonical",
     rejects: Path | None = None,
     max_errors: int = 20,
     progress: Progress | None = None,
     *,
     lpr2_options: Lpr2Options | None = None,
+    lpr3_options: lpr3.Lpr3Options | None = None,
     data_cut: dt.date | None = None,
 ) -> IngestReport:
     """Validate every row of the extract in ``src`` and write it as canonical Parquet to ``dest``.
 
     Without ``rejects`` any bad row stops the ingest with an :class:`InputError` listing at most
     ``max_errors`` messages, and nothing is written. With ``rejects`` the bad rows are written
-    to that CSV report and the good rows are ingested. ``lpr2_options`` tunes the LPR2 mapping.
+    to that CSV report and the good rows are ingested. ``lpr2_options`` tunes the LPR2 mapping,
+    ``lpr3_options`` names the columns of an LPR3 extract named otherwise.
     ``data_cut`` is the last day the extract can hold (its extract date; default today): a
     date after it, or before 1900, is refused.
     """
@@ -293,7 +303,7 @@ def ingest(
     plans: list[TablePlan] = []  # filled below, to name the file in a reader error
     with _workspace(dest) as work, _connection(work) as con, _reader_errors(src, plans):
         say("Læser filer", 0.0)
-        found, report.messages = _plans(src, fmt, work, con, lpr2_options)
+        found, report.messages = _plans(src, fmt, work, con, lpr2_options, lpr3_options)
         plans += found
         checked: list[Checked] = []
         for i, plan in enumerate(plans):

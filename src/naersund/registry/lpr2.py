@@ -96,7 +96,7 @@ def _read(
     return sources, " UNION ALL ".join(raw_sql(i, s, columns) for i, s in enumerate(sources))
 
 
-def _iso(v: str) -> str:
+def iso_date(v: str) -> str:
     """An LPR2 date (``ÅÅÅÅ-MM-DD``, ``DD-MM-ÅÅÅÅ`` or ``DD.MM.ÅÅÅÅ``) as ``ÅÅÅÅ-MM-DD``."""
     return (
         f"CASE WHEN regexp_full_match({v}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') THEN {v} "
@@ -167,7 +167,7 @@ def _checks() -> list[tuple[str, str, str]]:
         ),
         ("n_p IS NOT NULL AND fod IS NULL", "CPR_PERSON.D_FODDATO", missing),
         (
-            f"TRY_CAST({_iso('fod')} AS DATE) IS NULL AND fod IS NOT NULL",
+            f"TRY_CAST({iso_date('fod')} AS DATE) IS NULL AND fod IS NOT NULL",
             "CPR_PERSON.D_FODDATO",
             f"'ugyldig dato ' || {q('fod')} || ' (forventet {DATE_FORMS})'",
         ),
@@ -181,8 +181,8 @@ def contacts_plan(
     """How to read the LPR2 extract in ``src`` as canonical contacts, with notes for the user."""
     options = options or Lpr2Options()
     adm, adm_sql = _read(src, "LPR_ADM", ADM, ADM_REQUIRED, work)
-    _, diag_sql = _read(src, "LPR_DIAG", DIAG, DIAG, work)
-    _, person_sql = _read(src, "CPR_PERSON", PERSON, PERSON, work)
+    diag, diag_sql = _read(src, "LPR_DIAG", DIAG, DIAG, work)
+    person, person_sql = _read(src, "CPR_PERSON", PERSON, PERSON, work)
     con.execute("CREATE OR REPLACE TEMP TABLE lpr2_died (code VARCHAR)")
     con.executemany("INSERT INTO lpr2_died VALUES (?)", [(str(c),) for c in options.died_codes])
 
@@ -208,14 +208,14 @@ def contacts_plan(
             WHERE pnr IS NOT NULL GROUP BY pnr),
         j AS (
             SELECT a.*, d.n_a, d.a_diag, p.n_p, p.kon, p.fod,
-                {_iso("a.d_inddto")} AS ind_date, {_clock("a.v_indtime", 23)} AS ind_h,
+                {iso_date("a.d_inddto")} AS ind_date, {_clock("a.v_indtime", 23)} AS ind_h,
                 {_clock("a.v_indminut", 59)} AS ind_m,
-                {_iso("a.d_uddto")} AS ud_date, {_clock("a.v_udtime", 23)} AS ud_h
+                {iso_date("a.d_uddto")} AS ud_date, {_clock("a.v_udtime", 23)} AS ud_h
             FROM adm a LEFT JOIN diag d ON d.recnum = a.recnum LEFT JOIN person p ON p.pnr = a.pnr
             WHERE {keep})
         SELECT _fileno, _row, pnr AS person_id, c_kom AS kommunekode,
             CASE upper(kon) WHEN 'M' THEN 'M' WHEN 'K' THEN 'F' END AS sex,
-            {_iso("fod")} AS birth_date,
+            {iso_date("fod")} AS birth_date,
             ind_date || ' ' || ind_h || ':' || ind_m AS start,
             CASE WHEN ud_date = ind_date AND ud_h = ind_h THEN ind_date || ' ' || ind_h || ':' || ind_m
                  ELSE ud_date || ' ' || ud_h || ':00' END AS "end",
@@ -234,13 +234,17 @@ def contacts_plan(
         columns=table_columns("contacts"),
         pre_checked=True,
         field_labels=dict(FIELD_LABELS),
+        also_reads=[*diag, *person],
     )
     messages = []
     if not options.include_outpatient:
-        found = con.execute(
-            f"SELECT count(*) FROM ({adm_sql}) WHERE trim(c_pattype) = $outpatient",
-            {"outpatient": "2"},
-        ).fetchone()
+        try:  # the first full read of LPR_ADM: a malformed CSV row shows up here
+            found = con.execute(
+                f"SELECT count(*) FROM ({adm_sql}) WHERE trim(c_pattype) = $outpatient",
+                {"outpatient": "2"},
+            ).fetchone()
+        except (duckdb.InvalidInputException, duckdb.IOException) as e:
+            raise plan.read_error(e) from None
         n = int(found[0]) if found else 0
         if n:
             messages.append(

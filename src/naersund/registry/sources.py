@@ -77,9 +77,10 @@ class Source:
     names: tuple[str, ...]  # normalised column names (stripped, lower case), in file order
     originals: tuple[str, ...]  # the names as they stand in the file
     delimiter: str = ","
+    first_row: int = 2  # the row number of the first record (SAS datasets count from 1)
 
 
-def _normalise(label: str, names: Sequence[str]) -> tuple[str, ...]:
+def normalise_names(label: str, names: Sequence[str]) -> tuple[str, ...]:
     out: list[str] = []
     for i, name in enumerate(names):
         norm = name.strip().lstrip("\ufeff").lower() or f"_kolonne_{i + 1}"
@@ -157,7 +158,7 @@ def open_source(path: Path, label: str, expected: Sequence[str], work: Path) -> 
             originals = tuple(pq.read_schema(path).names)
         except (OSError, pa.ArrowException) as e:
             raise InputError(f"{label}: kan ikke læses som Parquet ({e})") from None
-        return Source(path, label, "parquet", _normalise(label, originals), originals)
+        return Source(path, label, "parquet", normalise_names(label, originals), originals)
     readable = _utf8_copy(path, label, work)
     too_long = long_line(readable, MAX_LINE_BYTES)
     if too_long and too_long.offset == 0:
@@ -173,7 +174,7 @@ def open_source(path: Path, label: str, expected: Sequence[str], work: Path) -> 
     originals = tuple(next(csv.reader([line], delimiter=delim)))
     if too_long:
         raise _long_line_error(readable, label, too_long.offset, too_long.length, originals, delim)
-    return Source(readable, label, "csv", _normalise(label, originals), originals, delim)
+    return Source(readable, label, "csv", normalise_names(label, originals), originals, delim)
 
 
 def _long_line_error(
@@ -209,7 +210,7 @@ def raw_sql(fileno: int, source: Source, columns: Sequence[str]) -> str:
             f"CAST({sql_ident(by_norm[c])} AS VARCHAR)" if c in by_norm else "NULL::VARCHAR"
             for c in columns
         ]
-        row = "file_row_number + 2"
+        row = f"file_row_number + {source.first_row}"
         scan = f"read_parquet({sql_lit(str(source.path))}, file_row_number = true, hive_partitioning = false)"
     else:
         cols = [sql_ident(c) if c in source.names else "NULL::VARCHAR" for c in columns]

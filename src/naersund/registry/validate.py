@@ -212,6 +212,8 @@ class TablePlan:
     columns: list[str]
     pre_checked: bool = False
     field_labels: dict[str, str] = field(default_factory=dict)
+    # other files ``rows`` reads (an adapter's joined tables), named in reader errors
+    also_reads: list[Source] = field(default_factory=list)
 
     @property
     def labels(self) -> list[str]:
@@ -220,7 +222,7 @@ class TablePlan:
     def read_error(self, error: duckdb.Error) -> InputError:
         """A reader error as a message naming the file it came from."""
         text = str(error)
-        hits = [s.label for s in self.sources if f"file = {s.path}" in text]
+        hits = [s.label for s in [*self.sources, *self.also_reads] if f"file = {s.path}" in text]
         return csv_error(hits[0] if hits else self.table, error)
 
 

@@ -32,7 +32,7 @@ from naersund.refdata import derive_population, municipalities, shipped_populati
 from naersund.registry.schema import AGE_GROUPS
 from naersund.registry.synth import _model as M
 from naersund.registry.synth import _tables as T
-from naersund.registry.synth._write import CanonicalWriter, Lpr2Writer
+from naersund.registry.synth._write import CanonicalWriter, Lpr2Writer, Lpr3Writer
 
 __all__ = ["INITIATIVES", "MARKER", "generate"]
 
@@ -147,8 +147,10 @@ def generate(
     years: Sequence[int],
     scale: float = 1.0,
     seed: int = 1,
-    fmt: Literal["canonical", "lpr2"] = "canonical",
+    fmt: Literal["canonical", "lpr2", "lpr3"] = "canonical",
     progress: Progress | None = None,
+    *,
+    sas: bool = False,
 ) -> dict[str, Any]:
     """Write a synthetic registry for ``years`` to the folder ``out`` and return its manifest.
 
@@ -158,8 +160,10 @@ def generate(
     by year (``contacts/year=YYYY/part-0.parquet``, ``ready_for_discharge/year=YYYY/...``,
     ``population/population.parquet``); ``fmt="lpr2"`` writes an LPR2-style CSV extract
     (``LPR_ADM.csv``, ``LPR_DIAG.csv``, ``CPR_PERSON.csv``) with the same contacts, their end
-    times rounded down to the hour, plus ``ready_for_discharge.csv`` and ``population.csv``.
-    Both have ``manifest.json`` and ``SYNTETISKE_DATA.txt``. Contacts are partitioned by the
+    times rounded down to the hour, plus ``ready_for_discharge.csv`` and ``population.csv``;
+    ``fmt="lpr3"`` writes an LPR3-style extract (``kontakter``, ``diagnoser``, ``CPR_PERSON``)
+    with the same contacts, as CSV or, with ``sas``, as SAS transport files (``.xpt``).
+    All have ``manifest.json`` and ``SYNTETISKE_DATA.txt``. Contacts are partitioned by the
     year of their start; contacts after the last year are left out. ``out`` is replaced
     whole, only once everything is written. ``progress(step, fraction)`` is told how far.
     """
@@ -170,8 +174,10 @@ def generate(
         raise ValueError(f"scale must be above 0 and at most 50, not {scale}")
     if seed < 0:
         raise ValueError(f"seed must be 0 or more, not {seed}")
-    if fmt not in ("canonical", "lpr2"):
-        raise ValueError(f"fmt must be 'canonical' or 'lpr2', not '{fmt}'")
+    if fmt not in ("canonical", "lpr2", "lpr3"):
+        raise ValueError(f"fmt must be 'canonical', 'lpr2' or 'lpr3', not '{fmt}'")
+    if sas and fmt != "lpr3":
+        raise ValueError("sas: only with fmt='lpr3'")
     report = progress or (lambda step, fraction: None)
     report("Forbereder befolkning og kommuneeffekter", 0.0)
     munis = municipalities().sort_values("kommunekode")
@@ -182,7 +188,11 @@ def generate(
     fx = _effects(seed, years, munis["region_code"].to_numpy())
     counts: dict[str, dict[str, int]] = {"contacts": {}, "ready_for_discharge": {}}
     with atomic_dir(Path(out)) as tmp:
-        writer = (CanonicalWriter if fmt == "canonical" else Lpr2Writer)(tmp, codes, seed)
+        writer: CanonicalWriter | Lpr2Writer | Lpr3Writer
+        if fmt == "lpr3":
+            writer = Lpr3Writer(tmp, codes, seed, sas=sas)
+        else:
+            writer = (CanonicalWriter if fmt == "canonical" else Lpr2Writer)(tmp, codes, seed)
         dead = persons = np.empty(0, dtype=np.int64)
         carry: tuple[M.Stays, M.Stays] | None = None
         for i, year in enumerate(years):
@@ -193,6 +203,7 @@ def generate(
             if carry is not None:
                 c, r = M.concat([carry[0], c]), M.concat([carry[1], r])
             c, r = M.drop_after_death(c, r)
+            c = M.died_on_the_day(c)
             dead = M.sorted_union(dead, c["key"][c["died"]])
             lo, hi = M.days_of(year), M.days_of(year + 1)
             c, c_next = _split(c, "start", lo * M.DAY, hi * M.DAY)

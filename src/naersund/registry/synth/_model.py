@@ -334,6 +334,44 @@ def drop_after_death(c: Stays, r: Stays) -> tuple[Stays, Stays]:
     return take(c, ~after(c["key"], c["start"])), take(r, ~late_ready)
 
 
+def died_on_the_day(c: Stays) -> Stays:
+    """Make ``died`` mean what LPR3 can say: a contact ending on the date its person died.
+
+    LPR3 has no discharge mode for death, so a contact counts as died when it ends on the date
+    of death. So that a synthetic series gives the same results in every format, the contacts
+    of the fatal stay (contacts less than 4 hours apart, the engine's rule) that end on that
+    date are marked died too, and contacts of an earlier stay that end on that date are left
+    out (a visit the same day before the fatal admission)."""
+    died = c["died"]
+    if not died.any():
+        return c
+    sub = np.flatnonzero(np.isin(c["key"], np.unique(c["key"][died])))
+    order = np.lexsort((c["end"][sub], c["start"][sub], c["key"][sub]))
+    idx = sub[order]
+    key, start, end = c["key"][idx], c["start"][idx], c["end"][idx]
+    first = np.r_[True, key[1:] != key[:-1]]
+    group = np.cumsum(first)
+    # the latest end so far within the person (the group number keeps persons apart)
+    span = int(end.max() - end.min()) + 1
+    latest = np.maximum.accumulate(group * span + (end - end.min())) - group * span + end.min()
+    before = np.r_[0, latest[:-1]]
+    stay = np.cumsum(first | (start - before > 4 * HOUR))
+    # per person: the stay and the date of the first death
+    dead = np.flatnonzero(died[idx])
+    pick = dead[np.lexsort((end[dead], group[dead]))]
+    pick = pick[np.r_[True, group[pick][1:] != group[pick][:-1]]]
+    fatal_stay = np.zeros(group[-1] + 1, dtype=np.int64)
+    death_day = np.full(group[-1] + 1, -1, dtype=np.int64)
+    fatal_stay[group[pick]], death_day[group[pick]] = stay[pick], end[pick] // DAY
+    on_day = end // DAY == death_day[group]
+    in_fatal = stay == fatal_stay[group]
+    out = {k: v.copy() for k, v in c.items()}
+    out["died"][idx[on_day & in_fatal]] = True
+    keep = np.ones(len(c["key"]), dtype=bool)
+    keep[idx[on_day & ~in_fatal]] = False
+    return take(out, keep)
+
+
 def contacts(rng: np.random.Generator, s: Stays, region_of: Arr) -> Stays:
     """Split stays into contacts: transfers between hospitals or specialties with gaps of
     0-4 hours or overlaps. Only a stay's first contact keeps its acute flag and diagnosis

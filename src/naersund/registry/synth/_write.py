@@ -202,3 +202,149 @@ class Lpr2Writer:
         self._write("population.csv", population_table(pop))
         for w in self.writers.values():
             w.close()
+
+
+class Lpr3Writer:
+    """An LPR3-style extract: ``kontakter``, ``diagnoser`` and ``CPR_PERSON`` as CSV
+    (``kontakter.csv`` with semicolons, as Danish Excel writes it) or, with ``sas``, as SAS
+    transport files (v8: LPR3's column names are longer than v5 allows) in one folder per table
+    with a file per year; plus canonical ``ready_for_discharge.csv`` and ``population.csv``.
+
+    The contacts equal the canonical output (LPR3 has minutes, so nothing is rounded). To
+    exercise the adapter, some contacts leave ``AKTIONSDIAGNOSE`` empty (it is then in
+    ``diagnoser``), ``diagnoser`` holds B-diagnoses and disproven A-diagnoses
+    (``SENERE_AFKRAEFTET`` ``Ja``), and ``kontakter`` holds extra rows of other contact types
+    (``ALCA10``, ``ALCA20``) that are not contacts. LPR3 has no discharge mode for death: a
+    person's ``D_DODDATO`` is the end date of the contact the person died in."""
+
+    def __init__(self, root: Path, kommunekoder: Arr, seed: int, sas: bool = False) -> None:
+        self.root, self.codes, self.seed, self.sas = root, kommunekoder, seed, sas
+        self.contact_id = 0
+        self.writers: dict[str, pacsv.CSVWriter] = {}
+        self.death_key: list[Arr] = []
+        self.death_day: list[Arr] = []
+
+    def _write(self, name: str, table: pa.Table, delimiter: str = ",") -> None:
+        if name not in self.writers:
+            options = pacsv.WriteOptions(
+                include_header=True, quoting_style="needed", delimiter=delimiter
+            )
+            self.writers[name] = pacsv.CSVWriter(
+                self.root / name, table.schema, write_options=options
+            )
+        self.writers[name].write_table(table)
+
+    def _table(self, name: str, table: pa.Table, part: str, delimiter: str = ",") -> None:
+        if self.sas:
+            _xport(table, self.root / name / f"{name}_{part}.xpt", name.upper())
+        else:
+            self._write(f"{name}.csv", table, delimiter)
+
+    def year(self, year: int, c: Stays, r: Stays) -> None:
+        c = _sorted(c)
+        n = len(c["key"])
+        ids = np.arange(self.contact_id + 1, self.contact_id + n + 1, dtype=np.int64)
+        self.contact_id += n
+        start, end = c["start"], c["end"]
+        dx = _lookup(T.code_tables().codes, c["dx"])
+        # own random stream: the contacts themselves stay identical to the canonical output
+        rng = np.random.default_rng([self.seed, year, 103])
+        blank = rng.random(n) < 0.1
+        kontakter: dict[str, Any] = {
+            "PNR": person_ids(c["key"]),
+            "DW_EK_KONTAKT": pa.array(ids.astype(str)),
+            "KOMMUNEKODE": pc.utf8_lpad(pa.array(self.codes[c["kidx"]].astype(str)), 4, "0"),
+            "DATO_START": _dates(start // DAY),
+            "TIDSPUNKT_START": _clock(start),
+            "DATO_SLUT": _dates(end // DAY),
+            "TIDSPUNKT_SLUT": _clock(end),
+            "PRIORITET": _lookup(("ATA3", "ATA1"), c["acute"].astype(np.int64)),
+            "KONTAKTTYPE": pa.array(np.full(n, "ALCA00")),
+            "AKTIONSDIAGNOSE": pc.if_else(pa.array(blank), pa.scalar(None, pa.string()), dx),
+            "HOVEDSPECIALE_ANS": _lookup(T.SPECIALTIES, c["spec"]),
+            "SORENHED_ANS": _lookup(T.hospitals().names, c["hosp"]),
+        }
+        table = pa.table(kontakter)
+        # other contact types (virtual, out-of-hospital): copies that ingest must leave out
+        other = np.flatnonzero(rng.random(n) < 0.04)
+        extra = table.take(pa.array(other)).set_column(
+            8, "KONTAKTTYPE", _lookup(("ALCA10", "ALCA20"), rng.integers(0, 2, len(other)))
+        )
+        extra_ids = pa.array((np.arange(len(other)) + self.contact_id + 1).astype(str))
+        self.contact_id += len(other)
+        extra = extra.set_column(1, "DW_EK_KONTAKT", extra_ids)
+        self._table("kontakter", pa.concat_tables([table, extra]), str(year), ";")
+        # diagnoser: every A-diagnosis, some B-diagnoses and some disproven A-diagnoses
+        codes = T.code_tables().codes
+        sec = np.array([codes.index(x) for x in T.SECONDARY])
+        b = np.flatnonzero(rng.random(n) < 0.15)
+        wrong = np.flatnonzero(rng.random(n) < 0.03)
+        rec = np.concatenate([ids, ids[b], ids[wrong]])
+        diag = pa.concat_arrays(
+            [
+                dx,
+                _lookup(codes, sec[rng.integers(0, len(sec), len(b))]),
+                _lookup(codes, sec[rng.integers(0, len(sec), len(wrong))]),
+            ]
+        )
+        kind = np.concatenate(
+            [np.zeros(n, np.int64), np.ones(len(b), np.int64), np.zeros(len(wrong), np.int64)]
+        )
+        disproven = np.concatenate([np.zeros(n + len(b), np.int64), np.ones(len(wrong), np.int64)])
+        order = np.argsort(rec, kind="stable")
+        diagnoser = {
+            "DW_EK_KONTAKT": pa.array(rec[order].astype(str)),
+            "DIAGNOSEKODE": diag.take(pa.array(order)),
+            "DIAGNOSETYPE": _lookup(("A", "B"), kind[order]),
+            "SENERE_AFKRAEFTET": _lookup(("Nej", "Ja"), disproven[order]),
+        }
+        self._table("diagnoser", pa.table(diagnoser), str(year))
+        died = c["died"].astype(bool)
+        self.death_key.append(c["key"][died])
+        self.death_day.append(end[died] // DAY)
+        self._write("ready_for_discharge.csv", ready_table(r, self.codes))
+
+    def finish(self, pop: pd.DataFrame, persons: Arr) -> None:
+        _, sex, birth = decode_key(persons)
+        keys, days = np.concatenate(self.death_key), np.concatenate(self.death_day)
+        order = np.lexsort((days, keys))
+        keys, days = keys[order], days[order]
+        first = np.r_[True, keys[1:] != keys[:-1]] if len(keys) else np.zeros(0, bool)
+        keys, days = keys[first], days[first]
+        at = np.minimum(np.searchsorted(keys, persons), max(len(keys) - 1, 0))
+        dead = (keys[at] == persons) if len(keys) else np.zeros(len(persons), bool)
+        death = pa.array(
+            np.where(dead, days[at] if len(keys) else 0, 0).astype("datetime64[D]"),
+            mask=~dead,
+        )
+        people = {
+            "PNR": person_ids(persons),
+            "C_KON": _lookup(("M", "K"), sex),
+            "D_FODDATO": _dates(birth),
+            "D_DODDATO": death,
+        }
+        self._table("CPR_PERSON", pa.table(people), "alle")
+        self._write("population.csv", population_table(pop))
+        for w in self.writers.values():
+            w.close()
+
+
+def _clock(minutes: Arr) -> pa.Array:
+    """Minutes since 1970 as the time of day ``HH:MM:00``."""
+    return pc.strftime(_timestamps(minutes), format="%H:%M:00")
+
+
+def _xport(table: pa.Table, path: Path, name: str) -> None:
+    """``table`` as a SAS transport file (v8), dates and times with SAS formats."""
+    import pyreadstat
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame = pd.DataFrame({n: table[n].to_pandas() for n in table.column_names})
+    for col in table.column_names:
+        field = table.schema.field(col)
+        if pa.types.is_date(field.type):
+            frame[col] = pd.Series(table[col].to_pylist(), dtype=object)
+        elif col.startswith("TIDSPUNKT_"):
+            clock = pd.to_datetime(frame[col], format="%H:%M:%S")
+            frame[col] = pd.Series(clock.dt.time, dtype=object)
+    pyreadstat.write_xport(frame, path, file_format_version=8, table_name=name[:32])
