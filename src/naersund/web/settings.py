@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from naersund.web.env import database_from_url, env_bool, env_list, env_path, env_str
+from naersund.web.env import database_from_url, env_bool, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env_path("NAERSUND_DATA_DIR", "data")
@@ -28,6 +28,17 @@ if not _secret:
         )
     _secret = "naersund-demo-only-not-secret-" + "x" * 40
 SECRET_KEY: str = _secret
+
+# The deployment's small-number threshold: counts from 1 to NAERSUND_MIN_COUNT - 1 are hidden.
+# `naersund publish` refuses results suppressed with a lower one, whatever their file says.
+# Raising it is allowed; the product's rule (DOMAIN.md "Small numbers": mask 1-4) is the floor.
+MIN_COUNT_FLOOR = 5
+NAERSUND_MIN_COUNT = env_int(
+    "NAERSUND_MIN_COUNT",
+    MIN_COUNT_FLOOR,
+    minimum=MIN_COUNT_FLOOR,
+    why=": antal fra 1 til 4 må aldrig offentliggøres",
+)
 
 ALLOWED_HOSTS = env_list("NAERSUND_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("NAERSUND_CSRF_TRUSTED_ORIGINS", [])
