@@ -277,7 +277,10 @@ def ingest(src: Path, dest: Path, fmt: Format, rejects: Path | None, max_errors:
     type=click.IntRange(min=1),
     default=5,
     show_default=True,
-    help="Diskretionering: antal fra 1 til MIN-COUNT-1 skjules.",
+    help=(
+        "Diskretionering: antal fra 1 til MIN-COUNT-1 skjules (naersund publish kræver mindst "
+        "NAERSUND_MIN_COUNT, standard 5)."
+    ),
 )
 @click.option(
     "--monthly",
@@ -474,9 +477,11 @@ def _demo_web(results_file: Path) -> None:
 def publish(results_file: Path | None, list_releases: bool, diff: tuple[int, int] | None) -> None:
     """Offentliggør resultater fra `naersund compute` i webapplikationen (dashboard, rapporter).
 
-    Læser RESULTS_FILE og .meta.json ved siden af, afviser filen samlet, hvis den ikke er
-    diskretioneret eller er ugyldig, og gør den til den gældende udgivelse i én transaktion;
-    den forrige udgivelse kan stadig læses. Viser bagefter, hvad der er ændret.
+    Læser RESULTS_FILE, .meta.json og eventuelle månedstal ved siden af og afviser det hele
+    samlet, hvis filerne ikke er fra samme kørsel, er diskretioneret med et lavere mindste
+    antal end NAERSUND_MIN_COUNT (standard 5), har tal, der ikke passer med deres antal, eller
+    er ugyldige. Ellers bliver de den gældende udgivelse i én transaktion; den forrige
+    udgivelse kan stadig læses. Viser bagefter, hvad der er ændret.
     """
     from naersund.web.manage import setup
 

@@ -31,31 +31,27 @@ def monthly_for(synthetic_dir: Path) -> Any:
 
 def changed_copy(results_file: Path, dest: Path) -> Path:
     """``dest/r.csv``: the run of ``results_file`` with one cell changed as a new computation
-    would change it: Denmark's population for færdigbehandlingsdage in the first year one
-    person larger, the value, interval and verdicts that follow from it, and the checksum."""
+    could change it (counts add up, so a count cannot change alone): Denmark's standardised
+    value and interval for forebyggelige indlæggelser in the first year 0.01 % higher (as with
+    a slightly different standard population), the verdicts that follow, and the checksum."""
     from naersund.analysis.results_file import NUMBER_COLUMNS
-    from naersund.engine.results import compare_with_national, crude_estimate
+    from naersund.engine.results import compare_with_national
     from naersund.indicators import load_definitions
 
     changed = dest / "r.csv"
     shutil.copy(results_file, changed)
     shutil.copy(results_file.with_name(results_file.name + ".meta.json"), dest / "r.csv.meta.json")
-    d = next(d for d in load_definitions() if d.id == "faerdigbehandlingsdage")
+    d = next(d for d in load_definitions() if d.id == "forebyggelige_indlaeggelser_65")
     df = pd.read_csv(changed, dtype=str, keep_default_na=False)
     typed = df[NUMBER_COLUMNS].apply(pd.to_numeric)
     ours = df["indicator"] == d.id
     i = df.index[ours & (df["level"] == "land")][0]
-    typed.loc[i, "denominator"] += 1
-    est = crude_estimate(d, typed.loc[[i], "numerator"], typed.loc[[i], "denominator"])
-    typed.loc[i, ["value", "lower_ci", "upper_ci"]] = [
-        est.value[0],
-        est.lower_ci[0],
-        est.upper_ci[0],
-    ]
+    std = ["std_value", "std_lower_ci", "std_upper_ci"]
+    typed.loc[i, std] *= 1.0001
     rows = pd.concat([df.loc[ours, ["level", "year"]], typed[ours]], axis=1)
     rows["year"] = rows["year"].astype(int)
     df.loc[ours, "comparison"] = compare_with_national(rows, d.direction).to_numpy()
-    for c in ("denominator", "value", "lower_ci", "upper_ci"):
+    for c in std:
         df.loc[i, c] = repr(float(typed.loc[i, c]))
     df.to_csv(changed, index=False)
     reseal(changed)

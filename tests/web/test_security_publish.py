@@ -23,6 +23,7 @@ from naersund import stats
 from naersund.engine.compute import ComputeOptions, compute, meta_path, monthly_path, write_results
 from naersund.engine.monthly import compute_monthly
 from naersund.errors import InputError
+from naersund.refdata import region_of
 from naersund.suppression import SuppressionRule
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.models import MonthlyRow, Release, ResultRow
@@ -308,6 +309,40 @@ def test_a_verdict_that_the_intervals_do_not_give_is_refused(
     ) in _refused(path)
 
 
+def test_a_total_that_is_not_the_sum_of_its_parts_is_refused(
+    results_file: Path, tmp_path: Path
+) -> None:
+    """Suppression protects sums (region = its municipalities, Denmark = the regions); a total
+    that does not add up is refused whatever its value says."""
+    path = _copy(results_file, tmp_path)
+    rows = _rows(path)
+    ind = "akutte_korttidsindlaeggelser"
+    ours = (rows["indicator"] == ind) & (rows["year"] == "2014")
+    land = int(rows.index[ours & (rows["level"] == "land")][0])
+    parts = ours & (rows["level"] == "region")
+    assert parts.sum() == 5 and (rows.loc[parts, "suppressed"] == "False").all()
+    true_sum = _num(rows.loc[parts, "numerator"]).sum()
+    assert float(rows.loc[land, "numerator"]) == true_sum
+    _set(path, land, {"numerator": repr(float(true_sum + 10))})
+    assert (
+        f"{path}, række {land + 2}, felt numerator: {true_sum + 10:.10g} er ikke summen af "
+        f"regionerne ({true_sum:.10g})"
+    ) in _refused(path)
+    # where some parts are hidden, the total cannot be less than the parts shown
+    hidden = rows[ours & (rows["level"] == "kommune") & (rows["suppressed"] == "True")]
+    region_code = int(region_of()[int(hidden.iloc[0]["area_code"])])
+    region = int(rows.index[ours & (rows["area_code"] == str(region_code))][0])
+    members = ours & (rows["level"] == "kommune")
+    members &= rows["area_code"].astype(int).map(region_of()) == region_code
+    shown = _num(rows.loc[members, "numerator"]).sum()  # NaN (hidden) left out
+    low = _copy(results_file, tmp_path / "low")
+    _set(low, region, {"numerator": repr(float(shown - 1))})
+    assert (
+        f"{low}, række {region + 2}, felt numerator: {shown - 1:.10g} er mindre end summen af "
+        f"de viste kommuner ({shown:.10g})"
+    ) in _refused(low)
+
+
 def test_showing_a_complementary_cell_is_refused(
     results_file: Path, unmasked: Path, tmp_path: Path
 ) -> None:
@@ -368,6 +403,35 @@ def test_results_and_monthly_values_of_two_runs_are_refused_and_nothing_is_serve
     b_land = b_rows[(b_rows["level"] == "land") & (b_rows["year"] == "2014")].iloc[0]
     assert [r["lower_ci"] for r in served["results"]] == [stored.lower_ci]
     assert float(b_land["lower_ci"]) != stored.lower_ci
+
+
+def test_a_month_whose_total_is_not_the_sum_of_its_parts_is_refused(
+    synthetic_dir: Path, tmp_path: Path
+) -> None:
+    ind = "akutte_korttidsindlaeggelser"
+    options = ComputeOptions(indicators=[ind], years=[2014])
+    path = write_results(
+        compute(synthetic_dir, options),
+        tmp_path / "results.csv",
+        compute_monthly(synthetic_dir, options),
+    )
+    months = _rows(monthly_path(path))
+    i = int(months.index[(months["level"] == "land") & (months["month"] == "3")][0])
+    regions = months[(months["level"] == "region") & (months["month"] == "3")]
+    assert (regions["suppressed"] == "False").all()
+    parts = _num(regions["numerator"]).sum()
+    assert float(months.loc[i, "numerator"]) == parts
+    edit_csv(
+        monthly_path(path),
+        lambda df: df.__setitem__(
+            "numerator", df["numerator"].where(df.index != i, repr(float(parts + 3)))
+        ),
+        path,
+    )
+    assert (
+        f"{monthly_path(path)}, række {i + 2}, felt numerator: {parts + 3:.10g} er ikke summen "
+        f"af regionerne ({parts:.10g})"
+    ) in _refused(path)
 
 
 def test_a_results_file_changed_after_its_run_is_refused(

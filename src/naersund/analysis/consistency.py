@@ -17,6 +17,8 @@ anything, so publication checks every visible row against the methods that compu
   the DSR and ``x_i >= 1`` their counts, ``var(DSR) = sum(a_i^2 / x_i)`` lies between
   ``DSR^2 / O`` (Cauchy-Schwarz) and ``DSR^2``, so ``DSR / O <= k <= DSR / sqrt(O)``. Below
   ``stats.DSR_MIN_COUNT`` events there is no standardised value at all;
+* totals: a region's counts the sum of its municipalities', Denmark's the sum of the regions'
+  (:func:`sum_problems`);
 * the verdict (better / similar / worse): recomputed from the intervals by the engine's rule
   (:func:`naersund.engine.results.compare_with_national`).
 
@@ -26,6 +28,7 @@ Messages are Danish and name the field; the caller adds file and row.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -172,3 +175,58 @@ def verdict_problems(table: pd.DataFrame, d: IndicatorDefinition) -> list[Proble
         )
         for j in np.flatnonzero(got != expected)
     ]
+
+
+def sum_problems(
+    table: pd.DataFrame, region_of: Mapping[int, int], columns: tuple[str, ...]
+) -> list[Problem]:
+    """Totals that are not the sum of their parts. Counts are additive (the engine sums the
+    municipalities' counts into regions and Denmark), and suppression relies on it: every
+    equation it protects is a region = its municipalities or Denmark = the regions (the
+    municipalities where no region rows are published). Where every part is published the total
+    must equal their sum; where some are hidden it cannot be less than the shown ones. A part
+    missing from the table leaves its equation unchecked. ``table`` is one indicator and year."""
+    level = table["level"].to_numpy()
+    area = table["area_code"].to_numpy()
+    kommune = np.flatnonzero(level == "kommune")
+    region = np.flatnonzero(level == "region")
+    land = np.flatnonzero(level == "land")
+    size = pd.Series(list(region_of.values())).value_counts()
+    parent = pd.Series(area[kommune]).map(dict(region_of)).to_numpy()
+    # (total row, its part rows, how many parts there are, what they are)
+    equations: list[tuple[int, list[int], int, str]] = [
+        (int(r), kommune[parent == area[r]].tolist(), int(size.get(area[r], 0)), "kommunerne")
+        for r in region
+    ]
+    if len(land) and len(region):
+        equations.append((int(land[0]), region.tolist(), len(size), "regionerne"))
+    elif len(land):
+        equations.append((int(land[0]), kommune.tolist(), len(region_of), "kommunerne"))
+    problems: list[Problem] = []
+    for column in columns:
+        values = table[column].to_numpy(np.float64)
+        for total, parts, expected_parts, what in equations:
+            if math.isnan(values[total]) or len(parts) != expected_parts:
+                continue
+            shown = values[parts][~np.isnan(values[parts])]
+            part_sum = float(shown.sum())
+            slack = RTOL * max(abs(part_sum), 1.0)
+            if len(shown) == len(parts) and abs(values[total] - part_sum) > slack:
+                problems.append(
+                    (
+                        total,
+                        column,
+                        f"{_n(values[total])} er ikke summen af {what} ({_n(part_sum)})",
+                    )
+                )
+            elif values[total] < part_sum - slack:
+                problems.append(
+                    (
+                        total,
+                        column,
+                        f"{_n(values[total])} er mindre end summen af de viste "
+                        f"{what.removesuffix('ne')} "
+                        f"({_n(part_sum)})",
+                    )
+                )
+    return problems

@@ -6,8 +6,9 @@ month 1–12, numbers where numbers belong, a boolean ``suppressed``, no key twi
 rows without counts or values, counts whole and not negative, no visible count from 1 to
 ``min_count - 1``, no masked count that the published months and the two sums give away
 (months add up to the year; every month the municipalities add up to the region, the regions
-to Denmark; see ``naersund.engine.monthly``), and every visible value and interval the one its
-counts give (:func:`naersund.analysis.consistency.crude_problems`). Errors name the file, the row (header = row 1) and the field, in
+to Denmark; see ``naersund.engine.monthly``), every month's totals the sum of their parts
+(:func:`naersund.analysis.consistency.sum_problems`), and every visible value and interval the
+one its counts give (:func:`naersund.analysis.consistency.crude_problems`). Errors name the file, the row (header = row 1) and the field, in
 Danish, all at once (at most ``MAX_ERRORS``).
 """
 
@@ -159,6 +160,9 @@ def read_monthly_file(
         found = consistency.crude_problems(
             rows, known_defs[str(indicator)], confidence, ("value", "lower_ci", "upper_ci")
         )
+        problems += [(int(rows.index[j]), field, msg) for j, field, msg in found]
+    for _key, rows in table.groupby(["indicator", "year", "month"], sort=True):
+        found = consistency.sum_problems(rows, regions, ("numerator", "denominator"))
         problems += [(int(rows.index[j]), field, msg) for j, field, msg in found]
     for i, field, msg in sorted(problems)[:MAX_ERRORS]:
         fail(i, field, msg)

@@ -329,10 +329,11 @@ def check_results(
         raise InputError(_joined(errors))
 
     defs = {ind: known_defs[ind] for ind in table["indicator"].unique()}
-    _check_suppression(table, regions, defs, file_min, source, fail)
+    if file_min > 1:  # (a threshold of 1 hides nothing; only a library caller accepts that)
+        _check_suppression(table, regions, defs, file_min, source, fail)
     if errors:
         raise InputError(_joined(errors))
-    _check_consistency(table, defs, confidence, fail)
+    _check_consistency(table, defs, confidence, regions, fail)
     if errors:
         raise InputError(_joined(errors[:MAX_ERRORS]))
     return table
@@ -348,7 +349,7 @@ def _check_suppression(
 ) -> None:
     """Suppress the file again with ``min_count`` and report every count it shows that this
     would hide. The cells the file masks take part as masked (a count of 1 stands in for each,
-    small under any threshold from 2), so a file that masks a cell but shows what gives it away
+    small under any ``min_count`` from 2), so a file that masks a cell but shows what gives it away
     (its complementary partner, say) is refused too."""
     probe = table.copy()
     for column in COUNT_COLUMNS:
@@ -358,7 +359,7 @@ def _check_suppression(
             probe,
             regions,
             {ind: d.is_proportion for ind, d in defs.items()},
-            SuppressionRule(max(min_count, 2)),
+            SuppressionRule(min_count),
         )
     except ValueError:
         raise InputError(
@@ -382,10 +383,15 @@ def _check_consistency(
     table: pd.DataFrame,
     defs: Mapping[str, IndicatorDefinition],
     confidence: float,
+    regions: dict[int, int],
     fail: Callable[[int, str, str], None],
 ) -> None:
-    """Values, intervals and verdicts against the counts (:mod:`naersund.analysis.consistency`)."""
+    """Values, intervals, totals and verdicts against the counts
+    (:mod:`naersund.analysis.consistency`)."""
     problems: list[tuple[int, str, str]] = []
+    for _key, rows in table.groupby(["indicator", "year"], sort=True):
+        found = consistency.sum_problems(rows, regions, COUNT_COLUMNS)
+        problems += [(int(rows.index[j]), field, msg) for j, field, msg in found]
     for ind, rows in table.groupby("indicator", sort=True):
         d = defs[str(ind)]
         positions = np.flatnonzero(table["indicator"].to_numpy() == ind)

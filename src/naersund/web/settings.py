@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from naersund.suppression import SuppressionRule
 from naersund.web.env import database_from_url, env_bool, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -32,12 +33,12 @@ SECRET_KEY: str = _secret
 # The deployment's small-number threshold: counts from 1 to NAERSUND_MIN_COUNT - 1 are hidden.
 # `naersund publish` refuses results suppressed with a lower one, whatever their file says.
 # Raising it is allowed; the product's rule (DOMAIN.md "Small numbers": mask 1-4) is the floor.
-MIN_COUNT_FLOOR = 5
+MIN_COUNT_FLOOR = SuppressionRule().min_count
 NAERSUND_MIN_COUNT = env_int(
     "NAERSUND_MIN_COUNT",
     MIN_COUNT_FLOOR,
     minimum=MIN_COUNT_FLOOR,
-    why=": antal fra 1 til 4 må aldrig offentliggøres",
+    why=f": antal fra 1 til {MIN_COUNT_FLOOR - 1} må aldrig offentliggøres",
 )
 
 ALLOWED_HOSTS = env_list("NAERSUND_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
