@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from scipy import optimize, special
 
+from naersund import stats
 from naersund.analysis import (
     choose_measure,
     diff_results,
@@ -49,23 +50,25 @@ META = {
     "code_version": "0.1.0",
     "data_period": ["2014-01-01", "2014-12-31"],
     "data_cut": "2014-12-31",
-    "definitions": {"ind": {"version": 2, "name_da": "Indikator"}},
+    "definitions": {"faerdigbehandlingsdage": {"version": 1, "name_da": "Indikator"}},
     "suppression_min_count": 5,
 }
 
 
 def _row(level: str, code: int, num: float | str, den: float, **kw: object) -> dict[str, object]:
-    value = "" if num == "" else float(num) / den * 1000
+    # a crude rate per 1,000 with its interval, as the engine computes færdigbehandlingsdage
+    est = stats.rate(float(num) if num != "" else 0.0, den, 1000)
+    value, lower, upper = ("", "", "") if num == "" else (est.value, est.lower_ci, est.upper_ci)
     row: dict[str, object] = {
-        "indicator": "ind",
+        "indicator": "faerdigbehandlingsdage",
         "level": level,
         "area_code": code,
         "year": 2014,
         "numerator": num,
         "denominator": den,
         "value": value,
-        "lower_ci": value,
-        "upper_ci": value,
+        "lower_ci": lower,
+        "upper_ci": upper,
         "std_value": "",
         "std_lower_ci": "",
         "std_upper_ci": "",
@@ -128,7 +131,7 @@ def test_it_refuses_an_unsuppressed_small_count(tmp_path: Path) -> None:
     with pytest.raises(InputError) as e:
         read_results_file(path)
     assert (
-        f"{path}, række 2, felt numerator: er ikke diskretioneret: ind kommune 165 2014 skulle "
+        f"{path}, række 2, felt numerator: er ikke diskretioneret: faerdigbehandlingsdage kommune 165 2014 skulle "
         "være skjult ved mindste antal 5" in str(e.value)
     )
     # the complementary cell (Ballerup, the only other member) is named too
@@ -185,7 +188,7 @@ def test_it_refuses_a_duplicate_cell_and_an_unknown_indicator(tmp_path: Path) ->
     with pytest.raises(InputError) as e:
         read_results_file(path)
     assert (
-        f"{path}, række 6, felt area_code: ind kommune 165 2014 står der mere end én gang"
+        f"{path}, række 6, felt area_code: faerdigbehandlingsdage kommune 165 2014 står der mere end én gang"
         in str(e.value)
     )
     path = _write(tmp_path, [_row("kommune", 165, 40, 1000, indicator="andet")])

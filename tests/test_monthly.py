@@ -25,11 +25,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from naersund.engine.compute import ComputeOptions, compute
+from naersund.engine.compute import ComputeOptions, compute, monthly_path
 from naersund.engine.monthly import (
     compute_monthly,
     determined,
-    monthly_path,
     suppress_monthly,
     write_monthly,
 )

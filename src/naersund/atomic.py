@@ -10,7 +10,7 @@ import shutil
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -169,3 +169,32 @@ def switched_dir(target: Path) -> Iterator[Path]:
         raise
     if previous is not None:
         _remove(previous)
+@contextmanager
+def atomic_paths(targets: Sequence[Path], remove: Sequence[Path] = ()) -> Iterator[list[Path]]:
+    """Yield one temporary file path per target (each in its target's folder); on success
+    rename them into place in the given order, deleting the files in ``remove`` just before the
+    last rename.
+
+    Several renames are not one atomic step: a crash between them leaves some targets new and
+    some old. Make the last target the record that names the others (e.g. by their checksums),
+    so that a reader can tell a complete set from a mixed one. On an error in the block nothing
+    is renamed or removed and the temporary files are gone.
+    """
+    if not targets:
+        raise ValueError("atomic_paths needs at least one target")
+    tmps: list[Path] = []
+    try:
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.close(fd)
+            tmps.append(Path(name))
+        yield list(tmps)
+        for staged, target in zip(tmps[:-1], targets[:-1], strict=True):
+            os.replace(staged, target)
+        for path in remove:
+            path.unlink(missing_ok=True)
+        os.replace(tmps[-1], targets[-1])
+    finally:
+        for staged in tmps:
+            staged.unlink(missing_ok=True)

@@ -328,7 +328,10 @@ def ingest(
     type=click.IntRange(min=1),
     default=5,
     show_default=True,
-    help="Diskretionering: antal fra 1 til MIN-COUNT-1 skjules.",
+    help=(
+        "Diskretionering: antal fra 1 til MIN-COUNT-1 skjules (naersund publish kræver mindst "
+        "NAERSUND_MIN_COUNT, standard 5)."
+    ),
 )
 @click.option(
     "--monthly",
@@ -353,7 +356,7 @@ def compute(
     Kolonner: indicator, level, area_code, year, numerator, denominator, value, lower_ci, upper_ci,
     std_value, std_lower_ci, std_upper_ci, comparison, suppressed (og note med fodnoter).
     """
-    from naersund.engine.compute import ComputeOptions, write_results
+    from naersund.engine.compute import ComputeOptions, monthly_path, write_results
     from naersund.engine.compute import compute as run_compute
     from naersund.suppression import SuppressionRule
 
@@ -371,11 +374,14 @@ def compute(
         standard_year=standard_year,
         suppression=SuppressionRule(min_count=min_count),
     )
+    if monthly and isinstance(data_dir, str) and "://" in data_dir:
+        raise click.UsageError("--monthly læser kun en lokal datamappe")
     with progress_bar("Beregner") as update:
         result = run_compute(data_dir, options, progress=update)
-        write_results(result, out_file)
+    # every output of the run is written in one step, after all of it is computed
+    write_results(result, out_file, _monthly(data_dir, options) if monthly else None)
     if monthly:
-        _write_monthly(data_dir, options, out_file)
+        out.print(f"Værdier pr. måned skrevet til {monthly_path(out_file)}")
     n_sup = int(result.results["suppressed"].sum())
     out.print(
         f"{len(result.results):,} resultater skrevet til {out_file} "
@@ -384,14 +390,11 @@ def compute(
     _print_notes(result.meta)
 
 
-def _write_monthly(data_dir: Path | str, options: Any, results_file: Path) -> None:
-    """Monthly values beside the results (``naersund.engine.monthly``)."""
-    from naersund.engine.monthly import compute_monthly, monthly_path, write_monthly
+def _monthly(data_dir: Path | str, options: Any) -> Any:
+    """Monthly values of the same data (``naersund.engine.monthly``)."""
+    from naersund.engine.monthly import compute_monthly
 
-    if isinstance(data_dir, str) and "://" in data_dir:
-        raise click.UsageError("--monthly læser kun en lokal datamappe")
-    path = write_monthly(compute_monthly(data_dir, options), monthly_path(results_file))
-    out.print(f"Værdier pr. måned skrevet til {path}")
+    return compute_monthly(data_dir, options)
 
 
 @cli.command()
@@ -461,8 +464,7 @@ def demo(
     results_file = out_dir / "results.csv"
     with progress_bar("Beregner") as update:
         result = run_compute(registry, progress=update)
-        write_results(result, results_file)
-    _write_monthly(registry, None, results_file)
+    write_results(result, results_file, _monthly(registry, None))
     _print_summary(result.results)
     _print_notes(result.meta)
     out.print(
@@ -526,9 +528,11 @@ def _demo_web(results_file: Path) -> None:
 def publish(results_file: Path | None, list_releases: bool, diff: tuple[int, int] | None) -> None:
     """Offentliggør resultater fra `naersund compute` i webapplikationen (dashboard, rapporter).
 
-    Læser RESULTS_FILE og .meta.json ved siden af, afviser filen samlet, hvis den ikke er
-    diskretioneret eller er ugyldig, og gør den til den gældende udgivelse i én transaktion;
-    den forrige udgivelse kan stadig læses. Viser bagefter, hvad der er ændret.
+    Læser RESULTS_FILE, .meta.json og eventuelle månedstal ved siden af og afviser det hele
+    samlet, hvis filerne ikke er fra samme kørsel, er diskretioneret med et lavere mindste
+    antal end NAERSUND_MIN_COUNT (standard 5), har tal, der ikke passer med deres antal, eller
+    er ugyldige. Ellers bliver de den gældende udgivelse i én transaktion; den forrige
+    udgivelse kan stadig læses. Viser bagefter, hvad der er ændret.
     """
     from naersund.web.manage import setup
 

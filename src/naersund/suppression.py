@@ -10,7 +10,9 @@ Health publications commonly mask counts below 5, but the exact Sundhedsdatastyr
 results' metadata as ``suppression_min_count``). A protected count ``c`` is *small* when
 ``0 < c < min_count``; the default ``min_count=5`` masks 1–4. ``min_count=3`` gives Statistics
 Denmark's "fewer than three" (masks 1–2); ``min_count=1`` switches suppression off. Zero is never
-masked for being small: a zero reveals no individual.
+masked for being small: a zero reveals no individual. What the web app publishes is bounded by
+the deployment, not the file: ``naersund publish`` refuses results suppressed with less than
+the setting ``NAERSUND_MIN_COUNT`` (at least the default 5) and suppresses them again to check.
 
 Which counts are protected
 --------------------------

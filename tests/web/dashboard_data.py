@@ -4,8 +4,14 @@ wraps :func:`results_for` in its own ``results_file`` fixture."""
 
 from __future__ import annotations
 
+import shutil
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from run_outputs import reseal
 
 
 @cache
@@ -13,3 +19,40 @@ def results_for(synthetic_dir: Path, out_dir: Path) -> Path:
     from naersund.engine.compute import compute, write_results
 
     return write_results(compute(synthetic_dir), out_dir / "results.csv")
+
+
+@cache
+def monthly_for(synthetic_dir: Path) -> Any:
+    """The monthly values of the shared registry (a ``MonthlyResult``; slow, so once)."""
+    from naersund.engine.monthly import compute_monthly
+
+    return compute_monthly(synthetic_dir)
+
+
+def changed_copy(results_file: Path, dest: Path) -> Path:
+    """``dest/r.csv``: the run of ``results_file`` with one cell changed as a new computation
+    could change it (counts add up, so a count cannot change alone): Denmark's standardised
+    value and interval for forebyggelige indlæggelser in the first year 0.01 % higher (as with
+    a slightly different standard population), the verdicts that follow, and the checksum."""
+    from naersund.analysis.results_file import NUMBER_COLUMNS
+    from naersund.engine.results import compare_with_national
+    from naersund.indicators import load_definitions
+
+    changed = dest / "r.csv"
+    shutil.copy(results_file, changed)
+    shutil.copy(results_file.with_name(results_file.name + ".meta.json"), dest / "r.csv.meta.json")
+    d = next(d for d in load_definitions() if d.id == "forebyggelige_indlaeggelser_65")
+    df = pd.read_csv(changed, dtype=str, keep_default_na=False)
+    typed = df[NUMBER_COLUMNS].apply(pd.to_numeric)
+    ours = df["indicator"] == d.id
+    i = df.index[ours & (df["level"] == "land")][0]
+    std = ["std_value", "std_lower_ci", "std_upper_ci"]
+    typed.loc[i, std] *= 1.0001
+    rows = pd.concat([df.loc[ours, ["level", "year"]], typed[ours]], axis=1)
+    rows["year"] = rows["year"].astype(int)
+    df.loc[ours, "comparison"] = compare_with_national(rows, d.direction).to_numpy()
+    for c in std:
+        df.loc[i, c] = repr(float(typed.loc[i, c]))
+    df.to_csv(changed, index=False)
+    reseal(changed)
+    return changed

@@ -12,15 +12,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from dashboard_data import results_for
+from dashboard_data import monthly_for, results_for
 from web_personas import Personas
 
 from naersund.analysis.profiles import municipality_names
-from naersund.engine.monthly import compute_monthly, monthly_path, write_monthly
+from naersund.engine.compute import compute, monthly_path, write_results
 from naersund.errors import InputError
 from naersund.refdata import KKR_NAMES, region_of
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.models import MonthlyRow, Release
+from run_outputs import reseal
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +32,11 @@ def results_file(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 
 @pytest.fixture(scope="session")
-def monthly_dir(
-    synthetic_dir: Path, results_file: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    """The shared results and their monthly values, in a folder of their own."""
+def monthly_dir(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shared registry's results and monthly values, written as one run in a folder of
+    their own."""
     d = tmp_path_factory.mktemp("monthly")
-    shutil.copy(results_file, d / "results.csv")
-    shutil.copy(results_file.with_name(results_file.name + ".meta.json"), d)
-    write_monthly(compute_monthly(synthetic_dir), monthly_path(d / "results.csv"))
+    write_results(compute(synthetic_dir), d / "results.csv", monthly_for(synthetic_dir))
     return d
 
 
@@ -85,6 +83,7 @@ def test_an_unsuppressed_small_month_refuses_the_whole_release(
         "False",
     ]
     m.to_csv(path.with_name("results.monthly.csv"), index=False)
+    reseal(path)
     with pytest.raises(InputError) as e:
         releases.publish(path)
     assert f"results.monthly.csv, række {i + 2}, felt numerator" in str(e.value)
@@ -108,6 +107,7 @@ def test_a_month_the_sums_give_away_is_refused(monthly_dir: Path, tmp_path: Path
         "False",
     ]
     m.to_csv(path.with_name("results.monthly.csv"), index=False)
+    reseal(path)
     with pytest.raises(InputError) as e:
         releases.publish(path)
     assert "kan regnes ud af summerne" in str(e.value)
@@ -119,6 +119,7 @@ def test_a_broken_field_is_named(monthly_dir: Path, tmp_path: Path) -> None:
     m = pd.read_csv(path.with_name("results.monthly.csv"), dtype=str, keep_default_na=False)
     m.loc[4, "month"] = "13"
     m.to_csv(path.with_name("results.monthly.csv"), index=False)
+    reseal(path)
     with pytest.raises(InputError) as e:
         releases.publish(path)
     assert "række 6, felt month: 13 skal være fra 1 til 12" in str(e.value)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from dashboard_data import results_for
+from dashboard_data import changed_copy, results_for
 from django.test import Client
 from web_personas import ALBERTSLUND, HOVEDSTADEN, Personas
 
@@ -260,14 +260,7 @@ def test_the_kkr_overview_has_every_municipality_and_the_goals(
 def test_releases_and_their_diff(
     release: Release, reader: Client, results_file: Path, tmp_path: Path
 ) -> None:
-    changed = tmp_path / "r.csv"
-    df = pd.read_csv(results_file, keep_default_na=False, dtype=str)
-    i = df.index[df["level"] == "land"][0]
-    df.loc[i, "value"] = str(float(df.loc[i, "value"]) * 2)
-    df.to_csv(changed, index=False)
-    (tmp_path / "r.csv.meta.json").write_bytes(
-        results_file.with_name(results_file.name + ".meta.json").read_bytes()
-    )
+    changed = changed_copy(results_file, tmp_path)
     second = releases.publish(changed)
     listing = _text(reader.get("/indikatorer/udgivelser/"))
     assert f"{second.pk} (gældende)" in listing and "SYNTETISKE DATA" in listing

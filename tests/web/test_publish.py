@@ -10,12 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from dashboard_data import results_for
+from dashboard_data import changed_copy, results_for
 
 from naersund.analysis import read_results_file
 from naersund.errors import InputError, NaersundError
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.models import Release, ResultRow
+from run_outputs import reseal
 
 pytestmark = pytest.mark.django_db
 
@@ -64,11 +65,7 @@ def test_republishing_makes_a_new_current_release_and_keeps_the_old_one(
     results_file: Path, tmp_path: Path
 ) -> None:
     first = releases.publish(results_file)
-    changed = _copy(results_file, tmp_path)
-    df = pd.read_csv(changed, keep_default_na=False, dtype=str)
-    i = df.index[(df["level"] == "land")][0]
-    df.loc[i, "value"] = str(float(df.loc[i, "value"]) + 1)
-    df.to_csv(changed, index=False)
+    changed = changed_copy(results_file, tmp_path)
     second = releases.publish(changed)
     first.refresh_from_db()
     assert second.is_current and not first.is_current
@@ -78,7 +75,7 @@ def test_republishing_makes_a_new_current_release_and_keeps_the_old_one(
         == releases.load_release(second.pk).results.shape
     )
     diff = releases.diff_releases(first.pk, second.pk)
-    assert diff[["level", "change", "fields"]].values.tolist() == [["land", "ændret", "value"]]
+    assert diff[["level", "change", "fields"]].values.tolist() == [["land", "ændret", "std_value"]]
     lines = releases.diff_lines(first.pk, second.pk)
     assert (
         lines[0]
@@ -95,6 +92,7 @@ def test_a_refused_file_leaves_the_current_release_as_it_was(
     row = df.index[(df["level"] == "kommune") & (df["suppressed"] == "False")][0]
     df.loc[row, "numerator"] = "3"
     df.to_csv(bad, index=False)
+    reseal(bad)
     with pytest.raises(InputError) as e:
         releases.publish(bad)
     assert f"{bad}, række {row + 2}, felt numerator: er ikke diskretioneret" in str(e.value)

@@ -3,25 +3,36 @@ publication, and refusing them when they are not fit to publish.
 
 Fit to publish: every column, a known level and area per row, a year of the yearly results, a
 month 1–12, numbers where numbers belong, a boolean ``suppressed``, no key twice, suppressed
-rows without counts or values, no visible count from 1 to ``min_count - 1``, and no masked
-count that the published months and the two sums give away (months add up to the year; every
-month the municipalities add up to the region, the regions to Denmark; see
-``naersund.engine.monthly``). Errors name the file, the row (header = row 1) and the field, in
+rows without counts or values, counts whole and not negative, no visible count from 1 to
+``min_count - 1``, no masked count that the published months and the two sums give away
+(months add up to the year; every month the municipalities add up to the region, the regions
+to Denmark; see ``naersund.engine.monthly``), every month's totals the sum of their parts
+(:func:`naersund.analysis.consistency.sum_problems`), and every visible value and interval the
+one its counts give (:func:`naersund.analysis.consistency.crude_problems`). Errors name the file, the row (header = row 1) and the field, in
 Danish, all at once (at most ``MAX_ERRORS``).
 """
 
 from __future__ import annotations
 
+import io
 import math
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from naersund.analysis.results_file import MAX_ERRORS, joined_errors, numbers_and_suppressed
+from naersund.analysis import consistency
+from naersund.analysis.results_file import (
+    MAX_ERRORS,
+    definitions_by_id,
+    joined_errors,
+    numbers_and_suppressed,
+)
 from naersund.engine.monthly import MONTHLY_COLUMNS, _equations, determined
 from naersund.errors import InputError
+from naersund.indicators import IndicatorDefinition
 from naersund.refdata import NATIONAL_CODE, region_of
 
 FILE_COLUMNS = [*MONTHLY_COLUMNS, "note"]
@@ -29,13 +40,23 @@ NUMBERS = ["numerator", "denominator", "value", "lower_ci", "upper_ci"]
 
 
 def read_monthly_file(
-    path: Path, indicators: set[str], years: set[int], min_count: int
+    path: Path,
+    indicators: set[str],
+    years: set[int],
+    min_count: int,
+    definitions: Mapping[str, IndicatorDefinition] | None = None,
+    confidence: float = 0.95,
+    data: bytes | None = None,
 ) -> pd.DataFrame:
     """The checked monthly table of ``path`` (typed: numbers float with NaN, ``area_code``,
     ``year``, ``month`` int, ``suppressed`` bool); :class:`InputError` listing every problem.
-    ``indicators`` and ``years`` are those of the yearly results the file belongs to."""
+    ``indicators`` and ``years`` are those of the yearly results the file belongs to,
+    ``confidence`` their confidence level; ``definitions`` by id (default: the shipped ones).
+    ``data``: the file's content when already read (what is checked is what is stored)."""
+    known_defs = definitions_by_id(definitions)
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        source = io.BytesIO(path.read_bytes() if data is None else data)
+        raw = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8")
     except (UnicodeDecodeError, ValueError, OSError) as exc:
         raise InputError(f"{path}: kan ikke læses ({exc})") from None
     missing = [c for c in FILE_COLUMNS if c not in raw.columns]
@@ -56,6 +77,8 @@ def read_monthly_file(
         ind, level = row["indicator"].strip(), row["level"].strip()
         if ind not in indicators:
             fail(i, "indicator", f"'{ind}' findes ikke i de årlige resultater")
+        elif ind not in known_defs:
+            fail(i, "indicator", f"'{ind}' er ikke en af indikatordefinitionerne")
         ints: dict[str, int] = {}
         for c, what in (("area_code", "et heltal"), ("year", "et årstal"), ("month", "en måned")):
             try:
@@ -72,12 +95,24 @@ def read_monthly_file(
         if ints["month"] != -1 and not 1 <= ints["month"] <= 12:
             fail(i, "month", f"{ints['month']} skal være fra 1 til 12")
         numbers, suppressed = numbers_and_suppressed(row, NUMBERS, partial(fail, i))
+        proportion = known_defs[ind].is_proportion if ind in known_defs else True
+        for field, msg in consistency.count_problems(
+            numbers["numerator"], numbers["denominator"], proportion
+        ):
+            fail(i, field, msg)
+        # a protected count (the numerator; a proportion's denominator) shown small, flagged
+        # or not
+        for c in ("numerator", "denominator") if proportion else ("numerator",):
+            if 0 < numbers[c] < min_count:
+                fail(i, c, f"{numbers[c]:g} er under {min_count}, men ikke skjult")
         if suppressed:
             shown = [c for c in ("value", "lower_ci", "upper_ci") if not math.isnan(numbers[c])]
             if shown:
                 fail(i, shown[0], "rækken er diskretioneret, men feltet har en værdi")
-        elif 0 < numbers["numerator"] < min_count:
-            fail(i, "numerator", f"{numbers['numerator']:g} er under {min_count}, men ikke skjult")
+        else:
+            for c in ("numerator", "denominator"):
+                if math.isnan(numbers[c]):
+                    fail(i, c, "mangler (kun diskretionerede rækker må have skjulte antal)")
         out["indicator"].append(ind)
         out["level"].append(level)
         for c in ("area_code", "year", "month"):
@@ -118,6 +153,19 @@ def read_monthly_file(
                     f"{r['year']}-{r['month']:02d} kan regnes ud af summerne (kør "
                     "`naersund compute --monthly` igen; filen må ikke redigeres)",
                 )
+    if errors:
+        raise InputError(_joined(errors))
+    problems: list[tuple[int, str, str]] = []
+    for indicator, rows in table[~table["suppressed"]].groupby("indicator", sort=True):
+        found = consistency.crude_problems(
+            rows, known_defs[str(indicator)], confidence, ("value", "lower_ci", "upper_ci")
+        )
+        problems += [(int(rows.index[j]), field, msg) for j, field, msg in found]
+    for _key, rows in table.groupby(["indicator", "year", "month"], sort=True):
+        found = consistency.sum_problems(rows, regions, ("numerator", "denominator"))
+        problems += [(int(rows.index[j]), field, msg) for j, field, msg in found]
+    for i, field, msg in sorted(problems)[:MAX_ERRORS]:
+        fail(i, field, msg)
     if errors:
         raise InputError(_joined(errors))
     return table

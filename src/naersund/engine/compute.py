@@ -8,12 +8,14 @@ confidence intervals, standardisation, comparison and small-number suppression.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import tempfile
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import pandas as pd
@@ -21,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from naersund import __version__, refdata
-from naersund.atomic import atomic_path
+from naersund.atomic import atomic_paths
 from naersund.engine import expressions as ex
 from naersund.engine.backend import (
     connect,
@@ -49,8 +51,14 @@ from naersund.registry.schema import (
 )
 from naersund.suppression import SuppressionRule, suppress
 
+if TYPE_CHECKING:
+    from naersund.engine.monthly import MonthlyResult
+
 Progress = Callable[[str, float], None]
 SYNTHETIC_MARKER = "SYNTETISKE DATA"
+#: The run's metadata keys: its id, and the files it wrote with their SHA-256 (``write_results``).
+RUN_ID = "run_id"
+OUTPUTS = "outputs"
 
 
 @dataclass(frozen=True)
@@ -436,14 +444,44 @@ def _meta(
     }
 
 
-def write_results(result: ComputeResult, out: Path) -> Path:
-    """Write results as CSV or Parquet (by extension) atomically, with a ``.meta.json`` beside.
+def monthly_path(results: Path) -> Path:
+    """Where the monthly values of ``results.csv`` go: ``results.monthly.csv``."""
+    return results.with_name(f"{results.stem}.monthly.csv")
+
+
+def meta_path(results: Path) -> Path:
+    """The metadata of ``results.csv``: ``results.csv.meta.json``."""
+    return results.with_name(results.name + ".meta.json")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def monthly_frame(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
+    """The monthly table as written: with a ``note`` column (``SYNTETISKE DATA`` on every row
+    of synthetic data, as the yearly results)."""
+    out = table.copy()
+    out["note"] = SYNTHETIC_MARKER if synthetic else ""
+    return out
+
+
+def write_results(result: ComputeResult, out: Path, monthly: MonthlyResult | None = None) -> Path:
+    """Write the outputs of one run as one unit: the results as CSV or Parquet (by extension),
+    with ``monthly`` also ``<stem>.monthly.csv``, and last the ``.meta.json``.
+
+    The meta file is the run's record: a fresh ``run_id`` and, under ``outputs``, the name and
+    SHA-256 of every file the run wrote. It is renamed into place after the others, so a crash
+    part-way leaves the previous run's record beside new files, which a reader (``naersund
+    publish``) tells apart by the checksums. Without ``monthly`` a monthly file of an earlier
+    run beside ``out`` is deleted with the same step. Every file is written whole to a
+    temporary file first (:func:`naersund.atomic.atomic_paths`).
 
     A ``note`` column carries the footnotes (``SYNTETISKE DATA``, estimated population) on
     every row, so the marker travels with any copy of the table.
     """
     table = result.results.copy()
-    meta = result.meta
+    meta = {**result.meta, RUN_ID: uuid.uuid4().hex}
     estimated = table["year"].isin(meta["population_estimated_years"])
     incomplete = table["indicator"].isin(list(meta["indicator_notes"])) & (
         table["year"] == meta["years"][-1]
@@ -458,16 +496,26 @@ def write_results(result: ComputeResult, out: Path) -> Path:
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise NaersundError(f"{out}: the output must end in .csv or .parquet")
-    with atomic_path(out) as tmp:
+    monthly_file = monthly_path(out)
+    targets = [out, *([monthly_file] if monthly is not None else []), meta_path(out)]
+    with atomic_paths(targets, remove=[monthly_file] if monthly is None else []) as tmps:
         if suffix == ".csv":
-            table.to_csv(tmp, index=False, encoding="utf-8")
+            table.to_csv(tmps[0], index=False, encoding="utf-8")
         else:
             arrow = pa.Table.from_pandas(table, preserve_index=False)
             kv = {b"naersund.meta": json.dumps(meta).encode("utf-8")}
             pq.write_table(
-                arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **kv}), tmp
+                arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **kv}), tmps[0]
             )
-    meta_path = out.with_name(out.name + ".meta.json")
-    with atomic_path(meta_path) as tmp:
-        tmp.write_text(json.dumps(result.meta, indent=2, ensure_ascii=False), encoding="utf-8")
+        outputs = {"results": {"file": out.name, "sha256": sha256_hex(tmps[0].read_bytes())}}
+        if monthly is not None:
+            monthly_frame(monthly.table, monthly.synthetic).to_csv(
+                tmps[1], index=False, encoding="utf-8"
+            )
+            outputs["monthly"] = {
+                "file": monthly_file.name,
+                "sha256": sha256_hex(tmps[1].read_bytes()),
+            }
+        meta[OUTPUTS] = outputs
+        tmps[-1].write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     return out

@@ -34,21 +34,21 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from naersund import refdata, stats
+from naersund import refdata
 from naersund.atomic import atomic_path
 from naersund.engine import expressions as ex
 from naersund.engine.backend import connect
 from naersund.engine.compute import (
-    SYNTHETIC_MARKER,
     ComputeOptions,
     canonical_dir,
     has_person_key,
     is_synthetic,
+    monthly_frame,
     read_contacts,
     read_population,
     read_ready,
 )
-from naersund.engine.results import population_strata
+from naersund.engine.results import crude_estimate, population_strata
 from naersund.errors import InputError, NaersundError
 from naersund.indicators import (
     IndicatorDefinition,
@@ -82,11 +82,6 @@ MONTH_KEYS = ["kommunekode", "year", "month"]
 class MonthlyResult:
     table: pd.DataFrame
     synthetic: bool
-
-
-def monthly_path(results: Path) -> Path:
-    """Where the monthly values of ``results.csv`` go: ``results.monthly.csv``."""
-    return results.with_name(f"{results.stem}.monthly.csv")
 
 
 def unit_text(d: IndicatorDefinition) -> str:
@@ -230,15 +225,10 @@ def monthly_values(
         )
     out = pd.concat(levels, ignore_index=True)
     x, n = out["numerator"].to_numpy(float), out["denominator"].to_numpy(float)
-    if d.is_proportion:
-        est = stats.wilson(x, n, confidence)
-        scale = d.multiplier
-    else:
-        est = stats.rate(x, n, d.multiplier, confidence)
-        scale = 1.0
-    out["value"] = est.value * scale
-    out["lower_ci"] = est.lower_ci * scale
-    out["upper_ci"] = est.upper_ci * scale
+    est = crude_estimate(d, x, n, confidence)
+    out["value"] = est.value
+    out["lower_ci"] = est.lower_ci
+    out["upper_ci"] = est.upper_ci
     out["indicator"] = d.id
     out["unit"] = unit_text(d)
     out["suppressed"] = False
@@ -378,14 +368,13 @@ def suppress_monthly(
 
 
 def write_monthly(result: MonthlyResult, out: Path) -> Path:
-    """Write the monthly table as CSV atomically, with a ``note`` column (``SYNTETISKE DATA``
-    on every row of synthetic data, as the yearly results)."""
-    table = result.table.copy()
-    table["note"] = SYNTHETIC_MARKER if result.synthetic else ""
+    """Write the monthly table alone as CSV atomically (the file format only: ``naersund
+    publish`` takes monthly values only from a run written whole by
+    :func:`naersund.engine.compute.write_results`)."""
     if out.suffix.lower() != ".csv":
         raise NaersundError(f"{out}: the monthly output must end in .csv")
     with atomic_path(out) as tmp:
-        table.to_csv(tmp, index=False, encoding="utf-8")
+        monthly_frame(result.table, result.synthetic).to_csv(tmp, index=False, encoding="utf-8")
     return out
 
 

@@ -8,6 +8,7 @@ numpy on aggregates; nothing here sees a person.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from naersund import stats
@@ -96,16 +97,11 @@ def compute_results(
     key = ["level", "area_code", "year"]
     totals = strata.groupby(key, as_index=False)[["x", "n"]].sum()
 
-    if d.kind == "readmission_proportion":
-        est = stats.wilson(totals["x"].to_numpy(), totals["n"].to_numpy(), confidence)
-        scale = d.multiplier
-    else:
-        est = stats.rate(totals["x"].to_numpy(), totals["n"].to_numpy(), d.multiplier, confidence)
-        scale = 1.0
+    est = crude_estimate(d, totals["x"].to_numpy(float), totals["n"].to_numpy(float), confidence)
     out = totals.rename(columns={"x": "numerator", "n": "denominator"})
-    out["value"] = est.value * scale
-    out["lower_ci"] = est.lower_ci * scale
-    out["upper_ci"] = est.upper_ci * scale
+    out["value"] = est.value
+    out["lower_ci"] = est.lower_ci
+    out["upper_ci"] = est.upper_ci
 
     if d.standardisation is not None:
         std = _standardise(d, strata, standard, key, confidence)
@@ -116,6 +112,23 @@ def compute_results(
     out["comparison"] = compare_with_national(out, d.direction)
     out["suppressed"] = False
     return out[RESULT_COLUMNS]
+
+
+def crude_estimate(
+    d: IndicatorDefinition, x: npt.ArrayLike, n: npt.ArrayLike, confidence: float = 0.95
+) -> stats.Estimate:
+    """The crude value and interval of counts ``x`` over ``n`` in the indicator's unit:
+    proportions by Wilson's interval times the multiplier (percent), rates by
+    :func:`naersund.stats.rate`. The yearly results, the monthly values and the checks before
+    publication all use this one rule."""
+    if d.is_proportion:
+        est = stats.wilson(x, n, confidence)
+        return stats.Estimate(
+            value=est.value * d.multiplier,
+            lower_ci=est.lower_ci * d.multiplier,
+            upper_ci=est.upper_ci * d.multiplier,
+        )
+    return stats.rate(x, n, d.multiplier, confidence)
 
 
 def _rate_strata(

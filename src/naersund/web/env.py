@@ -30,6 +30,20 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be 1 or 0 (got '{value}')")
 
 
+def env_int(name: str, default: int, minimum: int | None = None, why: str = "") -> int:
+    """A whole number (default ``default``), refused below ``minimum`` with ``why`` said."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} skal være et helt tal (er '{value}')") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} skal være mindst {minimum} (er {number}){why}")
+    return number
+
+
 def env_path(name: str, default: str) -> Path:
     return Path(os.environ.get(name) or default).expanduser().resolve()
 

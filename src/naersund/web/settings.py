@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from naersund.suppression import SuppressionRule
 from naersund.web.env import (
     database_from_url,
     env_bool,
+    env_int,
     env_list,
     env_path,
     env_str,
@@ -28,6 +30,17 @@ DEMO = env_bool("NAERSUND_DEMO", False)
 
 DEMO_SECRET_KEY = "naersund-demo-only-not-secret-" + "x" * 40
 SECRET_KEY: str = secret_key(env_str("NAERSUND_SECRET_KEY"), demo=DEMO, demo_key=DEMO_SECRET_KEY)
+
+# The deployment's small-number threshold: counts from 1 to NAERSUND_MIN_COUNT - 1 are hidden.
+# `naersund publish` refuses results suppressed with a lower one, whatever their file says.
+# Raising it is allowed; the product's rule (DOMAIN.md "Small numbers": mask 1-4) is the floor.
+MIN_COUNT_FLOOR = SuppressionRule().min_count
+NAERSUND_MIN_COUNT = env_int(
+    "NAERSUND_MIN_COUNT",
+    MIN_COUNT_FLOOR,
+    minimum=MIN_COUNT_FLOOR,
+    why=f": antal fra 1 til {MIN_COUNT_FLOOR - 1} må aldrig offentliggøres",
+)
 
 ALLOWED_HOSTS = env_list("NAERSUND_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("NAERSUND_CSRF_TRUSTED_ORIGINS", [])

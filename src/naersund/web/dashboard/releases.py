@@ -20,15 +20,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.db import transaction
 from django.utils.timezone import localtime
 
-from naersund.analysis import PublishedResults, diff_results, read_results_file
-from naersund.analysis.monthly_file import NUMBERS, read_monthly_file
+from naersund.analysis import PublishedResults, diff_results
+from naersund.analysis.monthly_file import NUMBERS
+from naersund.analysis.publishable import read_publishable
 from naersund.analysis.results_file import RESULTS_FILE_COLUMNS
-from naersund.engine.monthly import monthly_path
 from naersund.errors import NaersundError
-from naersund.indicators import load_definitions
 from naersund.web.dashboard.models import MonthlyRow, Release, ResultRow
 
 FIELDS = RESULTS_FILE_COLUMNS
@@ -66,32 +66,29 @@ def _none(v: float) -> float | None:
 
 
 def publish(path: Path) -> Release:
-    """Read ``path`` (results + ``.meta.json`` of ``naersund compute``), refuse it with one
-    Danish message naming file, row and field if it is not fit to publish
-    (:func:`naersund.analysis.read_results_file`), and store it as the new current release. All
-    or nothing: the previous release stays current until the new one is complete, and stays
-    readable afterwards. Monthly values (``<results stem>.monthly.csv`` beside the file, from
-    ``naersund compute --monthly``) are checked and stored with the release when present."""
-    count_den = {d.id: d.kind == "readmission_proportion" for d in load_definitions()}
-    checked = read_results_file(path, count_den)
+    """Read ``path`` (results + ``.meta.json`` of ``naersund compute``, and the monthly values
+    when the run wrote them), refuse it with one Danish message naming file, row and field if it
+    is not fit to publish (:func:`naersund.analysis.publishable.read_publishable`: files from
+    one run, suppressed with at least the deployment's ``NAERSUND_MIN_COUNT``, values consistent
+    with their counts), and store it as the new current release. All or nothing: the previous
+    release stays current until the new one is complete, and stays readable afterwards."""
+    run = read_publishable(path, settings.NAERSUND_MIN_COUNT)
+    checked = run.results
     meta = checked.meta
     period = meta["data_period"]
     if not isinstance(period, list | tuple) or len(period) != 2:
         raise NaersundError(f"{path}.meta.json: data_period skal være [fra, til]")
-    defs = {
-        str(k): int(v.get("version", 0)) if isinstance(v, dict) else int(v)
-        for k, v in meta["definitions"].items()
-    }
+    try:
+        defs = {
+            str(k): int(v.get("version", 0)) if isinstance(v, dict) else int(v)
+            for k, v in meta["definitions"].items()
+        }
+    except (TypeError, ValueError):
+        raise NaersundError(
+            f"{path}.meta.json: definitions skal give hver indikator et versionsnummer (heltal)"
+        ) from None
     table = checked.results
-    monthly_file = monthly_path(path)
-    monthly = None
-    if monthly_file.is_file():
-        monthly = read_monthly_file(
-            monthly_file,
-            set(table["indicator"]),
-            {int(y) for y in table["year"]},
-            int(meta["suppression_min_count"]),
-        )
+    monthly = run.monthly
     with transaction.atomic():
         release = Release.objects.create(
             data_period_start=_date(period[0], "data_period"),
