@@ -69,29 +69,29 @@ API_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     ("api/rounds/<slug:slug>/questions/", _url("questions/"), LOGGED_IN),
     ("api/rounds/<slug:slug>/answers/", _url("answers/"), LOGGED_IN),
     (
-        "api/rounds/<slug:slug>/answers/<int:kommunekode>/",
+        "api/rounds/<slug:slug>/answers/<number:kommunekode>/",
         _url(f"answers/{ALBERTSLUND}/"),
         ANON
         | {"admin": 200, "kkr_hovedstaden": 200, "albertslund": 200, "aalborg": 403, "reader": 403},
     ),
     (
-        "api/rounds/<slug:slug>/answers/<int:kommunekode>/",
+        "api/rounds/<slug:slug>/answers/<number:kommunekode>/",
         _url(f"answers/{AALBORG}/"),
         ANON
         | {"admin": 200, "kkr_hovedstaden": 403, "albertslund": 403, "aalborg": 200, "reader": 403},
     ),
     (
-        "api/rounds/<slug:slug>/answers/<int:kommunekode>/",
+        "api/rounds/<slug:slug>/answers/<number:kommunekode>/",
         _url("answers/999/"),
         ANON | {p: 404 for p in NOWHERE if p != "anonymous"},
     ),
     (
-        "api/rounds/<slug:slug>/answers/<int:kommunekode>/submit/",
+        "api/rounds/<slug:slug>/answers/<number:kommunekode>/submit/",
         _url(f"answers/{ALBERTSLUND}/submit/"),
         POST_ONLY,
     ),
     (
-        "api/rounds/<slug:slug>/answers/<int:kommunekode>/reopen/",
+        "api/rounds/<slug:slug>/answers/<number:kommunekode>/reopen/",
         _url(f"answers/{ALBERTSLUND}/reopen/"),
         POST_ONLY,
     ),

@@ -56,16 +56,16 @@ MANAGERS = {"anonymous": 302, "admin": 200, "kkr_hovedstaden": 200} | {
 ADMIN_ONLY = {"anonymous": 302, "admin": 200} | {p: 403 for p in EVERYONE[2:]}
 NOT_FOUND = {"anonymous": 302} | {p: 404 for p in EVERYONE[1:]}
 
-QUESTIONNAIRE = "status/<slug:slug>/kommune/<int:kommunekode>/"
-HISTORY = "status/<slug:slug>/kommune/<int:kommunekode>/historik/"
+QUESTIONNAIRE = "status/<slug:slug>/kommune/<number:kommunekode>/"
+HISTORY = "status/<slug:slug>/kommune/<number:kommunekode>/historik/"
 OVERVIEW = "status/<slug:slug>/overblik/"
 IMPORT = "status/<slug:slug>/import/"
 TEMPLATE = "status/<slug:slug>/import/skabelon.csv"
 RESULTS = "status/<slug:slug>/resultater/"
 RESULTS_FILE = "status/<slug:slug>/resultater.<str:fmt>"
-BILAG1 = "status/<slug:slug>/bilag1/<int:region_code>/"
-BILAG1_FILE = "status/<slug:slug>/bilag1/<int:region_code>.<str:fmt>"
-PILOTS = "status/<slug:slug>/piloter/<int:region_code>/"
+BILAG1 = "status/<slug:slug>/bilag1/<number:region_code>/"
+BILAG1_FILE = "status/<slug:slug>/bilag1/<number:region_code>.<str:fmt>"
+PILOTS = "status/<slug:slug>/piloter/<number:region_code>/"
 # a KKR's per-municipality answers (Bilag 1, pilots): its secretariat and the admin
 NORDJYLLAND_MANAGERS = MANAGERS | {"kkr_hovedstaden": 403}
 

@@ -444,7 +444,7 @@ def test_a_bad_results_filter_is_named(personas: Personas, published: Any) -> No
     assert level.status_code == 400
     assert _json(level)["fejl_pr_felt"] == {"level": "'by' skal være land, region eller kommune."}
     year = personas.client("reader").get("/api/results/?year=sidste")
-    assert _json(year)["fejl_pr_felt"] == {"year": "'sidste' er ikke et heltal."}
+    assert _json(year)["fejl_pr_felt"] == {"year": "'sidste' er ikke et heltal (kun cifrene 0-9)."}
 
 
 def test_the_docs_page_describes_every_endpoint_in_danish(personas: Personas) -> None:

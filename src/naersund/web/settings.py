@@ -137,6 +137,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/",
     "ENUM_NAME_OVERRIDES": {"RegionCodeEnum": "naersund.web.accounts.models.REGION_CHOICES"},
+    # <number:...> in the URLs (naersund.web.params): 1-9 ASCII digits; <slug:...> as Django's
+    "PATH_CONVERTER_OVERRIDES": {
+        "number": {"type": "integer", "minimum": 0, "maximum": 999999999},
+        "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+    },
 }
 
 # Behind a reverse proxy that terminates HTTPS (nginx, a load balancer): trust its

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from naersund.web.params import BadParameter
 from naersund.web.survey.services import (
     Conflict,
     ImportRefused,
@@ -73,6 +74,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's ``EXCEPTION_HANDLER``: one Danish JSON shape for every error."""
     if isinstance(exc, SurveyError):
         return _survey_error(exc)
+    if isinstance(exc, BadParameter):
+        exc = exceptions.ValidationError({exc.field: exc.reason})
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
