@@ -81,11 +81,22 @@ TEMPLATES = [
     },
 ]
 
+# SQLite has no row locks: a transaction that has read and then wants to write while another
+# holds the write lock fails at once with "database is locked" (the busy timeout cannot help,
+# it would deadlock). BEGIN IMMEDIATE takes the write lock when the transaction starts, so
+# concurrent saves queue (for up to `timeout` seconds) and each reads what the one before it
+# committed: the survey's version check then refuses the late ones with a 409, as on PostgreSQL.
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+
 _database_url = env_str("DATABASE_URL")
 DATABASES = {
     "default": database_from_url(_database_url)
     if _database_url
-    else {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "naersund.sqlite3"}
+    else {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "naersund.sqlite3",
+        "OPTIONS": SQLITE_OPTIONS,
+    }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
