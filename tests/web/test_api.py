@@ -352,11 +352,25 @@ def test_bad_json_and_wrong_methods_get_danish_messages(personas: Personas) -> N
     assert delete.status_code == 405 and _json(delete)["kode"] == "metode_ikke_tilladt"
 
 
-def test_unknown_api_urls_are_danish_json(personas: Personas) -> None:
-    response = Client().get("/api/intet/her")
+@pytest.mark.parametrize("url", ["/api/intet/her", "/api/rounds/a%0Ab/answers/165/"])
+def test_unknown_api_urls_are_danish_json(personas: Personas, url: str) -> None:
+    # the second has a newline in it (found by test_security_schemathesis): it was Django's HTML
+    response = Client().get(url)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert _json(response)["fejl"] == "Det findes ikke. Se /api/docs/ for API'ets adresser."
+
+
+def test_a_write_to_an_unknown_api_url_is_a_danish_json_404_not_a_csrf_page(
+    personas: Personas,
+) -> None:
+    # a kommunekode of 20 digits matches no endpoint; the browser session's PATCH without a
+    # CSRF token got Django's English HTML 403 (found by test_security_schemathesis)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.albertslund)
+    response = client.patch(f"/api/rounds/x/answers/{'9' * 20}/", data="{}")
+    assert response.status_code == 404
+    assert _json(response)["kode"] == "findes_ikke"
 
 
 def test_an_unexpected_error_is_a_danish_500_without_the_details() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -103,8 +104,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     )
 
 
+@csrf_exempt  # it changes nothing; a PATCH or POST without a CSRF token gets the 404 too
 def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
-    """Any URL under /api/ that names no endpoint (instead of Django's HTML 404 page)."""
+    """Any URL under /api/ that names no endpoint (instead of Django's HTML 404 page, or for a
+    PATCH or POST Django's English HTML page about the missing CSRF token)."""
     code, message = MESSAGES[exceptions.NotFound]
     return JsonResponse(
         {"fejl": f"{message} Se /api/docs/ for API'ets adresser.", "kode": code},

@@ -33,5 +33,6 @@ urlpatterns = [
     ),
     path("releases/", views.ReleaseListView.as_view(), name="releases"),
     path("results/", views.ResultListView.as_view(), name="results"),
-    re_path(r"^(?P<rest>.*)$", errors.not_found, name="not-found"),
+    # [\s\S], not ".": an address with a newline (%0A) must get the JSON 404 too
+    re_path(r"^(?P<rest>[\s\S]*)$", errors.not_found, name="not-found"),
 ]
