@@ -472,3 +472,27 @@ def test_the_docs_page_describes_every_endpoint_in_danish(personas: Personas) ->
         assert line in page
     assert "Authorization: Token &lt;token&gt;" in page
     assert "<script" not in page  # rendered on the server, nothing from elsewhere
+
+
+def test_the_schema_links_each_answer_to_the_calls_that_take_its_values(
+    personas: Personas,
+) -> None:
+    from naersund.web.api.links import LINKS
+
+    schema = _json(personas.client("reader").get("/api/schema/"))
+    operation_ids = {
+        (path, method): op["operationId"]
+        for path, item in schema["paths"].items()
+        for method, op in item.items()
+    }
+    for (path, method), links in LINKS.items():
+        got = schema["paths"][path][method]["responses"]["200"]["links"]
+        assert got == {
+            name: {"operationId": operation_ids[(to_path, to_method)], "parameters": parameters}
+            for name, to_path, to_method, parameters in links
+        }
+    answers = schema["paths"]["/api/rounds/{slug}/answers/"]["get"]["responses"]["200"]
+    assert answers["links"]["GemSvar"]["parameters"] == {
+        "slug": "$request.path.slug",
+        "kommunekode": "$response.body#/0/kommunekode",
+    }

@@ -153,6 +153,10 @@ SPECTACULAR_SETTINGS = {
         "number": {"type": "integer", "minimum": 0, "maximum": 999999999},
         "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "naersund.web.api.links.add_links",
+    ],
 }
 
 # Behind a reverse proxy that terminates HTTPS (nginx, a load balancer): trust its
