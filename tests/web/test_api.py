@@ -215,6 +215,22 @@ def test_others_cannot_write_albertslunds_answers(personas: Personas, persona: s
     assert not Answer.objects.filter(response__kommunekode=ALBERTSLUND).exists()
 
 
+@pytest.mark.parametrize("version", ["١", "²", "1" * 5000, 2**31, -1])
+def test_a_version_that_is_no_plain_number_is_refused_naming_it(
+    personas: Personas, version: object
+) -> None:
+    qid = _status_qids(ALBERTSLUND)[0]
+    for body in (
+        {"answers": {qid: "planlagt"}, "versions": {qid: version}},
+        {"tilbagemelding": "Udkast.", "response_version": version},
+    ):
+        response = _patch(personas.client("albertslund"), ALBERTSLUND, body)
+        assert response.status_code == 400
+        assert _json(response)["kode"] == "ugyldig_forespoergsel"
+        assert set(_json(response)["fejl_pr_felt"]) == set(body) - {"answers", "tilbagemelding"}
+    assert not Answer.objects.filter(response__kommunekode=ALBERTSLUND).exists()
+
+
 def test_the_national_admin_may_write_any_municipality(personas: Personas) -> None:
     qid = _status_qids(AALBORG)[0]
     response = _patch(
