@@ -175,3 +175,11 @@ def test_a_bad_version_in_the_questionnaire_form_is_a_danish_400(personas: Perso
         response = editor.post(url, {"action": "gem", version_name(question.qid): bad})
         assert response.status_code == 400, bad[:20]
         assert f"{version_name(question.qid)}: " in _text(response)
+
+
+def test_a_request_for_another_host_is_the_danish_400_without_details(personas: Personas) -> None:
+    # refused before the login middleware has run: the 400 page must not need request.user
+    response = Client().get("/katalog/", HTTP_HOST="naersund.example.org")
+    assert response.status_code == 400
+    assert "Forespørgslen kan ikke bruges" in _text(response)
+    assert "naersund.example.org" not in _text(response)

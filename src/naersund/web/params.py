@@ -75,4 +75,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     400s, e.g. a bad Host header, say only that the request could not be used)."""
     message = str(exception) if isinstance(exception, BadParameter) else ""
     template = loader.get_template("400.html")
-    return HttpResponseBadRequest(template.render({"message": message}, request))
+    # A bad Host header is refused before the authentication middleware has run: without
+    # request.user the context processors cannot run, so the page is made without them.
+    known = request if hasattr(request, "user") else None
+    return HttpResponseBadRequest(template.render({"message": message}, known))
