@@ -97,5 +97,5 @@ API_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     ),
     ("api/releases/", "/api/releases/", LOGGED_IN),
     ("api/results/", "/api/results/?level=land", RESULTS),
-    ("api/^(?P<rest>.*)$", "/api/findes-ikke/", NOWHERE),
+    ("api/^(?P<rest>[\\s\\S]*)$", "/api/findes-ikke/", NOWHERE),
 ]
