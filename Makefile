@@ -24,7 +24,9 @@ demo: $(STAMP)
 
 ## test: lint, type check and the whole test suite on SQLite, then the web tests again on a
 ## throwaway PostgreSQL (installs Java for Spark and PostgreSQL if missing; skips the
-## PostgreSQL run with a message when it cannot start one, unless NAERSUND_REQUIRE_POSTGRES=1)
+## PostgreSQL run with a message when it cannot start one, unless NAERSUND_REQUIRE_POSTGRES=1).
+## Both passes include the schemathesis pass against the served API on that database
+## (tests/web/test_security_schemathesis.py, marked slow).
 test: $(STAMP)
 	scripts/ensure-java
 	scripts/ensure-chromium

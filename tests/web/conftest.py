@@ -8,22 +8,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from web_personas import PERSONAS, Personas
-
-from naersund.catalogue import load_catalogue
+from web_personas import PERSONAS, Personas, create_shared_rows
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     """Once per test run (and worker): the shipped catalogue and one user per persona."""
-    from naersund.web.accounts.models import Membership
-    from naersund.web.catalogue.store import save_catalogue
-
     with django_db_blocker.unblock():
-        save_catalogue(load_catalogue(), source="shipped")
-        for name, (role, region, kommune) in PERSONAS.items():
-            user = User.objects.create_user(name, password="adgangskode-til-test")
-            Membership.objects.create(user=user, role=role, region_code=region, kommunekode=kommune)
+        create_shared_rows()
     yield
 
 

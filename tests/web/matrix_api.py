@@ -83,31 +83,31 @@ API_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     ("api/rounds/<slug:slug>/questions/", _url("questions/"), LOGGED_IN),
     ("api/rounds/<slug:slug>/answers/", _url("answers/"), LOGGED_IN),
     (
-        "api/rounds/<slug:slug>/answers/<int:kommunekode>/",
+        "api/rounds/<slug:slug>/answers/<number:kommunekode>/",
         _url(f"answers/{ALBERTSLUND}/"),
         ALBERTSLUND_ANSWERS,
     ),
     (
-        "api/rounds/<slug:slug>/answers/<int:kommunekode>/",
+        "api/rounds/<slug:slug>/answers/<number:kommunekode>/",
         _url(f"answers/{AALBORG}/"),
         AALBORG_ANSWERS,
     ),
     (
-        "api/rounds/<slug:slug>/answers/<int:kommunekode>/",
+        "api/rounds/<slug:slug>/answers/<number:kommunekode>/",
         _url("answers/999/"),
         ANON | {p: 404 for p in NOWHERE if p != "anonymous"},
     ),
     (
-        "api/rounds/<slug:slug>/answers/<int:kommunekode>/submit/",
+        "api/rounds/<slug:slug>/answers/<number:kommunekode>/submit/",
         _url(f"answers/{ALBERTSLUND}/submit/"),
         POST_ONLY,
     ),
     (
-        "api/rounds/<slug:slug>/answers/<int:kommunekode>/reopen/",
+        "api/rounds/<slug:slug>/answers/<number:kommunekode>/reopen/",
         _url(f"answers/{ALBERTSLUND}/reopen/"),
         POST_ONLY,
     ),
     ("api/releases/", "/api/releases/", LOGGED_IN),
     ("api/results/", "/api/results/?level=land", RESULTS),
-    ("api/^(?P<rest>.*)$", "/api/findes-ikke/", NOWHERE),
+    ("api/^(?P<rest>[\\s\\S]*)$", "/api/findes-ikke/", NOWHERE),
 ]

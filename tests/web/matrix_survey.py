@@ -49,16 +49,16 @@ ADMIN_ONLY = REFUSED | {"admin": 200}
 NOT_FOUND = {"anonymous": 302} | {p: 404 for p in EVERYONE[1:]}
 POST_ONLY = {"anonymous": 302} | {p: 405 for p in EVERYONE[1:]}
 
-QUESTIONNAIRE = "status/<slug:slug>/kommune/<int:kommunekode>/"
-HISTORY = "status/<slug:slug>/kommune/<int:kommunekode>/historik/"
+QUESTIONNAIRE = "status/<slug:slug>/kommune/<number:kommunekode>/"
+HISTORY = "status/<slug:slug>/kommune/<number:kommunekode>/historik/"
 OVERVIEW = "status/<slug:slug>/overblik/"
 IMPORT = "status/<slug:slug>/import/"
 TEMPLATE = "status/<slug:slug>/import/skabelon.csv"
 RESULTS = "status/<slug:slug>/resultater/"
 RESULTS_FILE = "status/<slug:slug>/resultater.<str:fmt>"
-BILAG1 = "status/<slug:slug>/bilag1/<int:region_code>/"
-BILAG1_FILE = "status/<slug:slug>/bilag1/<int:region_code>.<str:fmt>"
-PILOTS = "status/<slug:slug>/piloter/<int:region_code>/"
+BILAG1 = "status/<slug:slug>/bilag1/<number:region_code>/"
+BILAG1_FILE = "status/<slug:slug>/bilag1/<number:region_code>.<str:fmt>"
+PILOTS = "status/<slug:slug>/piloter/<number:region_code>/"
 PUBLISH = "status/<slug:slug>/offentliggoer/"
 # a KKR's per-municipality answers (Bilag 1, pilots): its secretariat and the admin
 HOVEDSTADEN_MANAGERS = MANAGERS | {"kkr_nordjylland": 403}

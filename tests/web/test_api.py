@@ -215,6 +215,22 @@ def test_others_cannot_write_albertslunds_answers(personas: Personas, persona: s
     assert not Answer.objects.filter(response__kommunekode=ALBERTSLUND).exists()
 
 
+@pytest.mark.parametrize("version", ["١", "²", "1" * 5000, 2**31, -1])
+def test_a_version_that_is_no_plain_number_is_refused_naming_it(
+    personas: Personas, version: object
+) -> None:
+    qid = _status_qids(ALBERTSLUND)[0]
+    for body in (
+        {"answers": {qid: "planlagt"}, "versions": {qid: version}},
+        {"tilbagemelding": "Udkast.", "response_version": version},
+    ):
+        response = _patch(personas.client("albertslund"), ALBERTSLUND, body)
+        assert response.status_code == 400
+        assert _json(response)["kode"] == "ugyldig_forespoergsel"
+        assert set(_json(response)["fejl_pr_felt"]) == set(body) - {"answers", "tilbagemelding"}
+    assert not Answer.objects.filter(response__kommunekode=ALBERTSLUND).exists()
+
+
 def test_the_national_admin_may_write_any_municipality(personas: Personas) -> None:
     qid = _status_qids(AALBORG)[0]
     response = _patch(
@@ -352,11 +368,25 @@ def test_bad_json_and_wrong_methods_get_danish_messages(personas: Personas) -> N
     assert delete.status_code == 405 and _json(delete)["kode"] == "metode_ikke_tilladt"
 
 
-def test_unknown_api_urls_are_danish_json(personas: Personas) -> None:
-    response = Client().get("/api/intet/her")
+@pytest.mark.parametrize("url", ["/api/intet/her", "/api/rounds/a%0Ab/answers/165/"])
+def test_unknown_api_urls_are_danish_json(personas: Personas, url: str) -> None:
+    # the second has a newline in it (found by test_security_schemathesis): it was Django's HTML
+    response = Client().get(url)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert _json(response)["fejl"] == "Det findes ikke. Se /api/docs/ for API'ets adresser."
+
+
+def test_a_write_to_an_unknown_api_url_is_a_danish_json_404_not_a_csrf_page(
+    personas: Personas,
+) -> None:
+    # a kommunekode of 20 digits matches no endpoint; the browser session's PATCH without a
+    # CSRF token got Django's English HTML 403 (found by test_security_schemathesis)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.albertslund)
+    response = client.patch(f"/api/rounds/x/answers/{'9' * 20}/", data="{}")
+    assert response.status_code == 404
+    assert _json(response)["kode"] == "findes_ikke"
 
 
 def test_an_unexpected_error_is_a_danish_500_without_the_details() -> None:
@@ -444,7 +474,7 @@ def test_a_bad_results_filter_is_named(personas: Personas, published: Any) -> No
     assert level.status_code == 400
     assert _json(level)["fejl_pr_felt"] == {"level": "'by' skal være land, region eller kommune."}
     year = personas.client("reader").get("/api/results/?year=sidste")
-    assert _json(year)["fejl_pr_felt"] == {"year": "'sidste' er ikke et heltal."}
+    assert _json(year)["fejl_pr_felt"] == {"year": "'sidste' er ikke et heltal (kun cifrene 0-9)."}
 
 
 def test_the_docs_page_describes_every_endpoint_in_danish(personas: Personas) -> None:
@@ -458,3 +488,27 @@ def test_the_docs_page_describes_every_endpoint_in_danish(personas: Personas) ->
         assert line in page
     assert "Authorization: Token &lt;token&gt;" in page
     assert "<script" not in page  # rendered on the server, nothing from elsewhere
+
+
+def test_the_schema_links_each_answer_to_the_calls_that_take_its_values(
+    personas: Personas,
+) -> None:
+    from naersund.web.api.links import LINKS
+
+    schema = _json(personas.client("reader").get("/api/schema/"))
+    operation_ids = {
+        (path, method): op["operationId"]
+        for path, item in schema["paths"].items()
+        for method, op in item.items()
+    }
+    for (path, method), links in LINKS.items():
+        got = schema["paths"][path][method]["responses"]["200"]["links"]
+        assert got == {
+            name: {"operationId": operation_ids[(to_path, to_method)], "parameters": parameters}
+            for name, to_path, to_method, parameters in links
+        }
+    answers = schema["paths"]["/api/rounds/{slug}/answers/"]["get"]["responses"]["200"]
+    assert answers["links"]["GemSvar"]["parameters"] == {
+        "slug": "$request.path.slug",
+        "kommunekode": "$response.body#/0/kommunekode",
+    }

@@ -1,49 +1,41 @@
-"""Concurrent saves with real threads, each on its own database connection, on PostgreSQL.
+"""Concurrent saves with real threads, each on its own database connection, on SQLite and on
+PostgreSQL.
 
 The other survey tests show the optimistic check one save after another. Here several editors
-press *Gem* at the same moment: the response row lock (``select_for_update``) must make them
-take turns, so that exactly one wins and the others are refused with :class:`Conflict`, and
-nothing is written twice. SQLite has no row locks (it refuses a second writer outright), so
-these run in the PostgreSQL pass of ``make test`` and are skipped on SQLite.
+press *Gem* at the same moment: they must take turns (PostgreSQL: the response row lock,
+``select_for_update``; SQLite: ``BEGIN IMMEDIATE``, the settings' ``transaction_mode``, which
+takes the database's write lock when the transaction starts), so that exactly one wins, the
+others are refused with :class:`Conflict` (a 409 in the API) and nothing is written twice.
+Before ``BEGIN IMMEDIATE``, SQLite refused the late editors with "database is locked" (a 500).
+
+The tests use ``transactional_db``: the test's own connection must not sit in a transaction,
+since on SQLite that alone holds the write lock. The database is emptied afterwards, so the
+rows every web test counts on are made again (:func:`web_personas.create_shared_rows`).
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection, connections
+from django.db import connections
+from django.test import Client
 from test_survey_services import HJEMMEBESOEG, open_round
-from web_personas import ALBERTSLUND
+from web_personas import ALBERTSLUND, create_shared_rows
 
 from naersund.web.survey import services
 from naersund.web.survey.models import Answer, Change, Response, Round
-from require import ONLY_ON_POSTGRESQL
 
 # every editor picks a different status, or a save of the value already stored would write
 # nothing and need no refusal
-T = TypeVar("T")
 STATUSES = ["implementeret", "under_implementering", "ikke_paabegyndt", "planlagt"]
-
-
-def elsewhere(fn: Callable[[], T]) -> T:
-    """``fn()`` on a thread of its own, so on a connection of its own that commits: the test's
-    connection sits in a transaction that the editors' connections cannot see into."""
-
-    def run() -> T:
-        try:
-            return fn()
-        finally:
-            connections.close_all()  # this thread's connection
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
 
 
 @pytest.fixture(autouse=True)
@@ -61,16 +53,17 @@ def slow_reads(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def committed_round(db: None) -> Iterator[Round]:
-    """An open round committed where every connection sees it, deleted again with everything
-    in it afterwards."""
-    if connection.vendor != "postgresql":
-        pytest.skip(ONLY_ON_POSTGRESQL)
-    rnd = elsewhere(lambda: open_round(slug=f"samtidig-{uuid.uuid4().hex[:8]}"))
-    try:
-        yield rnd
-    finally:
-        elsewhere(rnd.delete)
+def shared_rows_again(django_db_blocker: Any) -> Iterator[None]:
+    """Set up before ``transactional_db``, so torn down after it has emptied the database."""
+    yield
+    with django_db_blocker.unblock():
+        create_shared_rows()
+
+
+@pytest.fixture
+def committed_round(shared_rows_again: None, transactional_db: None) -> Round:
+    """An open round, committed where every connection sees it."""
+    return open_round(slug=f"samtidig-{uuid.uuid4().hex[:8]}")
 
 
 def race(editors: int, action: Callable[[int], object]) -> list[str]:
@@ -92,10 +85,6 @@ def race(editors: int, action: Callable[[int], object]) -> list[str]:
         return list(pool.map(one, range(editors)))
 
 
-# The test's own connection reads what the editors committed (PostgreSQL's READ COMMITTED
-# shows each statement what was committed before it), but writes only through elsewhere().
-
-
 def test_of_editors_saving_the_same_answer_at_once_one_wins_and_the_rest_are_refused(
     committed_round: Round,
 ) -> None:
@@ -106,7 +95,7 @@ def test_of_editors_saving_the_same_answer_at_once_one_wins_and_the_rest_are_ref
         services.save_answers(rnd, ALBERTSLUND, editor, {HJEMMEBESOEG: "planlagt"})
         return services.versions_of(services.response_of(rnd, ALBERTSLUND))
 
-    seen = elsewhere(first_save)  # all three editors opened the page after this
+    seen = first_save()  # all three editors opened the page after this
     values = STATUSES[:3]  # each a change from the stored "planlagt"
 
     outcome = race(
@@ -140,3 +129,37 @@ def test_of_editors_opening_an_unanswered_questionnaire_at_once_one_response_is_
     assert Response.objects.filter(round=rnd, kommunekode=ALBERTSLUND).count() == 1
     answer = Answer.objects.get(response__round=rnd, question__qid=HJEMMEBESOEG)
     assert (answer.version, answer.value) == (1, STATUSES[outcome.index("ok")])
+
+
+def test_of_editors_saving_through_the_api_at_once_none_gets_a_server_error(
+    committed_round: Round,
+) -> None:
+    """The issue's case: many PATCHes at once. On SQLite 7 of 24 were a 500 ("database is
+    locked"); now each is a 200 or a Danish 409."""
+    rnd = committed_round
+    editor = User.objects.get(username="albertslund")
+    services.save_answers(rnd, ALBERTSLUND, editor, {HJEMMEBESOEG: "planlagt"})
+    seen = services.versions_of(services.response_of(rnd, ALBERTSLUND))
+    url = f"/api/rounds/{rnd.slug}/answers/{ALBERTSLUND}/"
+    editors = 12
+    clients = [Client() for _ in range(editors)]
+    for client in clients:
+        client.force_login(editor)
+    responses: dict[int, Any] = {}
+
+    def patch(i: int) -> None:
+        # a different text each, so that every late save would change something
+        body = {"tilbagemelding": f"Udkast nr. {i}", "response_version": 0, "versions": seen}
+        responses[i] = clients[i].patch(url, data=json.dumps(body), content_type="application/json")
+
+    race(editors, patch)
+
+    statuses = sorted(r.status_code for r in responses.values())
+    assert statuses == [200] + [409] * (editors - 1)
+    refused = [json.loads(r.content.decode()) for r in responses.values() if r.status_code == 409]
+    assert {b["kode"] for b in refused} == {"konflikt"}
+    assert all("Tilbagemeldingen er ændret af" in b["fejl"] for b in refused)
+    winner = next(i for i, r in responses.items() if r.status_code == 200)
+    stored = services.response_of(rnd, ALBERTSLUND)
+    assert stored is not None
+    assert (stored.tilbagemelding, stored.version) == (f"Udkast nr. {winner}", 1)

@@ -215,7 +215,9 @@ def test_a_regional_round_counts_only_the_municipalities_it_asked(personas: Pers
 
 def test_an_unknown_kkr_or_format_is_not_found(rnd: Round, personas: Personas) -> None:
     client = personas.client("admin")
-    assert client.get(f"/status/{rnd.slug}/resultater/?kkr=abc").status_code == 404
+    assert client.get(f"/status/{rnd.slug}/resultater/?kkr=9999").status_code == 404
+    # text that is no number is a 400 naming kkr (test_security_parameters.py)
+    assert client.get(f"/status/{rnd.slug}/resultater/?kkr=abc").status_code == 400
     assert client.get(f"/status/{rnd.slug}/bilag1/{HOVEDSTADEN}.pdf").status_code == 404
     assert client.get(f"/status/findes-ikke/bilag1/{HOVEDSTADEN}/").status_code == 404
     assert client.get(f"/status/{rnd.slug}/piloter/{AALBORG}/").status_code == 404

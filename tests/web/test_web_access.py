@@ -33,10 +33,10 @@ CORE_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     ("log-ind/", "/log-ind/", {p: 200 for p in EVERYONE}),
     ("log-ud/", "/log-ud/", {p: 405 for p in EVERYONE}),  # POST only (see the logout test)
     ("katalog/", "/katalog/", LOGGED_IN),
-    ("katalog/kkr/<int:region_code>/", f"/katalog/kkr/{HOVEDSTADEN}/", LOGGED_IN),
-    ("katalog/kkr/<int:region_code>/", f"/katalog/kkr/{NORDJYLLAND}/", LOGGED_IN),
+    ("katalog/kkr/<number:region_code>/", f"/katalog/kkr/{HOVEDSTADEN}/", LOGGED_IN),
+    ("katalog/kkr/<number:region_code>/", f"/katalog/kkr/{NORDJYLLAND}/", LOGGED_IN),
     (
-        "katalog/kkr/<int:region_code>/",
+        "katalog/kkr/<number:region_code>/",
         "/katalog/kkr/9999/",
         {"anonymous": 302} | {p: 404 for p in EVERYONE[1:]},
     ),

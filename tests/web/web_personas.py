@@ -1,5 +1,5 @@
 """The web tests' named personas, so that permission tests read like sentences (the users
-are made once per run by ``conftest.django_db_setup``)."""
+are made once per run by ``conftest.django_db_setup``, with :func:`create_shared_rows`)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,19 @@ PERSONAS: dict[str, tuple[str, int | None, int | None]] = {
     "reader": ("reader", None, None),
 }
 EVERYONE = ["anonymous", *PERSONAS]
+
+
+def create_shared_rows() -> None:
+    """What every web test may count on: the shipped catalogue and one user per persona. Made
+    once per run, and again after a test that empties the database (``transactional_db``)."""
+    from naersund.catalogue import load_catalogue
+    from naersund.web.accounts.models import Membership
+    from naersund.web.catalogue.store import save_catalogue
+
+    save_catalogue(load_catalogue(), source="shipped")
+    for name, (role, region, kommune) in PERSONAS.items():
+        user = User.objects.create_user(name, password="adgangskode-til-test")
+        Membership.objects.create(user=user, role=role, region_code=region, kommunekode=kommune)
 
 
 @dataclass

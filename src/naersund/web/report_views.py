@@ -21,6 +21,7 @@ from django.urls import path
 
 from naersund import reports
 from naersund.errors import NaersundError
+from naersund.parsing import IntegerError, parse_int
 from naersund.refdata import KKR_NAMES, municipalities
 from naersund.reports.model import LEVEL_NAMES
 from naersund.web.accounts.access import can_view_dashboard
@@ -53,11 +54,12 @@ def _areas() -> list[tuple[str, list[Choice]]]:
 
 def _parse_area(value: str) -> reports.Area | None:
     kind, _, code = value.partition("-")
-    if kind not in ("kommune", "kkr") or not code.isdigit():
+    if kind not in ("kommune", "kkr"):
         return None
     try:
-        return reports.area_of("kommune" if kind == "kommune" else "region", int(code))
-    except NaersundError:
+        number = parse_int(code, field="omraade", min_value=0, max_digits=4)
+        return reports.area_of("kommune" if kind == "kommune" else "region", number)
+    except NaersundError:  # IntegerError included
         return None
 
 
@@ -103,8 +105,10 @@ def index(request: HttpRequest) -> HttpResponse:
     fmt = q.get("format", "")
     if fmt not in reports.FORMATS:
         errors.append("Vælg et format: PDF, Excel eller HTML.")
-    year_text = q.get("aar", "")
-    year = int(year_text) if year_text.isdigit() else None
+    try:
+        year: int | None = parse_int(q.get("aar", ""), field="aar", min_value=0, max_digits=4)
+    except IntegerError:
+        year = None
     if year not in years:
         errors.append(f"Vælg et år mellem {years[0]} og {years[-1]}.")
     if errors or area is None or year is None:

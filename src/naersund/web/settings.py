@@ -96,11 +96,22 @@ TEMPLATES = [
     },
 ]
 
+# SQLite has no row locks: a transaction that has read and then wants to write while another
+# holds the write lock fails at once with "database is locked" (the busy timeout cannot help,
+# it would deadlock). BEGIN IMMEDIATE takes the write lock when the transaction starts, so
+# concurrent saves queue (for up to `timeout` seconds) and each reads what the one before it
+# committed: the survey's version check then refuses the late ones with a 409, as on PostgreSQL.
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+
 _database_url = env_str("DATABASE_URL")
 DATABASES = {
     "default": database_from_url(_database_url)
     if _database_url
-    else {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "naersund.sqlite3"}
+    else {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "naersund.sqlite3",
+        "OPTIONS": SQLITE_OPTIONS,
+    }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -173,6 +184,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/",
     "ENUM_NAME_OVERRIDES": {"RegionCodeEnum": "naersund.web.accounts.models.REGION_CHOICES"},
+    # <number:...> in the URLs (naersund.web.params): 1-9 ASCII digits; <slug:...> as Django's
+    "PATH_CONVERTER_OVERRIDES": {
+        "number": {"type": "integer", "minimum": 0, "maximum": 999999999},
+        "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "naersund.web.api.links.add_links",
+    ],
 }
 
 # Behind a reverse proxy that terminates HTTPS (nginx, a load balancer): trust its

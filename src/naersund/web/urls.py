@@ -6,6 +6,9 @@ from django.views.generic import RedirectView
 
 from naersund.web.accounts.views import LoginView
 from naersund.web.admin_site import site
+from naersund.web.params import bad_request
+
+handler400 = bad_request
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="catalogue:overview"), name="home"),

@@ -13,9 +13,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from naersund.web.params import BadParameter
 from naersund.web.survey.services import (
     Conflict,
     ImportRefused,
@@ -109,6 +111,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's ``EXCEPTION_HANDLER``: one Danish JSON shape for every error."""
     if isinstance(exc, SurveyError):
         return _survey_error(exc)
+    if isinstance(exc, BadParameter):
+        exc = exceptions.ValidationError({exc.field: exc.reason})
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -140,8 +144,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     )
 
 
+@csrf_exempt  # it changes nothing; a PATCH or POST without a CSRF token gets the 404 too
 def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
-    """Any URL under /api/ that names no endpoint (instead of Django's HTML 404 page)."""
+    """Any URL under /api/ that names no endpoint (instead of Django's HTML 404 page, or for a
+    PATCH or POST Django's English HTML page about the missing CSRF token)."""
     code, message = MESSAGES[exceptions.NotFound]
     return JsonResponse(
         {"fejl": f"{message} Se /api/docs/ for API'ets adresser.", "kode": code},

@@ -7,7 +7,23 @@ from typing import Any
 
 from rest_framework import serializers
 
+from naersund.parsing import IntegerError, parse_int
 from naersund.web.survey.models import Question, Round
+
+MAX_VERSION = 2**31 - 1
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """An integer sent as a JSON number or as ASCII digits (:func:`naersund.parsing.parse_int`);
+    DRF's own field reads the text "١٢" (Arabic-Indic digits) as 12."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, str):
+            try:
+                data = parse_int(data, field=self.field_name or "", max_digits=10)
+            except IntegerError:
+                self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class RoundSerializer(serializers.ModelSerializer[Round]):
@@ -97,16 +113,17 @@ class ResponseWriteSerializer(serializers.Serializer[dict[str, Any]]):
         help_text="qid -> værdi (null rydder svaret).",
     )
     versions = serializers.DictField(
-        child=serializers.IntegerField(min_value=0),
+        child=StrictIntegerField(min_value=0, max_value=MAX_VERSION),
         required=False,
         default=dict,
         help_text="qid -> den version af svaret, du så (0 = intet svar endnu). Påkrævet for "
         "hvert svar, du sender, så ingen overskriver en andens ændring uden at vide det.",
     )
     tilbagemelding = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
-    response_version = serializers.IntegerField(
+    response_version = StrictIntegerField(
         required=False,
         min_value=0,
+        max_value=MAX_VERSION,
         help_text="Besvarelsens version, du så; påkrævet sammen med tilbagemelding.",
     )
 

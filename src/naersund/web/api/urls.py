@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
+import naersund.web.params  # noqa: F401  (registers <number:...>)
 from naersund.web.api import docs, errors, views
 
 app_name = "api"
@@ -16,21 +17,22 @@ urlpatterns = [
     path("rounds/<slug:slug>/questions/", views.QuestionListView.as_view(), name="questions"),
     path("rounds/<slug:slug>/answers/", views.ResponseListView.as_view(), name="responses"),
     path(
-        "rounds/<slug:slug>/answers/<int:kommunekode>/",
+        "rounds/<slug:slug>/answers/<number:kommunekode>/",
         views.ResponseDetailView.as_view(),
         name="response",
     ),
     path(
-        "rounds/<slug:slug>/answers/<int:kommunekode>/submit/",
+        "rounds/<slug:slug>/answers/<number:kommunekode>/submit/",
         views.SubmitView.as_view(),
         name="submit",
     ),
     path(
-        "rounds/<slug:slug>/answers/<int:kommunekode>/reopen/",
+        "rounds/<slug:slug>/answers/<number:kommunekode>/reopen/",
         views.ReopenView.as_view(),
         name="reopen",
     ),
     path("releases/", views.ReleaseListView.as_view(), name="releases"),
     path("results/", views.ResultListView.as_view(), name="results"),
-    re_path(r"^(?P<rest>.*)$", errors.not_found, name="not-found"),
+    # [\s\S], not ".": an address with a newline (%0A) must get the JSON 404 too
+    re_path(r"^(?P<rest>[\s\S]*)$", errors.not_found, name="not-found"),
 ]

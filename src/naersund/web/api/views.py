@@ -30,6 +30,7 @@ from naersund.web.api.serializers import (
 )
 from naersund.web.catalogue.store import catalogue_data, current_version
 from naersund.web.dashboard.models import Release, ResultRow
+from naersund.web.params import query_int
 from naersund.web.survey import services
 from naersund.web.survey.models import Answer, Question, ResponseState, Round
 from naersund.web.survey.models import Response as SurveyResponse
@@ -153,13 +154,13 @@ class QuestionListView(_View):
     )
     def get(self, request: Request, slug: str) -> Response:
         rnd = _round(slug)
-        kommune = request.query_params.get("kommune")
+        kommune = query_int(request.query_params, "kommune", max_digits=3)
         if kommune is None:
             questions = list(rnd.questions.all())
         else:
-            if not kommune.isdigit() or int(kommune) not in region_of():
+            if kommune not in region_of():
                 raise exceptions.ValidationError({"kommune": f"Ukendt kommunekode '{kommune}'."})
-            questions = services.questions_for(rnd, int(kommune))
+            questions = services.questions_for(rnd, kommune)
         return Response(QuestionSerializer(questions, many=True).data)
 
 
@@ -310,15 +311,6 @@ class ReleaseListView(_DashboardView):
         return Response(ReleaseSerializer(data, many=True).data)  # type: ignore[arg-type]
 
 
-def _int_param(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return None
-    if not raw.isdigit():
-        raise exceptions.ValidationError({name: f"'{raw}' er ikke et heltal."})
-    return int(raw)
-
-
 class ResultListView(_DashboardView):
     @extend_schema(
         summary="Offentliggjorte indikatorresultater",
@@ -335,7 +327,7 @@ class ResultListView(_DashboardView):
         responses={200: ResultsSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        release_id = _int_param(request, "release")
+        release_id = query_int(request.query_params, "release")
         release = (
             Release.objects.filter(is_current=True).first()
             if release_id is None
@@ -353,10 +345,10 @@ class ResultListView(_DashboardView):
                     {"level": f"'{params['level']}' skal være land, region eller kommune."}
                 )
             rows = rows.filter(level=params["level"])
-        area = _int_param(request, "area")
+        area = query_int(request.query_params, "area", max_digits=4)
         if area is not None:
             rows = rows.filter(area_code=area)
-        year = _int_param(request, "year")
+        year = query_int(request.query_params, "year", max_digits=4)
         if year is not None:
             rows = rows.filter(year=year)
         data = list(rows.order_by("indicator", "level", "area_code", "year").values(*RESULT_FIELDS))

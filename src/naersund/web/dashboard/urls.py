@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
+import naersund.web.params  # noqa: F401  (registers <number:...>)
 from naersund.web.dashboard import views
 
 app_name = "dashboard"
 urlpatterns = [
     path("", views.index, name="index"),
     path("kommune/", views.kommune_redirect, name="kommune_redirect"),
-    path("kommune/<int:kommunekode>/", views.kommune, name="kommune"),
+    path("kommune/<number:kommunekode>/", views.kommune, name="kommune"),
     path("sammenlign/", views.sammenlign, name="sammenlign"),
     path("udvikling/", views.udvikling, name="udvikling"),
-    path("kkr/<int:region_code>/", views.kkr, name="kkr"),
+    path("kkr/<number:region_code>/", views.kkr, name="kkr"),
     path("udgivelser/", views.udgivelser, name="udgivelser"),
-    path("udgivelser/<int:old>/<int:new>/", views.diff, name="diff"),
+    path("udgivelser/<number:old>/<number:new>/", views.diff, name="diff"),
 ]

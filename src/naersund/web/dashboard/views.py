@@ -44,6 +44,7 @@ from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.models import Release
 from naersund.web.dashboard.present import ChartView, cached_fragment, chart_view
+from naersund.web.params import query_int
 
 STD, CRUDE = "standardiseret", "raa"
 
@@ -62,23 +63,22 @@ class Params:
         return (self.year, self.standardised, self.region_code, self.indicator, self.kommunekode)
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+def _int(request: HttpRequest, name: str) -> int | None:
+    """A filter's integer: a number that names nothing falls back to the default (see
+    ``_params``), text that is no number (``?aar=abc``, ``?kkr=²``) is a 400."""
+    return query_int(request.GET, name, max_digits=4)
 
 
 def _params(request: HttpRequest, pub: PublishedResults, **fixed: Any) -> Params:
     q = request.GET
     years = pub.years
-    year = _int(q.get("aar"))
-    region = fixed.get("region_code", _int(q.get("kkr")))
+    year = _int(request, "aar")
+    region = fixed.get("region_code", _int(request, "kkr"))
     indicator = fixed.get("indicator", q.get("indikator"))
     infos = ctx.infos()
     if indicator not in infos:
         indicator = next(iter(infos))
-    kommune = fixed.get("kommunekode", _int(q.get("kommune")))
+    kommune = fixed.get("kommunekode", _int(request, "kommune"))
     if kommune is not None and kommune not in municipality_names():
         kommune = None
     return Params(
@@ -197,7 +197,7 @@ def _own_kommune(user: object) -> int | None:
 def kommune_redirect(request: HttpRequest) -> HttpResponse:
     if not can_view_dashboard(request.user):
         raise PermissionDenied
-    code = _int(request.GET.get("kommune"))
+    code = _int(request, "kommune")
     if code not in municipality_names():
         raise Http404("Ukendt kommune")
     q = request.GET.copy()

@@ -24,6 +24,7 @@ from naersund.survey.questions import (
     municipality_name,
     parse_cell,
 )
+from naersund.web.params import query_int
 from naersund.web.survey.models import Answer, Question
 
 NONE_OF_THEM = "__ingen__"  # the "none of them" box of a multiple-choice question
@@ -147,23 +148,17 @@ class Posted:
     response_version: int | None
 
 
-def _int(text: str | None) -> int | None:
-    try:
-        return int(text) if text is not None else None
-    except ValueError:
-        return None
-
-
 def read_post(data: QueryDict, questions: list[Question], kommunekode: int) -> Posted:
     """The posted answers as values (qid -> value, ``None`` = not answered), the versions the
-    user saw, and a Danish message per question that could not be read."""
+    user saw, and a Danish message per question that could not be read. A version that is not
+    a plain number (the page sends them hidden) is refused with :class:`BadParameter` (400)."""
     values: dict[str, Any] = {}
     texts: dict[str, str] = {}
     versions: dict[str, int] = {}
     errors: dict[str, str] = {}
     for q in questions:
         spec = q.spec()
-        version = _int(data.get(version_name(q.qid)))
+        version = query_int(data, version_name(q.qid))
         if version is not None:
             versions[q.qid] = version
         kind = spec.kind
@@ -202,7 +197,7 @@ def read_post(data: QueryDict, questions: list[Question], kommunekode: int) -> P
         versions=versions,
         errors=errors,
         tilbagemelding=data.get("tilbagemelding", ""),
-        response_version=_int(data.get(version_name("response"))),
+        response_version=query_int(data, version_name("response")),
     )
 
 

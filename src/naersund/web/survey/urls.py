@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
+import naersund.web.params  # noqa: F401  (registers <number:...>)
 from naersund.web.survey import views, views_results
 
 app_name = "survey"
 urlpatterns = [
     path("", views.round_list, name="rounds"),
-    path("<slug:slug>/kommune/<int:kommunekode>/", views.questionnaire, name="questionnaire"),
-    path("<slug:slug>/kommune/<int:kommunekode>/historik/", views.history, name="history"),
+    path("<slug:slug>/kommune/<number:kommunekode>/", views.questionnaire, name="questionnaire"),
+    path("<slug:slug>/kommune/<number:kommunekode>/historik/", views.history, name="history"),
     path("<slug:slug>/overblik/", views.overview, name="overview"),
     path("<slug:slug>/import/", views.import_answers, name="import"),
     path("<slug:slug>/import/skabelon.csv", views.import_template, name="import_template"),
@@ -19,11 +20,11 @@ urlpatterns = [
         views_results.results_download,
         name="results_download",
     ),
-    path("<slug:slug>/bilag1/<int:region_code>/", views_results.bilag1, name="bilag1"),
+    path("<slug:slug>/bilag1/<number:region_code>/", views_results.bilag1, name="bilag1"),
     path(
-        "<slug:slug>/bilag1/<int:region_code>.<str:fmt>",
+        "<slug:slug>/bilag1/<number:region_code>.<str:fmt>",
         views_results.bilag1_download,
         name="bilag1_download",
     ),
-    path("<slug:slug>/piloter/<int:region_code>/", views_results.pilots, name="pilots"),
+    path("<slug:slug>/piloter/<number:region_code>/", views_results.pilots, name="pilots"),
 ]

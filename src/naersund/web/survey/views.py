@@ -32,6 +32,7 @@ from naersund.survey.questions import (
     municipality_regions,
 )
 from naersund.web.accounts import access
+from naersund.web.params import query_int
 from naersund.web.survey import services
 from naersund.web.survey.forms import (
     NONE_OF_THEM,
@@ -303,11 +304,11 @@ def _regions_for(request: HttpRequest) -> list[int]:
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     rnd = _round(slug)
     regions = _regions_for(request)
-    wanted = request.GET.get("kkr")
-    if wanted:
-        if not wanted.isdigit() or int(wanted) not in regions:
+    wanted = query_int(request.GET, "kkr", max_digits=4)
+    if wanted is not None:
+        if wanted not in regions:
             raise PermissionDenied
-        regions = [int(wanted)]
+        regions = [wanted]
     blocks = []
     every = services.completion(rnd, region_code=regions[0] if len(regions) == 1 else None)
     for code in regions:
@@ -321,7 +322,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         "blocks": blocks,
         "labels": services.COMPLETION_LABELS,
         "all_regions": [(c, KKR_NAMES[c]) for c in access.managed_regions(request.user)],
-        "selected": int(wanted) if wanted else None,
+        "selected": wanted,
     }
     return render(request, "survey/overview.html", ctx)
 

@@ -31,6 +31,7 @@ from naersund.survey.questions import STATUS_LABELS, STATUS_VALUES, format_value
 from naersund.web.accounts import access
 from naersund.web.catalogue.store import catalogue_from_db, current_version
 from naersund.web.survey import services
+from naersund.web.params import query_int
 from naersund.web.survey.models import Answer, Question, Response, ResponseState, Round
 
 FORMATS = {
@@ -95,12 +96,12 @@ def _asked(rnd: Round, kind: str) -> list[Question]:
 
 
 def _area(request: HttpRequest) -> agg.Area:
-    wanted = request.GET.get("kkr", "")
-    if not wanted:
+    wanted = query_int(request.GET, "kkr", max_digits=4)
+    if wanted is None:
         return agg.national_area()
-    if not wanted.isdigit() or int(wanted) not in KKR_NAMES:
+    if wanted not in KKR_NAMES:
         raise Http404("Ukendt KKR")
-    return agg.kkr_area(int(wanted))
+    return agg.kkr_area(wanted)
 
 
 def _initiatives(catalogue: Catalogue) -> dict[str, tuple[int, Initiative]]:
