@@ -169,6 +169,8 @@ def switched_dir(target: Path) -> Iterator[Path]:
         raise
     if previous is not None:
         _remove(previous)
+
+
 @contextmanager
 def atomic_paths(targets: Sequence[Path], remove: Sequence[Path] = ()) -> Iterator[list[Path]]:
     """Yield one temporary file path per target (each in its target's folder); on success

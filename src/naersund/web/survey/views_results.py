@@ -30,8 +30,8 @@ from naersund.survey.export import Cell, Table, write_csv, write_xlsx
 from naersund.survey.questions import STATUS_LABELS, STATUS_VALUES, format_value
 from naersund.web.accounts import access
 from naersund.web.catalogue.store import catalogue_from_db, current_version
-from naersund.web.survey import services
 from naersund.web.params import query_int
+from naersund.web.survey import services
 from naersund.web.survey.models import Answer, Question, Response, ResponseState, Round
 
 FORMATS = {
