@@ -247,17 +247,19 @@ def test_both_readmission_methods_with_or_without_a_person_key_equal_the_referen
     assert_same_aggregates(got, expected)
 
 
+@pytest.mark.parametrize("time_unit", ["s", "us"])
 @pytest.mark.parametrize("kommunekoder", [(101, 851), (0, 1023), (101, 5000), None])
 def test_the_municipality_in_the_sort_key_or_beside_it_equals_the_reference(
-    con: Any, kommunekoder: tuple[int, int] | None
+    con: Any, kommunekoder: tuple[int, int] | None, time_unit: ex.TimeUnit
 ) -> None:
     # Within 0-1023 the municipality rides in the sort key and is read back from it; a range
-    # outside that (or none) keeps it as a column of its own. Same counts either way.
+    # outside that (or none) keeps it as a column of its own. Same counts either way, in
+    # either layout of the times (the data are whole minutes).
     contacts, ready = random_registry(4)
     expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, YEARS)
     stay_defs = [d for d in DEFINITIONS if d.kind != "days_rate"]
     stays = ex.build_stays(
-        ibis.memtable(contacts, schema=CONTACT_SCHEMA), RULES, stay_defs, kommunekoder
+        ibis.memtable(contacts, schema=CONTACT_SCHEMA), RULES, stay_defs, kommunekoder, time_unit
     )
     wide = con.execute(ex.stay_aggregates(stays, stay_defs, RULES))
     for d in stay_defs:
@@ -266,17 +268,21 @@ def test_the_municipality_in_the_sort_key_or_beside_it_equals_the_reference(
         )
 
 
-def test_more_definitions_than_the_sort_key_has_room_for_equal_the_reference(con: Any) -> None:
+@pytest.mark.parametrize(("time_unit", "fractions"), [("s", False), ("us", False), ("us", True)])
+def test_more_definitions_than_the_sort_key_has_room_for_equal_the_reference(
+    con: Any, time_unit: ex.TimeUnit, fractions: bool
+) -> None:
     # Six copies of every stay definition: more flags than fit beside the tie-breakers in
-    # one sort key, so the engine sorts on a third key (``k_flags``) and takes each stay's
+    # one sort key, so the engine sorts on one more key (``k_flags``) and takes each stay's
     # attributes from its first contact in that full order. Every copy must still count the
     # same as the reference does for the original.
-    contacts, ready = random_registry(3)
+    contacts, ready = random_registry(3, fractions=fractions)
     expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, YEARS)
     stay_defs = [d for d in DEFINITIONS if d.kind != "days_rate"]
     copies = {f"{d.id}_{n}": d for n in "abcdef" for d in stay_defs}
     defs = [d.model_copy(update={"id": new_id}) for new_id, d in copies.items()]
-    stays = ex.build_stays(ibis.memtable(contacts, schema=CONTACT_SCHEMA), RULES, defs)
+    table = ibis.memtable(contacts, schema=CONTACT_SCHEMA)
+    stays = ex.build_stays(table, RULES, defs, time_unit=time_unit)
     n_flags = sum(1 + (d.followup is not None) for d in defs)
     assert ex.TIE_BITS + n_flags + 1 > 63  # the fallback is what this test is about
     wide = con.execute(ex.stay_aggregates(stays, defs, RULES))
