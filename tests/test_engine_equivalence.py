@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 
 from naersund.engine import compute as engine_compute
 from naersund.engine import expressions as ex
+from naersund.engine.compute import choose_time_unit
 from naersund.indicators import IndicatorDefinition, StayRules, load_definitions, load_stay_rules
 from naersund.registry import synth
 from naersund.registry.schema import ibis_schema
@@ -57,10 +59,17 @@ TRANSFER_GAPS = [239, 240, 241, 0, 1, 30, 180, -60, -600, 300]
 EPISODE_GAPS = [720, 720 + 1 / 60, 720 - 1 / 60, 4 + 1 / 60, 5, 24, 100, 300, 700, 740, 2000]
 # Durations (minutes) around the 12 h and 24 h cut-offs, short and long.
 DURATIONS = [719, 720, 721, 1439, 1440, 1441, 30, 240, 3000, 10000]
+# Moves (microseconds) of a start or an end with ``fractions``: none (often, so that equal
+# starts stay equal), one microsecond either way (across the whole-minute edges above), and
+# fractions that whole seconds would cut off.
+SUBSECOND_MOVES = [0, 0, 0, 1, -1, 1, -1, 250_000, -250_000, 500_000, 999_999, -999_999]
 
 
-def random_registry(seed: int, n_persons: int = 600) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Contacts and ready-for-discharge rows that hit the rules' edges often."""
+def random_registry(
+    seed: int, n_persons: int = 600, fractions: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Contacts and ready-for-discharge rows that hit the rules' edges often; with
+    ``fractions`` every start and end is moved by a fraction of a second or none."""
     rng = np.random.default_rng(seed)
     first_day = pd.Timestamp("2013-01-01")
     rows: list[dict[str, Any]] = []
@@ -141,6 +150,11 @@ def random_registry(seed: int, n_persons: int = 600) -> tuple[pd.DataFrame, pd.D
         if rng.random() < 0.05:
             rows[-1]["died"] = True  # death at the last discharge
     contacts = pd.DataFrame(rows)
+    if fractions:
+        moves = np.random.default_rng(seed + 1_000_000)
+        for column in ("start", "end"):
+            micros = moves.choice(SUBSECOND_MOVES, size=len(contacts))
+            contacts[column] = contacts[column] + pd.to_timedelta(micros, unit="us")
     # Contacts alike in start, length, priority and diagnosis have no defined first one.
     contacts = contacts.assign(_d=contacts["end"] - contacts["start"])
     contacts = contacts.drop_duplicates(["person_id", "start", "_d", "acute", "primary_diagnosis"])
@@ -154,15 +168,18 @@ def engine_aggregates(
     ready: pd.DataFrame,
     years: list[int],
     readmissions: str = "join",
+    time_unit: ex.TimeUnit | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """The engine's aggregates, computed the way ``compute`` does: one pass for the stays.
-    With a ``person_key`` column in ``contacts`` the engine sorts on it instead of person_id."""
+    """The engine's aggregates, computed the way ``compute`` does: one pass for the stays, in
+    the time unit compute would choose for ``contacts`` (or ``time_unit``). With a
+    ``person_key`` column in ``contacts`` the engine sorts on it instead of person_id."""
     stay_defs = [d for d in DEFINITIONS if d.kind != "days_rate"]
     schema = CONTACT_SCHEMA
     if "person_key" in contacts.columns:
         schema = ibis.schema({**dict(CONTACT_SCHEMA.items()), "person_key": "int64"})
     contacts_table = ibis.memtable(contacts, schema=schema)
-    stays = ex.build_stays(contacts_table, RULES, stay_defs)
+    unit = time_unit or choose_time_unit(con, contacts_table)
+    stays = ex.build_stays(contacts_table, RULES, stay_defs, time_unit=unit)
     wide = con.execute(ex.stay_aggregates(stays, stay_defs, RULES, readmissions))
     out = {d.id: ex.narrow(wide, d) for d in stay_defs}
     for d in DEFINITIONS:
@@ -200,6 +217,22 @@ def test_engine_equals_the_reference_on_edge_case_data(con: Any, seed: int) -> N
     assert_same_aggregates(engine_aggregates(con, contacts, ready, YEARS), expected)
 
 
+@pytest.mark.parametrize("seed", [5, 6])
+def test_fractions_of_a_second_equal_the_reference(con: Any, seed: int) -> None:
+    # Starts and ends moved by microseconds across the rules' whole-minute edges: the engine
+    # must compare them exactly, as the reference does (in the layout compute chooses).
+    contacts, ready = random_registry(seed, fractions=True)
+    expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, YEARS)
+    for indicator, agg in expected.items():
+        assert agg["numerator"].sum() > 0, indicator
+    table = ibis.memtable(contacts, schema=CONTACT_SCHEMA)
+    assert choose_time_unit(con, table) == "us"
+    assert_same_aggregates(engine_aggregates(con, contacts, ready, YEARS), expected)
+    # The moves reach the edges: stays in whole seconds would count differently.
+    truncated = engine_aggregates(con, contacts, ready, YEARS, time_unit="s")
+    assert any(not ref.normalise(truncated[k]).equals(ref.normalise(expected[k])) for k in expected)
+
+
 @pytest.mark.parametrize("readmissions", ["join", "window"])
 @pytest.mark.parametrize("person_key", [False, True])
 def test_both_readmission_methods_with_or_without_a_person_key_equal_the_reference(
@@ -216,17 +249,19 @@ def test_both_readmission_methods_with_or_without_a_person_key_equal_the_referen
     assert_same_aggregates(got, expected)
 
 
+@pytest.mark.parametrize("time_unit", ["s", "us"])
 @pytest.mark.parametrize("kommunekoder", [(101, 851), (0, 1023), (101, 5000), None])
 def test_the_municipality_in_the_sort_key_or_beside_it_equals_the_reference(
-    con: Any, kommunekoder: tuple[int, int] | None
+    con: Any, kommunekoder: tuple[int, int] | None, time_unit: ex.TimeUnit
 ) -> None:
     # Within 0-1023 the municipality rides in the sort key and is read back from it; a range
-    # outside that (or none) keeps it as a column of its own. Same counts either way.
+    # outside that (or none) keeps it as a column of its own. Same counts either way, in
+    # either layout of the times (the data are whole minutes).
     contacts, ready = random_registry(4)
     expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, YEARS)
     stay_defs = [d for d in DEFINITIONS if d.kind != "days_rate"]
     stays = ex.build_stays(
-        ibis.memtable(contacts, schema=CONTACT_SCHEMA), RULES, stay_defs, kommunekoder
+        ibis.memtable(contacts, schema=CONTACT_SCHEMA), RULES, stay_defs, kommunekoder, time_unit
     )
     wide = con.execute(ex.stay_aggregates(stays, stay_defs, RULES))
     for d in stay_defs:
@@ -235,17 +270,21 @@ def test_the_municipality_in_the_sort_key_or_beside_it_equals_the_reference(
         )
 
 
-def test_more_definitions_than_the_sort_key_has_room_for_equal_the_reference(con: Any) -> None:
+@pytest.mark.parametrize(("time_unit", "fractions"), [("s", False), ("us", False), ("us", True)])
+def test_more_definitions_than_the_sort_key_has_room_for_equal_the_reference(
+    con: Any, time_unit: ex.TimeUnit, fractions: bool
+) -> None:
     # Six copies of every stay definition: more flags than fit beside the tie-breakers in
-    # one sort key, so the engine sorts on a third key (``k_flags``) and takes each stay's
+    # one sort key, so the engine sorts on one more key (``k_flags``) and takes each stay's
     # attributes from its first contact in that full order. Every copy must still count the
     # same as the reference does for the original.
-    contacts, ready = random_registry(3)
+    contacts, ready = random_registry(3, fractions=fractions)
     expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, YEARS)
     stay_defs = [d for d in DEFINITIONS if d.kind != "days_rate"]
     copies = {f"{d.id}_{n}": d for n in "abcdef" for d in stay_defs}
     defs = [d.model_copy(update={"id": new_id}) for new_id, d in copies.items()]
-    stays = ex.build_stays(ibis.memtable(contacts, schema=CONTACT_SCHEMA), RULES, defs)
+    table = ibis.memtable(contacts, schema=CONTACT_SCHEMA)
+    stays = ex.build_stays(table, RULES, defs, time_unit=time_unit)
     n_flags = sum(1 + (d.followup is not None) for d in defs)
     assert ex.TIE_BITS + n_flags + 1 > 63  # the fallback is what this test is about
     wide = con.execute(ex.stay_aggregates(stays, defs, RULES))
@@ -340,6 +379,32 @@ def test_compute_aggregates_equal_the_reference(
     years = baseline.meta["years"]
     expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, years)
     assert_same_aggregates(baseline.aggregates, only_years(expected, years))
+
+
+def test_compute_takes_the_whole_second_layout_for_whole_minutes(
+    compute_case: tuple[pd.DataFrame, pd.DataFrame, Any],
+) -> None:
+    assert compute_case[2].meta["stay_time_unit"] == "s"
+
+
+def test_compute_keeps_fractions_of_a_second_from_csv_input(tmp_path: Path) -> None:
+    # CSV with times like 2014-03-01 08:00:00.250000 passes ingest's validation into Parquet
+    # with the fraction kept, and compute counts it exactly (in microseconds), as the
+    # reference does.
+    from naersund.engine.compute import ComputeOptions, compute
+
+    contacts, ready = random_registry(12, n_persons=150, fractions=True)
+    (tmp_path / "data").mkdir()
+    contacts.to_csv(tmp_path / "data" / "contacts.csv", index=False)
+    ready.to_csv(tmp_path / "data" / "ready_for_discharge.csv", index=False)
+    text = (tmp_path / "data" / "contacts.csv").read_text(encoding="utf-8")
+    assert re.search(r":[0-9]{2}\.(?!000000)[0-9]{6}", text)  # the fractions, as text
+    every = [d.id for d in DEFINITIONS]
+    options = ComputeOptions(years=YEARS, indicators=every, engine_options={"threads": 2})
+    got = compute(tmp_path / "data", options)
+    assert got.meta["stay_time_unit"] == "us"
+    expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, YEARS)
+    assert_same_aggregates(got.aggregates, only_years(expected, YEARS))
 
 
 @settings(

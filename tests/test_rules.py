@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 
 from naersund.engine import expressions as ex
+from naersund.engine.compute import choose_time_unit
 from naersund.engine.results import compute_results
 from naersund.indicators import IndicatorDefinition, StayRules, load_definitions, load_stay_rules
 from naersund.registry.schema import ibis_schema
@@ -652,6 +653,69 @@ add(
     {READMISSION: [(101, 2015, 70, "F", 0, 1)]},
 )
 
+# -- fractions of a second: exact times (the input format allows microseconds) --------------------
+
+# 08:00:00.250 - 20:00:00.249 is 11:59:59.999 h: no admission (>= 12 h), though the whole seconds
+# (08:00:00 - 20:00:00) make 12 h. Until 20:00:00.250 it is exactly 12 h: an admission. Both are
+# acute medical stays under 24 h: short stays.
+for end, expected in [("2014-03-03 20:00:00.249", 0), ("2014-03-03 20:00:00.250", 1)]:
+    add(
+        f"an acute stay from 08:00:00.250 to {end[11:]} is {'an' if expected else 'no'} admission",
+        [{**contact("2014-03-03 08:00:00.250"), "end": ts(end)}],
+        {PREVENTABLE: expected, SHORT: 1},
+        spans=[(ts("2014-03-03 08:00:00.250"), ts(end))],
+    )
+# A 08:00-14:00; B starts 4:00:00.5 after A's end (18:00:00.5), 6 h: more than the 4 h merge gap,
+# so two stays of 6 h: two short stays, no admission. At 3:59:59.5 (17:59:59.5) one stay
+# 08:00 - 23:59:59.5 (15:59:59.5 h): a short stay and an admission.
+for gap, n_stays, short, preventable in [("4:00:00.5", 2, 2, 0), ("3:59:59.5", 1, 1, 1)]:
+    a = contact("2014-03-03 08:00", hours=6)
+    b = contact(pd.Timestamp(a["end"]) + pd.Timedelta(gap), hours=6)
+    add(
+        f"contacts {gap} apart {'stay apart' if n_stays == 2 else 'join'}",
+        [a, b],
+        {SHORT: short, PREVENTABLE: preventable},
+        spans=[(a["start"], a["end"]), (b["start"], b["end"])]
+        if n_stays == 2
+        else [(a["start"], b["end"])],
+    )
+# Index 1 Mar 08:00 - 2 Mar 08:00; an acute 12 h admission starting 720:00:00.000001 after the
+# discharge is outside the window (> 720 h), at 719:59:59.999999 inside. Both stays are index
+# admissions discharged in 2014: denominator 2.
+for gap, readmitted in [("720:00:00.000001", 0), ("719:59:59.999999", 1)]:
+    first = index_stay()
+    hours, minutes, seconds = gap.split(":")
+    later = after(first, hours=int(hours), minutes=int(minutes)) + pd.Timedelta(
+        seconds=float(seconds)
+    )
+    add(
+        f"an acute admission {gap} h after discharge is {'a' if readmitted else 'no'} readmission",
+        [first, contact(later, hours=12)],
+        {READMISSION: [(101, 2014, 70, "F", readmitted, 2)]},
+    )
+# A starts 08:00:00.100 (14 h), B 08:00:00.200 (20 h, longer): A starts first, so its diagnosis
+# is the stay's (the longest first applies to equal starts only). One acute stay 08:00:00.100 -
+# 04:00:00.200 next day (20:00:00.1 h): an admission when A has DE86, not when it has DI21; a
+# short stay either way.
+for first_dx, second_dx, expected in [("DE86", "DI21", 1), ("DI21", "DE86", 0)]:
+    add(
+        f"a start 0.1 s earlier makes the first contact ({first_dx} before a longer {second_dx})",
+        [
+            contact("2014-03-03 08:00:00.200", hours=20, primary_diagnosis=second_dx),
+            contact("2014-03-03 08:00:00.100", hours=14, primary_diagnosis=first_dx),
+        ],
+        {PREVENTABLE: expected, SHORT: 1},
+        spans=[(ts("2014-03-03 08:00:00.100"), ts("2014-03-04 04:00:00.200"))],
+    )
+# 31 Dec 2014 08:00:00.600 - 1 Jan 2015 00:00:00.400 (15:59:59.8 h): an index discharged 0.4 s
+# into 2015 counts in 2015 (aged 74, band 70).
+add(
+    "an index discharged 0.4 s after New Year counts in the new year",
+    [{**contact("2014-12-31 08:00:00.600"), "end": ts("2015-01-01 00:00:00.400")}],
+    {READMISSION: [(101, 2015, 70, "F", 0, 1)]},
+    spans=[(ts("2014-12-31 08:00:00.600"), ts("2015-01-01 00:00:00.400"))],
+)
+
 # -- færdigbehandlingsdage -------------------------------------------------------------------------
 
 # Ready 30 Dec, discharged 3 Jan: 30 and 31 Dec in 2013, 1 and 2 Jan in 2014 (the discharge day is
@@ -700,13 +764,24 @@ OFFSET = 10_000
 class Outcome:
     aggregates: dict[str, pd.DataFrame]
     spans: list[tuple[pd.Timestamp, pd.Timestamp]]
+    time_unit: str | None = None  # the engine's stay layout: "s" or "us"
 
 
 def _contacts_frame(rows: Sequence[Row]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=list(CONTACT_SCHEMA.names))
 
 
-def _engine_batch(con: Any, names: list[str], rules: StayRules) -> dict[str, Outcome]:
+def fractional(rows: Sequence[Row]) -> bool:
+    """Whether a contact starts or ends at a fraction of a second."""
+    times = pd.to_datetime(pd.Series([r[k] for r in rows for k in ("start", "end")]))
+    return bool((times != times.dt.floor("s")).any())
+
+
+def _engine_batch(
+    con: Any, names: list[str], rules: StayRules, time_unit: ex.TimeUnit | None = None
+) -> dict[str, Outcome]:
+    """The cases ``names`` in one batch, their stays in ``time_unit`` (None: the unit compute
+    would choose for the batch's contacts)."""
     rows = [
         {
             **r,
@@ -717,7 +792,8 @@ def _engine_batch(con: Any, names: list[str], rules: StayRules) -> dict[str, Out
         for r in CASES[name].rows
     ]
     contacts = ibis.memtable(_contacts_frame(rows), schema=CONTACT_SCHEMA)
-    stays = ex.build_stays(contacts, rules, STAY_DEFINITIONS)
+    unit = time_unit or choose_time_unit(con, contacts)
+    stays = ex.build_stays(contacts, rules, STAY_DEFINITIONS, time_unit=unit)
     wide = con.execute(ex.stay_aggregates(stays, STAY_DEFINITIONS, rules))
     spans = con.execute(stays.select("person_id", "start", "end"))
     spans["case"] = spans["person_id"].str.split(":").str[0].astype(int)
@@ -729,7 +805,7 @@ def _engine_batch(con: Any, names: list[str], rules: StayRules) -> dict[str, Out
             agg = agg[agg["kommunekode"] // OFFSET == i + 1]
             aggregates[d.id] = agg.assign(kommunekode=agg["kommunekode"] % OFFSET)
         mine = spans[spans["case"] == i]
-        out[name] = Outcome(aggregates, _spans(mine))
+        out[name] = Outcome(aggregates, _spans(mine), unit)
     return out
 
 
@@ -739,11 +815,27 @@ def _spans(stays: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
 
 @pytest.fixture(scope="module", params=ENGINES)
 def engine_outcomes(request: pytest.FixtureRequest) -> dict[str, Outcome]:
-    """Every case's outcome on one engine: one batch per set of stay rules."""
+    """Every case's outcome on one engine, as compute gets it: one batch per set of stay rules
+    and per kind of times (whole seconds or fractions), each in the layout the engine chooses
+    for its contacts."""
     con = _connect(request, request.param)
     out: dict[str, Outcome] = {}
     for rules in {case.rules for case in CASES.values()}:
-        out |= _engine_batch(con, [n for n, c in CASES.items() if c.rules == rules], rules)
+        for frac in (False, True):
+            names = [n for n, c in CASES.items() if c.rules == rules and fractional(c.rows) == frac]
+            if names:
+                out |= _engine_batch(con, names, rules)
+    return out
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def exact_outcomes(request: pytest.FixtureRequest) -> dict[str, Outcome]:
+    """Every case's outcome on one engine with the stays in microseconds, whatever the data."""
+    con = _connect(request, request.param)
+    out: dict[str, Outcome] = {}
+    for rules in {case.rules for case in CASES.values()}:
+        names = [n for n, c in CASES.items() if c.rules == rules]
+        out |= _engine_batch(con, names, rules, time_unit="us")
     return out
 
 
@@ -774,6 +866,23 @@ def _params(cases: dict[str, Case]) -> list[Any]:
 @pytest.mark.parametrize("name", _params(CASES))
 def test_engine(engine_outcomes: dict[str, Outcome], name: str) -> None:
     _check(engine_outcomes[name], CASES[name])
+
+
+@pytest.mark.parametrize("name", _params(CASES))
+def test_engine_in_microseconds(exact_outcomes: dict[str, Outcome], name: str) -> None:
+    _check(exact_outcomes[name], CASES[name])
+
+
+def test_whole_second_data_take_the_whole_second_layout(
+    engine_outcomes: dict[str, Outcome],
+) -> None:
+    # The faster layout wherever every time is a whole second (most cases, in whole minutes),
+    # microseconds only for the batch with fractions.
+    units = {name: outcome.time_unit for name, outcome in engine_outcomes.items()}
+    assert units["contacts 4:00 apart join"] == "s"
+    assert units["contacts 4:00:00.5 apart stay apart"] == "us"
+    assert units == {n: "us" if fractional(c.rows) else "s" for n, c in CASES.items()}
+    assert sum(fractional(c.rows) for c in CASES.values()) == 9
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -245,6 +245,13 @@ def read_contacts(con: Any, files: Sequence[Path | str], person_key: bool = Fals
     return t.select(*[c.name for c in CONTACTS], *extra)
 
 
+def choose_time_unit(con: Any, contacts: ibis.Table) -> ex.TimeUnit:
+    """The unit stays are built in: whole seconds (the faster layout) when every contact starts
+    and ends on a whole second, else microseconds, so that fractions of a second count (see
+    :func:`naersund.engine.expressions.build_stays`). One aggregate over two columns."""
+    return "s" if bool(con.execute(ex.whole_seconds(contacts))) else "us"
+
+
 def compute(
     data_dir: Path | str, options: ComputeOptions | None = None, progress: Progress | None = None
 ) -> ComputeResult:
@@ -312,19 +319,24 @@ def compute(
         report("Danner sygehusophold og beregner indikatorer", 0.1)
         stay_defs = [d for d in definitions if d.selection is not None]
         aggregates: dict[str, pd.DataFrame] = {}
+        time_unit: ex.TimeUnit | None = None
         if stay_defs:
             # One pass: stays are built and every stay indicator counted in a single query.
             # DuckDB reads the stays three times from one materialised copy; Spark would
             # recompute them, so it finds readmissions with one more window instead.
             how = "window" if options.engine == "spark" else "join"
             # (the municipality codes' range, when the footers give it, lets the engine carry
-            # the municipality inside the sort key)
-            stays = ex.build_stays(contacts, rules, stay_defs, bounds.get("kommunekoder"))
+            # the municipality inside the sort key; whole-second data take the faster layout)
+            unit = time_unit = choose_time_unit(con, contacts)
+            kommunekoder = bounds.get("kommunekoder")
+            stays = ex.build_stays(contacts, rules, stay_defs, kommunekoder, unit)
             wide = execute_aggregate(
                 con,
                 ex.stay_aggregates(stays, stay_defs, rules, how),
                 stay_defs,
-                lambda d: ex.stay_aggregates(ex.build_stays(contacts, rules, [d]), [d], rules, how),
+                lambda d: ex.stay_aggregates(
+                    ex.build_stays(contacts, rules, [d], time_unit=unit), [d], rules, how
+                ),
             )
             aggregates |= {d.id: _in_years(ex.narrow(wide, d), years) for d in stay_defs}
         report("Beregner færdigbehandlingsdage", 0.7)
@@ -356,6 +368,8 @@ def compute(
     )[RESULT_COLUMNS]
     results = results.sort_values(["indicator", "level", "area_code", "year"], ignore_index=True)
     meta = _meta(synthetic, definitions, years, estimated_years, bounds, options)
+    # "s" or "us": the unit the stay rules compared times in (None without stay indicators)
+    meta["stay_time_unit"] = time_unit
     cut = pd.Timestamp(bounds["last"])  # contacts that start later are not in the data
     meta["indicator_notes"] = {
         d.id: (

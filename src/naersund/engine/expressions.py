@@ -8,9 +8,11 @@ Person-level rows never leave the engine.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from fractions import Fraction
+from typing import Any, Literal
 
 import ibis
 import ibis.expr.types as ir
@@ -25,6 +27,11 @@ from naersund.indicators.model import (
 )
 
 HOUR = 3600
+# The unit of the times inside the engine's stays: whole seconds (the fast layout, for data
+# where every start and end is a whole second, as LPR's minutes are) or microseconds (exact
+# for any timestamp the input format allows). See :func:`build_stays`.
+TimeUnit = Literal["s", "us"]
+TICKS_PER_SECOND: dict[str, int] = {"s": 1, "us": 1_000_000}
 AGE_BAND_WIDTH = 5
 TOP_BAND = 85  # 85+ is the oldest band in the population data
 
@@ -159,16 +166,26 @@ TIE_BITS = CODE_BITS + KOMMUNE_BITS + AGE_BITS + SEX_BITS
 MAX_KOMMUNE = (1 << KOMMUNE_BITS) - 1
 
 
-def _order_keys(c: ir.Table, flags: list[str]) -> dict[str, ir.IntegerValue]:
+def _order_keys(c: ir.Table, flags: list[str], exact: bool) -> dict[str, ir.IntegerValue]:
     """Integer sort keys that order a person's contacts: start, then the longest, then acute,
     then the tie-breakers. Integers, few of them, because the sort is the engine's main cost.
+
+    In whole seconds (``exact`` false) the start, duration and acute flag share one key,
+    ``k_when``; in microseconds (``exact``) the start is ``k_when`` and the duration and acute
+    flag are ``k_len`` (a microsecond start does not fit 31 bits beside them).
 
     The last key also carries what the sorted rows need and nothing orders by: each flag in
     ``flags`` (bit ``i + 1``, see :func:`_bit`) and the died flag (bit 0), read back with
     integer arithmetic after the sort instead of travelling as columns of their own.
     """
-    duration = _bound(c.end_s - c.start_s, 0, 2**31 - 1)
-    when = (c.start_s - EPOCH_2000) * 2**32 + (2**32 - 1 - (duration * 2 + c.acute.cast("int64")))
+    order: dict[str, ir.IntegerValue]
+    if exact:
+        duration = _bound(c.end_us - c.start_us, 0, LEN_MASK >> 1)
+        order = {"k_when": c.start_us, "k_len": LEN_MASK - (duration * 2 + c.acute.cast("int64"))}
+    else:
+        duration = _bound(c.end_s - c.start_s, 0, 2**31 - 1)
+        acute = c.acute.cast("int64")
+        order = {"k_when": (c.start_s - EPOCH_2000) * 2**32 + (2**32 - 1 - (duration * 2 + acute))}
     tie: ir.IntegerValue = _bound(c.code_rank.fill_null(0), 0, (1 << CODE_BITS) - 1)
     for value, width in (
         (c.kommunekode, KOMMUNE_BITS),
@@ -180,8 +197,8 @@ def _order_keys(c: ir.Table, flags: list[str]) -> dict[str, ir.IntegerValue]:
     for i, name in enumerate(flags):
         bits = bits + c[name].cast("int64") * (1 << (i + 1))
     if TIE_BITS + len(flags) + 1 <= 63:
-        return {"k_when": when, "k_tie": tie * (1 << (len(flags) + 1)) + bits}
-    return {"k_when": when, "k_tie": tie, "k_flags": bits}
+        return {**order, "k_tie": tie * (1 << (len(flags) + 1)) + bits}
+    return {**order, "k_tie": tie, "k_flags": bits}
 
 
 def _bit(key: ir.IntegerValue, i: int) -> ir.BooleanValue:
@@ -199,6 +216,34 @@ def _end_s(when: ir.IntegerValue) -> ir.IntegerValue:
     return _start_s(when) + (((1 << 32) - 1 - (when & ((1 << 32) - 1))) >> 1)
 
 
+# In microseconds, ``k_len`` is LEN_MASK minus (duration * 2 + acute): the longest, then acute,
+# sorts first; durations up to 2**61 - 1 microseconds (73,000 years) are exact.
+LEN_MASK = (1 << 62) - 1
+EPOCH_1970 = dt.datetime(1970, 1, 1)
+
+
+def _start_of(t: ir.Table, when: str, exact: bool) -> ir.IntegerValue:
+    """The start (epoch seconds, or microseconds when ``exact``) in column ``when`` of ``t``
+    (``k_when``, or a copy of it)."""
+    return t[when] if exact else _start_s(t[when])
+
+
+def _end_of(t: ir.Table, exact: bool) -> ir.IntegerValue:
+    """The end of a contact (epoch seconds, or microseconds when ``exact``) from its keys."""
+    if exact:
+        return t.k_when + ((LEN_MASK - t.k_len) >> 1)
+    return _end_s(t.k_when)
+
+
+def _threshold(hours: float, unit: str, up: bool) -> int:
+    """``hours`` in whole ticks of ``unit``, for comparing integer durations and gaps with it
+    exactly: rounded up for ``>=`` and ``<`` tests (``up``), down for ``>`` and ``<=``. The
+    hours count as the decimal a definition writes (0.1 h is 360 s), not as the nearest binary
+    fraction."""
+    ticks = Fraction(str(hours)) * HOUR * TICKS_PER_SECOND[unit]
+    return math.ceil(ticks) if up else math.floor(ticks)
+
+
 # Sex travels through the sorts as a small integer: 1 = M, 2 = F, 0 = anything else (NULL after).
 SEX_CODES = {"M": 1, "F": 2}
 
@@ -208,6 +253,7 @@ def build_stays(
     rules: StayRules,
     definitions: Sequence[IndicatorDefinition] | None = None,
     kommunekoder: tuple[int, int] | None = None,
+    time_unit: TimeUnit = "us",
 ) -> ir.Table:
     """Join contacts into stays (sygehusophold).
 
@@ -241,7 +287,21 @@ def build_stays(
     stays) is complete then. Only the contacts of stays of several contacts are sorted again
     and grouped per stay, for its end, its first and last contact and the any-contact tests.
     The stays carry each definition's ``sel__<id>``/``fu__<id>`` with every scope applied.
+
+    Every rule compares exact times in ``time_unit``. Microseconds (``"us"``, the default) are
+    exact for any input: the sort keys are the start, then the duration and acute flag (with
+    the tie key), and the stays carry ``start_us``, ``end_us`` and ``duration_us``. Whole
+    seconds (``"s"``) pack start, duration and acute into one key, so the sort compares one
+    integer less; they are exact only when every start and end is a whole second (LPR data
+    are whole minutes), and a fraction would be cut off. Callers ask the data first
+    (:func:`whole_seconds`; ``compute`` does) and pass ``"s"`` when it holds. The stays then
+    carry ``start_s``, ``end_s`` and ``duration_s``; :func:`selected` and the readmission
+    tests read the unit from which of these the stays have.
     """
+    if time_unit not in TICKS_PER_SECOND:
+        raise ValueError(f"time_unit must be one of {tuple(TICKS_PER_SECOND)}")
+    exact = time_unit == "us"
+    u = time_unit
     if definitions is None:
         from naersund.indicators import load_definitions
 
@@ -275,16 +335,22 @@ def build_stays(
         if t.specialties:
             hit = hit | c.specialty.isin(list(t.specialties))
         flags[name] = hit
-    c = c.mutate(
-        start_s=c.start.epoch_seconds().cast("int64"),
-        end_s=c.end.epoch_seconds().cast("int64"),
-        died_n=c.died.fill_null(False).cast("int32"),
-        **flags,
-    )
+    if exact:
+        epoch = ibis.literal(EPOCH_1970)
+        times = {
+            "start_us": c.start.delta(epoch, unit="microsecond").cast("int64"),
+            "end_us": c.end.delta(epoch, unit="microsecond").cast("int64"),
+        }
+    else:
+        times = {
+            "start_s": c.start.epoch_seconds().cast("int64"),
+            "end_s": c.end.epoch_seconds().cast("int64"),
+        }
+    c = c.mutate(**times, died_n=c.died.fill_null(False).cast("int32"), **flags)
     c = c.mutate(
         sex_n=ibis.cases(*((c.sex == k, v) for k, v in SEX_CODES.items()), else_=0).cast("int8")
     )
-    keys = _order_keys(c, list(flags))
+    keys = _order_keys(c, list(flags), exact)
     bit = {name: i + 1 for i, name in enumerate(flags)}  # each flag's bit in the order key
     pk = "person_key" if "person_key" in c.columns else "person_id"
     # The sorted rows: the person and the order keys, which also carry the end, the flags,
@@ -297,27 +363,30 @@ def build_stays(
     flag_key = list(keys)[-1]
     # Pass 1, over contacts: the latest end before each contact and the next contact's start.
     # A contact starts a stay when it starts more than the merge gap after every earlier end;
-    # it ends one when the next contact starts a stay. Ordered by k_when alone: contacts that
-    # tie on it have the same start and end and always fall in one stay, whichever comes first
-    # (unless the flags need a key of their own; then the sort takes every key, as it did).
+    # it ends one when the next contact starts a stay. In whole seconds ordered by k_when
+    # alone: contacts that tie on it have the same start and end and always fall in one stay,
+    # whichever comes first (unless the flags need a key of their own; then the sort takes
+    # every key, as it did). In microseconds the sort takes every key, so that the first row
+    # of a stay is its first contact.
     packed = "k_flags" not in keys
-    order = [ibis._.k_when] if packed else [ibis._[k] for k in keys]
+    full_order = exact or not packed
+    order = [ibis._[k] for k in keys] if full_order else [ibis._.k_when]
     w = ibis.window(group_by=pk, order_by=order)
     before = ibis.window(group_by=pk, order_by=order, rows=(None, -1))
-    c = c.mutate(prev_end=_end_s(c.k_when).max().over(before), next_when=c.k_when.lead().over(w))
-    gap = int(rules.merge_gap_hours * HOUR)
-    end_s = _end_s(c.k_when)
-    incl_end = ibis.greatest(c.prev_end.fill_null(end_s), end_s)
+    c = c.mutate(prev_end=_end_of(c, exact).max().over(before), next_when=c.k_when.lead().over(w))
+    gap = _threshold(rules.merge_gap_hours, u, up=False)
+    end_t = _end_of(c, exact)
+    incl_end = ibis.greatest(c.prev_end.fill_null(end_t), end_t)
     c = c.mutate(
-        is_first=c.prev_end.isnull() | (_start_s(c.k_when) - c.prev_end > gap),
-        is_last=c.next_when.isnull() | (_start_s(c.next_when) - incl_end > gap),
+        is_first=c.prev_end.isnull() | (_start_of(c, "k_when", exact) - c.prev_end > gap),
+        is_last=c.next_when.isnull() | (_start_of(c, "next_when", exact) - incl_end > gap),
     )
     # A stay of one contact (most stays) is complete after pass 1.
     keep = [pk, *own, *keys]
     single = c.filter(c.is_first & c.is_last)
     single = single.select(
         *keep,
-        end_s=_end_s(single.k_when),
+        **{f"end_{u}": _end_of(single, exact)},
         any_bits=single[flag_key],
         last_bits=single[flag_key],
     )
@@ -330,11 +399,11 @@ def build_stays(
     m = c.filter(~(c.is_first & c.is_last)).select(pk, "is_first", *keep[1:])
     upto = ibis.window(group_by=pk, order_by=[ibis._.k_when], range=(None, 0))
     m = m.mutate(stay=ibis.ifelse(m.is_first, m.k_when, None).max().over(upto))
-    pick = (m.k_when == m.stay) if packed else m.is_first
+    pick = m.is_first if full_order else (m.k_when == m.stay)
     first = {k: m[k].min(where=pick) for k in keys if k != "k_when"}
     if own:
         first["kommunekode"] = m.kommunekode.argmin(m.k_tie, where=pick)
-    last_order = {"end": _end_s(m.k_when), "start": _start_s(m.k_when), "tie": -m.k_tie}
+    last_order = {"end": _end_of(m, exact), "start": _start_of(m, "k_when", exact), "tie": -m.k_tie}
     if not packed:
         last_order["flags"] = -m.k_flags
     # The any-contact flags as bits again, from one OR (``any``) per flag: Spark has no BIT_OR.
@@ -344,16 +413,16 @@ def build_stays(
             hit = _bit(m[flag_key], bit[name]).any()
             any_bits = any_bits + ibis.ifelse(hit, 1 << bit[name], 0).cast("int64")
     m = m.group_by([pk, "stay"]).agg(
-        end_s=_end_s(m.k_when).max(),
+        **{f"end_{u}": _end_of(m, exact).max()},
         any_bits=any_bits,
         last_bits=m[flag_key].argmax(ibis.struct(last_order)),
         **first,
     )
     m = m.mutate(k_when=m.stay)
-    m = m.select(*keep, "end_s", "any_bits", "last_bits")
+    m = m.select(*keep, f"end_{u}", "any_bits", "last_bits")
     s = ibis.union(single, m, distinct=False)
-    s = s.mutate(start_s=_start_s(s.k_when))
-    s = s.mutate(duration_s=s.end_s - s.start_s)
+    s = s.mutate(**{f"start_{u}": _start_of(s, "k_when", exact)})
+    s = s.mutate(**{f"duration_{u}": s[f"end_{u}"] - s[f"start_{u}"]})
     tie = s.k_tie >> (len(flags) + 1) if packed else s.k_tie
     s = s.mutate(
         sex_n=tie & ((1 << SEX_BITS) - 1),
@@ -377,11 +446,15 @@ def build_stays(
             for t in _scoped(x):
                 out = out & ~excluded[scoped[t]]
             decoded[name] = out
-    # The start is read back from k_when (whole seconds, as start_s and the durations already
-    # are) rather than carried through both sorts as a timestamp of its own.
-    epoch = ibis.literal(dt.datetime(2000, 1, 1))
-    s = s.mutate(start=epoch + (s.k_when >> 32).as_interval("s"))
-    s = s.mutate(end=s.start + s.duration_s.as_interval("s"), **decoded)
+    # The start is read back from k_when (in the unit of the keys, as the durations are)
+    # rather than carried through both sorts as a timestamp of its own.
+    if exact:
+        s = s.mutate(start=ibis.literal(EPOCH_1970) + s.k_when.as_interval("us"))
+    else:
+        s = s.mutate(
+            start=ibis.literal(dt.datetime(2000, 1, 1)) + (s.k_when >> 32).as_interval("s")
+        )
+    s = s.mutate(end=s.start + s[f"duration_{u}"].as_interval(u), **decoded)
     return s.select(
         pk,
         "kommunekode",
@@ -389,12 +462,21 @@ def build_stays(
         "age",
         "start",
         "end",
-        "start_s",
-        "end_s",
-        "duration_s",
+        f"start_{u}",
+        f"end_{u}",
+        f"duration_{u}",
         "died",
         *first_flags,
     )
+
+
+def whole_seconds(contacts: ir.Table) -> ir.BooleanScalar:
+    """Whether every contact starts and ends on a whole second (then :func:`build_stays` may
+    use its faster whole-second layout): one aggregate over the two columns."""
+    fraction = (contacts.start.truncate("s") != contacts.start) | (
+        contacts.end.truncate("s") != contacts.end
+    )
+    return ~fraction.any().fill_null(False)
 
 
 def _all(conds: Sequence[ir.BooleanValue]) -> ir.BooleanValue:
@@ -447,15 +529,27 @@ def _flag(stays: ir.Table, kind: str, d: IndicatorDefinition) -> ir.BooleanValue
     return stays[name]
 
 
+def stay_time_unit(s: ir.Table) -> TimeUnit:
+    """The unit :func:`build_stays` built stays ``s`` in, told by their columns
+    (``duration_us`` or ``duration_s``)."""
+    return "us" if "duration_us" in s.columns else "s"
+
+
+def _time(s: ir.Table, what: str) -> ir.IntegerValue:
+    """The stays' ``start``, ``end`` or ``duration`` as an integer in their time unit."""
+    return s[f"{what}_{stay_time_unit(s)}"]
+
+
 def selected(s: ir.Table, d: IndicatorDefinition) -> ir.BooleanValue:
     """Whether a stay is selected: first-contact tests, then duration and death."""
     sel = d.selection
     assert sel is not None
     conds = [_flag(s, "sel", d)]
+    unit, duration = stay_time_unit(s), _time(s, "duration")
     if sel.min_hours is not None:
-        conds.append(s.duration_s >= int(sel.min_hours * HOUR))
+        conds.append(duration >= _threshold(sel.min_hours, unit, up=True))
     if sel.max_hours is not None:
-        conds.append(s.duration_s < int(sel.max_hours * HOUR))
+        conds.append(duration < _threshold(sel.max_hours, unit, up=True))
     if sel.exclude_died:
         conds.append(~s.died)
     return _all(conds)
@@ -474,7 +568,7 @@ def _qualifies(s: ir.Table, d: IndicatorDefinition, f: Followup) -> ir.BooleanVa
     """Whether a stay counts as a readmission for ``d``."""
     q = _flag(s, "fu", d)
     if f.min_hours is not None:
-        q = q & (s.duration_s >= int(f.min_hours * HOUR))
+        q = q & (_time(s, "duration") >= _threshold(f.min_hours, stay_time_unit(s), up=True))
     return q
 
 
@@ -492,23 +586,25 @@ def _with_readmissions(
     later stay starts after this one ends; taking the first qualifying one and checking it
     against the window is exact as long as the window opens before ``merge_gap_hours``.
     """
-    after = ibis.window(group_by=_person(s), order_by=[ibis._.start_s], rows=(1, None))
+    start = _time(s, "start")
+    after = ibis.window(group_by=_person(s), order_by=[start], rows=(1, None))
     nexts = {}
     for d in definitions:
         f = d.followup
         if f is None:
             continue
         _check_followup(d, f, rules)
-        nexts[f"next__{d.id}"] = ibis.ifelse(_qualifies(s, d, f), s.start_s, None).min().over(after)
+        nexts[f"next__{d.id}"] = ibis.ifelse(_qualifies(s, d, f), start, None).min().over(after)
     return s.mutate(**nexts) if nexts else s
 
 
 def _readmitted(s: ir.Table, f: Followup, d: IndicatorDefinition) -> ir.BooleanValue:
-    gap = s[f"next__{d.id}"] - s.end_s
+    gap = s[f"next__{d.id}"] - _time(s, "end")
+    unit = stay_time_unit(s)
     return (
         gap.notnull()
-        & (gap > int(f.window_hours_gt * HOUR))
-        & (gap <= int(f.window_hours_le * HOUR))
+        & (gap > _threshold(f.window_hours_gt, unit, up=False))
+        & (gap <= _threshold(f.window_hours_le, unit, up=False))
     )
 
 
@@ -527,16 +623,17 @@ def readmitted_stays(
     assert f is not None
     _check_followup(d, f, rules)
     pk = _person(s)
-    later = s.filter(_qualifies(s, d, f)).select(r_person=s[pk], r_start=s.start_s)
+    unit = stay_time_unit(s)
+    later = s.filter(_qualifies(s, d, f)).select(r_person=s[pk], r_start=_time(s, "start"))
     index = s.filter(chosen)
-    gap = later.r_start - index.end_s
+    gap = later.r_start - _time(index, "end")
     return index.semi_join(
         later,
         [
             index[pk] == later.r_person,
-            later.r_start > index.start_s,
-            gap > int(f.window_hours_gt * HOUR),
-            gap <= int(f.window_hours_le * HOUR),
+            later.r_start > _time(index, "start"),
+            gap > _threshold(f.window_hours_gt, unit, up=False),
+            gap <= _threshold(f.window_hours_le, unit, up=False),
         ],
     )
 

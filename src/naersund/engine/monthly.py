@@ -41,6 +41,7 @@ from naersund.engine.backend import connect
 from naersund.engine.compute import (
     ComputeOptions,
     canonical_dir,
+    choose_time_unit,
     has_person_key,
     is_synthetic,
     monthly_frame,
@@ -160,7 +161,8 @@ def compute_monthly(data_dir: Path | str, options: ComputeOptions | None = None)
         years = sorted(set(options.years) & set(all_years)) if options.years else all_years
         stay_defs = [d for d in definitions if d.selection is not None]
         if stay_defs:
-            stays = ex.build_stays(contacts, rules, stay_defs)
+            unit = choose_time_unit(con, contacts)
+            stays = ex.build_stays(contacts, rules, stay_defs, time_unit=unit)
             for d in stay_defs:
                 parts = [con.execute(e) for _, e in _stay_counts(stays, d, rules)]
                 df = parts[0]

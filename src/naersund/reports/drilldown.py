@@ -40,6 +40,7 @@ import pandas as pd
 from naersund import refdata
 from naersund.engine import expressions as ex
 from naersund.engine.backend import connect
+from naersund.engine.compute import choose_time_unit
 from naersund.errors import InputError
 from naersund.indicators import load_stay_rules
 from naersund.indicators.model import IndicatorDefinition
@@ -159,7 +160,9 @@ def _breakdowns(
     report("Danner sygehusophold", 0.15)
     # Materialised once (the month counts query it 12 times); the connection is this call's
     # own in-memory database, so the table goes with it.
-    stays = con.create_table("naersund_drill_stays", ex.build_stays(contacts, rules, all_defs))
+    unit = choose_time_unit(con, contacts)
+    stays = ex.build_stays(contacts, rules, all_defs, time_unit=unit)
+    stays = con.create_table("naersund_drill_stays", stays)
     wide = con.execute(ex.stay_aggregates(stays, all_defs, rules))
     parts: list[pd.DataFrame] = []
     cats: dict[tuple[str, str], list[tuple[str, int]]] = {}
