@@ -15,7 +15,7 @@ from naersund.errors import CatalogueError
 
 INDICATORS = (
     "akutte_korttidsindlaeggelser, faerdigbehandlingsdage, forebyggelige_indlaeggelser_65, "
-    "genindlaeggelser_30d_65"
+    "genindlaeggelser_30d, genindlaeggelser_30d_65"
 )
 
 
