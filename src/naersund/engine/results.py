@@ -83,12 +83,12 @@ def compute_results(
     """Results for one indicator at every level, area and year.
 
     ``agg`` has ``kommunekode, year, age_lower, sex, numerator`` (and ``denominator`` for
-    proportions); ``population`` is ``year, kommunekode, age_group, sex, count``; ``standard``
+    proportions and disease rates, whose denominators are registry counts); ``population`` is ``year, kommunekode, age_group, sex, count``; ``standard``
     is Denmark's population by ``age_group, sex`` (column ``standard_pop``).
     """
     agg = agg[agg["year"].isin(years)]
     munis = sorted(region_of)
-    if d.kind == "readmission_proportion":
+    if d.counted_denominator:
         strata = _proportion_strata(d, agg, munis, years)
     else:
         strata = _rate_strata(d, agg, population, munis, years)
@@ -141,10 +141,16 @@ def _rate_strata(
     return merged[[*keys, "x", "n"]]
 
 
+def _lowest_band(d: IndicatorDefinition) -> int:
+    """The age band of the youngest age the denominator counts (18 lies in 15-19)."""
+    return ((d.lowest_age or 0) // 5) * 5
+
+
 def _proportion_strata(
     d: IndicatorDefinition, agg: pd.DataFrame, munis: list[int], years: list[int]
 ) -> pd.DataFrame:
-    """x = followed-up index stays and n = index stays per stratum (all munis and years present)."""
+    """x = followed-up index stays and n = index stays per stratum (all munis and years
+    present); for a disease rate x = admissions and n = persons in the cohort."""
     keys = ["kommunekode", "year", "age_lower", "sex"]
     g = agg.groupby(keys, as_index=False)[["numerator", "denominator"]].sum()
     g = g.rename(columns={"numerator": "x", "denominator": "n"})
@@ -152,7 +158,7 @@ def _proportion_strata(
         index=False
     )
     g = frame.merge(g, on=["kommunekode", "year"], how="left")
-    g["age_lower"] = g["age_lower"].fillna(d.population.min_age or 0).astype("int64")
+    g["age_lower"] = g["age_lower"].fillna(_lowest_band(d)).astype("int64")
     g["sex"] = g["sex"].fillna("F")
     g[["x", "n"]] = g[["x", "n"]].fillna(0).astype("int64")
     return g
@@ -169,8 +175,8 @@ def _standardise(
     assert d.standardisation is not None
     bands = d.standardisation.age_bands
     std = standard.assign(age_lower=standard["age_group"].map(age_group_lower))
-    if d.population.min_age is not None:
-        std = std[std["age_lower"] >= d.population.min_age]
+    if d.lowest_age is not None:
+        std = std[std["age_lower"] >= _lowest_band(d)]
     std = std.assign(age_lower=_coarsen(std["age_lower"], bands))
     std = std.groupby(["age_lower", "sex"], as_index=False).agg(
         standard_pop=("standard_pop", "sum")

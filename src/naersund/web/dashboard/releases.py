@@ -72,7 +72,7 @@ def publish(path: Path) -> Release:
     or nothing: the previous release stays current until the new one is complete, and stays
     readable afterwards. Monthly values (``<results stem>.monthly.csv`` beside the file, from
     ``naersund compute --monthly``) are checked and stored with the release when present."""
-    count_den = {d.id: d.kind == "readmission_proportion" for d in load_definitions()}
+    count_den = {d.id: d.counted_denominator for d in load_definitions()}
     checked = read_results_file(path, count_den)
     meta = checked.meta
     period = meta["data_period"]
