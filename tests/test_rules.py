@@ -1087,3 +1087,31 @@ def test_days_per_1000_citizens_of_all_ages() -> None:
     assert got[("kommune", 101)] == pytest.approx((40, 3998, 40 / 3998 * 1000))
     # Denmark: 40 days over 3,998 + (1,998 + 1,000) + (1,998 + 500) = 9,494 citizens.
     assert got[("land", 0)] == pytest.approx((40, 9494, 40 / 9494 * 1000))
+
+
+def test_disease_rates_count_their_cohort_and_standardise_to_denmarks_cohort() -> None:
+    # Cohort members (n) and their admissions (x) per stratum; the bands coarsen to 15, 45, 65,
+    # 75, 85: 70 -> 65 and 50 -> 45.
+    agg = pd.DataFrame(
+        [
+            (101, 2014, 70, "F", 12, 100),
+            (101, 2014, 50, "M", 0, 100),
+            (147, 2014, 70, "F", 20, 100),
+            (147, 2014, 50, "M", 2, 300),
+        ],
+        columns=["kommunekode", "year", "age_lower", "sex", "numerator", "denominator"],
+    )
+    out = compute_results(DEFINITIONS[KOL], agg, _population(), _standard(), REGION_OF, [2014])
+    got = _by_area(out)
+    # Crude: 101: 12 / 200 x 1,000 = 60; 147: 22 / 400 x 1,000 = 55; Hovedstaden and Denmark:
+    # 34 / 600 x 1,000 = 56.67. The population (_population) plays no part.
+    assert got[("kommune", 101)] == pytest.approx((12, 200, 60.0))
+    assert got[("kommune", 147)] == pytest.approx((22, 400, 55.0))
+    assert got[("land", 0)] == pytest.approx((34, 600, 34 / 0.6))
+    # Standardised to Denmark's cohort (65+ F: 200 persons, 45-64 M: 400): 101: (200 x 12/100 +
+    # 400 x 0/100) / 600 x 1,000 = 40; 147: (200 x 20/100 + 400 x 2/300) / 600 x 1,000 = 71.11;
+    # Denmark: its crude rate.
+    std = {(r.level, int(r.area_code)): r.std_value for r in out.itertuples()}
+    assert std[("kommune", 101)] == pytest.approx(40.0)
+    assert std[("kommune", 147)] == pytest.approx((40 + 400 * 2 / 300) / 0.6)
+    assert std[("land", 0)] == pytest.approx(34 / 0.6)

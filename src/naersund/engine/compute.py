@@ -341,6 +341,12 @@ def compute(
         # No ready_for_discharge table means no data, not zero days: leave the indicator out.
         # So is a disease rate without a year that has its whole look-back in the data.
         definitions = [d for d in definitions if d not in skipped and d not in no_lookback]
+        if not definitions:
+            why = [f"{d.id}: ingen data til færdigbehandlingsdage" for d in skipped]
+            why += [f"{d.id}: {_lookback_note(d, years)}" for d in no_lookback]
+            raise InputError(
+                f"{data_dir}: ingen af de valgte indikatorer kan beregnes ({'; '.join(why)})"
+            )
         population, estimated_years = read_population(con, files["population"], years)
 
     report("Beregner konfidensintervaller og standardisering", 0.85)

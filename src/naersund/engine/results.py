@@ -171,21 +171,30 @@ def _standardise(
     key: list[str],
     confidence: float,
 ) -> pd.DataFrame:
-    """Direct standardisation by age band and sex to Denmark's reference population."""
+    """Direct standardisation by age band and sex to Denmark's reference population, or (a
+    disease rate with ``standard: cohort``) to Denmark's cohort of the same year."""
     assert d.standardisation is not None
     bands = d.standardisation.age_bands
-    std = standard.assign(age_lower=standard["age_group"].map(age_group_lower))
-    if d.lowest_age is not None:
-        std = std[std["age_lower"] >= _lowest_band(d)]
-    std = std.assign(age_lower=_coarsen(std["age_lower"], bands))
-    std = std.groupby(["age_lower", "sex"], as_index=False).agg(
-        standard_pop=("standard_pop", "sum")
-    )
     s = strata.assign(age_lower=_coarsen(strata["age_lower"], bands))
     s = s.groupby([*key, "age_lower", "sex"], as_index=False)[["x", "n"]].sum()
-    # Every area × year gets every stratum of the standard, with zero counts where it had none.
     areas = s[key].drop_duplicates()
-    full = areas.merge(std, how="cross").merge(s, on=[*key, "age_lower", "sex"], how="left")
+    if d.standardisation.standard == "cohort":
+        # The weights are the national cohort's persons per band: Denmark's standardised
+        # value is its crude one, and an area's is the rate at Denmark's age and sex mix.
+        national = s[s["level"] == "land"]
+        std = national[["year", "age_lower", "sex"]].assign(standard_pop=national["n"])
+        full = areas.merge(std, on="year")
+    else:
+        std = standard.assign(age_lower=standard["age_group"].map(age_group_lower))
+        if d.lowest_age is not None:
+            std = std[std["age_lower"] >= _lowest_band(d)]
+        std = std.assign(age_lower=_coarsen(std["age_lower"], bands))
+        std = std.groupby(["age_lower", "sex"], as_index=False).agg(
+            standard_pop=("standard_pop", "sum")
+        )
+        full = areas.merge(std, how="cross")
+    # Every area × year gets every stratum of the standard, with zero counts where it had none.
+    full = full.merge(s, on=[*key, "age_lower", "sex"], how="left")
     full[["x", "n"]] = full[["x", "n"]].fillna(0)
     full = full.sort_values([*key, "age_lower", "sex"], kind="stable")
     group = full.groupby(key, sort=False).ngroup().to_numpy()

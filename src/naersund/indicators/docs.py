@@ -110,7 +110,12 @@ def definitions_markdown(defs: list[IndicatorDefinition]) -> str:
             st = d.standardisation
             bands = ", ".join(f"{b}+" for b in st.age_bands) if st.age_bands else "5-årsgrupper"
             out.append(
-                f"- Standardisering: direkte, alder ({bands}) og køn, Danmarks befolkning {st.reference_year}"
+                f"- Standardisering: direkte, alder ({bands}) og køn, "
+                + (
+                    f"Danmarks {d.cohort.label_da} samme år"
+                    if st.standard == "cohort" and d.cohort is not None
+                    else f"Danmarks befolkning {st.reference_year}"
+                )
             )
         else:
             out.append("- Standardisering: ingen (data har ikke alder og køn)")

@@ -145,10 +145,13 @@ class Followup(_Excluding):
 
 
 class Standardisation(_Strict):
-    """Direct standardisation by age and sex to Denmark's population of ``reference_year``.
+    """Direct standardisation by age and sex to Denmark's population of ``reference_year``
+    (``standard: population``) or, for a disease rate, to Denmark's disease cohort of the same
+    year (``standard: cohort``: a cohort's age mix is far from the population's).
     ``age_bands`` are the lower bounds of coarser bands (default: the 5-year bands)."""
 
     by: list[StdBy] = Field(default_factory=lambda: list(STD_BY))
+    standard: Literal["population", "cohort"] = "population"
     reference_year: int = 2013
     age_bands: list[int] | None = None
 
@@ -212,6 +215,12 @@ class IndicatorDefinition(_Strict):
             raise ValueError("kind disease_rate needs a 'cohort', and only it takes one")
         if self.kind == "disease_rate" and self.selection is None:
             raise ValueError("kind disease_rate needs a 'selection' (the admissions it counts)")
+        if (
+            self.standardisation is not None
+            and self.standardisation.standard == "cohort"
+            and self.kind != "disease_rate"
+        ):
+            raise ValueError("standardisation.standard 'cohort' needs kind disease_rate")
         if self.kind == "disease_rate" and self.ci_method != "byar":
             raise ValueError("a disease rate needs ci_method 'byar'")
         if self.kind == "readmission_proportion" and self.ci_method != "wilson":
