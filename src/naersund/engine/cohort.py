@@ -75,18 +75,23 @@ def _diagnosed(
 
 
 def cohorts(
-    contacts: ir.Table, definitions: Sequence[IndicatorDefinition], years: Sequence[int]
+    contacts: ir.Table,
+    definitions: Sequence[IndicatorDefinition],
+    years: Sequence[int],
+    diagnosed: ir.Table | None = None,
 ) -> ir.Table:
     """One row per person and year with a cohort diagnosis in the look-back: the person's
     ``kommunekode``, ``sex``, ``age`` on 1 January and ``age_lower``, and per definition
-    ``in__<id>``: whether the person is in its cohort that year (age and death applied)."""
+    ``in__<id>``: whether the person is in its cohort that year (age and death applied).
+    ``diagnosed`` is :func:`_diagnosed` when the caller has it already."""
     defs = disease_definitions(definitions)
     pk = _person(contacts)
     lookback = max_lookback(defs)
     lo, hi = min(years) - lookback, max(years) - 1
     c = contacts.mutate(cy=contacts.start.year().cast("int32"))
     c = c.filter((c.cy >= lo) & (c.cy <= hi))
-    diagnosed = _diagnosed(contacts, defs, years)
+    if diagnosed is None:
+        diagnosed = _diagnosed(contacts, defs, years)
     c = c.semi_join(diagnosed, c[pk] == diagnosed.dx_person)
     # Per person and calendar year: the latest contact's attributes, and per definition
     # whether a cohort diagnosis was made. The key holds every attribute taken, so ties
@@ -174,9 +179,9 @@ def disease_aggregates(
     if not defs or not years:
         raise ValueError("disease_aggregates needs disease definitions and years")
     pk = _person(contacts)
-    members = cohorts(contacts, defs, years)
     # The numerator's stays, from the contacts of persons with a cohort diagnosis only.
     diagnosed = _diagnosed(contacts, defs, years)
+    members = cohorts(contacts, defs, years, diagnosed)
     stays = ex.build_stays(
         contacts.semi_join(diagnosed, contacts[pk] == diagnosed.dx_person), rules, defs
     )
