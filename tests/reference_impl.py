@@ -24,6 +24,14 @@ Semantics implemented here:
   them followed by a follow-up stay of the same person starting more than ``window_hours_gt``
   and at most ``window_hours_le`` hours after the index discharge. Any qualifying stay in the
   window counts, not just the next stay, and a follow-up stay need not itself be an index stay.
+* A disease rate (``disease_rate``) counts, per year, the disease cohort on 1 January: persons
+  with a contact whose primary diagnosis starts with a cohort prefix and that started in the
+  ``lookback_years`` calendar years before the year (not in the year itself), without a contact
+  with death at discharge that ended before 1 January, and ``min_age`` or older on 1 January.
+  Their municipality, sex and birth date come from their latest contact that started before 1
+  January (latest start, then latest end, then the lowest municipality code). The numerator
+  counts the selected stays (by year of start) of cohort members of that year, in the member's
+  stratum on 1 January; a person outside the cohort is never counted.
 * Days ready for discharge are the calendar days from ``ready_date`` (included) to
   ``discharge_date`` (excluded), each counted in the year it falls in.
 """
@@ -229,6 +237,53 @@ def readmission_proportion(stays: pd.DataFrame, d: IndicatorDefinition) -> pd.Da
     return _count(index, ["numerator", "denominator"])
 
 
+def disease_cohort(contacts: pd.DataFrame, d: IndicatorDefinition, year: int) -> pd.DataFrame:
+    """The cohort of ``d`` on 1 January ``year``: one row per person with its stratum."""
+    assert d.cohort is not None
+    c = contacts.assign(
+        start=pd.to_datetime(contacts["start"]), end=pd.to_datetime(contacts["end"])
+    )
+    jan1 = pd.Timestamp(year=year, month=1, day=1)
+    lookback_from = pd.Timestamp(year=year - d.cohort.lookback_years, month=1, day=1)
+    before = c[c["start"] < jan1]
+    diagnosed = before[
+        (before["start"] >= lookback_from)
+        & _has_prefix(before["primary_diagnosis"], d.cohort.diagnoses)
+    ]
+    died = c["died"].astype("boolean").fillna(False).astype(bool)
+    dead = set(c.loc[died & (c["end"] < jan1), "person_id"])
+    members = set(diagnosed["person_id"]) - dead
+    latest = before[before["person_id"].isin(members)].sort_values(
+        ["person_id", "start", "end", "kommunekode"],
+        ascending=[True, False, False, True],
+        kind="mergesort",
+    )
+    latest = latest.drop_duplicates("person_id")
+    birth = pd.to_datetime(latest["birth_date"])
+    born_new_year = (birth.dt.month == 1) & (birth.dt.day == 1)
+    age = year - birth.dt.year - (~born_new_year).astype(int)
+    out = latest.assign(year=year, age=age.astype("int64"))
+    out = out[out["age"] >= d.cohort.min_age]
+    out = out.assign(age_lower=((out["age"] // 5) * 5).clip(upper=85).astype("int64"))
+    return out[["person_id", "kommunekode", "sex", "year", "age_lower"]]
+
+
+def disease_rate(
+    contacts: pd.DataFrame, stays: pd.DataFrame, d: IndicatorDefinition, years: Sequence[int]
+) -> pd.DataFrame:
+    """Selected stays of cohort members over cohort members, in the members' strata."""
+    assert d.selection is not None
+    parts = [disease_cohort(contacts, d, year) for year in years]
+    columns = ["person_id", "kommunekode", "sex", "year", "age_lower"]
+    cohort = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    s = stays[select_stays(stays, d.selection)]
+    s = s.assign(year=_year(s, d.selection.year_of))
+    admissions = s.groupby(["person_id", "year"]).size().rename("numerator").reset_index()
+    cohort = cohort.merge(admissions, on=["person_id", "year"], how="left")
+    cohort = cohort.assign(numerator=cohort["numerator"].fillna(0), denominator=1)
+    return _count(cohort, ["numerator", "denominator"])
+
+
 def days_rate(ready: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
     """Days ready for discharge per municipality and year (``age_lower``/``sex`` empty)."""
     r_from = pd.to_datetime(ready["ready_date"])
@@ -288,6 +343,8 @@ def aggregates(
             out[d.id] = stay_rate(stays, d)
         elif d.kind == "readmission_proportion":
             out[d.id] = readmission_proportion(stays, d)
+        elif d.kind == "disease_rate":
+            out[d.id] = disease_rate(contacts, stays, d, years)
         else:
             empty = pd.DataFrame({k: [] for k in (*KEYS, "numerator")})
             out[d.id] = days_rate(ready, years) if ready is not None else empty

@@ -18,9 +18,11 @@ from naersund.indicators.docs import definitions_markdown
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_it_ships_the_four_national_indicators_and_the_all_ages_readmission_variant() -> None:
+def test_it_ships_the_national_indicators_the_disease_rates_and_the_readmission_variant() -> None:
     ids = [d.id for d in load_definitions()]
     assert ids == [
+        "akutte_indlaeggelser_kol",
+        "akutte_indlaeggelser_type2_diabetes",
         "akutte_korttidsindlaeggelser",
         "faerdigbehandlingsdage",
         "forebyggelige_indlaeggelser_65",
@@ -34,6 +36,7 @@ def test_a_deployment_computes_the_default_set_unless_it_names_its_indicators() 
     defs = load_definitions()
     default = [d.id for d in select_definitions(defs, None)]
     assert "genindlaeggelser_30d" not in default and "genindlaeggelser_30d_65" in default
+    assert "akutte_indlaeggelser_kol" not in default
     assert len(default) == 4
     named = select_definitions(defs, ["genindlaeggelser_30d", "faerdigbehandlingsdage"])
     assert [d.id for d in named] == ["faerdigbehandlingsdage", "genindlaeggelser_30d"]
@@ -47,6 +50,29 @@ def test_every_definition_has_a_status_and_the_redefined_ones_say_so() -> None:
     assert status["genindlaeggelser_30d_65"] == "gældende"
     readmission = next(d for d in load_definitions() if d.id == "genindlaeggelser_30d_65")
     assert readmission.version == 2 and [h.version for h in readmission.history] == [1, 2]
+
+
+def test_the_disease_rates_count_a_five_year_cohort_of_adults_and_are_being_redefined() -> None:
+    defs = {d.id: d for d in load_definitions()}
+    for ident, code in (
+        ("akutte_indlaeggelser_kol", "DJ44"),
+        ("akutte_indlaeggelser_type2_diabetes", "DE11"),
+    ):
+        d = defs[ident]
+        assert d.cohort is not None and d.selection is not None
+        assert (d.kind, d.status, d.by_default) == ("disease_rate", "under omdefinering", False)
+        assert (d.cohort.diagnoses, d.cohort.lookback_years, d.cohort.min_age) == ([code], 5, 18)
+        assert d.diagnosis_prefixes == [code]  # admissions *for* the disease
+        assert d.counted_denominator and not d.is_proportion
+
+
+def test_a_disease_rate_needs_a_cohort(tmp_path: Path) -> None:
+    text = (builtin_dir() / "akutte_indlaeggelser_kol.yaml").read_text(encoding="utf-8")
+    start, end = text.index("cohort:"), text.index("  min_age: 18\n") + len("  min_age: 18\n")
+    path = tmp_path / "akutte_indlaeggelser_kol.yaml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(DefinitionError, match="kind disease_rate needs a 'cohort'"):
+        load_definition(path)
 
 
 def test_a_history_must_end_with_the_current_version(tmp_path: Path) -> None:

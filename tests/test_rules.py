@@ -22,6 +22,7 @@ import ibis
 import pandas as pd
 import pytest
 
+from naersund.engine import cohort
 from naersund.engine import expressions as ex
 from naersund.engine.compute import choose_time_unit
 from naersund.engine.results import compute_results
@@ -37,9 +38,14 @@ SHORT = "akutte_korttidsindlaeggelser"
 PREVENTABLE = "forebyggelige_indlaeggelser_65"
 READMISSION = "genindlaeggelser_30d_65"
 DAYS = "faerdigbehandlingsdage"
+KOL = "akutte_indlaeggelser_kol"
+T2D = "akutte_indlaeggelser_type2_diabetes"
 
 DEFINITIONS: dict[str, IndicatorDefinition] = {d.id: d for d in load_definitions()}
-STAY_DEFINITIONS = [d for d in DEFINITIONS.values() if d.kind != "days_rate"]
+STAY_DEFINITIONS = [d for d in DEFINITIONS.values() if d.kind not in ("days_rate", "disease_rate")]
+DISEASE_DEFINITIONS = [d for d in DEFINITIONS.values() if d.kind == "disease_rate"]
+# The years every case's disease rates are counted for (1 January 2014 and 2015).
+DISEASE_YEARS = [2014, 2015]
 RULES: StayRules = load_stay_rules()
 
 DEFAULTS: dict[str, Any] = {
@@ -716,6 +722,163 @@ add(
     spans=[(ts("2014-12-31 08:00:00.600"), ts("2015-01-01 00:00:00.400"))],
 )
 
+# -- sygdomsgrupper: admissions per 1,000 citizens with KOL or type 2 diabetes --------------------
+# The cohort of a year: a DJ44 (KOL) or DE11 (type 2 diabetes) primary diagnosis on a contact
+# started in the five calendar years before (2014: 2009-2013), alive and 18+ on 1 January, in the
+# stratum of the latest contact before 1 January. The numerator: acute stays >= 12 h with the
+# disease on the first contact, of cohort members, in the member's 1 January stratum. p1 is 73
+# on 1 January 2014 and 74 on 1 January 2015: band 70 both years.
+
+
+def outpatient(start: Stamp, **overrides: Any) -> Row:
+    """A 2 h planned contact: a diagnosis, never an admission."""
+    return contact(start, hours=2, acute=False, **overrides)
+
+
+def admission(start: Stamp, diagnosis: str = "DJ44", **overrides: Any) -> Row:
+    """A 24 h acute stay with ``diagnosis``: a disease admission."""
+    return contact(start, hours=24, primary_diagnosis=diagnosis, **overrides)
+
+
+# A KOL diagnosis in 2012 (outpatient): in the cohort of 2014 and 2015; one KOL admission in 2014.
+add(
+    "a KOL diagnosis in the look-back enters the cohort; its acute admission counts",
+    [outpatient("2012-05-01 10:00", primary_diagnosis="DJ449"), admission("2014-03-01 08:00")],
+    {KOL: [(101, 2014, 70, "F", 1, 1), (101, 2015, 70, "F", 0, 1)], T2D: []},
+)
+# The look-back of 2014 starts on 1 January 2009 00:00: a diagnosis then counts for 2014 (not for
+# 2015, whose look-back starts in 2010).
+add(
+    "a diagnosis on the first day of the five-year look-back counts",
+    [outpatient("2009-01-01 00:00", primary_diagnosis="DJ44")],
+    {KOL: [(101, 2014, 70, "F", 0, 1)]},
+)
+# 31 December 2008 is six years before 2014: no cohort in 2014 or 2015 (the later DE86 stay
+# adds no KOL diagnosis).
+add(
+    "a diagnosis six years back does not count",
+    [
+        outpatient("2008-12-31 20:00", primary_diagnosis="DJ44"),
+        admission("2014-03-01 08:00", diagnosis="DE86"),
+    ],
+    {KOL: []},
+)
+# The year itself does not count: diagnosed in February 2014 and admitted for KOL in March 2014,
+# p1 is not in the 2014 cohort (the admission is not counted); in 2015 p1 is (0 admissions).
+add(
+    "a person first diagnosed in the year is not in that year's cohort nor its numerator",
+    [outpatient("2014-02-01 10:00", primary_diagnosis="DJ44"), admission("2014-03-01 08:00")],
+    {KOL: [(101, 2015, 70, "F", 0, 1)]},
+)
+# Born 15 June 1996: 17 on 1 January 2014 (not in the cohort, the admission at 17 not counted),
+# 18 on 1 January 2015 (band 15) with one admission in 2015.
+add(
+    "under 18 on 1 January is not counted",
+    [
+        outpatient("2012-05-01 10:00", primary_diagnosis="DJ44", birth_date=dt.date(1996, 6, 15)),
+        admission("2014-03-01 08:00", birth_date=dt.date(1996, 6, 15)),
+        admission("2015-03-01 08:00", birth_date=dt.date(1996, 6, 15)),
+    ],
+    {KOL: [(101, 2015, 15, "F", 1, 1)]},
+)
+# Death at discharge on 10 May 2014 (a DE86 stay): in the 2014 cohort (alive on 1 January,
+# no KOL admission), gone in 2015.
+add(
+    "death before the year leaves the cohort",
+    [
+        outpatient("2012-05-01 10:00", primary_diagnosis="DJ44"),
+        admission("2014-05-09 08:00", diagnosis="DE86", died=True),
+    ],
+    {KOL: [(101, 2014, 70, "F", 0, 1)]},
+)
+# Diagnosed in København (101) in 2012, a contact in Frederiksberg (147) in November 2013: the
+# 2014 cohort counts p1 in 147, and so its admission in March 2014 (registered in 101). The
+# latest contact before 2015 is that admission: 2015 in 101.
+add(
+    "the municipality is the latest contact's before 1 January, for the admissions too",
+    [
+        outpatient("2012-05-01 10:00", primary_diagnosis="DJ44"),
+        outpatient("2013-11-01 10:00", primary_diagnosis="DE86", kommunekode=147),
+        admission("2014-03-01 08:00"),
+    ],
+    {KOL: [(101, 2015, 70, "F", 0, 1), (147, 2014, 70, "F", 1, 1)]},
+)
+# Born 1 March 1944: 69 on 1 January 2014 (band 65), 70 at the admission in June 2014; the
+# admission counts in band 65 with its cohort member. 70 on 1 January 2015: band 70.
+add(
+    "the age band is the one on 1 January, for the admissions too",
+    [
+        outpatient("2012-05-01 10:00", primary_diagnosis="DJ44", birth_date=dt.date(1944, 3, 1)),
+        admission("2014-06-01 08:00", birth_date=dt.date(1944, 3, 1)),
+    ],
+    {KOL: [(101, 2014, 65, "F", 1, 1), (101, 2015, 70, "F", 0, 1)]},
+)
+# An acute pneumonia admission (DJ18) of a person with KOL is not an admission for KOL.
+add(
+    "an admission of a cohort member for another diagnosis is not counted",
+    [
+        outpatient("2012-05-01 10:00", primary_diagnosis="DJ44"),
+        admission("2014-03-01 08:00", "DJ18"),
+    ],
+    {KOL: [(101, 2014, 70, "F", 0, 1), (101, 2015, 70, "F", 0, 1)]},
+)
+# Acute 11 h (too short), planned 24 h (not acute), acute 12 h (counts), and a second acute 24 h
+# admission: 2 admissions of one person in 2014.
+add(
+    "only acute stays of at least 12 hours count, each of them",
+    [
+        outpatient("2012-05-01 10:00", primary_diagnosis="DJ44"),
+        contact("2014-02-01 08:00", hours=11, primary_diagnosis="DJ44"),
+        contact("2014-04-01 08:00", hours=24, primary_diagnosis="DJ44", acute=False),
+        contact("2014-06-01 08:00", hours=12, primary_diagnosis="DJ44"),
+        admission("2014-09-01 08:00"),
+    ],
+    {KOL: [(101, 2014, 70, "F", 2, 1), (101, 2015, 70, "F", 0, 1)]},
+)
+# Type 2 diabetes (DE11) makes the diabetes cohort, not the KOL one; type 1 (DE10) neither.
+add(
+    "a type 2 diabetes diagnosis makes the diabetes cohort",
+    [
+        outpatient("2013-05-01 10:00", primary_diagnosis="DE119"),
+        admission("2014-03-01 08:00", "DE11"),
+    ],
+    {T2D: [(101, 2014, 70, "F", 1, 1), (101, 2015, 70, "F", 0, 1)], KOL: []},
+)
+add(
+    "type 1 diabetes is not type 2",
+    [
+        outpatient("2013-05-01 10:00", primary_diagnosis="DE109"),
+        admission("2014-03-01 08:00", "DE10"),
+    ],
+    {T2D: []},
+)
+# Two persons of the 2014 cohort in 101 (p1 woman, p2 man born 1950: 63, band 60), one admission
+# for p1; p3, only admitted for KOL in 2014, is not in the 2014 cohort but joins p1 in 2015 (its
+# admission is a diagnosis in the look-back): the denominator counts persons, not admissions.
+add(
+    "the denominator counts persons of the cohort per stratum",
+    [
+        outpatient("2011-05-01 10:00", primary_diagnosis="DJ44"),
+        outpatient(
+            "2011-05-01 10:00",
+            primary_diagnosis="DJ44",
+            person_id="p2",
+            sex="M",
+            birth_date=dt.date(1950, 2, 2),
+        ),
+        admission("2014-03-01 08:00"),
+        admission("2014-03-01 08:00", person_id="p3"),
+    ],
+    {
+        KOL: [
+            (101, 2014, 60, "M", 0, 1),
+            (101, 2014, 70, "F", 1, 1),
+            (101, 2015, 60, "M", 0, 1),
+            (101, 2015, 70, "F", 0, 2),
+        ]
+    },
+)
+
 # -- færdigbehandlingsdage -------------------------------------------------------------------------
 
 # Ready 30 Dec, discharged 3 Jan: 30 and 31 Dec in 2013, 1 and 2 Jan in 2014 (the discharge day is
@@ -795,6 +958,9 @@ def _engine_batch(
     unit = time_unit or choose_time_unit(con, contacts)
     stays = ex.build_stays(contacts, rules, STAY_DEFINITIONS, time_unit=unit)
     wide = con.execute(ex.stay_aggregates(stays, STAY_DEFINITIONS, rules))
+    diseases = con.execute(
+        cohort.disease_aggregates(contacts, rules, DISEASE_DEFINITIONS, DISEASE_YEARS)
+    )
     spans = con.execute(stays.select("person_id", "start", "end"))
     spans["case"] = spans["person_id"].str.split(":").str[0].astype(int)
     out = {}
@@ -802,6 +968,10 @@ def _engine_batch(
         aggregates = {}
         for d in STAY_DEFINITIONS:
             agg = ex.narrow(wide, d)
+            agg = agg[agg["kommunekode"] // OFFSET == i + 1]
+            aggregates[d.id] = agg.assign(kommunekode=agg["kommunekode"] % OFFSET)
+        for d in DISEASE_DEFINITIONS:
+            agg = cohort.narrow(diseases, d)
             agg = agg[agg["kommunekode"] // OFFSET == i + 1]
             aggregates[d.id] = agg.assign(kommunekode=agg["kommunekode"] % OFFSET)
         mine = spans[spans["case"] == i]
@@ -841,7 +1011,8 @@ def exact_outcomes(request: pytest.FixtureRequest) -> dict[str, Outcome]:
 
 def _reference_outcome(case: Case) -> Outcome:
     contacts = _contacts_frame(case.rows)
-    aggregates = ref.aggregates(contacts, None, STAY_DEFINITIONS, case.rules, [])
+    definitions = [*STAY_DEFINITIONS, *DISEASE_DEFINITIONS]
+    aggregates = ref.aggregates(contacts, None, definitions, case.rules, DISEASE_YEARS)
     return Outcome(aggregates, _spans(ref.build_stays(contacts, case.rules)))
 
 
@@ -1025,3 +1196,31 @@ def test_days_per_1000_citizens_of_all_ages() -> None:
     assert got[("kommune", 101)] == pytest.approx((40, 3998, 40 / 3998 * 1000))
     # Denmark: 40 days over 3,998 + (1,998 + 1,000) + (1,998 + 500) = 9,494 citizens.
     assert got[("land", 0)] == pytest.approx((40, 9494, 40 / 9494 * 1000))
+
+
+def test_disease_rates_count_their_cohort_and_standardise_to_denmarks_cohort() -> None:
+    # Cohort members (n) and their admissions (x) per stratum; the bands coarsen to 15, 45, 65,
+    # 75, 85: 70 -> 65 and 50 -> 45.
+    agg = pd.DataFrame(
+        [
+            (101, 2014, 70, "F", 12, 100),
+            (101, 2014, 50, "M", 0, 100),
+            (147, 2014, 70, "F", 20, 100),
+            (147, 2014, 50, "M", 2, 300),
+        ],
+        columns=["kommunekode", "year", "age_lower", "sex", "numerator", "denominator"],
+    )
+    out = compute_results(DEFINITIONS[KOL], agg, _population(), _standard(), REGION_OF, [2014])
+    got = _by_area(out)
+    # Crude: 101: 12 / 200 x 1,000 = 60; 147: 22 / 400 x 1,000 = 55; Hovedstaden and Denmark:
+    # 34 / 600 x 1,000 = 56.67. The population (_population) plays no part.
+    assert got[("kommune", 101)] == pytest.approx((12, 200, 60.0))
+    assert got[("kommune", 147)] == pytest.approx((22, 400, 55.0))
+    assert got[("land", 0)] == pytest.approx((34, 600, 34 / 0.6))
+    # Standardised to Denmark's cohort (65+ F: 200 persons, 45-64 M: 400): 101: (200 x 12/100 +
+    # 400 x 0/100) / 600 x 1,000 = 40; 147: (200 x 20/100 + 400 x 2/300) / 600 x 1,000 = 71.11;
+    # Denmark: its crude rate.
+    std = {(r.level, int(r.area_code)): r.std_value for r in out.itertuples()}
+    assert std[("kommune", 101)] == pytest.approx(40.0)
+    assert std[("kommune", 147)] == pytest.approx((40 + 400 * 2 / 300) / 0.6)
+    assert std[("land", 0)] == pytest.approx(34 / 0.6)

@@ -144,3 +144,31 @@ def test_results_are_numbers_not_text(results_file: Path) -> None:
     releases.publish(results_file)
     r = releases.load_release().results
     assert r["value"].dtype == np.float64 and r["year"].dtype == np.int64
+
+
+def test_a_disease_cohort_is_a_protected_count_when_publishing(
+    results_file: Path, tmp_path: Path
+) -> None:
+    # A disease rate's denominator counts persons in the registry, like a numerator: a small
+    # visible one is refused (the rate rows relabelled as a disease rate, one cohort of 3 without admissions).
+    bad = _copy(results_file, tmp_path)
+    meta_path = bad.with_name("r.csv.meta.json")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["definitions"]["akutte_indlaeggelser_kol"] = meta["definitions"].pop(
+        "akutte_korttidsindlaeggelser"
+    ) | {"name_da": "Akutte indlæggelser for KOL blandt borgere med KOL (18+)"}
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    df = pd.read_csv(bad, keep_default_na=False, dtype=str)
+    df["indicator"] = df["indicator"].replace(
+        "akutte_korttidsindlaeggelser", "akutte_indlaeggelser_kol"
+    )
+    row = df.index[
+        (df["indicator"] == "akutte_indlaeggelser_kol")
+        & (df["level"] == "kommune")
+        & (df["suppressed"] == "False")
+    ]
+    df.loc[row[0], ["numerator", "denominator"]] = ["0", "3"]
+    df.to_csv(bad, index=False)
+    with pytest.raises(InputError) as e:
+        releases.publish(bad)
+    assert f"{bad}, række {row[0] + 2}, felt denominator: er ikke diskretioneret" in str(e.value)

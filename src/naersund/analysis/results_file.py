@@ -358,7 +358,7 @@ def _check_suppression(
         again = suppress(
             probe,
             regions,
-            {ind: d.is_proportion for ind, d in defs.items()},
+            {ind: d.counted_denominator for ind, d in defs.items()},
             SuppressionRule(min_count),
         )
     except ValueError:

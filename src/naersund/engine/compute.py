@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from naersund import __version__, refdata
 from naersund.atomic import atomic_paths
+from naersund.engine import cohort
 from naersund.engine import expressions as ex
 from naersund.engine.backend import (
     connect,
@@ -317,7 +318,7 @@ def compute(
         if options.years:
             contacts = _around(contacts, years, definitions)
         report("Danner sygehusophold og beregner indikatorer", 0.1)
-        stay_defs = [d for d in definitions if d.selection is not None]
+        stay_defs = [d for d in definitions if d.selection is not None and d.cohort is None]
         aggregates: dict[str, pd.DataFrame] = {}
         time_unit: ex.TimeUnit | None = None
         if stay_defs:
@@ -339,6 +340,15 @@ def compute(
                 ),
             )
             aggregates |= {d.id: _in_years(ex.narrow(wide, d), years) for d in stay_defs}
+        disease_years, no_lookback = _disease_years(definitions, years, bounds["first"])
+        if disease_years:
+            report("Beregner sygdomsgrupper", 0.6)
+            counted = [d for d in definitions if d.id in disease_years]
+            expr = cohort.disease_aggregates(contacts, rules, counted, years)
+            wide = execute_aggregate(con, expr, counted)
+            aggregates |= {
+                d.id: _in_years(cohort.narrow(wide, d), disease_years[d.id]) for d in counted
+            }
         report("Beregner færdigbehandlingsdage", 0.7)
         ready_files = files["ready_for_discharge"]
         skipped = []
@@ -349,7 +359,14 @@ def compute(
                 else:
                     skipped.append(d)
         # No ready_for_discharge table means no data, not zero days: leave the indicator out.
-        definitions = [d for d in definitions if d not in skipped]
+        # So is a disease rate without a year that has its whole look-back in the data.
+        definitions = [d for d in definitions if d not in skipped and d not in no_lookback]
+        if not definitions:
+            why = [f"{d.id}: ingen data til færdigbehandlingsdage" for d in skipped]
+            why += [f"{d.id}: {_lookback_note(d, years)}" for d in no_lookback]
+            raise InputError(
+                f"{data_dir}: ingen af de valgte indikatorer kan beregnes ({'; '.join(why)})"
+            )
         population, estimated_years = read_population(con, files["population"], years)
 
     report("Beregner konfidensintervaller og standardisering", 0.85)
@@ -357,21 +374,27 @@ def compute(
     region_of = refdata.region_of()
     parts = [
         compute_results(
-            d, aggregates[d.id], population, standard, region_of, years, options.confidence
+            d,
+            aggregates[d.id],
+            population,
+            standard,
+            region_of,
+            disease_years.get(d.id, years),
+            options.confidence,
         )
         for d in definitions
     ]
     results = pd.concat(parts, ignore_index=True)
     report("Diskretionerer små tal", 0.95)
     results = suppress(
-        results, region_of, {d.id: d.is_proportion for d in definitions}, options.suppression
+        results, region_of, {d.id: d.counted_denominator for d in definitions}, options.suppression
     )[RESULT_COLUMNS]
     results = results.sort_values(["indicator", "level", "area_code", "year"], ignore_index=True)
     meta = _meta(synthetic, definitions, years, estimated_years, bounds, options)
     # "s" or "us": the unit the stay rules compared times in (None without stay indicators)
     meta["stay_time_unit"] = time_unit
     cut = pd.Timestamp(bounds["last"])  # contacts that start later are not in the data
-    meta["indicator_notes"] = {
+    followup_notes = {
         d.id: (
             f"{years[-1]}: opfølgningen er ufuldstændig for udskrivninger efter "
             f"{(cut - pd.Timedelta(hours=d.followup.window_hours_le)).date()} "
@@ -381,15 +404,49 @@ def compute(
         if d.followup is not None
         and cut < pd.Timestamp(years[-1] + 1, 1, 1) + pd.Timedelta(hours=d.followup.window_hours_le)
     }
+    # write_results marks the last year of these "ufuldstændig opfølgning"
+    meta["incomplete_followup"] = sorted(followup_notes)
+    meta["indicator_notes"] = followup_notes | {
+        d.id: _lookback_note(d, [y for y in years if y not in disease_years[d.id]])
+        for d in definitions
+        if d.id in disease_years and len(disease_years[d.id]) < len(years)
+    }
     meta["left_out"] = {
         d.id: "ingen data: tabellen ready_for_discharge findes ikke i datamappen" for d in skipped
-    }
+    } | {d.id: _lookback_note(d, years) for d in no_lookback}
     if ingested is not None:
         # how many input rows ingest left out (with --rejects), carried into every release
         meta["ingest"] = ingested
         meta["rejected_rows"] = sum(ingested["rejected"].values())
     report("Færdig", 1.0)
     return ComputeResult(results=results, meta=meta, aggregates=aggregates)
+
+
+def _disease_years(
+    definitions: Sequence[IndicatorDefinition], years: list[int], first: Any
+) -> tuple[dict[str, list[int]], list[IndicatorDefinition]]:
+    """Per disease rate, the years with its whole look-back in data whose first contact starts
+    at ``first`` (a year counts from 1 January, so data from 1 January 2015 on cover 2015; data
+    from 3 March 2015 on do not); and the disease rates without any such year."""
+    start = pd.Timestamp(first)
+    first_year = start.year if (start.month, start.day) == (1, 1) else start.year + 1
+    out, none = {}, []
+    for d in cohort.disease_definitions(definitions):
+        full = cohort.full_lookback_years(d, years, first_year)
+        if full:
+            out[d.id] = full
+        else:
+            none.append(d)
+    return out, none
+
+
+def _lookback_note(d: IndicatorDefinition, missing: list[int]) -> str:
+    assert d.cohort is not None
+    span = f"{missing[0]}-{missing[-1]}" if len(missing) > 1 else str(missing[0])
+    return (
+        f"{span}: ingen værdi; {d.cohort.label_da} findes ud fra {d.cohort.lookback_years} hele "
+        "års data før året, og data går ikke så langt tilbage"
+    )
 
 
 def _in_years(agg: pd.DataFrame, years: list[int]) -> pd.DataFrame:
@@ -401,9 +458,11 @@ def _around(
 ) -> ibis.Table:
     """Only the contacts the requested years need: from the year before (stays that end in a
     requested year may start then) to the end of the last year plus the longest follow-up
-    window (readmissions). Parquet statistics let the engine skip the rest unread."""
+    window (readmissions); from the start of the longest look-back of a disease rate's cohort.
+    Parquet statistics let the engine skip the rest unread."""
     window = max((d.followup.window_hours_le for d in definitions if d.followup), default=0)
-    lo = dt.datetime(years[0] - 1, 1, 1)
+    # (a disease rate's cohort looks back whole years before the first)
+    lo = dt.datetime(years[0] - max(1, cohort.max_lookback(definitions)), 1, 1)
     hi = dt.datetime(years[-1] + 1, 1, 1) + dt.timedelta(hours=window)
     return contacts.filter((contacts.start >= lo) & (contacts.start < hi))
 
@@ -497,9 +556,9 @@ def write_results(result: ComputeResult, out: Path, monthly: MonthlyResult | Non
     table = result.results.copy()
     meta = {**result.meta, RUN_ID: uuid.uuid4().hex}
     estimated = table["year"].isin(meta["population_estimated_years"])
-    incomplete = table["indicator"].isin(list(meta["indicator_notes"])) & (
-        table["year"] == meta["years"][-1]
-    )
+    # (metadata written before disease rates listed every indicator note here)
+    followup = meta.get("incomplete_followup", list(meta["indicator_notes"]))
+    incomplete = table["indicator"].isin(followup) & (table["year"] == meta["years"][-1])
     notes = pd.Series([meta["marker"]] * len(table) if meta["synthetic"] else "", index=table.index)
     for mask, text in (
         (estimated, "befolkningstal estimeret"),

@@ -159,7 +159,8 @@ def compute_monthly(data_dir: Path | str, options: ComputeOptions | None = None)
             range(pd.Timestamp(bounds["first"].iloc[0]).year, pd.Timestamp(last).year + 1)
         )
         years = sorted(set(options.years) & set(all_years)) if options.years else all_years
-        stay_defs = [d for d in definitions if d.selection is not None]
+        # (a disease rate needs a cohort per year: not computed per month)
+        stay_defs = [d for d in definitions if d.selection is not None and d.cohort is None]
         if stay_defs:
             unit = choose_time_unit(con, contacts)
             stays = ex.build_stays(contacts, rules, stay_defs, time_unit=unit)

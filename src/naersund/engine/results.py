@@ -84,12 +84,12 @@ def compute_results(
     """Results for one indicator at every level, area and year.
 
     ``agg`` has ``kommunekode, year, age_lower, sex, numerator`` (and ``denominator`` for
-    proportions); ``population`` is ``year, kommunekode, age_group, sex, count``; ``standard``
+    proportions and disease rates, whose denominators are registry counts); ``population`` is ``year, kommunekode, age_group, sex, count``; ``standard``
     is Denmark's population by ``age_group, sex`` (column ``standard_pop``).
     """
     agg = agg[agg["year"].isin(years)]
     munis = sorted(region_of)
-    if d.kind == "readmission_proportion":
+    if d.counted_denominator:
         strata = _proportion_strata(d, agg, munis, years)
     else:
         strata = _rate_strata(d, agg, population, munis, years)
@@ -154,10 +154,16 @@ def _rate_strata(
     return merged[[*keys, "x", "n"]]
 
 
+def _lowest_band(d: IndicatorDefinition) -> int:
+    """The age band of the youngest age the denominator counts (18 lies in 15-19)."""
+    return ((d.lowest_age or 0) // 5) * 5
+
+
 def _proportion_strata(
     d: IndicatorDefinition, agg: pd.DataFrame, munis: list[int], years: list[int]
 ) -> pd.DataFrame:
-    """x = followed-up index stays and n = index stays per stratum (all munis and years present)."""
+    """x = followed-up index stays and n = index stays per stratum (all munis and years
+    present); for a disease rate x = admissions and n = persons in the cohort."""
     keys = ["kommunekode", "year", "age_lower", "sex"]
     g = agg.groupby(keys, as_index=False)[["numerator", "denominator"]].sum()
     g = g.rename(columns={"numerator": "x", "denominator": "n"})
@@ -165,7 +171,7 @@ def _proportion_strata(
         index=False
     )
     g = frame.merge(g, on=["kommunekode", "year"], how="left")
-    g["age_lower"] = g["age_lower"].fillna(d.population.min_age or 0).astype("int64")
+    g["age_lower"] = g["age_lower"].fillna(_lowest_band(d)).astype("int64")
     g["sex"] = g["sex"].fillna("F")
     g[["x", "n"]] = g[["x", "n"]].fillna(0).astype("int64")
     return g
@@ -178,21 +184,30 @@ def _standardise(
     key: list[str],
     confidence: float,
 ) -> pd.DataFrame:
-    """Direct standardisation by age band and sex to Denmark's reference population."""
+    """Direct standardisation by age band and sex to Denmark's reference population, or (a
+    disease rate with ``standard: cohort``) to Denmark's cohort of the same year."""
     assert d.standardisation is not None
     bands = d.standardisation.age_bands
-    std = standard.assign(age_lower=standard["age_group"].map(age_group_lower))
-    if d.population.min_age is not None:
-        std = std[std["age_lower"] >= d.population.min_age]
-    std = std.assign(age_lower=_coarsen(std["age_lower"], bands))
-    std = std.groupby(["age_lower", "sex"], as_index=False).agg(
-        standard_pop=("standard_pop", "sum")
-    )
     s = strata.assign(age_lower=_coarsen(strata["age_lower"], bands))
     s = s.groupby([*key, "age_lower", "sex"], as_index=False)[["x", "n"]].sum()
-    # Every area × year gets every stratum of the standard, with zero counts where it had none.
     areas = s[key].drop_duplicates()
-    full = areas.merge(std, how="cross").merge(s, on=[*key, "age_lower", "sex"], how="left")
+    if d.standardisation.standard == "cohort":
+        # The weights are the national cohort's persons per band: Denmark's standardised
+        # value is its crude one, and an area's is the rate at Denmark's age and sex mix.
+        national = s[s["level"] == "land"]
+        std = national[["year", "age_lower", "sex"]].assign(standard_pop=national["n"])
+        full = areas.merge(std, on="year")
+    else:
+        std = standard.assign(age_lower=standard["age_group"].map(age_group_lower))
+        if d.lowest_age is not None:
+            std = std[std["age_lower"] >= _lowest_band(d)]
+        std = std.assign(age_lower=_coarsen(std["age_lower"], bands))
+        std = std.groupby(["age_lower", "sex"], as_index=False).agg(
+            standard_pop=("standard_pop", "sum")
+        )
+        full = areas.merge(std, how="cross")
+    # Every area × year gets every stratum of the standard, with zero counts where it had none.
+    full = full.merge(s, on=[*key, "age_lower", "sex"], how="left")
     full[["x", "n"]] = full[["x", "n"]].fillna(0)
     full = full.sort_values([*key, "age_lower", "sex"], kind="stable")
     group = full.groupby(key, sort=False).ngroup().to_numpy()

@@ -14,6 +14,7 @@ KIND_DA = {
     "stay_rate": "antal sygehusophold pr. borger",
     "readmission_proportion": "andel af indeksindlæggelser med genindlæggelse",
     "days_rate": "antal dage pr. borger",
+    "disease_rate": "antal indlæggelser pr. borger i en sygdomsgruppe",
 }
 
 
@@ -61,6 +62,23 @@ def _selection_lines(sel: StaySelection) -> list[str]:
     return lines
 
 
+def _denominator(d: IndicatorDefinition) -> str:
+    if d.is_proportion:
+        return "indeksindlæggelser"
+    if d.cohort is not None:
+        c = d.cohort
+        return (
+            f"{c.label_da} 1. januar: personer med en kontakt med aktionsdiagnose, der begynder "
+            f"med {', '.join(c.diagnoses)}, i de {c.lookback_years} kalenderår før året (året selv "
+            f"tæller ikke), ikke døde ved en udskrivning før 1. januar, {c.min_age} år og derover "
+            "1. januar; kommune, køn og alder fra den seneste kontakt før 1. januar, også for "
+            "tællerens indlæggelser; kun år med hele tilbageblikket i data"
+        )
+    pop = d.population
+    ages = f"{pop.min_age} år og derover" if pop.min_age is not None else "alle aldre"
+    return "befolkningen 1. januar, " + ages
+
+
 def definitions_markdown(defs: list[IndicatorDefinition]) -> str:
     """Markdown page documenting every definition (``docs/indicators.md``)."""
     out = [
@@ -87,16 +105,17 @@ def definitions_markdown(defs: list[IndicatorDefinition]) -> str:
             f"- Retning: {'lavere er bedre' if d.direction == 'lower_is_better' else 'højere er bedre'}",
             f"- Konfidensinterval: {'Wilson' if d.ci_method == 'wilson' else 'Byar (eksakt under 10 hændelser)'}",
         ]
-        pop = d.population
-        ages = f"{pop.min_age} år og derover" if pop.min_age is not None else "alle aldre"
-        out.append(
-            f"- Nævner: {'indeksindlæggelser' if d.is_proportion else 'befolkningen 1. januar, ' + ages}"
-        )
+        out.append(f"- Nævner: {_denominator(d)}")
         if d.standardisation:
             st = d.standardisation
             bands = ", ".join(f"{b}+" for b in st.age_bands) if st.age_bands else "5-årsgrupper"
             out.append(
-                f"- Standardisering: direkte, alder ({bands}) og køn, Danmarks befolkning {st.reference_year}"
+                f"- Standardisering: direkte, alder ({bands}) og køn, "
+                + (
+                    f"Danmarks {d.cohort.label_da} samme år"
+                    if st.standard == "cohort" and d.cohort is not None
+                    else f"Danmarks befolkning {st.reference_year}"
+                )
             )
         else:
             out.append("- Standardisering: ingen (data har ikke alder og køn)")

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Kind = Literal["stay_rate", "readmission_proportion", "days_rate"]
+Kind = Literal["stay_rate", "readmission_proportion", "days_rate", "disease_rate"]
 # Which contact(s) of a stay a test looks at: the first (earliest start; ties go to the longest,
 # then acute, then the lowest diagnosis code), the last (latest end; ties go to the latest
 # start, then the lowest diagnosis code) or any of them.
@@ -117,6 +117,23 @@ class StaySelection(_Excluding):
         return self
 
 
+class Cohort(_Strict):
+    """The disease cohort a ``disease_rate`` counts: on 1 January of a year, the persons with a
+    contact whose primary diagnosis starts with one of ``diagnoses`` that started in the
+    ``lookback_years`` whole calendar years before (the year itself does not count), who have
+    no contact ending in death before 1 January, and who are ``min_age`` or older on 1
+    January. Municipality, sex and birth date (hence age band) come from the person's latest
+    contact before 1 January (latest start, then latest end, then the lowest municipality
+    code). Only years with the whole look-back in the data get a value."""
+
+    label_da: str
+    diagnoses: list[str] = Field(min_length=1)
+    lookback_years: int = Field(default=5, ge=1, le=20)
+    min_age: int = Field(default=18, ge=0, le=120)
+
+    _codes = field_validator("diagnoses")(_check_codes)
+
+
 class Followup(_Excluding):
     """The event that makes an index stay count in the numerator (e.g. a readmission). The
     acute flag tests the follow-up stay's first contact."""
@@ -128,10 +145,13 @@ class Followup(_Excluding):
 
 
 class Standardisation(_Strict):
-    """Direct standardisation by age and sex to Denmark's population of ``reference_year``.
+    """Direct standardisation by age and sex to Denmark's population of ``reference_year``
+    (``standard: population``) or, for a disease rate, to Denmark's disease cohort of the same
+    year (``standard: cohort``: a cohort's age mix is far from the population's).
     ``age_bands`` are the lower bounds of coarser bands (default: the 5-year bands)."""
 
     by: list[StdBy] = Field(default_factory=lambda: list(STD_BY))
+    standard: Literal["population", "cohort"] = "population"
     reference_year: int = 2013
     age_bands: list[int] | None = None
 
@@ -170,6 +190,7 @@ class IndicatorDefinition(_Strict):
     population: Population = Field(default_factory=Population)
     selection: StaySelection | None = None
     followup: Followup | None = None
+    cohort: Cohort | None = None
     standardisation: Standardisation | None = None
     ci_method: Literal["byar", "wilson"]
     codes_verified: bool = False
@@ -190,6 +211,18 @@ class IndicatorDefinition(_Strict):
             raise ValueError("'followup' is only used by kind readmission_proportion")
         if self.kind == "days_rate" and self.selection is not None:
             raise ValueError("kind days_rate takes no 'selection'")
+        if (self.kind == "disease_rate") != (self.cohort is not None):
+            raise ValueError("kind disease_rate needs a 'cohort', and only it takes one")
+        if self.kind == "disease_rate" and self.selection is None:
+            raise ValueError("kind disease_rate needs a 'selection' (the admissions it counts)")
+        if (
+            self.standardisation is not None
+            and self.standardisation.standard == "cohort"
+            and self.kind != "disease_rate"
+        ):
+            raise ValueError("standardisation.standard 'cohort' needs kind disease_rate")
+        if self.kind == "disease_rate" and self.ci_method != "byar":
+            raise ValueError("a disease rate needs ci_method 'byar'")
         if self.kind == "readmission_proportion" and self.ci_method != "wilson":
             raise ValueError("a proportion needs ci_method 'wilson'")
         versions = [h.version for h in self.history]
@@ -201,6 +234,17 @@ class IndicatorDefinition(_Strict):
     def is_proportion(self) -> bool:
         """The denominator is a count of registry events (protected), not a population."""
         return self.kind == "readmission_proportion"
+
+    @property
+    def counted_denominator(self) -> bool:
+        """The denominator is counted from the registry (index stays, a disease cohort) and is
+        protected by suppression like a numerator; not a published population."""
+        return self.kind in ("readmission_proportion", "disease_rate")
+
+    @property
+    def lowest_age(self) -> int | None:
+        """The youngest age the denominator counts (the cohort's or the population's)."""
+        return self.cohort.min_age if self.cohort is not None else self.population.min_age
 
     @property
     def diagnosis_prefixes(self) -> list[str]:
