@@ -23,8 +23,8 @@ from naersund.analysis.benchmark import (
     recent_trend,
     spine_rows,
 )
-from naersund.analysis.published import PublishedResults
-from naersund.analysis.trend import target_status
+from naersund.analysis.published import CRUDE, Figure, Measure, PublishedResults
+from naersund.analysis.published import targets_for as published_targets
 from naersund.catalogue import Catalogue, Initiative, Target
 from naersund.catalogue.progress import Direction, Status
 from naersund.indicators.model import IndicatorDefinition
@@ -46,6 +46,7 @@ class IndicatorInfo:
     kind: str
     multiplier: float
     description_da: str = ""
+    status: str = "gældende"  # the definition's status ("under omdefinering" is shown)
 
     @property
     def direction_da(self) -> str:
@@ -59,7 +60,14 @@ class IndicatorInfo:
 def indicator_infos(definitions: Iterable[IndicatorDefinition]) -> dict[str, IndicatorInfo]:
     return {
         d.id: IndicatorInfo(
-            d.id, d.name_da, d.unit_da, d.direction, d.kind, d.multiplier, d.description_da
+            d.id,
+            d.name_da,
+            d.unit_da,
+            d.direction,
+            d.kind,
+            d.multiplier,
+            d.description_da,
+            d.status,
         )
         for d in definitions
     }
@@ -130,33 +138,17 @@ class ProfileRow:
     spine: dict[str, float]
     targets: list[TargetState] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
+    figure: Figure | None = None  # where the numbers come from (release, definition, period)
 
     @property
     def comparison_da(self) -> str:
         return comparison_label(self.comparison)
 
 
-def _one(df: pd.DataFrame, column: str) -> float:
-    return float(df[column].iloc[0]) if len(df) and pd.notna(df[column].iloc[0]) else np.nan
-
-
 def targets_for(catalogue: Catalogue | None, indicator: str, kommunekode: int) -> list[Target]:
-    """Targets of the municipality's KKR goals for ``indicator``: its own (scope kommune) and
-    the KKR's (scope kkr)."""
-    if catalogue is None:
-        return []
-    region = municipality_region().get(kommunekode)
-    out = []
-    for kkr in catalogue.kkr:
-        if kkr.region_code != region:
-            continue
-        for goal in kkr.goals:
-            for t in goal.targets:
-                if t.indicator != indicator:
-                    continue
-                if t.scope == "kkr" or t.kommunekode == kommunekode:
-                    out.append(t)
-    return out
+    """Targets of the municipality's KKR goals for ``indicator``: its own (scope kommune)
+    first, then the KKR's (scope kkr) (:func:`naersund.analysis.published.targets_for`)."""
+    return published_targets(catalogue, indicator, "kommune", kommunekode)
 
 
 def initiatives_for(
@@ -191,56 +183,49 @@ def profile(
     standardised: bool = True,
     catalogue: Catalogue | None = None,
 ) -> list[ProfileRow]:
-    """Every indicator of the release for one municipality and year, in ``infos`` order."""
+    """Every indicator of the release for one municipality and year, in ``infos`` order:
+    the figures of :meth:`PublishedResults.figure` (the headline measure; crude when the
+    user asks for crude values with ``standardised=False``)."""
     region = municipality_region()[kommunekode]
+    asked: Measure | None = None if standardised else CRUDE
     out = []
     for ind, info in infos.items():
         rows = pub.rows(ind)
         if rows.empty:
             continue
-        measure = choose_measure(rows, standardised)
-        m = with_measure(rows, info, measure)
-        this_year = m[m["year"] == year]
-        own = this_year[(this_year["level"] == "kommune") & (this_year["area_code"] == kommunekode)]
-        reg = this_year[(this_year["level"] == "region") & (this_year["area_code"] == region)]
-        nat = this_year[this_year["level"] == "land"]
-        series = m[(m["level"] == "kommune") & (m["area_code"] == kommunekode)].sort_values("year")
+        f = pub.figure(ind, "kommune", kommunekode, year, catalogue, asked)
+        measure = MeasureChoice(standardised=f.standardised)
+        series = pub.series_frame(ind, "kommune", kommunekode, asked)
         series = series[series["year"] <= year]
         trend = recent_trend(
             series["year"].tolist(),
-            series["value_m"].tolist(),
-            series["lower_m"].tolist(),
-            series["upper_m"].tolist(),
+            series["value"].tolist(),
+            series["lower"].tolist(),
+            series["upper"].tolist(),
             info.direction,
         )
         targets = []
         for t in targets_for(catalogue, ind, kommunekode):
-            status, when = target_status(
-                t,
-                series,
-                info.direction,
-                measure.value,
-                measure.lower,
-                measure.upper,
-            )
+            tf = pub.target_figure(t, ind, "kommune", kommunekode, year, asked)
             scope = "kommunens eget mål" if t.scope == "kommune" else KKR_NAMES[region] + "s mål"
-            targets.append(TargetState(t, status, when, scope))
+            targets.append(TargetState(t, tf.status, year, scope))
         out.append(
             ProfileRow(
                 info=info,
                 measure=measure,
                 year=year,
-                value=_one(own, "value_m"),
-                lower=_one(own, "lower_m"),
-                upper=_one(own, "upper_m"),
-                region_value=_one(reg, "value_m"),
-                national_value=_one(nat, "value_m"),
-                comparison=str(own["comparison_m"].iloc[0]) if len(own) else "not_compared",
-                suppressed=bool(own["suppressed"].iloc[0]) if len(own) else True,
+                value=np.nan if f.value is None else f.value,
+                lower=np.nan if f.lower is None else f.lower,
+                upper=np.nan if f.upper is None else f.upper,
+                region_value=np.nan if f.kkr is None else f.kkr,
+                national_value=np.nan if f.denmark is None else f.denmark,
+                comparison=f.verdict,
+                suppressed=f.suppressed or not f.present,
                 trend=trend,
-                spine=spine_rows(this_year, kommunekode, measure, info.direction),
+                spine=spine_rows(rows[rows["year"] == year], kommunekode, measure, info.direction),
                 targets=targets,
                 initiatives=initiatives_for(catalogue, ind, region),
+                figure=f,
             )
         )
     return out

@@ -12,6 +12,7 @@ urlpatterns = [
     path("sammenlign/", views.sammenlign, name="sammenlign"),
     path("udvikling/", views.udvikling, name="udvikling"),
     path("kkr/<int:region_code>/", views.kkr, name="kkr"),
+    path("definition/<slug:indicator>/", views.definition, name="definition"),
     path("udgivelser/", views.udgivelser, name="udgivelser"),
     path("udgivelser/<int:old>/<int:new>/", views.diff, name="diff"),
 ]
