@@ -195,3 +195,45 @@ def test_the_command_names_a_bad_choice(release: object, tmp_path: Path) -> None
     )
     assert result.exit_code != 0
     assert "vælg enten --kommune KODE eller --kkr KODE" in str(result.exception)
+
+
+def test_a_pack_uses_the_latest_closed_round_and_an_open_one_only_when_chosen(
+    personas: Personas, release: object
+) -> None:
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+
+    from naersund.web.survey.models import QuestionKind, Round
+    from naersund.web.survey.services import create_round, questions_for, save_answers, submit
+
+    today = dt.date.today()
+    admin = User.objects.get(username="admin")
+
+    def answered(slug: str, title: str, closes: dt.date, status: str) -> None:
+        rnd = create_round(
+            slug=slug, title_da=title, year=2014,
+            opens_on=today - dt.timedelta(days=30), closes_on=today + dt.timedelta(days=5),
+        )  # fmt: skip
+        values = {
+            q.qid: status for q in questions_for(rnd, ALBERTSLUND) if q.kind == QuestionKind.STATUS
+        }
+        save_answers(rnd, ALBERTSLUND, admin, values)
+        submit(rnd, ALBERTSLUND, admin)
+        Round.objects.filter(pk=rnd.pk).update(closes_on=closes)  # answered while open
+
+    answered("lukket", "Lukket runde", today - dt.timedelta(days=1), "planlagt")
+    answered("aaben", "Åben runde", today + dt.timedelta(days=5), "implementeret")
+    client = personas.client("admin")
+
+    def status_sheet(extra: str = "") -> str:
+        url = _url(f"kommune-{ALBERTSLUND}", "politisk", "xlsx") + extra
+        book = openpyxl.load_workbook(io.BytesIO(client.get(url).content))
+        return " ".join(str(c) for r in book["Indsatser"].iter_rows(values_only=True) for c in r)
+
+    default = status_sheet()
+    assert "(statusrunde: Lukket runde)" in default and "Planlagt" in default
+    assert "Implementeret" not in default and "Åben runde" not in default
+    chosen = status_sheet("&runde=aaben")
+    assert "(statusrunde: Åben runde, foreløbig (runden er åben))" in chosen
+    assert "Implementeret" in chosen and "Planlagt" not in chosen
