@@ -76,7 +76,7 @@ def test_the_profile_shows_the_published_standardised_values(
     nat = _row(release, "land", 0, year)
     page = _text(reader.get(f"/indikatorer/kommune/{ALBERTSLUND}/"))
     assert "SYNTETISKE DATA" in page
-    assert "standardiseret for alder og køn" in page
+    assert "aldersstandardiseret (alder og køn" in page
     assert "Kommuneprofil: Albertslund" in page
     if not own["suppressed"]:
         assert format_number(own["std_value"]) in page
@@ -125,7 +125,7 @@ def test_compare_lists_the_kkr_municipalities_with_published_values(
     url = f"/indikatorer/sammenlign/?indikator={IND}&kkr={HOVEDSTADEN}&aar={year}"
     page = _text(reader.get(url))
     assert "Sammenlign kommuner" in page and "Tragtdiagram" in page and "Kort" in page
-    assert "standardiseret for alder og køn" in page
+    assert "aldersstandardiseret (alder og køn" in page
     rows = _csv(reader, url + "&csv=bars")
     assert len(rows) == len(members_of(HOVEDSTADEN)) == 29
     results = releases.load_release(release.pk).results
