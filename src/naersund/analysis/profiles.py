@@ -3,7 +3,7 @@ a comparison of municipalities, a trend, a KKR at a glance.
 
 Everything takes a :class:`PublishedResults` and returns plain values or DataFrames. The
 measure is standardised where comparisons are made and standardised values exist, crude
-otherwise (:func:`naersund.analysis.benchmark.choose_measure`); each result says which.
+otherwise, decided once per indicator by :meth:`PublishedResults.measure`; each result says which.
 """
 
 from __future__ import annotations
@@ -17,13 +17,18 @@ import pandas as pd
 
 from naersund.analysis.benchmark import (
     MeasureChoice,
-    choose_measure,
     compare,
     comparison_label,
     recent_trend,
     spine_rows,
 )
-from naersund.analysis.published import CRUDE, Figure, Measure, PublishedResults
+from naersund.analysis.published import (
+    CRUDE,
+    STANDARDISED,
+    Figure,
+    Measure,
+    PublishedResults,
+)
 from naersund.analysis.published import targets_for as published_targets
 from naersund.catalogue import Catalogue, Initiative, Target
 from naersund.catalogue.progress import Direction, Status
@@ -90,6 +95,12 @@ def members_of(region_code: int) -> list[int]:
     names = municipality_names()
     codes = [k for k, r in municipality_region().items() if r == region_code]
     return sorted(codes, key=lambda k: names[k])
+
+
+def measure_of(pub: PublishedResults, indicator: str, standardised: bool = True) -> MeasureChoice:
+    """The page's measure for an indicator: the release's headline measure
+    (:meth:`PublishedResults.measure`), or crude when the user asks for crude values."""
+    return MeasureChoice(standardised=standardised and pub.measure(indicator) == STANDARDISED)
 
 
 def with_measure(rows: pd.DataFrame, info: IndicatorInfo, measure: MeasureChoice) -> pd.DataFrame:
@@ -242,7 +253,7 @@ def comparison_table(
     ``area_code, name, value, lower, upper, comparison, numerator, denominator, suppressed,
     std_value`` plus the raw columns; and Denmark's row and the measure."""
     rows = pub.rows(info.id)
-    measure = choose_measure(rows, standardised)
+    measure = measure_of(pub, info.id, standardised)
     m = with_measure(rows[rows["year"] == year], info, measure)
     nat = m[m["level"] == "land"]
     kom = m[m["level"] == "kommune"]
@@ -264,7 +275,7 @@ def trend_table(
     """``year, area, level, value, lower, upper, suppressed`` for the municipality, its KKR
     and Denmark, every year of the release (area order: municipality, KKR, Denmark)."""
     rows = pub.rows(info.id)
-    measure = choose_measure(rows, standardised)
+    measure = measure_of(pub, info.id, standardised)
     region = municipality_region()[kommunekode]
     m = with_measure(rows, info, measure)
     parts = [
@@ -305,7 +316,7 @@ def kkr_matrix(
         rows = pub.rows(ind)
         if rows.empty:
             continue
-        measure = choose_measure(rows, standardised)
+        measure = measure_of(pub, info.id, standardised)
         measures[ind] = measure
         m = with_measure(rows[rows["year"] == year], info, measure)
         m = m[["level", "area_code", "value_m", "comparison_m"]].rename(
