@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -54,8 +55,7 @@ def data(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Repor
     _, follow_up = generate_demo_survey(catalogue, questions_from_catalogue(catalogue))
     base = from_results_file(path)
     return ReportInput(
-        results=base.results,
-        meta=base.meta,
+        published=base.published,
         definitions=base.definitions,
         catalogue=catalogue,
         release="test",
@@ -79,6 +79,24 @@ def _published(
     ]
     assert len(sel) == 1
     return sel.iloc[0]
+
+
+def _headline(data: ReportInput, indicator: str, row: pd.Series) -> tuple[str, list[Any]]:
+    """The one figure, worked out here from the rows: the standardised value and interval
+    where the indicator is standardised (has standardised values), else the crude; with its
+    label."""
+    r = data.results
+    if r.loc[r["indicator"] == indicator, "std_value"].notna().any():
+        return "aldersstandardiseret", [
+            row[c] for c in ("std_value", "std_lower_ci", "std_upper_ci")
+        ]
+    return "rå", [row[c] for c in ("value", "lower_ci", "upper_ci")]
+
+
+def _cells(xs: list[Any]) -> list[Any]:
+    """Expected cells: empty where the figure has no number (a standardised indicator's
+    cell with under 10 events has no standardised value)."""
+    return [None if pd.isna(x) else _exact(x) for x in xs]
 
 
 def _exact(x: Any) -> Any:
@@ -120,29 +138,47 @@ def test_political_pdf_shows_the_published_numbers_and_sentences(
         land = _published(data, h.indicator, "land", 0)
         if row["suppressed"]:
             continue
-        assert fmt.number(row["value"]) in text
-        assert f"{fmt.number(row['lower_ci'])}–{fmt.number(row['upper_ci'])}" in text
-        assert fmt.number(land["value"]) in text
+        # One truth: value, interval, Denmark and verdict all in the headline measure.
+        measure, (value, lower, upper) = _headline(data, h.indicator, row)
+        if pd.isna(value):  # under 10 events: no standardised value, and no crude instead
+            assert h.value is None and h.comparison == "not_compared"
+            assert "under 10 tilfælde" in h.sentence
+            continue
+        assert fmt.number(value) in text
+        assert f"{fmt.number(lower)}–{fmt.number(upper)}" in text
+        assert fmt.number(_headline(data, h.indicator, land)[1][0]) in text
+        assert h.measure == measure and measure in h.sentence
+        assert h.comparison == row["comparison"]
         # The sentence is on the page (line breaks aside) and carries the published value.
         assert re.sub(r"\s+", " ", h.sentence) in text
-        assert fmt.number(row["value"]) in h.sentence
+        assert fmt.number(value) in h.sentence
 
 
 def test_political_xlsx_cells_are_the_published_numbers(data: ReportInput, political: Pack) -> None:
     wb = openpyxl.load_workbook(io.BytesIO(render(political, "xlsx")))
     header, body = _table_body(_sheet_rows(wb, "Nøgletal"), "Indikator")
-    assert header[:6] == ["Indikator", "Enhed", "Værdi", "Nedre 95 %", "Øvre 95 %", "Hele landet"]
+    assert header[:7] == [
+        "Indikator",
+        "Enhed",
+        "Opgørelse",
+        "Værdi",
+        "Nedre 95 %",
+        "Øvre 95 %",
+        "Hele landet",
+    ]
     names = {d.name_da: d.id for d in data.definitions}
     assert len(body) == len(data.results["indicator"].unique())
     for r in body:
         row = _published(data, names[r[0]], "kommune", ALBERTSLUND)
         land = _published(data, names[r[0]], "land", 0)
+        measure, triple = _headline(data, names[r[0]], row)
+        assert r[2] == measure
         if row["suppressed"]:
-            assert r[2:5] == [None, None, None]
+            assert r[3:6] == [None, None, None]
         else:
-            assert r[2:5] == _exact([row["value"], row["lower_ci"], row["upper_ci"]])
-        assert r[5] == _exact(land["value"])
-        assert isinstance(r[5], float)
+            assert r[3:6] == _cells(triple)
+        assert r[6] == _exact(_headline(data, names[r[0]], land)[1][0])
+        assert isinstance(r[6], float)
 
 
 def test_every_pdf_page_says_synthetic_data_and_names_level_area_and_year(political: Pack) -> None:
@@ -167,7 +203,7 @@ def test_a_municipality_shows_its_own_skal_status(data: ReportInput, political: 
 
 
 def test_other_municipalities_answers_are_left_out_when_not_visible(data: ReportInput) -> None:
-    hidden = ReportInput(**{**data.__dict__, "survey_visible": frozenset({851})})
+    hidden = replace(data, survey_visible=frozenset({851}))
     pack = build_pack(hidden, "direktoer", area_of("kommune", ALBERTSLUND), YEAR)
     sheets = {t.sheet for t in pack.tables()}
     assert "Bilag 1" not in sheets and "Indsatsdækning" in sheets
@@ -193,17 +229,15 @@ def test_director_comparison_sheets_equal_the_published_rows_and_hide_suppressed
         assert len(body) == 29 + 2
         for r in body[:29]:
             row = _published(data, d.id, "kommune", names[r[0]])
+            measure, triple = _headline(data, d.id, row)
+            assert r[6] == measure
             if row["suppressed"]:
                 seen_suppressed += 1
-                assert r[1:9] == [None] * 8 and r[9] == "Diskretioneret"
+                assert r[1:6] == [None] * 5 and r[7] == "Diskretioneret"
             else:
-                want = [
-                    row[c] for c in ("numerator", "denominator", "value", "lower_ci", "upper_ci")
-                ]
-                assert r[1:3] == [want[0], want[1]] and isinstance(r[1], int)
-                assert r[3:6] == _exact(want[2:])
-                std = [row[c] for c in ("std_value", "std_lower_ci", "std_upper_ci")]
-                assert r[6:9] == [None if pd.isna(x) else _exact(x) for x in std]
+                assert r[1:3] == [row["numerator"], row["denominator"]]
+                assert isinstance(r[1], int)
+                assert r[3:6] == _cells(triple)
     assert seen_suppressed > 0  # the 2 % sample has small municipalities with hidden cells
 
 
@@ -224,8 +258,9 @@ def test_director_pdf_prints_no_number_of_a_suppressed_cell(data: ReportInput) -
     assert not hidden.empty
     for row in hidden.itertuples():
         name = area_of("kommune", int(row.area_code)).name
-        # Its comparison row reads "<name> – – – ... Diskretioneret".
-        assert re.search(rf"{re.escape(name)}( –){{8}} Diskretioneret", text), name
+        # Its comparison row reads "<name> – – – – – <measure> Diskretioneret".
+        pattern = rf"{re.escape(name)}( –){{5}} (aldersstandardiseret|rå) Diskretioneret"
+        assert re.search(pattern, text), name
 
 
 def _members() -> list[Any]:
@@ -264,7 +299,7 @@ def test_professional_pack_has_definitions_and_data_quality_notes(data: ReportIn
     # a release from ingested data says how many input rows ingest left out, per table
     ingested = {"rejected": {"contacts": 1254, "population": 0, "ready_for_discharge": 3}}
     meta = {**data.meta, "rejected_rows": 1257, "ingest": ingested}
-    with_record = ReportInput(**{**data.__dict__, "meta": meta})
+    with_record = replace(data, published=replace(data.published, meta=meta))
     html = render(build_pack(with_record, "fagligt", area_of("kommune", ALBERTSLUND), YEAR), "html")
     assert (
         "Afviste inputrækker ved indlæsningen: 1.257 (contacts 1.254, ready_for_discharge 3)."
@@ -339,7 +374,7 @@ def test_the_kkr_political_pack_says_how_many_municipalities_have_each_initiativ
 
 
 def test_only_synthetic_data_is_marked_synthetic(data: ReportInput) -> None:
-    real = ReportInput(**{**data.__dict__, "meta": {**data.meta, "synthetic": False}})
+    real = replace(data, published=replace(data.published, synthetic=False))
     area = area_of("kommune", ALBERTSLUND)
     for pack, marked in (
         (build_pack(data, "politisk", area, YEAR), True),

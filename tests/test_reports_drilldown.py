@@ -3,6 +3,7 @@ before they reach a pack (hand-made cases for the rule, then the real thing)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -103,7 +104,7 @@ def test_the_professional_pack_prints_the_breakdowns_without_hidden_numbers(
 
 
 def test_without_registry_data_the_pack_says_where_breakdowns_come_from(data: ReportInput) -> None:
-    plain = ReportInput(**{**data.__dict__, "drilldown": None})
+    plain = replace(data, drilldown=None)
     html = render(build_pack(plain, "fagligt", area_of("kommune", ALBERTSLUND), 2014), "html")
     assert "naersund report --data MAPPE" in html.decode()
 
@@ -122,7 +123,7 @@ def test_suppressed_rows_of_the_published_table_hide_the_whole_breakdown(
     mask = (r["level"] == "kommune") & (r["area_code"] == ALBERTSLUND) & (r["year"] == 2014)
     mask &= r["indicator"] == "akutte_korttidsindlaeggelser"
     r.loc[mask, "suppressed"] = True
-    hidden = ReportInput(**{**data.__dict__, "results": r, "drilldown": None})
+    hidden = replace(data, published=replace(data.published, results=r), drilldown=None)
     dd = with_drilldown(hidden, synthetic_dir, 2014, kommune=ALBERTSLUND).drilldown
     assert dd is not None
     part = dd[dd["indicator"] == "akutte_korttidsindlaeggelser"]

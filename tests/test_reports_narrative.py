@@ -9,18 +9,17 @@ import re
 import pandas as pd
 import pytest
 
+from naersund.analysis.published import PublishedResults
 from naersund.catalogue import load_catalogue
 from naersund.catalogue.model import Catalogue, Target
 from naersund.indicators import load_definitions
 from naersund.indicators.model import IndicatorDefinition
-from naersund.reports import area_of
 from naersund.reports.narrative import (
     Observation,
     TargetStatus,
     indicator_sentence,
     traffic_light,
 )
-from naersund.reports.targets import target_gap
 
 DEFS = {d.id: d for d in load_definitions()}
 PREVENTABLE = DEFS["forebyggelige_indlaeggelser_65"]
@@ -148,18 +147,42 @@ def _catalogue_with(target: Target) -> Catalogue:
     return cat.model_copy(update={"kkr": [kkr if k.region_code == 1084 else k for k in cat.kkr]})
 
 
-def _rows(
-    v2014: float | None, lo: float | None, hi: float | None, suppressed: bool = False
-) -> pd.DataFrame:
-    return pd.DataFrame(
+def _published(
+    kommunekode: int,
+    v2014: float | None,
+    lo: float | None,
+    hi: float | None,
+    suppressed: bool = False,
+) -> PublishedResults:
+    """A release with the municipality's 2013 and 2014 cells: the standardised values are
+    the ones given, the crude ones 20 higher (targets must be judged on the standardised)."""
+
+    def nan(x: float | None) -> float:
+        return math.nan if x is None else x
+
+    std = [70.0, nan(v2014)]
+    std_lo = [65.0, nan(lo)]
+    std_hi = [75.0, nan(hi)]
+    frame = pd.DataFrame(
         {
+            "indicator": PREVENTABLE.id,
+            "level": "kommune",
+            "area_code": kommunekode,
             "year": [2013, 2014],
-            "value": [70.0, math.nan if v2014 is None else v2014],
-            "lower_ci": [65.0, math.nan if lo is None else lo],
-            "upper_ci": [75.0, math.nan if hi is None else hi],
+            "numerator": [100.0, math.nan if suppressed else 100.0],
+            "denominator": [1000.0, math.nan if suppressed else 1000.0],
+            "value": [x + 20 for x in std],
+            "lower_ci": [x + 20 for x in std_lo],
+            "upper_ci": [x + 20 for x in std_hi],
+            "std_value": std,
+            "std_lower_ci": std_lo,
+            "std_upper_ci": std_hi,
+            "comparison": "not_compared",
             "suppressed": [False, suppressed],
+            "note": "",
         }
     )
+    return PublishedResults.from_frame(frame, {"definitions": {PREVENTABLE.id: {"version": 1}}})
 
 
 TARGET = Target(
@@ -185,12 +208,11 @@ def test_target_status_comes_from_the_glide_path(
     value: float | None, lo: float | None, hi: float | None, status: str
 ) -> None:
     cat = _catalogue_with(TARGET)
-    gap = target_gap(
-        cat, area_of("kommune", 165), PREVENTABLE, _rows(value, lo, hi, value is None), 2014
-    )
+    pub = _published(165, value, lo, hi, value is None)
+    gap = pub.figure(PREVENTABLE.id, "kommune", 165, 2014, cat).target
     assert gap is not None
-    assert gap.status.status == status
-    assert gap.status.target_year == 2016 and gap.status.scope == "kommune"
+    assert gap.status == status
+    assert gap.target.target_year == 2016 and gap.scope == "kommune"
     assert gap.gap == (None if value is None else pytest.approx(value - 60.0))
 
 
@@ -203,19 +225,15 @@ def test_a_relative_kkr_target_applies_to_its_municipalities() -> None:
         source="test",
     )
     cat = _catalogue_with(relative)
-    gap = target_gap(cat, area_of("kommune", 147), PREVENTABLE, _rows(69.0, 67.0, 71.0), 2014)
-    assert gap is not None
-    assert gap.target_value == pytest.approx(63.0)  # 70 less 10 %
-    assert gap.status.scope == "kkr"
-    assert gap.status.status == "på sporet"  # glide 2014 = 70 - 7/3 = 67.67 >= lower 67
-    off = target_gap(cat, area_of("kommune", 147), PREVENTABLE, _rows(70.0, 68.0, 72.0), 2014)
-    assert off is not None and off.status.status == "ikke på sporet"
+    gap = _published(147, 69.0, 67.0, 71.0).figure(PREVENTABLE.id, "kommune", 147, 2014, cat)
+    assert gap.target is not None
+    assert gap.target.target_value == pytest.approx(63.0)  # 70 less 10 %
+    assert gap.target.scope == "kkr"
+    assert gap.target.status == "på sporet"  # glide 2014 = 70 - 7/3 = 67.67 >= lower 67
+    off = _published(147, 70.0, 68.0, 72.0).figure(PREVENTABLE.id, "kommune", 147, 2014, cat)
+    assert off.target is not None and off.target.status == "ikke på sporet"
 
 
 def test_no_target_no_status() -> None:
-    assert (
-        target_gap(
-            load_catalogue(), area_of("kommune", 165), PREVENTABLE, _rows(64.0, 60.0, 68.0), 2014
-        )
-        is None
-    )
+    pub = _published(165, 64.0, 60.0, 68.0)
+    assert pub.figure(PREVENTABLE.id, "kommune", 165, 2014, load_catalogue()).target is None

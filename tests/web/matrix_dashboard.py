@@ -45,6 +45,12 @@ DASHBOARD_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     (P + "kkr/<number:region_code>/", f"/indikatorer/kkr/{HOVEDSTADEN}/", LOGGED_IN),
     (P + "kkr/<number:region_code>/", f"/indikatorer/kkr/{NORDJYLLAND}/", LOGGED_IN),
     (P + "kkr/<number:region_code>/", "/indikatorer/kkr/9999/", NOT_FOUND),
+    (
+        P + "definition/<slug:indicator>/",
+        "/indikatorer/definition/forebyggelige_indlaeggelser_65/",
+        LOGGED_IN,
+    ),
+    (P + "definition/<slug:indicator>/", "/indikatorer/definition/ukendt/", NOT_FOUND),
     (P + "udgivelser/", "/indikatorer/udgivelser/", LOGGED_IN),
     (P + "udgivelser/<number:old>/<number:new>/", _two_releases, LOGGED_IN),
     (P + "udgivelser/<number:old>/<number:new>/", "/indikatorer/udgivelser/998/999/", NOT_FOUND),

@@ -76,7 +76,7 @@ def test_the_profile_shows_the_published_standardised_values(
     nat = _row(release, "land", 0, year)
     page = _text(reader.get(f"/indikatorer/kommune/{ALBERTSLUND}/"))
     assert "SYNTETISKE DATA" in page
-    assert "standardiseret for alder og køn" in page
+    assert "aldersstandardiseret (alder og køn" in page
     assert "Kommuneprofil: Albertslund" in page
     if not own["suppressed"]:
         assert format_number(own["std_value"]) in page
@@ -125,7 +125,7 @@ def test_compare_lists_the_kkr_municipalities_with_published_values(
     url = f"/indikatorer/sammenlign/?indikator={IND}&kkr={HOVEDSTADEN}&aar={year}"
     page = _text(reader.get(url))
     assert "Sammenlign kommuner" in page and "Tragtdiagram" in page and "Kort" in page
-    assert "standardiseret for alder og køn" in page
+    assert "aldersstandardiseret (alder og køn" in page
     rows = _csv(reader, url + "&csv=bars")
     assert len(rows) == len(members_of(HOVEDSTADEN)) == 29
     results = releases.load_release(release.pk).results
@@ -237,14 +237,23 @@ def test_initiative_status_from_the_survey_appears_next_to_the_indicator(
     before = _text(editor.get(f"/indikatorer/kommune/{ALBERTSLUND}/"))
     assert "7 indsatser: 7 ikke besvaret" in before
     _submit_status(ALBERTSLUND, "hovedstaden_opfoelgende_hjemmebesoeg")
-    after = _text(editor.get(f"/indikatorer/kommune/{ALBERTSLUND}/"))  # not the cached page
+    # the round is open: by default the page uses the latest closed round (there is none)
+    default = _text(editor.get(f"/indikatorer/kommune/{ALBERTSLUND}/"))
+    assert "7 indsatser: 7 ikke besvaret" in default
+    assert "foreløbig" not in default.split("Vælg en anden statusrunde")[0]
+    # chosen, the open round's answers appear, marked as preliminary
+    after = _text(editor.get(f"/indikatorer/kommune/{ALBERTSLUND}/?runde=dash-runde"))
     assert "7 indsatser: 1 implementeret, 6 planlagt" in after
-    kkr = _text(personas.client("kkr_hovedstaden").get(f"/indikatorer/kkr/{HOVEDSTADEN}/"))
-    assert "1 af " in kkr
+    assert "Statusrunde (test), foreløbig (runden er åben)" in after
+    kkr_url = f"/indikatorer/kkr/{HOVEDSTADEN}/?runde=dash-runde"
+    kkr = _text(personas.client("kkr_hovedstaden").get(kkr_url))
+    assert "1 af " in kkr and "foreløbig (runden er åben)" in kkr
     # a reader sees which initiatives there are, not Albertslund's answers
     # (test_security_answers_access checks every role)
-    other = _text(personas.client("reader").get(f"/indikatorer/kommune/{ALBERTSLUND}/"))
+    other_url = f"/indikatorer/kommune/{ALBERTSLUND}/?runde=dash-runde"
+    other = _text(personas.client("reader").get(other_url))
     assert "7 indsatser" in other and "7 indsatser: " not in other
+    assert "implementeret" not in other.split("Indsatser knyttet til indikatorerne")[1]
 
 
 def test_the_kkr_overview_has_every_municipality_and_the_goals(
@@ -254,7 +263,7 @@ def test_the_kkr_overview_has_every_municipality_and_the_goals(
     for code in members_of(HOVEDSTADEN):
         assert f'href="/indikatorer/kommune/{code}/' in page
     assert "Forebyggelse af (gen)indlæggelser" in page
-    assert "standardiseret for alder og køn" in page
+    assert "aldersstandardiseret" in page
 
 
 def test_releases_and_their_diff(

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from dashboard_data import results_for
 from pypdf import PdfReader
@@ -55,10 +56,18 @@ def test_a_reader_downloads_the_political_pdf_with_the_published_numbers(
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     r = release.results
     mine = r[(r["level"] == "kommune") & (r["area_code"] == ALBERTSLUND) & (r["year"] == 2014)]
-    for row in mine.itertuples():
-        if not row.suppressed:
-            assert fmt.number(row.value) in text
+    for row in mine.to_dict("records"):
+        value = _headline(r, row)
+        if not row["suppressed"] and value is not None:
+            assert fmt.number(value) in text
     assert "SYNTETISKE DATA" in text
+
+
+def _headline(results: pd.DataFrame, row: dict[str, object]) -> float | None:
+    """The one figure: standardised where the indicator is standardised, else crude."""
+    std = results.loc[results["indicator"] == row["indicator"], "std_value"].notna().any()
+    value = row["std_value" if std else "value"]
+    return None if pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
 def test_bilag_1_is_for_the_kkr_secretariat_not_for_readers(
@@ -132,15 +141,17 @@ def test_the_command_writes_a_pack_from_the_current_release(
     rows = [r for r in wb["Nøgletal"].iter_rows(values_only=True) if r[0]]
     r = release.results
     mine = r[(r["level"] == "kommune") & (r["area_code"] == ALBERTSLUND) & (r["year"] == 2014)]
-    shown = {row[0]: row[2] for row in rows[2:]}
+    shown = {row[0]: (row[2], row[3]) for row in rows[2:]}
     names = {
         "akutte_korttidsindlaeggelser": "Akutte medicinske korttidsindlæggelser",
         "faerdigbehandlingsdage": "Færdigbehandlingsdage",
     }
     for ind, name in names.items():
-        row = mine[mine["indicator"] == ind].iloc[0]
-        want = None if row["suppressed"] else pytest.approx(row["value"], rel=1e-14)
-        assert shown[name] == want
+        row = mine[mine["indicator"] == ind].iloc[0].to_dict()
+        value = None if row["suppressed"] else _headline(r, row)
+        want = None if value is None else pytest.approx(value, rel=1e-14)
+        std = r.loc[r["indicator"] == ind, "std_value"].notna().any()
+        assert shown[name] == ("aldersstandardiseret" if std else "rå", want)
 
 
 def test_the_command_writes_one_kkr_document_or_a_file_per_area(
@@ -184,3 +195,45 @@ def test_the_command_names_a_bad_choice(release: object, tmp_path: Path) -> None
     )
     assert result.exit_code != 0
     assert "vælg enten --kommune KODE eller --kkr KODE" in str(result.exception)
+
+
+def test_a_pack_uses_the_latest_closed_round_and_an_open_one_only_when_chosen(
+    personas: Personas, release: object
+) -> None:
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+
+    from naersund.web.survey.models import QuestionKind, Round
+    from naersund.web.survey.services import create_round, questions_for, save_answers, submit
+
+    today = dt.date.today()
+    admin = User.objects.get(username="admin")
+
+    def answered(slug: str, title: str, closes: dt.date, status: str) -> None:
+        rnd = create_round(
+            slug=slug, title_da=title, year=2014,
+            opens_on=today - dt.timedelta(days=30), closes_on=today + dt.timedelta(days=5),
+        )  # fmt: skip
+        values = {
+            q.qid: status for q in questions_for(rnd, ALBERTSLUND) if q.kind == QuestionKind.STATUS
+        }
+        save_answers(rnd, ALBERTSLUND, admin, values)
+        submit(rnd, ALBERTSLUND, admin)
+        Round.objects.filter(pk=rnd.pk).update(closes_on=closes)  # answered while open
+
+    answered("lukket", "Lukket runde", today - dt.timedelta(days=1), "planlagt")
+    answered("aaben", "Åben runde", today + dt.timedelta(days=5), "implementeret")
+    client = personas.client("admin")
+
+    def status_sheet(extra: str = "") -> str:
+        url = _url(f"kommune-{ALBERTSLUND}", "politisk", "xlsx") + extra
+        book = openpyxl.load_workbook(io.BytesIO(client.get(url).content))
+        return " ".join(str(c) for r in book["Indsatser"].iter_rows(values_only=True) for c in r)
+
+    default = status_sheet()
+    assert "(statusrunde: Lukket runde)" in default and "Planlagt" in default
+    assert "Implementeret" not in default and "Åben runde" not in default
+    chosen = status_sheet("&runde=aaben")
+    assert "(statusrunde: Åben runde, foreløbig (runden er åben))" in chosen
+    assert "Implementeret" in chosen and "Planlagt" not in chosen

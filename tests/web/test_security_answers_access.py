@@ -158,7 +158,8 @@ def test_the_kommuneprofil_shows_a_municipalitys_statuses_only_to_those_who_may_
             assert shown in page
             assert f"Status for {NAME[code]}" in page
         else:
-            assert ROUND_TITLE not in page
+            # the round is named (rounds are listed for everyone), its answers are not
+            assert shown not in page
             assert LABEL[code] not in page
             assert f"Status for {NAME[code]}" not in page
             assert f"{NAME[code]}s egne svar vises kun for kommunen selv" in page
@@ -196,8 +197,9 @@ def test_a_page_built_for_an_editor_is_never_served_from_the_cache_to_a_reader(
 ) -> None:
     _closed_round(personas)
     url = f"/indikatorer/kommune/{ALBERTSLUND}/"
-    assert ROUND_TITLE in _text(personas.client("albertslund").get(url))
-    assert ROUND_TITLE not in _text(personas.client("reader").get(url))
+    shown = f"{LABEL[ALBERTSLUND]} ({ROUND_TITLE})"
+    assert shown in _text(personas.client("albertslund").get(url))
+    assert shown not in _text(personas.client("reader").get(url))
     kkr = f"/indikatorer/kkr/{HOVEDSTADEN}/"
     assert "13 af 13" in personas.client("kkr_hovedstaden").get(kkr).content.decode()
     assert "13 af 13" not in personas.client("reader").get(kkr).content.decode()
@@ -369,7 +371,7 @@ def test_an_administrator_publishes_a_closed_round_and_can_withdraw_it(
     bilag = f"/status/sikkerhed/bilag1/{HOVEDSTADEN}/"
     profile = f"/indikatorer/kommune/{ALBERTSLUND}/"
     assert reader.get(bilag).status_code == 403
-    assert ROUND_TITLE not in _text(reader.get(profile))
+    assert f"({ROUND_TITLE})" not in _text(reader.get(profile))
     admin = personas.client("admin")
     page = _text(admin.get("/status/sikkerhed/resultater/"))
     assert "Runden er ikke offentliggjort" in page and "Offentliggør runden" in page
@@ -394,7 +396,7 @@ def test_an_administrator_publishes_a_closed_round_and_can_withdraw_it(
         admin.get(response["Location"])
     )
     assert reader.get(bilag).status_code == 403
-    assert ROUND_TITLE not in _text(reader.get(profile))  # not the cached page
+    assert f"({ROUND_TITLE})" not in _text(reader.get(profile))  # not the cached page
 
 
 @pytest.mark.parametrize("persona", ["kkr_hovedstaden", "kkr_nordjylland", "albertslund", "reader"])
@@ -487,15 +489,27 @@ def test_publishing_one_round_shows_that_rounds_submitted_answers_and_no_other_r
     reader = personas.client("reader")
     profile = _text(reader.get(f"/indikatorer/kommune/{ALBERTSLUND}/"))
     assert f"Implementeret ({ROUND_TITLE})" in profile  # the published round's answer
-    assert OTHER_TITLE not in profile and "Ikke påbegyndt" not in profile
-    editor = _text(personas.client("albertslund").get(f"/indikatorer/kommune/{ALBERTSLUND}/"))
-    assert f"Ikke påbegyndt ({OTHER_TITLE})" in editor  # its own latest answer
+    assert f"({OTHER_TITLE}" not in profile and "Ikke påbegyndt" not in profile
+    chosen = _text(reader.get(f"/indikatorer/kommune/{ALBERTSLUND}/?runde=senere"))
+    assert "Ikke påbegyndt" not in chosen and "Implementeret (" not in chosen
+    # its editor sees the latest closed round by default, the open one when chosen
+    editor = personas.client("albertslund")
+    default = _text(editor.get(f"/indikatorer/kommune/{ALBERTSLUND}/"))
+    assert f"Implementeret ({ROUND_TITLE})" in default and "Ikke påbegyndt" not in default
+    own = _text(editor.get(f"/indikatorer/kommune/{ALBERTSLUND}/?runde=senere"))
+    assert f"Ikke påbegyndt ({OTHER_TITLE}, foreløbig (runden er åben))" in own
     assert reader.get(f"/status/senere/bilag1/{HOVEDSTADEN}/").status_code == 403
     assert reader.get(f"/api/rounds/senere/answers/{ALBERTSLUND}/").status_code == 403
     assert json.loads(reader.get("/api/rounds/senere/answers/").content) == []
-    # the report pack for 2014 reads the latest round of 2014: the later, unpublished one
+    # the report pack for 2014 reads the latest closed round of 2014 (the published one),
+    # the later open one only when chosen (and then not for a reader)
     sheets = _xlsx_text(_pack(reader, f"kommune-{ALBERTSLUND}", "politisk", "xlsx").content)
-    assert "Indsatser" not in sheets
+    assert "Indsatser" in sheets and ROUND_TITLE in sheets["Indsatser"]
+    chosen_pack = reader.get(
+        f"/rapporter/?hent=1&omraade=kommune-{ALBERTSLUND}&niveau=politisk&aar=2014"
+        "&format=xlsx&runde=senere"
+    )
+    assert "Indsatser" not in _xlsx_text(chosen_pack.content)
 
 
 def test_a_published_round_whose_dates_open_it_again_is_not_public(personas: Personas) -> None:

@@ -278,3 +278,28 @@ def test_a_partly_loaded_demo_is_refused_unless_replaced(personas: Personas) -> 
     )
     call_command("load_demo_survey", replace=True, stdout=io.StringIO())
     assert Response.objects.filter(round__slug="status-2013", state="submitted").count() == 98
+
+
+def test_choosing_a_kkr_gives_that_kkrs_baselines_measured_among_its_municipalities(
+    personas: Personas,
+) -> None:
+    import re
+
+    call_command("load_demo_survey", stdout=io.StringIO())
+    client = personas.client("reader")
+    text = "96 pct. af kommunerne har indført hverdagsrehabilitering i ældreplejen"
+
+    def row(url: str) -> str:
+        html = client.get(url).content.decode()
+        found = re.search(rf"{re.escape(text)}.*?</tr>", html, re.S)
+        assert found is not None, url
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found.group(0)))
+
+    national = row("/status/status-2013/resultater/")
+    kkr = row(f"/status/status-2013/resultater/?kkr={HOVEDSTADEN}")
+    totals = [int(re.search(r"\((\d+) af (\d+)\)", r).group(2)) for r in (national, kkr)]  # type: ignore[union-attr]
+    assert totals[0] > 29 >= totals[1] > 0  # Denmark's municipalities, then KKR Hovedstaden's
+    assert "(KKR Hovedstaden)" in kkr
+    # another KKR's page has none of KKR Hovedstaden's baselines
+    other = client.get("/status/status-2013/resultater/?kkr=1081").content.decode()
+    assert text not in other

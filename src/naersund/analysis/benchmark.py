@@ -43,7 +43,7 @@ class MeasureChoice:
 
     @property
     def label_da(self) -> str:
-        return "standardiseret (alder og køn)" if self.standardised else "rå (ikke standardiseret)"
+        return "aldersstandardiseret" if self.standardised else "rå"
 
 
 def choose_measure(rows: pd.DataFrame, standardised: bool = True) -> MeasureChoice:

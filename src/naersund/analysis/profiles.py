@@ -3,7 +3,7 @@ a comparison of municipalities, a trend, a KKR at a glance.
 
 Everything takes a :class:`PublishedResults` and returns plain values or DataFrames. The
 measure is standardised where comparisons are made and standardised values exist, crude
-otherwise (:func:`naersund.analysis.benchmark.choose_measure`); each result says which.
+otherwise, decided once per indicator by :meth:`PublishedResults.measure`; each result says which.
 """
 
 from __future__ import annotations
@@ -17,14 +17,19 @@ import pandas as pd
 
 from naersund.analysis.benchmark import (
     MeasureChoice,
-    choose_measure,
     compare,
     comparison_label,
     recent_trend,
     spine_rows,
 )
-from naersund.analysis.published import PublishedResults
-from naersund.analysis.trend import target_status
+from naersund.analysis.published import (
+    CRUDE,
+    STANDARDISED,
+    Figure,
+    Measure,
+    PublishedResults,
+)
+from naersund.analysis.published import targets_for as published_targets
 from naersund.catalogue import Catalogue, Initiative, Target
 from naersund.catalogue.progress import Direction, Status
 from naersund.indicators.model import IndicatorDefinition
@@ -46,6 +51,7 @@ class IndicatorInfo:
     kind: str
     multiplier: float
     description_da: str = ""
+    status: str = "gældende"  # the definition's status ("under omdefinering" is shown)
 
     @property
     def direction_da(self) -> str:
@@ -59,7 +65,14 @@ class IndicatorInfo:
 def indicator_infos(definitions: Iterable[IndicatorDefinition]) -> dict[str, IndicatorInfo]:
     return {
         d.id: IndicatorInfo(
-            d.id, d.name_da, d.unit_da, d.direction, d.kind, d.multiplier, d.description_da
+            d.id,
+            d.name_da,
+            d.unit_da,
+            d.direction,
+            d.kind,
+            d.multiplier,
+            d.description_da,
+            d.status,
         )
         for d in definitions
     }
@@ -82,6 +95,12 @@ def members_of(region_code: int) -> list[int]:
     names = municipality_names()
     codes = [k for k, r in municipality_region().items() if r == region_code]
     return sorted(codes, key=lambda k: names[k])
+
+
+def measure_of(pub: PublishedResults, indicator: str, standardised: bool = True) -> MeasureChoice:
+    """The page's measure for an indicator: the release's headline measure
+    (:meth:`PublishedResults.measure`), or crude when the user asks for crude values."""
+    return MeasureChoice(standardised=standardised and pub.measure(indicator) == STANDARDISED)
 
 
 def with_measure(rows: pd.DataFrame, info: IndicatorInfo, measure: MeasureChoice) -> pd.DataFrame:
@@ -130,33 +149,17 @@ class ProfileRow:
     spine: dict[str, float]
     targets: list[TargetState] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
+    figure: Figure | None = None  # where the numbers come from (release, definition, period)
 
     @property
     def comparison_da(self) -> str:
         return comparison_label(self.comparison)
 
 
-def _one(df: pd.DataFrame, column: str) -> float:
-    return float(df[column].iloc[0]) if len(df) and pd.notna(df[column].iloc[0]) else np.nan
-
-
 def targets_for(catalogue: Catalogue | None, indicator: str, kommunekode: int) -> list[Target]:
-    """Targets of the municipality's KKR goals for ``indicator``: its own (scope kommune) and
-    the KKR's (scope kkr)."""
-    if catalogue is None:
-        return []
-    region = municipality_region().get(kommunekode)
-    out = []
-    for kkr in catalogue.kkr:
-        if kkr.region_code != region:
-            continue
-        for goal in kkr.goals:
-            for t in goal.targets:
-                if t.indicator != indicator:
-                    continue
-                if t.scope == "kkr" or t.kommunekode == kommunekode:
-                    out.append(t)
-    return out
+    """Targets of the municipality's KKR goals for ``indicator``: its own (scope kommune)
+    first, then the KKR's (scope kkr) (:func:`naersund.analysis.published.targets_for`)."""
+    return published_targets(catalogue, indicator, "kommune", kommunekode)
 
 
 def initiatives_for(
@@ -191,56 +194,49 @@ def profile(
     standardised: bool = True,
     catalogue: Catalogue | None = None,
 ) -> list[ProfileRow]:
-    """Every indicator of the release for one municipality and year, in ``infos`` order."""
+    """Every indicator of the release for one municipality and year, in ``infos`` order:
+    the figures of :meth:`PublishedResults.figure` (the headline measure; crude when the
+    user asks for crude values with ``standardised=False``)."""
     region = municipality_region()[kommunekode]
+    asked: Measure | None = None if standardised else CRUDE
     out = []
     for ind, info in infos.items():
         rows = pub.rows(ind)
         if rows.empty:
             continue
-        measure = choose_measure(rows, standardised)
-        m = with_measure(rows, info, measure)
-        this_year = m[m["year"] == year]
-        own = this_year[(this_year["level"] == "kommune") & (this_year["area_code"] == kommunekode)]
-        reg = this_year[(this_year["level"] == "region") & (this_year["area_code"] == region)]
-        nat = this_year[this_year["level"] == "land"]
-        series = m[(m["level"] == "kommune") & (m["area_code"] == kommunekode)].sort_values("year")
+        f = pub.figure(ind, "kommune", kommunekode, year, catalogue, asked)
+        measure = MeasureChoice(standardised=f.standardised)
+        series = pub.series_frame(ind, "kommune", kommunekode, asked)
         series = series[series["year"] <= year]
         trend = recent_trend(
             series["year"].tolist(),
-            series["value_m"].tolist(),
-            series["lower_m"].tolist(),
-            series["upper_m"].tolist(),
+            series["value"].tolist(),
+            series["lower"].tolist(),
+            series["upper"].tolist(),
             info.direction,
         )
         targets = []
         for t in targets_for(catalogue, ind, kommunekode):
-            status, when = target_status(
-                t,
-                series,
-                info.direction,
-                measure.value,
-                measure.lower,
-                measure.upper,
-            )
+            tf = pub.target_figure(t, ind, "kommune", kommunekode, year, asked)
             scope = "kommunens eget mål" if t.scope == "kommune" else KKR_NAMES[region] + "s mål"
-            targets.append(TargetState(t, status, when, scope))
+            targets.append(TargetState(t, tf.status, year, scope))
         out.append(
             ProfileRow(
                 info=info,
                 measure=measure,
                 year=year,
-                value=_one(own, "value_m"),
-                lower=_one(own, "lower_m"),
-                upper=_one(own, "upper_m"),
-                region_value=_one(reg, "value_m"),
-                national_value=_one(nat, "value_m"),
-                comparison=str(own["comparison_m"].iloc[0]) if len(own) else "not_compared",
-                suppressed=bool(own["suppressed"].iloc[0]) if len(own) else True,
+                value=np.nan if f.value is None else f.value,
+                lower=np.nan if f.lower is None else f.lower,
+                upper=np.nan if f.upper is None else f.upper,
+                region_value=np.nan if f.kkr is None else f.kkr,
+                national_value=np.nan if f.denmark is None else f.denmark,
+                comparison=f.verdict,
+                suppressed=f.suppressed or not f.present,
                 trend=trend,
-                spine=spine_rows(this_year, kommunekode, measure, info.direction),
+                spine=spine_rows(rows[rows["year"] == year], kommunekode, measure, info.direction),
                 targets=targets,
                 initiatives=initiatives_for(catalogue, ind, region),
+                figure=f,
             )
         )
     return out
@@ -257,7 +253,7 @@ def comparison_table(
     ``area_code, name, value, lower, upper, comparison, numerator, denominator, suppressed,
     std_value`` plus the raw columns; and Denmark's row and the measure."""
     rows = pub.rows(info.id)
-    measure = choose_measure(rows, standardised)
+    measure = measure_of(pub, info.id, standardised)
     m = with_measure(rows[rows["year"] == year], info, measure)
     nat = m[m["level"] == "land"]
     kom = m[m["level"] == "kommune"]
@@ -279,7 +275,7 @@ def trend_table(
     """``year, area, level, value, lower, upper, suppressed`` for the municipality, its KKR
     and Denmark, every year of the release (area order: municipality, KKR, Denmark)."""
     rows = pub.rows(info.id)
-    measure = choose_measure(rows, standardised)
+    measure = measure_of(pub, info.id, standardised)
     region = municipality_region()[kommunekode]
     m = with_measure(rows, info, measure)
     parts = [
@@ -320,7 +316,7 @@ def kkr_matrix(
         rows = pub.rows(ind)
         if rows.empty:
             continue
-        measure = choose_measure(rows, standardised)
+        measure = measure_of(pub, info.id, standardised)
         measures[ind] = measure
         m = with_measure(rows[rows["year"] == year], info, measure)
         m = m[["level", "area_code", "value_m", "comparison_m"]].rename(

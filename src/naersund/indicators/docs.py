@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from naersund.indicators.model import (
     CONTACT_SCOPES,
     Exclusion,
@@ -143,3 +145,74 @@ def definitions_markdown(defs: list[IndicatorDefinition]) -> str:
             out += [f"- Version {h.version}: {h.note_da}" for h in d.history]
         out += ["", f"Kilde: {d.source}", ""]
     return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class DefinitionPage:
+    """What the definitions page of one indicator shows (the web renders it): what is
+    counted, the code lists, the exclusions (and which contact each tests), the source,
+    whether the codes are verified and the version history."""
+
+    definition: IndicatorDefinition
+    counted: list[str]
+    denominator: str
+    standardisation: str
+    code_groups: list[tuple[str, list[str]]]
+    exclusions: list[str]
+    followup: list[str]
+    history: list[tuple[int, str]]
+
+    @property
+    def status_note(self) -> str:
+        return "under omdefinering" if self.definition.status == "under omdefinering" else ""
+
+
+def definition_page(d: IndicatorDefinition) -> DefinitionPage:
+    """The facts of :func:`definitions_markdown` for one definition, as data."""
+    sel = d.selection
+    counted = [KIND_DA[d.kind]]
+    if sel is not None:
+        counted += [line for line in _selection_lines(sel) if not line.startswith("undtagen")]
+    pop = d.population
+    ages = f"{pop.min_age} år og derover" if pop.min_age is not None else "alle aldre"
+    denominator = "indeksindlæggelser" if d.is_proportion else "befolkningen 1. januar, " + ages
+    if d.standardisation:
+        st = d.standardisation
+        bands = ", ".join(f"{b}+" for b in st.age_bands) if st.age_bands else "5-årsgrupper"
+        standardisation = (
+            f"direkte, alder ({bands}) og køn, Danmarks befolkning {st.reference_year}: "
+            "tallene vises aldersstandardiseret"
+        )
+    else:
+        standardisation = "ingen (data har ikke alder og køn): tallene vises rå"
+    exclusions = exclusion_lines(sel) if sel is not None else []
+    if sel is not None and sel.exclude_died:
+        exclusions.append(
+            "undtagen ophold, der slutter med død (den sidste kontakts dødsmarkering)"
+        )
+    followup: list[str] = []
+    if d.followup is not None:
+        f = d.followup
+        followup.append(
+            f"{'akut ' if f.acute else ''}ophold"
+            + (f" på mindst {f.min_hours:g} timer" if f.min_hours is not None else "")
+            + f", der starter mere end {f.window_hours_gt:g} og højst {f.window_hours_le:g} "
+            "timer efter udskrivningen"
+        )
+        followup += exclusion_lines(f)
+    groups = (
+        [(g.label_da, list(g.codes)) for g in sel.diagnosis_groups.values()]
+        if sel is not None and sel.diagnosis_groups
+        else []
+    )
+    history = [(h.version, h.note_da) for h in d.history] or [(d.version, "Første version.")]
+    return DefinitionPage(
+        definition=d,
+        counted=counted,
+        denominator=denominator,
+        standardisation=standardisation,
+        code_groups=groups,
+        exclusions=exclusions,
+        followup=followup,
+        history=history,
+    )

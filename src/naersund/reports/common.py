@@ -1,13 +1,13 @@
-"""Helpers the three levels share: areas, looking up published rows, standard tables."""
+"""Helpers the three levels share: areas, the one figure per cell
+(:meth:`naersund.analysis.published.PublishedResults.figure`), standard tables."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-import pandas as pd
-
 from naersund import refdata
+from naersund.analysis.published import Figure
 from naersund.catalogue import Initiative, Kkr
 from naersund.errors import NaersundError
 from naersund.indicators.model import IndicatorDefinition
@@ -17,6 +17,7 @@ from naersund.survey.aggregate import NO_ANSWER_LABEL, status_qid
 from naersund.survey.questions import STATUS_LABELS
 
 COMPARISON_TEXT = {k: text for k, (_, text) in LIGHTS.items()}
+TOO_FEW = "Ikke sammenlignet (under 10 tilfælde)"
 
 
 def area_of(level: str, code: int) -> Area:
@@ -53,20 +54,10 @@ def num(x: Any) -> float | None:
     return None if math.isnan(f) else f
 
 
-def rows_of(data: ReportInput, indicator: str, level: str, code: int) -> pd.DataFrame:
-    r = data.results
-    sel = r[(r["indicator"] == indicator) & (r["level"] == level) & (r["area_code"] == code)]
-    return sel.sort_values("year")
-
-
-def row(data: ReportInput, indicator: str, level: str, code: int, year: int) -> pd.Series | None:
-    sel = rows_of(data, indicator, level, code)
-    sel = sel[sel["year"] == year]
-    return None if sel.empty else sel.iloc[0]
-
-
-def national(data: ReportInput, indicator: str, year: int) -> pd.Series | None:
-    return row(data, indicator, "land", 0, year)
+def figure(data: ReportInput, indicator: str, level: str, code: int, year: int) -> Figure:
+    """The one figure of an indicator × area × year (:meth:`PublishedResults.figure`), with
+    the target of the pack's catalogue."""
+    return data.published.figure(indicator, level, code, year, data.catalogue)
 
 
 def indicators_in(data: ReportInput) -> list[IndicatorDefinition]:
@@ -75,19 +66,13 @@ def indicators_in(data: ReportInput) -> list[IndicatorDefinition]:
     return [d for d in data.definitions if d.id in present]
 
 
-def is_suppressed(r: pd.Series | None) -> bool:
-    return r is not None and bool(r["suppressed"])
-
-
 def unit_of(d: IndicatorDefinition) -> str:
     return "pct." if d.is_proportion else d.unit_da
 
 
-def comparison_value(r: pd.Series) -> tuple[float | None, float | None, float | None]:
-    """The value comparisons use: standardised where published, else crude."""
-    if num(r["std_value"]) is not None:
-        return num(r["std_value"]), num(r["std_lower_ci"]), num(r["std_upper_ci"])
-    return num(r["value"]), num(r["lower_ci"]), num(r["upper_ci"])
+def measure_text(data: ReportInput, d: IndicatorDefinition) -> str:
+    """ "aldersstandardiseret" or "rå": which value the pack shows for the indicator."""
+    return data.published.measure(d.id)
 
 
 def value_columns(first: str) -> list[Column]:
@@ -98,29 +83,28 @@ def value_columns(first: str) -> list[Column]:
         Column("Værdi", "number"),
         Column("Nedre 95 %", "number"),
         Column("Øvre 95 %", "number"),
-        Column("Standardiseret", "number"),
-        Column("Std. nedre 95 %", "number"),
-        Column("Std. øvre 95 %", "number"),
+        Column("Opgørelse"),
         Column("Sammenlignet med landet"),
     ]
 
 
-def value_cells(r: pd.Series | None) -> list[Any]:
-    """The numeric cells of a result row; empty (None) for suppressed or missing cells."""
-    if r is None:
-        return [None] * 8 + ["Ingen data"]
-    if bool(r["suppressed"]):
-        return [None] * 8 + ["Diskretioneret"]
+def value_cells(f: Figure) -> list[Any]:
+    """The cells of a figure (the headline measure, labelled); empty (None) for suppressed
+    or missing cells."""
+    if not f.present:
+        return [None] * 5 + [f.measure, "Ingen data"]
+    if f.suppressed:
+        return [None] * 5 + [f.measure, "Diskretioneret"]
+    if f.too_few_to_standardise:
+        return [f.numerator, f.denominator, None, None, None, f.measure, TOO_FEW]
     return [
-        num(r["numerator"]),
-        num(r["denominator"]),
-        num(r["value"]),
-        num(r["lower_ci"]),
-        num(r["upper_ci"]),
-        num(r["std_value"]),
-        num(r["std_lower_ci"]),
-        num(r["std_upper_ci"]),
-        COMPARISON_TEXT.get(str(r["comparison"]), "Ikke sammenlignet"),
+        f.numerator,
+        f.denominator,
+        f.value,
+        f.lower,
+        f.upper,
+        f.measure,
+        COMPARISON_TEXT.get(f.verdict, "Ikke sammenlignet"),
     ]
 
 
@@ -138,14 +122,17 @@ def comparison_table(
     for m in municipalities_of(region_code):
         if m.code == highlight:
             highlight_rows.add(len(rows))
-        rows.append([m.name, *value_cells(row(data, d.id, "kommune", m.code, year))])
+        rows.append([m.name, *value_cells(figure(data, d.id, "kommune", m.code, year))])
     rows.append(
-        [refdata.KKR_NAMES[region_code], *value_cells(row(data, d.id, "region", region_code, year))]
+        [
+            refdata.KKR_NAMES[region_code],
+            *value_cells(figure(data, d.id, "region", region_code, year)),
+        ]
     )
-    rows.append(["Hele landet", *value_cells(national(data, d.id, year))])
+    rows.append(["Hele landet", *value_cells(figure(data, d.id, "land", 0, year))])
     return Table(
         sheet=sheet,
-        title=f"{d.name_da}, {year} ({unit_of(d)})",
+        title=f"{d.name_da}, {year} ({unit_of(d)}, {measure_text(data, d)})",
         columns=value_columns("Område"),
         rows=rows,
         highlight_rows=highlight_rows,

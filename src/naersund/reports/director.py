@@ -10,7 +10,6 @@ from naersund.reports import common as c
 from naersund.reports import figures
 from naersund.reports.model import Area, Column, ReportInput, Section, Table
 from naersund.reports.political import coverage_table
-from naersund.reports.targets import target_gap
 
 
 def _short(indicator: str) -> str:
@@ -64,20 +63,15 @@ def trend_section(data: ReportInput, area: Area, year: int) -> Section:
             ("Hele landet", "land", 0),
         ]
         for name, level, code in places:
-            got = c.rows_of(data, d.id, level, code).set_index("year")
+            by_year = {f.year: f for f in data.published.series(d.id, level, code, year)}
             if code == highlight and level == "kommune":
                 marked.add(len(rows))
-            cells = []
-            for y in years:
-                if y in got.index and not bool(got.loc[y, "suppressed"]):
-                    cells.append(c.num(got.loc[y, "value"]))
-                else:
-                    cells.append(None)
-            rows.append([name, *cells])
+            rows.append([name, *(by_year[y].value if y in by_year else None for y in years)])
         s.blocks.append(
             Table(
                 sheet=f"Udvikling {_short(d.id)}",
-                title=f"{d.name_da} ({c.unit_of(d)}), {years[0]}-{years[-1]}",
+                title=f"{d.name_da} ({c.unit_of(d)}, {c.measure_text(data, d)}), "
+                f"{years[0]}-{years[-1]}",
                 columns=[Column("Område"), *(Column(str(y), "number") for y in years)],
                 rows=rows,
                 highlight_rows=marked,
@@ -91,7 +85,9 @@ def funnel_section(data: ReportInput, area: Area, year: int) -> Section:
     s.paragraphs.append(
         "Et tragtdiagram viser hver kommunes værdi mod dens størrelse. Små kommuner svinger mere "
         "af tilfældige grunde; en kommune uden for grænserne (95 % stiplet, 99,8 % fuld linje) "
-        "afviger mere end tilfældigheder forklarer. Ikke-standardiserede værdier."
+        "afviger mere end tilfældigheder forklarer. Værdierne er de samme som i resten af "
+        "rapporten (aldersstandardiserede, hvor indikatoren standardiseres), undtagen for "
+        "andele, hvis grænser kun findes for rå andele; figurens akse siger hvilken."
     )
     highlight = area.code if area.level == "kommune" else None
     for d in c.indicators_in(data):
@@ -107,7 +103,7 @@ def gaps_section(data: ReportInput, area: Area, year: int) -> Section:
     rows: list[list[Any]] = []
     for d in c.indicators_in(data):
         for a in areas:
-            gap = target_gap(data.catalogue, a, d, c.rows_of(data, d.id, a.level, a.code), year)
+            gap = c.figure(data, d.id, a.level, a.code, year).target
             if gap is None:
                 continue
             rows.append(
@@ -118,7 +114,7 @@ def gaps_section(data: ReportInput, area: Area, year: int) -> Section:
                     gap.target_value,
                     gap.value,
                     gap.gap,
-                    gap.status.status.capitalize(),
+                    gap.status.capitalize(),
                 ]
             )
     if not rows:
@@ -142,7 +138,8 @@ def gaps_section(data: ReportInput, area: Area, year: int) -> Section:
             ],
             rows=rows,
             notes=[
-                "Afstand = værdi minus målværdi. Status efter glidebanen fra basisåret til målåret, vurderet med 95 %-intervallet."
+                "Afstand = værdi minus målværdi. Status efter glidebanen fra basisåret til målåret, vurderet med 95 %-intervallet. "
+                "Værdierne er de samme som overalt: aldersstandardiserede, hvor indikatoren standardiseres, ellers rå."
             ],
         )
     )

@@ -11,28 +11,25 @@ from typing import Any
 import pandas as pd
 
 from naersund import charts, refdata
-from naersund.analysis.benchmark import choose_measure, spine_rows
+from naersund.analysis.benchmark import MeasureChoice, spine_rows
 from naersund.reports import common as c
 from naersund.reports import political, professional
 from naersund.reports.model import Area, Column, Level, ReportInput, Section, Table
-from naersund.reports.targets import target_gap
 
 
 def spine(data: ReportInput, area: Area, year: int) -> charts.Chart | None:
-    """The municipality against the range of all municipalities, every indicator."""
+    """The municipality against the range of all municipalities, every indicator (the
+    headline measure of each)."""
     rows = []
     for d in c.indicators_in(data):
-        r = data.results
-        sel = r[(r["indicator"] == d.id) & (r["year"] == year)]
-        own = c.row(data, d.id, "kommune", area.code, year)
-        if own is None or sel.empty:
+        sel = data.published.rows(d.id, year)
+        own = c.figure(data, d.id, "kommune", area.code, year)
+        if not own.present or sel.empty:
             continue
-        measure = choose_measure(sel)
+        measure = MeasureChoice(standardised=own.standardised)
         figures = spine_rows(sel, area.code, measure, d.direction)
-        unit = c.unit_of(d) + (", standardiseret" if measure.standardised else "")
-        rows.append(
-            {"indicator": d.name_da, "unit": unit, "comparison": str(own["comparison"]), **figures}
-        )
+        unit = f"{c.unit_of(d)}, {own.measure}"
+        rows.append({"indicator": d.name_da, "unit": unit, "comparison": own.verdict, **figures})
     if not rows:
         return None
     kkr = refdata.KKR_NAMES[area.region_code]
@@ -46,28 +43,21 @@ def key_table(data: ReportInput, area: Area, year: int) -> Table:
     years = sorted(int(y) for y in data.results["year"].unique() if int(y) <= year)
     rows: list[list[Any]] = []
     for d in c.indicators_in(data):
-        got = c.rows_of(data, d.id, "kommune", area.code).set_index("year")
-        values = [
-            c.num(got.loc[y, "value"])
-            if y in got.index and not bool(got.loc[y, "suppressed"])
-            else None
-            for y in years
-        ]
-        r = c.row(data, d.id, "kommune", area.code, year)
-        compared = (
-            c.COMPARISON_TEXT.get(str(r["comparison"]), "Ikke sammenlignet")
-            if r is not None
-            else "Ingen data"
-        )
-        if r is not None and bool(r["suppressed"]):
+        by_year = {f.year: f for f in data.published.series(d.id, "kommune", area.code, year)}
+        values = [by_year[y].value if y in by_year else None for y in years]
+        f = c.figure(data, d.id, "kommune", area.code, year)
+        if not f.present:
+            compared = "Ingen data"
+        elif f.suppressed:
             compared = "Diskretioneret"
-        gap = target_gap(data.catalogue, area, d, c.rows_of(data, d.id, "kommune", area.code), year)
+        else:
+            compared = c.COMPARISON_TEXT.get(f.verdict, "Ikke sammenlignet")
         target = (
             "Intet mål"
-            if gap is None
-            else f"{gap.status.status.capitalize()} (mål {gap.target.target_year})"
+            if f.target is None
+            else f"{f.target.status.capitalize()} (mål {f.target.target.target_year})"
         )
-        rows.append([f"{d.name_da} ({c.unit_of(d)})", *values, compared, target])
+        rows.append([f"{d.name_da} ({c.unit_of(d)}, {f.measure})", *values, compared, target])
     return Table(
         sheet="Nøgletal",
         title=f"{area.title}: nøgletal {years[0]}-{years[-1]}",

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from naersund.analysis.published import PublishedResults
 from naersund.catalogue import Catalogue, load_catalogue
 from naersund.errors import InputError
 from naersund.indicators import IndicatorDefinition, load_definitions
@@ -52,8 +53,7 @@ def from_results_file(
 ) -> ReportInput:
     results, meta = read_results(path)
     return ReportInput(
-        results=results,
-        meta=meta,
+        published=PublishedResults.from_frame(results, meta, path.name),
         definitions=release_definitions(results),
         catalogue=catalogue or load_catalogue(),
         release=path.name,

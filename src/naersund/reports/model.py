@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from naersund.analysis.published import PublishedResults
 from naersund.catalogue import Catalogue
 from naersund.charts import Chart
 from naersund.indicators.model import IndicatorDefinition
@@ -60,10 +61,12 @@ class Area:
 class ReportInput:
     """Everything a pack is built from.
 
-    ``results``: the release's rows (``naersund.engine.results.RESULT_COLUMNS``, optionally
-    ``note``) for every level, area and year. ``meta``: the release's metadata as written by
-    ``naersund compute`` (``synthetic``, ``population_estimated_years``, ``indicator_notes``,
-    ``suppression_min_count``, ``data_cut``, ``code_version``, ``definitions`` ...).
+    ``published``: the release (:class:`naersund.analysis.published.PublishedResults`); every
+    figure a pack shows comes from its :meth:`~PublishedResults.figure` (the headline measure,
+    its interval, verdict, Denmark, KKR and target), never from the rows directly.
+    ``results`` and ``meta`` are its rows and metadata (``synthetic``,
+    ``population_estimated_years``, ``indicator_notes``, ``suppression_min_count``,
+    ``data_cut``, ``code_version``, ``definitions`` ...).
     ``survey``: the submitted answers of the latest status round
     (:class:`naersund.survey.aggregate.RoundAnswers`), or None when there is none; shares per
     KKR are computed from all of it, but a municipality's own answers (its status table, its
@@ -72,8 +75,7 @@ class ReportInput:
     ``drilldown``: suppressed drill-down rows (``DRILLDOWN_COLUMNS``) or None.
     """
 
-    results: pd.DataFrame
-    meta: dict[str, Any]
+    published: PublishedResults
     definitions: list[IndicatorDefinition]
     catalogue: Catalogue
     release: str = ""
@@ -82,8 +84,16 @@ class ReportInput:
     drilldown: pd.DataFrame | None = None
 
     @property
+    def results(self) -> pd.DataFrame:
+        return self.published.results
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return {**self.published.meta, "synthetic": self.published.synthetic}
+
+    @property
     def synthetic(self) -> bool:
-        return bool(self.meta.get("synthetic"))
+        return self.published.synthetic
 
     @property
     def rejected_rows(self) -> int | None:
@@ -136,12 +146,14 @@ class Headline:
     lower_ci: float | None
     upper_ci: float | None
     national: float | None
+    measure: str  # "aldersstandardiseret" / "rå": value, interval, Denmark and verdict share it
     comparison: str  # better / similar / worse / not_compared
     light: str  # the comparison colour (the dashboard's), always shown with light_text
     light_text: str
     target_text: str
     sentence: str
     suppressed: bool
+    provenance: str = ""  # release, definition version and data period
 
 
 @dataclass

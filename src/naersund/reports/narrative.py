@@ -9,7 +9,7 @@ signifikant færre end landsgennemsnittet; målet for 2016 er inden for rækkevi
   "signifikant", ``similar`` is "på niveau med";
 * whether "better" means fewer or more comes from the indicator's ``direction``;
 * the target clause comes from :func:`naersund.catalogue.progress.on_track` (via
-  :mod:`naersund.reports.targets`);
+  :meth:`naersund.analysis.published.PublishedResults.target_figure`);
 * a suppressed cell gives a sentence without any number.
 """
 
@@ -46,6 +46,7 @@ class Observation:
     value: float | None
     comparison: str  # better / similar / worse / not_compared
     suppressed: bool = False
+    measure: str = ""  # "aldersstandardiseret" / "rå", named after the value when given
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ def indicator_sentence(
         )
     assert obs.value is not None
     text = _lead(area, d, year, obs.value)
+    if obs.measure:
+        text += f" ({obs.measure})"
     compared = comparison_phrase(d, obs.comparison)
     if compared:
         text += f", {compared}"

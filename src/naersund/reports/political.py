@@ -3,14 +3,20 @@ and the survey status of the skal-initiatives (2-4 pages)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+from naersund.analysis.published import Figure
 from naersund.catalogue import Initiative
 from naersund.reports import common as c
 from naersund.reports import figures
 from naersund.reports.model import Area, Column, Headline, ReportInput, Section, Table
-from naersund.reports.narrative import Observation, indicator_sentence, traffic_light
-from naersund.reports.targets import target_gap
+from naersund.reports.narrative import (
+    Observation,
+    TargetStatus,
+    indicator_sentence,
+    traffic_light,
+)
 from naersund.survey.aggregate import (
     NO_ANSWER,
     NO_ANSWER_LABEL,
@@ -48,42 +54,54 @@ def goals_section(data: ReportInput, area: Area) -> Section:
     return s
 
 
+def target_text(f: Figure) -> str:
+    if f.target is None:
+        return "Intet mål fastsat"
+    return f"{f.target.status.capitalize()} (mål {f.target.target.target_year})"
+
+
+def target_status(f: Figure) -> TargetStatus | None:
+    t = f.target
+    if t is None:
+        return None
+    return TargetStatus(
+        target_year=t.target.target_year,
+        target_value=math.nan if t.target_value is None else t.target_value,
+        status=t.status,
+        scope=t.scope,
+    )
+
+
 def headlines(data: ReportInput, area: Area, year: int) -> list[Headline]:
     out = []
     min_count = int(data.meta.get("suppression_min_count", 5))
     for d in c.indicators_in(data):
-        r = c.row(data, d.id, area.level, area.code, year)
-        land = c.national(data, d.id, year)
-        gap = target_gap(
-            data.catalogue, area, d, c.rows_of(data, d.id, area.level, area.code), year
-        )
-        status = gap.status if gap is not None else None
-        suppressed = c.is_suppressed(r)
-        obs = (
-            None if r is None else Observation(c.num(r["value"]), str(r["comparison"]), suppressed)
-        )
-        colour, light_text = traffic_light(
-            str(r["comparison"]) if r is not None else "", suppressed
-        )
-        if status is None:
-            target_text = "Intet mål fastsat"
-        else:
-            target_text = f"{status.status.capitalize()} (mål {status.target_year})"
+        f = c.figure(data, d.id, area.level, area.code, year)
+        obs = Observation(f.value, f.verdict, f.suppressed, f.measure) if f.present else None
+        colour, light_text = traffic_light(f.verdict if f.present else "", f.suppressed)
+        text = indicator_sentence(area.name, d, year, obs, target_status(f), min_count)
+        if f.too_few_to_standardise:
+            text = (
+                f"{area.name} havde under 10 tilfælde af {d.name_da.lower()} i {year}, for få "
+                "til et aldersstandardiseret tal; kommunen sammenlignes derfor ikke med landet."
+            )
         out.append(
             Headline(
                 indicator=d.id,
                 name=d.name_da,
                 unit=c.unit_of(d),
-                value=None if r is None or suppressed else c.num(r["value"]),
-                lower_ci=None if r is None or suppressed else c.num(r["lower_ci"]),
-                upper_ci=None if r is None or suppressed else c.num(r["upper_ci"]),
-                national=None if land is None else c.num(land["value"]),
-                comparison=str(r["comparison"]) if r is not None else "not_compared",
+                value=f.value,
+                lower_ci=f.lower,
+                upper_ci=f.upper,
+                national=f.denmark,
+                measure=f.measure,
+                comparison=f.verdict,
                 light=colour,
                 light_text=light_text,
-                target_text=target_text,
-                sentence=indicator_sentence(area.name, d, year, obs, status, min_count),
-                suppressed=suppressed,
+                target_text=target_text(f),
+                sentence=text,
+                suppressed=f.suppressed,
+                provenance=f.provenance_da,
             )
         )
     return out
@@ -91,7 +109,17 @@ def headlines(data: ReportInput, area: Area, year: int) -> list[Headline]:
 
 def headline_table(items: list[Headline], year: int) -> Table:
     rows: list[list[Any]] = [
-        [h.name, h.unit, h.value, h.lower_ci, h.upper_ci, h.national, h.light_text, h.target_text]
+        [
+            h.name,
+            h.unit,
+            h.measure,
+            h.value,
+            h.lower_ci,
+            h.upper_ci,
+            h.national,
+            h.light_text,
+            h.target_text,
+        ]
         for h in items
     ]
     return Table(
@@ -100,6 +128,7 @@ def headline_table(items: list[Headline], year: int) -> Table:
         columns=[
             Column("Indikator"),
             Column("Enhed"),
+            Column("Opgørelse"),
             Column("Værdi", "number"),
             Column("Nedre 95 %", "number"),
             Column("Øvre 95 %", "number"),
@@ -109,8 +138,9 @@ def headline_table(items: list[Headline], year: int) -> Table:
         ],
         rows=rows,
         notes=[
-            "Sammenligningen med landet bygger på overlap af 95 %-konfidensintervaller og på "
-            "alders- og kønsstandardiserede tal, hvor indikatoren standardiseres.",
+            "Værdi, interval, hele landet og sammenligningen er det samme tal: "
+            "aldersstandardiseret (alder og køn), hvor indikatoren standardiseres, ellers rå "
+            "(Opgørelse). Sammenligningen med landet bygger på overlap af 95 %-intervallerne.",
         ],
     )
 

@@ -21,16 +21,16 @@ _DIRECTION = {"lower_is_better": "lavere er bedre", "higher_is_better": "højere
 def details_section(data: ReportInput, area: Area, year: int) -> Section:
     s = Section("Detaljerede tal")
     s.paragraphs.append(
-        f"Alle offentliggjorte tal for {area.title} år for år. Tæller og nævner, rå værdi med "
-        "95 %-interval og den alders- og kønsstandardiserede værdi (standardpopulation: "
-        f"{data.meta.get('standard_population', 'Danmarks befolkning 2013')})."
+        f"Alle offentliggjorte tal for {area.title} år for år: tæller, nævner og værdien med "
+        "95 %-interval, den samme som i de øvrige rapporter og på dashboardet: "
+        "aldersstandardiseret (alder og køn; standardpopulation: "
+        f"{data.meta.get('standard_population', 'Danmarks befolkning 2013')}), hvor "
+        "indikatoren standardiseres, ellers rå (kolonnen Opgørelse)."
     )
     for d in c.indicators_in(data):
         rows: list[list[Any]] = []
-        for y in c.rows_of(data, d.id, area.level, area.code)["year"].tolist():
-            if int(y) <= year:
-                got = c.row(data, d.id, area.level, area.code, int(y))
-                rows.append([str(int(y)), *c.value_cells(got)])
+        for f in data.published.series(d.id, area.level, area.code, year, data.catalogue):
+            rows.append([str(f.year), *c.value_cells(f)])
         s.blocks.append(
             Table(
                 sheet=f"Tal {d.id}"[:31],

@@ -285,12 +285,18 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x).replace(".", ",")
 
 
-def measure_baseline(answers: RoundAnswers, baseline: Baseline) -> BaselineFigure | None:
+def measure_baseline(
+    answers: RoundAnswers, baseline: Baseline, area: Area | None = None
+) -> BaselineFigure | None:
     """The round's figure by the baseline's definition (None when the catalogue does not say
-    which question measures it)."""
+    which question measures it): in the baseline's own KKR when it names one
+    (``survey_region``), else in ``area`` (the KKR the user chose; default Denmark)."""
     if baseline.survey_question is None:
         return None
-    area = national_area() if baseline.survey_region is None else kkr_area(baseline.survey_region)
+    if baseline.survey_region is not None:
+        area = kkr_area(baseline.survey_region)
+    elif area is None:
+        area = national_area()
     codes = answers.submitted_in(area, baseline.survey_question)
     hits = sum(
         _counts_as(answers.value(code, baseline.survey_question), baseline.survey_answers)
@@ -299,13 +305,18 @@ def measure_baseline(answers: RoundAnswers, baseline: Baseline) -> BaselineFigur
     return BaselineFigure(baseline, area, Share(hits, len(codes)))
 
 
-def baseline_figures(catalogue: Catalogue, answers: RoundAnswers) -> list[BaselineFigure]:
-    """Every baseline of the catalogue that a round can measure, in catalogue order."""
+def baseline_figures(
+    catalogue: Catalogue, answers: RoundAnswers, area: Area | None = None
+) -> list[BaselineFigure]:
+    """Every baseline of the catalogue that a round can measure, in catalogue order. With a
+    KKR as ``area``: that KKR's baselines only, measured among its municipalities."""
     out = []
     for kkr in catalogue.kkr:
+        if area is not None and not area.is_national and kkr.region_code != area.code:
+            continue
         for goal in kkr.goals:
             for b in goal.baselines:
-                fig = measure_baseline(answers, b)
+                fig = measure_baseline(answers, b, area)
                 if fig is not None:
                     out.append(fig)
     return out
@@ -404,7 +415,7 @@ def initiative_results(
         figures = [
             fig
             for b in by_question.get(status_qid(ini.id), [])
-            if (fig := measure_baseline(current, b)) is not None
+            if (fig := measure_baseline(current, b, area)) is not None
         ]
         out.append(
             InitiativeResult(

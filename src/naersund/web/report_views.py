@@ -26,6 +26,7 @@ from naersund.refdata import KKR_NAMES, municipalities
 from naersund.reports.model import LEVEL_NAMES
 from naersund.web.accounts.access import can_view_dashboard
 from naersund.web.dashboard import releases
+from naersund.web.dashboard.context import round_choices
 from naersund.web.reportdata import report_input
 
 FORMAT_NAMES = {"pdf": "PDF", "xlsx": "Excel (XLSX)", "html": "HTML"}
@@ -77,7 +78,9 @@ def _form_page(
             "niveau": q.get("niveau") if q.get("niveau") in reports.LEVELS else "politisk",
             "aar": q.get("aar") if q.get("aar") in {str(y) for y in years} else str(years[-1]),
             "format": q.get("format") if q.get("format") in reports.FORMATS else "pdf",
+            "runde": q.get("runde", ""),
         },
+        "rounds": round_choices(),
         "errors": errors,
     }
     return render(request, "reports/download.html", context, status=status)
@@ -113,7 +116,7 @@ def index(request: HttpRequest) -> HttpResponse:
         errors.append(f"Vælg et år mellem {years[0]} og {years[-1]}.")
     if errors or area is None or year is None:
         return _form_page(request, years, errors, status=400)
-    data = report_input(year, user=request.user)
+    data = report_input(year, user=request.user, round_slug=q.get("runde") or None)
     pack = reports.build_pack(data, level, area, year)  # type: ignore[arg-type]
     body = reports.render(pack, fmt)  # type: ignore[arg-type]
     response = HttpResponse(body, content_type=reports.MEDIA_TYPES[fmt])

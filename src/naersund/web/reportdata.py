@@ -5,13 +5,16 @@ the download view both come through here."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from naersund.catalogue import Catalogue, load_catalogue
 from naersund.reports import ReportInput
 from naersund.reports.load import release_definitions
+from naersund.survey.aggregate import RoundAnswers
 from naersund.web.accounts import access
 from naersund.web.catalogue.store import catalogue_from_db, current_version
+from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import releases
 from naersund.web.survey.models import Round
 from naersund.web.survey.views_results import round_answers
@@ -24,9 +27,25 @@ def current_catalogue() -> Catalogue:
 
 
 def latest_round(year: int) -> Round | None:
-    """The latest status round of ``year`` or before (a 2014 pack shows the 2014 round, not
-    a later one); None when there is none."""
-    return Round.objects.filter(year__lte=year).order_by("-year", "-created_at").first()
+    """The status round a pack of ``year`` uses by default: the latest *closed* round of
+    ``year`` or before (a 2014 pack shows the 2014 round, not a later one; an open round's
+    half-filled answers never mix in unasked); None when none has closed."""
+    return ctx.latest_closed_round(year)
+
+
+def pack_round(year: int, slug: str | None = None) -> Round | None:
+    """The round the user chose (``slug``, an open one included), else :func:`latest_round`."""
+    if slug:
+        rnd = Round.objects.filter(slug=slug).first()
+        if rnd is not None:
+            return rnd
+    return latest_round(year)
+
+
+def survey_of(rnd: Round) -> RoundAnswers:
+    """The round's submitted answers, its title marked "foreløbig (runden er åben)" while
+    it is open (every figure from the survey names its round)."""
+    return replace(round_answers(rnd), title_da=ctx.round_label(rnd))
 
 
 def visible_answers(user: Any, rnd: Round | None) -> frozenset[int]:
@@ -35,20 +54,24 @@ def visible_answers(user: Any, rnd: Round | None) -> frozenset[int]:
     return access.answers_visible_to(user, rnd)
 
 
-def report_input(year: int, release_id: int | None = None, user: Any | None = None) -> ReportInput:
+def report_input(
+    year: int,
+    release_id: int | None = None,
+    user: Any | None = None,
+    round_slug: str | None = None,
+) -> ReportInput:
     """Everything a pack needs. ``user`` limits which municipalities' own survey answers the
-    pack may show (None: all, for the command line run by an operator of the data).
+    pack may show (None: all, for the command line run by an operator of the data);
+    ``round_slug`` chooses the status round (default: the latest closed one).
     Raises :class:`releases.NoRelease` with a Danish message when nothing is published."""
     published = releases.load_release(release_id)
-    meta = {**published.meta, "synthetic": published.synthetic}
     label = f"nr. {published.release_id} af {published.created_at:%d.%m.%Y}"
-    rnd = latest_round(year)
+    rnd = pack_round(year, round_slug)
     return ReportInput(
-        results=published.results,
-        meta=meta,
+        published=published,
         definitions=release_definitions(published.results),
         catalogue=current_catalogue(),
         release=label,
-        survey=round_answers(rnd) if rnd is not None else None,
+        survey=survey_of(rnd) if rnd is not None else None,
         survey_visible=None if user is None else visible_answers(user, rnd),
     )

@@ -147,6 +147,17 @@ class ResponseWriteSerializer(serializers.Serializer[dict[str, Any]]):
         return attrs
 
 
+class FigureSerializer(serializers.Serializer[dict[str, Any]]):
+    measure = serializers.CharField(help_text="aldersstandardiseret eller rå")
+    value = serializers.FloatField(allow_null=True, help_text="Overskriftstallet (som på siderne)")
+    lower_ci = serializers.FloatField(allow_null=True)
+    upper_ci = serializers.FloatField(allow_null=True)
+    verdict = serializers.CharField(help_text="better, similar, worse eller not_compared")
+    denmark = serializers.FloatField(allow_null=True)
+    kkr = serializers.FloatField(allow_null=True)
+    definition_version = serializers.IntegerField(allow_null=True)
+
+
 class ResultSerializer(serializers.Serializer[dict[str, Any]]):
     indicator = serializers.CharField()
     level = serializers.CharField(help_text="land, kkr eller kommune")
@@ -163,6 +174,11 @@ class ResultSerializer(serializers.Serializer[dict[str, Any]]):
     comparison = serializers.CharField()
     suppressed = serializers.BooleanField()
     note = serializers.CharField(allow_blank=True)
+    figure = FigureSerializer(
+        allow_null=True,
+        help_text="Tallet, som alle sider, rapporter og filer viser: det aldersstandardiserede, "
+        "hvor indikatoren standardiseres, ellers det rå, med interval og sammenligning.",
+    )
 
 
 class ReleaseSerializer(serializers.Serializer[dict[str, Any]]):

@@ -29,6 +29,7 @@ from naersund.web.api.serializers import (
     RoundSerializer,
 )
 from naersund.web.catalogue.store import catalogue_data, current_version
+from naersund.web.dashboard import releases
 from naersund.web.dashboard.models import Release, ResultRow
 from naersund.web.params import query_int
 from naersund.web.survey import services
@@ -297,6 +298,30 @@ def _release_data(release: Release) -> dict[str, Any]:
     }
 
 
+def _figures(release: Release) -> dict[tuple[str, str, int, int], dict[str, Any]]:
+    """The one figure of every cell of the release (:attr:`PublishedResults.figures`): the
+    headline measure, its interval, verdict, Denmark and KKR, as every page shows them."""
+    pub = releases.results_of(release)
+    out: dict[tuple[str, str, int, int], dict[str, Any]] = {}
+    for r in pub.figures.to_dict("records"):
+        key = (str(r["indicator"]), str(r["level"]), int(r["area_code"]), int(r["year"]))
+        out[key] = {
+            "measure": r["measure"],
+            "value": _float(r["value"]),
+            "lower_ci": _float(r["lower"]),
+            "upper_ci": _float(r["upper"]),
+            "verdict": r["verdict"],
+            "denmark": _float(r["denmark"]),
+            "kkr": _float(r["kkr"]),
+            "definition_version": pub.definitions.get(str(r["indicator"])),
+        }
+    return out
+
+
+def _float(x: Any) -> float | None:
+    return None if x is None or x != x else float(x)
+
+
 class _DashboardView(APIView):
     permission_classes = [perm.CanViewDashboard]
 
@@ -352,6 +377,10 @@ class ResultListView(_DashboardView):
         if year is not None:
             rows = rows.filter(year=year)
         data = list(rows.order_by("indicator", "level", "area_code", "year").values(*RESULT_FIELDS))
+        figures = _figures(release)
+        for row in data:
+            key = (row["indicator"], row["level"], int(row["area_code"]), int(row["year"]))
+            row["figure"] = figures.get(key)
         body = {"release": _release_data(release), "count": len(data), "results": data}
         return Response(ResultsSerializer(body).data)
 

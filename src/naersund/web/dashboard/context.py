@@ -4,10 +4,12 @@ them last changed and what the user may see (pages are cached by them)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from typing import Any
 
 from django.db.models import Max
+from django.utils import timezone
 
 from naersund.analysis.profiles import IndicatorInfo, indicator_infos
 from naersund.catalogue import Catalogue
@@ -74,41 +76,68 @@ def answers_key(user: Any, kommunekoder: list[int]) -> tuple[int, ...]:
     return tuple(k for k in kommunekoder if access.can_view_answers(user, k, None))
 
 
+PRELIMINARY = "foreløbig (runden er åben)"
+
+
+def latest_closed_round(year: int | None = None, today: dt.date | None = None) -> Round | None:
+    """The status round pages and packs use by default: the latest round that has closed
+    (of ``year`` or before, when given); None when none has closed."""
+    day = today or timezone.localdate()
+    rounds = Round.objects.filter(closes_on__lt=day)
+    if year is not None:
+        rounds = rounds.filter(year__lte=year)
+    return rounds.order_by("-closes_on", "-year", "-created_at").first()
+
+
+def chosen_round(slug: str | None, year: int | None = None) -> Round | None:
+    """The round a page shows: the one the user chose (``?runde=<slug>``, an open round
+    included), else :func:`latest_closed_round`."""
+    if slug:
+        rnd = Round.objects.filter(slug=slug).first()
+        if rnd is not None:
+            return rnd
+    return latest_closed_round(year)
+
+
+def round_label(rnd: Round) -> str:
+    """The round's title, marked "foreløbig (runden er åben)" while it is open."""
+    return f"{rnd.title_da}, {PRELIMINARY}" if rnd.is_open() else rnd.title_da
+
+
+def round_choices() -> list[Round]:
+    """The rounds a user can choose between (not those that have not opened yet)."""
+    today = timezone.localdate()
+    return list(Round.objects.filter(opens_on__lte=today).order_by("-closes_on", "-year"))
+
+
 def initiative_status(
-    kommunekoder: list[int], user: Any
+    kommunekoder: list[int], user: Any, rnd: Round | None
 ) -> dict[int, dict[str, tuple[str, str]] | None]:
-    """Per municipality: initiative id -> (Danish status label, round title), from the latest
-    round in which the municipality submitted an answer to that initiative's status question
-    and whose answers ``user`` may see (``access.can_view_answers``); None for a municipality
-    whose answers the user may see in no round."""
-    rounds = {r.pk: r for r in Round.objects.all()}
-    visible = {
-        k: {pk for pk, rnd in rounds.items() if access.can_view_answers(user, k, rnd)}
-        for k in kommunekoder
-    }
+    """Per municipality: initiative id -> (Danish status label, round label), from the
+    municipality's submitted answers in ``rnd`` (one round for every municipality, never a
+    mix), where ``user`` may see them (``access.can_view_answers``); None for a municipality
+    whose answers in ``rnd`` the user may not see. The round label says "foreløbig (runden er
+    åben)" while ``rnd`` is open."""
+    own = set(answers_key(user, kommunekoder))  # "ikke besvaret" for them even before a round
+    if rnd is None:
+        return {k: {} if k in own else None for k in kommunekoder}
+    visible = {k for k in kommunekoder if access.can_view_answers(user, k, rnd)}
     rows = (
         Answer.objects.filter(
-            response__kommunekode__in=[k for k, pks in visible.items() if pks],
+            response__round=rnd,
+            response__kommunekode__in=sorted(visible),
             response__state=ResponseState.SUBMITTED,
             question__qid__startswith="status.",
         )
-        .order_by("response__round__year", "response__round__created_at", "pk")
-        .values_list(
-            "response__kommunekode",
-            "response__round_id",
-            "question__initiative_slug",
-            "value",
-            "response__round__title_da",
-        )
+        .order_by("pk")
+        .values_list("response__kommunekode", "question__initiative_slug", "value")
     )
-    own = set(answers_key(user, kommunekoder))  # "ikke besvaret" for them even before a round
+    label = round_label(rnd)
     out: dict[int, dict[str, tuple[str, str]] | None] = {
-        k: {} if visible[k] or k in own else None for k in kommunekoder
+        k: {} if k in visible else None for k in kommunekoder
     }
-    for kommune, round_id, slug, value, round_title in rows:
+    for kommune, slug, value in rows:
         found = out[int(kommune)]
-        if found is None or round_id not in visible[int(kommune)]:
-            continue  # a round whose answers the user may not see
-        if value in STATUS_LABELS and slug:
-            found[str(slug)] = (STATUS_LABELS[value], str(round_title))
+        if found is not None and value in STATUS_LABELS and slug:
+            found[str(slug)] = (STATUS_LABELS[value], label)
     return out

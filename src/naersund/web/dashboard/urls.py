@@ -13,6 +13,7 @@ urlpatterns = [
     path("sammenlign/", views.sammenlign, name="sammenlign"),
     path("udvikling/", views.udvikling, name="udvikling"),
     path("kkr/<number:region_code>/", views.kkr, name="kkr"),
+    path("definition/<slug:indicator>/", views.definition, name="definition"),
     path("udgivelser/", views.udgivelser, name="udgivelser"),
     path("udgivelser/<number:old>/<number:new>/", views.diff, name="diff"),
 ]

@@ -34,9 +34,12 @@ from naersund.analysis.profiles import (
     targets_for,
     trend_table,
 )
-from naersund.analysis.trend import glide_path, target_status
+from naersund.analysis.published import CRUDE as CRUDE_MEASURE
+from naersund.analysis.trend import glide_path
 from naersund.charts.builders import monthly_chart
 from naersund.engine.monthly import area_series
+from naersund.indicators import load_definitions
+from naersund.indicators.docs import definition_page
 from naersund.refdata import KKR_NAMES
 from naersund.survey.questions import STATUS_LABELS
 from naersund.web.accounts.access import can_view_dashboard, role_of
@@ -220,12 +223,13 @@ def kommune(request: HttpRequest, kommunekode: int) -> HttpResponse:
     region = municipality_region()[kommunekode]
     survey_key = ctx.survey_stamp()
     answers_key = ctx.answers_key(request.user, [kommunekode])
+    rnd = ctx.chosen_round(request.GET.get("runde"))
 
     def build() -> dict[str, Any]:
         catalogue = ctx.catalogue_state()[0]
         rows = profile(pub, kommunekode, p.year, ctx.infos(), p.standardised, catalogue)
-        # the municipality's own answers only where the user may see them (access.py)
-        status = ctx.initiative_status([kommunekode], request.user)[kommunekode]
+        # the municipality's own answers in one round, only where the user may see them
+        status = ctx.initiative_status([kommunekode], request.user, rnd)[kommunekode]
         initiatives = {
             r.info.id: [
                 (i, *status.get(i.id, ("ikke besvaret", ""))) if status is not None else (i, "", "")
@@ -256,6 +260,7 @@ def kommune(request: HttpRequest, kommunekode: int) -> HttpResponse:
             "any_std": any(r.measure.standardised for r in rows),
             "any_crude": any(not r.measure.standardised for r in rows),
             "csv_charts": {"spine": spine},
+            **_round_context(rnd),
             **_filters(pub, p),
         }
 
@@ -264,7 +269,7 @@ def kommune(request: HttpRequest, kommunekode: int) -> HttpResponse:
         "dashboard/kommune.html",
         f"Kommuneprofil: {name}",
         release,
-        ("kommune", *p.key(), str(survey_key), answers_key),
+        ("kommune", *p.key(), str(survey_key), answers_key, _round_key(rnd)),
         build,
     )
 
@@ -274,18 +279,27 @@ def _target_state(
     catalogue: Any,
     info: IndicatorInfo,
     kommunekode: int,
+    year: int,
     measure: Any,
 ) -> str | None:
-    """The municipality's status against its (first) target for the indicator, or None."""
-    targets = targets_for(catalogue, info.id, kommunekode)
-    if not targets:
-        return None
-    rows = pub.rows(info.id)
-    own = rows[(rows["level"] == "kommune") & (rows["area_code"] == kommunekode)]
-    status, _ = target_status(
-        targets[0], own, info.direction, measure.value, measure.lower, measure.upper
-    )
-    return str(status)
+    """The municipality's status against its (first) target for the indicator in ``year``
+    (:meth:`PublishedResults.figure`), or None."""
+    asked = None if measure.standardised else CRUDE_MEASURE
+    f = pub.figure(info.id, "kommune", kommunekode, year, catalogue, asked)
+    return None if f.target is None else str(f.target.status)
+
+
+def _round_key(rnd: Any) -> str:
+    return "" if rnd is None else f"{rnd.pk}:{rnd.is_open()}"
+
+
+def _round_context(rnd: Any) -> dict[str, Any]:
+    """Which status round the page's survey figures come from, and the rounds to choose."""
+    return {
+        "round": rnd,
+        "round_label": None if rnd is None else ctx.round_label(rnd),
+        "round_choices": ctx.round_choices(),
+    }
 
 
 def _status_summary(labels: list[str]) -> str:
@@ -466,6 +480,7 @@ def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
     p = _params(request, pub, region_code=region_code)
     survey_key = ctx.survey_stamp()
     answers_key = ctx.answers_key(request.user, members_of(region_code))
+    rnd = ctx.chosen_round(request.GET.get("runde"))
 
     def build() -> dict[str, Any]:
         catalogue = ctx.catalogue_state()[0]
@@ -483,7 +498,9 @@ def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
                         (
                             rec.get(f"{i.id}:value"),
                             rec.get(f"{i.id}:comparison"),
-                            _target_state(pub, catalogue, i, int(rec["area_code"]), measures[i.id])
+                            _target_state(
+                                pub, catalogue, i, int(rec["area_code"]), p.year, measures[i.id]
+                            )
                             if rec["level"] == "kommune"
                             else None,
                         )
@@ -499,7 +516,7 @@ def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
                     goals = list(k.goals)
                     skal_ids = [i.id for g in k.goals for i in g.initiatives if i.kind == "skal"]
         # per municipality only where the user may see its answers (access.py)
-        status = ctx.initiative_status(members_of(region_code), request.user)
+        status = ctx.initiative_status(members_of(region_code), request.user, rnd)
         for row in matrix:
             if row["level"] == "kommune":
                 s = status.get(int(row["area_code"]))
@@ -519,6 +536,7 @@ def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
             "infos": infos,
             "n_skal": len(skal_ids),
             "skal_visible": any(r.get("skal_visible") for r in matrix),
+            **_round_context(rnd),
             **_filters(pub, p, no_kkr_select=True),
         }
 
@@ -527,7 +545,7 @@ def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
         "dashboard/kkr.html",
         f"KKR-overblik: {kkr_name}",
         release,
-        ("kkr", *p.key(), str(survey_key), answers_key),
+        ("kkr", *p.key(), str(survey_key), answers_key, _round_key(rnd)),
         build,
     )
 
@@ -574,5 +592,30 @@ def diff(request: HttpRequest, old: int, new: int) -> HttpResponse:
             "rows": rows,
             "summary": releases.diff_summary(table),
             "total": len(table),
+        },
+    )
+
+
+@login_required
+def definition(request: HttpRequest, indicator: str) -> HttpResponse:
+    """The definitions page of one indicator: what is counted, code lists, exclusions, the
+    source, whether the codes are verified, the version history, and the version the
+    current release was computed with (every indicator name on the pages links here)."""
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied
+    definitions = {d.id: d for d in load_definitions()}
+    d = definitions.get(indicator)
+    if d is None:
+        raise Http404("Ukendt indikator")
+    release = releases.current_release()
+    in_release = None if release is None else release.definitions.get(indicator)
+    return render(
+        request,
+        "dashboard/definition.html",
+        {
+            "page": definition_page(d),
+            "d": d,
+            "release": release,
+            "release_version": in_release,
         },
     )

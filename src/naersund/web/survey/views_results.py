@@ -159,7 +159,7 @@ def _results(rnd: Round, area: agg.Area) -> dict[str, Any]:
         "answered": len(current.submitted_in(area)),
         "members": len(area.members),
         "groups": groups,
-        "baselines": agg.baseline_figures(catalogue, current),
+        "baselines": agg.baseline_figures(catalogue, current, area),
         "free": free,
     }
 
