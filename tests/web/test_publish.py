@@ -169,6 +169,7 @@ def test_a_disease_cohort_is_a_protected_count_when_publishing(
     ]
     df.loc[row[0], ["numerator", "denominator"]] = ["0", "3"]
     df.to_csv(bad, index=False)
+    reseal(bad)
     with pytest.raises(InputError) as e:
         releases.publish(bad)
     assert f"{bad}, række {row[0] + 2}, felt denominator: er ikke diskretioneret" in str(e.value)
