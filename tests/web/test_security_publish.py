@@ -148,7 +148,8 @@ def test_the_threshold_is_the_deployments_setting(
 
 def _settings_min_count(value: str | None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "NAERSUND_MIN_COUNT"}
-    env |= {"NAERSUND_SECRET_KEY": "x" * 50}
+    # a varied key of 50+ characters, as production settings require
+    env |= {"NAERSUND_SECRET_KEY": "a-test-secret-key-that-is-long-enough-0123456789-abcdefghij"}
     if value is not None:
         env["NAERSUND_MIN_COUNT"] = value
     code = "from naersund.web import settings; print(settings.NAERSUND_MIN_COUNT)"
