@@ -14,6 +14,7 @@ from naersund.catalogue.progress import glide_value, on_track
 from naersund.errors import CatalogueError
 
 INDICATORS = (
+    "akutte_indlaeggelser_kol, akutte_indlaeggelser_type2_diabetes, "
     "akutte_korttidsindlaeggelser, faerdigbehandlingsdage, forebyggelige_indlaeggelser_65, "
     "genindlaeggelser_30d, genindlaeggelser_30d_65"
 )

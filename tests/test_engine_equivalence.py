@@ -422,11 +422,14 @@ def test_compute_keeps_fractions_of_a_second_from_csv_input(tmp_path: Path) -> N
     ready.to_csv(tmp_path / "data" / "ready_for_discharge.csv", index=False)
     text = (tmp_path / "data" / "contacts.csv").read_text(encoding="utf-8")
     assert re.search(r":[0-9]{2}\.(?!000000)[0-9]{6}", text)  # the fractions, as text
-    every = [d.id for d in DEFINITIONS]
-    options = ComputeOptions(years=YEARS, indicators=every, engine_options={"threads": 2})
+    # every indicator but the disease rates, whose cohorts need five years of data before 2013
+    named = [d for d in DEFINITIONS if d.kind != "disease_rate"]
+    options = ComputeOptions(
+        years=YEARS, indicators=[d.id for d in named], engine_options={"threads": 2}
+    )
     got = compute(tmp_path / "data", options)
     assert got.meta["stay_time_unit"] == "us"
-    expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, YEARS)
+    expected = ref.aggregates(contacts, ready, named, RULES, YEARS)
     assert_same_aggregates(got.aggregates, only_years(expected, YEARS))
 
 

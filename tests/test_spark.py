@@ -81,15 +81,18 @@ def options(engine: str, **kwargs: Any) -> ComputeOptions:
 def test_engine_equals_the_reference_on_edge_case_data(con: Any, seed: int) -> None:
     contacts, ready = eq.random_registry(seed)
     expected = ref.aggregates(contacts, ready, eq.DEFINITIONS, eq.RULES, YEARS)
+    # every indicator counts something on these years, but the disease rates: their cohorts
+    # need five years of data before the year, which the sample does not have
     for indicator, agg in expected.items():
-        assert agg["numerator"].sum() > 0, indicator
+        if indicator not in {d.id for d in eq.DISEASE_DEFINITIONS}:
+            assert agg["numerator"].sum() > 0, indicator
     eq.assert_same_aggregates(eq.engine_aggregates(con, contacts, ready, YEARS), expected)
 
 
 def test_the_per_indicator_expressions_equal_the_reference(con: Any) -> None:
     contacts, ready = eq.random_registry(1)
     expected = ref.aggregates(contacts, ready, eq.DEFINITIONS, eq.RULES, YEARS)
-    stay_defs = [d for d in eq.DEFINITIONS if d.kind != "days_rate"]
+    stay_defs = eq.STAY_DEFINITIONS
     stays = ex.build_stays(ibis.memtable(contacts, schema=eq.CONTACT_SCHEMA), eq.RULES, stay_defs)
     for d in stay_defs:
         if d.kind == "stay_rate":
@@ -119,8 +122,11 @@ def test_engine_equals_the_reference_on_synthetic_data(con: Any, synthetic_dir: 
     contacts = eq._read_parquet_table(synthetic_dir / "contacts")
     ready = eq._read_parquet_table(synthetic_dir / "ready_for_discharge")
     expected = ref.aggregates(contacts, ready, eq.DEFINITIONS, eq.RULES, YEARS)
+    # every indicator counts something on these years, but the disease rates: their cohorts
+    # need five years of data before the year, which the sample does not have
     for indicator, agg in expected.items():
-        assert agg["numerator"].sum() > 0, indicator
+        if indicator not in {d.id for d in eq.DISEASE_DEFINITIONS}:
+            assert agg["numerator"].sum() > 0, indicator
     # PySpark 4.0 cannot take pandas 3's Arrow-backed strings from several chunks through Arrow
     # (it falls back to a slow path with a warning); plain Python strings go through Arrow.
     strings = {c: object for c in contacts.columns if contacts[c].dtype == "str"}
