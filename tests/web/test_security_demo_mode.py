@@ -27,6 +27,7 @@ from naersund.web.accounts.management.commands.create_demo_users import (
     DEMO_USERS,
 )
 from naersund.web.accounts.models import Membership
+from require import ONLY_ON_SQLITE
 
 SECRET = "a-production-secret-key-that-is-long-enough-0123456789-abcdefgh"
 NOT_LOGGED_IN = "Du er ikke logget ind."
@@ -176,7 +177,7 @@ def _naersund(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[
 
 @pytest.mark.skipif(
     bool(os.environ.get("NAERSUND_TEST_DATABASE_URL")),
-    reason="the server's own SQLite database; it runs in the SQLite pass",
+    reason=ONLY_ON_SQLITE,
 )
 def test_the_server_refuses_to_start_outside_demo_mode_while_demo_users_exist(
     tmp_path: Path,

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from require import ONLY_ON_SQLITE
+
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "NAERSUND_SECRET_KEY": "Zq3-production-like-secret-key-for-the-check-0123456789abcdefXYZ",
@@ -35,7 +37,7 @@ def _naersund(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedPro
 
 @pytest.mark.skipif(
     bool(os.environ.get("NAERSUND_TEST_DATABASE_URL")),
-    reason="its own SQLite database; it runs in the SQLite pass",
+    reason=ONLY_ON_SQLITE,
 )
 def test_the_deployment_check_passes_without_a_warning_in_production(tmp_path: Path) -> None:
     assert _naersund(tmp_path, "web", "migrate", **PRODUCTION).returncode == 0
