@@ -123,6 +123,9 @@ def test_municipalities_started_before_the_data_are_left_out() -> None:
     starts.update(dict.fromkeys(late, 2025))  # after the data: not started, for these data
     e = estimate_effect(values, starts)
     assert (e.n_started, e.n_not_started, e.n_left_out) == (41, 53, 4)
+    gone = values[values["kommunekode"] != 150]  # a year missing: not used, counted
+    e = estimate_effect(gone[~((gone["kommunekode"] == 151) & (gone["year"] == 2012))], starts)
+    assert e.n_incomplete == 2 and e.n_started + e.n_not_started + e.n_left_out == 96
 
 
 def test_too_few_municipalities_give_a_note_not_a_number() -> None:

@@ -691,6 +691,44 @@ def report(
 
 
 @cli.command()
+@click.option(
+    "--release", "release_id", type=int, default=None, help="Udgivelse (standard: gældende)."
+)
+@click.option(
+    "--round",
+    "round_slug",
+    default=None,
+    metavar="SLUG",
+    help="Statusrunden, startårene tages fra (standard: den seneste lukkede).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="Fil: .csv eller .xlsx.",
+)
+def effects(release_id: int | None, round_slug: str | None, out_path: Path) -> None:
+    """Virker indsatserne? Effekten af hver indsats på hver af dens måls indikatorer.
+
+    Sammenligner kommuner, der startede indsatsen i forskellige år, med kommuner, der ikke
+    har (Callaway & Sant'Anna 2021), og skriver én række pr. indsats og indikator. Eksempel:
+    `naersund effects --out effekter.xlsx`.
+    """
+    from naersund.analysis.initiative_effects import write_effects
+    from naersund.web.manage import setup
+
+    setup()
+    from naersund.web.effectsdata import effects_for
+
+    with progress_bar("Effekter") as update:
+        made = effects_for(release_id, round_slug, update)
+    write_effects(made.table, out_path, made.release, made.round)
+    estimated = int((made.table["note"] == "").sum())
+    out.print(f"Skrevet: {out_path} ({estimated} af {len(made.table)} med et skøn)")
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse at lytte på.")
 @click.option(
     "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port."

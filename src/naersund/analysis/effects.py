@@ -23,7 +23,9 @@ Choices, and why:
 - **Comparison group: municipalities that never started** (within the data). A municipality
   that started after the last year of data is, for these data, one that has not started.
   Municipalities that started in or before the first year of data have no year before the
-  start to compare with; they are left out and counted in ``n_left_out``.
+  start to compare with; they are left out and counted in ``n_left_out``. A municipality
+  needs a value in every year (the panel is balanced): one with a year missing or suppressed
+  is left out and counted in ``n_incomplete``.
 - **Inference:** the multiplier bootstrap clustered by municipality (``biters`` draws, a fixed
   seed so that a release's estimates are reproducible); the pre-trend test is the estimator's
   Wald test that all effects before the start are zero.
@@ -87,6 +89,7 @@ class Effect:
     n_started: int = 0
     n_not_started: int = 0
     n_left_out: int = 0
+    n_incomplete: int = 0
     years: tuple[int, int] | None = None
     event_study: list[EventPoint] = field(default_factory=list)
     group_time: list[GroupTime] = field(default_factory=list)
@@ -209,6 +212,7 @@ def estimate_effect(
         return Effect(note="Der er færre end to år med tal for indikatoren.")
     first, last = years[0], years[-1]
     known = panel[panel["kommunekode"].isin(list(starts))].copy()
+    incomplete = len(set(starts) - set(int(k) for k in known["kommunekode"]))
 
     def cohort(code: int) -> int:
         start = starts[int(code)]
@@ -222,7 +226,11 @@ def estimate_effect(
     n_started = int((munis["cohort"] > 0).sum())
     n_not = int((munis["cohort"] == 0).sum())
     base = Effect(
-        n_started=n_started, n_not_started=n_not, n_left_out=len(left_out), years=(first, last)
+        n_started=n_started,
+        n_not_started=n_not,
+        n_left_out=len(left_out),
+        n_incomplete=incomplete,
+        years=(first, last),
     )
     note = _why_no_estimate(n_started, n_not, len(left_out), min_group)
     if note:
@@ -265,6 +273,7 @@ def estimate_effect(
         n_started=n_started,
         n_not_started=n_not,
         n_left_out=len(left_out),
+        n_incomplete=incomplete,
         years=(first, last),
         event_study=curve,
         group_time=est.group_time,
@@ -276,6 +285,7 @@ def _with(base: Effect, note: str) -> Effect:
         n_started=base.n_started,
         n_not_started=base.n_not_started,
         n_left_out=base.n_left_out,
+        n_incomplete=base.n_incomplete,
         years=base.years,
         note=note,
     )

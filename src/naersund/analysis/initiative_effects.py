@@ -13,12 +13,15 @@ results at publish time: an estimate is an aggregate over at least
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from naersund.analysis.effects import Effect, describe, estimate_effect
+from naersund.atomic import atomic_path
 from naersund.catalogue.model import Catalogue, Initiative
+from naersund.errors import InputError
 
 STARTED = ("under_implementering", "implementeret")
 NOT_STARTED = ("ikke_paabegyndt", "planlagt")
@@ -34,6 +37,7 @@ EFFECT_COLUMNS = [
     "n_started",
     "n_not_started",
     "n_left_out",
+    "n_incomplete",
     "pretrend_p",
     "first_year",
     "last_year",
@@ -123,9 +127,63 @@ def _row(initiative: Initiative, indicator: str, name: str, e: Effect) -> dict[s
         "n_started": e.n_started,
         "n_not_started": e.n_not_started,
         "n_left_out": e.n_left_out,
+        "n_incomplete": e.n_incomplete,
         "pretrend_p": e.pretrend_p,
         "first_year": first,
         "last_year": last,
         "note": e.note,
         "sentence": describe(e, _phrase(initiative), name),
     }
+
+
+EXPLANATION = [
+    ("initiative", "Indsatsens id i målkataloget."),
+    ("indicator", "Indikatorens id."),
+    ("estimate, lower_ci, upper_ci", "Effekten i indikatorens enhed med 95 %-interval."),
+    (
+        "relative_estimate, relative_lower_ci, relative_upper_ci",
+        "Effekten som andel af det forventede niveau uden indsatsen (fx -0.10 = 10 % færre).",
+    ),
+    ("n_started, n_not_started", "Kommuner, der startede i perioden, og kommuner, der ikke har."),
+    ("n_left_out", "Kommuner, der startede før første år med data (ikke brugt)."),
+    (
+        "n_incomplete",
+        "Kommuner uden tal i alle år, fx fordi et tal er diskretioneret (ikke brugt).",
+    ),
+    ("pretrend_p", "P-værdi for testen af, at der ingen forskel var før starten."),
+    ("note", "Hvorfor der ikke er et skøn, når der ikke er et."),
+    (
+        "Metode",
+        "Callaway & Sant'Anna (2021): kommuner, der startede, sammenlignet med kommuner, der "
+        "ikke har startet; rater vægtet med befolkningen; bootstrap-intervaller pr. kommune.",
+    ),
+    (
+        "Forbehold",
+        "Kommunerne har selv valgt, hvornår de startede; en forskel kan også skyldes det, der "
+        "fik dem til at starte.",
+    ),
+]
+
+
+def write_effects(table: pd.DataFrame, path: Path, release: str, round_label: str) -> Path:
+    """Write the table as CSV (UTF-8, comma, decimal point) or XLSX (the table and a sheet
+    "Forklaring" naming the release, the round and every column), by the file's suffix; all or
+    nothing."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise InputError(f"{path.name}: filen skal ende på .csv eller .xlsx.")
+    with atomic_path(path) as tmp:
+        if suffix == ".csv":
+            table.to_csv(tmp, index=False, encoding="utf-8")
+        else:
+            about = [
+                ("Udgivelse", release),
+                ("Statusrunde (startår)", round_label),
+                *EXPLANATION,
+            ]
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+                table.to_excel(xl, sheet_name="Effekter", index=False)
+                pd.DataFrame(about, columns=["Felt", "Forklaring"]).to_excel(
+                    xl, sheet_name="Forklaring", index=False
+                )
+    return path
