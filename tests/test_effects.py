@@ -176,6 +176,7 @@ def test_the_catalogue_table_from_a_round_and_results() -> None:
     from naersund.analysis.initiative_effects import (
         EFFECT_COLUMNS,
         effects_table,
+        estimate_all,
         linked_pairs,
         start_years,
     )
@@ -211,7 +212,9 @@ def test_the_catalogue_table_from_a_round_and_results() -> None:
     answers[101] = {f"status.{initiative.id}": "implementeret"}  # no year: not used
     assert 101 not in start_years(answers, initiative.id)
     table = effects_table(
-        results, answers, catalogue, {indicator: ("forebyggelige indlæggelser", 1000.0)}
+        estimate_all(
+            results, answers, catalogue, {indicator: ("forebyggelige indlæggelser", 1000.0)}
+        )
     )
     assert list(table.columns) == EFFECT_COLUMNS
     assert len(table) == len(linked_pairs(catalogue))

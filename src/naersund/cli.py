@@ -715,7 +715,7 @@ def effects(release_id: int | None, round_slug: str | None, out_path: Path) -> N
     har (Callaway & Sant'Anna 2021), og skriver én række pr. indsats og indikator. Eksempel:
     `naersund effects --out effekter.xlsx`.
     """
-    from naersund.analysis.initiative_effects import write_effects
+    from naersund.analysis.initiative_effects import effects_table, write_effects
     from naersund.web.manage import setup
 
     setup()
@@ -723,9 +723,10 @@ def effects(release_id: int | None, round_slug: str | None, out_path: Path) -> N
 
     with progress_bar("Effekter") as update:
         made = effects_for(release_id, round_slug, update)
-    write_effects(made.table, out_path, made.release, made.round)
-    estimated = int((made.table["note"] == "").sum())
-    out.print(f"Skrevet: {out_path} ({estimated} af {len(made.table)} med et skøn)")
+    table = effects_table(made.estimated)
+    write_effects(table, out_path, made.release, made.round)
+    estimated = int((table["note"] == "").sum())
+    out.print(f"Skrevet: {out_path} ({estimated} af {len(table)} med et skøn)")
 
 
 @cli.command()

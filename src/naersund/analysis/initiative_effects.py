@@ -13,6 +13,7 @@ results at publish time: an estimate is an aggregate over at least
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -78,14 +79,29 @@ def _phrase(initiative: Initiative) -> str:
     return initiative.short_da or f"«{initiative.title_da}»"
 
 
-def effects_table(
+@dataclass(frozen=True)
+class Estimated:
+    """One initiative x indicator: the initiative, the indicator's id and Danish name, the
+    effect and its Danish sentence."""
+
+    initiative: Initiative
+    indicator: str
+    indicator_name: str
+    effect: Effect
+
+    @property
+    def sentence(self) -> str:
+        return describe(self.effect, _phrase(self.initiative), self.indicator_name)
+
+
+def estimate_all(
     results: pd.DataFrame,
     answers: Mapping[int, Mapping[str, Any]],
     catalogue: Catalogue,
     indicators: Mapping[str, tuple[str, float]],
     progress: Callable[[str, float], None] | None = None,
-) -> pd.DataFrame:
-    """One row per initiative x linked indicator (columns :data:`EFFECT_COLUMNS`).
+) -> list[Estimated]:
+    """Every initiative x linked indicator, estimated.
 
     ``results`` are result rows (``indicator, level, area_code, year, numerator,
     denominator``); ``answers`` a round's submitted answers by municipality;
@@ -93,7 +109,7 @@ def effects_table(
     Indicators not in ``indicators`` or without municipality rows get a note, not a number.
     """
     municipal = results[results["level"] == "kommune"].rename(columns={"area_code": "kommunekode"})
-    rows: list[dict[str, Any]] = []
+    out: list[Estimated] = []
     pairs = linked_pairs(catalogue)
     for i, (initiative, indicator) in enumerate(pairs):
         if progress is not None:
@@ -107,17 +123,24 @@ def effects_table(
             effect = estimate_effect(
                 values, start_years(answers, initiative.id), multiplier=multiplier
             )
-        rows.append(_row(initiative, indicator, name, effect))
+        out.append(Estimated(initiative, indicator, name, effect))
     if progress is not None:
         progress("Færdig", 1.0)
-    return pd.DataFrame(rows, columns=EFFECT_COLUMNS)
+    return out
 
 
-def _row(initiative: Initiative, indicator: str, name: str, e: Effect) -> dict[str, Any]:
+def effects_table(estimated: list[Estimated]) -> pd.DataFrame:
+    """One row per initiative x linked indicator (columns :data:`EFFECT_COLUMNS`): what the
+    command line writes, the page lists and the API answers."""
+    return pd.DataFrame([_row(e) for e in estimated], columns=EFFECT_COLUMNS)
+
+
+def _row(est: Estimated) -> dict[str, Any]:
+    e = est.effect
     first, last = e.years if e.years is not None else (None, None)
     return {
-        "initiative": initiative.id,
-        "indicator": indicator,
+        "initiative": est.initiative.id,
+        "indicator": est.indicator,
         "estimate": e.estimate,
         "lower_ci": e.lower_ci,
         "upper_ci": e.upper_ci,
@@ -132,7 +155,7 @@ def _row(initiative: Initiative, indicator: str, name: str, e: Effect) -> dict[s
         "first_year": first,
         "last_year": last,
         "note": e.note,
-        "sentence": describe(e, _phrase(initiative), name),
+        "sentence": est.sentence,
     }
 
 
