@@ -103,3 +103,24 @@ def test_an_anonymous_visitor_gets_no_estimates(personas: Personas, answered: st
         assert (
             b"Kommuner, der indf" not in response.content and b"initiative" not in response.content
         )
+
+
+def test_the_api_answers_the_same_numbers(personas: Personas, answered: str) -> None:
+    from naersund.web.effectsdata import effects_for
+
+    client = personas.client("aalborg")
+    body = client.get("/api/effects/").json()
+    made = effects_for()
+    table = effects_table(made.estimated)
+    assert body["round"] == "Effektrunden" and body["count"] == len(table)
+    for got, want, est in zip(
+        body["effects"], table.to_dict("records"), made.estimated, strict=True
+    ):
+        assert (got["initiative"], got["indicator"]) == (want["initiative"], want["indicator"])
+        assert got["sentence"] == want["sentence"] and got["note"] == want["note"]
+        if est.effect.has_estimate:
+            assert got["estimate"] == pytest.approx(want["estimate"], rel=1e-12)
+            assert len(got["event_study"]) == len(est.effect.event_study)
+        else:
+            assert got["estimate"] is None
+    assert personas.client("anonymous").get("/api/effects/").status_code == 401
