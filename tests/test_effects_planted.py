@@ -23,7 +23,11 @@ pytestmark = pytest.mark.slow
 def test_the_planted_effects_are_recovered_and_the_control_shows_none(tmp_path: Path) -> None:
     registry = tmp_path / "registry"
     manifest = generate(
-        registry, list(range(2011, 2017)), scale=0.3, seed=11, planted_last_start=FOLLOW_UP_ROUND.year
+        registry,
+        list(range(2011, 2017)),
+        scale=0.3,
+        seed=11,
+        planted_last_start=FOLLOW_UP_ROUND.year,
     )
     results = compute(registry).results
     catalogue = load_catalogue()
