@@ -15,10 +15,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from naersund.catalogue import iter_initiatives, load_catalogue
 from naersund.engine.compute import has_person_key
 from naersund.indicators import IndicatorDefinition, load_definitions
 from naersund.indicators.model import CONTACT_SCOPES
-from naersund.refdata import municipalities
+from naersund.refdata import municipalities, region_of
 from naersund.registry.ingest import find_table
 from naersund.registry.schema import CONTACTS, PERSON_KEY, READY_FOR_DISCHARGE
 from naersund.registry.synth import INITIATIVES, MARKER, generate
@@ -283,13 +284,24 @@ def test_manifest_lists_the_planted_effects(small: tuple[Path, dict]) -> None:
     planted = manifest["planted_effects"]
     ids = {d.id for d in load_definitions()}
     real = set(municipalities()["kommunekode"])
-    assert {p["initiative"] for p in planted} == {i[0] for i in INITIATIVES}
+    assert {p["initiative"] for p in planted} == {i.initiative for i in INITIATIVES}
+    catalogue = {ini.id: kkr.region_code for kkr, _, ini in iter_initiatives(load_catalogue())}
+    region = region_of()
     for p in planted:
         assert p["kommunekode"] in real and p["indicator"] in ids
-        assert p["start_year"] in YEARS and -0.5 < p["relative_effect"] <= 0
+        assert p["start_year"] in YEARS[1:] and -0.5 < p["relative_effect"] <= 0
+        # a catalogue initiative, in municipalities of the KKR whose initiative it is
+        assert region[p["kommunekode"]] == catalogue[p["initiative"]] == p["region_code"]
     effects = {(p["initiative"], p["indicator"], p["relative_effect"]) for p in planted}
-    assert ("opfoelgende_hjemmebesoeg", "genindlaeggelser_30d_65", -0.15) in effects
-    assert ("akutteam", "forebyggelige_indlaeggelser_65", -0.10) in effects
+    assert ("hovedstaden_forloebskoordinering", "genindlaeggelser_30d_65", -0.15) in effects
+    assert (
+        "hovedstaden_akutteams_doegnpladser",
+        "forebyggelige_indlaeggelser_65",
+        -0.10,
+    ) in effects
+    counts = {i.initiative: i.municipalities for i in INITIATIVES}
+    for name, n in counts.items():
+        assert sum(p["initiative"] == name for p in planted) == n
 
 
 def test_lpr2_holds_the_same_contacts_with_ends_rounded_to_the_hour(

@@ -450,6 +450,7 @@ def demo(
     from naersund.engine.compute import compute as run_compute
     from naersund.engine.compute import write_results
     from naersund.registry.synth import generate
+    from naersund.survey.demo import FOLLOW_UP_ROUND
     from naersund.web.env import env_bool
 
     if not env_bool("NAERSUND_DEMO", False):
@@ -460,7 +461,15 @@ def demo(
     os.environ.setdefault("NAERSUND_DATA_DIR", str(out_dir))
     registry = out_dir / "registry"
     with progress_bar("Syntetiske data") as update:
-        generate(registry, years, scale=scale, seed=seed, fmt="canonical", progress=update)
+        generate(
+            registry,
+            years,
+            scale=scale,
+            seed=seed,
+            fmt="canonical",
+            progress=update,
+            planted_last_start=FOLLOW_UP_ROUND.year,
+        )
     results_file = out_dir / "results.csv"
     with progress_bar("Beregner") as update:
         result = run_compute(registry, progress=update)
@@ -472,14 +481,14 @@ def demo(
             ",", "."
         )
     )
-    _demo_web(results_file)
+    _demo_web(results_file, registry / "manifest.json")
     if not no_serve:
         from naersund.web.manage import serve as run_server
 
         run_server("127.0.0.1", port, announce=out.print)
 
 
-def _demo_web(results_file: Path) -> None:
+def _demo_web(results_file: Path, manifest: Path) -> None:
     """The web steps of ``demo``: each is a management command or library call of its own."""
     from naersund.web.manage import setup
 
@@ -493,7 +502,7 @@ def _demo_web(results_file: Path) -> None:
         ("Database", ["migrate", "--no-input"]),
         ("Målkatalog", ["load_catalogue"]),
         ("Demobrugere", ["create_demo_users"]),
-        ("Demosvar", ["load_demo_survey"]),
+        ("Demosvar", ["load_demo_survey", "--manifest", str(manifest)]),
     ]
     for title, args in steps:
         if args[0] not in get_commands():
@@ -688,6 +697,45 @@ def report(
         )
     for path in paths:
         out.print(f"Skrevet: {path}")
+
+
+@cli.command()
+@click.option(
+    "--release", "release_id", type=int, default=None, help="Udgivelse (standard: gældende)."
+)
+@click.option(
+    "--round",
+    "round_slug",
+    default=None,
+    metavar="SLUG",
+    help="Statusrunden, startårene tages fra (standard: den seneste lukkede).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="Fil: .csv eller .xlsx.",
+)
+def effects(release_id: int | None, round_slug: str | None, out_path: Path) -> None:
+    """Virker indsatserne? Effekten af hver indsats på hver af dens måls indikatorer.
+
+    Sammenligner kommuner, der startede indsatsen i forskellige år, med kommuner, der ikke
+    har (Callaway & Sant'Anna 2021), og skriver én række pr. indsats og indikator. Eksempel:
+    `naersund effects --out effekter.xlsx`.
+    """
+    from naersund.analysis.initiative_effects import effects_table, write_effects
+    from naersund.web.manage import setup
+
+    setup()
+    from naersund.web.effectsdata import effects_for
+
+    with progress_bar("Effekter") as update:
+        made = effects_for(release_id, round_slug, update)
+    table = effects_table(made.estimated)
+    write_effects(table, out_path, made.release, made.round)
+    estimated = int((table["note"] == "").sum())
+    out.print(f"Skrevet: {out_path} ({estimated} af {len(table)} med et skøn)")
 
 
 @cli.command()

@@ -109,5 +109,6 @@ API_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     ),
     ("api/releases/", "/api/releases/", LOGGED_IN),
     ("api/results/", "/api/results/?level=land", RESULTS),
+    ("api/effects/", "/api/effects/", RESULTS),
     ("api/^(?P<rest>[\\s\\S]*)$", "/api/findes-ikke/", NOWHERE),
 ]

@@ -54,4 +54,10 @@ DASHBOARD_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     (P + "udgivelser/", "/indikatorer/udgivelser/", LOGGED_IN),
     (P + "udgivelser/<number:old>/<number:new>/", _two_releases, LOGGED_IN),
     (P + "udgivelser/<number:old>/<number:new>/", "/indikatorer/udgivelser/998/999/", NOT_FOUND),
+    (P + "effekter/", "/indikatorer/effekter/", LOGGED_IN),
+    (
+        P + "effekter/<slug:initiative>/<slug:indicator>/",
+        "/indikatorer/effekter/akutteam/forebyggelige_indlaeggelser_65/",
+        LOGGED_IN,
+    ),
 ]

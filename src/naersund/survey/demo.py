@@ -22,7 +22,7 @@ the survey services.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -120,10 +120,19 @@ class _Ctx:
 
 
 def generate_demo_survey(
-    catalogue: Catalogue, questions: Sequence[QuestionSpec], seed: int = DEMO_SEED
+    catalogue: Catalogue,
+    questions: Sequence[QuestionSpec],
+    seed: int = DEMO_SEED,
+    planted: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[RoundAnswers, RoundAnswers]:
     """The 2013 baseline round and the 2014 follow-up, for the given questions (those of
-    :func:`naersund.survey.questions.questions_from_catalogue`)."""
+    :func:`naersund.survey.questions.questions_from_catalogue`).
+
+    ``planted`` (the ``planted_effects`` of a synthetic registry's manifest) makes the answers
+    agree with the effects planted in the data: for each planted initiative, the municipalities
+    it was planted in have it implemented from their start year (and give that year), the
+    others have not started; so the demo's effect estimates can be checked against the plant.
+    """
     rng = np.random.default_rng(seed)
     region = region_of()
     codes = sorted(region)
@@ -157,10 +166,31 @@ def generate_demo_survey(
         if q.kind in ("number", "text") and not q.initiative_id:
             _number_or_text(ctx, first, q, None)
     second = _follow_up(ctx, first, specs, initiatives)
+    for answers, year in ((first, BASELINE_ROUND.year), (second, FOLLOW_UP_ROUND.year)):
+        _agree_with_planted(answers, planted, year)
     return (
         _round(BASELINE_ROUND, first, _tilbagemeldinger(ctx, first, None, specs, initiatives)),
         _round(FOLLOW_UP_ROUND, second, _tilbagemeldinger(ctx, second, first, specs, initiatives)),
     )
+
+
+def _agree_with_planted(
+    answers: dict[int, dict[str, Any]], planted: Sequence[Mapping[str, Any]], year: int
+) -> None:
+    starts: dict[str, dict[int, int]] = {}
+    for p in planted:
+        starts.setdefault(str(p["initiative"]), {})[int(p["kommunekode"])] = int(p["start_year"])
+    for initiative, started in starts.items():
+        status_q, year_q = f"status.{initiative}", f"startaar.{initiative}"
+        for code, given in answers.items():
+            if status_q not in given:
+                continue  # not asked
+            start = started.get(code)
+            if start is not None and start <= year:
+                given[status_q], given[year_q] = "implementeret", start
+            else:
+                given[status_q] = "ikke_paabegyndt" if start is None else "planlagt"
+                given.pop(year_q, None)
 
 
 def _round(r: DemoRound, answers: dict[int, dict[str, Any]], texts: dict[int, str]) -> RoundAnswers:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -39,9 +40,28 @@ __all__ = ["INITIATIVES", "MARKER", "generate"]
 MARKER = T.MARKER
 Progress = Callable[[str, float], None]
 
-# (initiative, indicator affected, relative effect, number of municipalities, what is planted)
-INITIATIVES: tuple[tuple[str, str, float, int, str], ...] = (
-    (
+
+@dataclass(frozen=True)
+class Planted:
+    """An initiative effect synth plants: the goal catalogue's initiative (and its KKR, whose
+    municipalities are the candidates), the model's mechanism that carries it, the indicator
+    it moves, the relative effect from the start year on and how many municipalities get it."""
+
+    initiative: str
+    region_code: int
+    mechanism: str
+    indicator: str
+    effect: float
+    municipalities: int
+    description_da: str
+
+
+# Initiatives of KKR Hovedstaden's goal "genindlæggelser" (the catalogue links them to its
+# indicators), so that naersund.analysis.effects can be checked against them on the demo.
+INITIATIVES: tuple[Planted, ...] = (
+    Planted(
+        "hovedstaden_forloebskoordinering",
+        1084,
         "opfoelgende_hjemmebesoeg",
         "genindlaeggelser_30d_65",
         -0.15,
@@ -49,24 +69,30 @@ INITIATIVES: tuple[tuple[str, str, float, int, str], ...] = (
         "Sandsynligheden for en akut genindlæggelse efter en indlæggelse af en borger på 65+ "
         "er 15 % lavere fra startåret.",
     ),
-    (
+    Planted(
+        "hovedstaden_akutteams_doegnpladser",
+        1084,
         "akutteam",
         "forebyggelige_indlaeggelser_65",
         -0.10,
-        10,
+        12,
         "Raten af akutte indlæggelser med forebyggelig diagnose blandt borgere på 65+ (også "
         "genindlæggelser) er 10 % lavere fra startåret.",
     ),
-    (
+    Planted(
+        "hovedstaden_indsatser_aeldreplejen",
+        1084,
         "forloebskoordinator",
         "faerdigbehandlingsdage",
         -0.20,
         8,
         "Sandsynligheden for, at en indlæggelse ender med færdigbehandlingsdage, er 20 % lavere "
-        "fra startåret.",
+        "fra startåret (målkataloget knytter ikke denne indikator til indsatsen).",
     ),
-    (
-        "kommunikationsaftale",
+    Planted(
+        "hovedstaden_shared_care",
+        1084,
+        "kontrol",
         "genindlaeggelser_30d_65",
         0.0,
         10,
@@ -87,8 +113,12 @@ registerdata, og resultater beregnet på dem siger intet om virkelige kommuner.
 """
 
 
-def _effects(seed: int, years: list[int], region: np.ndarray) -> M.Effects:
-    """Municipality effects and planted initiatives (independent of scale and format)."""
+def _effects(
+    seed: int, years: list[int], region: np.ndarray, last_start: int | None = None
+) -> M.Effects:
+    """Municipality effects and planted initiatives (independent of scale and format): each
+    planted initiative in the given number of its KKR's municipalities, starting in a year
+    after the first (and not after ``last_start``, when given)."""
     rng = np.random.default_rng([seed, 0])
     n = len(region)
 
@@ -99,11 +129,14 @@ def _effects(seed: int, years: list[int], region: np.ndarray) -> M.Effects:
     muni = {s: common * lognormal(T.MUNI_SD_STREAM) for s in (*T.STREAMS, "readmit")}
     ready = lognormal(T.MUNI_SD_READY)
     pick = np.random.default_rng([seed, 1])
-    starts = years[1:] or years
+    starts = [y for y in years[1:] if last_start is None or y <= last_start] or years[1:] or years
     planted = []
-    for name, _, effect, k, _ in INITIATIVES:
-        for m in np.sort(pick.choice(n, size=k, replace=False)):
-            planted.append((int(m), name, int(pick.choice(starts)), effect))
+    for p in INITIATIVES:
+        members = np.flatnonzero(region == p.region_code)
+        for m in np.sort(
+            pick.choice(members, size=min(p.municipalities, len(members)), replace=False)
+        ):
+            planted.append((int(m), p.mechanism, int(pick.choice(starts)), p.effect))
     return M.Effects(muni=muni, ready=ready, region=region, initiatives=planted)
 
 
@@ -151,6 +184,7 @@ def generate(
     progress: Progress | None = None,
     *,
     sas: bool = False,
+    planted_last_start: int | None = None,
 ) -> dict[str, Any]:
     """Write a synthetic registry for ``years`` to the folder ``out`` and return its manifest.
 
@@ -166,6 +200,8 @@ def generate(
     All have ``manifest.json`` and ``SYNTETISKE_DATA.txt``. Contacts are partitioned by the
     year of their start; contacts after the last year are left out. ``out`` is replaced
     whole, only once everything is written. ``progress(step, fraction)`` is told how far.
+    ``planted_last_start`` keeps the planted initiatives' start years at or before it (the
+    demo: the year of its last status round, so that the round can report every start).
     """
     years = sorted({int(y) for y in years})
     if not years or years[0] < 1990 or years[-1] > 2060:
@@ -185,7 +221,7 @@ def generate(
     pop = derive_population(shipped_population(), years)
     pop["count"] = np.rint(pop["count"] * scale).astype("int64")
     cubes = _cubes(pop, codes)
-    fx = _effects(seed, years, munis["region_code"].to_numpy())
+    fx = _effects(seed, years, munis["region_code"].to_numpy(), planted_last_start)
     counts: dict[str, dict[str, int]] = {"contacts": {}, "ready_for_discharge": {}}
     with atomic_dir(Path(out)) as tmp:
         writer: CanonicalWriter | Lpr2Writer | Lpr3Writer
@@ -238,18 +274,20 @@ def _manifest(
     fx: M.Effects,
     munis: pd.DataFrame,
 ) -> dict[str, Any]:
-    info = {name: (indicator, text) for name, indicator, _, _, text in INITIATIVES}
+    info = {p.mechanism: p for p in INITIATIVES}
     names = munis["name"].tolist()
     codes = munis["kommunekode"].tolist()
     planted = [
         {
             "kommunekode": int(codes[m]),
             "kommune": names[m],
-            "initiative": name,
+            "initiative": info[name].initiative,
+            "region_code": info[name].region_code,
+            "mechanism": name,
             "start_year": start,
-            "indicator": info[name][0],
+            "indicator": info[name].indicator,
             "relative_effect": effect,
-            "description_da": info[name][1],
+            "description_da": info[name].description_da,
         }
         for m, name, start, effect in sorted(fx.initiatives, key=lambda x: (x[1], x[0]))
     ]

@@ -203,3 +203,38 @@ class ErrorSerializer(serializers.Serializer[dict[str, Any]]):
     kode = serializers.CharField()
     fejl_pr_felt = serializers.DictField(required=False)
     konflikter = serializers.DictField(child=serializers.CharField(), required=False)
+
+
+class EventPointSerializer(serializers.Serializer[dict[str, Any]]):
+    event_time = serializers.IntegerField(help_text="År fra start (0 = startåret)")
+    estimate = serializers.FloatField()
+    lower_ci = serializers.FloatField()
+    upper_ci = serializers.FloatField()
+
+
+class EffectSerializer(serializers.Serializer[dict[str, Any]]):
+    initiative = serializers.CharField(help_text="Indsatsens id i målkataloget")
+    indicator = serializers.CharField()
+    estimate = serializers.FloatField(allow_null=True, help_text="I indikatorens enhed")
+    lower_ci = serializers.FloatField(allow_null=True)
+    upper_ci = serializers.FloatField(allow_null=True)
+    relative_estimate = serializers.FloatField(allow_null=True, help_text="Andel, fx -0.10")
+    relative_lower_ci = serializers.FloatField(allow_null=True)
+    relative_upper_ci = serializers.FloatField(allow_null=True)
+    n_started = serializers.IntegerField()
+    n_not_started = serializers.IntegerField()
+    n_left_out = serializers.IntegerField()
+    n_incomplete = serializers.IntegerField()
+    pretrend_p = serializers.FloatField(allow_null=True)
+    first_year = serializers.IntegerField(allow_null=True)
+    last_year = serializers.IntegerField(allow_null=True)
+    note = serializers.CharField(allow_blank=True, help_text="Hvorfor der ikke er et skøn")
+    sentence = serializers.CharField()
+    event_study = EventPointSerializer(many=True)
+
+
+class EffectsSerializer(serializers.Serializer[dict[str, Any]]):
+    release = serializers.CharField()
+    round = serializers.CharField()
+    count = serializers.IntegerField()
+    effects = EffectSerializer(many=True)

@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("releases/", views.ReleaseListView.as_view(), name="releases"),
     path("results/", views.ResultListView.as_view(), name="results"),
+    path("effects/", views.EffectListView.as_view(), name="effects"),
     # [\s\S], not ".": an address with a newline (%0A) must get the JSON 404 too
     re_path(r"^(?P<rest>[\s\S]*)$", errors.not_found, name="not-found"),
 ]

@@ -14,12 +14,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from naersund.analysis.initiative_effects import effects_table
 from naersund.analysis.results_file import RESULTS_FILE_COLUMNS
 from naersund.catalogue import Catalogue
+from naersund.errors import NaersundError
 from naersund.refdata import region_of
 from naersund.survey.questions import format_value, municipality_name
 from naersund.web.api import permissions as perm
 from naersund.web.api.serializers import (
+    EffectsSerializer,
     ErrorSerializer,
     QuestionSerializer,
     ReleaseSerializer,
@@ -31,6 +34,7 @@ from naersund.web.api.serializers import (
 from naersund.web.catalogue.store import catalogue_data, current_version
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.models import Release, ResultRow
+from naersund.web.effectsdata import effects_for
 from naersund.web.params import query_int
 from naersund.web.survey import services
 from naersund.web.survey.models import Answer, Question, ResponseState, Round
@@ -383,6 +387,32 @@ class ResultListView(_DashboardView):
             row["figure"] = figures.get(key)
         body = {"release": _release_data(release), "count": len(data), "results": data}
         return Response(ResultsSerializer(body).data)
+
+
+class EffectListView(_DashboardView):
+    @extend_schema(
+        summary="Virker indsatserne? Effekten af hver indsats på dens måls indikatorer",
+        description="Én række pr. indsats og indikator fra den gældende udgivelse og startårene "
+        "i den seneste lukkede statusrunde (eller ``runde``), som siden og `naersund effects` "
+        "viser dem. Hvor data ikke kan bære et skøn, er tallene tomme og ``note`` siger hvorfor.",
+        parameters=[OpenApiParameter("runde", OpenApiTypes.STR, description="Rundens id.")],
+        responses={200: EffectsSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        if Release.objects.filter(is_current=True).first() is None:
+            raise exceptions.NotFound()
+        try:
+            made = effects_for(round_slug=request.query_params.get("runde") or None)
+        except NaersundError as exc:
+            raise exceptions.NotFound(str(exc)) from None
+        rows = effects_table(made.estimated).to_dict("records")
+        for row, est in zip(rows, made.estimated, strict=True):
+            for k, v in row.items():
+                if isinstance(v, float) and v != v:
+                    row[k] = None
+            row["event_study"] = [vars(p) for p in est.effect.event_study]
+        body = {"release": made.release, "round": made.round, "count": len(rows), "effects": rows}
+        return Response(EffectsSerializer(body).data)
 
 
 # --- schema -----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 import naersund.web.params  # noqa: F401  (registers <number:...>)
-from naersund.web.dashboard import views
+from naersund.web.dashboard import views, views_effects
 
 app_name = "dashboard"
 urlpatterns = [
@@ -15,5 +15,7 @@ urlpatterns = [
     path("kkr/<number:region_code>/", views.kkr, name="kkr"),
     path("definition/<slug:indicator>/", views.definition, name="definition"),
     path("udgivelser/", views.udgivelser, name="udgivelser"),
+    path("effekter/", views_effects.effekter, name="effects"),
+    path("effekter/<slug:initiative>/<slug:indicator>/", views_effects.effekt, name="effect"),
     path("udgivelser/<number:old>/<number:new>/", views.diff, name="diff"),
 ]

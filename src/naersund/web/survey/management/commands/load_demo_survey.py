@@ -7,7 +7,9 @@ changes nothing; a partial load is refused unless ``--replace``."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -40,6 +42,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--seed", type=int, default=DEMO_SEED, help=f"Frø (standard {DEMO_SEED})."
+        )
+        parser.add_argument(
+            "--manifest",
+            default=None,
+            help="En syntetisk registers manifest.json: svarene på de indsatser, der har fået "
+            "plantet en effekt, følger den (kommuner og startår).",
         )
         parser.add_argument(
             "--replace",
@@ -85,7 +93,9 @@ class Command(BaseCommand):
                 )
                 rounds.append(previous)
             questions = [q.spec() for q in rounds[0].questions.all()]
-            generated = generate_demo_survey(catalogue_from_db(version), questions, options["seed"])
+            generated = generate_demo_survey(
+                catalogue_from_db(version), questions, options["seed"], _planted(options)
+            )
             n = 0
             for rnd, answers in zip(rounds, generated, strict=True):
                 for code in sorted(answers.answers):
@@ -117,6 +127,19 @@ class Command(BaseCommand):
             f"{len(region_of())} kommuner, {n} svar på {seconds:.1f} s. Åben runde til "
             f"demobrugerne: {OPEN_SLUG} ({OPEN_WEEKS} uger)."
         )
+
+
+def _planted(options: dict[str, Any]) -> list[dict[str, Any]]:
+    if not options.get("manifest"):
+        return []
+    path = Path(options["manifest"])
+    try:
+        planted = json.loads(path.read_text(encoding="utf-8")).get("planted_effects", [])
+    except (OSError, ValueError, AttributeError) as exc:
+        raise CommandError(f"{path.name}: kan ikke læse de plantede effekter ({exc}).") from None
+    if not isinstance(planted, list):
+        raise CommandError(f"{path.name}: 'planted_effects' skal være en liste.")
+    return planted
 
 
 def _complete(rnd: Round) -> bool:

@@ -1,0 +1,98 @@
+"""The event-study chart of an initiative's effect: the estimated difference per year before
+and after the start, with 95 % intervals, the same on the page and in the packs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from naersund.analysis.effects import Effect
+from naersund.charts.base import PALETTE, Chart
+from naersund.charts.builders import WIDTH, _spec
+
+NUM = ",.1f"
+
+
+def event_study_chart(effect: Effect, unit: str, title: str) -> Chart:
+    """Points with interval bars for every year since the start (-k ... +k), a line at 0 (no
+    difference) and a dashed line between the year before and the start year."""
+    rows = pd.DataFrame(
+        [(p.event_time, p.estimate, p.lower_ci, p.upper_ci) for p in effect.event_study],
+        columns=["event_time", "estimate", "lower", "upper"],
+    )
+    rows["phase"] = rows["event_time"].map(lambda e: "Efter start" if e >= 0 else "Før start")
+    x = {
+        "field": "event_time",
+        "type": "quantitative",
+        "title": "År fra start (0 = startåret)",
+        "axis": {"tickMinStep": 1, "format": "d"},
+    }
+    colours = {"domain": ["Før start", "Efter start"], "range": [PALETTE["grey"], PALETTE["blue"]]}
+    tooltip = [
+        {"field": "event_time", "type": "quantitative", "title": "År fra start"},
+        {"field": "estimate", "type": "quantitative", "title": "Forskel", "format": NUM},
+        {"field": "lower", "type": "quantitative", "title": "Nedre", "format": NUM},
+        {"field": "upper", "type": "quantitative", "title": "Øvre", "format": NUM},
+    ]
+    layers: list[dict[str, Any]] = [
+        {"mark": {"type": "rule", "color": PALETTE["dark"]}, "encoding": {"y": {"datum": 0}}},
+        {
+            "mark": {"type": "rule", "strokeDash": [4, 4], "color": PALETTE["mid"]},
+            "encoding": {"x": {"datum": -0.5}},
+        },
+        {
+            "mark": {"type": "rule", "strokeWidth": 2},
+            "encoding": {
+                "x": x,
+                "y": {"field": "lower", "type": "quantitative"},
+                "y2": {"field": "upper"},
+                "color": {"field": "phase", "type": "nominal", "scale": colours, "title": None},
+            },
+        },
+        {
+            "mark": {"type": "point", "filled": True, "size": 70},
+            "encoding": {
+                "x": x,
+                "y": {
+                    "field": "estimate",
+                    "type": "quantitative",
+                    "title": f"Forskel ({unit})",
+                    "axis": {"format": NUM},
+                },
+                "color": {"field": "phase", "type": "nominal", "scale": colours, "title": None},
+                "shape": {
+                    "field": "phase",
+                    "type": "nominal",
+                    "scale": {
+                        "domain": ["Før start", "Efter start"],
+                        "range": ["circle", "square"],
+                    },
+                    "title": None,
+                },
+                "tooltip": tooltip,
+            },
+        },
+    ]
+    description = (
+        "Forskellen mellem kommuner, der indførte indsatsen, og kommuner, der endnu ikke havde, "
+        "år for år før og efter starten, med 95 %-intervaller. Før starten bør forskellen være "
+        "tæt på 0."
+    )
+    spec = _spec(
+        title,
+        description,
+        width=WIDTH - 120,
+        height=260,
+        data={"values": rows.to_dict("records")},
+        layer=layers,
+    )
+    table = pd.DataFrame(
+        {
+            "År fra start": rows["event_time"].astype(int),
+            "Forskel": rows["estimate"].round(2),
+            "Nedre grænse": rows["lower"].round(2),
+            "Øvre grænse": rows["upper"].round(2),
+        }
+    )
+    return Chart(spec=spec, table=table, title=title, description=description)
