@@ -99,20 +99,19 @@ def suppress_levels(
     everyone = frozenset(levels["kommune"])
     by_key = rest.groupby(["indicator", "year"], sort=False).indices
     tree_groups = tree.groupby(["indicator", "year"], sort=False).indices
+    level_of = rest["level"].astype(str).to_numpy()
+    code_of = rest["area_code"].to_numpy(np.int64)
+    values = {c: rest[c].to_numpy(float) for c in ("numerator", "denominator")}
     for key, rows in by_key.items():
         t = tree.iloc[tree_groups.get(key, np.array([], dtype=np.int64))]
         columns = ["numerator", "denominator"] if protected[rows[0]] else ["numerator"]
         for column in columns:
             shown = _published(t, column, middle)
-            for i in rows:
-                row = rest.iloc[i]
-                value = float(row[column])
-                area = members[str(row["level"])].get(int(row["area_code"]), frozenset())
-                if (
-                    not np.isfinite(value)
-                    or bool(rule.is_small(np.array([value]))[0])
-                    or not _determined(area, everyone, regions, shown)
-                ):
+            value = values[column][rows]
+            masked[rows] |= ~np.isfinite(value) | rule.is_small(value)
+            for i in rows[~masked[rows]]:
+                area = members[level_of[i]].get(int(code_of[i]), frozenset())
+                if not _determined(area, everyone, regions, shown):
                     masked[i] = True
     rest.loc[masked, "numerator"] = np.nan
     rest.loc[masked & protected, "denominator"] = np.nan
