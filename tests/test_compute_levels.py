@@ -302,3 +302,21 @@ def test_a_partition_published_without_regions_is_suppressed_as_the_regions_are(
     assert out["suppressed"].any()
     pd.testing.assert_frame_equal(out.drop(columns="level"), today.drop(columns="level"))
     assert list(out["level"]) == list(ours["level"])
+
+
+def test_the_readers_give_the_same_figures_with_more_levels_in_the_file(
+    synthetic_dir: Path,
+) -> None:
+    """analysis.PublishedResults (the reports' and the web's one owner of a figure) reads a
+    file with extra levels and answers for today's levels exactly as without them."""
+    from naersund.analysis.published import PublishedResults
+
+    only = [PREVENTABLE]
+    today = compute(synthetic_dir, ComputeOptions(indicators=only))
+    more = compute(synthetic_dir, ComputeOptions(indicators=only, levels=ALL_LEVELS))
+    a = PublishedResults.from_frame(today.results, today.meta, "today.csv").figures
+    b = PublishedResults.from_frame(more.results, more.meta, "more.csv").figures
+    b_today = b[b["level"].isin(HIERARCHY)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b_today)
+    oest = b[(b["level"] == "region2027") & (b["area_code"] == OESTDANMARK)]
+    assert len(oest) == 2 and oest["value"].notna().all()

@@ -98,7 +98,8 @@ def publish(path: Path) -> Release:
             definitions=defs,
             source_file=str(path.resolve()),
             synthetic=checked.synthetic,
-            meta=meta,
+            # the areas file goes with the release: which municipalities make up each area
+            meta=meta if run.areas is None else {**meta, "areas": run.areas.to_dict("records")},
             row_count=len(table),
         )
         cols = {c: table[c].to_numpy() for c in FIELDS}
