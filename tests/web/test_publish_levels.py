@@ -24,7 +24,8 @@ def results_file(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 def test_publish_stores_the_areas_file_with_the_release(results_file: Path) -> None:
     release = releases.publish(results_file)
-    stored = pd.DataFrame(release.meta["areas"])
+    release.refresh_from_db()
+    stored = pd.DataFrame(release.meta["areas"]["rows"], columns=release.meta["areas"]["columns"])
     written = pd.read_csv(areas_path(results_file), dtype=str, keep_default_na=False)
     pd.testing.assert_frame_equal(stored, written)
     assert set(stored["level"]) == {"kommune", "region", "land"}
