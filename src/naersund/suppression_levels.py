@@ -33,6 +33,7 @@ Protected denominators (proportions) get the same treatment in their own table, 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 import pandas as pd
@@ -102,11 +103,17 @@ def suppress_levels(
     level_of = rest["level"].astype(str).to_numpy()
     code_of = rest["area_code"].to_numpy(np.int64)
     values = {c: rest[c].to_numpy(float) for c in ("numerator", "denominator")}
+    # the hierarchy's cells as (kommune | region | land, code); the middle level is "region"
+    tree_names = (tree["level"].replace({middle: "region"}) if middle else tree["level"]).tolist()
+    tree_cells = list(zip(tree_names, tree["area_code"].astype(int).tolist(), strict=True))
+    tree_values = {c: tree[c].to_numpy(float) for c in ("numerator", "denominator")}
+    none = np.array([], dtype=np.int64)
     for key, rows in by_key.items():
-        t = tree.iloc[tree_groups.get(key, np.array([], dtype=np.int64))]
+        at = tree_groups.get(key, none)
         columns = ["numerator", "denominator"] if protected[rows[0]] else ["numerator"]
         for column in columns:
-            shown = _published(t, column, middle)
+            finite = np.isfinite(tree_values[column][at])
+            shown = {tree_cells[j] for j, ok in zip(at, finite, strict=True) if ok}
             value = values[column][rows]
             masked[rows] |= ~np.isfinite(value) | rule.is_small(value)
             for i in rows[~masked[rows]]:
@@ -139,35 +146,28 @@ def _members(area_of: Mapping[int, int]) -> dict[int, frozenset[int]]:
     return {a: frozenset(ks) for a, ks in out.items()}
 
 
-def _published(tree: pd.DataFrame, column: str, middle: str | None) -> dict[tuple[str, int], bool]:
-    """(kommune | region | land, area code) -> whether that hierarchy cell's ``column`` is
-    published (the middle level is called ``region`` here)."""
-    visible = np.isfinite(tree[column].to_numpy(float))
-    names = tree["level"].replace({middle: "region"}) if middle else tree["level"]
-    return dict(zip(zip(names, tree["area_code"].astype(int), strict=True), visible, strict=True))
-
-
 def _covered(
     area: frozenset[int],
     regions: Mapping[int, frozenset[int]],
-    shown: Mapping[tuple[str, int], bool],
+    shown: AbstractSet[tuple[str, int]],
 ) -> bool:
-    """Whether ``area`` is a disjoint union of published middle-level and municipality cells."""
+    """Whether ``area`` is a disjoint union of published middle-level and municipality cells
+    (``shown``: the published hierarchy cells, the middle level called ``region``)."""
     left = set(area)
     for code, ms in regions.items():
-        if ms <= left and shown.get(("region", code), False):
+        if ms <= left and ("region", code) in shown:
             left -= ms
-    return all(shown.get(("kommune", k), False) for k in left)
+    return all(("kommune", k) in shown for k in left)
 
 
 def _determined(
     area: frozenset[int],
     everyone: frozenset[int],
     regions: Mapping[int, frozenset[int]],
-    shown: Mapping[tuple[str, int], bool],
+    shown: AbstractSet[tuple[str, int]],
 ) -> bool:
     if not area:
         return False
     if _covered(area, regions, shown):
         return True
-    return shown.get(("land", NATIONAL_CODE), False) and _covered(everyone - area, regions, shown)
+    return ("land", NATIONAL_CODE) in shown and _covered(everyone - area, regions, shown)
