@@ -108,8 +108,9 @@ def suppress_levels(
     tree_cells = list(zip(tree_names, tree["area_code"].astype(int).tolist(), strict=True))
     tree_values = {c: tree[c].to_numpy(float) for c in ("numerator", "denominator")}
     none = np.array([], dtype=np.int64)
-    for key, rows in by_key.items():
-        at = tree_groups.get(key, none)
+    for key, found in by_key.items():
+        rows = np.asarray(found, dtype=np.int64)
+        at = np.asarray(tree_groups.get(key, none), dtype=np.int64)
         columns = ["numerator", "denominator"] if protected[rows[0]] else ["numerator"]
         for column in columns:
             finite = np.isfinite(tree_values[column][at])
