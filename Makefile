@@ -46,7 +46,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-## docs: regenerate docs/indicators.md and docs/input-formats.md from the code
+## docs: regenerate docs/indicators.md, docs/input-formats.md and docs/areas.md from the code
 docs: $(STAMP)
 	$(BIN)/naersund docs --out docs
 

@@ -27,6 +27,7 @@ from naersund.analysis.publishable import read_publishable
 from naersund.engine.compute import (
     ComputeOptions,
     ComputeResult,
+    areas_path,
     compute,
     meta_path,
     monthly_path,
@@ -97,6 +98,10 @@ def test_a_run_records_its_id_and_every_file_it_wrote(run_a: Run, tmp_path: Path
             "file": "results.monthly.csv",
             "sha256": hashlib.sha256(monthly_path(results).read_bytes()).hexdigest(),
         },
+        "areas": {
+            "file": "results.areas.csv",
+            "sha256": hashlib.sha256(areas_path(results).read_bytes()).hexdigest(),
+        },
     }
     run = read_publishable(results, 5)
     assert run.run_id == meta["run_id"]
@@ -160,9 +165,10 @@ def test_a_record_without_a_run_id_is_refused(run_a: Run, tmp_path: Path) -> Non
 
 
 # One run is on disk (A); run B is written over it and fails at the n-th rename (1 = the
-# results, then the monthly file, last the meta file).
+# results, then the monthly file, the areas file, last the meta file).
 @pytest.mark.parametrize(
-    ("with_monthly", "fail_at"), [(True, 1), (True, 2), (True, 3), (False, 1), (False, 2)]
+    ("with_monthly", "fail_at"),
+    [(True, 1), (True, 2), (True, 3), (True, 4), (False, 1), (False, 2), (False, 3)],
 )
 def test_a_failure_between_the_moves_never_leaves_a_mixed_set(
     run_a: Run,
@@ -218,7 +224,7 @@ print("done", flush=True)
 """
 
 
-@pytest.mark.parametrize("kill_after", [1, 2, 3])
+@pytest.mark.parametrize("kill_after", [1, 2, 3, 4])
 def test_kill_9_during_the_moves_never_leaves_a_mixed_set(
     run_a: Run, run_b: Run, tmp_path: Path, kill_after: int
 ) -> None:
@@ -237,4 +243,4 @@ def test_kill_9_during_the_moves_never_leaves_a_mixed_set(
     assert writer.wait(timeout=30) == -signal.SIGKILL
     outcome = _one_run_or_refused(results, complete)
     # killed after the last rename (the meta file) run B is complete; before it, refused
-    assert outcome == ("read" if kill_after == 3 else "refused")
+    assert outcome == ("read" if kill_after == 4 else "refused")

@@ -338,6 +338,23 @@ def ingest(
     is_flag=True,
     help="Skriv også værdier pr. måned (ujusterede) til <OUT uden endelse>.monthly.csv.",
 )
+@click.option(
+    "--levels",
+    envvar="NAERSUND_LEVELS",
+    default="kommune,region,land",
+    show_default=True,
+    metavar="NIVEAU,...",
+    help="Områdeniveauer adskilt af komma, fx kommune,region,region2027,sundhedsraad,land "
+    "(se docs/areas.md). Standard: indstillingen NAERSUND_LEVELS, ellers kommune,region,land.",
+)
+@click.option(
+    "--groups",
+    "groups_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="CSV med egne grupper af kommuner (group_id,group_name,kommunekode); "
+    "en gruppes id kan så bruges i --levels.",
+)
 def compute(
     data_dir: Path | str,
     out_file: Path,
@@ -350,11 +367,15 @@ def compute(
     standard_year: int,
     min_count: int,
     monthly: bool,
+    levels: str,
+    groups_file: Path | None,
 ) -> None:
-    """Beregn alle indikatorer pr. kommune, region og land og år, og skriv resultatet.
+    """Beregn alle indikatorer pr. område (kommune, region og land, eller --levels) og år, og
+    skriv resultatet.
 
     Kolonner: indicator, level, area_code, year, numerator, denominator, value, lower_ci, upper_ci,
-    std_value, std_lower_ci, std_upper_ci, comparison, suppressed (og note med fodnoter).
+    std_value, std_lower_ci, std_upper_ci, comparison, suppressed (og note med fodnoter). Ved
+    siden af: <OUT uden endelse>.areas.csv med kommunerne i hvert område.
     """
     from naersund.engine.compute import ComputeOptions, monthly_path, write_results
     from naersund.engine.compute import compute as run_compute
@@ -373,6 +394,8 @@ def compute(
         years=years,
         standard_year=standard_year,
         suppression=SuppressionRule(min_count=min_count),
+        levels=levels.split(","),
+        groups_file=groups_file,
     )
     if monthly and isinstance(data_dir, str) and "://" in data_dir:
         raise click.UsageError("--monthly læser kun en lokal datamappe")

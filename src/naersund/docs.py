@@ -7,6 +7,7 @@ from pathlib import Path
 from naersund.atomic import atomic_path
 from naersund.indicators import load_definitions
 from naersund.indicators.docs import definitions_markdown
+from naersund.refdata.areas import area_levels, levels_markdown
 from naersund.registry import lpr3
 from naersund.registry.ingest import format_doc
 
@@ -20,7 +21,11 @@ def pages() -> dict[str, str]:
         + "\n"
         + lpr3.format_doc()
     )
-    return {"indicators.md": definitions_markdown(load_definitions()), "input-formats.md": formats}
+    return {
+        "indicators.md": definitions_markdown(load_definitions()),
+        "input-formats.md": formats,
+        "areas.md": levels_markdown(area_levels()),
+    }
 
 
 def write_docs(out_dir: Path) -> list[Path]:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from naersund.engine.compute import areas_path
 from run_outputs import reseal
 
 
@@ -41,6 +42,7 @@ def changed_copy(results_file: Path, dest: Path) -> Path:
     changed = dest / "r.csv"
     shutil.copy(results_file, changed)
     shutil.copy(results_file.with_name(results_file.name + ".meta.json"), dest / "r.csv.meta.json")
+    shutil.copy(areas_path(results_file), areas_path(changed))
     d = next(d for d in load_definitions() if d.id == "forebyggelige_indlaeggelser_65")
     df = pd.read_csv(changed, dtype=str, keep_default_na=False)
     typed = df[NUMBER_COLUMNS].apply(pd.to_numeric)

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from dashboard_data import changed_copy, results_for
 
 from naersund.analysis import read_results_file
+from naersund.engine.compute import areas_path
 from naersund.errors import InputError, NaersundError
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.models import Release, ResultRow
@@ -32,6 +33,7 @@ def _copy(results_file: Path, tmp_path: Path) -> Path:
     shutil.copy(
         results_file.with_name(results_file.name + ".meta.json"), dest.with_name("r.csv.meta.json")
     )
+    shutil.copy(areas_path(results_file), areas_path(dest))
     return dest
 
 

@@ -20,7 +20,14 @@ from dashboard_data import results_for
 from web_personas import Personas
 
 from naersund import stats
-from naersund.engine.compute import ComputeOptions, compute, meta_path, monthly_path, write_results
+from naersund.engine.compute import (
+    ComputeOptions,
+    areas_path,
+    compute,
+    meta_path,
+    monthly_path,
+    write_results,
+)
 from naersund.engine.monthly import compute_monthly
 from naersund.errors import InputError
 from naersund.refdata import region_of
@@ -48,9 +55,9 @@ def unmasked(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 def _copy(results: Path, dest: Path) -> Path:
-    """The run of ``results`` (results, meta file, monthly values if any) in ``dest``."""
+    """The run of ``results`` (results, meta file, monthly values and areas if any) in ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)
-    for f in (results, meta_path(results), monthly_path(results)):
+    for f in (results, meta_path(results), monthly_path(results), areas_path(results)):
         if f.exists():
             shutil.copy(f, dest / f.name)
     return dest / results.name

@@ -12,6 +12,7 @@ are checked and stored.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +28,17 @@ from naersund.analysis.results_file import (
     parse_results_file,
     read_meta,
 )
-from naersund.engine.compute import OUTPUTS, RUN_ID, meta_path, monthly_path, sha256_hex
+from naersund.engine.compute import (
+    OUTPUTS,
+    RUN_ID,
+    areas_path,
+    meta_path,
+    monthly_path,
+    sha256_hex,
+)
 from naersund.errors import InputError
 from naersund.indicators import IndicatorDefinition
+from naersund.refdata.areas import AREAS_FILE_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,8 @@ class PublishableRun:
     run_id: str
     results: ResultsFile
     monthly: pd.DataFrame | None
+    # which municipalities make up each area (``<stem>.areas.csv``), when the run wrote it
+    areas: pd.DataFrame | None = None
 
 
 def _expected(outputs: dict[str, Any], role: str) -> str | None:
@@ -109,4 +120,36 @@ def read_publishable(
             meta_confidence(meta, str(path)),
             data=monthly_data,
         )
-    return PublishableRun(run_id=run_id, results=checked, monthly=monthly)
+    areas = _read_areas(path, run_id, _expected(outputs, "areas"), checked.results)
+    return PublishableRun(run_id=run_id, results=checked, monthly=monthly, areas=areas)
+
+
+def _read_areas(
+    path: Path, run_id: str, sha: str | None, results: pd.DataFrame
+) -> pd.DataFrame | None:
+    """The run's ``<stem>.areas.csv``: the file it wrote (same checksum), with the columns of
+    :data:`naersund.refdata.areas.AREAS_FILE_COLUMNS` and every published area in it."""
+    file = areas_path(path)
+    if sha is None:
+        return None  # written before areas files existed
+    if not file.is_file():
+        raise InputError(f"{file}: områdefilen fra kørsel {run_id} mangler")
+    data = file.read_bytes()
+    if sha != sha256_hex(data):
+        raise InputError(
+            f"{file}: områdefilen er ikke fra samme kørsel ({run_id}) som resultatfilen; kør "
+            "`naersund compute` igen"
+        )
+    try:
+        table = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"{file}: kan ikke læses ({exc})") from None
+    if tuple(table.columns) != AREAS_FILE_COLUMNS:
+        raise InputError(f"{file}, række 1: kolonnerne skal være {', '.join(AREAS_FILE_COLUMNS)}")
+    listed = set(zip(table["level"], table["area_code"], strict=True))
+    published = set(zip(results["level"], results["area_code"].astype(str), strict=True))
+    missing = sorted(published - listed)
+    if missing:
+        level, code = missing[0]
+        raise InputError(f"{file}: området {level} {code} fra resultatfilen står ikke i filen")
+    return table

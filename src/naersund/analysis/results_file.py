@@ -35,8 +35,9 @@ from naersund.analysis import consistency
 from naersund.engine.results import RESULT_COLUMNS
 from naersund.errors import InputError
 from naersund.indicators import IndicatorDefinition, load_definitions
-from naersund.refdata import NATIONAL_CODE, region_of
+from naersund.refdata import NATIONAL_CODE, areas, region_of
 from naersund.suppression import COUNT_COLUMNS, SuppressionRule, suppress
+from naersund.suppression_levels import HIERARCHY
 
 # The columns `naersund compute` writes: the engine's result columns and the footnotes.
 RESULTS_FILE_COLUMNS = [*RESULT_COLUMNS, "note"]
@@ -232,6 +233,7 @@ def check_results(
         raise InputError(f"{source}: mangler kolonne(rne) {', '.join(missing)}")
     if raw.empty:
         raise InputError(f"{source}: indeholder ingen rækker")
+    _refuse_overlapping_levels(raw, meta, source)
     file_min = meta_min_count(meta, source)
     if min_count is not None and file_min < min_count:
         raise InputError(
@@ -337,6 +339,25 @@ def check_results(
     if errors:
         raise InputError(_joined(errors[:MAX_ERRORS]))
     return table
+
+
+def _refuse_overlapping_levels(raw: pd.DataFrame, meta: dict[str, Any], source: str) -> None:
+    """Levels beyond kommune → region → land (``naersund compute --levels``) are not published
+    yet: the check below re-suppresses one hierarchy only, and the web's pages read only it."""
+    present = {str(v).strip() for v in raw["level"].unique()}
+    declared = meta.get("levels")
+    known = set(areas.level_ids()) | (set(declared) if isinstance(declared, dict) else set())
+    beyond = sorted((present & known) - set(HIERARCHY))
+    if beyond:
+        raise InputError(
+            f"{source}: niveau(erne) {', '.join(beyond)} kan ikke offentliggøres endnu. "
+            "Områder, der overlapper kommune → region → land (fx Region Østdanmark, der dækker "
+            "Region Hovedstaden og Region Sjælland, eller et sundhedsråd), åbner for at regne et "
+            "skjult tal ud som forskellen mellem to offentliggjorte områder; kontrollen af "
+            "diskretioneringen før offentliggørelse og webappens sider kender endnu kun "
+            "kommune, region og land. Beregn med `naersund compute --levels "
+            "kommune,region,land` for at offentliggøre"
+        )
 
 
 def _check_suppression(

@@ -34,7 +34,7 @@ from naersund.engine.backend import (
     read_parquet,
     read_uri_text,
 )
-from naersund.engine.results import RESULT_COLUMNS, compute_results
+from naersund.engine.results import LEVELS, RESULT_COLUMNS, compute_results
 from naersund.errors import InputError, NaersundError
 from naersund.indicators import (
     IndicatorDefinition,
@@ -42,6 +42,7 @@ from naersund.indicators import (
     load_stay_rules,
     select_definitions,
 )
+from naersund.refdata import areas
 from naersund.registry.ingest import INGEST_RECORD, find_table, ingest
 from naersund.registry.schema import (
     CONTACTS,
@@ -51,6 +52,7 @@ from naersund.registry.schema import (
     READY_FOR_DISCHARGE,
 )
 from naersund.suppression import SuppressionRule, suppress
+from naersund.suppression_levels import HIERARCHY, suppress_levels
 
 if TYPE_CHECKING:
     from naersund.engine.monthly import MonthlyResult
@@ -72,6 +74,9 @@ class ComputeOptions:
     confidence: float = 0.95
     suppression: SuppressionRule = field(default_factory=SuppressionRule)
     engine_options: dict[str, Any] = field(default_factory=dict)
+    # area levels (``naersund.refdata.areas``) and a file of user-defined groups
+    levels: Sequence[str] = LEVELS
+    groups_file: Path | None = None
 
 
 @dataclass
@@ -79,6 +84,8 @@ class ComputeResult:
     results: pd.DataFrame
     meta: dict[str, Any]
     aggregates: dict[str, pd.DataFrame]  # unsuppressed engine aggregates, for drill-down
+    # which municipalities make up each area (``<results>.areas.csv``); None = not known
+    areas: pd.DataFrame | None = None
 
 
 def _data_file_text(data_dir: Path | str, name: str, con: Any = None) -> str | None:
@@ -269,6 +276,7 @@ def compute(
             raise InputError(f"{data_dir}: data directory not found")
     definitions = select_definitions(load_definitions(options.definitions_dir), options.indicators)
     rules = load_stay_rules(options.definitions_dir)
+    chosen = chosen_levels(options)
 
     with tempfile.TemporaryDirectory(prefix="naersund-") as tmp:
         tables = ("contacts", "ready_for_discharge", "population")
@@ -372,6 +380,9 @@ def compute(
     report("Beregner konfidensintervaller og standardisering", 0.85)
     standard = refdata.standard_population(refdata.shipped_population(), options.standard_year)
     region_of = refdata.region_of()
+    maps = {lv.id: lv.latest.area_of() for lv in chosen}
+    # Denmark is always computed: areas are compared with it (and a cohort is standardised to it)
+    computed = maps if "land" in maps else {**maps, "land": dict.fromkeys(region_of, 0)}
     parts = [
         compute_results(
             d,
@@ -381,16 +392,23 @@ def compute(
             region_of,
             disease_years.get(d.id, years),
             options.confidence,
+            computed,
         )
         for d in definitions
     ]
     results = pd.concat(parts, ignore_index=True)
+    results = results[results["level"].isin(list(maps))].reset_index(drop=True)
     report("Diskretionerer små tal", 0.95)
-    results = suppress(
-        results, region_of, {d.id: d.counted_denominator for d in definitions}, options.suppression
-    )[RESULT_COLUMNS]
+    protected = {d.id: d.counted_denominator for d in definitions}
+    if set(maps) - set(HIERARCHY):
+        every = {"kommune": {k: k for k in region_of}, **computed}
+        results = suppress_levels(results, every, protected, options.suppression)
+    else:
+        results = suppress(results, region_of, protected, options.suppression)
+    results = results[RESULT_COLUMNS]
     results = results.sort_values(["indicator", "level", "area_code", "year"], ignore_index=True)
     meta = _meta(synthetic, definitions, years, estimated_years, bounds, options)
+    meta["levels"] = {lv.id: areas.level_info(lv) for lv in chosen}
     # "s" or "us": the unit the stay rules compared times in (None without stay indicators)
     meta["stay_time_unit"] = time_unit
     cut = pd.Timestamp(bounds["last"])  # contacts that start later are not in the data
@@ -419,7 +437,23 @@ def compute(
         meta["ingest"] = ingested
         meta["rejected_rows"] = sum(ingested["rejected"].values())
     report("Færdig", 1.0)
-    return ComputeResult(results=results, meta=meta, aggregates=aggregates)
+    return ComputeResult(
+        results=results, meta=meta, aggregates=aggregates, areas=areas.areas_frame(chosen)
+    )
+
+
+def chosen_levels(options: ComputeOptions) -> list[areas.AreaLevel]:
+    """The area levels ``options`` asks for (with the user groups of ``groups_file``), or an
+    :class:`InputError` naming the unknown level or the bad row of the groups file."""
+    try:
+        groups = (
+            areas.load_groups(options.groups_file, areas.level_ids())
+            if options.groups_file is not None
+            else None
+        )
+        return areas.choose_levels(options.levels, groups)
+    except areas.AreaError as exc:
+        raise InputError(str(exc)) from None
 
 
 def _disease_years(
@@ -522,6 +556,11 @@ def monthly_path(results: Path) -> Path:
     return results.with_name(f"{results.stem}.monthly.csv")
 
 
+def areas_path(results: Path) -> Path:
+    """Which municipalities make up each area of ``results.csv``: ``results.areas.csv``."""
+    return results.with_name(f"{results.stem}.areas.csv")
+
+
 def meta_path(results: Path) -> Path:
     """The metadata of ``results.csv``: ``results.csv.meta.json``."""
     return results.with_name(results.name + ".meta.json")
@@ -541,7 +580,9 @@ def monthly_frame(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
 
 def write_results(result: ComputeResult, out: Path, monthly: MonthlyResult | None = None) -> Path:
     """Write the outputs of one run as one unit: the results as CSV or Parquet (by extension),
-    with ``monthly`` also ``<stem>.monthly.csv``, and last the ``.meta.json``.
+    with ``monthly`` also ``<stem>.monthly.csv``, the areas' municipalities ``<stem>.areas.csv``
+    (``level, area_code, area_name, kommunekode, valid_from, valid_to``), and last the
+    ``.meta.json``.
 
     The meta file is the run's record: a fresh ``run_id`` and, under ``outputs``, the name and
     SHA-256 of every file the run wrote. It is renamed into place after the others, so a crash
@@ -569,9 +610,16 @@ def write_results(result: ComputeResult, out: Path, monthly: MonthlyResult | Non
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise NaersundError(f"{out}: the output must end in .csv or .parquet")
-    monthly_file = monthly_path(out)
-    targets = [out, *([monthly_file] if monthly is not None else []), meta_path(out)]
-    with atomic_paths(targets, remove=[monthly_file] if monthly is None else []) as tmps:
+    monthly_file, areas_file = monthly_path(out), areas_path(out)
+    with_areas = result.areas is not None
+    targets = [
+        out,
+        *([monthly_file] if monthly is not None else []),
+        *([areas_file] if with_areas else []),
+        meta_path(out),
+    ]
+    stale = [*([monthly_file] if monthly is None else []), *([] if with_areas else [areas_file])]
+    with atomic_paths(targets, remove=stale) as tmps:
         if suffix == ".csv":
             table.to_csv(tmps[0], index=False, encoding="utf-8")
         else:
@@ -588,6 +636,13 @@ def write_results(result: ComputeResult, out: Path, monthly: MonthlyResult | Non
             outputs["monthly"] = {
                 "file": monthly_file.name,
                 "sha256": sha256_hex(tmps[1].read_bytes()),
+            }
+        if result.areas is not None:
+            at = targets.index(areas_file)
+            result.areas.to_csv(tmps[at], index=False, encoding="utf-8")
+            outputs["areas"] = {
+                "file": areas_file.name,
+                "sha256": sha256_hex(tmps[at].read_bytes()),
             }
         meta[OUTPUTS] = outputs
         tmps[-1].write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -7,6 +7,8 @@ numpy on aggregates; nothing here sees a person.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -32,6 +34,7 @@ RESULT_COLUMNS = [
     "comparison",
     "suppressed",
 ]
+#: The levels computed when none are chosen (``naersund compute --levels``).
 LEVELS = ("kommune", "region", "land")
 
 
@@ -50,17 +53,28 @@ def population_strata(
     return p[["kommunekode", "year", "age_lower", "sex", "count"]]
 
 
+def default_levels(region_of: Mapping[int, int]) -> dict[str, dict[int, int]]:
+    """Today's levels as kommunekode -> area code maps: kommune, region (1081-1085), land."""
+    return {
+        "kommune": {k: k for k in region_of},
+        "region": dict(region_of),
+        "land": dict.fromkeys(region_of, NATIONAL_CODE),
+    }
+
+
 def _with_levels(
-    df: pd.DataFrame, region_of: dict[int, int], keys: list[str], values: list[str]
+    df: pd.DataFrame, levels: Mapping[str, Mapping[int, int]], keys: list[str], values: list[str]
 ) -> pd.DataFrame:
-    """Add region and national rows by summing municipalities (counts are additive)."""
-    k = df.assign(level="kommune", area_code=df["kommunekode"])
-    r = df.assign(level="region", area_code=df["kommunekode"].map(region_of))
-    n = df.assign(level="land", area_code=NATIONAL_CODE)
-    parts = [
-        x.groupby(["level", "area_code", *keys], as_index=False, dropna=False)[values].sum()
-        for x in (k, r, n)
-    ]
+    """Add a row per area of every level by summing its municipalities (counts are additive),
+    for every year: a level that did not yet exist is back-cast from its municipalities. A
+    user group's map names only its members; the other municipalities are left out of it."""
+    parts = []
+    for level, area_of in levels.items():
+        codes = df["kommunekode"].map(dict(area_of))
+        x = df[codes.notna()].assign(level=level, area_code=codes.dropna().astype("int64"))
+        parts.append(
+            x.groupby(["level", "area_code", *keys], as_index=False, dropna=False)[values].sum()
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -80,8 +94,13 @@ def compute_results(
     region_of: dict[int, int],
     years: list[int],
     confidence: float = 0.95,
+    levels: Mapping[str, Mapping[int, int]] | None = None,
 ) -> pd.DataFrame:
     """Results for one indicator at every level, area and year.
+
+    ``levels`` maps each level id to its kommunekode -> area code map (default:
+    :func:`default_levels`); it must include ``land``, which the comparison and a cohort's
+    standard need. ``region_of`` names the municipalities.
 
     ``agg`` has ``kommunekode, year, age_lower, sex, numerator`` (and ``denominator`` for
     proportions and disease rates, whose denominators are registry counts); ``population`` is ``year, kommunekode, age_group, sex, count``; ``standard``
@@ -93,7 +112,10 @@ def compute_results(
         strata = _proportion_strata(d, agg, munis, years)
     else:
         strata = _rate_strata(d, agg, population, munis, years)
-    strata = _with_levels(strata, region_of, ["year", "age_lower", "sex"], ["x", "n"])
+    levels = default_levels(region_of) if levels is None else levels
+    if "land" not in levels:
+        raise ValueError("levels must include land (the comparison is with Denmark)")
+    strata = _with_levels(strata, levels, ["year", "age_lower", "sex"], ["x", "n"])
     key = ["level", "area_code", "year"]
     totals = strata.groupby(key, as_index=False)[["x", "n"]].sum()
 

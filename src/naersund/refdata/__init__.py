@@ -15,9 +15,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from naersund.registry.schema import AGE_GROUPS
-
 NATIONAL_CODE = 0  # area_code of Denmark as a whole
+
+#: The 5-year age bands of population and results (``85+`` open-ended).
+AGE_GROUPS: tuple[str, ...] = (
+    "0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44",
+    "45-49", "50-54", "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85+",
+)  # fmt: skip
 
 KKR_NAMES = {
     1081: "KKR Nordjylland",

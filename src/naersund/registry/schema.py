@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import ibis
 
+from naersund.refdata import AGE_GROUPS as AGE_GROUPS  # reference data, re-exported
+
 
 @dataclass(frozen=True)
 class Column:
@@ -67,11 +69,6 @@ TABLES: dict[str, tuple[Column, ...]] = {
 
 # Tables a data directory must hold; population falls back to the shipped reference data.
 REQUIRED_TABLES = ("contacts",)
-
-AGE_GROUPS: tuple[str, ...] = (
-    "0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44",
-    "45-49", "50-54", "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85+",
-)  # fmt: skip
 
 
 def age_group_of(age: int) -> str:

@@ -22,8 +22,8 @@ from pathlib import Path
 import duckdb
 
 from naersund.errors import InputError
-from naersund.refdata import municipalities
-from naersund.registry.schema import AGE_GROUPS, TABLES
+from naersund.refdata import AGE_GROUPS, municipalities
+from naersund.registry.schema import TABLES
 from naersund.registry.sources import Source, csv_error, q, sql_ident, sql_lit, sql_tuple, thousands
 
 DIAG_RE = "D[A-Z][0-9A-Z]{1,6}"

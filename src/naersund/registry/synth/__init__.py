@@ -29,8 +29,7 @@ import pandas as pd
 
 from naersund import __version__
 from naersund.atomic import atomic_dir
-from naersund.refdata import derive_population, municipalities, shipped_population
-from naersund.registry.schema import AGE_GROUPS
+from naersund.refdata import AGE_GROUPS, derive_population, municipalities, shipped_population
 from naersund.registry.synth import _model as M
 from naersund.registry.synth import _tables as T
 from naersund.registry.synth._write import CanonicalWriter, Lpr2Writer, Lpr3Writer

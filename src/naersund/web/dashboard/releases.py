@@ -98,7 +98,14 @@ def publish(path: Path) -> Release:
             definitions=defs,
             source_file=str(path.resolve()),
             synthetic=checked.synthetic,
-            meta=meta,
+            # the areas file goes with the release: which municipalities make up each area
+            # (columns and rows as written: a JSON object would not keep the column order)
+            meta=meta
+            if run.areas is None
+            else {
+                **meta,
+                "areas": {"columns": list(run.areas.columns), "rows": run.areas.values.tolist()},
+            },
             row_count=len(table),
         )
         cols = {c: table[c].to_numpy() for c in FIELDS}
