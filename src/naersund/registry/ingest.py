@@ -29,7 +29,7 @@ import duckdb
 
 from naersund.atomic import atomic_path, locked_dir, switched_dir
 from naersund.errors import InputError
-from naersund.registry import lpr3, splice
+from naersund.registry import lpr3, quality, splice
 from naersund.registry.lpr2 import Lpr2Options, contacts_plan
 from naersund.registry.schema import PERSON_KEY, PERSON_KEY_METADATA, TABLES
 from naersund.registry.sources import (
@@ -339,7 +339,18 @@ def ingest(
             splice.check_population(con, new.get("population"), old["population"], src)
             persons = _count(con, f"SELECT DISTINCT person_id FROM ({new['contacts']})")
             report.messages += splice.notes(prev, shared, persons)
+        say("Opgør datakvalitet pr. måned", 0.58)
+        contacts = checked[0]
+        counts = quality.monthly_counts(con, contacts.rows, contacts.dups)
+        old_quality = dest / quality.QUALITY_FILE if prev else None
+        months = quality.combined(
+            quality.by_region(counts, fmt),
+            old_quality.read_text(encoding="utf-8")
+            if old_quality and old_quality.is_file()
+            else None,
+        )
         with switched_dir(dest) as out:
+            quality.write(months, out / quality.QUALITY_FILE)
             tables = [t for t in TABLES if new.get(t) is not None or old[t] is not None]
             for i, table in enumerate(tables):
                 say(f"Skriver {table}", 0.6 + 0.35 * i / len(tables))

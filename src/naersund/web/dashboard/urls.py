@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 import naersund.web.params  # noqa: F401  (registers <number:...>)
-from naersund.web.dashboard import views
+from naersund.web.dashboard import views, views_quality
 
 app_name = "dashboard"
 urlpatterns = [
@@ -16,4 +16,9 @@ urlpatterns = [
     path("definition/<slug:indicator>/", views.definition, name="definition"),
     path("udgivelser/", views.udgivelser, name="udgivelser"),
     path("udgivelser/<number:old>/<number:new>/", views.diff, name="diff"),
+    path(
+        "udgivelser/<number:release_id>/datakvalitet/",
+        views_quality.datakvalitet,
+        name="datakvalitet",
+    ),
 ]
