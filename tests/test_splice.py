@@ -217,6 +217,21 @@ def test_append_needs_a_directory_written_by_ingest(tmp_path: Path) -> None:
     )
 
 
+def test_a_file_put_into_the_directory_by_hand_is_not_lost_by_append(tmp_path: Path) -> None:
+    dest = tmp_path / "data"
+    ingest(lpr2(tmp_path / "lpr2"), dest, fmt="lpr2")
+    (dest / "population.csv").write_text("year,kommunekode,age_group,sex,count\n", encoding="utf-8")
+    before = _unchanged(dest)
+    with pytest.raises(InputError) as e:
+        ingest(lpr3(tmp_path / "lpr3"), dest, fmt="lpr3", append=True)
+    assert str(e.value) == (
+        f"{dest / 'population.csv'}: filen er ikke skrevet af naersund ingest og ville gå tabt "
+        "ved --append; flyt den ud af datamappen, læg udtrækkene sammen, og læg den så tilbage "
+        "(eller læg den ved udtrækket, så indlæsningen kontrollerer den)"
+    )
+    assert _unchanged(dest) == before
+
+
 def test_population_and_ready_rows_in_both_extracts_are_kept_once(tmp_path: Path) -> None:
     pop = "year,kommunekode,age_group,sex,count\n2018,165,75-79,M,400\n2019,165,75-79,M,410\n"
     ready = "person_id,kommunekode,ready_date,discharge_date\nP1,165,2018-12-31,2019-01-02\n"

@@ -516,9 +516,12 @@ the columns `fil, række, felt, årsag` and the row's values as they stand in th
 good rows are ingested. Each row is reported once, with its first problem.
 
 Beside the tables, ingest writes `ingest.json`: the input format, when it ran, and per table
-the rows written and rejected. `naersund compute` carries it into the results' metadata
-(`ingest`, `rejected_rows`), so a published release says how many input rows were left out.
+the rows written and rejected (and, under `sources`, the same per source with the period its
+contacts start in). `naersund compute` carries it into the results' metadata (`ingest`,
+`rejected_rows`), so a published release says how many input rows were left out.
 
+{splice.format_doc()}
+{quality.format_doc()}
 ### LPR2 research extracts (`--format lpr2`)
 
 `SRC` holds CSV files (any number of each, matched by name prefix, any case):
@@ -534,8 +537,15 @@ Mapping to contacts: `person_id` = `PNR`; `kommunekode` = `C_KOM` (`0101` or `10
 has no discharge minute; a discharge in the same hour as the admission gives `end` = `start`);
 dates as `ÅÅÅÅ-MM-DD`, `DD-MM-ÅÅÅÅ` or `DD.MM.ÅÅÅÅ`, hours 0–23, minutes 0–59; `acute` =
 `C_INDM` 1 (2 = planned); `primary_diagnosis` = `C_DIAG` of the `LPR_DIAG` row with
-`C_DIAGTYPE` `A` for the contact's `RECNUM`, else `C_ADIAG`; `specialty` = `C_SPEC`;
-`hospital` = `C_SGH`; `died` = `C_UDM` is `8` (*unverified*: the code is a setting,
+`C_DIAGTYPE` `A` for the contact's `RECNUM`, else `C_ADIAG`; `specialty` = the LPR3
+specialty text of the code `C_SPEC` in the shipped mapping `lpr2_specialties.csv` (`08` or `8`
+→ `intern medicin`, `04` → `dermato-venerologi`, …; every row *unverified*: the codes are
+Danmarks Statistik's two-digit specialty codes, the sources are in
+`src/naersund/refdata/data/SOURCES.md`), so that the medical specialties of
+`akutte_korttidsindlaeggelser` match LPR2 contacts too; a code not in the mapping is kept as it
+is and named in a note (`LPR2: C_SPEC-koder uden tekst i naersunds specialeliste
+(lpr2_specialties.csv) beholdes som koder og tæller ikke som medicinske specialer: 99 (1
+række)`); `hospital` = `C_SGH`; `died` = `C_UDM` is `8` (*unverified*: the code is a setting,
 `Lpr2Options.died_codes`); `sex` from `C_KON` (`M`, `K` → `F`) and `birth_date` from
 `D_FODDATO` of the person's `CPR_PERSON` row. `C_AFD` and `V_ALDER` are not used.
 `C_PATTYPE` must be 0 (inpatient), 2 (outpatient) or 3 (emergency room); outpatient rows are

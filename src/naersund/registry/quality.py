@@ -365,3 +365,30 @@ def switch_note(v: QualityView) -> str:
         f"Kildeskift: {changes}. Kontakter registreres forskelligt i LPR2 og LPR3; sammenlign "
         "ikke niveauer hen over skiftet uden at se på tallene her."
     )
+
+
+def format_doc() -> str:
+    """The ``quality.csv`` section of docs/input-formats.md."""
+    columns = ", ".join(f"`{c}`" for c in COLUMNS)
+    return f"""\
+### Data quality per month (`quality.csv`)
+
+Ingest also writes `quality.csv` beside the tables (UTF-8, comma): one row per source (`LPR2`,
+`LPR3`, `canonical`), month of the contact's start (`ÅÅÅÅ-MM`) and region (`region_code`
+1081-1085, and `0` for `Hele landet`; a row with an invalid municipality code counts only for
+Denmark), with the columns {columns}:
+the contacts written and how many of them are acute; the rows read whose diagnosis is missing
+or invalid (refused rows) and their share of all rows read; the contacts without a specialty
+(never "medical" for `akutte_korttidsindlaeggelser`) and their share; the rows of the month
+refused; the count expected from the months around it; and `flag`: `afvigende måned` (a month
+more than 3.5 robust standard deviations from the median of the 13 months around it, per day and
+after the seasonal pattern seen in at least 3 years) or `niveauskift` (the 6 months from the
+month on differ that much from the 6 months before: a break, flagged once, at its first month).
+The robust standard deviation is 1.4826 times the median absolute deviation, but at least the
+square root of the expected count, so that small numbers are not flagged for chance variation;
+3.5 flags about one month in 2,000 of pure noise (`naersund.registry.quality.flag_months` has
+the reasons). With `--append` the rows of both sources are kept and the flags computed on the
+joined series. `naersund compute` carries the rows into the release (counts under the
+suppression limit hidden); the web shows them on the release's page *Datakvalitet* and the
+professional report pack in its section *Datakvalitet pr. kilde og måned*.
+"""

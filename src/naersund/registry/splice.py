@@ -108,7 +108,16 @@ def previous(dest: Path, fmt: str) -> Previous:
                 f"af et andet format til (fx LPR3 oven på LPR2). Flere {name}-udtræk indlæses "
                 "sammen i én kørsel uden --append (fx en mappe pr. tabel med en fil pr. år)"
             )
-    files = {t: [f for f in find_table(dest, t) if f.suffix == ".parquet"] for t in TABLES}
+    found = {t: find_table(dest, t) for t in TABLES}
+    for paths in found.values():
+        for f in paths:
+            if f.suffix != ".parquet":  # put there by hand (e.g. FOLK1A), not by ingest
+                raise InputError(
+                    f"{f}: filen er ikke skrevet af naersund ingest og ville gå tabt ved --append; "
+                    "flyt den ud af datamappen, læg udtrækkene sammen, og læg den så tilbage (eller "
+                    "læg den ved udtrækket, så indlæsningen kontrollerer den)"
+                )
+    files = {t: [f for f in paths if f.suffix == ".parquet"] for t, paths in found.items()}
     if not files["contacts"]:
         raise InputError(f"{dest}: indeholder ingen kontakter at lægge udtrækket til")
     return Previous(dest, record, sources, files)
@@ -233,3 +242,36 @@ def notes(prev: Previous, shared: int, new_persons: int) -> list[str]:
             "Ellers bliver ophold og genindlæggelser over skiftet ikke fundet"
         )
     return out
+
+
+def format_doc() -> str:
+    """The ``--append`` section of docs/input-formats.md."""
+    return """\
+### One series across 2019 (`--append`)
+
+An LPR2 extract (to 2018) and an LPR3 extract (from 2019) become one data directory in two
+runs: `naersund ingest --format lpr2 SRC2 DEST`, then
+`naersund ingest --format lpr3 --append SRC3 DEST`. The second run validates its extract as
+any ingest does, then writes the contacts of both as one new version of `DEST` (all or
+nothing, as above), with `person_key` numbered again over both: a person's stays are built
+across the two, so a stay begun in LPR2 on 31 December 2018 and continued in LPR3 on 1 January
+2019 is one stay. The canonical contacts carry no contact id (`RECNUM` and `DW_EK_KONTAKT` only
+join a contact to its diagnoses inside its own extract), so ids of the two sources cannot
+collide. A person is the same person in both only if both extracts were pseudonymised with the
+same key (one delivery, or deliveries to one research project, give the same `PNR`): naersund
+cannot check that, but it refuses a person whose sex or birth date differs between the two,
+and it says how many of the new extract's persons also have contacts in `DEST` (none at all is
+a warning sign). `population` and `ready_for_discharge` may sit beside either extract or both:
+identical rows are kept once, and a population cell (year, municipality, age group, sex) with
+two different counts is refused. Refused too, with nothing written:
+
+- a period that overlaps: `SRC3: udtrækkets kontakter starter fra 2018-06-01 til 2020-02-01,
+  men DEST har allerede kontakter fra 2012-01-01 til 2018-12-31; perioderne må ikke overlappe
+  (afgræns fx LPR2 til 2018 og LPR3 fra 2019)`;
+- a format appended twice: `DEST: indeholder allerede et LPR3-udtræk (2019-01-01 – 2022-12-31);
+  --append lægger et udtræk af et andet format til (fx LPR3 oven på LPR2). Flere LPR3-udtræk
+  indlæses sammen i én kørsel uden --append (fx en mappe pr. tabel med en fil pr. år)`;
+- a `DEST` not written by `naersund ingest` (no `ingest.json`).
+
+`ingest.json` then has `"format": "lpr2+lpr3"` and one entry per source under `sources`.
+"""
