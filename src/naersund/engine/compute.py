@@ -287,10 +287,14 @@ def compute(
             con = connect(options.engine, **options.engine_options)
             files = {t: find_table(canonical, t) for t in tables}
         synthetic = is_synthetic(data_dir, con)
-        ingested = ingest_record(data_dir if remote else canonical, con)
+        # the data directory's own ingest record, also when compute validated a CSV added to
+        # it (e.g. FOLK1A's population.csv) into a copy: the copy's record would only say
+        # "canonical"
+        recorded = remote or _data_file_text(data_dir, INGEST_RECORD, con) is not None
+        ingested = ingest_record(data_dir if recorded else canonical, con)
         # data quality per source and month, carried with the release (small counts hidden)
         data_quality = quality.for_release(
-            _data_file_text(data_dir if remote else canonical, quality.QUALITY_FILE, con),
+            _data_file_text(data_dir if recorded else canonical, quality.QUALITY_FILE, con),
             options.suppression.min_count,
         )
         report("Læser kontakter", 0.05)
