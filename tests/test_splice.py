@@ -4,6 +4,7 @@ into one data directory (``naersund ingest --append``)."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 from naersund.cli import cli
 from naersund.engine.compute import ComputeOptions, compute
 from naersund.errors import InputError
+from naersund.refdata import data_path
 from naersund.registry.ingest import find_table, ingest
 from naersund.suppression import SuppressionRule
 
@@ -312,3 +314,15 @@ def test_a_synthetic_series_split_at_2019_gives_the_same_results_on_every_path(
     pd.testing.assert_frame_equal(got, want)
     # the cut changed some results: the comparison is not between two copies of one thing
     assert not want.equals(canonical)
+
+
+def test_compute_names_the_sources_also_with_a_population_csv_added_after_ingest(
+    tmp_path: Path,
+) -> None:
+    """compute validates a CSV added to the directory (a FOLK1A population) into a copy; the
+    release still names the sources and carries their data quality."""
+    dest = spliced(tmp_path)
+    shutil.copyfile(data_path("population.csv"), dest / "population.csv")
+    meta = compute(dest, READMISSIONS).meta
+    assert meta["ingest"]["format"] == "lpr2+lpr3"
+    assert {r["source"] for r in meta["data_quality"]} == {"LPR2", "LPR3"}

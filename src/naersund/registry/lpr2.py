@@ -22,6 +22,7 @@ default: in LPR2 such a row spans a whole outpatient course, not one physical at
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -77,9 +78,8 @@ def specialty_codes() -> dict[str, str]:
     """LPR2 specialty code (``C_SPEC``, two digits) -> the LPR3 specialty text it is taken to
     mean. Every row is *unverified* (see ``refdata/data/SOURCES.md``): the codes come from
     Danmarks Statistik's two-digit specialty codes, not from the LPR2 code sheet."""
-    path = resources.files("naersund.refdata") / "data" / SPECIALTY_FILE
-    with path.open(encoding="utf-8", newline="") as f:
-        return {row["code"]: row["specialty"] for row in csv.DictReader(f)}
+    text = (resources.files("naersund.refdata") / "data" / SPECIALTY_FILE).read_text("utf-8")
+    return {row["code"]: row["specialty"] for row in csv.DictReader(io.StringIO(text))}
 
 
 def _specialty_code(v: str) -> str:

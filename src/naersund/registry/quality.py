@@ -26,7 +26,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
@@ -258,7 +258,7 @@ def for_release(text: str | None, min_count: int) -> list[dict[str, Any]] | None
     out = []
     for r in frame[COLUMNS].to_dict("records"):
         row: dict[str, Any] = {
-            k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()
+            str(k): (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()
         }
         for col in COUNTS:
             if 0 < int(row[col]) < min_count:
@@ -311,12 +311,13 @@ def view(rows: Iterable[dict[str, Any]]) -> QualityView:
 
 # The tables the data-quality page and the professional pack show, from one function each
 # (the web formats the cells as the pack prints them): (label, cell kind of reports.model).
-NATIONAL_COLUMNS = [
+Kind = Literal["text", "integer", "percent"]  # a subset of reports.model.CellKind
+NATIONAL_COLUMNS: list[tuple[str, Kind]] = [
     ("Måned", "text"), ("Kilde", "text"), ("Kontakter", "integer"), ("Akutte", "percent"),
     ("Uden diagnose", "percent"), ("Uden speciale", "percent"), ("Afviste rækker", "integer"),
     ("Forventet", "integer"), ("Markering", "text"),
 ]  # fmt: skip
-FLAGGED_COLUMNS = [
+FLAGGED_COLUMNS: list[tuple[str, Kind]] = [
     ("Område", "text"), ("Måned", "text"), ("Kilde", "text"), ("Kontakter", "integer"),
     ("Forventet", "integer"), ("Markering", "text"),
 ]  # fmt: skip

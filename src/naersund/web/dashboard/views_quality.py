@@ -13,14 +13,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from naersund.registry import quality
-from naersund.reports.model import CellKind, Column
+from naersund.reports.model import Column
 from naersund.reports.rendering import cell_text
 from naersund.web.accounts.access import can_view_dashboard
 from naersund.web.dashboard.models import Release
 
 
-def _table(columns: list[tuple[str, str]], rows: list[list[Any]]) -> dict[str, Any]:
-    cols = [Column(label, _kind(kind)) for label, kind in columns]
+def _table(columns: list[tuple[str, quality.Kind]], rows: list[list[Any]]) -> dict[str, Any]:
+    cols = [Column(label, kind) for label, kind in columns]
     return {
         "columns": cols,
         "rows": [
@@ -28,12 +28,6 @@ def _table(columns: list[tuple[str, str]], rows: list[list[Any]]) -> dict[str, A
             for r in rows
         ],
     }
-
-
-def _kind(kind: str) -> CellKind:
-    if kind not in ("text", "number", "integer", "percent"):
-        raise ValueError(kind)
-    return kind  # type: ignore[return-value]
 
 
 def _release_for_user(request: HttpRequest, release_id: int) -> Release:
