@@ -31,6 +31,11 @@ def _two_releases() -> str:
     return f"/indikatorer/udgivelser/{ids[0]}/{ids[1]}/"
 
 
+def _quality_page() -> str:
+    """The data-quality page of an empty release (it then says it has none)."""
+    return _two_releases().rsplit("/", 2)[0] + "/datakvalitet/"
+
+
 P = "indikatorer/"
 # (route pattern, URL or a function returning one, expected status per persona)
 DASHBOARD_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
@@ -54,4 +59,10 @@ DASHBOARD_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     (P + "udgivelser/", "/indikatorer/udgivelser/", LOGGED_IN),
     (P + "udgivelser/<number:old>/<number:new>/", _two_releases, LOGGED_IN),
     (P + "udgivelser/<number:old>/<number:new>/", "/indikatorer/udgivelser/998/999/", NOT_FOUND),
+    (P + "udgivelser/<number:release_id>/datakvalitet/", _quality_page, LOGGED_IN),
+    (
+        P + "udgivelser/<number:release_id>/datakvalitet/",
+        "/indikatorer/udgivelser/999/datakvalitet/",
+        NOT_FOUND,
+    ),
 ]

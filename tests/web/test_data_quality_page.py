@@ -146,3 +146,18 @@ def test_the_professional_pack_prints_the_same_figures(
     # the same row, the same figures, on the page and in the pack
     assert shown in page
     assert shown in text
+
+
+def test_a_release_without_data_quality_says_so_and_is_not_linked(personas: Personas) -> None:
+    import datetime as dt
+
+    day = dt.date(2016, 12, 31)
+    bare = Release.objects.create(
+        data_period_start=day, data_period_end=day, data_cut=day, code_version="0", row_count=0
+    )
+    client = personas.client("reader")
+    page = _page(client, bare)
+    assert "Udgivelsen har ingen opgørelse af datakvaliteten" in page
+    assert "Kildeskift" not in page and "Markerede måneder" not in page
+    link = f'href="/indikatorer/udgivelser/{bare.pk}/datakvalitet/"'
+    assert link not in client.get("/indikatorer/udgivelser/").content.decode()
