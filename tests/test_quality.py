@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from naersund.registry import quality
 from naersund.registry.ingest import ingest
@@ -45,9 +46,11 @@ def test_quality_csv_holds_the_counts_and_shares_computed_by_hand(tmp_path: Path
     text = (tmp_path / "data" / "quality.csv").read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == quality.COLUMNS
-    # two months per series: too short to judge (no expected value, no flag)
     assert [r[:12] for r in rows[1:]] == EXPECTED
-    assert all(r[12:] == ["", ""] for r in rows[1:])
+    # weekend: P1 starts on Saturday 5 January, P3 on Sunday 20 January
+    assert [r[12] for r in rows[1:]] == ["2", "0", "1", "0", "1", "0"]
+    # two months per series: too short to judge (no expected value, no flag)
+    assert all(r[13:] == ["", ""] for r in rows[1:])
 
 
 def _months(first: str, n: int) -> list[str]:
@@ -91,8 +94,8 @@ def test_small_numbers_are_not_flagged_for_chance_variation() -> None:
 def test_a_release_carries_no_count_below_the_minimum() -> None:
     text = (
         ",".join(quality.COLUMNS)
-        + "\nLPR3,2019-02,1084,Region Hovedstaden,3,1,0.3333,0,0.0,2,0.6667,0,,\n"
-        + "LPR3,2019-02,0,Hele landet,900,300,0.3333,6,0.0066,0,0.0,1,880.0,niveauskift\n"
+        + "\nLPR3,2019-02,1084,Region Hovedstaden,3,1,0.3333,0,0.0,2,0.6667,0,1,,\n"
+        + "LPR3,2019-02,0,Hele landet,900,300,0.3333,6,0.0066,0,0.0,1,200,880.0,niveauskift\n"
     )
     rows = quality.for_release(text, min_count=5)
     assert rows is not None
@@ -101,6 +104,7 @@ def test_a_release_carries_no_count_below_the_minimum() -> None:
     assert small["acute_share"] is None and small["without_specialty_share"] is None
     assert small["without_diagnosis"] == 0  # zero is never hidden
     assert national["contacts"] == 900 and national["rejected"] is None
+    assert small["weekend"] is None and national["weekend"] == 200
     assert national["flag"] == "niveauskift" and small["flag"] == ""
 
 
@@ -112,3 +116,20 @@ def test_a_dip_every_july_is_a_season_not_a_flag_but_one_deeper_july_is() -> Non
     # the usual July is 0.8 of its year: expected 80 a day, not flagged; 2017's 50 is
     assert {m: f for m, f in zip(months, flags, strict=True) if f} == {"2017-07": quality.OUTLIER}
     assert expected[months.index("2016-07")] == 80 * 31
+
+
+def test_a_month_with_five_weekends_is_weighed_by_its_weekdays() -> None:
+    """Half the contacts a day at weekends: a month's expected count follows its weekdays."""
+    months = _months("2018-01", 24)
+    per_day = []
+    for m in months:
+        days = pd.date_range(f"{m}-01", periods=_days(m))
+        per_day.append(
+            (int((days.day_of_week < 5).sum()) * 100, int((days.day_of_week >= 5).sum()) * 50)
+        )
+    contacts = pd.Series([a + b for a, b in per_day])
+    weekend = pd.Series([b for _, b in per_day])
+    expected, flags = quality.flag_months(contacts, months, weekend)
+    assert not any(flags)
+    # September 2018 has 20 weekdays and 10 weekend days: 20 x 100 + 10 x 50
+    assert expected[months.index("2018-09")] == pytest.approx(2500)
