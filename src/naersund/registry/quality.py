@@ -24,6 +24,7 @@ import calendar
 import io
 import itertools
 import math
+import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,8 +89,7 @@ OUTLIER, SHIFT = "afvigende måned", "niveauskift"
 def _robust_sd(values: Sequence[float], level: float, days: float) -> float:
     """1.4826 x the MAD of ``values`` around ``level`` (per day), but at least the Poisson
     standard deviation of ``level`` contacts a day over ``days`` days."""
-    s = pd.Series(values, dtype="float64")
-    mad = float((s - level).abs().median()) if len(s) else 0.0
+    mad = statistics.median(abs(v - level) for v in values) if len(values) else 0.0
     poisson = math.sqrt(level * days) / days if level > 0 else 0.0
     return max(MAD_TO_SD * mad, poisson)
 
@@ -105,12 +105,12 @@ def seasonal_factors(per_day: Sequence[float], months: Sequence[str]) -> dict[st
     ratios: dict[str, list[float]] = {}
     for i, m in enumerate(months):
         window = per_day[max(0, i - HALF_WINDOW) : i + HALF_WINDOW + 1]
-        level = float(pd.Series(window).median())
+        level = statistics.median(window)
         if len(window) >= MIN_WINDOW and level > 0:
             ratios.setdefault(m[5:7], []).append(per_day[i] / level)
     out = {f"{k:02d}": 1.0 for k in range(1, 13)}
     for k, values in ratios.items():
-        factor = float(pd.Series(values).median())
+        factor = statistics.median(values)
         if len(values) >= MIN_SEASONS and factor > 0:
             out[k] = factor
     return out
@@ -123,15 +123,15 @@ def exposure(
     against its weekdays (planned activity is low at weekends, so a month with five weekends
     has fewer contacts without anything being wrong). Plain days when the weights cannot be
     told (no weekday contacts)."""
-    days = [
-        pd.date_range(f"{m}-01", periods=calendar.monthrange(int(m[:4]), int(m[5:7]))[1])
-        for m in months
-    ]
-    weekend_days = [int((d.day_of_week >= 5).sum()) for d in days]
-    weekdays = [len(d) - w for d, w in zip(days, weekend_days, strict=True)]
+    cal = calendar.Calendar()
+    weekend_days, weekdays = [], []
+    for m in months:
+        found = [wd for d, wd in cal.itermonthdays2(int(m[:4]), int(m[5:7])) if d]
+        weekend_days.append(sum(1 for wd in found if wd >= 5))
+        weekdays.append(len(found) - weekend_days[-1])
     on_weekend, on_weekdays = sum(weekend), sum(contacts) - sum(weekend)
     if on_weekdays <= 0 or sum(weekend_days) == 0:
-        return [float(len(d)) for d in days]
+        return [float(a + b) for a, b in zip(weekdays, weekend_days, strict=True)]
     ratio = (on_weekend / sum(weekend_days)) / (on_weekdays / sum(weekdays))
     return [wd + ratio * we for wd, we in zip(weekdays, weekend_days, strict=True)]
 
@@ -192,7 +192,7 @@ def flag_months(
         if len(window) < MIN_WINDOW:
             expected.append(math.nan)
             continue
-        med = float(pd.Series(window).median())
+        med = statistics.median(window)
         expected.append(med * season[months[i][5:7]] * days[i])
         scale = _robust_sd(window, med, days[i])
         if scale > 0 and abs(x[i] - med) > K * scale:
@@ -205,7 +205,7 @@ def flag_months(
     step = [0.0] * n
     for i in range(HALF_WINDOW, n - HALF_WINDOW + 1):
         before, after = y[i - HALF_WINDOW : i], y[i : i + HALF_WINDOW]
-        mb, ma = float(pd.Series(before).median()), float(pd.Series(after).median())
+        mb, ma = statistics.median(before), statistics.median(after)
         spread = [v - mb for v in before] + [v - ma for v in after]
         scale = _robust_sd([abs(v) for v in spread], 0.0, days[i])
         scale = max(scale, math.sqrt(max(mb, ma) * days[i]) / days[i])
