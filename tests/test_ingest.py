@@ -81,6 +81,7 @@ def test_output_layout_and_types(tmp_path: Path) -> None:
         "contacts/year=2015/part-0.parquet",
         "ingest.json",
         "population/population.parquet",
+        "quality.csv",
         "ready_for_discharge/year=2014/part-0.parquet",
     ]
     contacts = table(tmp_path / "dest", "contacts")

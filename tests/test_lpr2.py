@@ -47,7 +47,7 @@ def contact(pid: str, kom: int, sex: str, born: dt.date, start: dt.datetime, end
             acute: bool, dx: str, hospital: str = "1301", died: bool = False) -> dict[str, object]:  # fmt: skip
     return {
         "person_id": pid, "kommunekode": kom, "sex": sex, "birth_date": born, "start": start,
-        "end": end, "acute": acute, "primary_diagnosis": dx, "specialty": "08",
+        "end": end, "acute": acute, "primary_diagnosis": dx, "specialty": "intern medicin",
         "hospital": hospital, "died": died,
     }  # fmt: skip
 
@@ -88,6 +88,60 @@ def test_a_handmade_extract_maps_to_these_contacts(tmp_path: Path) -> None:
         "LPR2: 1 række med C_PATTYPE 2 (ambulant) er udeladt: sådan en række dækker et helt "
         "ambulant forløb, ikke et fysisk fremmøde"
     ]
+
+
+def test_lpr2_specialty_codes_become_the_lpr3_texts_and_unknown_codes_are_named(
+    tmp_path: Path,
+) -> None:
+    adm = [
+        ADM[0].replace(",011,08,", ",011,8,"),  # one digit: as 08
+        ADM[1].replace(",011,08,", ",011,04,"),
+        ADM[3].replace(",011,08,", ",011,99,"),  # not in the mapping: kept, and named
+    ]
+    report = ingest(extract(tmp_path / "src", adm), tmp_path / "dest", fmt="lpr2")
+    got = contacts(tmp_path / "dest")
+    assert [(c["person_id"], c["specialty"]) for c in got] == [
+        ("P1", "intern medicin"),
+        ("P1", "99"),
+        ("P2", "dermato-venerologi"),
+    ]
+    assert report.messages == [
+        "LPR2: C_SPEC-koder uden tekst i naersunds specialeliste (lpr2_specialties.csv) beholdes "
+        "som koder og tæller ikke som medicinske specialer: 99 (1 række)"
+    ]
+
+
+def test_the_shipped_specialty_mapping_is_unverified_data_with_its_source() -> None:
+    from naersund.refdata import data_path
+    from naersund.registry.lpr2 import specialty_codes
+
+    assert specialty_codes()["08"] == "intern medicin"
+    rows = data_path("lpr2_specialties.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "code,specialty,name_in_source,verified"
+    assert all(r.endswith(",false") for r in rows[1:])
+    sources = data_path("SOURCES.md").read_text(encoding="utf-8")
+    assert "## `lpr2_specialties.csv`: LPR2 specialty codes (unverified)" in sources
+
+
+def test_an_acute_short_lpr2_stay_in_intern_medicin_counts_as_medical(tmp_path: Path) -> None:
+    """akutte_korttidsindlaeggelser matches LPR3 specialty texts; LPR2's code 08 reaches it
+    through the mapping, a surgical code (09) does not."""
+    from naersund.engine.compute import ComputeOptions, compute
+    from naersund.suppression import SuppressionRule
+
+    adm = [
+        # acute, 3 hours, intern medicin (08): a medical acute short stay
+        "P1,R1,0101,2014-03-01,8,30,2014-03-01,11,3,1,DJ189,1301,011,08,74,1",
+        # acute, 3 hours, kirurgi (09): not medical
+        "P2,R2,0101,2014-05-01,8,30,2014-05-01,11,3,1,DS720,1301,011,09,80,1",
+    ]
+    ingest(extract(tmp_path / "src", adm), tmp_path / "dest", fmt="lpr2")
+    options = ComputeOptions(
+        indicators=("akutte_korttidsindlaeggelser",), suppression=SuppressionRule(min_count=1)
+    )
+    r = compute(tmp_path / "dest", options).results
+    row = r[(r["level"] == "kommune") & (r["area_code"] == 101) & (r["year"] == 2014)]
+    assert row["numerator"].tolist() == [1.0]
 
 
 def test_options_keep_outpatients_and_choose_the_death_codes(tmp_path: Path) -> None:

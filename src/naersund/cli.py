@@ -161,7 +161,23 @@ def cli() -> None:
     is_flag=True,
     help="Med --format lpr3: skriv kontakter, diagnoser og CPR_PERSON som SAS-transportfiler (.xpt).",
 )
-def synth(years: list[int], scale: float, seed: int, out_dir: Path, fmt: Format, sas: bool) -> None:
+@click.option(
+    "--write-years",
+    type=YEARS,
+    default=None,
+    help="Skriv kun disse af årene i --years (serien dannes stadig for alle): to udtræk med "
+    "samme frø passer sammen, fx --format lpr2 --write-years 2012-2018 og --format lpr3 "
+    "--write-years 2019-2022.",
+)
+def synth(
+    years: list[int],
+    scale: float,
+    seed: int,
+    out_dir: Path,
+    fmt: Format,
+    sas: bool,
+    write_years: list[int] | None,
+) -> None:
     """Lav et syntetisk nationalt registerudtræk (SYNTETISKE DATA).
 
     Personer trækkes fra den rigtige befolkning pr. kommune, alder og køn; kontakter, overflytninger,
@@ -172,9 +188,18 @@ def synth(years: list[int], scale: float, seed: int, out_dir: Path, fmt: Format,
 
     if sas and fmt != "lpr3":
         raise click.UsageError("--sas gælder kun sammen med --format lpr3")
+    if write_years is not None and not set(write_years) <= set(years):
+        raise click.UsageError("--write-years skal være blandt årene i --years")
     with progress_bar("Syntetiske data") as update:
         manifest = generate(
-            out_dir, years, scale=scale, seed=seed, fmt=fmt, sas=sas, progress=update
+            out_dir,
+            years,
+            scale=scale,
+            seed=seed,
+            fmt=fmt,
+            sas=sas,
+            progress=update,
+            write_years=write_years,
         )
     counts = manifest.get("counts", {})
     summary = ", ".join(
@@ -223,6 +248,12 @@ def synth(years: list[int], scale: float, seed: int, out_dir: Path, fmt: Format,
     metavar="ÅÅÅÅ-MM-DD",
     help="Udtrækkets dato (ÅÅÅÅ-MM-DD): datoer efter den afvises (standard: dags dato).",
 )
+@click.option(
+    "--append",
+    is_flag=True,
+    help="Læg udtrækket til det, DEST allerede holder (fx LPR3 fra 2019 oven på LPR2 til "
+    "2018): én serie over skiftet. Perioderne må ikke overlappe.",
+)
 def ingest(
     src: Path,
     dest: Path,
@@ -231,6 +262,7 @@ def ingest(
     rejects: Path | None,
     max_errors: int,
     data_cut: dt.datetime | None,
+    append: bool,
 ) -> None:
     """Valider et registerudtræk og skriv det i naersunds format (Parquet) til DEST.
 
@@ -254,6 +286,7 @@ def ingest(
             progress=update,
             lpr3_options=lpr3_options,
             data_cut=data_cut.date() if data_cut else None,
+            append=append,
         )
 
     for message in report.messages:

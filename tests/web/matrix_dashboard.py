@@ -31,6 +31,11 @@ def _two_releases() -> str:
     return f"/indikatorer/udgivelser/{ids[0]}/{ids[1]}/"
 
 
+def _quality_page() -> str:
+    """The data-quality page of an empty release (it then says it has none)."""
+    return _two_releases().rsplit("/", 2)[0] + "/datakvalitet/"
+
+
 P = "indikatorer/"
 # (route pattern, URL or a function returning one, expected status per persona)
 DASHBOARD_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
@@ -59,5 +64,11 @@ DASHBOARD_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
         P + "effekter/<slug:initiative>/<slug:indicator>/",
         "/indikatorer/effekter/akutteam/forebyggelige_indlaeggelser_65/",
         LOGGED_IN,
+    ),
+    (P + "udgivelser/<number:release_id>/datakvalitet/", _quality_page, LOGGED_IN),
+    (
+        P + "udgivelser/<number:release_id>/datakvalitet/",
+        "/indikatorer/udgivelser/999/datakvalitet/",
+        NOT_FOUND,
     ),
 ]

@@ -43,6 +43,7 @@ from naersund.indicators import (
     select_definitions,
 )
 from naersund.refdata import areas
+from naersund.registry import quality
 from naersund.registry.ingest import INGEST_RECORD, find_table, ingest
 from naersund.registry.schema import (
     CONTACTS,
@@ -294,7 +295,16 @@ def compute(
             con = connect(options.engine, **options.engine_options)
             files = {t: find_table(canonical, t) for t in tables}
         synthetic = is_synthetic(data_dir, con)
-        ingested = ingest_record(data_dir if remote else canonical, con)
+        # the data directory's own ingest record, also when compute validated a CSV added to
+        # it (e.g. FOLK1A's population.csv) into a copy: the copy's record would only say
+        # "canonical"
+        recorded = remote or _data_file_text(data_dir, INGEST_RECORD, con) is not None
+        ingested = ingest_record(data_dir if recorded else canonical, con)
+        # data quality per source and month, carried with the release (small counts hidden)
+        data_quality = quality.for_release(
+            _data_file_text(data_dir if recorded else canonical, quality.QUALITY_FILE, con),
+            options.suppression.min_count,
+        )
         report("Læser kontakter", 0.05)
         keyed = has_person_key(files["contacts"])
         contacts = read_contacts(con, files["contacts"], person_key=keyed)
@@ -436,6 +446,8 @@ def compute(
         # how many input rows ingest left out (with --rejects), carried into every release
         meta["ingest"] = ingested
         meta["rejected_rows"] = sum(ingested["rejected"].values())
+    if data_quality is not None:
+        meta["data_quality"] = data_quality
     report("Færdig", 1.0)
     return ComputeResult(
         results=results, meta=meta, aggregates=aggregates, areas=areas.areas_frame(chosen)

@@ -29,7 +29,7 @@ import duckdb
 
 from naersund.atomic import atomic_path, locked_dir, switched_dir
 from naersund.errors import InputError
-from naersund.registry import lpr3
+from naersund.registry import lpr3, quality, splice
 from naersund.registry.lpr2 import Lpr2Options, contacts_plan
 from naersund.registry.schema import PERSON_KEY, PERSON_KEY_METADATA, TABLES
 from naersund.registry.sources import (
@@ -57,7 +57,7 @@ PARTITION_BY = {"contacts": "start", "ready_for_discharge": "ready_date"}
 MARKER_FILES = ("SYNTETISKE_DATA.txt", "manifest.json")  # carried over so synthetic stays marked
 # What an ingest wrote and rejected, per table, written beside the tables (compute carries it
 # into its metadata, so that a published release says how many input rows were left out).
-INGEST_RECORD = "ingest.json"
+INGEST_RECORD = splice.INGEST_RECORD
 
 
 def find_table(data_dir: Path, table: str) -> list[Path]:
@@ -121,11 +121,11 @@ def canonical_plan(src: Path, table: str, work: Path) -> tuple[TablePlan | None,
     return TablePlan(table, sources, raw, raw, columns), messages
 
 
-def _write_table(con: duckdb.DuckDBPyConnection, c: Checked, out: Path) -> int:
-    """Write the good rows of ``c`` as canonical Parquet below ``out``; returns their number."""
-    row = con.execute(f"SELECT count(*) FROM ({c.good_rows()})").fetchone()
+def _write_table(con: duckdb.DuckDBPyConnection, table: str, rows: str, out: Path) -> int:
+    """Write ``rows`` (a SELECT of the typed columns of ``table``) as canonical Parquet below
+    ``out``; returns their number."""
+    row = con.execute(f"SELECT count(*) FROM ({rows})").fetchone()
     n = int(row[0]) if row else 0
-    table = c.plan.table
     if n == 0:
         return 0
     if table in PARTITION_BY:
@@ -137,10 +137,10 @@ def _write_table(con: duckdb.DuckDBPyConnection, c: Checked, out: Path) -> int:
             extra += f", dense_rank() OVER (ORDER BY s.person_id) AS {PERSON_KEY}"
             run = f"ingest:{uuid.uuid4().hex}"
             options += f", KV_METADATA {{{sql_lit(PERSON_KEY_METADATA)}: {sql_lit(run)}}}"
-        query = c.good_rows(extra)
+        query = f"SELECT s.*{extra} FROM ({rows}) s"
         target = out / table
     else:
-        query = c.good_rows()
+        query = rows
         (out / table).mkdir(parents=True, exist_ok=True)
         target = out / table / f"{table}.parquet"
         options = "FORMAT parquet"
@@ -283,6 +283,7 @@ def ingest(
     lpr2_options: Lpr2Options | None = None,
     lpr3_options: lpr3.Lpr3Options | None = None,
     data_cut: dt.date | None = None,
+    append: bool = False,
 ) -> IngestReport:
     """Validate every row of the extract in ``src`` and write it as canonical Parquet to ``dest``.
 
@@ -291,7 +292,9 @@ def ingest(
     to that CSV report and the good rows are ingested. ``lpr2_options`` tunes the LPR2 mapping,
     ``lpr3_options`` names the columns of an LPR3 extract named otherwise.
     ``data_cut`` is the last day the extract can hold (its extract date; default today): a
-    date after it, or before 1900, is refused.
+    date after it, or before 1900, is refused. With ``append`` the extract is added to what an
+    earlier ingest wrote to ``dest`` (another format, another period: :mod:`.splice`), and
+    ``dest`` then holds both.
     """
     say: Progress = progress or (lambda _msg, _frac: None)
     src, dest = Path(src), Path(dest)
@@ -301,7 +304,9 @@ def ingest(
         raise InputError(f"{dest}: målmappen må ikke være eller indeholde inputmappen {src}")
     report = IngestReport()
     plans: list[TablePlan] = []  # filled below, to name the file in a reader error
+    cut = data_cut or dt.date.today()
     with _workspace(dest) as work, _connection(work) as con, _reader_errors(src, plans):
+        prev = splice.previous(dest, fmt) if append else None
         say("Læser filer", 0.0)
         found, report.messages = _plans(src, fmt, work, con, lpr2_options, lpr3_options)
         plans += found
@@ -322,25 +327,62 @@ def ingest(
             _write_rejects(con, checked, rejects, work)
             report.rejects_file = rejects
             report.messages += lines
+        new = {c.plan.table: c.good_rows() for c in checked}
+        first_last = splice.period(con, new["contacts"])
+        if first_last is None:
+            raise InputError(f"{src}: ingen gyldige kontakter at indlæse")
+        own = {t: _count(con, rows) for t, rows in new.items()}
+        old = {t: prev.table_sql(t) if prev else None for t in TABLES}
+        if prev is not None:
+            splice.check_period(con, prev, first_last, src)
+            shared = splice.check_persons(con, prev, new["contacts"], src)
+            splice.check_population(con, new.get("population"), old["population"], src)
+            persons = _count(con, f"SELECT DISTINCT person_id FROM ({new['contacts']})")
+            report.messages += splice.notes(prev, shared, persons)
+        say("Opgør datakvalitet pr. måned", 0.58)
+        contacts = checked[0]
+        counts = quality.monthly_counts(con, contacts.rows, contacts.dups)
+        old_quality = dest / quality.QUALITY_FILE if prev else None
+        months = quality.combined(
+            quality.by_region(counts, fmt),
+            old_quality.read_text(encoding="utf-8")
+            if old_quality and old_quality.is_file()
+            else None,
+        )
         with switched_dir(dest) as out:
-            for i, c in enumerate(checked):
-                say(f"Skriver {c.plan.table}", 0.6 + 0.35 * i / len(checked))
-                report.tables[c.plan.table] = _write_table(con, c, out)
-            if not report.tables["contacts"]:
-                raise InputError(f"{src}: ingen gyldige kontakter at indlæse")
+            quality.write(months, out / quality.QUALITY_FILE)
+            tables = [t for t in TABLES if new.get(t) is not None or old[t] is not None]
+            for i, table in enumerate(tables):
+                say(f"Skriver {table}", 0.6 + 0.35 * i / len(tables))
+                rows = splice.combined(con, table, new.get(table), old[table]) if prev else None
+                report.tables[table] = _write_table(con, table, rows or new[table], out)
             for marker in MARKER_FILES:
-                if (src / marker).is_file():
-                    shutil.copyfile(src / marker, out / marker)
+                for folder in (src, dest) if prev else (src,):
+                    if (folder / marker).is_file():
+                        shutil.copyfile(folder / marker, out / marker)
+                        break
+            entry = splice.source_entry(
+                fmt, first_last, cut, own, {t: report.rejected.get(t, 0) for t in own}
+            )
+            sources = [*prev.sources, entry] if prev else [entry]
             record = {
-                "format": fmt,
+                "format": "+".join(str(s["format"]) for s in sources),
                 "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "data_cut": (data_cut or dt.date.today()).isoformat(),
+                "data_cut": cut.isoformat(),
                 "written": report.tables,
-                "rejected": {t: report.rejected.get(t, 0) for t in report.tables},
+                "rejected": {
+                    t: sum(int(s["rejected"].get(t, 0)) for s in sources) for t in report.tables
+                },
+                "sources": sources,
             }
             (out / INGEST_RECORD).write_text(json.dumps(record, indent=2), encoding="utf-8")
     say("Færdig", 1.0)
     return report
+
+
+def _count(con: duckdb.DuckDBPyConnection, rows: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM ({rows})").fetchone()
+    return int(row[0]) if row else 0
 
 
 _TYPES = {
@@ -474,9 +516,12 @@ the columns `fil, række, felt, årsag` and the row's values as they stand in th
 good rows are ingested. Each row is reported once, with its first problem.
 
 Beside the tables, ingest writes `ingest.json`: the input format, when it ran, and per table
-the rows written and rejected. `naersund compute` carries it into the results' metadata
-(`ingest`, `rejected_rows`), so a published release says how many input rows were left out.
+the rows written and rejected (and, under `sources`, the same per source with the period its
+contacts start in). `naersund compute` carries it into the results' metadata (`ingest`,
+`rejected_rows`), so a published release says how many input rows were left out.
 
+{splice.format_doc()}
+{quality.format_doc()}
 ### LPR2 research extracts (`--format lpr2`)
 
 `SRC` holds CSV files (any number of each, matched by name prefix, any case):
@@ -492,8 +537,15 @@ Mapping to contacts: `person_id` = `PNR`; `kommunekode` = `C_KOM` (`0101` or `10
 has no discharge minute; a discharge in the same hour as the admission gives `end` = `start`);
 dates as `ÅÅÅÅ-MM-DD`, `DD-MM-ÅÅÅÅ` or `DD.MM.ÅÅÅÅ`, hours 0–23, minutes 0–59; `acute` =
 `C_INDM` 1 (2 = planned); `primary_diagnosis` = `C_DIAG` of the `LPR_DIAG` row with
-`C_DIAGTYPE` `A` for the contact's `RECNUM`, else `C_ADIAG`; `specialty` = `C_SPEC`;
-`hospital` = `C_SGH`; `died` = `C_UDM` is `8` (*unverified*: the code is a setting,
+`C_DIAGTYPE` `A` for the contact's `RECNUM`, else `C_ADIAG`; `specialty` = the LPR3
+specialty text of the code `C_SPEC` in the shipped mapping `lpr2_specialties.csv` (`08` or `8`
+→ `intern medicin`, `04` → `dermato-venerologi`, …; every row *unverified*: the codes are
+Danmarks Statistik's two-digit specialty codes, the sources are in
+`src/naersund/refdata/data/SOURCES.md`), so that the medical specialties of
+`akutte_korttidsindlaeggelser` match LPR2 contacts too; a code not in the mapping is kept as it
+is and named in a note (`LPR2: C_SPEC-koder uden tekst i naersunds specialeliste
+(lpr2_specialties.csv) beholdes som koder og tæller ikke som medicinske specialer: 99 (1
+række)`); `hospital` = `C_SGH`; `died` = `C_UDM` is `8` (*unverified*: the code is a setting,
 `Lpr2Options.died_codes`); `sex` from `C_KON` (`M`, `K` → `F`) and `birth_date` from
 `D_FODDATO` of the person's `CPR_PERSON` row. `C_AFD` and `V_ALDER` are not used.
 `C_PATTYPE` must be 0 (inpatient), 2 (outpatient) or 3 (emergency room); outpatient rows are

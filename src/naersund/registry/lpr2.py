@@ -11,7 +11,9 @@ Mapping: ``person_id = PNR``; ``kommunekode = C_KOM`` (``0101`` and ``101`` alik
 ``start = D_INDDTO + V_INDTIME:V_INDMINUT``; ``end = D_UDDTO + V_UDTIME:00`` (LPR2 has no
 discharge minute; when discharge is in the same hour as admission, ``end = start``);
 ``acute = C_INDM == 1``; ``primary_diagnosis`` = the ``LPR_DIAG`` row of ``C_DIAGTYPE`` ``A``,
-else ``C_ADIAG``; ``specialty = C_SPEC``; ``hospital = C_SGH``; ``died = C_UDM`` in
+else ``C_ADIAG``; ``specialty`` = the text of ``C_SPEC`` in the shipped mapping
+(:func:`specialty_codes`, e.g. ``08`` -> ``intern medicin``), else ``C_SPEC`` as it is;
+``hospital = C_SGH``; ``died = C_UDM`` in
 :attr:`Lpr2Options.died_codes`; sex ``M``/``K`` -> ``M``/``F``. ``C_AFD`` and ``V_ALDER`` are
 not used (age comes from the birth date). Outpatient rows (``C_PATTYPE`` 2) are left out by
 default: in LPR2 such a row spans a whole outpatient course, not one physical attendance.
@@ -19,8 +21,12 @@ default: in LPR2 such a row spans a whole outpatient course, not one physical at
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -64,6 +70,21 @@ FIELD_LABELS = {
     "hospital": "C_SGH", "died": "C_UDM",
 }  # fmt: skip
 DATE_FORMS = "ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ eller DD.MM.ÅÅÅÅ"
+SPECIALTY_FILE = "lpr2_specialties.csv"  # in naersund/refdata/data, sources in SOURCES.md there
+
+
+@cache
+def specialty_codes() -> dict[str, str]:
+    """LPR2 specialty code (``C_SPEC``, two digits) -> the LPR3 specialty text it is taken to
+    mean. Every row is *unverified* (see ``refdata/data/SOURCES.md``): the codes come from
+    Danmarks Statistik's two-digit specialty codes, not from the LPR2 code sheet."""
+    text = (resources.files("naersund.refdata") / "data" / SPECIALTY_FILE).read_text("utf-8")
+    return {row["code"]: row["specialty"] for row in csv.DictReader(io.StringIO(text))}
+
+
+def _specialty_code(v: str) -> str:
+    """``C_SPEC`` as the mapping names it: one or two digits as two (``8`` -> ``08``)."""
+    return f"CASE WHEN regexp_full_match({v}, '[0-9]{{1,2}}') THEN lpad({v}, 2, '0') ELSE {v} END"
 
 
 def extract_files(src: Path, prefix: str) -> list[Path]:
@@ -185,6 +206,8 @@ def contacts_plan(
     person, person_sql = _read(src, "CPR_PERSON", PERSON, PERSON, work)
     con.execute("CREATE OR REPLACE TEMP TABLE lpr2_died (code VARCHAR)")
     con.executemany("INSERT INTO lpr2_died VALUES (?)", [(str(c),) for c in options.died_codes])
+    con.execute("CREATE OR REPLACE TEMP TABLE lpr2_spec (code VARCHAR, specialty VARCHAR)")
+    con.executemany("INSERT INTO lpr2_spec VALUES (?, ?)", list(specialty_codes().items()))
 
     def clean(cols: Sequence[str]) -> str:
         return ", ".join(f"{trimmed(sql_ident(c))} AS {sql_ident(c)}" for c in cols)
@@ -207,11 +230,12 @@ def contacts_plan(
                          {trimmed("d_foddato")} AS fod FROM ({person_sql}))
             WHERE pnr IS NOT NULL GROUP BY pnr),
         j AS (
-            SELECT a.*, d.n_a, d.a_diag, p.n_p, p.kon, p.fod,
+            SELECT a.*, d.n_a, d.a_diag, p.n_p, p.kon, p.fod, sp.specialty AS spec_text,
                 {iso_date("a.d_inddto")} AS ind_date, {_clock("a.v_indtime", 23)} AS ind_h,
                 {_clock("a.v_indminut", 59)} AS ind_m,
                 {iso_date("a.d_uddto")} AS ud_date, {_clock("a.v_udtime", 23)} AS ud_h
             FROM adm a LEFT JOIN diag d ON d.recnum = a.recnum LEFT JOIN person p ON p.pnr = a.pnr
+            LEFT JOIN lpr2_spec sp ON sp.code = {_specialty_code("a.c_spec")}
             WHERE {keep})
         SELECT _fileno, _row, pnr AS person_id, c_kom AS kommunekode,
             CASE upper(kon) WHEN 'M' THEN 'M' WHEN 'K' THEN 'F' END AS sex,
@@ -220,7 +244,8 @@ def contacts_plan(
             CASE WHEN ud_date = ind_date AND ud_h = ind_h THEN ind_date || ' ' || ind_h || ':' || ind_m
                  ELSE ud_date || ' ' || ud_h || ':00' END AS "end",
             CASE c_indm WHEN '1' THEN 'true' WHEN '2' THEN 'false' END AS acute,
-            coalesce(a_diag, c_adiag) AS primary_diagnosis, c_spec AS specialty, c_sgh AS hospital,
+            coalesce(a_diag, c_adiag) AS primary_diagnosis, coalesce(spec_text, c_spec) AS specialty,
+            c_sgh AS hospital,
             CASE WHEN c_udm IS NULL THEN NULL WHEN c_udm IN (SELECT code FROM lpr2_died) THEN 'true'
                  ELSE 'false' END AS died,
             CASE {pre_field} END AS _pre_field, CASE {pre_reason} END AS _pre_reason
@@ -237,18 +262,29 @@ def contacts_plan(
         also_reads=[*diag, *person],
     )
     messages = []
-    if not options.include_outpatient:
-        try:  # the first full read of LPR_ADM: a malformed CSV row shows up here
-            found = con.execute(
-                f"SELECT count(*) FROM ({adm_sql}) WHERE trim(c_pattype) = $outpatient",
-                {"outpatient": "2"},
-            ).fetchone()
-        except (duckdb.InvalidInputException, duckdb.IOException) as e:
-            raise plan.read_error(e) from None
-        n = int(found[0]) if found else 0
-        if n:
-            messages.append(
-                f"LPR2: {rows_word(n)} med C_PATTYPE 2 (ambulant) er udeladt: sådan en række "
-                "dækker et helt ambulant forløb, ikke et fysisk fremmøde"
-            )
+    code = _specialty_code("trim(c_spec)")
+    try:  # the first full read of LPR_ADM: a malformed CSV row shows up here
+        found = con.execute(
+            f"SELECT count(*) FILTER (WHERE trim(c_pattype) = $outpatient) FROM ({adm_sql})",
+            {"outpatient": "2"},
+        ).fetchone()
+        unmapped = con.execute(f"""
+            SELECT {code} AS code, count(*) FROM ({adm_sql})
+            WHERE regexp_full_match(trim(c_spec), '[0-9]+')
+                AND {code} NOT IN (SELECT code FROM lpr2_spec)
+            GROUP BY ALL ORDER BY code""").fetchall()  # fmt: skip
+    except (duckdb.InvalidInputException, duckdb.IOException) as e:
+        raise plan.read_error(e) from None
+    n = int(found[0]) if found else 0
+    if n and not options.include_outpatient:
+        messages.append(
+            f"LPR2: {rows_word(n)} med C_PATTYPE 2 (ambulant) er udeladt: sådan en række "
+            "dækker et helt ambulant forløb, ikke et fysisk fremmøde"
+        )
+    if unmapped:
+        codes = ", ".join(f"{c} ({rows_word(int(k))})" for c, k in unmapped)
+        messages.append(
+            f"LPR2: C_SPEC-koder uden tekst i naersunds specialeliste ({SPECIALTY_FILE}) "
+            f"beholdes som koder og tæller ikke som medicinske specialer: {codes}"
+        )
     return plan, messages

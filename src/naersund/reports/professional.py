@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from naersund.registry import quality
 from naersund.reports import common as c
 from naersund.reports import fmt
 from naersund.reports.model import Area, Column, ReportInput, Section, Table
@@ -170,10 +171,59 @@ def quality_section(data: ReportInput, area: Area, year: int) -> Section:
     return s
 
 
+def source_quality_section(data: ReportInput) -> Section | None:
+    """Data quality per source and month (``quality.csv`` of the ingest, carried by the
+    release), so that a break such as LPR2 -> LPR3 is seen before a trend is trusted; None when
+    the release has none (its data did not come through ``naersund ingest``)."""
+    rows = data.meta.get("data_quality")
+    if not rows:
+        return None
+    v = quality.view(rows)
+    s = Section("Datakvalitet pr. kilde og måned", page_break=True)
+    release = f"udgivelse {data.release}" if data.release else "udgivelsen"
+    s.paragraphs.append(
+        f"Fra indlæsningen af registerdata til {release} (dataudtræk "
+        f"{data.meta.get('data_cut', 'ukendt')}): kontakter pr. måned for hele landet, andelen "
+        "af dem, der er akutte, og af dem uden speciale, andelen af de indlæste rækker uden "
+        f"(gyldig) diagnose og de afviste rækker. {v.summary}"
+    )
+    note = quality.switch_note(v)
+    if note:
+        s.paragraphs.append(note)
+    s.paragraphs.append(quality.RULE_DA)
+    hidden = (
+        f"– : skjult (tal under {int(data.meta.get('suppression_min_count', 5))}) eller ikke "
+        "beregnet (for få måneder til at bedømme)."
+    )
+    columns = [Column(label, kind, decimals=1) for label, kind in quality.FLAGGED_COLUMNS]
+    s.blocks.append(
+        Table(
+            sheet="Markerede måneder",
+            title="Markerede måneder (alle områder)",
+            columns=columns,
+            rows=quality.flagged_rows(v),
+            notes=[] if v.flagged else ["Ingen måneder er markeret."],
+        )
+    )
+    columns = [Column(label, kind, decimals=1) for label, kind in quality.NATIONAL_COLUMNS]
+    s.blocks.append(
+        Table(
+            sheet="Datakvalitet pr. måned",
+            title="Hele landet pr. måned og kilde",
+            columns=columns,
+            rows=quality.national_rows(v),
+            notes=[hidden],
+        )
+    )
+    return s
+
+
 def build(data: ReportInput, area: Area, year: int) -> list[Section]:
-    return [
+    sections = [
         details_section(data, area, year),
         drilldown_section(data, area, year),
         definitions_section(data),
         quality_section(data, area, year),
     ]
+    by_source = source_quality_section(data)
+    return sections if by_source is None else [*sections, by_source]

@@ -184,6 +184,7 @@ def generate(
     *,
     sas: bool = False,
     planted_last_start: int | None = None,
+    write_years: Sequence[int] | None = None,
 ) -> dict[str, Any]:
     """Write a synthetic registry for ``years`` to the folder ``out`` and return its manifest.
 
@@ -201,6 +202,9 @@ def generate(
     whole, only once everything is written. ``progress(step, fraction)`` is told how far.
     ``planted_last_start`` keeps the planted initiatives' start years at or before it (the
     demo: the year of its last status round, so that the round can report every start).
+    ``write_years`` (default: all of ``years``) writes only those years of the series simulated
+    for ``years``: two calls with the same seed and ``years`` and disjoint ``write_years`` give
+    two extracts of one series (e.g. LPR2 to 2018 and LPR3 from 2019, to test the splice).
     """
     years = sorted({int(y) for y in years})
     if not years or years[0] < 1990 or years[-1] > 2060:
@@ -213,6 +217,9 @@ def generate(
         raise ValueError(f"fmt must be 'canonical', 'lpr2' or 'lpr3', not '{fmt}'")
     if sas and fmt != "lpr3":
         raise ValueError("sas: only with fmt='lpr3'")
+    written = set(years) if write_years is None else {int(y) for y in write_years}
+    if not written or not written <= set(years):
+        raise ValueError("write_years: give one or more of the years simulated")
     report = progress or (lambda step, fraction: None)
     report("Forbereder befolkning og kommuneeffekter", 0.0)
     munis = municipalities().sort_values("kommunekode")
@@ -245,6 +252,8 @@ def generate(
             r, r_next = _split(r, "ready_day", lo, hi)
             r = M.distinct_ready(r)
             carry = (c_next, r_next)
+            if year not in written:
+                continue
             report(f"Skriver {year}", (i + 0.7) * step)
             writer.year(year, c, r)
             persons = M.sorted_union(persons, c["key"])
@@ -253,6 +262,8 @@ def generate(
         report("Skriver befolkning og manifest", 0.96)
         writer.finish(pop, persons)
         manifest = _manifest(seed, years, scale, fmt, counts, len(persons), pop, fx, munis)
+        if write_years is not None:
+            manifest["years_written"] = sorted(written)
         (tmp / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )

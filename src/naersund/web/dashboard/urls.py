@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 import naersund.web.params  # noqa: F401  (registers <number:...>)
-from naersund.web.dashboard import views, views_effects
+from naersund.web.dashboard import views, views_effects, views_quality
 
 app_name = "dashboard"
 urlpatterns = [
@@ -18,4 +18,9 @@ urlpatterns = [
     path("effekter/", views_effects.effekter, name="effects"),
     path("effekter/<slug:initiative>/<slug:indicator>/", views_effects.effekt, name="effect"),
     path("udgivelser/<number:old>/<number:new>/", views.diff, name="diff"),
+    path(
+        "udgivelser/<number:release_id>/datakvalitet/",
+        views_quality.datakvalitet,
+        name="datakvalitet",
+    ),
 ]
