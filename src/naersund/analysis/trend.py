@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from naersund.catalogue import Target
@@ -76,3 +78,89 @@ def target_status(
         direction,
     )
     return status, int(last["year"])
+
+
+# --- the recent trend: better, worse or unchanged -----------------------------------------------
+
+TrendVerdict = Literal["better", "worse", "unchanged", "too_few", "unknown"]
+TREND_SPAN = 5  # the latest five years with a value
+TREND_MIN_YEARS = 3
+
+TREND_TEXT: dict[str, str] = {
+    "better": "bedre",
+    "worse": "dårligere",
+    "unchanged": "uændret",
+    "too_few": "for få år",
+    "unknown": "ukendt",
+}
+TREND_SYMBOL: dict[str, str] = {
+    "better": "↑",
+    "worse": "↓",
+    "unchanged": "→",
+    "too_few": "",
+    "unknown": "",
+}
+
+
+def trend_directions(series: pd.DataFrame, directions: dict[str, Direction]) -> pd.DataFrame:
+    """The recent trend of every ``indicator × area_code`` in ``series`` (columns ``indicator,
+    area_code, year, value, lower, upper``; pass only the years up to the year shown).
+
+    The rule (one for every page and pack): take the latest :data:`TREND_SPAN` years with a
+    value; with fewer than :data:`TREND_MIN_YEARS` the trend is ``too_few``. The change is
+    beyond chance when the last year's 95 % interval does not overlap the first year's
+    (conservative, the same overlap rule as the comparison with Denmark); it is then
+    ``better`` or ``worse`` by the indicator's direction, otherwise ``unchanged``. A missing
+    interval gives ``unknown``. Returns ``indicator, area_code, trend, first_year, last_year``.
+    """
+    known = series[series["value"].notna()].sort_values(["indicator", "area_code", "year"])
+    groups = known.groupby(["indicator", "area_code"], sort=False)
+    recent = known[groups.cumcount(ascending=False) < TREND_SPAN]
+    g = recent.groupby(["indicator", "area_code"], sort=False)
+    first = g.nth(0).set_index(["indicator", "area_code"])
+    last = g.nth(-1).set_index(["indicator", "area_code"])
+    n = g.size()
+    out = pd.DataFrame(index=n.index)
+    out["n"] = n
+    out["first_year"] = first["year"]
+    out["last_year"] = last["year"]
+    rose = last["lower"] > first["upper"]
+    fell = last["upper"] < first["lower"]
+    good_low = out.index.get_level_values("indicator").map(
+        lambda i: directions.get(str(i), "lower_is_better") == "lower_is_better"
+    )
+    good_low_arr = np.asarray(good_low, dtype=bool)
+    verdict = np.where(
+        rose.to_numpy(),
+        np.where(good_low_arr, "worse", "better"),
+        np.where(fell.to_numpy(), np.where(good_low_arr, "better", "worse"), "unchanged"),
+    )
+    missing = (
+        first["lower"].isna() | first["upper"].isna() | last["lower"].isna() | last["upper"].isna()
+    ).to_numpy()
+    verdict = np.where(missing, "unknown", verdict)
+    verdict = np.where(out["n"].to_numpy() < TREND_MIN_YEARS, "too_few", verdict)
+    out["trend"] = verdict
+    return out.reset_index()[["indicator", "area_code", "trend", "first_year", "last_year"]]
+
+
+def trend_direction(
+    years: list[int],
+    values: list[float | None],
+    lower: list[float | None],
+    upper: list[float | None],
+    direction: Direction,
+) -> TrendVerdict:
+    """:func:`trend_directions` for one series (one area's years of one indicator)."""
+    frame = pd.DataFrame(
+        {
+            "indicator": "x",
+            "area_code": 0,
+            "year": years,
+            "value": pd.to_numeric(pd.Series(values, dtype=object), errors="coerce"),
+            "lower": pd.to_numeric(pd.Series(lower, dtype=object), errors="coerce"),
+            "upper": pd.to_numeric(pd.Series(upper, dtype=object), errors="coerce"),
+        }
+    )
+    found = trend_directions(frame, {"x": direction})
+    return "too_few" if found.empty else found["trend"].iloc[0]  # type: ignore[no-any-return]

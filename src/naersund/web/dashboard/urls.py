@@ -12,6 +12,7 @@ urlpatterns = [
     path("kommune/<number:kommunekode>/", views.kommune, name="kommune"),
     path("sammenlign/", views.sammenlign, name="sammenlign"),
     path("udvikling/", views.udvikling, name="udvikling"),
+    path("overblik/", views.overblik, name="overblik"),
     path("kkr/<number:region_code>/", views.kkr, name="kkr"),
     path("definition/<slug:indicator>/", views.definition, name="definition"),
     path("udgivelser/", views.udgivelser, name="udgivelser"),
