@@ -163,4 +163,4 @@ def trend_direction(
         }
     )
     found = trend_directions(frame, {"x": direction})
-    return "too_few" if found.empty else found["trend"].iloc[0]  # type: ignore[no-any-return]
+    return "too_few" if found.empty else found["trend"].iloc[0]

@@ -73,7 +73,7 @@ def params(q: QueryDict, pub: PublishedResults, user: Any) -> OverblikParams:
     return OverblikParams(
         year=year if year in pub.years else pub.years[-1],
         region_code=region,
-        reference=reference if reference in REFERENCES else "land",  # type: ignore[arg-type]
+        reference=reference if reference in REFERENCES else "land",
         sort=q.get("sort") or NAME_SORT,
         descending=q.get("orden") == DESCENDING,
         own_kommune=None if m is None or m.kommunekode is None else int(m.kommunekode),

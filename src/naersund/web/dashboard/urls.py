@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 import naersund.web.params  # noqa: F401  (registers <number:...>)
-from naersund.web.dashboard import views
+from naersund.web.dashboard import views, views_release
 
 app_name = "dashboard"
 urlpatterns = [
@@ -16,5 +16,7 @@ urlpatterns = [
     path("kkr/<number:region_code>/", views.kkr, name="kkr"),
     path("definition/<slug:indicator>/", views.definition, name="definition"),
     path("udgivelser/", views.udgivelser, name="udgivelser"),
+    path("udgivelser/<number:release_id>/", views_release.udgivelse, name="udgivelse"),
+    path("udgivelser/<number:release_id>/hent/<slug:fmt>/", views_release.hent, name="hent"),
     path("udgivelser/<number:old>/<number:new>/", views.diff, name="diff"),
 ]
