@@ -344,6 +344,9 @@ def sammenlign(request: HttpRequest) -> HttpResponse:
     if release is None or pub is None:
         return _no_release(request, "Sammenlign kommuner")
     p = _params(request, pub)
+    if "kommune" not in request.GET:
+        # the user's own municipality is highlighted unless they choose another (or none)
+        p = Params(p.year, p.standardised, p.region_code, p.indicator, _own_kommune(request.user))
     info = ctx.infos()[p.indicator or ""]
 
     def build() -> dict[str, Any]:
@@ -379,7 +382,9 @@ def sammenlign(request: HttpRequest) -> HttpResponse:
             else None
         )
         codes = members_of(p.region_code) if p.region_code else None
-        map_chart = charts.choropleth(table, info.unit_da, title, codes, p.kommunekode)
+        map_chart = charts.choropleth(
+            table, info.unit_da, title, codes, p.kommunekode, KKR_NAMES.get(p.region_code or 0)
+        )
         csv = {"bars": bars, "map": map_chart}
         if funnel_chart is not None:
             csv["funnel"] = funnel_chart
