@@ -289,3 +289,14 @@ def test_the_csv_and_the_xlsx_hold_exactly_the_tables_cells() -> None:
 def test_the_trend_never_looks_past_the_year_shown(year: int) -> None:
     ov = overview(_release(), INFOS, year, region_code=HOVEDSTADEN)
     assert _by_name(ov)["Albertslund"].cells[0].trend == "too_few"  # type: ignore[attr-defined]
+
+
+def test_a_chosen_group_keeps_only_its_municipalities_under_their_kkr() -> None:
+    pub = _release()
+    ov = overview(pub, INFOS, 2014, chosen=frozenset({ALBERTSLUND, KOEBENHAVN, 851}))
+    assert [(g.name, [r.name for r in g.rows]) for g in ov.groups] == [
+        ("KKR Nordjylland", ["Aalborg"]),
+        ("KKR Hovedstaden", ["Albertslund", "København"]),
+    ]
+    assert ov.filename("csv") == "overblik-2014-hele-landet-3-valgte-udgivelse-7.csv"
+    assert len(ov.records()) == 3

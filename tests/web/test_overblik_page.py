@@ -226,3 +226,21 @@ def test_without_a_release_the_page_says_so(personas: Personas) -> None:
     response = personas.client("reader").get(URL)
     assert response.status_code == 200
     assert "Overblik" in response.content.decode()
+
+
+def test_a_chosen_group_of_municipalities_is_shown_and_downloaded(
+    release: Release, personas: Personas
+) -> None:
+    client = personas.client("reader")
+    query = f"?kkr=alle&kommuner={ALBERTSLUND}&kommuner=851&kommuner=7"
+    html = client.get(URL + query).content.decode()
+    assert [r[:2] for r in _page_rows(html)] == [
+        ["KKR Nordjylland", "Aalborg"],
+        ["KKR Hovedstaden", "Albertslund"],
+    ]
+    assert f"kommuner={ALBERTSLUND}&amp;kommuner=851" in html  # the sort links keep the group
+    assert "(2 valgt)" in html
+    text = client.get(URL + query + "&hent=csv").content.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    assert [r[1] for r in rows[1:]] == ["Aalborg", "Albertslund"]
+    assert client.get(URL + "?kommuner=abc").status_code == 400

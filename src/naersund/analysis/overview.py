@@ -129,6 +129,7 @@ class Overview:
     groups: tuple[OverviewGroup, ...]
     release_id: int
     synthetic: bool
+    chosen: frozenset[int] = frozenset()
 
     @property
     def rows(self) -> list[OverviewRow]:
@@ -165,6 +166,8 @@ class Overview:
 
     def filename(self, ext: str) -> str:
         area = f"kkr-{self.region_code}" if self.region_code else "hele-landet"
+        if self.chosen:
+            area += f"-{len(self.chosen)}-valgte"
         return f"overblik-{self.year}-{area}-udgivelse-{self.release_id}.{ext}"
 
     def csv(self) -> str:
@@ -216,10 +219,12 @@ def overview(
     region_code: int | None = None,
     sort: str = NAME_SORT,
     descending: bool = False,
+    chosen: frozenset[int] = frozenset(),
 ) -> Overview:
     """The Overblik table of ``year`` (see the module's docstring). ``region_code`` keeps one
-    KKR's municipalities; ``sort`` is an indicator id (by its value, missing values last) or
-    ``"kommune"`` (by name); rows are sorted inside their KKR."""
+    KKR's municipalities, ``chosen`` (kommunekoder) a group the user picked (each still
+    compared with Denmark or its KKR); ``sort`` is an indicator id (by its value, missing
+    values last) or ``"kommune"`` (by name); rows are sorted inside their KKR."""
     figures = pub.figures
     present = set(figures["indicator"].unique())
     columns = tuple(
@@ -302,7 +307,10 @@ def overview(
                 tuple(cells.get((c.indicator, k), missing) for c in columns),
             )
             for k in sorted((k for k, r in regions.items() if r == code), key=lambda k: names[k])
+            if not chosen or k in chosen
         ]
+        if not rows:
+            continue
         groups.append(OverviewGroup(code, kkr_name, tuple(_sorted(rows, ids, sort, descending))))
     return Overview(
         year=year,
@@ -314,6 +322,7 @@ def overview(
         groups=tuple(groups),
         release_id=pub.release_id,
         synthetic=pub.synthetic,
+        chosen=chosen,
     )
 
 

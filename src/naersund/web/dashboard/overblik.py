@@ -16,7 +16,7 @@ from typing import Any
 from django.http import QueryDict
 
 from naersund.analysis.overview import NAME_SORT, REFERENCES, Overview, Reference, overview
-from naersund.analysis.profiles import IndicatorInfo
+from naersund.analysis.profiles import IndicatorInfo, members_of, municipality_names
 from naersund.analysis.published import PublishedResults
 from naersund.refdata import KKR_NAMES
 from naersund.web.accounts.access import role_of
@@ -26,6 +26,7 @@ from naersund.web.params import query_int
 ALL = "alle"
 ASCENDING, DESCENDING = "stigende", "faldende"
 DOWNLOADS = ("csv", "xlsx")
+CHOSEN = "kommuner"  # repeated: the municipalities of a chosen group
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class OverblikParams:
     sort: str
     descending: bool
     own_kommune: int | None
+    chosen: frozenset[int] = frozenset()
 
     def key(self) -> tuple[Any, ...]:
         return (
@@ -45,6 +47,7 @@ class OverblikParams:
             self.sort,
             self.descending,
             self.own_kommune,
+            tuple(sorted(self.chosen)),
         )
 
 
@@ -70,6 +73,12 @@ def params(q: QueryDict, pub: PublishedResults, user: Any) -> OverblikParams:
         region = region if region in KKR_NAMES else None
     reference = q.get("sammenlign", "land")
     m = role_of(user)
+    names = municipality_names()
+    chosen = frozenset(
+        code
+        for n in range(len(q.getlist(CHOSEN)))
+        if (code := _nth_int(q, n)) is not None and code in names
+    )
     return OverblikParams(
         year=year if year in pub.years else pub.years[-1],
         region_code=region,
@@ -77,11 +86,17 @@ def params(q: QueryDict, pub: PublishedResults, user: Any) -> OverblikParams:
         sort=q.get("sort") or NAME_SORT,
         descending=q.get("orden") == DESCENDING,
         own_kommune=None if m is None or m.kommunekode is None else int(m.kommunekode),
+        chosen=chosen,
     )
 
 
+def _nth_int(q: QueryDict, n: int) -> int | None:
+    """The ``n``-th ``kommuner`` value as a number (text that is no number is a 400)."""
+    return query_int({CHOSEN: q.getlist(CHOSEN)[n]}, CHOSEN, max_digits=4)
+
+
 def table(pub: PublishedResults, infos: dict[str, IndicatorInfo], p: OverblikParams) -> Overview:
-    return overview(pub, infos, p.year, p.reference, p.region_code, p.sort, p.descending)
+    return overview(pub, infos, p.year, p.reference, p.region_code, p.sort, p.descending, p.chosen)
 
 
 def _query(p: OverblikParams, **change: str) -> str:
@@ -91,6 +106,7 @@ def _query(p: OverblikParams, **change: str) -> str:
     q["sammenlign"] = p.reference
     q["sort"] = p.sort
     q["orden"] = DESCENDING if p.descending else ASCENDING
+    q.setlist(CHOSEN, [str(k) for k in sorted(p.chosen)])
     for k, v in change.items():
         q[k] = v
     return "?" + q.urlencode()
@@ -117,6 +133,7 @@ DESCENDING_STATE = {True: "descending", False: "ascending"}
 
 def context(ov: Overview, p: OverblikParams, years: list[int]) -> dict[str, Any]:
     """What ``dashboard/overblik.html`` shows."""
+    names = municipality_names()
     return {
         "ov": ov,
         "p": p,
@@ -128,4 +145,9 @@ def context(ov: Overview, p: OverblikParams, years: list[int]) -> dict[str, Any]
         "csv_url": _query(p, hent="csv"),
         "xlsx_url": _query(p, hent="xlsx"),
         "area": KKR_NAMES[p.region_code] if p.region_code else "hele landet",
+        "choices": [
+            (name, [(k, names[k], k in p.chosen) for k in members_of(code)])
+            for code, name in sorted(KKR_NAMES.items())
+        ],
+        "chosen_param": CHOSEN,
     }
