@@ -269,24 +269,30 @@ def overview(
         ["indicator", "area_code", "year", "value", "lower", "upper"]
     ]
     trends = trend_directions(history, {c.indicator: c.direction for c in columns})
-    now = now.merge(
-        trends[["indicator", "area_code", "trend"]], on=["indicator", "area_code"], how="left"
+    trend_of = dict(
+        zip(
+            zip(trends["indicator"].tolist(), trends["area_code"].tolist(), strict=True),
+            trends["trend"].tolist(),
+            strict=True,
+        )
     )
+    texts = {v: verdict_text(v, reference) for v in VERDICT_SYMBOL}
     cells: dict[tuple[str, int], OverviewCell] = {}
-    for ind, code, value, verdict_, trend, hidden in zip(
-        now["indicator"],
-        now["area_code"],
-        now["value"],
-        now["verdict"],
-        now["trend"].fillna("too_few"),
-        now["suppressed"].astype(bool),
+    # plain lists: iterating Arrow-backed columns value by value is slow
+    for ind, code, value, verdict_, hidden in zip(
+        now["indicator"].tolist(),
+        now["area_code"].tolist(),
+        now["value"].tolist(),
+        now["verdict"].tolist(),
+        now["suppressed"].astype(bool).tolist(),
         strict=True,
     ):
+        v = str(verdict_)
         cells[(str(ind), int(code))] = OverviewCell(
             value=None if hidden else _num(value),
-            verdict=str(verdict_),
-            verdict_text=verdict_text(str(verdict_), reference),
-            trend=str(trend),
+            verdict=v,
+            verdict_text=texts.get(v) or verdict_text(v, reference),
+            trend=trend_of.get((str(ind), int(code)), "too_few"),
             suppressed=bool(hidden),
         )
     missing = OverviewCell(

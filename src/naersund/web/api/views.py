@@ -17,7 +17,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from naersund.analysis import release_export
 from naersund.analysis.results_file import RESULTS_FILE_COLUMNS
 from naersund.catalogue import Catalogue
 from naersund.refdata import region_of
@@ -35,6 +34,7 @@ from naersund.web.api.serializers import (
 )
 from naersund.web.catalogue.store import catalogue_data, current_version
 from naersund.web.dashboard import releases
+from naersund.web.dashboard.downloads import release_table_of
 from naersund.web.dashboard.models import Release, ResultRow
 from naersund.web.params import query_int
 from naersund.web.survey import services
@@ -424,8 +424,7 @@ class ReleaseRowsView(_DashboardView):
             raise exceptions.NotFound()
         query_int(request.query_params, "page", min_value=1, max_digits=6)
         query_int(request.query_params, "page_size", min_value=1, max_digits=6)
-        pub = releases.results_of(release)
-        table = release_export.release_table(pub, {k: i.name_da for k, i in _infos().items()})
+        table = release_table_of(release)
         paginator = self.pagination_class()
         rows: Sequence[dict[str, Any]] = _ReleaseRows(table)
         page = paginator.paginate_queryset(rows, request, view=self)
@@ -463,12 +462,6 @@ class _ReleaseRows(Sequence[dict[str, Any]]):
 
 def _missing(v: Any) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and v != v)
-
-
-def _infos() -> Any:
-    from naersund.web.dashboard import context as ctx
-
-    return ctx.infos()
 
 
 # --- schema -----------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,8 +14,8 @@ from django.shortcuts import render
 from naersund.analysis import release_export as export
 from naersund.analysis.published import PublishedResults
 from naersund.web.accounts.access import can_view_dashboard
-from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import releases
+from naersund.web.dashboard.downloads import release_table as _table
 from naersund.web.dashboard.models import Release
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,10 +28,6 @@ def _get_release_for_user(request: HttpRequest, release_id: int) -> Release:
     if release is None:
         raise Http404("Ukendt udgivelse")
     return release
-
-
-def _table(pub: PublishedResults) -> pd.DataFrame:
-    return export.release_table(pub, {k: i.name_da for k, i in ctx.infos().items()})
 
 
 # format -> (file ending, content type, build)
