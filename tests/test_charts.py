@@ -264,8 +264,9 @@ def test_the_national_map_shows_bornholm_in_a_framed_inset_where_nothing_else_is
     bornholm = _ring_points(by_code[400]["geometry"])
     assert (bornholm[:, 0] > x0).all() and (bornholm[:, 0] < x1).all()
     assert (bornholm[:, 1] > y0).all() and (bornholm[:, 1] < y1).all()
-    # the shipped Bornholm lies east of 14.5°; moved, it is north of Zealand
-    assert bornholm[:, 0].max() < 13.0 and bornholm[:, 1].min() > 56.5
+    # the shipped Bornholm lies east of 14.5° and south of 55.4°; moved, it is beside Skagen's
+    # latitude and just east of Zealand's longitude
+    assert bornholm[:, 0].max() < 13.5 and bornholm[:, 1].min() > 57.0
     for code, f in by_code.items():
         if code == 400:
             continue
@@ -273,3 +274,18 @@ def test_the_national_map_shows_bornholm_in_a_framed_inset_where_nothing_else_is
         inside = (pts[:, 0] > x0) & (pts[:, 0] < x1) & (pts[:, 1] > y0) & (pts[:, 1] < y1)
         assert not inside.any(), f["properties"]["name"]
     assert "<svg" in c.svg()
+
+
+def test_kkr_hovedstadens_map_keeps_bornholm_in_an_inset_beside_the_capital() -> None:
+    from naersund.analysis.profiles import members_of
+
+    codes = members_of(1084)
+    c = charts.choropleth(_bars(), "pr. 1.000", "Kort", codes, None, "KKR Hovedstaden")
+    assert "i KKR Hovedstaden; Bornholm er flyttet op i rammen" in c.description
+    feats = {f["properties"]["kommunekode"]: f for f in c.spec["data"]["values"]["features"]}
+    bornholm = _ring_points(feats[400]["geometry"])
+    others = np.vstack([_ring_points(f["geometry"]) for k, f in feats.items() if k != 400])
+    assert bornholm[:, 0].min() > others[:, 0].max()  # right of the others
+    assert bornholm[:, 1].max() <= others[:, 1].max() + 1e-6  # not above them
+    nordjylland = charts.choropleth(_bars(), "pr. 1.000", "Kort", members_of(1081), None, "x")
+    assert len(nordjylland.spec["layer"]) == 1 and "Bornholm" not in nordjylland.description

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from dashboard_data import results_for
-from web_personas import HOVEDSTADEN, Personas
+from web_personas import HOVEDSTADEN, NORDJYLLAND, Personas
 
 from naersund.analysis.profiles import members_of
 from naersund.web.dashboard import releases
@@ -65,7 +65,12 @@ def test_the_map_says_what_it_draws(release: Release, personas: Personas) -> Non
     client = personas.client("reader")
     country = _specs(client.get(URL).content.decode())["map"]
     assert "alle 98 kommuner; Bornholm er flyttet op i rammen" in country["description"]
-    kkr = _specs(client.get(f"{URL}&kkr={HOVEDSTADEN}").content.decode())["map"]
-    n = len(members_of(HOVEDSTADEN))
-    assert kkr["description"].startswith(f"Kort over de {n} kommuner i KKR Hovedstaden")
+    kkr = _specs(client.get(f"{URL}&kkr={NORDJYLLAND}").content.decode())["map"]
+    n = len(members_of(NORDJYLLAND))
+    assert kkr["description"].startswith(f"Kort over de {n} kommuner i KKR Nordjylland:")
     assert len(kkr["data"]["values"]["features"]) == n and len(kkr["layer"]) == 1
+    capital = _specs(client.get(f"{URL}&kkr={HOVEDSTADEN}").content.decode())["map"]
+    n = len(members_of(HOVEDSTADEN))
+    assert capital["description"].startswith(
+        f"Kort over de {n} kommuner i KKR Hovedstaden; Bornholm er flyttet op i rammen"
+    )

@@ -431,9 +431,9 @@ def funnel_plot(
 
 
 BORNHOLM = 400
-# Where Bornholm's inset goes on the national map: its south-west corner in the Kattegat
-# (east of Læsø, north of Zealand), where no Danish municipality is drawn.
-INSET_CORNER = (12.05, 57.0)
+# Bornholm's inset: just right of the other drawn municipalities' top right corner (over the
+# Kattegat on the national map, over the Øresund on KKR Hovedstaden's), where nothing Danish is.
+INSET_GAP = 0.15
 INSET_PAD = 0.08
 
 
@@ -480,14 +480,31 @@ def choropleth(
     """Map of the municipalities coloured by their comparison with Denmark (legend in words);
     the tooltip and the table give the value. ``rows`` has ``area_code, name, value, lower,
     upper, comparison``. With ``area_codes`` only those municipalities are drawn (e.g. a
-    KKR's, ``area`` its name) and the map zooms to them; the whole country is drawn with
-    Bornholm moved into a framed inset in the Kattegat, so the map need not span the Baltic.
+    KKR's, ``area`` its name) and the map zooms to them. Where Bornholm is drawn with others
+    (the whole country, KKR Hovedstaden) it is moved into a framed inset just right of their
+    top right corner, so the map need not span the Baltic.
     Boundaries are the shipped ones, simplified (:mod:`naersund.charts.geo`)."""
     by_code = rows.set_index("area_code")
     geo = simplified_boundaries()
     whole_country = area_codes is None
     features = []
     inset: dict[str, Any] | None = None
+    drawn_codes = [
+        f["properties"]["kommunekode"]
+        for f in geo["features"]
+        if area_codes is None or f["properties"]["kommunekode"] in area_codes
+    ]
+    corner: tuple[float, float] | None = None
+    if BORNHOLM in drawn_codes and len(drawn_codes) > 1:
+        others = [
+            _bounds(f["geometry"])
+            for f in geo["features"]
+            if f["properties"]["kommunekode"] in drawn_codes
+            and f["properties"]["kommunekode"] != BORNHOLM
+        ]
+        own = next(f for f in geo["features"] if f["properties"]["kommunekode"] == BORNHOLM)
+        _, by0, _, by1 = _bounds(own["geometry"])
+        corner = (max(b[2] for b in others) + INSET_GAP, max(b[3] for b in others) - (by1 - by0))
     for f in geo["features"]:
         code = f["properties"]["kommunekode"]
         if area_codes is not None and code not in area_codes:
@@ -503,18 +520,18 @@ def choropleth(
             "valgt": code == highlight,
         }
         geometry = f["geometry"]
-        if whole_country and code == BORNHOLM:
+        if corner is not None and code == BORNHOLM:
             x0, y0, _, _ = _bounds(geometry)
-            geometry = _shift(geometry, INSET_CORNER[0] - x0, INSET_CORNER[1] - y0)
+            geometry = _shift(geometry, corner[0] - x0, corner[1] - y0)
             inset = _inset_frame(_bounds(geometry))
         features.append({"type": "Feature", "properties": props, "geometry": geometry})
     n = len(features)
     if whole_country:
-        drawn = f"alle {n} kommuner" + (
-            "; Bornholm er flyttet op i rammen øverst til højre" if inset else ""
-        )
+        drawn = f"alle {n} kommuner"
     else:
         drawn = f"de {n} kommuner i {area}" if area else f"{n} udvalgte kommuner"
+    if inset:
+        drawn += "; Bornholm er flyttet op i rammen øverst til højre"
     chosen = [f["properties"]["name"] for f in features if f["properties"]["valgt"]]
     own = f" {chosen[0]} har sort kant." if chosen else ""
     colours = {
