@@ -189,3 +189,103 @@ def test_the_trend_chart_names_its_areas_in_a_legend() -> None:
     # Without a legend the three lines cannot be told apart on paper.
     for label in ("Område", "Albertslund", "KKR Hovedstaden", "Danmark"):
         assert f">{label}</text>" in svg
+
+
+# --- Sammenlign kommuner: the own municipality, the funnel's labels, the map's extent --------
+
+
+def test_the_highlighted_bar_has_a_bold_label_and_the_description_says_so() -> None:
+    c = charts.ci_bars(_bars(), national=50.0, unit="pr. 1.000", title="Test", highlight=151)
+    weight = c.spec["layer"][0]["encoding"]["y"]["axis"]["labelFontWeight"]
+    assert weight["condition"] == {"test": 'datum.value === "Ballerup"', "value": "bold"}
+    assert "Ballerup er fremhævet" in c.description
+    plain = charts.ci_bars(_bars(), national=50.0, unit="pr. 1.000", title="Test")
+    assert "axis" not in plain.spec["layer"][0]["encoding"]["y"]
+    assert "fremhævet" not in plain.description
+
+
+def _funnel(highlight: int | None) -> charts.Chart:
+    rows = pd.DataFrame(
+        {
+            "area_code": [165, 151, 101],
+            "value": [30.0, 20.0, 22.0],
+            "std_value": [np.nan] * 3,
+            "numerator": [30, 20, 22],
+            "denominator": [100, 100, 100],
+            "suppressed": [False] * 3,
+        }
+    )
+    f = funnel_data(
+        rows, pd.Series({"value": 20.0, "std_value": np.nan}), "readmission_proportion", 100, True
+    )
+    names = {165: "Albertslund", 151: "Ballerup", 101: "København"}
+    return charts.funnel_plot(f, names, "pct.", "Indeksindlæggelser", "Tragt", highlight)
+
+
+def test_the_funnel_labels_every_point_on_hover_and_the_own_municipality_always() -> None:
+    c = _funnel(165)
+    points = c.spec["layer"][1]["encoding"]["tooltip"]
+    assert points[0] == {"field": "name", "title": "Kommune"}
+    label = c.spec["layer"][2]
+    assert label["mark"]["type"] == "text" and label["encoding"]["text"] == {"field": "name"}
+    assert [r["name"] for r in label["data"]["values"]] == ["Albertslund"]
+    assert "Albertslund er fremhævet og navngivet" in c.description
+    assert "<svg" in c.svg() and ">Albertslund<" in c.svg()
+    assert _funnel(None).spec["layer"][2]["data"]["values"] == []
+
+
+def _ring_points(geometry: dict[str, Any]) -> np.ndarray:
+    coords = geometry["coordinates"]
+    if geometry["type"] == "Polygon":
+        coords = [coords]
+    return np.array([p for poly in coords for ring in poly for p in ring])
+
+
+def test_a_kkrs_map_draws_only_its_municipalities_and_says_which() -> None:
+    c = charts.choropleth(
+        _bars(), "pr. 1.000", "Kort", [165, 151, 101, 147], 165, "KKR Hovedstaden"
+    )
+    feats = c.spec["data"]["values"]["features"]
+    assert sorted(f["properties"]["kommunekode"] for f in feats) == [101, 147, 151, 165]
+    assert len(c.spec["layer"]) == 1  # no inset: the projection fits the four
+    assert c.description.startswith("Kort over de 4 kommuner i KKR Hovedstaden: Kort.")
+    assert "Albertslund har sort kant" in c.description
+
+
+def test_the_national_map_shows_bornholm_in_a_framed_inset_where_nothing_else_is() -> None:
+    c = charts.choropleth(_bars(), "pr. 1.000", "Kort")
+    feats = c.spec["data"]["values"]["features"]
+    assert len(feats) == 98
+    assert "alle 98 kommuner; Bornholm er flyttet op i rammen øverst til højre" in c.description
+    frame = c.spec["layer"][1]["data"]["values"]["features"][0]["geometry"]
+    box = _ring_points(frame)
+    x0, y0, x1, y1 = box[:, 0].min(), box[:, 1].min(), box[:, 0].max(), box[:, 1].max()
+    by_code = {f["properties"]["kommunekode"]: f for f in feats}
+    bornholm = _ring_points(by_code[400]["geometry"])
+    assert (bornholm[:, 0] > x0).all() and (bornholm[:, 0] < x1).all()
+    assert (bornholm[:, 1] > y0).all() and (bornholm[:, 1] < y1).all()
+    # the shipped Bornholm lies east of 14.5° and south of 55.4°; moved, it is beside Skagen's
+    # latitude and just east of Zealand's longitude
+    assert bornholm[:, 0].max() < 13.5 and bornholm[:, 1].min() > 57.0
+    for code, f in by_code.items():
+        if code == 400:
+            continue
+        pts = _ring_points(f["geometry"])
+        inside = (pts[:, 0] > x0) & (pts[:, 0] < x1) & (pts[:, 1] > y0) & (pts[:, 1] < y1)
+        assert not inside.any(), f["properties"]["name"]
+    assert "<svg" in c.svg()
+
+
+def test_kkr_hovedstadens_map_keeps_bornholm_in_an_inset_beside_the_capital() -> None:
+    from naersund.analysis.profiles import members_of
+
+    codes = members_of(1084)
+    c = charts.choropleth(_bars(), "pr. 1.000", "Kort", codes, None, "KKR Hovedstaden")
+    assert "i KKR Hovedstaden; Bornholm er flyttet op i rammen" in c.description
+    feats = {f["properties"]["kommunekode"]: f for f in c.spec["data"]["values"]["features"]}
+    bornholm = _ring_points(feats[400]["geometry"])
+    others = np.vstack([_ring_points(f["geometry"]) for k, f in feats.items() if k != 400])
+    assert bornholm[:, 0].min() > others[:, 0].max()  # right of the others
+    assert bornholm[:, 1].max() <= others[:, 1].max() + 1e-6  # not above them
+    nordjylland = charts.choropleth(_bars(), "pr. 1.000", "Kort", members_of(1081), None, "x")
+    assert len(nordjylland.spec["layer"]) == 1 and "Bornholm" not in nordjylland.description

@@ -21,6 +21,7 @@ PAGES = {
     "/indikatorer/sammenlign/?indikator=genindlaeggelser_30d_65&kkr=1081&kommune=851": 3,
     "/indikatorer/udvikling/?indikator=faerdigbehandlingsdage&kommune=165": 2,  # år + måned
     "/indikatorer/kkr/1084/": 0,
+    "/indikatorer/overblik/?kkr=alle": 0,
     "/indikatorer/udgivelser/": 0,
 }
 

@@ -108,6 +108,7 @@ API_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
         POST_ONLY,
     ),
     ("api/releases/", "/api/releases/", LOGGED_IN),
+    ("api/releases/<number:release_id>/rows/", "/api/releases/999/rows/", RESULTS),
     ("api/results/", "/api/results/?level=land", RESULTS),
     ("api/effects/", "/api/effects/", RESULTS),
     ("api/^(?P<rest>[\\s\\S]*)$", "/api/findes-ikke/", NOWHERE),

@@ -36,6 +36,11 @@ def _quality_page() -> str:
     return _two_releases().rsplit("/", 2)[0] + "/datakvalitet/"
 
 
+def _one_release() -> str:
+    """An empty release (made inside the test's transaction) and its page's URL."""
+    return _two_releases().rsplit("/", 2)[0] + "/"
+
+
 P = "indikatorer/"
 # (route pattern, URL or a function returning one, expected status per persona)
 DASHBOARD_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
@@ -56,7 +61,20 @@ DASHBOARD_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
         LOGGED_IN,
     ),
     (P + "definition/<slug:indicator>/", "/indikatorer/definition/ukendt/", NOT_FOUND),
+    (P + "overblik/", "/indikatorer/overblik/", LOGGED_IN),
     (P + "udgivelser/", "/indikatorer/udgivelser/", LOGGED_IN),
+    (P + "udgivelser/<number:release_id>/", _one_release, LOGGED_IN),
+    (P + "udgivelser/<number:release_id>/", "/indikatorer/udgivelser/999/", NOT_FOUND),
+    (
+        P + "udgivelser/<number:release_id>/hent/<slug:fmt>/",
+        lambda: _one_release() + "hent/csv/",
+        LOGGED_IN,
+    ),
+    (
+        P + "udgivelser/<number:release_id>/hent/<slug:fmt>/",
+        lambda: _one_release() + "hent/pdf/",
+        NOT_FOUND,
+    ),
     (P + "udgivelser/<number:old>/<number:new>/", _two_releases, LOGGED_IN),
     (P + "udgivelser/<number:old>/<number:new>/", "/indikatorer/udgivelser/998/999/", NOT_FOUND),
     (P + "effekter/", "/indikatorer/effekter/", LOGGED_IN),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from naersund.analysis.trend import TREND_TEXT, trend_direction
 from naersund.refdata import KKR_NAMES, NATIONAL_CODE, municipalities, region_of
 
 COMPARISON_TEXT = {
@@ -136,23 +137,20 @@ def spine_rows(
 def recent_trend(
     years: list[int], values: list[float], lower: list[float], upper: list[float], direction: str
 ) -> str:
-    """A short Danish phrase for the recent trend (at most the last five years with a value).
-
-    ``stigende``/``faldende`` when the last value's 95 % interval does not overlap the first's
-    of that span (a change beyond chance, conservatively), ``uændret`` otherwise, with
-    ``(bedre)``/``(dårligere)`` by the indicator's direction; ``for få år`` with fewer than 3."""
-    pts = [
-        (y, v, lo, hi)
-        for y, v, lo, hi in sorted(zip(years, values, lower, upper, strict=True))
-        if v is not None and not np.isnan(v)
-    ][-5:]
-    if len(pts) < 3:
-        return "for få år"
-    (_, _, lo0, hi0), (_, _, lo1, hi1) = pts[0], pts[-1]
-    if np.isnan(lo0) or np.isnan(hi1) or np.isnan(lo1) or np.isnan(hi0):
-        return "ukendt"
-    if lo1 > hi0:
-        return "stigende (" + ("dårligere" if direction == "lower_is_better" else "bedre") + ")"
-    if hi1 < lo0:
-        return "faldende (" + ("bedre" if direction == "lower_is_better" else "dårligere") + ")"
-    return "uændret"
+    """A short Danish phrase for the recent trend of :func:`naersund.analysis.trend.trend_direction`
+    (at most the last five years with a value): ``stigende``/``faldende`` when the last value's
+    95 % interval does not overlap the first's of that span (a change beyond chance,
+    conservatively), ``uændret`` otherwise, with ``(bedre)``/``(dårligere)`` by the indicator's
+    direction; ``for få år`` with fewer than 3."""
+    good_low = direction == "lower_is_better"
+    verdict = trend_direction(
+        years,
+        list(values),
+        list(lower),
+        list(upper),
+        "lower_is_better" if good_low else "higher_is_better",
+    )
+    if verdict in ("better", "worse"):
+        fell = (verdict == "better") == good_low
+        return f"{'faldende' if fell else 'stigende'} ({TREND_TEXT[verdict]})"
+    return TREND_TEXT[verdict]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ from naersund.charts.base import (
     records,
     shape_scale,
 )
-from naersund.charts.geo import simplified_boundaries
+from naersund.charts.geo import clockwise, simplified_boundaries
 
 WIDTH = 560
 NUM = ",.1f"
@@ -204,11 +205,22 @@ def ci_bars(
         {"field": "ci_txt", "title": "95 %-konfidensinterval"},
         {"field": "sammenligning", "title": "Sammenligning"},
     ]
-    y = {"field": "name", "type": "nominal", "sort": order, "title": None}
+    y: dict[str, Any] = {"field": "name", "type": "nominal", "sort": order, "title": None}
+    chosen = df.loc[df["valgt"].astype(bool), "name"].tolist()
+    own = ""
+    if chosen:
+        # the axis label of the highlighted municipality in bold (its bar is outlined)
+        y["axis"] = {
+            "labelFontWeight": {
+                "condition": {"test": f"datum.value === {json.dumps(chosen[0])}", "value": "bold"},
+                "value": "normal",
+            }
+        }
+        own = f" {chosen[0]} er fremhævet med fed skrift og sort kant."
     spec = _spec(
         title,
         f"Søjlediagram: {title}, sorteret efter værdi, med 95 %-konfidensintervaller og "
-        f"Danmarks værdi ({format_number(national)}) som lodret linje.",
+        f"Danmarks værdi ({format_number(national)}) som lodret linje.{own}",
         width=WIDTH - 160,
         height={"step": 16},
         data={"values": records(shown)},
@@ -310,10 +322,13 @@ def funnel_plot(
         "domain": POSITIONS,
         "range": ["triangle-up", "diamond", "circle", "square", "triangle-down"],
     }
+    chosen = pts.loc[pts["valgt"].astype(bool), "name"].tolist()
+    own = f" {chosen[0]} er fremhævet og navngivet." if chosen else ""
     spec = _spec(
         title,
-        f"Tragtdiagram: {title}. Hver kommune er et punkt (værdi mod størrelse); linjerne er "
-        f"Danmarks værdi ({format_number(funnel.baseline)}) og 95 %- og 99,8 %-kontrolgrænserne.",
+        f"Tragtdiagram: {title}. Hver kommune er et punkt (værdi mod størrelse; navnet vises, "
+        f"når man peger på punktet); linjerne er Danmarks værdi "
+        f"({format_number(funnel.baseline)}) og 95 %- og 99,8 %-kontrolgrænserne.{own}",
         width=WIDTH,
         height=360,
         layer=[
@@ -382,6 +397,23 @@ def funnel_plot(
                     ],
                 },
             },
+            {
+                # the highlighted municipality's name, always shown beside its point
+                "data": {"values": records(pts[pts["valgt"].astype(bool)])},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "dx": 9,
+                    "dy": -9,
+                    "fontWeight": "bold",
+                    "color": PALETTE["dark"],
+                },
+                "encoding": {
+                    "x": {"field": "size", "type": "quantitative"},
+                    "y": {"field": "value", "type": "quantitative"},
+                    "text": {"field": "name"},
+                },
+            },
         ],
     )
     table = pd.DataFrame(
@@ -398,20 +430,81 @@ def funnel_plot(
 # --- map ---------------------------------------------------------------------------------------
 
 
+BORNHOLM = 400
+# Bornholm's inset: just right of the other drawn municipalities' top right corner (over the
+# Kattegat on the national map, over the Øresund on KKR Hovedstaden's), where nothing Danish is.
+INSET_GAP = 0.15
+INSET_PAD = 0.08
+
+
+def _shift(geometry: dict[str, Any], dx: float, dy: float) -> dict[str, Any]:
+    return {
+        "type": "MultiPolygon",
+        "coordinates": [
+            [[[round(x + dx, 4), round(y + dy, 4)] for x, y in ring] for ring in poly]
+            for poly in geometry["coordinates"]
+        ],
+    }
+
+
+def _bounds(geometry: dict[str, Any]) -> tuple[float, float, float, float]:
+    pts = np.array([p for poly in geometry["coordinates"] for ring in poly for p in ring])
+    return (
+        float(pts[:, 0].min()),
+        float(pts[:, 1].min()),
+        float(pts[:, 0].max()),
+        float(pts[:, 1].max()),
+    )
+
+
+def _inset_frame(bounds: tuple[float, float, float, float]) -> dict[str, Any]:
+    """The inset's frame as a GeoJSON polygon (clockwise, as d3-geo wants an exterior ring)."""
+    x0, y0, x1, y1 = bounds
+    x0, y0, x1, y1 = x0 - INSET_PAD, y0 - INSET_PAD, x1 + INSET_PAD, y1 + INSET_PAD
+    ring = clockwise(np.array([[x0, y0], [x0, y1], [x1, y1], [x1, y0], [x0, y0]]))
+    return {
+        "type": "Feature",
+        "properties": {"name": "Bornholm (flyttet)"},
+        "geometry": {"type": "Polygon", "coordinates": [ring.round(4).tolist()]},
+    }
+
+
 def choropleth(
     rows: pd.DataFrame,
     unit: str,
     title: str,
     area_codes: list[int] | None = None,
     highlight: int | None = None,
+    area: str | None = None,
 ) -> Chart:
     """Map of the municipalities coloured by their comparison with Denmark (legend in words);
     the tooltip and the table give the value. ``rows`` has ``area_code, name, value, lower,
     upper, comparison``. With ``area_codes`` only those municipalities are drawn (e.g. a
-    KKR's); boundaries are the shipped ones, simplified (:mod:`naersund.charts.geo`)."""
+    KKR's, ``area`` its name) and the map zooms to them. Where Bornholm is drawn with others
+    (the whole country, KKR Hovedstaden) it is moved into a framed inset just right of their
+    top right corner, so the map need not span the Baltic.
+    Boundaries are the shipped ones, simplified (:mod:`naersund.charts.geo`)."""
     by_code = rows.set_index("area_code")
     geo = simplified_boundaries()
+    whole_country = area_codes is None
     features = []
+    inset: dict[str, Any] | None = None
+    drawn_codes = [
+        f["properties"]["kommunekode"]
+        for f in geo["features"]
+        if area_codes is None or f["properties"]["kommunekode"] in area_codes
+    ]
+    corner: tuple[float, float] | None = None
+    if BORNHOLM in drawn_codes and len(drawn_codes) > 1:
+        others = [
+            _bounds(f["geometry"])
+            for f in geo["features"]
+            if f["properties"]["kommunekode"] in drawn_codes
+            and f["properties"]["kommunekode"] != BORNHOLM
+        ]
+        own = next(f for f in geo["features"] if f["properties"]["kommunekode"] == BORNHOLM)
+        _, by0, _, by1 = _bounds(own["geometry"])
+        corner = (max(b[2] for b in others) + INSET_GAP, max(b[3] for b in others) - (by1 - by0))
     for f in geo["features"]:
         code = f["properties"]["kommunekode"]
         if area_codes is not None and code not in area_codes:
@@ -426,20 +519,24 @@ def choropleth(
             "sammenligning": _label(comparison),
             "valgt": code == highlight,
         }
-        features.append({"type": "Feature", "properties": props, "geometry": f["geometry"]})
-    spec = _spec(
-        title,
-        f"Danmarkskort: {title}. Hver kommune er farvet efter, om den er bedre, som eller "
-        "dårligere end landet; tallene står i tabellen.",
-        width=WIDTH,
-        height=420,
-        projection={"type": "mercator"},
-        data={
-            "values": {"type": "FeatureCollection", "features": features},
-            "format": {"type": "json", "property": "features"},
-        },
-        mark={"type": "geoshape", "strokeWidth": 0.4},
-        encoding={
+        geometry = f["geometry"]
+        if corner is not None and code == BORNHOLM:
+            x0, y0, _, _ = _bounds(geometry)
+            geometry = _shift(geometry, corner[0] - x0, corner[1] - y0)
+            inset = _inset_frame(_bounds(geometry))
+        features.append({"type": "Feature", "properties": props, "geometry": geometry})
+    n = len(features)
+    if whole_country:
+        drawn = f"alle {n} kommuner"
+    else:
+        drawn = f"de {n} kommuner i {area}" if area else f"{n} udvalgte kommuner"
+    if inset:
+        drawn += "; Bornholm er flyttet op i rammen øverst til højre"
+    chosen = [f["properties"]["name"] for f in features if f["properties"]["valgt"]]
+    own = f" {chosen[0]} har sort kant." if chosen else ""
+    colours = {
+        "mark": {"type": "geoshape", "strokeWidth": 0.4},
+        "encoding": {
             "color": {
                 "field": "properties.sammenligning",
                 "type": "nominal",
@@ -460,6 +557,36 @@ def choropleth(
                 {"field": "properties.sammenligning", "title": "Sammenligning"},
             ],
         },
+    }
+    layers: list[dict[str, Any]] = [colours]
+    if inset is not None:
+        layers.append(
+            {
+                "data": {
+                    "values": {"type": "FeatureCollection", "features": [inset]},
+                    "format": {"type": "json", "property": "features"},
+                },
+                "mark": {
+                    "type": "geoshape",
+                    "filled": False,
+                    "stroke": "#6b6b6b",
+                    "strokeWidth": 1,
+                    "strokeDash": [3, 2],
+                },
+            }
+        )
+    spec = _spec(
+        title,
+        f"Kort over {drawn}: {title}. Hver kommune er farvet efter, om den er bedre, som eller "
+        f"dårligere end landet; tallene står i tabellen.{own}",
+        width=WIDTH,
+        height=420,
+        projection={"type": "mercator"},
+        data={
+            "values": {"type": "FeatureCollection", "features": features},
+            "format": {"type": "json", "property": "features"},
+        },
+        layer=layers,
     )
     table = pd.DataFrame(
         {

@@ -238,3 +238,41 @@ class EffectsSerializer(serializers.Serializer[dict[str, Any]]):
     round = serializers.CharField()
     count = serializers.IntegerField()
     effects = EffectSerializer(many=True)
+
+
+class ReleaseRowSerializer(serializers.Serializer[dict[str, Any]]):
+    """One row of the whole release (the data dictionary: ``release_export.DICTIONARY``)."""
+
+    release_id = serializers.IntegerField()
+    indicator = serializers.CharField()
+    indicator_name = serializers.CharField()
+    definition_version = serializers.IntegerField(allow_null=True)
+    level = serializers.CharField(help_text="land, region eller kommune")
+    area_code = serializers.IntegerField()
+    area_name = serializers.CharField()
+    year = serializers.IntegerField()
+    measure = serializers.CharField(help_text="aldersstandardiseret eller rå")
+    value = serializers.FloatField(allow_null=True, help_text="Overskriftstallet")
+    lower_ci = serializers.FloatField(allow_null=True)
+    upper_ci = serializers.FloatField(allow_null=True)
+    verdict = serializers.CharField(help_text="better, similar, worse eller not_compared")
+    denmark = serializers.FloatField(allow_null=True)
+    kkr = serializers.FloatField(allow_null=True)
+    numerator = serializers.FloatField(allow_null=True)
+    denominator = serializers.FloatField(allow_null=True)
+    crude_value = serializers.FloatField(allow_null=True)
+    crude_lower_ci = serializers.FloatField(allow_null=True)
+    crude_upper_ci = serializers.FloatField(allow_null=True)
+    std_value = serializers.FloatField(allow_null=True)
+    std_lower_ci = serializers.FloatField(allow_null=True)
+    std_upper_ci = serializers.FloatField(allow_null=True)
+    suppressed = serializers.BooleanField()
+    note = serializers.CharField(allow_blank=True)
+
+
+class ReleaseRowsPageSerializer(serializers.Serializer[dict[str, Any]]):
+    count = serializers.IntegerField(help_text="Rækker i hele udgivelsen")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    release = ReleaseSerializer()
+    results = ReleaseRowSerializer(many=True)

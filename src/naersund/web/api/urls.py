@@ -32,6 +32,11 @@ urlpatterns = [
         name="reopen",
     ),
     path("releases/", views.ReleaseListView.as_view(), name="releases"),
+    path(
+        "releases/<number:release_id>/rows/",
+        views.ReleaseRowsView.as_view(),
+        name="release-rows",
+    ),
     path("results/", views.ResultListView.as_view(), name="results"),
     path("effects/", views.EffectListView.as_view(), name="effects"),
     # [\s\S], not ".": an address with a newline (%0A) must get the JSON 404 too

@@ -3,13 +3,16 @@ published results, shape the JSON (``serializers``). Errors become Danish JSON i
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
+import pandas as pd
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import exceptions
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,6 +28,7 @@ from naersund.web.api.serializers import (
     EffectsSerializer,
     ErrorSerializer,
     QuestionSerializer,
+    ReleaseRowsPageSerializer,
     ReleaseSerializer,
     ResponseSerializer,
     ResponseWriteSerializer,
@@ -33,6 +37,7 @@ from naersund.web.api.serializers import (
 )
 from naersund.web.catalogue.store import catalogue_data, current_version
 from naersund.web.dashboard import releases
+from naersund.web.dashboard.downloads import release_table_of
 from naersund.web.dashboard.models import Release, ResultRow
 from naersund.web.effectsdata import effects_for
 from naersund.web.params import query_int
@@ -413,6 +418,80 @@ class EffectListView(_DashboardView):
             row["event_study"] = [vars(p) for p in est.effect.event_study]
         body = {"release": made.release, "round": made.round, "count": len(rows), "effects": rows}
         return Response(EffectsSerializer(body).data)
+
+
+class ReleaseRowsPagination(PageNumberPagination):
+    """``?page=`` (from 1) with :attr:`page_size` rows; ``?page_size=`` up to 5,000."""
+
+    page_size = 1000
+    page_size_query_param = "page_size"
+    max_page_size = 5000
+    invalid_page_message = "Siden findes ikke."
+
+
+class ReleaseRowsView(_DashboardView):
+    """The whole release, page by page: the rows of the release download (one per indicator,
+    area and year, the columns of its data dictionary, :mod:`naersund.analysis.release_export`),
+    suppressed cells without numbers."""
+
+    pagination_class = ReleaseRowsPagination
+
+    @extend_schema(
+        summary="Hele udgivelsen, side for side",
+        description="Én række pr. indikator, område og år med overskriftstallet (som på "
+        "siderne), tællere, rå og standardiserede tal. Diskretionerede celler har ingen tal. "
+        "Sider med ``page`` (fra 1) og ``page_size`` (højst 5000, standard 1000); ``next`` "
+        "peger på næste side.",
+        parameters=[
+            OpenApiParameter("page", OpenApiTypes.INT, description="Sidenummer, fra 1."),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="Rækker pr. side."),
+        ],
+        responses={200: ReleaseRowsPageSerializer, **ERRORS},
+    )
+    def get(self, request: Request, release_id: int) -> Response:
+        release = Release.objects.filter(pk=release_id).first()
+        if release is None:
+            raise exceptions.NotFound()
+        query_int(request.query_params, "page", min_value=1, max_digits=6)
+        query_int(request.query_params, "page_size", min_value=1, max_digits=6)
+        table = release_table_of(release)
+        paginator = self.pagination_class()
+        rows: Sequence[dict[str, Any]] = _ReleaseRows(table)
+        page = paginator.paginate_queryset(rows, request, view=self)
+        assert page is not None
+        response = paginator.get_paginated_response(page)
+        response.data["release"] = ReleaseSerializer(_release_data(release)).data
+        return response
+
+
+class _ReleaseRows(Sequence[dict[str, Any]]):
+    """The table as a sequence of JSON-ready dicts, made only for the rows of the page asked
+    for (Django's paginator slices it)."""
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.table = table
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        part = self.table.iloc[index].astype(object)
+        return [
+            {str(k): None if _missing(v) else v for k, v in rec.items()}
+            for rec in part.to_dict("records")
+        ]
+
+
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
 
 
 # --- schema -----------------------------------------------------------------------------------

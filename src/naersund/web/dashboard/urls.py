@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 import naersund.web.params  # noqa: F401  (registers <number:...>)
-from naersund.web.dashboard import views, views_effects, views_quality
+from naersund.web.dashboard import views, views_effects, views_quality, views_release
 
 app_name = "dashboard"
 urlpatterns = [
@@ -12,11 +12,14 @@ urlpatterns = [
     path("kommune/<number:kommunekode>/", views.kommune, name="kommune"),
     path("sammenlign/", views.sammenlign, name="sammenlign"),
     path("udvikling/", views.udvikling, name="udvikling"),
+    path("overblik/", views.overblik, name="overblik"),
     path("kkr/<number:region_code>/", views.kkr, name="kkr"),
     path("definition/<slug:indicator>/", views.definition, name="definition"),
     path("udgivelser/", views.udgivelser, name="udgivelser"),
     path("effekter/", views_effects.effekter, name="effects"),
     path("effekter/<slug:initiative>/<slug:indicator>/", views_effects.effekt, name="effect"),
+    path("udgivelser/<number:release_id>/", views_release.udgivelse, name="udgivelse"),
+    path("udgivelser/<number:release_id>/hent/<slug:fmt>/", views_release.hent, name="hent"),
     path("udgivelser/<number:old>/<number:new>/", views.diff, name="diff"),
     path(
         "udgivelser/<number:release_id>/datakvalitet/",

@@ -44,6 +44,7 @@ from naersund.refdata import KKR_NAMES
 from naersund.survey.questions import STATUS_LABELS
 from naersund.web.accounts.access import can_view_dashboard, role_of
 from naersund.web.dashboard import context as ctx
+from naersund.web.dashboard import overblik as overblik_page
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.models import Release
 from naersund.web.dashboard.present import ChartView, cached_fragment, chart_view
@@ -343,6 +344,9 @@ def sammenlign(request: HttpRequest) -> HttpResponse:
     if release is None or pub is None:
         return _no_release(request, "Sammenlign kommuner")
     p = _params(request, pub)
+    if "kommune" not in request.GET:
+        # the user's own municipality is highlighted unless they choose another (or none)
+        p = Params(p.year, p.standardised, p.region_code, p.indicator, _own_kommune(request.user))
     info = ctx.infos()[p.indicator or ""]
 
     def build() -> dict[str, Any]:
@@ -378,7 +382,9 @@ def sammenlign(request: HttpRequest) -> HttpResponse:
             else None
         )
         codes = members_of(p.region_code) if p.region_code else None
-        map_chart = charts.choropleth(table, info.unit_da, title, codes, p.kommunekode)
+        map_chart = charts.choropleth(
+            table, info.unit_da, title, codes, p.kommunekode, KKR_NAMES.get(p.region_code or 0)
+        )
         csv = {"bars": bars, "map": map_chart}
         if funnel_chart is not None:
             csv["funnel"] = funnel_chart
@@ -548,6 +554,38 @@ def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
         ("kkr", *p.key(), str(survey_key), answers_key, _round_key(rnd)),
         build,
     )
+
+
+@login_required
+def overblik(request: HttpRequest) -> HttpResponse:
+    """Overblik: every municipality × every indicator of a year (the presenter is
+    :mod:`.overblik`); ``?hent=csv|xlsx`` downloads exactly the shown table."""
+    release, pub = _release(request)
+    if release is None or pub is None:
+        return _no_release(request, "Overblik")
+    p = overblik_page.params(request.GET, pub, request.user)
+    wanted = request.GET.get("hent")
+    if wanted:
+        if wanted not in overblik_page.DOWNLOADS:
+            raise Http404("Ukendt format")
+        ov = overblik_page.table(pub, ctx.infos(), p)
+        if wanted == "csv":
+            response = HttpResponse(ov.csv(), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(ov.xlsx(), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{ov.filename(wanted)}"'
+        return response
+
+    def build() -> dict[str, Any]:
+        ov = overblik_page.table(pub, ctx.infos(), p)
+        return overblik_page.context(ov, p, pub.years)
+
+    return _page(
+        request, "dashboard/overblik.html", "Overblik", release, ("overblik", *p.key()), build
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required

@@ -1,0 +1,76 @@
+"""One release's page and its downloads: the whole release as CSV, XLSX (with a data
+dictionary sheet) or Parquet, and the data dictionary as CSV beside them
+(:mod:`naersund.analysis.release_export` builds them; suppressed cells stay suppressed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from naersund.analysis import release_export as export
+from naersund.analysis.published import PublishedResults
+from naersund.web.accounts.access import can_view_dashboard
+from naersund.web.dashboard import releases
+from naersund.web.dashboard.downloads import release_table as _table
+from naersund.web.dashboard.models import Release
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _get_release_for_user(request: HttpRequest, release_id: int) -> Release:
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied
+    release = Release.objects.filter(pk=release_id).first()
+    if release is None:
+        raise Http404("Ukendt udgivelse")
+    return release
+
+
+# format -> (file ending, content type, build)
+FORMATS: dict[str, tuple[str, str, Callable[[PublishedResults], str | bytes]]] = {
+    "csv": ("csv", "text/csv; charset=utf-8", lambda pub: export.to_csv(_table(pub))),
+    "xlsx": ("xlsx", XLSX, lambda pub: export.to_xlsx(_table(pub), pub)),
+    "parquet": (
+        "parquet",
+        "application/vnd.apache.parquet",
+        lambda pub: export.to_parquet(_table(pub), pub),
+    ),
+    "ordbog": (
+        "csv",
+        "text/csv; charset=utf-8",
+        lambda pub: export.to_csv(export.dictionary_frame()),
+    ),
+}
+
+
+@login_required
+def udgivelse(request: HttpRequest, release_id: int) -> HttpResponse:
+    release = _get_release_for_user(request, release_id)
+    return render(
+        request,
+        "dashboard/udgivelse.html",
+        {
+            "r": release,
+            "columns": export.DICTIONARY.items(),
+            "previous": releases.previous_release(release),
+        },
+    )
+
+
+@login_required
+def hent(request: HttpRequest, release_id: int, fmt: str) -> HttpResponse:
+    release = _get_release_for_user(request, release_id)
+    if fmt not in FORMATS:
+        raise Http404("Ukendt format")
+    ending, content_type, build = FORMATS[fmt]
+    body = build(releases.results_of(release))
+    response = HttpResponse(body, content_type=content_type)
+    name = "dataordbog" if fmt == "ordbog" else "resultater"
+    response["Content-Disposition"] = (
+        f'attachment; filename="naersund-udgivelse-{release.pk}-{name}.{ending}"'
+    )
+    return response
