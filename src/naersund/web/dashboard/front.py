@@ -26,12 +26,10 @@ from naersund.web.accounts.models import Role
 from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.models import Release
+from naersund.web.dashboard.templatetags.dashboard import BADGES, SYMBOLS
 from naersund.web.survey import services
 from naersund.web.survey.models import Round
 
-SYMBOLS = {"better": "▲", "similar": "●", "worse": "▼", "not_compared": "–"}
-# DKFDS badge variant per verdict (the colour never stands alone: symbol and text go with it)
-BADGES = {"better": "success", "similar": "info", "worse": "warning", "not_compared": ""}
 MISSING_SHOWN = 5  # questions named on the front page; the questionnaire lists all
 
 
