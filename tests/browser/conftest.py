@@ -91,7 +91,7 @@ def _run(env: dict[str, str], *args: str) -> str:
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,  # demo takes about a minute, much longer on a busy shared machine
     )
     assert proc.returncode == 0, f"naersund {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout

@@ -1,4 +1,7 @@
-"""axe-core (WCAG 2.1 A and AA rules) over every page of the site, as each role sees it.
+"""axe-core (WCAG 2.1 A and AA rules) over every page of the site, as each role sees it, on a
+wide screen (1280 px) and a phone (390 px); on the phone no page may scroll sideways (what is
+wider, a table or a chart, scrolls or shrinks inside its own box), and no page may write a
+warning or an error on the browser's console (Vega's included).
 
 The pages are found by following the links of the site from its front page (same origin;
 not the API, the Django admin, logging out or downloads), at most ``PER_ROUTE`` pages of each
@@ -26,6 +29,17 @@ PER_ROUTE = 1
 SKIP_PREFIXES = ("/api/", "/admin/", "/log-ud/", "/static/")
 SKIP_SUFFIXES = (".csv", ".xlsx", ".pdf", ".svg", ".json", ".png")
 MAX_PAGES = 80
+WIDTHS = (1280, 390)
+PHONE = 390
+# Elements further right than the viewport that are not inside a box that scrolls on its own
+# (the page's body hides what sticks out, so scrollWidth alone would not see all of it).
+STICKING_OUT = """(w) => [...document.querySelectorAll('body *')]
+  .filter(e => { const r = e.getBoundingClientRect();
+    return r.width > 0 && r.right > w + 1
+      && !e.closest('.table--responsive-scroll, .table-scroll, .mobile-drawer'); })
+  .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+    + (typeof e.className === 'string' && e.className ? '.' + e.className.split(' ')[0] : '')
+    + ' ' + Math.round(e.getBoundingClientRect().right) + ' px')"""
 
 
 def _axe(page: Any) -> list[str]:
@@ -48,11 +62,39 @@ def _route(path: str) -> str | None:
 
 @dataclass
 class Crawl:
-    """What a crawl found: path -> axe violations of every page checked, and path -> status of
-    every link that did not answer 200 (0: no response at all)."""
+    """What a crawl found: path -> axe violations of every page checked (at each width), path
+    -> status of every link that did not answer 200 (0: no response at all), path -> what
+    makes the page wider than a phone, and the console's warnings and errors."""
 
     found: dict[str, list[str]] = field(default_factory=dict)
     broken: dict[str, int] = field(default_factory=dict)
+    too_wide: dict[str, list[str]] = field(default_factory=dict)
+    console: list[str] = field(default_factory=list)
+
+
+def _wait_for_charts(page: Any) -> None:
+    """Every chart of the page drawn (``dashboard.js`` marks each ``.drawn``)."""
+    page.wait_for_function(
+        "[...document.querySelectorAll('.chart-canvas')].every(e => e.classList.contains('drawn'))"
+        " || document.querySelectorAll('.chart-canvas').length === 0",
+        timeout=20000,
+    )
+
+
+def _check_widths(page: Any, crawl: Crawl, landed: str) -> list[str]:
+    """axe at each width in ``WIDTHS``; at the phone's width also what sticks out."""
+    found = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(150)  # charts with width "container" redraw on resize
+        _wait_for_charts(page)
+        found += [f"{width} px: {v}" for v in _axe(page)]
+        if width == PHONE:
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            out = page.evaluate(STICKING_OUT, PHONE)
+            if wide > PHONE or out:
+                crawl.too_wide[landed] = [f"scrollWidth {wide} px", *out]
+    return found
 
 
 def _crawl(page: Any, site: Site, start: tuple[str, ...] = ("/", "/api/docs/")) -> Crawl:
@@ -64,6 +106,13 @@ def _crawl(page: Any, site: Site, start: tuple[str, ...] = ("/", "/api/docs/")) 
     visited: set[str] = set()
     crawl = Crawl()
     found = crawl.found
+
+    def console(message: Any) -> None:
+        if message.type in ("warning", "error"):
+            crawl.console.append(f"{page.url}: {message.type}: {message.text[:300]}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda exc: crawl.console.append(f"{page.url}: {exc}"))
     while queue and len(found) < MAX_PAGES:
         path = queue.popleft()
         if path in visited:
@@ -86,7 +135,7 @@ def _crawl(page: Any, site: Site, start: tuple[str, ...] = ("/", "/api/docs/")) 
         if seen_routes.get(route, 0) >= PER_ROUTE or landed in found:
             continue
         seen_routes[route] = seen_routes.get(route, 0) + 1
-        found[landed] = _axe(page)
+        found[landed] = _check_widths(page, crawl, landed)
         hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
         for href in hrefs:
             href = urldefrag(href).url
@@ -109,20 +158,30 @@ def test_every_page_has_no_axe_violations(browser: Any, site: Site, role: str) -
     found = crawl.found
     assert len(found) >= 3, f"the crawl found too few pages: {sorted(found)}"
     violations = {path: v for path, v in found.items() if v}
-    assert violations == {}, f"{len(found)} pages checked"
+    assert violations == {}, f"{len(found)} pages checked at {WIDTHS} px"
+    assert crawl.too_wide == {}, f"pages wider than {PHONE} px for {role}"
+    assert crawl.console == [], f"console warnings or errors for {role}"
 
 
 def test_the_login_page_has_no_axe_violations(browser: Any, site: Site) -> None:
     page = browser.new_context(locale="da-DK").new_page()
     page.goto(site.url + "/log-ind/")
-    assert _axe(page) == []
+    crawl = Crawl()
+    assert _check_widths(page, crawl, "/log-ind/") == []
+    assert crawl.too_wide == {}
 
 
 # --- the crawl itself, on a tiny site of three pages -----------------------------------------
 
 TINY = {
-    "/": b'<a href="/ok/">ok</a> <a href="/fejl/">fejl</a> <a href="/forbudt/">forbudt</a>',
+    "/": b'<a href="/ok/">ok</a> <a href="/fejl/">fejl</a> <a href="/forbudt/">forbudt</a>'
+    b' <a href="/bred/">bred</a>',
     "/ok/": b'<a href="/">forsiden</a>',
+    # 600 px wide on a 390 px phone, and a console warning (the site's CSP would refuse inline
+    # script; this little server sends none)
+    "/bred/": b'<p>bred</p><div id="bred">' + b"x" * 10 + b"</div>"
+    b"<script>document.getElementById('bred').setAttribute('class', 'bred');"
+    b"console.warn('advarsel')</script>",
 }
 TINY_STATUS = {"/fejl/": 500, "/forbudt/": 403}
 
@@ -131,7 +190,10 @@ class _TinyHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         status = TINY_STATUS.get(self.path, 200 if self.path in TINY else 404)
         body = TINY.get(self.path, b"Der skete en fejl")
-        html = b'<!doctype html><html lang="da"><head><title>t</title></head><body><main>'
+        html = (
+            b'<!doctype html><html lang="da"><head><title>t</title>'
+            b"<style>.bred { width: 600px; }</style></head><body><main>"
+        )
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.end_headers()
@@ -155,4 +217,9 @@ def test_the_crawl_reports_links_that_do_not_answer_200(browser: Any, tiny_site:
     page = browser.new_context(locale="da-DK").new_page()
     crawl = _crawl(page, tiny_site, start=("/",))
     assert crawl.broken == {"/fejl/": 500, "/forbudt/": 403}
-    assert sorted(crawl.found) == ["/", "/ok/"]
+    assert sorted(crawl.found) == ["/", "/bred/", "/ok/"]
+    assert list(crawl.too_wide) == ["/bred/"]
+    assert crawl.too_wide["/bred/"][0] == "scrollWidth 608 px"  # 600 px and the body's 8 px margin
+    # besides the broken pages' own "Failed to load resource" errors (and the tiny site's
+    # missing favicon), the page's warning
+    assert "warning: advarsel" in [c.split(": ", 1)[1] for c in crawl.console]

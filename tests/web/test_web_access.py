@@ -29,7 +29,7 @@ def _goal_pk() -> int:
 # string ("{goal}" is filled in) or a function of nothing that returns one (it runs inside the
 # test, with the database). Each app's URLs are listed in its own ``matrix_<app>.py``.
 CORE_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
-    ("", "/", {p: 302 for p in EVERYONE}),
+    ("", "/", LOGGED_IN),
     ("log-ind/", "/log-ind/", {p: 200 for p in EVERYONE}),
     ("log-ud/", "/log-ud/", {p: 405 for p in EVERYONE}),  # POST only (see the logout test)
     ("katalog/", "/katalog/", LOGGED_IN),

@@ -99,8 +99,8 @@ def test_serve_answers_pages_and_static_files(tmp_path: Path) -> None:
                     raise
                 time.sleep(0.2)
         assert '<html lang="da">' in html
-        with urllib.request.urlopen(f"{base}/static/naersund/site.css", timeout=20) as css:
-            assert css.status == 200 and b".skip-link" in css.read()
+        with urllib.request.urlopen(f"{base}/static/dkfds/css/dkfds.min.css", timeout=20) as css:
+            assert css.status == 200 and b".skipnav" in css.read()
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -48,9 +48,9 @@ COMPARISON_SHAPES = {
 DANISH_LOCALE = {
     "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]}
 }
-SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 #: The Vega-Lite version that renders the SVG (and that the web's vendored bundle contains).
-VL_VERSION = "5.20"
+VL_VERSION = "6.4"
 FONT = "DejaVu Sans, Arial, sans-serif"
 
 

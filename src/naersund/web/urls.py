@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from naersund.web.accounts.views import LoginView
 from naersund.web.admin_site import site
+from naersund.web.dashboard.views_front import home
 from naersund.web.params import bad_request
 
 handler400 = bad_request
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="catalogue:overview"), name="home"),
+    path("", home, name="home"),
     path("log-ind/", LoginView.as_view(), name="login"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("katalog/", include("naersund.web.catalogue.urls")),

@@ -85,6 +85,7 @@ class ChartView:
     rows: list[list[str]]
     numeric: list[bool]
     csv_url: str
+    empty: bool = False  # no number to draw (e.g. every value suppressed or not computed)
 
     @property
     def numeric_idx(self) -> list[int]:
@@ -108,4 +109,16 @@ def chart_view(key: str, chart: Chart, csv_url: str) -> ChartView:
         rows=rows,
         numeric=numeric,
         csv_url=csv_url,
+        empty=_nothing_to_draw(table),
     )
+
+
+def _nothing_to_draw(table: pd.DataFrame) -> bool:
+    """No numeric cell of the chart's table has a value, so Vega would draw empty axes (and warn
+    about an infinite extent): the page says so instead. Year and month columns do not count."""
+    values = [
+        c
+        for c in table.columns
+        if pd.api.types.is_numeric_dtype(table[c]) and str(c).lower() not in ("år", "year", "måned")
+    ]
+    return table.empty or (bool(values) and not table[values].notna().any().any())

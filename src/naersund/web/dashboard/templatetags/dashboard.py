@@ -39,3 +39,13 @@ def get(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+BADGES = {"better": "success", "similar": "info", "worse": "warning"}
+
+
+@register.filter
+def cmp_badge(value: Any) -> str:
+    """The DKFDS badge variant of a comparison verdict (``badge-<variant>``); the symbol and
+    the text go with it, so the colour never stands alone."""
+    return BADGES.get(str(value), "none")

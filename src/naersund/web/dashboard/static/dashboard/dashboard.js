@@ -9,6 +9,14 @@
       if (!source) { return; }
       var spec = JSON.parse(source.textContent);
       delete spec.title; // the figure's caption carries it on screen
+      // On screen a chart takes the width of its box (from 390 px phones to wide screens); the
+      // fixed width stays in the spec for the SVG that print renders. A chart whose height is
+      // counted in steps (one row per indicator) keeps its width, Vega-Lite cannot fit it, and
+      // is scaled down by the CSS instead (.chart-canvas svg).
+      var stepped = spec.height && typeof spec.height === "object" && spec.height.step;
+      if (spec.width !== undefined && !stepped && !spec.hconcat && !spec.vconcat && !spec.concat) {
+        spec.width = "container";
+      }
       // The Content-Security-Policy allows no eval and no inline style: Vega interprets its
       // expressions (ast) instead of compiling them, and vega-embed's and the tooltip's CSS
       // are in dashboard.css instead of <style> elements they would add.
