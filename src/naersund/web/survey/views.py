@@ -389,16 +389,19 @@ def _body_too_large(request: HttpRequest) -> bool:
 
 @login_required
 def import_template(request: HttpRequest, slug: str) -> HttpResponse:
-    """A CSV with the right columns and one row per municipality the user may import for."""
+    """A CSV with one row per municipality the user may import for and a column per question
+    asked of at least one of them."""
     rnd = _round(slug)
     regions = _regions_for(request)
-    questions: list[Question] = list(rnd.questions.all())
+    codes = [code for code, region in sorted(municipality_regions().items()) if region in regions]
+    questions: list[Question] = [
+        q for q in rnd.questions.all() if any(q.applies_to(code) for code in codes)
+    ]
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(["kommunekode", "kommune", *[q.qid for q in questions], "tilbagemelding"])
-    for code, region in sorted(municipality_regions().items()):
-        if region in regions:
-            writer.writerow([code, municipality_name(code)] + [""] * (len(questions) + 1))
+    for code in codes:
+        writer.writerow([code, municipality_name(code)] + [""] * (len(questions) + 1))
     response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="skabelon-{rnd.slug}.csv"'
     return response
