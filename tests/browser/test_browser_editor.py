@@ -41,8 +41,9 @@ def _screenshots(page: Any, folder: Path, name: str) -> None:
         # nothing of the questionnaire is wider than its column (the header is base.html's;
         # a wide table scrolls in its own box)
         overflow = page.evaluate(
-            """() => { const main = document.querySelector("main");
-                       return main.scrollWidth - main.clientWidth; }"""
+            """() => Math.max(0, ...[...document.querySelectorAll("main *")]
+                .filter(e => !e.closest(".table-scroll") && e.getClientRects().length)
+                .map(e => e.getBoundingClientRect().right - window.innerWidth))"""
         )
         assert overflow <= 1, f"{name} is {overflow} px too wide at {width} px"
         page.screenshot(path=str(folder / f"{name}-{width}.png"))
