@@ -44,7 +44,7 @@ from naersund.survey.questions import questions_from_catalogue
 from dataclasses import replace
 results, what, out = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 catalogue = load_catalogue()
-survey = generate_demo_survey(catalogue, questions_from_catalogue(catalogue))[1]
+survey = generate_demo_survey(catalogue, questions_from_catalogue(catalogue, national=True))[1]
 t0 = time.perf_counter()
 data = replace(from_results_file(results, catalogue), survey=survey)
 year = max(int(y) for y in data.results["year"].unique())

@@ -52,7 +52,9 @@ def _results(synthetic_dir: Path, out: Path) -> Path:
 def data(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> ReportInput:
     path = _results(synthetic_dir, tmp_path_factory.mktemp("reports"))
     catalogue = load_catalogue()
-    _, follow_up = generate_demo_survey(catalogue, questions_from_catalogue(catalogue))
+    _, follow_up = generate_demo_survey(
+        catalogue, questions_from_catalogue(catalogue, national=True)
+    )
     base = from_results_file(path)
     return ReportInput(
         published=base.published,

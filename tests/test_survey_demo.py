@@ -29,7 +29,7 @@ def catalogue() -> Catalogue:
 
 @pytest.fixture(scope="module")
 def questions(catalogue: Catalogue) -> list[QuestionSpec]:
-    return questions_from_catalogue(catalogue)
+    return questions_from_catalogue(catalogue, national=True)  # KL's national rounds
 
 
 @pytest.fixture(scope="module")

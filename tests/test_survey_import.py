@@ -29,11 +29,6 @@ def specs() -> list[QuestionSpec]:
     return questions_from_catalogue(load_catalogue())
 
 
-@pytest.fixture(scope="module")
-def regional() -> list[QuestionSpec]:
-    return questions_from_catalogue(load_catalogue(), regional=True)
-
-
 def problems(
     data: bytes, specs: list[QuestionSpec], name: str = "svar.csv", **kw: int
 ) -> list[str]:
@@ -62,7 +57,7 @@ def test_csv_in_utf8_and_windows_1252_with_either_separator(
     text = (
         f"kommunekode{sep}kommune{sep}{HJEM}{sep}{NIVEAUER}{sep}tilbagemelding\r\n"
         f'165{sep}Albertslund{sep}Implementeret{sep}"politisk,fagligt"{sep}Vi følger op på målene\r\n'
-        f"851{sep}Aalborg{sep}planlagt{sep}-{sep}\r\n"
+        f"151{sep}Ballerup{sep}planlagt{sep}-{sep}\r\n"
         f"{sep}{sep}{sep}{sep}\r\n"
     )
     rows = parse_answers(read_table(text.encode(encoding), "svar.csv"), specs)
@@ -73,7 +68,7 @@ def test_csv_in_utf8_and_windows_1252_with_either_separator(
             {HJEM: "implementeret", NIVEAUER: ["politisk", "fagligt"]},
             "Vi følger op på målene",
         ),
-        (3, 851, {HJEM: "planlagt", NIVEAUER: []}, None),
+        (3, 151, {HJEM: "planlagt", NIVEAUER: []}, None),
     ]
 
 
@@ -82,7 +77,7 @@ def test_xlsx_first_sheet(specs: list[QuestionSpec]) -> None:
     sheet = book.active
     sheet.append(["kommunekode", HJEM, START, "fri.god-udskrivning", "fri.antal-akutpladser"])
     sheet.append([165, "Under implementering", 2013, "ja", 3.5])
-    sheet.append([851.0, None, 2012.0, "nej", 0])
+    sheet.append([151.0, None, 2012.0, "nej", 0])
     out = io.BytesIO()
     book.save(out)
     rows = parse_answers(read_table(out.getvalue(), "svar.xlsx"), specs)
@@ -97,7 +92,7 @@ def test_xlsx_first_sheet(specs: list[QuestionSpec]) -> None:
                 "fri.antal-akutpladser": 3.5,
             },
         ),
-        (3, 851, {START: 2012, "fri.god-udskrivning": False, "fri.antal-akutpladser": 0}),
+        (3, 151, {START: 2012, "fri.god-udskrivning": False, "fri.antal-akutpladser": 0}),
     ]
 
 
@@ -106,7 +101,7 @@ def test_every_bad_cell_is_named_by_row_and_column(specs: list[QuestionSpec]) ->
         f"kommunekode;{HJEM};{START};{PILOT}\n"
         "165;færdig;2013;nej\n"
         "abc;planlagt;;\n"
-        "851;planlagt;i fjor;sammen: 851\n"
+        "151;planlagt;i fjor;sammen: 151\n"
         "165;planlagt;;\n"
         "999;;;\n"
     ).encode()
@@ -142,13 +137,11 @@ def test_a_kkr_imports_its_own_municipalities_only(specs: list[QuestionSpec]) ->
     ]
 
 
-def test_a_regional_question_cannot_be_answered_for_another_kkr(
-    regional: list[QuestionSpec],
-) -> None:
+def test_another_kkr_s_question_cannot_be_answered(specs: list[QuestionSpec]) -> None:
     data = f"kommunekode;{HJEM}\n851;planlagt\n851;\n".encode()
-    assert problems(data, regional) == [
+    assert problems(data, specs) == [
         f"svar.csv, række 2, kolonne B ({HJEM}): spørgsmålet stilles kun til kommunerne i "
-        "KKR Hovedstaden.",
+        "KKR Hovedstaden, og Aalborg hører til KKR Nordjylland; lad feltet stå tomt.",
         "svar.csv, række 3, kolonne A (kommunekode): Aalborg står også i række 2.",
     ]
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from naersund.catalogue import Catalogue, iter_initiatives, load_catalogue
+from naersund.refdata import region_of
 from naersund.survey.questions import (
     FREE_QUESTIONS,
     STATUS_LABELS,
@@ -83,17 +84,38 @@ def test_the_status_question_uses_the_fixed_scale(specs: dict[str, QuestionSpec]
         ("under_implementering", "Under implementering"),
         ("implementeret", "Implementeret"),
     ]
-    assert spec.owner_region_code == 1084 and spec.region_code is None
+    assert spec.owner_region_code == 1084 and spec.region_code == 1084
     assert spec.initiative_kind == "skal"
 
 
-def test_regional_questions_are_asked_of_the_kkr_s_municipalities_only(
+def test_every_municipality_is_asked_its_own_kkr_s_initiatives_and_the_free_questions_only(
     catalogue: Catalogue,
 ) -> None:
-    specs = {s.qid: s for s in questions_from_catalogue(catalogue, regional=True)}
+    specs = questions_from_catalogue(catalogue)
+    free = {q.qid for q in FREE_QUESTIONS}
+    owner = {
+        f"{kind}.{ini.id}": kkr.region_code
+        for kkr, _, ini in iter_initiatives(catalogue)
+        for kind in ("status", "startaar", "pilot")
+    }
+    regions = region_of()
+    assert len(regions) == 98
+    for kommunekode, region in regions.items():
+        asked = {s.qid for s in specs if s.applies_to(kommunekode)}
+        own = {s.qid for s in specs if owner.get(s.qid) == region}
+        assert asked == own | free, kommunekode
+    aalborg = {s.qid for s in specs if s.applies_to(AALBORG)}
+    assert "status.hovedstaden_opfoelgende_hjemmebesoeg" not in aalborg
+    assert "status.nordjylland_akutpladser" in aalborg
+
+
+def test_a_national_round_asks_every_municipality_every_kkr_s_initiatives(
+    catalogue: Catalogue,
+) -> None:
+    specs = {s.qid: s for s in questions_from_catalogue(catalogue, national=True)}
     spec = specs["status.hovedstaden_opfoelgende_hjemmebesoeg"]
-    assert spec.applies_to(ALBERTSLUND) and not spec.applies_to(AALBORG)
-    assert specs["fri.bemaerkninger"].applies_to(AALBORG)
+    assert spec.region_code is None and spec.owner_region_code == 1084
+    assert spec.applies_to(ALBERTSLUND) and spec.applies_to(AALBORG)
 
 
 def test_repeated_and_malformed_qids_are_reported() -> None:

@@ -124,7 +124,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         str(today - dt.timedelta(days=1)),
         "--closes",
         str(today + dt.timedelta(days=30)),
-        "--regional",
     )
     port = _free_port()
     server = subprocess.Popen(

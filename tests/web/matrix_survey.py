@@ -47,10 +47,13 @@ AALBORG_READERS = REFUSED | {"admin": 200, "kkr_nordjylland": 200, "aalborg": 20
 MANAGERS = REFUSED | {"admin": 200, "kkr_hovedstaden": 200, "kkr_nordjylland": 200}
 ADMIN_ONLY = REFUSED | {"admin": 200}
 NOT_FOUND = {"anonymous": 302} | {p: 404 for p in EVERYONE[1:]}
+# the PDF of a response that is not submitted: not found for those who may see it
+ALBERTSLUND_NOTHING_SUBMITTED = REFUSED | {"admin": 404, "kkr_hovedstaden": 404, "albertslund": 404}
 POST_ONLY = {"anonymous": 302} | {p: 405 for p in EVERYONE[1:]}
 
 QUESTIONNAIRE = "status/<slug:slug>/kommune/<number:kommunekode>/"
 HISTORY = "status/<slug:slug>/kommune/<number:kommunekode>/historik/"
+ANSWERS_PDF = "status/<slug:slug>/kommune/<number:kommunekode>/besvarelse.pdf"
 OVERVIEW = "status/<slug:slug>/overblik/"
 IMPORT = "status/<slug:slug>/import/"
 TEMPLATE = "status/<slug:slug>/import/skabelon.csv"
@@ -98,6 +101,7 @@ SURVEY_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     (QUESTIONNAIRE, "/status/findes-ikke/kommune/165/", NOT_FOUND),
     (HISTORY, _url(f"kommune/{ALBERTSLUND}/historik/"), ALBERTSLUND_READERS),
     (HISTORY, _url(f"kommune/{AALBORG}/historik/"), AALBORG_READERS),
+    (ANSWERS_PDF, _url(f"kommune/{ALBERTSLUND}/besvarelse.pdf"), ALBERTSLUND_NOTHING_SUBMITTED),
     (OVERVIEW, _url("overblik/"), MANAGERS),
     (OVERVIEW, _url("overblik/?kkr=1084"), HOVEDSTADEN_MANAGERS),
     (OVERVIEW, _url("overblik/?kkr=1081"), NORDJYLLAND_MANAGERS),
@@ -124,4 +128,5 @@ SURVEY_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     (PILOTS, _published_url("piloter/1081/"), LOGGED_IN),
     (QUESTIONNAIRE, _published_url(f"kommune/{ALBERTSLUND}/"), ALBERTSLUND_READERS),
     (HISTORY, _published_url(f"kommune/{AALBORG}/historik/"), AALBORG_READERS),
+    (ANSWERS_PDF, _published_url(f"kommune/{ALBERTSLUND}/besvarelse.pdf"), NOT_FOUND),
 ]

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.utils import timezone
 from web_personas import AALBORG, ALBERTSLUND, Personas
 
@@ -30,8 +31,13 @@ def rnd(db: None) -> Round:
 
 
 def full_rows(rnd: Round, codes: list[int], status: str = "Planlagt") -> str:
-    """A CSV answering every status question of ``codes`` with ``status``."""
-    qids = [q.qid for q in rnd.questions.filter(kind="status")]
+    """A CSV answering every status question asked of all ``codes`` with ``status`` (their
+    KKR's initiatives, when they are of one KKR)."""
+    qids = [
+        q.qid
+        for q in rnd.questions.filter(kind="status")
+        if all(q.applies_to(code) for code in codes)
+    ]
     lines = [";".join(["kommunekode", *qids, "tilbagemelding"])]
     for code in codes:
         lines.append(";".join([str(code), *[status] * len(qids), f"Tilbagemelding fra {code}"]))
@@ -49,7 +55,7 @@ def test_a_good_file_is_imported_submitted_and_recorded_as_import(
     text = full_rows(rnd, [ALBERTSLUND, 101])
     response = client.post(URL, {"file": upload(text, encoding="cp1252"), "submit_after": "on"})
     assert response.status_code == 302 and response["Location"] == "/status/runde/overblik/"
-    n_status = rnd.questions.filter(kind="status").count()
+    n_status = len([q for q in rnd.questions.filter(kind="status") if q.applies_to(ALBERTSLUND)])
     page = client.get(response["Location"]).content.decode()
     assert (
         f"svar.csv er indlæst: 2 kommuner, {2 * n_status} svar ændret, 2 besvarelser indsendt."
@@ -142,19 +148,23 @@ def test_an_import_into_a_submitted_response_keeps_it_submitted(
     ]
 
 
-def test_the_template_has_every_column_and_the_kkr_s_municipalities(
+def test_the_template_has_the_kkr_s_columns_and_municipalities(
     rnd: Round, personas: Personas
 ) -> None:
     response = personas.client("kkr_hovedstaden").get(URL + "skabelon.csv")
     text = response.content.decode("utf-8-sig")
     lines = text.splitlines()
+    own = rnd.questions.filter(Q(region_code=1084) | Q(region_code__isnull=True))
     assert lines[0].split(";") == [
         "kommunekode",
         "kommune",
-        *rnd.questions.values_list("qid", flat=True),
+        *own.values_list("qid", flat=True),
         "tilbagemelding",
     ]
+    assert HJEM in lines[0] and "status.nordjylland_akutpladser" not in lines[0]
     assert len(lines) == 1 + 29 and lines[1].startswith("101;København;")
+    everything = personas.client("admin").get(URL + "skabelon.csv").content.decode("utf-8-sig")
+    assert "status.nordjylland_akutpladser" in everything.splitlines()[0]
     assert response["Content-Disposition"] == 'attachment; filename="skabelon-runde.csv"'
 
 

@@ -88,7 +88,10 @@ def test_saving_a_draft_keeps_the_answers_and_writes_history(
     }
     page = client.get(URL).content.decode()
     assert "Kladden er gemt (6 ændringer)." in page
-    assert 'value="147, 151"' in page
+    # the fellow pilots are ticked by name in the list of municipalities
+    assert f'name="{PILOT}:med" value="147" checked> Frederiksberg' in page
+    assert f'name="{PILOT}:med" value="151" checked> Ballerup' in page
+    assert "Sammen med: <span data-partners-chosen>Ballerup, Frederiksberg</span>" in page
     history = client.get(URL + "historik/").content.decode()
     assert "Pilotkommune sammen med Frederiksberg, Ballerup" in history
     assert "Sundhedsudvalget følger op hvert kvartal." in history
@@ -205,7 +208,7 @@ def test_the_round_list_links_each_role_to_its_pages(rnd: Round, personas: Perso
 
 def test_the_overview_counts_who_has_answered(rnd: Round, personas: Personas) -> None:
     services.save_answers(rnd, ALBERTSLUND, personas.albertslund, {HJEM: "planlagt"})
-    services.save_answers(rnd, AALBORG, personas.aalborg, {HJEM: "planlagt"})
+    services.save_answers(rnd, AALBORG, personas.aalborg, {"fri.bemaerkninger": "Kladde"})
     page = personas.client("kkr_hovedstaden").get("/status/runde/overblik/").content.decode()
     assert '<h2 id="kkr-1084">KKR Hovedstaden</h2>' in page and "KKR Nordjylland" not in page
     assert "<strong>1</strong> i kladde" in page and "<strong>28</strong> ikke påbegyndt" in page

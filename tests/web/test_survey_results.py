@@ -29,7 +29,7 @@ EVIL = '=HYPERLINK("http://evil.example/";"Klik")'
 def _all_statuses(status: str) -> dict[str, Any]:
     version = current_version()
     assert version is not None
-    specs = questions_from_catalogue(catalogue_from_db(version))
+    specs = questions_from_catalogue(catalogue_from_db(version), national=True)
     return {s.qid: status for s in specs if s.kind == "status"}
 
 
@@ -40,7 +40,8 @@ def _answer(rnd: Round, code: int, user: Any, values: dict[str, Any], text: str 
 
 @pytest.fixture
 def rnd(personas: Personas) -> Round:
-    """An open round: Albertslund and Ballerup have submitted, Brøndby has a draft."""
+    """An open national round (every municipality asked every KKR's initiatives, as KL's
+    2013-2014 follow-up): Albertslund and Ballerup have submitted, Brøndby has a draft."""
     today = timezone.localdate()
     r = services.create_round(
         slug="opfoelgning-test",
@@ -48,6 +49,7 @@ def rnd(personas: Personas) -> Round:
         year=2014,
         opens_on=today - dt.timedelta(days=1),
         closes_on=today + dt.timedelta(days=1),
+        national=True,
     )
     admin = personas.admin
     everything = _all_statuses("planlagt")
@@ -189,7 +191,7 @@ def test_the_results_workbook_has_numbers_as_numbers(rnd: Round, personas: Perso
     )
 
 
-def test_a_regional_round_counts_only_the_municipalities_it_asked(personas: Personas) -> None:
+def test_a_round_counts_only_the_municipalities_it_asked(personas: Personas) -> None:
     today = timezone.localdate()
     r = services.create_round(
         slug="regional-test",
@@ -197,7 +199,6 @@ def test_a_regional_round_counts_only_the_municipalities_it_asked(personas: Pers
         year=2014,
         opens_on=today - dt.timedelta(days=1),
         closes_on=today + dt.timedelta(days=1),
-        regional=True,
     )
     asked = {q.qid for q in services.questions_for(r, ALBERTSLUND) if q.kind == "status"}
     _answer(r, ALBERTSLUND, personas.albertslund, dict.fromkeys(asked, "implementeret"))

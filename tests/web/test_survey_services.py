@@ -56,12 +56,9 @@ def test_two_rounds_from_the_same_catalogue_have_the_same_qids(rnd: Round) -> No
     )
 
 
-def test_a_regional_round_asks_a_kkr_s_initiatives_of_its_own_municipalities_only(
-    db: None,
-) -> None:
-    regional = open_round("regional", regional=True)
-    albertslund = {q.qid for q in services.questions_for(regional, ALBERTSLUND)}
-    aalborg = {q.qid for q in services.questions_for(regional, AALBORG)}
+def test_a_round_asks_a_kkr_s_initiatives_of_its_own_municipalities_only(rnd: Round) -> None:
+    albertslund = {q.qid for q in services.questions_for(rnd, ALBERTSLUND)}
+    aalborg = {q.qid for q in services.questions_for(rnd, AALBORG)}
     assert HJEMMEBESOEG in albertslund and HJEMMEBESOEG not in aalborg
     assert "status.nordjylland_akutpladser" in aalborg
     assert "status.nordjylland_akutpladser" not in albertslund

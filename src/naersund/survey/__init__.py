@@ -1,7 +1,9 @@
 """The status survey as data, pure functions on plain values (no Django):
 
 - :mod:`~naersund.survey.questions`: a round's questions from the catalogue (stable qids) and
-  the encoding of their answers;
+  the encoding of their answers; a municipality is asked its own KKR's initiatives and the
+  free questions;
+- :mod:`~naersund.survey.carry_over`: the previous round's answers carried into a new form;
 - :mod:`~naersund.survey.importing`: reading answers from XLSX/CSV files;
 - :mod:`~naersund.survey.aggregate`: what a round shows (shares per status, baselines, Bilag 1,
   pilots), on :class:`~naersund.survey.aggregate.RoundAnswers`;

@@ -732,7 +732,9 @@ def parse_answers(
             if not spec.applies_to(code):
                 problems.append(
                     f"{_where(table, number, col)}: spørgsmålet stilles kun til kommunerne i "
-                    f"{KKR_NAMES.get(spec.region_code or 0, spec.region_code)}."
+                    f"{KKR_NAMES.get(spec.region_code or 0, spec.region_code)}, og "
+                    f"{municipality_name(code)} hører til {KKR_NAMES.get(regions[code], '')}; "
+                    "lad feltet stå tomt."
                 )
                 continue
             try:

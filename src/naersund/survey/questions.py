@@ -105,7 +105,8 @@ class QuestionSpec:
     """One question of a round, as data (the web app stores it as a ``Question`` row).
 
     ``owner_region_code`` is the KKR whose catalogue the initiative comes from (None for free
-    questions); ``region_code`` restricts who is asked: None means every municipality.
+    questions); ``region_code`` restricts who is asked: None means every municipality (the
+    free questions, and every question of a round made with ``national=True``).
     """
 
     qid: str
@@ -240,16 +241,19 @@ FREE_QUESTIONS: tuple[QuestionSpec, ...] = (
 
 def questions_from_catalogue(
     catalogue: Catalogue,
-    regional: bool = False,
+    national: bool = False,
     free: Sequence[QuestionSpec] = FREE_QUESTIONS,
 ) -> list[QuestionSpec]:
     """The questions of a round: for each initiative its status and start year, for each
     kan-initiative the pilot question, then the ``free`` questions; numbered in that order.
 
-    With ``regional`` a KKR's initiatives are asked only of that KKR's municipalities;
-    otherwise every municipality is asked every initiative (as KL's national follow-up did, so
-    that shares can be given nationally and per KKR). qids depend only on the initiative ids,
-    so two rounds from the same (or a compatible later) catalogue have the same qids.
+    The rule: a municipality answers the initiatives of its own KKR and the questions every
+    municipality is asked (the free ones), nothing of another KKR, so a KKR's initiatives
+    are asked only of that KKR's municipalities (:meth:`QuestionSpec.applies_to`). With
+    ``national`` every municipality is asked every KKR's initiatives, as KL's national
+    follow-up of 2013-2014 did (its baselines are shares of all 98); use it only to
+    back-fill such a round. qids depend only on the initiative ids, so two rounds from the
+    same (or a compatible later) catalogue have the same qids.
     """
     out: list[QuestionSpec] = []
     for kkr, parent, ini in iter_initiatives(catalogue):
@@ -257,7 +261,7 @@ def questions_from_catalogue(
             "initiative_id": ini.id,
             "initiative_kind": ini.kind,
             "owner_region_code": kkr.region_code,
-            "region_code": kkr.region_code if regional else None,
+            "region_code": None if national else kkr.region_code,
             "section_da": f"{kkr.name_da}: {parent.title_da}",
         }
         if ini.deadline_da:
@@ -292,8 +296,8 @@ def questions_from_catalogue(
                     kind="pilot",
                     text_da=f"Er kommunen pilotkommune? ({ini.title_da})",
                     help_da=(
-                        "Er kommunen pilot sammen med andre kommuner, så angiv deres "
-                        "kommunekoder, fx 147, 151."
+                        "Er kommunen pilot sammen med andre kommuner, så vælg hvilke "
+                        "(i en importfil: deres kommunekoder, fx 147, 151)."
                     ),
                     choices=tuple(Choice(v, PILOT_LABELS[v]) for v in PILOT_VALUES),
                     **common,

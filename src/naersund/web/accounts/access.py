@@ -15,9 +15,9 @@ that KKR's secretariat (:func:`can_view_kkr_answers`).
 
 The one exception is deliberate: a national administrator may publish a closed round
 ("offentliggør runden", :func:`can_publish_round`); then the submitted answers of *that* round
-(never drafts, never another round's) are visible to every logged-in user. Rounds are national
-(every municipality of every KKR answers), so a KKR secretariat cannot publish one: it would
-publish other KKRs' municipalities too.
+(never drafts, never another round's) are visible to every logged-in user. A round covers the
+municipalities of every KKR (each answering its own KKR's initiatives), so a KKR secretariat
+cannot publish one: it would publish other KKRs' municipalities too.
 """
 
 from __future__ import annotations

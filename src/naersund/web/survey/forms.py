@@ -9,12 +9,15 @@ answer the user saw (``version:<qid>``), and the form the response's version
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django import forms
 from django.http import QueryDict
 
+from naersund.refdata import KKR_NAMES
 from naersund.survey.importing import LIMITS, MB
 from naersund.survey.questions import (
     PILOT_LABELS,
@@ -22,6 +25,7 @@ from naersund.survey.questions import (
     QuestionSpec,
     format_value,
     municipality_name,
+    municipality_regions,
     parse_cell,
 )
 from naersund.web.params import query_int
@@ -47,6 +51,71 @@ class Option:
 
 
 @dataclass
+class Partner:
+    """A municipality the editor may name as a fellow pilot."""
+
+    code: int
+    name: str
+    checked: bool
+
+
+@dataclass
+class PartnerGroup:
+    """The municipalities of one KKR, for the pilot question's list."""
+
+    name: str
+    members: list[Partner]
+
+
+_DANISH_LETTERS = str.maketrans({"æ": "{", "ø": "|", "å": "}"})
+
+
+def danish_order(name: str) -> str:
+    """A sort key that puts æ, ø and å after z, in that order, as a Danish reader expects."""
+    return name.casefold().replace("aa", "å").translate(_DANISH_LETTERS)
+
+
+@cache
+def _municipalities_by_kkr() -> tuple[tuple[int, str, tuple[tuple[int, str], ...]], ...]:
+    regions = municipality_regions()
+    return tuple(
+        (
+            code,
+            name,
+            tuple(
+                sorted(
+                    ((k, municipality_name(k)) for k, r in regions.items() if r == code),
+                    key=lambda pair: danish_order(pair[1]),
+                )
+            ),
+        )
+        for code, name in sorted(KKR_NAMES.items())
+    )
+
+
+def partner_groups(kommunekode: int, chosen: set[int]) -> list[PartnerGroup]:
+    """Every other municipality by KKR, the municipality's own KKR first, names sorted."""
+    own = municipality_regions().get(kommunekode)
+    groups = sorted(_municipalities_by_kkr(), key=lambda g: g[0] != own)
+    return [
+        PartnerGroup(
+            name,
+            [
+                Partner(code, label, code in chosen)
+                for code, label in members
+                if code != kommunekode
+            ],
+        )
+        for _, name, members in groups
+    ]
+
+
+def chosen_codes(text: str) -> set[int]:
+    """The kommunekoder in a pilot's "sammen med" text ("147, 151")."""
+    return {int(part) for part in re.split(r"[\s,;|]+", text) if part.isascii() and part.isdigit()}
+
+
+@dataclass
 class Item:
     """One question as the template draws it."""
 
@@ -61,6 +130,13 @@ class Item:
     options: list[Option] = field(default_factory=list)
     error: str = ""
     conflict: str = ""
+    previous: str = ""  # the answer in the previous round, as a person reads it
+    carried: bool = False  # carried over from the previous round, not saved yet
+    partners: list[PartnerGroup] = field(default_factory=list)  # a pilot question's list
+
+    @property
+    def partners_chosen(self) -> list[str]:
+        return [p.name for g in self.partners for p in g.members if p.checked]
 
     @property
     def html_id(self) -> str:
@@ -171,7 +247,8 @@ def read_post(data: QueryDict, questions: list[Question], kommunekode: int) -> P
             raw = "-" if picked == [NONE_OF_THEM] else "|".join(picked)
         elif kind == "pilot":
             choice = data.get(q.qid, "")
-            others = data.get(others_name(q.qid), "").strip()
+            # checked municipalities (the page's list) or typed codes (older pages, scripts)
+            others = ", ".join(v.strip() for v in data.getlist(others_name(q.qid)) if v.strip())
             texts[q.qid] = others
             if others and choice in ("", "nej", "alene"):
                 errors[q.qid] = (

@@ -113,12 +113,14 @@ def create_round(
     closes_on: dt.date,
     previous: Round | None = None,
     catalogue: CatalogueVersion | None = None,
-    regional: bool = False,
+    national: bool = False,
     free: Iterable[QuestionSpec] = FREE_QUESTIONS,
 ) -> Round:
     """A round with its questions, generated from ``catalogue`` (default: the current version)
-    by :func:`naersund.survey.questions.questions_from_catalogue`. qids depend only on the
-    catalogue's initiative ids, so they match ``previous``'s wherever the initiative remains."""
+    by :func:`naersund.survey.questions.questions_from_catalogue`: a KKR's initiatives are
+    asked of its own municipalities only, unless ``national`` (back-filling a round of KL's
+    national follow-up). qids depend only on the catalogue's initiative ids, so they match
+    ``previous``'s wherever the initiative remains."""
     if closes_on < opens_on:
         raise SurveyError("Runden skal lukke samme dag eller efter, den åbner.")
     if Round.objects.filter(slug=slug).exists():
@@ -126,7 +128,7 @@ def create_round(
     version = catalogue or current_version()
     if version is None:
         raise SurveyError("Der er intet katalog i databasen; indlæs kataloget først.")
-    specs = questions_from_catalogue(catalogue_from_db(version), regional=regional, free=list(free))
+    specs = questions_from_catalogue(catalogue_from_db(version), national=national, free=list(free))
     rnd = Round.objects.create(
         slug=slug,
         title_da=title_da,

@@ -10,6 +10,11 @@ urlpatterns = [
     path("", views.round_list, name="rounds"),
     path("<slug:slug>/kommune/<number:kommunekode>/", views.questionnaire, name="questionnaire"),
     path("<slug:slug>/kommune/<number:kommunekode>/historik/", views.history, name="history"),
+    path(
+        "<slug:slug>/kommune/<number:kommunekode>/besvarelse.pdf",
+        views.answers_pdf,
+        name="answers_pdf",
+    ),
     path("<slug:slug>/overblik/", views.overview, name="overview"),
     path("<slug:slug>/import/", views.import_answers, name="import"),
     path("<slug:slug>/import/skabelon.csv", views.import_template, name="import_template"),

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,23 +24,15 @@ from django.views.decorators.http import require_http_methods
 from naersund.refdata import KKR_NAMES
 from naersund.survey.importing import LIMITS, MB
 from naersund.survey.questions import (
-    PILOT_LABELS,
     STATUS_LABELS,
     municipality_name,
     municipality_regions,
 )
 from naersund.web.accounts import access
 from naersund.web.params import query_int
-from naersund.web.survey import services
-from naersund.web.survey.forms import (
-    NONE_OF_THEM,
-    ImportForm,
-    Item,
-    build_items,
-    others_name,
-    read_post,
-    version_name,
-)
+from naersund.web.survey import pdf, services
+from naersund.web.survey import questionnaire as page
+from naersund.web.survey.forms import ImportForm, build_items, read_post
 from naersund.web.survey.models import Question, Round
 
 IMPORT_PROBLEMS_SHOWN = 100
@@ -81,111 +71,6 @@ def round_list(request: HttpRequest) -> HttpResponse:
     return render(request, "survey/round_list.html", ctx)
 
 
-@dataclass
-class Group:
-    """The questions of one initiative (or one free question) under one heading."""
-
-    title: str
-    kind: str
-    html_id: str
-    free: bool
-    items: list[Item] = field(default_factory=list)
-
-    def _of(self, kind: str) -> Item | None:
-        return next((i for i in self.items if i.spec.kind == kind), None)
-
-    @property
-    def status(self) -> Item | None:
-        return self._of("status")
-
-    @property
-    def year(self) -> Item | None:
-        return self._of("year")
-
-    @property
-    def pilot(self) -> Item | None:
-        return self._of("pilot")
-
-
-@dataclass
-class Section:
-    title: str
-    groups: list[Group] = field(default_factory=list)
-
-    @property
-    def free(self) -> bool:
-        return all(g.free for g in self.groups)
-
-
-def _sections(items: list[Item]) -> list[Section]:
-    sections: list[Section] = []
-    groups: dict[str, Group] = {}
-    for item in items:
-        spec = item.spec
-        if not sections or sections[-1].title != spec.section_da:
-            sections.append(Section(spec.section_da))
-        key = spec.initiative_id or spec.qid
-        group = groups.get(key)
-        if group is None:
-            title = item.question.text_da if spec.kind == "status" or not spec.initiative_id else ""
-            group = Group(
-                title,
-                spec.initiative_kind or "",
-                "g-" + key.replace(".", "-"),
-                free=spec.initiative_id is None,
-            )
-            groups[key] = group
-            sections[-1].groups.append(group)
-        group.items.append(item)
-    return sections
-
-
-def _questionnaire_context(
-    request: HttpRequest, rnd: Round, kommunekode: int, items: list[Item] | None = None
-) -> dict[str, Any]:
-    response = services.response_of(rnd, kommunekode)
-    questions = _own_kkr_first(services.questions_for(rnd, kommunekode), kommunekode)
-    if items is None:
-        items = build_items(questions, services.answers_of(response))
-    may_edit = access.can_edit_municipality(request.user, kommunekode)
-    is_open = rnd.is_open()
-    submitted = response is not None and response.is_submitted
-    return {
-        "round": rnd,
-        "kommunekode": kommunekode,
-        "name": municipality_name(kommunekode),
-        "region_name": KKR_NAMES.get(municipality_regions()[kommunekode], ""),
-        "response": response,
-        "sections": _sections(items),
-        "editable": may_edit and is_open and not submitted,
-        "can_reopen": may_edit and is_open and submitted,
-        "may_edit": may_edit,
-        "is_open": is_open,
-        "answered": sum(1 for i in items if i.value is not None),
-        "asked": len(items),
-        "response_version": response.version if response is not None else 0,
-        "tilbagemelding": response.tilbagemelding if response is not None else "",
-        "none_of_them": NONE_OF_THEM,
-        "status_labels": STATUS_LABELS,
-        "pilot_labels": PILOT_LABELS,
-        "version_prefix": version_name(""),
-        "others_suffix": others_name(""),
-    }
-
-
-def _own_kkr_first(questions: list[Question], kommunekode: int) -> list[Question]:
-    """The municipality's own KKR's initiatives first, then other KKR's, then free questions
-    (a national round asks every municipality about every KKR's initiatives)."""
-    own = municipality_regions()[kommunekode]
-
-    def rank(q: Question) -> tuple[int, int]:
-        if q.owner_region_code is None:
-            return (2, q.position)
-        return (0 if q.owner_region_code == own else 1, q.position)
-
-    return sorted(questions, key=rank)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def questionnaire(request: HttpRequest, slug: str, kommunekode: int) -> HttpResponse:
@@ -195,13 +80,17 @@ def questionnaire(request: HttpRequest, slug: str, kommunekode: int) -> HttpResp
         raise PermissionDenied
     if request.method == "GET":
         return render(
-            request, "survey/questionnaire.html", _questionnaire_context(request, rnd, kommunekode)
+            request,
+            "survey/questionnaire.html",
+            page.page_context(request.user, rnd, kommunekode),
         )
     if not access.can_edit_municipality(request.user, kommunekode):
         raise PermissionDenied
     action = request.POST.get("action", "gem")
     here = reverse("survey:questionnaire", args=[rnd.slug, kommunekode])
     try:
+        if action == "overfoer":
+            return _carry_over(request, rnd, kommunekode)
         if action == "genaabn":
             services.reopen(rnd, kommunekode, request.user)
             messages.success(request, "Besvarelsen er genåbnet. Du kan nu rette og indsende igen.")
@@ -214,7 +103,7 @@ def questionnaire(request: HttpRequest, slug: str, kommunekode: int) -> HttpResp
 
 def _save(request: HttpRequest, rnd: Round, kommunekode: int, submit: bool) -> HttpResponse:
     here = reverse("survey:questionnaire", args=[rnd.slug, kommunekode])
-    questions = _own_kkr_first(services.questions_for(rnd, kommunekode), kommunekode)
+    questions = page.questions_of(rnd, kommunekode)
     posted = read_post(request.POST, questions, kommunekode)
     errors = dict(posted.errors)
     conflicts: dict[str, str] = {}
@@ -258,7 +147,7 @@ def _save(request: HttpRequest, rnd: Round, kommunekode: int, submit: bool) -> H
     for item in items:
         item.error = errors.get(item.spec.qid, "")
         item.conflict = conflicts.get(item.spec.qid, "")
-    ctx = _questionnaire_context(request, rnd, kommunekode, items)
+    ctx = page.page_context(request.user, rnd, kommunekode, items)
     ctx["errors"] = [(i, i.error) for i in items if i.error]
     ctx["conflicts"] = [(i, i.conflict) for i in items if i.conflict]
     ctx["text_conflict"] = conflicts.get("tilbagemelding", "")
@@ -271,6 +160,55 @@ def _save(request: HttpRequest, rnd: Round, kommunekode: int, submit: bool) -> H
         if posted.response_version is not None:
             ctx["response_version"] = posted.response_version
     return render(request, "survey/questionnaire.html", ctx, status=400 if errors else 409)
+
+
+def _carry_over(request: HttpRequest, rnd: Round, kommunekode: int) -> HttpResponse:
+    """The form again, as posted, with last round's answers in the questions left empty; only
+    saving or submitting writes them."""
+    response = services.response_of(rnd, kommunekode)
+    if not rnd.is_open() or (response is not None and response.is_submitted):
+        raise services.WrongState("Besvarelsen kan ikke ændres nu; intet er overført.")
+    questions = page.questions_of(rnd, kommunekode)
+    posted = read_post(request.POST, questions, kommunekode)
+    items, carried = page.carried_items(rnd, kommunekode, questions, posted)
+    ctx = page.page_context(request.user, rnd, kommunekode, items)
+    ctx["errors"] = [(i, i.error) for i in items if i.error]
+    ctx["tilbagemelding"] = posted.tilbagemelding
+    if posted.response_version is not None:
+        ctx["response_version"] = posted.response_version
+    title = ctx["previous_title"] or "forrige runde"
+    ctx["notice"] = (
+        f"{carried} svar er overført fra {title} og markeret »Overført«. De er ikke gemt: "
+        "se dem igennem, ret det, der har ændret sig, og gem eller indsend."
+        if carried
+        else f"Der var ingen svar at overføre fra {title}: felterne er allerede udfyldt, "
+        "eller kommunen svarede ikke på dem."
+    )
+    return render(request, "survey/questionnaire.html", ctx)
+
+
+@login_required
+def answers_pdf(request: HttpRequest, slug: str, kommunekode: int) -> HttpResponse:
+    """A submitted response as a PDF for the municipality's own records: for those who may see
+    the municipality's answers in the round (:func:`access.can_view_answers`)."""
+    rnd = _round(slug)
+    kommunekode = _municipality(kommunekode)
+    if not access.can_view_answers(request.user, kommunekode, rnd):
+        raise PermissionDenied
+    response = services.response_of(rnd, kommunekode)
+    if response is None or not response.is_submitted:
+        raise Http404("Besvarelsen er ikke indsendt.")
+    data = pdf.answers_pdf(
+        pdf.pdf_context(
+            rnd,
+            kommunekode,
+            response,
+            name_submitter=access.can_view_response(request.user, kommunekode),
+        )
+    )
+    out = HttpResponse(data, content_type="application/pdf")
+    out["Content-Disposition"] = f'attachment; filename="besvarelse-{rnd.slug}-{kommunekode}.pdf"'
+    return out
 
 
 @login_required
@@ -389,16 +327,19 @@ def _body_too_large(request: HttpRequest) -> bool:
 
 @login_required
 def import_template(request: HttpRequest, slug: str) -> HttpResponse:
-    """A CSV with the right columns and one row per municipality the user may import for."""
+    """A CSV with one row per municipality the user may import for and a column per question
+    asked of at least one of them."""
     rnd = _round(slug)
     regions = _regions_for(request)
-    questions: list[Question] = list(rnd.questions.all())
+    codes = [code for code, region in sorted(municipality_regions().items()) if region in regions]
+    questions: list[Question] = [
+        q for q in rnd.questions.all() if any(q.applies_to(code) for code in codes)
+    ]
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(["kommunekode", "kommune", *[q.qid for q in questions], "tilbagemelding"])
-    for code, region in sorted(municipality_regions().items()):
-        if region in regions:
-            writer.writerow([code, municipality_name(code)] + [""] * (len(questions) + 1))
+    for code in codes:
+        writer.writerow([code, municipality_name(code)] + [""] * (len(questions) + 1))
     response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="skabelon-{rnd.slug}.csv"'
     return response

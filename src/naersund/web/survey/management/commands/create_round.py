@@ -38,9 +38,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--previous", help="Id på den forrige runde, der sammenlignes med.")
         parser.add_argument(
-            "--regional",
+            "--national",
             action="store_true",
-            help="Stil hver KKR's indsatser kun til KKR'ens egne kommuner (ellers til alle).",
+            help=(
+                "Stil alle KKR's indsatser til alle 98 kommuner, som KL's landsdækkende "
+                "opfølgning 2013-2014 gjorde (kun til at efterregistrere sådan en runde). "
+                "Ellers besvarer hver kommune kun sin egen KKR's indsatser og de fælles spørgsmål."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -57,7 +61,7 @@ class Command(BaseCommand):
                 opens_on=_date(options["opens"]),
                 closes_on=_date(options["closes"]),
                 previous=previous,
-                regional=options["regional"],
+                national=options["national"],
             )
         except NaersundError as exc:
             raise CommandError(str(exc)) from None

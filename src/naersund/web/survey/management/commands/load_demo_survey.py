@@ -90,6 +90,9 @@ class Command(BaseCommand):
                     closes_on=closes,
                     previous=previous,
                     catalogue=version,
+                    # KL's national follow-up: every municipality answered every initiative,
+                    # and the paper's baselines are shares of all 98
+                    national=True,
                 )
                 rounds.append(previous)
             questions = [q.spec() for q in rounds[0].questions.all()]
