@@ -14,11 +14,17 @@ from dashboard_data import results_for
 from web_personas import Personas
 
 from naersund.analysis.initiative_effects import effects_table, linked_pairs
-from naersund.catalogue import load_catalogue
+from naersund.catalogue import Initiative, load_catalogue
 from naersund.refdata import municipalities
 from naersund.web.dashboard import releases
 
 pytestmark = pytest.mark.django_db
+
+
+def _hovedstaden_initiative() -> Initiative:
+    """The first initiative of KKR Hovedstaden that the catalogue links to an indicator (a
+    municipality is asked its own KKR's initiatives only)."""
+    return next(i for i, _ in linked_pairs(load_catalogue()) if i.id.startswith("hovedstaden_"))
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +45,7 @@ def answered(personas: Personas, results_file: Path) -> str:
         slug="effekt", title_da="Effektrunden", year=2014,
         opens_on=today - dt.timedelta(days=30), closes_on=today + dt.timedelta(days=5),
     )  # fmt: skip
-    initiative = linked_pairs(load_catalogue())[0][0].id
+    initiative = _hovedstaden_initiative().id
     m = municipalities()
     for i, k in enumerate(int(k) for k in m.loc[m["region_code"] == 1084, "kommunekode"]):
         values: dict[str, object] = {
