@@ -31,6 +31,7 @@ from naersund.atomic import atomic_dir
 from naersund.refdata import derive_population, municipalities, shipped_population
 from naersund.registry.schema import AGE_GROUPS
 from naersund.registry.synth import _model as M
+from naersund.registry.synth import _outpatient as O
 from naersund.registry.synth import _tables as T
 from naersund.registry.synth._write import CanonicalWriter, Lpr2Writer, Lpr3Writer
 
@@ -122,10 +123,17 @@ def _cubes(pop: pd.DataFrame, codes: np.ndarray) -> dict[int, np.ndarray]:
 
 
 def _simulate_year(
-    rng: np.random.Generator, year: int, counts: np.ndarray, fx: M.Effects, dead: np.ndarray
+    seed: int, year: int, counts: np.ndarray, fx: M.Effects, dead: np.ndarray
 ) -> tuple[M.Stays, M.Stays]:
-    """All stays whose story starts in ``year`` -> (contacts, ready-for-discharge periods)."""
+    """All stays whose story starts in ``year`` -> (contacts, ready-for-discharge periods).
+
+    The admissions have the random stream ``[seed, year]``; the outpatient attendances
+    (``_outpatient``) their own, so adding them left the admissions as they were."""
+    rng = np.random.default_rng([seed, year])
+    extra = np.random.default_rng([seed, year, 7])
     batches = M.draw_base(rng, year, counts, fx, dead)
+    chronic = O.chronic_persons(year, counts, dead)
+    O.to_cohort(extra, batches, chronic)
     generation = M.concat(batches)
     for _ in range(3):  # readmissions of readmissions
         generation = M.readmissions(rng, generation, fx, year)
@@ -133,7 +141,9 @@ def _simulate_year(
     stays = M.concat(batches)
     stays = M.concat([stays, M.near_misses(rng, stays, fx, year)])
     ready = M.take(stays, np.flatnonzero(stays["ready_day"] >= 0))
-    return M.contacts(rng, stays, fx.region), ready
+    visits = O.outpatient(extra, year, counts, fx, dead, chronic, stays)
+    contacts = M.contacts(rng, O.emergency_rooms(extra, stays), fx.region)
+    return M.concat([contacts, visits]), ready
 
 
 def _split(rows: M.Stays, field: str, lo: int, hi: int) -> tuple[M.Stays, M.Stays]:
@@ -198,12 +208,11 @@ def generate(
         for i, year in enumerate(years):
             step = 0.95 / len(years)
             report(f"Danner syntetiske kontakter for {year}", i * step)
-            rng = np.random.default_rng([seed, year])
-            c, r = _simulate_year(rng, year, cubes[year], fx, dead)
+            c, r = _simulate_year(seed, year, cubes[year], fx, dead)
             if carry is not None:
                 c, r = M.concat([carry[0], c]), M.concat([carry[1], r])
             c, r = M.drop_after_death(c, r)
-            c = M.died_on_the_day(c)
+            c = O.distinct_contacts(M.died_on_the_day(c))
             dead = M.sorted_union(dead, c["key"][c["died"]])
             lo, hi = M.days_of(year), M.days_of(year + 1)
             c, c_next = _split(c, "start", lo * M.DAY, hi * M.DAY)
