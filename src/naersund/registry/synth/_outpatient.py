@@ -72,8 +72,10 @@ KOL = np.array(
 CHRONIC_SEX = {"diabetes": (1.2, 0.82), "kol": (0.95, 1.05)}  # (M, F)
 CHRONIC_TREND = {"diabetes": 0.025, "kol": 0.0}  # a year from 2013
 EXTRA_VISITS = 0.8  # visits a year beyond the first
-CHRONIC_DX = {"diabetes": (("DE119", 0.7), ("DE112", 0.1), ("DE114", 0.1), ("DE116", 0.1))}
-CHRONIC_DX |= {"kol": (("DJ449", 0.8), ("DJ448", 0.2))}
+CHRONIC_DX: dict[str, tuple[tuple[str, float], ...]] = {
+    "diabetes": (("DE119", 0.7), ("DE112", 0.1), ("DE114", 0.1), ("DE116", 0.1)),
+    "kol": (("DJ449", 0.8), ("DJ448", 0.2)),
+}
 ADMISSION_PREFIX = {"diabetes": "DE11", "kol": "DJ44"}
 TO_COHORT = 0.85  # share of admissions for the disease given to a person of its cohort
 PRE_ADMISSION_P = 0.01  # acute admissions with a planned visit 1-4 h before
@@ -242,7 +244,8 @@ def _chronic_visits(
             "acute": np.zeros(n, dtype=bool),
         }
         s["start"] = (jan1 + day) * DAY + M._time_of_day(rng, s["acute"])
-        names, p = zip(*CHRONIC_DX[name], strict=True)
+        names = [c for c, _ in CHRONIC_DX[name]]
+        p = np.array([w for _, w in CHRONIC_DX[name]])
         dx = np.array([codes.index(c) for c in names])[rng.choice(len(names), size=n, p=p)]
         parts.append(_rows(rng, s, CHRONIC, dx, np.full(n, T.SPEC["intern medicin"]), fx))
     return M.concat(parts)
