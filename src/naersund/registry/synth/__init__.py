@@ -3,8 +3,11 @@
 :func:`generate` draws persons from Denmark's real population (municipality × 5-year band ×
 sex, :func:`naersund.refdata.derive_population`) scaled by ``scale``, gives them hospital stays
 with rates rising steeply with age, readmissions, transfers between hospitals (contacts joined
-into one stay), deaths and days ready for discharge, adds a random municipality effect and
-plants initiative effects in chosen municipalities (listed in ``manifest.json``).
+into one stay), deaths and days ready for discharge, adds outpatient attendances at the real
+national volume (:mod:`._outpatient`: planned and acute visits, the chronically ill, visits just
+before admissions, emergency-room contacts that become admissions), adds a random
+municipality effect and plants initiative effects in chosen municipalities (listed in
+``manifest.json``).
 
 Every output is marked ``SYNTETISKE DATA``: a ``SYNTETISKE_DATA.txt`` file, the manifest
 (``"synthetic": true``), Parquet metadata ``naersund.synthetic=true``, person ids starting
@@ -165,7 +168,8 @@ def generate(
     """Write a synthetic registry for ``years`` to the folder ``out`` and return its manifest.
 
     ``scale`` multiplies the population and so the number of persons and contacts (1.0 is
-    Denmark: about 1.5 million contacts a year); the population written is the real one
+    Denmark at the real volume: about 12.5 million contacts in 2022, outpatient attendances
+    included, see ``_outpatient``); the population written is the real one
     times ``scale``, so rates stay realistic. ``fmt="canonical"`` writes Parquet partitioned
     by year (``contacts/year=YYYY/part-0.parquet``, ``ready_for_discharge/year=YYYY/...``,
     ``population/population.parquet``); ``fmt="lpr2"`` writes an LPR2-style CSV extract
