@@ -18,9 +18,13 @@ $(STAMP): $(BIN)/python requirements.lock pyproject.toml
 install: $(STAMP)
 
 ## demo: synthetic national data -> indicators -> the web application with demo users and
-## answers on http://127.0.0.1:8000 (data and SQLite database in data/demo)
+## answers on http://127.0.0.1:8000 (data and SQLite database in data/demo). Scale 1.0 is the
+## real national volume (about 12 million contacts a year); the demo uses a fifth of Denmark
+## (DEMO_SCALE) so that it stays within a few minutes: `make demo DEMO_SCALE=1.0` for all of it.
+DEMO_SCALE ?= 0.2
 demo: $(STAMP)
-	NAERSUND_DEMO=1 NAERSUND_DATA_DIR=data/demo $(BIN)/naersund demo --out data/demo
+	NAERSUND_DEMO=1 NAERSUND_DATA_DIR=data/demo $(BIN)/naersund demo --out data/demo \
+		--scale $(DEMO_SCALE)
 
 ## test: lint, type check and the whole test suite on SQLite, then the web tests again on a
 ## throwaway PostgreSQL (installs Java for Spark and PostgreSQL if missing; skips the

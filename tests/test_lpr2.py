@@ -235,12 +235,18 @@ def test_missing_files_and_columns(tmp_path: Path) -> None:
 
 
 def test_the_synthetic_lpr2_extract_ingests_to_the_canonical_contacts(tmp_path: Path) -> None:
-    """``naersund synth`` writes the same contacts in both formats (LPR2 ends cut to the hour)."""
+    """``naersund synth`` writes the same contacts in both formats (LPR2 ends cut to the hour).
+
+    Its planned outpatient attendances are ``C_PATTYPE`` 2 rows, one per attendance, which
+    ingest keeps only when told to (by default it leaves them out, as for a real extract)."""
     from naersund.registry.synth import generate
 
     generate(tmp_path / "canonical", [2014], scale=0.002, seed=5)
     generate(tmp_path / "lpr2", [2014], scale=0.002, seed=5, fmt="lpr2")
-    ingest(tmp_path / "lpr2", tmp_path / "dest", fmt="lpr2")
+    report = ingest(tmp_path / "lpr2", tmp_path / "default", fmt="lpr2")
+    assert any("C_PATTYPE 2 (ambulant) er udeladt" in m for m in report.messages)
+    options = Lpr2Options(include_outpatient=True)
+    ingest(tmp_path / "lpr2", tmp_path / "dest", fmt="lpr2", lpr2_options=options)
     got = pa.concat_tables([pq.read_table(f) for f in find_table(tmp_path / "dest", "contacts")])
     want = pa.concat_tables(
         [pq.read_table(f) for f in find_table(tmp_path / "canonical", "contacts")]

@@ -59,7 +59,7 @@ def extract(
 def contacts(dest: Path) -> list[dict[str, object]]:
     t = pa.concat_tables([pq.read_table(f) for f in find_table(dest, "contacts")])
     t = t.drop_columns(["person_key"])
-    return t.sort_by([("person_id", "ascending"), ("start", "ascending")]).to_pylist()
+    return t.sort_by([(c, "ascending") for c in t.column_names]).to_pylist()
 
 
 def contact(pid: str, kom: int, sex: str, born: dt.date, start: dt.datetime, end: dt.datetime,

@@ -122,7 +122,7 @@ def synthetic_data_options(f: F) -> F:
         type=click.FloatRange(min=0.0001, max=10),
         default=1.0,
         show_default=True,
-        help="Andel af Danmarks befolkning (1.0 = hele landet).",
+        help="Andel af Danmarks befolkning (1.0 = hele landet, ca. 12 mio. kontakter om året).",
     )(f)
     return click.option(
         "--years", type=YEARS, default="2012-2016", show_default=True, help="År, fx 2012-2016."

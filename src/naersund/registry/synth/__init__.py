@@ -3,8 +3,11 @@
 :func:`generate` draws persons from Denmark's real population (municipality × 5-year band ×
 sex, :func:`naersund.refdata.derive_population`) scaled by ``scale``, gives them hospital stays
 with rates rising steeply with age, readmissions, transfers between hospitals (contacts joined
-into one stay), deaths and days ready for discharge, adds a random municipality effect and
-plants initiative effects in chosen municipalities (listed in ``manifest.json``).
+into one stay), deaths and days ready for discharge, adds outpatient attendances at the real
+national volume (:mod:`._outpatient`: planned and acute visits, the chronically ill, visits just
+before admissions, emergency-room contacts that become admissions), adds a random
+municipality effect and plants initiative effects in chosen municipalities (listed in
+``manifest.json``).
 
 Every output is marked ``SYNTETISKE DATA``: a ``SYNTETISKE_DATA.txt`` file, the manifest
 (``"synthetic": true``), Parquet metadata ``naersund.synthetic=true``, person ids starting
@@ -31,6 +34,7 @@ from naersund import __version__
 from naersund.atomic import atomic_dir
 from naersund.refdata import AGE_GROUPS, derive_population, municipalities, shipped_population
 from naersund.registry.synth import _model as M
+from naersund.registry.synth import _outpatient as O
 from naersund.registry.synth import _tables as T
 from naersund.registry.synth._write import CanonicalWriter, Lpr2Writer, Lpr3Writer
 
@@ -154,10 +158,17 @@ def _cubes(pop: pd.DataFrame, codes: np.ndarray) -> dict[int, np.ndarray]:
 
 
 def _simulate_year(
-    rng: np.random.Generator, year: int, counts: np.ndarray, fx: M.Effects, dead: np.ndarray
+    seed: int, year: int, counts: np.ndarray, fx: M.Effects, dead: np.ndarray
 ) -> tuple[M.Stays, M.Stays]:
-    """All stays whose story starts in ``year`` -> (contacts, ready-for-discharge periods)."""
+    """All stays whose story starts in ``year`` -> (contacts, ready-for-discharge periods).
+
+    The admissions have the random stream ``[seed, year]``; the outpatient attendances
+    (``_outpatient``) their own, so adding them left the admissions as they were."""
+    rng = np.random.default_rng([seed, year])
+    extra = np.random.default_rng([seed, year, 7])
     batches = M.draw_base(rng, year, counts, fx, dead)
+    chronic = O.chronic_persons(year, counts, dead)
+    O.to_cohort(extra, batches, chronic)
     generation = M.concat(batches)
     for _ in range(3):  # readmissions of readmissions
         generation = M.readmissions(rng, generation, fx, year)
@@ -165,7 +176,9 @@ def _simulate_year(
     stays = M.concat(batches)
     stays = M.concat([stays, M.near_misses(rng, stays, fx, year)])
     ready = M.take(stays, np.flatnonzero(stays["ready_day"] >= 0))
-    return M.contacts(rng, stays, fx.region), ready
+    visits = O.outpatient(extra, year, counts, fx, dead, chronic, stays)
+    contacts = M.contacts(rng, O.emergency_rooms(extra, stays), fx.region)
+    return M.concat([contacts, visits]), ready
 
 
 def _split(rows: M.Stays, field: str, lo: int, hi: int) -> tuple[M.Stays, M.Stays]:
@@ -189,7 +202,8 @@ def generate(
     """Write a synthetic registry for ``years`` to the folder ``out`` and return its manifest.
 
     ``scale`` multiplies the population and so the number of persons and contacts (1.0 is
-    Denmark: about 1.5 million contacts a year); the population written is the real one
+    Denmark at the real volume: about 12.5 million contacts in 2022, outpatient attendances
+    included, see ``_outpatient``); the population written is the real one
     times ``scale``, so rates stay realistic. ``fmt="canonical"`` writes Parquet partitioned
     by year (``contacts/year=YYYY/part-0.parquet``, ``ready_for_discharge/year=YYYY/...``,
     ``population/population.parquet``); ``fmt="lpr2"`` writes an LPR2-style CSV extract
@@ -240,12 +254,11 @@ def generate(
         for i, year in enumerate(years):
             step = 0.95 / len(years)
             report(f"Danner syntetiske kontakter for {year}", i * step)
-            rng = np.random.default_rng([seed, year])
-            c, r = _simulate_year(rng, year, cubes[year], fx, dead)
+            c, r = _simulate_year(seed, year, cubes[year], fx, dead)
             if carry is not None:
                 c, r = M.concat([carry[0], c]), M.concat([carry[1], r])
             c, r = M.drop_after_death(c, r)
-            c = M.died_on_the_day(c)
+            c = O.distinct_contacts(M.died_on_the_day(c))
             dead = M.sorted_union(dead, c["key"][c["died"]])
             lo, hi = M.days_of(year), M.days_of(year + 1)
             c, c_next = _split(c, "start", lo * M.DAY, hi * M.DAY)

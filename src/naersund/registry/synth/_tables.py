@@ -230,7 +230,7 @@ _PREV_GROUPS = {
     "sociale_og_plejemaessige_forhold": (0.04, 0.01),
     "tryksaar": (0.03, 0.01),
 }
-_PREV_PREFIX_W = {"DJ18": 8, "DJ44": 4, "DJ15": 1.5, "DJ20": 1.5, "DJ22": 1.5, "DJ13": 0.6}
+_PREV_PREFIX_W = {"DJ18": 8, "DJ44": 8, "DJ15": 1.5, "DJ20": 1.5, "DJ22": 1.5, "DJ13": 0.6}
 _PREV_PREFIX_W |= {"DS72": 6, "DS52": 3, "DS42": 2, "DS32": 2, "DS82": 1.5, "DS22": 1}
 _PREV_PREFIX_W |= {"DN390": 4, "DA09": 4, "DA08": 2, "DK529": 2, "DD50": 3}
 _SUFFIX = {"DS72": "0", "DS52": "5", "DS42": "2", "DS32": "2", "DS82": "3", "DS22": "0"}
@@ -271,8 +271,11 @@ def code_tables() -> CodeTables:
         "psych": _PSYCH,
         "hospice": _HOSPICE,
     }
+    from naersund.registry.synth._outpatient import extra_codes  # it builds on this module
+
     codes: dict[str, int] = {}
-    for code in [r[0] for rows in raw.values() for r in rows] + [*SECONDARY, *TRANSFER_DX]:
+    every = [r[0] for rows in raw.values() for r in rows] + [*SECONDARY, *TRANSFER_DX]
+    for code in every + extra_codes():
         codes.setdefault(code, len(codes))
     tables = {}
     for name, rows in [*raw.items(), ("short", _ACUTE)]:

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 from naersund.registry.schema import PERSON_KEY, PERSON_KEY_METADATA
 from naersund.registry.synth import _tables as T
 from naersund.registry.synth._model import DAY, HOUR, Arr, Stays, decode_key, person_id_number
+from naersund.registry.synth._outpatient import OUTPATIENT_STREAMS
 
 METADATA = {"naersund.synthetic": "true", "naersund.marker": T.MARKER}
 # person_key is the number in the person id (SYN + 11 digits): the same person gets the same key
@@ -154,6 +155,9 @@ class Lpr2Writer:
         start, end = c["start"], c["end"] - c["end"] % HOUR
         dx = _lookup(T.code_tables().codes, c["dx"])
         er = c["acute"] & (c["end"] - start < 12 * HOUR)
+        # planned outpatient attendances: one C_PATTYPE 2 row each (ingest keeps them only
+        # with Lpr2Options.include_outpatient, as for a real extract)
+        outpatient = np.isin(c["stream"], OUTPATIENT_STREAMS) & ~c["acute"]
         adm: dict[str, Any] = {
             "PNR": person_ids(c["key"]),
             "RECNUM": recnum,
@@ -163,7 +167,7 @@ class Lpr2Writer:
             "V_INDMINUT": start % HOUR,
             "D_UDDTO": _dates(end // DAY),
             "V_UDTIME": (end % DAY) // HOUR,
-            "C_PATTYPE": np.where(er, 3, 0),
+            "C_PATTYPE": np.where(outpatient, 2, np.where(er, 3, 0)),
             "C_INDM": np.where(c["acute"], 1, 2),
             "C_ADIAG": dx,
             "C_SGH": _lookup(T.hospitals().names, c["hosp"]),
@@ -347,4 +351,12 @@ def _xport(table: pa.Table, path: Path, name: str) -> None:
         elif col.startswith("TIDSPUNKT_"):
             clock = pd.to_datetime(frame[col], format="%H:%M:%S")
             frame[col] = pd.Series(clock.dt.time, dtype=object)
+    # pyreadstat can take a date column that starts with many missing values for text and then
+    # fail on its dates: rows with a value in the first such column come first
+    gaps = [
+        c for c in table.column_names if pa.types.is_date(table[c].type) and table[c].null_count
+    ]
+    if gaps:
+        empty = table[gaps[0]].is_null().to_numpy(zero_copy_only=False)
+        frame = frame.iloc[np.argsort(empty, kind="stable")].reset_index(drop=True)
     pyreadstat.write_xport(frame, path, file_format_version=8, table_name=name[:32])
