@@ -382,6 +382,23 @@ def funnel_plot(
                     ],
                 },
             },
+            {  # the highlighted municipality named beside its point, always (print too)
+                "data": {"values": records(pts[pts["valgt"].astype(bool)])},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "dx": 9,
+                    "dy": -9,
+                    "fontSize": 12,
+                    "fontWeight": "bold",
+                },
+                "encoding": {
+                    "x": {"field": "size", "type": "quantitative"},
+                    "y": {"field": "value", "type": "quantitative"},
+                    "text": {"field": "name"},
+                    "color": {"value": PALETTE["dark"]},
+                },
+            },
         ],
     )
     table = pd.DataFrame(

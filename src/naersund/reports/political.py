@@ -88,7 +88,7 @@ def headlines(data: ReportInput, area: Area, year: int) -> list[Headline]:
         out.append(
             Headline(
                 indicator=d.id,
-                name=d.name_da,
+                name=c.name_with_status(d),
                 unit=c.unit_of(d),
                 value=f.value,
                 lower_ci=f.lower,
