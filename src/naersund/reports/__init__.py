@@ -8,6 +8,7 @@ the release and call this.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import uuid
@@ -163,7 +164,8 @@ def write(pack: Pack, fmt: Format, out: Path) -> Path:
     except OSError as exc:
         raise NaersundError(f"{out}: rapporten kan ikke skrives ({_why(exc)})") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # no temporary file could be made there
+            tmp.unlink(missing_ok=True)
     return out
 
 
