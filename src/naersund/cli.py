@@ -661,9 +661,10 @@ def report(
 
         data = from_results_file(results_file)
     else:
-        from naersund.web.manage import setup
+        from naersund.web.manage import require_database, setup
 
         setup()
+        require_database()
         from naersund.web.reportdata import report_input
 
         data = report_input(year, release_id)

@@ -42,7 +42,7 @@ def require_database() -> None:
     from django.db import DatabaseError, connection
 
     db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3") and not Path(db["NAME"]).exists():
+    if str(db["ENGINE"]).endswith("sqlite3") and not Path(str(db["NAME"])).exists():
         raise WebConfigError(
             f"Der er ingen database i {db['NAME']}. Sæt NAERSUND_DATA_DIR til mappen med "
             "naersund.sqlite3 (efter `make demo`: NAERSUND_DEMO=1, så bruges data/demo, eller "
