@@ -512,3 +512,26 @@ def test_only_synthetic_data_is_marked_synthetic(data: ReportInput) -> None:
         wb = openpyxl.load_workbook(io.BytesIO(render(pack, "xlsx")))
         for name in wb.sheetnames[1:]:
             assert (wb[name]["A1"].value == "SYNTETISKE DATA") == marked
+
+
+def test_no_capitalised_word_mid_sentence(data: ReportInput) -> None:
+    """The packs' own sentences (paragraphs, lists, notes, headline sentences, footnotes)
+    write section and column names in lower case mid-sentence; only names are capitalised."""
+    names = {m.name for m in municipalities_of(HOVEDSTADEN)} | {"Kommune", "KKR"}
+    names |= {d.name_da.split()[0] for d in data.definitions}  # indicator names in a list
+    names |= {"Danmark", "Danmarks", "Poisson", "Wilson", "Byar", "Sundhedsloven"}
+    names |= {"Sundhedsdatastyrelsen", "Sundhedsdatastyrelsens", "Hovedstaden", "Nære"}
+    found = set()
+    for level in ("politisk", "direktoer", "fagligt"):
+        for area in (area_of("kommune", ALBERTSLUND), area_of("region", HOVEDSTADEN)):
+            pack = build_pack(data, level, area, YEAR)
+            texts = list(pack.footnotes)
+            for s in pack.sections:
+                texts += s.paragraphs + [lead for lead, _ in s.lists]
+                texts += [item for _, items in s.lists for item in items]
+                texts += [h.sentence for h in s.headlines] + [n for t in s.tables for n in t.notes]
+            for text in texts:
+                for m in re.finditer(r"(?<=[a-zæøå0-9,)] )([A-ZÆØÅ][a-zæøå]+)", text):
+                    if m.group(1) not in names:
+                        found.add((m.group(1), text))
+    assert not found

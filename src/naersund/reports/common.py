@@ -67,6 +67,23 @@ def indicators_in(data: ReportInput) -> list[IndicatorDefinition]:
     return [d for d in data.definitions if d.id in present]
 
 
+def central_ids(data: ReportInput, region_code: int) -> list[str]:
+    """The KKR's central indicators in its chosen order (those the release has)."""
+    try:
+        chosen = data.catalogue.kkr_by_code(region_code).central_indicators
+    except KeyError:
+        return []
+    present = {d.id for d in indicators_in(data)}
+    return [i for i in chosen if i in present]
+
+
+def central_first(data: ReportInput, region_code: int) -> list[IndicatorDefinition]:
+    """The release's indicators with the KKR's central ones first, in the chosen order."""
+    central = central_ids(data, region_code)
+    by_id = {d.id: d for d in indicators_in(data)}
+    return [by_id[i] for i in central] + [d for d in by_id.values() if d.id not in central]
+
+
 def name_with_status(d: IndicatorDefinition) -> str:
     """The indicator's name with its definition's status beside it, as every pack shows it:
     "Akutte medicinske korttidsindlæggelser (under omdefinering)", "... (gældende)"."""

@@ -212,7 +212,7 @@ def bilag1_section(data: ReportInput, area: Area) -> Section:
         s.paragraphs.append(
             "Bilag 1 viser hver kommunes svar og vises kun for KKR-sekretariatet og nationale "
             "administratorer, og for alle, når statusrunden er offentliggjort. Udbredelsen i "
-            "KKR'en står under Indsatsernes udbredelse."
+            "KKR'en står i afsnittet om indsatsernes udbredelse."
         )
         return s
     s.paragraphs.append(
@@ -268,7 +268,7 @@ def summary_section(data: ReportInput, area: Area, year: int) -> Section:
                 f"{d.name_da}: {better} af {len(members)} kommuner ligger signifikant bedre "
                 f"end landet, {worse} signifikant dårligere."
             )
-    s.lists.append(("Hovedpunkter:", bullets))
+    s.lists.append(("Hovedpunkter:", bullets))  # the initiatives' line is added below
     s.blocks.append(
         Table(
             sheet="Resumé",
@@ -294,13 +294,18 @@ def summary_section(data: ReportInput, area: Area, year: int) -> Section:
     if data.survey is not None and initiatives:
         region = kkr_area(area.region_code)
         done = [status_counts(data.survey, i.id, region) for i in initiatives]
-        shares = [d.share("implementeret").pct for d in done if d.total]
+        shares = [
+            float(pct)
+            for d in done
+            if d.total and (pct := d.share("implementeret").pct) is not None
+        ]
         kind = "skal-indsatser" if are_skal else "indsatser"
         if shares:
-            s.paragraphs.append(
-                f"Indsatserne{c.round_text(data)}: i gennemsnit har {fmt.number(sum(shares) / len(shares), 0)} "
-                f"% af kommunerne i {kkr.name_da} implementeret hver af de {len(initiatives)} "
-                f"{kind}; tabellen Indsatsernes udbredelse viser hver indsats."
+            bullets.append(
+                f"Indsatserne{c.round_text(data)}: i gennemsnit har "
+                f"{fmt.number(sum(shares) / len(shares), 0)} % af kommunerne i {kkr.name_da} "
+                f"implementeret hver af de {len(initiatives)} {kind}; afsnittet om indsatsernes "
+                "udbredelse viser hver indsats."
             )
     return s
 

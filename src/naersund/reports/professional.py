@@ -25,7 +25,7 @@ def details_section(data: ReportInput, area: Area, year: int) -> Section:
         "95 %-interval, den samme som i de øvrige rapporter og på dashboardet: "
         "aldersstandardiseret (alder og køn; standardpopulation: "
         f"{data.meta.get('standard_population', 'Danmarks befolkning 2013')}), hvor "
-        "indikatoren standardiseres, ellers rå (kolonnen Opgørelse)."
+        "indikatoren standardiseres, ellers rå (se kolonnen med opgørelsen)."
     )
     for d in c.indicators_in(data):
         rows: list[list[Any]] = []
