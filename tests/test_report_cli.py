@@ -115,3 +115,20 @@ def test_a_results_file_that_is_not_there_is_a_danish_message(tmp_path: Path) ->
     )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "Fejl: mangler.csv: resultatfilen findes ikke" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--level", "x"], "Fejl: Ugyldig værdi for '--level': 'x' er ikke en af 'politisk', "),
+        (["--level", "politisk", "--kommune", "abc"], "'abc' er ikke et helt tal."),
+        (["--level", "politisk", "--year", "2014"], "Fejl: Tilvalget '--out' mangler."),
+        (["--nej"], "Fejl: Ukendt tilvalg '--nej'."),
+    ],
+)
+def test_usage_errors_are_danish(tmp_path: Path, args: list[str], message: str) -> None:
+    proc = _naersund(tmp_path, "report", *args)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "Error" not in proc.stderr and "Usage" not in proc.stderr and "Try " not in proc.stderr
+    assert "report [TILVALG]" in proc.stderr and "for hjælp." in proc.stderr

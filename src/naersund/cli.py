@@ -811,7 +811,9 @@ def main() -> None:
         err.print("Afbrudt.")
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        from naersund.cli_errors import show
+
+        show(exc)  # Click's messages in Danish
         sys.exit(exc.exit_code)
     except NaersundError as exc:
         click.secho(f"Fejl: {exc}", fg="red", err=True)
