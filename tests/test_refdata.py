@@ -71,3 +71,18 @@ def test_standard_population_is_denmark_of_the_year() -> None:
     assert len(std) == 36
     with pytest.raises(ValueError, match="no population for the standard year 1999"):
         refdata.standard_population(refdata.shipped_population(), 1999)
+
+
+def test_every_municipality_has_its_official_name() -> None:
+    """``tests/data/official_municipality_names.csv``: the 98 municipalities' registered
+    names (the authorities' register as published in the open GREG data model's
+    ``d_basis_ansvarlig_myndighed``, which agrees with DAGI/DAWA's ``navn`` + " Kommune" for 96
+    of them), checked against :func:`refdata.official_name` for every code."""
+    from pathlib import Path
+
+    want = pd.read_csv(Path(__file__).parent / "data" / "official_municipality_names.csv")
+    assert len(want) == 98
+    got = {int(c): refdata.official_name(int(c)) for c in refdata.municipalities()["kommunekode"]}
+    assert got == dict(zip(want["kommunekode"], want["official_name"], strict=True))
+    assert refdata.official_name(101) == "Københavns Kommune"
+    assert refdata.official_name(400) == "Bornholms Regionskommune"

@@ -29,7 +29,7 @@ from naersund.reports import (
     fmt,
     render,
 )
-from naersund.reports.common import municipalities_of
+from naersund.reports.common import municipalities_of, name_with_status
 from naersund.reports.load import from_results_file
 from naersund.reports.model import Column, Pack, Section, Table
 from naersund.reports.rendering import safe_text
@@ -168,7 +168,7 @@ def test_political_xlsx_cells_are_the_published_numbers(data: ReportInput, polit
         "Øvre 95 %",
         "Hele landet",
     ]
-    names = {d.name_da: d.id for d in data.definitions}
+    names = {name_with_status(d): d.id for d in data.definitions}  # the status beside it
     assert len(body) == len(data.results["indicator"].unique())
     for r in body:
         row = _published(data, names[r[0]], "kommune", ALBERTSLUND)
@@ -269,22 +269,149 @@ def _members() -> list[Any]:
     return municipalities_of(HOVEDSTADEN)
 
 
-def test_bilag_1_has_every_municipalitys_status(data: ReportInput) -> None:
+def test_bilag_1_has_every_municipalitys_status_under_the_initiatives_names(
+    data: ReportInput,
+) -> None:
+    from naersund.reports.common import name_of
+    from naersund.reports.director import COLUMNS_PER_TABLE
+
     pack = build_pack(data, "direktoer", area_of("region", HOVEDSTADEN), YEAR)
     wb = openpyxl.load_workbook(io.BytesIO(render(pack, "xlsx")))
-    header, body = _table_body(_sheet_rows(wb, "Bilag 1"), "Kommune")
-    skal = [
-        i for g in data.catalogue.kkr_by_code(HOVEDSTADEN).goals for i in g.initiatives_of("skal")
-    ]
-    assert header == ["Kommune", *(f"I{i + 1}" for i in range(len(skal)))]
+    goals = data.catalogue.kkr_by_code(HOVEDSTADEN).goals
     assert data.survey is not None
-    for r in body:
-        code = next(m.code for m in _members() if m.name == r[0])
-        want = [
-            STATUS_LABELS.get(data.survey.value(code, f"status.{i.id}"), "Ikke besvaret")
-            for i in skal
-        ]
-        assert r[1:] == want
+    for kind, sheet in (("skal", "Bilag 1"), ("kan", "Bilag 1 kan")):
+        initiatives = [i for g in goals for i in g.initiatives_of(kind)]
+        assert initiatives, kind
+        header, body = _table_body(_sheet_rows(wb, sheet), "Kommune")
+        first = initiatives[:COLUMNS_PER_TABLE]
+        # the initiatives' names, not codes I1-I13
+        assert header == ["Kommune", *(name_of(i) for i in first)]
+        assert not any(re.fullmatch(r"I\d+", str(h)) for h in header)
+        assert len(body) == 29
+        for r in body:
+            code = next(m.code for m in _members() if m.name == r[0])
+            want = [
+                STATUS_LABELS.get(data.survey.value(code, f"status.{i.id}"), "Ikke besvaret")
+                for i in first
+            ]
+            assert r[1:] == want
+        # colours by status in the XLSX, the same as in print
+        ws = wb[sheet]
+        start = next(
+            i for i, row in enumerate(ws.iter_rows(values_only=True)) if row[0] == "Kommune"
+        )
+        for row in ws.iter_rows(min_row=start + 2, max_row=start + 30, min_col=2):
+            for cell in row:
+                if cell.value == "Implementeret":
+                    assert cell.fill.fgColor.rgb.endswith("CDE8C6")
+                elif cell.value == "Ikke påbegyndt":
+                    assert cell.fill.fgColor.rgb.endswith("F6D2CE")
+    html = render(pack, "html").decode()
+    assert '<td class="text mark-good">✓ Impl.</td>' in html
+    assert "✗ ikke påbegyndt (rød)" in html  # the key beside the table
+
+
+def test_the_director_pack_opens_with_a_one_page_summary(data: ReportInput) -> None:
+    for area in (area_of("kommune", ALBERTSLUND), area_of("region", HOVEDSTADEN)):
+        pack = build_pack(data, "direktoer", area, YEAR)
+        assert pack.sections[0].title == f"Resumé: {area.title} {YEAR}"
+        assert pack.sections[1].page_break  # the summary has its page
+        pages = _pdf_text(render(pack, "pdf"))
+        assert f"Resumé: {area.title} {YEAR}" in pages[0]
+        assert "Resumé" not in pages[1]  # one page, not two
+        for d in data.definitions:
+            assert name_with_status(d) in re.sub(r"\s+", " ", pages[0])
+
+
+def test_the_director_funnels_name_the_municipality(data: ReportInput) -> None:
+    pack = build_pack(data, "direktoer", area_of("kommune", ALBERTSLUND), YEAR)
+    funnels = next(s for s in pack.sections if s.title == "Tragtdiagrammer")
+    assert funnels.charts
+    for chart in funnels.charts:
+        label = chart.spec["layer"][-1]
+        assert label["mark"]["type"] == "text"
+        assert [v["name"] for v in label["data"]["values"]] == ["Albertslund"]
+        assert ">Albertslund</text>" in chart.svg()
+
+
+def test_every_xlsx_has_a_key_sheet(data: ReportInput) -> None:
+    for level in ("politisk", "direktoer", "fagligt"):
+        pack = build_pack(data, level, area_of("kommune", ALBERTSLUND), YEAR)
+        wb = openpyxl.load_workbook(io.BytesIO(render(pack, "xlsx")))
+        assert wb.sheetnames[1] == "Forklaring"
+        terms = [r[0] for r in wb["Forklaring"].iter_rows(values_only=True)]
+        for term in ("aldersstandardiseret", "rå", "under omdefinering", "✓ Implementeret"):
+            assert term in terms
+
+
+def test_every_indicator_in_every_pack_shows_its_definition_status(data: ReportInput) -> None:
+    statuses = {d.status for d in data.definitions}
+    assert "under omdefinering" in statuses and "gældende" in statuses
+    for level in ("politisk", "direktoer", "fagligt"):
+        for area in (area_of("kommune", ALBERTSLUND), area_of("region", HOVEDSTADEN)):
+            pack = build_pack(data, level, area, YEAR)
+            text = re.sub(r"\s+", " ", " ".join(_pdf_text(render(pack, "pdf"))))
+            for d in data.definitions:
+                assert name_with_status(d) in text, (level, area.name, d.id)
+
+
+def test_no_backtick_or_developer_phrasing_reaches_a_reader(data: ReportInput) -> None:
+    """Every level for a municipality and a KKR (with its municipalities): all the PDF text
+    read back with pypdf."""
+    packs = [
+        build_pack(data, level, area, YEAR)
+        for level in ("politisk", "direktoer", "fagligt")
+        for area in (area_of("kommune", ALBERTSLUND), area_of("region", HOVEDSTADEN))
+    ]
+    packs.append(build_kkr_pack(data, "fagligt", HOVEDSTADEN, YEAR))
+    for pack in packs:
+        text = " ".join(_pdf_text(render(pack, "pdf")))
+        assert "`" not in text, pack.title
+        for phrase in ("denne fil", "kan ændres i", "kan udskiftes i", "YAML", "naersund "):
+            assert phrase not in text, (pack.title, phrase)
+
+
+def test_the_definitions_keep_each_indicators_bullets_under_its_heading(
+    data: ReportInput,
+) -> None:
+    pack = build_pack(data, "fagligt", area_of("kommune", ALBERTSLUND), YEAR)
+    html = render(pack, "html").decode()
+    section = html[html.index("<h2>Definitioner</h2>") :]
+    section = section[: section.index("</section>")]
+    blocks = re.findall(r'<div class="headed"><h3>(.*?)</h3>\s*<ul>(.*?)</ul>', section, re.S)
+    assert [h for h, _ in blocks] == [
+        name_with_status(d).replace("'", "&#39;") for d in data.definitions
+    ]
+    for (_, items), d in zip(blocks, data.definitions, strict=True):
+        assert f"definitionsversion {d.version}; id {d.id}" in items
+        assert "<p></p>" not in section
+
+
+def test_no_page_of_the_professional_pack_is_nearly_empty(data: ReportInput) -> None:
+    for area in (area_of("kommune", ALBERTSLUND), area_of("region", HOVEDSTADEN)):
+        pages = _pdf_text(render(build_pack(data, "fagligt", area, YEAR), "pdf"))
+        for i, page in enumerate(pages[:-1]):  # the last page may end where the text ends
+            body = [line for line in page.splitlines() if line.strip()]
+            assert len(body) >= 12, (area.name, i + 1, body)
+
+
+def test_a_report_file_is_readable_by_the_group(data: ReportInput, tmp_path: Path) -> None:
+    import os
+
+    from naersund.reports import write
+
+    pack = build_pack(data, "politisk", area_of("kommune", ALBERTSLUND), YEAR)
+    old = os.umask(0o022)
+    try:
+        out = write(pack, "xlsx", tmp_path / "a.xlsx")
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["a.xlsx"]  # no temporary file left
+    with pytest.raises(NaersundError) as err:
+        write(pack, "xlsx", tmp_path)  # a folder, not a file
+    why = "rapporten kan ikke skrives (det er en mappe; angiv et filnavn)"
+    assert str(err.value) == f"{tmp_path}: {why}"
 
 
 # --- professional and the KKR pack ----------------------------------------------------------
@@ -387,3 +514,26 @@ def test_only_synthetic_data_is_marked_synthetic(data: ReportInput) -> None:
         wb = openpyxl.load_workbook(io.BytesIO(render(pack, "xlsx")))
         for name in wb.sheetnames[1:]:
             assert (wb[name]["A1"].value == "SYNTETISKE DATA") == marked
+
+
+def test_no_capitalised_word_mid_sentence(data: ReportInput) -> None:
+    """The packs' own sentences (paragraphs, lists, notes, headline sentences, footnotes)
+    write section and column names in lower case mid-sentence; only names are capitalised."""
+    names = {m.name for m in municipalities_of(HOVEDSTADEN)} | {"Kommune", "KKR"}
+    names |= {d.name_da.split()[0] for d in data.definitions}  # indicator names in a list
+    names |= {"Danmark", "Danmarks", "Poisson", "Wilson", "Byar", "Sundhedsloven"}
+    names |= {"Sundhedsdatastyrelsen", "Sundhedsdatastyrelsens", "Hovedstaden", "Nære"}
+    found = set()
+    for level in ("politisk", "direktoer", "fagligt"):
+        for area in (area_of("kommune", ALBERTSLUND), area_of("region", HOVEDSTADEN)):
+            pack = build_pack(data, level, area, YEAR)
+            texts = list(pack.footnotes)
+            for s in pack.sections:
+                texts += s.paragraphs + [lead for lead, _ in s.lists]
+                texts += [item for _, items in s.lists for item in items]
+                texts += [h.sentence for h in s.headlines] + [n for t in s.tables for n in t.notes]
+            for text in texts:
+                for m in re.finditer(r"(?<=[a-zæøå0-9,)] )([A-ZÆØÅ][a-zæøå]+)", text):
+                    if m.group(1) not in names:
+                        found.add((m.group(1), text))
+    assert not found

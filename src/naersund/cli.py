@@ -726,9 +726,10 @@ def report(
 
         data = from_results_file(results_file)
     else:
-        from naersund.web.manage import setup
+        from naersund.web.manage import require_database, setup
 
         setup()
+        require_database()
         from naersund.web.reportdata import report_input
 
         data = report_input(year, release_id)
@@ -914,7 +915,9 @@ def main() -> None:
         err.print("Afbrudt.")
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        from naersund.cli_errors import show
+
+        show(exc)  # Click's messages in Danish
         sys.exit(exc.exit_code)
     except NaersundError as exc:
         click.secho(f"Fejl: {exc}", fg="red", err=True)

@@ -120,7 +120,7 @@ def test_the_same_figure_on_the_page_in_every_pdf_in_the_xlsx_and_in_the_api(
     rows = [r for r in book["Nøgletal"].iter_rows(values_only=True) if r[0]]
     header = next(i for i, r in enumerate(rows) if r[0] == "Indikator")
     by_name = {r[0]: r for r in rows[header + 1 :]}
-    defs = {d.id: d.name_da for d in releases_definitions()}
+    defs = {d.id: f"{d.name_da} ({d.status})" for d in releases_definitions()}  # status shown
     got = by_name[defs[name]]
     assert got[2] == "aldersstandardiseret"
     assert got[3:7] == pytest.approx([cell["value"], cell["lower"], cell["upper"], cell["denmark"]])

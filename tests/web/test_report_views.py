@@ -143,8 +143,9 @@ def test_the_command_writes_a_pack_from_the_current_release(
     mine = r[(r["level"] == "kommune") & (r["area_code"] == ALBERTSLUND) & (r["year"] == 2014)]
     shown = {row[0]: (row[2], row[3]) for row in rows[2:]}
     names = {
-        "akutte_korttidsindlaeggelser": "Akutte medicinske korttidsindlæggelser",
-        "faerdigbehandlingsdage": "Færdigbehandlingsdage",
+        # each with its definition's status beside it
+        "akutte_korttidsindlaeggelser": "Akutte medicinske korttidsindlæggelser (under omdefinering)",
+        "faerdigbehandlingsdage": "Færdigbehandlingsdage (gældende)",
     }
     for ind, name in names.items():
         row = mine[mine["indicator"] == ind].iloc[0].to_dict()

@@ -40,6 +40,12 @@ CORE_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
         "/katalog/kkr/9999/",
         {"anonymous": 302} | {p: 404 for p in EVERYONE[1:]},
     ),
+    (
+        "katalog/kkr/<number:region_code>/centrale-indikatorer/",
+        f"/katalog/kkr/{HOVEDSTADEN}/centrale-indikatorer/",
+        {"anonymous": 302, "admin": 200, "kkr_hovedstaden": 200}
+        | {p: 403 for p in EVERYONE[1:] if p not in ("admin", "kkr_hovedstaden")},
+    ),
     ("admin/", "/admin/", ADMIN_ONLY),
     ("admin/", "/admin/catalogue/initiative/", ADMIN_ONLY),
     ("admin/", "/admin/catalogue/goal/{goal}/change/", ADMIN_ONLY),

@@ -206,6 +206,18 @@ class Kkr(_Strict):
     national_goals: list[str] = Field(default_factory=list)
     goals: list[Goal] = Field(default_factory=list)
     action_plans: list[ActionPlan] = Field(default_factory=list)
+    # "Der udvælges 3-6 centrale indikatorer til opfølgning": the KKR's choice, in its order
+    # (indicator ids); the political pack leads with them. Empty until the KKR has chosen.
+    central_indicators: list[str] = Field(default_factory=list)
+
+    @field_validator("central_indicators")
+    @classmethod
+    def _central(cls, v: list[str]) -> list[str]:
+        if v and not 3 <= len(v) <= 6:
+            raise ValueError(f"choose 3-6 central indicators, not {len(v)}")
+        if len(set(v)) != len(v):
+            raise ValueError("a central indicator is chosen twice")
+        return v
 
     @field_validator("region_code")
     @classmethod

@@ -405,6 +405,7 @@ def funnel_plot(
                     "align": "left",
                     "dx": 9,
                     "dy": -9,
+                    "fontSize": 12,
                     "fontWeight": "bold",
                     "color": PALETTE["dark"],
                 },

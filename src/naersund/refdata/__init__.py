@@ -44,6 +44,25 @@ def municipalities() -> pd.DataFrame:
     return df.astype({"kommunekode": "int64", "region_code": "int64"})
 
 
+# The official names are "<name> Kommune" (DAGI's municipality name with "Kommune", e.g.
+# "Nordfyns Kommune", "Vesthimmerlands Kommune"), except these two.
+OFFICIAL_NAME_EXCEPTIONS = {101: "Københavns Kommune", 400: "Bornholms Regionskommune"}
+
+
+def official_name(kommunekode: int) -> str:
+    """The municipality's official name ("Albertslund Kommune", "Københavns Kommune",
+    "Bornholms Regionskommune"), for titles and choices; tables keep the short name."""
+    if kommunekode in OFFICIAL_NAME_EXCEPTIONS:
+        return OFFICIAL_NAME_EXCEPTIONS[kommunekode]
+    return f"{_short_names()[kommunekode]} Kommune"
+
+
+@cache
+def _short_names() -> dict[int, str]:
+    m = municipalities()
+    return dict(zip(m["kommunekode"].tolist(), m["name"].tolist(), strict=True))
+
+
 def regions() -> pd.DataFrame:
     """The five regions with their KKR: ``region_code, region_name, kkr_name, n_municipalities``."""
     m = municipalities()

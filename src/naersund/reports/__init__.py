@@ -8,6 +8,10 @@ the release and call this.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
@@ -38,6 +42,7 @@ __all__ = [
     "build_kkr_pack",
     "build_pack",
     "file_name",
+    "file_name_for",
     "render",
     "write",
     "write_kkr_packs",
@@ -98,10 +103,20 @@ def build_pack(data: ReportInput, level: Level, area: Area, year: int) -> Pack:
     return Pack(level, area, year, data.synthetic, data.release, sections, _footnotes(data, year))
 
 
-def build_kkr_pack(data: ReportInput, level: Level, region_code: int, year: int) -> Pack:
+def build_kkr_pack(
+    data: ReportInput,
+    level: Level,
+    region_code: int,
+    year: int,
+    progress: Callable[[str, float], None] | None = None,
+) -> Pack:
     """The KKR's pack followed by a section for each of its municipalities (one document)."""
+    report = progress or (lambda _m, _f: None)
+    report("KKR'ens egne afsnit", 0.0)
     pack = build_pack(data, level, common.area_of("region", region_code), year)
-    for m in common.municipalities_of(region_code):
+    members = common.municipalities_of(region_code)
+    for i, m in enumerate(members):
+        report(f"{m.title} ({i + 1} af {len(members)})", (i + 1) / (len(members) + 1))
         pack.sections += kkr.municipality_sections(data, level, m, year)
     pack.with_municipalities = True
     return pack
@@ -119,22 +134,53 @@ def render(pack: Pack, fmt: Format) -> bytes:
 
 def file_name(pack: Pack, fmt: Format) -> str:
     """``politisk_0165_albertslund_2014.pdf``: ASCII, sortable, one per area."""
-    slug = pack.area.name.lower()
-    for a, b in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), (" ", "-"), ("kkr-", "kkr-"), ("'", "")):
+    return file_name_for(pack.level, pack.area, pack.year, fmt, pack.with_municipalities)
+
+
+def file_name_for(
+    level: Level, area: Area, year: int, fmt: Format, with_municipalities: bool = False
+) -> str:
+    """:func:`file_name` without the pack at hand (the web names a finished job's file)."""
+    slug = area.name.lower()
+    for a, b in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), (" ", "-"), ("'", "")):
         slug = slug.replace(a, b)
     slug = "".join(ch for ch in slug if ch.isascii() and (ch.isalnum() or ch == "-"))
-    whole = "_med-kommuner" if pack.with_municipalities else ""
-    return f"{pack.level}_{pack.area.code:04d}_{slug}{whole}_{pack.year}.{fmt}"
+    whole = "_med-kommuner" if with_municipalities else ""
+    return f"{level}_{area.code:04d}_{slug}{whole}_{year}.{fmt}"
 
 
 def write(pack: Pack, fmt: Format, out: Path) -> Path:
-    """Render ``pack`` to ``out`` atomically (nothing half-written on error)."""
-    from naersund.atomic import atomic_path
-
+    """Render ``pack`` to ``out`` atomically (nothing half-written on error). The file gets
+    the mode any new file gets here (0644 under the usual umask 022), so that the group can
+    read it: a report is meant to be passed on, unlike the registry data."""
     data = render(pack, fmt)
-    with atomic_path(out) as tmp:
-        tmp.write_bytes(data)
+    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise NaersundError(f"{out}: rapporten kan ikke skrives ({_why(exc)})") from None
+    finally:
+        with contextlib.suppress(OSError):  # no temporary file could be made there
+            tmp.unlink(missing_ok=True)
     return out
+
+
+def _why(exc: OSError) -> str:
+    """An operating-system error in Danish words."""
+    return {
+        errno.EACCES: "ingen adgang til at skrive der",
+        errno.EPERM: "ingen adgang til at skrive der",
+        errno.ENOENT: "mappen findes ikke",
+        errno.ENOTDIR: "en del af stien er ikke en mappe",
+        errno.EEXIST: "en del af stien er en fil, ikke en mappe",
+        errno.EISDIR: "det er en mappe; angiv et filnavn",
+        errno.ENOSPC: "disken er fuld",
+        errno.EROFS: "filsystemet kan kun læses",
+    }.get(exc.errno or 0, f"systemfejl {exc.errno}")
 
 
 _WORKER_INPUT: ReportInput | None = None

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from naersund import refdata
@@ -64,6 +65,44 @@ def indicators_in(data: ReportInput) -> list[IndicatorDefinition]:
     """The definitions that have results in the release, in the definitions' order."""
     present = set(data.results["indicator"].unique())
     return [d for d in data.definitions if d.id in present]
+
+
+def central_ids(data: ReportInput, region_code: int) -> list[str]:
+    """The KKR's central indicators in its chosen order (those the release has)."""
+    try:
+        chosen = data.catalogue.kkr_by_code(region_code).central_indicators
+    except KeyError:
+        return []
+    present = {d.id for d in indicators_in(data)}
+    return [i for i in chosen if i in present]
+
+
+def central_first(data: ReportInput, region_code: int) -> list[IndicatorDefinition]:
+    """The release's indicators with the KKR's central ones first, in the chosen order."""
+    central = central_ids(data, region_code)
+    by_id = {d.id: d for d in indicators_in(data)}
+    return [by_id[i] for i in central] + [d for d in by_id.values() if d.id not in central]
+
+
+def name_with_status(d: IndicatorDefinition) -> str:
+    """The indicator's name with its definition's status beside it, as every pack shows it:
+    "Akutte medicinske korttidsindlæggelser (under omdefinering)", "... (gældende)"."""
+    return f"{d.name_da} ({d.status})"
+
+
+# Words written for the people who maintain the definitions, not for a report's reader.
+_DEVELOPER_CLAUSE = re.compile(
+    r"[^.;:]*\b(?:denne fil|YAML|kan (?:ændres|udskiftes) i)\b[^.;]*", re.IGNORECASE
+)
+
+
+def for_readers(text: str) -> str:
+    """``text`` without Markdown backticks and without clauses meant for maintainers ("den
+    kan udskiftes i denne fil"): definitions' texts are data shared with the developers."""
+    out = _DEVELOPER_CLAUSE.sub("", text.replace("`", ""))
+    out = re.sub(r"\s*[;.]\s*\.", ".", out)  # "liste; <removed>." -> "liste."
+    out = re.sub(r"\s+([.;,])", r"\1", out)
+    return re.sub(r"\s{2,}", " ", out).strip()
 
 
 def unit_of(d: IndicatorDefinition) -> str:
@@ -132,7 +171,7 @@ def comparison_table(
     rows.append(["Hele landet", *value_cells(figure(data, d.id, "land", 0, year))])
     return Table(
         sheet=sheet,
-        title=f"{d.name_da}, {year} ({unit_of(d)}, {measure_text(data, d)})",
+        title=f"{name_with_status(d)}, {year} ({unit_of(d)}, {measure_text(data, d)})",
         columns=value_columns("Område"),
         rows=rows,
         highlight_rows=highlight_rows,

@@ -7,9 +7,10 @@ from typing import Any
 
 from naersund import refdata
 from naersund.reports import common as c
-from naersund.reports import figures
+from naersund.reports import figures, fmt, political
 from naersund.reports.model import Area, Column, ReportInput, Section, Table
 from naersund.reports.political import coverage_table
+from naersund.survey.aggregate import kkr_area, status_counts
 
 
 def _short(indicator: str) -> str:
@@ -23,7 +24,7 @@ def _short(indicator: str) -> str:
 
 def comparison_section(data: ReportInput, area: Area, year: int) -> Section:
     kkr = refdata.KKR_NAMES[area.region_code]
-    s = Section(f"Sammenligning af kommunerne i {kkr}", page_break=area.level == "kommune")
+    s = Section(f"Sammenligning af kommunerne i {kkr}", page_break=True)
     s.paragraphs.append(
         "Værdier med 95 %-konfidensintervaller. Sammenligningen med landet bygger på alders- og "
         "kønsstandardiserede tal, hvor indikatoren standardiseres; figurerne viser de samme."
@@ -70,7 +71,7 @@ def trend_section(data: ReportInput, area: Area, year: int) -> Section:
         s.blocks.append(
             Table(
                 sheet=f"Udvikling {_short(d.id)}",
-                title=f"{d.name_da} ({c.unit_of(d)}, {c.measure_text(data, d)}), "
+                title=f"{c.name_with_status(d)}: {c.unit_of(d)}, {c.measure_text(data, d)}, "
                 f"{years[0]}-{years[-1]}",
                 columns=[Column("Område"), *(Column(str(y), "number") for y in years)],
                 rows=rows,
@@ -108,7 +109,7 @@ def gaps_section(data: ReportInput, area: Area, year: int) -> Section:
                 continue
             rows.append(
                 [
-                    d.name_da,
+                    c.name_with_status(d),
                     a.name,
                     gap.target.target_year,
                     gap.target_value,
@@ -160,66 +161,153 @@ def coverage_section(data: ReportInput, area: Area) -> Section:
     return s
 
 
+# Bilag 1: every status with a symbol and a colour (the symbol and word carry the meaning
+# without colour, in print and XLSX alike).
+STATUS_MARK = {
+    "Implementeret": "good",
+    "Under implementering": "progress",
+    "Planlagt": "planned",
+    "Ikke påbegyndt": "none",
+    "Ikke besvaret": "blank",
+}
+SHORT_STATUS = {
+    "Implementeret": "✓ Impl.",
+    "Under implementering": "◐ Under impl.",
+    "Planlagt": "○ Planlagt",
+    "Ikke påbegyndt": "✗ Ikke påb.",
+    "Ikke besvaret": "– Ikke besv.",
+}
+BILAG1_KEY = (
+    "Tegn og farver: ✓ implementeret (grøn), ◐ under implementering (gul), ○ planlagt (blå), "
+    "✗ ikke påbegyndt (rød), – ikke besvaret (grå)."
+)
+COLUMNS_PER_TABLE = 7  # initiatives side by side on a landscape page, names readable
+
+
+def _initiative_groups(data: ReportInput, region_code: int) -> list[tuple[str, list[Any]]]:
+    """The KKR's skal-indsatser, then its kan-opgaver (or every initiative where the
+    catalogue names neither)."""
+    kkr = data.catalogue.kkr_by_code(region_code)
+    skal = [i for g in kkr.goals for i in g.initiatives_of("skal")]
+    kan = [i for g in kkr.goals for i in g.initiatives_of("kan")]
+    if not skal and not kan:
+        every, _ = c.skal_initiatives(kkr)
+        return [("Indsatser", every)] if every else []
+    return [
+        (title, items) for title, items in (("Skal-indsatser", skal), ("Kan-opgaver", kan)) if items
+    ]
+
+
 def bilag1_section(data: ReportInput, area: Area) -> Section:
-    s = Section("Bilag 1: Kommunefordelte data (skal-indsatser)", page_break=True, landscape=True)
+    s = Section("Bilag 1: Kommunefordelte data (indsatser)", page_break=True, landscape=True)
     try:
+        groups = _initiative_groups(data, area.region_code)
         kkr = data.catalogue.kkr_by_code(area.region_code)
     except KeyError:
-        s.paragraphs.append("KKR'en har ingen indsatser i målkataloget.")
-        return s
-    initiatives, are_skal = c.skal_initiatives(kkr)
-    if not are_skal:
-        s.title = "Bilag 1: Kommunefordelte data (indsatser)"
-    if not initiatives:
+        groups = []
+    if not groups:
         s.paragraphs.append("KKR'en har ingen indsatser i målkataloget.")
         return s
     if not all(c.may_show_answers(data, m.code) for m in c.municipalities_of(area.region_code)):
         s.paragraphs.append(
             "Bilag 1 viser hver kommunes svar og vises kun for KKR-sekretariatet og nationale "
             "administratorer, og for alle, når statusrunden er offentliggjort. Udbredelsen i "
-            "KKR'en står under Indsatsernes udbredelse."
+            "KKR'en står i afsnittet om indsatsernes udbredelse."
         )
         return s
     s.paragraphs.append(
-        "Impl. = implementeret; Under impl. = under implementering; Ikke påb. = ikke "
-        "påbegyndt; – = ikke besvaret."
+        f"Hver kommunes status for {kkr.name_da}s skal-indsatser og kan-opgaver"
+        f"{c.round_text(data)}. {BILAG1_KEY}"
     )
-    s.lists.append(
-        (
-            "Indsatserne (kolonnerne):",
-            [f"I{i + 1}: {c.name_of(x)}" for i, x in enumerate(initiatives)],
-        )
-    )
-    rows: list[list[Any]] = []
-    marked: set[int] = set()
-    for m in c.municipalities_of(area.region_code):
-        if area.level == "kommune" and m.code == area.code:
-            marked.add(len(rows))
-        rows.append([m.name, *(c.survey_status(data, m.code, x.id) for x in initiatives)])
-    s.blocks.append(
-        Table(
-            sheet="Bilag 1",
-            title=f"Status pr. kommune i {kkr.name_da}{c.round_text(data)}",
-            columns=[
-                Column("Kommune"),
-                *(Column(f"I{i + 1}", short=SHORT_STATUS) for i in range(len(initiatives))),
-            ],
-            rows=rows,
-            highlight_rows=marked,
-            landscape=True,
-        )
-    )
+    members = c.municipalities_of(area.region_code)
+    for title, initiatives in groups:
+        chunks = [
+            initiatives[i : i + COLUMNS_PER_TABLE]
+            for i in range(0, len(initiatives), COLUMNS_PER_TABLE)
+        ]
+        for n, chunk in enumerate(chunks):
+            rows: list[list[Any]] = []
+            marked: set[int] = set()
+            for m in members:
+                if area.level == "kommune" and m.code == area.code:
+                    marked.add(len(rows))
+                rows.append([m.name, *(c.survey_status(data, m.code, x.id) for x in chunk)])
+            part = f" ({n + 1} af {len(chunks)})" if len(chunks) > 1 else ""
+            sheet = "Bilag 1" if title != "Kan-opgaver" else "Bilag 1 kan"
+            s.blocks.append(
+                Table(
+                    sheet=sheet if n == 0 else f"{sheet} ({n + 1})",
+                    title=f"{title}{part}: status pr. kommune i {kkr.name_da}",
+                    columns=[
+                        Column("Kommune"),
+                        *(
+                            Column(c.name_of(x), short=SHORT_STATUS, marks=STATUS_MARK)
+                            for x in chunk
+                        ),
+                    ],
+                    rows=rows,
+                    highlight_rows=marked,
+                    landscape=True,
+                )
+            )
     return s
 
 
-# Bilag 1 in print: short words beside each other (the XLSX has the full labels).
-SHORT_STATUS = {
-    "Implementeret": "Impl.",
-    "Under implementering": "Under impl.",
-    "Planlagt": "Planlagt",
-    "Ikke påbegyndt": "Ikke påb.",
-    "Ikke besvaret": "–",
-}
+def summary_section(data: ReportInput, area: Area, year: int) -> Section:
+    """One page first: the headline figures with their verdicts, in words and as a table,
+    how the KKR's municipalities lie against Denmark, and the initiatives' coverage."""
+    s = Section(f"Resumé: {area.title} {year}")
+    items = political.headlines(data, area, year)
+    bullets = [h.sentence for h in items]
+    if area.level == "region":
+        members = c.municipalities_of(area.region_code)
+        for d in c.indicators_in(data):
+            verdicts = [c.figure(data, d.id, "kommune", m.code, year).verdict for m in members]
+            better, worse = verdicts.count("better"), verdicts.count("worse")
+            bullets.append(
+                f"{d.name_da}: {better} af {len(members)} kommuner ligger signifikant bedre "
+                f"end landet, {worse} signifikant dårligere."
+            )
+    s.lists.append(("Hovedpunkter:", bullets))  # the initiatives' line is added below
+    s.blocks.append(
+        Table(
+            sheet="Resumé",
+            title=f"Nøgletal for {area.title} {year}",
+            columns=[
+                Column("Indikator (definitionens status)"),
+                Column("Værdi", "number"),
+                Column("Hele landet", "number"),
+                Column("Opgørelse"),
+                Column("Sammenlignet med landet"),
+                Column("Målstatus"),
+            ],
+            rows=[
+                [h.name, h.value, h.national, h.measure, h.light_text, h.target_text] for h in items
+            ],
+        )
+    )
+    try:
+        kkr = data.catalogue.kkr_by_code(area.region_code)
+    except KeyError:
+        return s
+    initiatives, are_skal = c.skal_initiatives(kkr)
+    if data.survey is not None and initiatives:
+        region = kkr_area(area.region_code)
+        done = [status_counts(data.survey, i.id, region) for i in initiatives]
+        shares = [
+            float(pct)
+            for d in done
+            if d.total and (pct := d.share("implementeret").pct) is not None
+        ]
+        kind = "skal-indsatser" if are_skal else "indsatser"
+        if shares:
+            bullets.append(
+                f"Indsatserne{c.round_text(data)}: i gennemsnit har "
+                f"{fmt.number(sum(shares) / len(shares), 0)} % af kommunerne i {kkr.name_da} "
+                f"implementeret hver af de {len(initiatives)} {kind}; afsnittet om indsatsernes "
+                "udbredelse viser hver indsats."
+            )
+    return s
 
 
 def overview_section(data: ReportInput, area: Area, year: int) -> Section:
@@ -236,7 +324,11 @@ def overview_section(data: ReportInput, area: Area, year: int) -> Section:
 
 
 def build(data: ReportInput, area: Area, year: int) -> list[Section]:
-    first = [overview_section(data, area, year)] if area.level == "kommune" else []
+    first = [summary_section(data, area, year)]
+    if area.level == "kommune":
+        overview = overview_section(data, area, year)
+        overview.page_break = True
+        first.append(overview)
     return [
         *first,
         comparison_section(data, area, year),

@@ -18,7 +18,7 @@ from naersund.reports.model import Area, ReportInput
 
 def trend_charts(data: ReportInput, area: Area, year: int) -> list[Chart]:
     """:func:`trend_chart` for every indicator that has values."""
-    out = [trend_chart(data, area, d, year) for d in c.indicators_in(data)]
+    out = [trend_chart(data, area, d, year) for d in c.central_first(data, area.region_code)]
     return [ch for ch in out if ch is not None]
 
 

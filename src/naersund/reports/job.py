@@ -53,12 +53,13 @@ def make_reports(
             if out.exists() and not out.is_dir():
                 raise NaersundError(f"{out}: skal være en mappe, når filerne skrives hver for sig")
             return write_kkr_packs(data, level, kkr, year, fmt, out, jobs, report)
-        report("Samler rapporten", 0.1)
-        pack = build_kkr_pack(data, level, kkr, year)
-        report("Skriver rapporten", 0.4)
+        pack = build_kkr_pack(
+            data, level, kkr, year, lambda m, f: report(f"Samler rapporten: {m}", 0.6 * f)
+        )
+        report(f"Skriver {fmt.upper()}-filen", 0.6)
         return [write(pack, fmt, out)]
     area = area_of("kommune", kommune) if kommune is not None else area_of("region", kkr or 0)
     report("Samler rapporten", 0.1)
     pack = build_pack(data, level, area, year)
-    report("Skriver rapporten", 0.4)
+    report(f"Skriver {fmt.upper()}-filen", 0.4)
     return [write(pack, fmt, out)]

@@ -57,7 +57,9 @@ def key_table(data: ReportInput, area: Area, year: int) -> Table:
             if f.target is None
             else f"{f.target.status.capitalize()} (mål {f.target.target.target_year})"
         )
-        rows.append([f"{d.name_da} ({c.unit_of(d)}, {f.measure})", *values, compared, target])
+        rows.append(
+            [f"{c.name_with_status(d)}: {c.unit_of(d)}, {f.measure}", *values, compared, target]
+        )
     return Table(
         sheet="Nøgletal",
         title=f"{area.title}: nøgletal {years[0]}-{years[-1]}",

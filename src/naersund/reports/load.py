@@ -18,7 +18,7 @@ from naersund.reports.model import ReportInput
 def read_results(path: Path) -> tuple[pd.DataFrame, dict[str, object]]:
     """The results table and its metadata (``.meta.json`` beside it, or in the Parquet file)."""
     if not path.exists():
-        raise InputError(f"{path}: results file not found")
+        raise InputError(f"{path}: resultatfilen findes ikke")
     meta_path = path.with_name(path.name + ".meta.json")
     meta: dict[str, object] = {}
     if meta_path.exists():
@@ -32,9 +32,11 @@ def read_results(path: Path) -> tuple[pd.DataFrame, dict[str, object]]:
     elif path.suffix.lower() == ".csv":
         df = pd.read_csv(path, encoding="utf-8")
     else:
-        raise InputError(f"{path}: the results file must end in .csv or .parquet")
+        raise InputError(f"{path}: resultatfilen skal ende på .csv eller .parquet")
     if not meta:
-        raise InputError(f"{path}: metadata missing (expected {meta_path.name} beside it)")
+        raise InputError(
+            f"{path}: metadata mangler (forventede {meta_path.name} ved siden af resultatfilen)"
+        )
     df["suppressed"] = df["suppressed"].astype(bool)
     return df, meta
 

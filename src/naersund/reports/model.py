@@ -18,6 +18,7 @@ from naersund.analysis.published import PublishedResults
 from naersund.catalogue import Catalogue
 from naersund.charts import Chart
 from naersund.indicators.model import IndicatorDefinition
+from naersund.refdata import official_name
 from naersund.survey.aggregate import RoundAnswers
 
 Level = Literal["politisk", "direktoer", "fagligt"]
@@ -54,7 +55,9 @@ class Area:
 
     @property
     def title(self) -> str:
-        return f"{self.name} Kommune" if self.level == "kommune" else self.name
+        """The official name ("Københavns Kommune", "Bornholms Regionskommune", "KKR
+        Hovedstaden")."""
+        return official_name(self.code) if self.level == "kommune" else self.name
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,19 @@ class Column:
     decimals: int = 1
     # Shorter text for print (e.g. "Impl." for "Implementeret"); XLSX keeps the full text.
     short: dict[str, str] | None = field(default=None, hash=False, compare=False)
+    # A cell's colour by its text (e.g. a status): value -> a mark id of ``MARKS``; print and
+    # XLSX colour the cell, and the text (with its symbol) says the same without colour.
+    marks: dict[str, str] | None = field(default=None, hash=False, compare=False)
+
+
+# Cell colours, light enough for black text (WCAG AA), used in print and XLSX alike.
+MARKS: dict[str, str] = {
+    "good": "CDE8C6",  # implemented
+    "progress": "FCE8B2",  # under implementation
+    "planned": "D6E4F5",  # planned
+    "none": "F6D2CE",  # not started
+    "blank": "EEEEEE",  # not answered
+}
 
 
 @dataclass
@@ -161,6 +177,8 @@ class Section:
     title: str
     paragraphs: list[str] = field(default_factory=list)
     lists: list[tuple[str, list[str]]] = field(default_factory=list)  # (lead-in, items)
+    # the lists' lead-ins are headings (h3), each list kept under its own heading
+    headed_lists: bool = False
     headlines: list[Headline] = field(default_factory=list)
     blocks: list[Chart | Table] = field(default_factory=list)  # in print order
     page_break: bool = False

@@ -75,7 +75,7 @@ def target_status(f: Figure) -> TargetStatus | None:
 def headlines(data: ReportInput, area: Area, year: int) -> list[Headline]:
     out = []
     min_count = int(data.meta.get("suppression_min_count", 5))
-    for d in c.indicators_in(data):
+    for d in c.central_first(data, area.region_code):
         f = c.figure(data, d.id, area.level, area.code, year)
         obs = Observation(f.value, f.verdict, f.suppressed, f.measure) if f.present else None
         colour, light_text = traffic_light(f.verdict if f.present else "", f.suppressed)
@@ -88,7 +88,7 @@ def headlines(data: ReportInput, area: Area, year: int) -> list[Headline]:
         out.append(
             Headline(
                 indicator=d.id,
-                name=d.name_da,
+                name=c.name_with_status(d),
                 unit=c.unit_of(d),
                 value=f.value,
                 lower_ci=f.lower,
@@ -140,7 +140,7 @@ def headline_table(items: list[Headline], year: int) -> Table:
         notes=[
             "Værdi, interval, hele landet og sammenligningen er det samme tal: "
             "aldersstandardiseret (alder og køn), hvor indikatoren standardiseres, ellers rå "
-            "(Opgørelse). Sammenligningen med landet bygger på overlap af 95 %-intervallerne.",
+            "(se kolonnen med opgørelsen). Sammenligningen med landet bygger på overlap af 95 %-intervallerne.",
         ],
     )
 
@@ -239,8 +239,8 @@ def coverage_table(data: ReportInput, region_code: int, initiatives: list[Initia
         rows=rows,
         notes=[
             f"Antal kommuner pr. status blandt de {len(region.members)} kommuner i "
-            f"{region.name_da}, der har indsendt svar (Med svar); Andel impl. = andelen af "
-            "dem, der har implementeret indsatsen."
+            f"{region.name_da}, der har indsendt svar (kolonnen med svar); andelen "
+            "implementeret er andelen af dem, der har implementeret indsatsen."
         ],
     )
 
@@ -248,6 +248,13 @@ def coverage_table(data: ReportInput, region_code: int, initiatives: list[Initia
 def build(data: ReportInput, area: Area, year: int) -> list[Section]:
     items = headlines(data, area, year)
     key = Section(f"Nøgletal {year}", headlines=items)
+    central = c.central_ids(data, area.region_code)
+    if central:
+        kkr = data.catalogue.kkr_by_code(area.region_code)
+        key.paragraphs.append(
+            f"{kkr.name_da}s {len(central)} centrale indikatorer står først, i den rækkefølge "
+            "KKR'en har valgt dem i målkataloget; de øvrige indikatorer følger efter."
+        )
     key.blocks.append(headline_table(items, year))
     trend = Section("Udviklingen", small_charts=True)
     trend.blocks += figures.trend_charts(data, area, year)

@@ -26,7 +26,7 @@ def details_section(data: ReportInput, area: Area, year: int) -> Section:
         "95 %-interval, den samme som i de øvrige rapporter og på dashboardet: "
         "aldersstandardiseret (alder og køn; standardpopulation: "
         f"{data.meta.get('standard_population', 'Danmarks befolkning 2013')}), hvor "
-        "indikatoren standardiseres, ellers rå (kolonnen Opgørelse)."
+        "indikatoren standardiseres, ellers rå (se kolonnen med opgørelsen)."
     )
     for d in c.indicators_in(data):
         rows: list[list[Any]] = []
@@ -35,7 +35,7 @@ def details_section(data: ReportInput, area: Area, year: int) -> Section:
         s.blocks.append(
             Table(
                 sheet=f"Tal {d.id}"[:31],
-                title=f"{d.name_da} ({c.unit_of(d)})",
+                title=f"{c.name_with_status(d)}, {c.unit_of(d)}",
                 columns=c.value_columns("År"),
                 rows=rows,
             )
@@ -47,15 +47,18 @@ def drilldown_section(data: ReportInput, area: Area, year: int) -> Section:
     s = Section("Opdeling", page_break=True)
     dd = data.drilldown
     if area.level != "kommune":
+        s.page_break = False
         s.paragraphs.append(
             "Opdelingen på diagnosegruppe, aldersgruppe, køn og måned vises i kommunernes faglige "
             "rapporter."
         )
         return s
     if dd is None:
+        s.page_break = False  # one paragraph: no page of its own
         s.paragraphs.append(
-            "Udgivelsen indeholder ingen opdelte tal. De beregnes fra registerdata med "
-            "`naersund report --data MAPPE` (diskretioneret som de øvrige tal)."
+            "Denne rapport har ingen opdeling på diagnosegruppe, aldersgruppe, køn og måned. "
+            "Opdelingen beregnes fra registerdata, hvor de ligger, og diskretioneres som de "
+            "øvrige tal; bed den, der laver rapporterne, om en rapport med opdeling."
         )
         return s
     sel = dd[(dd["kommunekode"] == area.code) & (dd["year"] == year)]
@@ -88,7 +91,7 @@ def drilldown_section(data: ReportInput, area: Area, year: int) -> Section:
             s.blocks.append(
                 Table(
                     sheet=f"{dim} {d.id}"[:31],
-                    title=f"{d.name_da} efter {label}, {year}",
+                    title=f"{c.name_with_status(d)} efter {label}, {year}",
                     columns=columns,
                     rows=rows,
                 )
@@ -98,12 +101,22 @@ def drilldown_section(data: ReportInput, area: Area, year: int) -> Section:
     return s
 
 
+STATUS_MEANING = {
+    "gældende": "den gældende nationale definition",
+    "under omdefinering": "den nationale definition er ved at blive lavet om (eSundhed); "
+    "tallet kan ændre sig, når den nye definition kommer",
+    "lokal variant": "en lokal variant, der afviger fra den nationale definition",
+}
+
+
 def definitions_section(data: ReportInput) -> Section:
-    s = Section("Definitioner", page_break=True)
+    """Each indicator under its own heading (its name and status), its facts as bullets."""
+    s = Section("Definitioner", page_break=True, headed_lists=True)
     for d in c.indicators_in(data):
-        s.paragraphs.append(f"{d.name_da} (version {d.version}, id {d.id})")
         items = [
-            d.description_da,
+            c.for_readers(d.description_da),
+            f"Status: {d.status} ({STATUS_MEANING.get(d.status, d.status)}); "
+            f"definitionsversion {d.version}; id {d.id}.",
             f"Enhed: {c.unit_of(d)}; retning: {_DIRECTION[d.direction]}; "
             f"konfidensinterval: {'Wilson' if d.ci_method == 'wilson' else 'Byar (eksakt Poisson under 10)'}.",
         ]
@@ -121,8 +134,8 @@ def definitions_section(data: ReportInput) -> Section:
             items.append(
                 "Kodelisten er en dokumenteret standard, der endnu ikke er verificeret mod eSundhed."
             )
-        items.append(f"Kilde: {d.source}")
-        s.lists.append(("", items))
+        items.append(f"Kilde: {c.for_readers(d.source)}")
+        s.lists.append((c.name_with_status(d), items))
     return s
 
 

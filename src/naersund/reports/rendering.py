@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from naersund.reports import fmt
-from naersund.reports.model import LEVEL_NAMES, Column, Pack, Table
+from naersund.reports.model import LEVEL_NAMES, MARKS, Column, Pack, Table
 
 SYNTHETIC = "SYNTETISKE DATA"
 
@@ -110,7 +110,8 @@ def xlsx(pack: Pack) -> bytes:
     for i, line in enumerate(x for x in lines if x):
         front.cell(row=i + 1, column=1, value=safe_text(line)).font = Font(bold=i == 0)
     front.column_dimensions["A"].width = 110
-    used = {"om rapporten"}
+    _key_sheet(wb, pack.synthetic)
+    used = {"om rapporten", "forklaring"}
     bold = Font(bold=True)
     mark = PatternFill("solid", fgColor="FDE7E4")
     for table in pack.tables():
@@ -136,7 +137,9 @@ def xlsx(pack: Pack) -> bytes:
                     )
                 elif col.kind == "integer":
                     cell.number_format = "#,##0"
-                if i in table.highlight_rows:
+                if col.marks and v in col.marks:
+                    cell.fill = PatternFill("solid", fgColor=MARKS[col.marks[v]])
+                elif i in table.highlight_rows:
                     cell.fill = mark
         for note in table.notes:
             r += 2
@@ -151,6 +154,72 @@ def xlsx(pack: Pack) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+# The key sheet ("Forklaring"): what the words, colours and signs of the pack mean.
+KEY: list[tuple[str, str, str | None]] = [
+    ("Opgørelse", "", None),
+    (
+        "aldersstandardiseret",
+        "Tallet er standardiseret direkte efter alder og køn til Danmarks befolkning i "
+        "referenceåret, så kommuner med forskellig alderssammensætning kan sammenlignes. Værdi, "
+        "interval, hele landet og sammenligningen er alle i denne opgørelse.",
+        None,
+    ),
+    ("rå", "Tallet er ikke standardiseret (fx færdigbehandlingsdage og andele).", None),
+    ("Sammenlignet med landet", "", None),
+    (
+        "Signifikant bedre / dårligere",
+        "Hele 95 %-konfidensintervallet ligger på den gode / dårlige side af landets værdi.",
+        None,
+    ),
+    ("På niveau med landet", "Intervallet overlapper landets værdi.", None),
+    (
+        "Diskretioneret (–)",
+        "Tallet vises ikke, fordi det bygger på få personer, eller fordi det kunne afsløre et "
+        "andet tal, der bygger på få personer.",
+        None,
+    ),
+    ("Definitionens status (i parentes efter indikatorens navn)", "", None),
+    ("gældende", "Den gældende nationale definition.", None),
+    (
+        "under omdefinering",
+        "Den nationale definition er ved at blive lavet om; tallet kan ændre sig.",
+        None,
+    ),
+    ("lokal variant", "En lokal variant, der afviger fra den nationale definition.", None),
+    ("Indsatsernes status (Bilag 1)", "", None),
+    ("✓ Implementeret", "Indsatsen er implementeret i kommunen.", "good"),
+    ("◐ Under implementering", "Kommunen er i gang med at implementere indsatsen.", "progress"),
+    ("○ Planlagt", "Indsatsen er planlagt, men ikke påbegyndt.", "planned"),
+    ("✗ Ikke påbegyndt", "Kommunen har ikke påbegyndt indsatsen.", "none"),
+    ("– Ikke besvaret", "Kommunen har ikke svaret for indsatsen i statusrunden.", "blank"),
+    ("Øvrigt", "", None),
+    ("Nedre 95 % / Øvre 95 %", "95 %-konfidensintervallets grænser.", None),
+    ("Tæller / Nævner", "Antal hændelser og antal borgere (eller indlæggelser) bag tallet.", None),
+    ("Fremhævet række", "Rapportens egen kommune (lyserød baggrund).", None),
+]
+
+
+def _key_sheet(wb: Workbook, synthetic: bool) -> None:
+    ws = wb.create_sheet("Forklaring")
+    r = 1
+    if synthetic:
+        ws.cell(row=r, column=1, value=SYNTHETIC).font = Font(bold=True, color="B3261E")
+        r += 1
+    ws.cell(row=r, column=1, value="Forklaring til rapporten").font = Font(bold=True, size=12)
+    r += 1
+    for term, meaning, colour in KEY:
+        r += 1
+        cell = ws.cell(row=r, column=1, value=term)
+        if not meaning:  # a heading
+            cell.font = Font(bold=True)
+            continue
+        ws.cell(row=r, column=2, value=meaning).alignment = Alignment(wrap_text=True)
+        if colour is not None:
+            cell.fill = PatternFill("solid", fgColor=MARKS[colour])
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 100
 
 
 def _xlsx_value(v: Any, col: Column) -> Any:

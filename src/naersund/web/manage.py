@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 
 from django.core.checks import CheckMessage
 from django.core.exceptions import ImproperlyConfigured
@@ -31,6 +32,32 @@ def setup() -> None:
     # about a missing static folder.
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
     django.setup()
+
+
+def require_database() -> None:
+    """Before a command reads the app database: a missing SQLite file or an empty database
+    is one Danish message saying where it looked and what to do (without this, SQLite would
+    make an empty file and the command would fail on a missing table)."""
+    from django.conf import settings
+    from django.db import DatabaseError, connection
+
+    db = settings.DATABASES["default"]
+    if str(db["ENGINE"]).endswith("sqlite3") and not Path(str(db["NAME"])).exists():
+        raise WebConfigError(
+            f"Der er ingen database i {db['NAME']}. Sæt NAERSUND_DATA_DIR til mappen med "
+            "naersund.sqlite3 (efter `make demo`: NAERSUND_DEMO=1, så bruges data/demo, eller "
+            "NAERSUND_DATA_DIR=data/demo), eller DATABASE_URL; en ny database laves med "
+            "`naersund web migrate` og `naersund publish RESULTATFIL`."
+        )
+    try:
+        tables = connection.introspection.table_names()
+    except DatabaseError as exc:
+        raise WebConfigError(f"Databasen kan ikke læses: {exc}") from None
+    if "dashboard_release" not in tables:
+        raise WebConfigError(
+            f"Databasen ({db['NAME']}) er ikke sat op: kør `naersund web migrate` og "
+            "`naersund publish RESULTATFIL` først."
+        )
 
 
 def refuse_unsafe_start() -> None:
@@ -62,13 +89,17 @@ def serve(host: str, port: int, dev: bool = False, announce: Callable[[str], Non
     if dev:
         os.environ.setdefault("NAERSUND_DEBUG", "1")
         os.environ.setdefault("NAERSUND_DEMO", "1")
+        os.environ["NAERSUND_REPORT_WORKER"] = "1"  # started by the reportjobs app (reloader)
         run_management(["runserver", f"{host}:{port}"])
         return
     setup()
     from django.conf import settings
     from waitress import serve as waitress_serve
 
+    from naersund.web.reportjobs.worker import start_worker
     from naersund.web.wsgi import application  # refuses an unsafe start (refuse_unsafe_start)
+
+    start_worker()  # the one worker that makes the report packs ordered on /rapporter/
 
     announce(f"Nærsund kører på http://{host}:{port}/ (stop med Ctrl+C)")
     waitress_serve(

@@ -23,10 +23,14 @@ from naersund.web.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = env_path("NAERSUND_DATA_DIR", "data")
-
 DEBUG = env_bool("NAERSUND_DEBUG", False)
 DEMO = env_bool("NAERSUND_DEMO", False)
+# `make demo` keeps its data and database in data/demo: in demo mode that is the default, so
+# the commands of README work as written after it (the web and the CLI read this one setting).
+DEMO_DATA_DIR = "data/demo"
+DATA_DIR = env_path("NAERSUND_DATA_DIR", DEMO_DATA_DIR if DEMO else "data")
+# Report packs ordered on the web (/rapporter/), kept for their orderer for 30 days.
+NAERSUND_REPORTS_DIR = DATA_DIR / "rapporter"
 
 DEMO_SECRET_KEY = "naersund-demo-only-not-secret-" + "x" * 40
 SECRET_KEY: str = secret_key(env_str("NAERSUND_SECRET_KEY"), demo=DEMO, demo_key=DEMO_SECRET_KEY)
@@ -61,6 +65,7 @@ INSTALLED_APPS = [
     "naersund.web.survey",
     "naersund.web.dashboard",
     "naersund.web.api",
+    "naersund.web.reportjobs",
 ]
 
 MIDDLEWARE = [

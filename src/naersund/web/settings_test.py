@@ -43,5 +43,7 @@ else:
         }
     }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# report packs ordered in a test never land in the repository's data/ folder
+NAERSUND_REPORTS_DIR = Path(tempfile.gettempdir()) / f"naersund-test-rapporter-{os.getpid()}"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -79,6 +79,7 @@ class Kkr(_Ordered):
     vision_da = models.TextField("vision", blank=True)
     aims_da = models.JSONField("formål", default=list, blank=True)
     national_goals = models.JSONField("nationale mål", default=list, blank=True)
+    central_indicators = models.JSONField("centrale indikatorer", default=list, blank=True)
 
     class Meta(_Ordered.Meta):
         verbose_name = "KKR"

@@ -9,4 +9,9 @@ app_name = "catalogue"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("kkr/<number:region_code>/", views.kkr_detail, name="kkr"),
+    path(
+        "kkr/<number:region_code>/centrale-indikatorer/",
+        views.central_indicators,
+        name="central",
+    ),
 ]

@@ -6,9 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from naersund.web.accounts.access import can_manage_region, can_view_catalogue
+from naersund.web.catalogue import central
 from naersund.web.catalogue import models as db
 from naersund.web.catalogue.store import current_version
 
@@ -46,9 +48,42 @@ def kkr_detail(request: HttpRequest, region_code: int) -> HttpResponse:
     rows = _kkr_rows(version, region_code) if version else []
     if not rows:
         raise Http404("Ukendt KKR")
+    names = {d.id: f"{d.name_da} ({d.status})" for d in central.choosable()}
     ctx = {
         "version": version,
         "kkr": rows[0],
+        "central_names": [names.get(i, i) for i in rows[0].central_indicators],
         "can_manage": can_manage_region(request.user, region_code),
     }
     return render(request, "catalogue/kkr.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def central_indicators(request: HttpRequest, region_code: int) -> HttpResponse:
+    """The KKR's 3-6 central indicators in their order: its secretariat and national
+    administrators choose them; a choice is saved as a new catalogue version."""
+    if not can_manage_region(request.user, region_code):
+        raise PermissionDenied
+    version = current_version()
+    rows = _kkr_rows(version, region_code) if version else []
+    if not rows:
+        raise Http404("Ukendt KKR")
+    kkr = rows[0]
+    errors: list[str] = []
+    chosen = list(kkr.central_indicators)
+    if request.method == "POST":
+        chosen, errors = central.read_choice(request.POST)
+        if not errors:
+            central.save_choice(region_code, chosen, request.user)
+            return redirect("catalogue:kkr", region_code=region_code)
+    ctx = {
+        "kkr": kkr,
+        "version": version,
+        "indicators": central.choosable(),
+        "slots": [
+            (i, chosen[i - 1] if i <= len(chosen) else "") for i in range(1, central.SLOTS + 1)
+        ],
+        "errors": errors,
+    }
+    return render(request, "catalogue/central.html", ctx, status=400 if errors else 200)

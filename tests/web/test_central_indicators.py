@@ -1,0 +1,98 @@
+"""A KKR's central indicators: its secretariat (or an administrator) chooses 3-6 in the
+catalogue, as a new catalogue version; the political pack then leads with them in that order."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from dashboard_data import results_for
+from web_personas import ALBERTSLUND, HOVEDSTADEN, Personas
+
+from naersund.web.catalogue import models as db
+from naersund.web.catalogue.store import catalogue_from_db, current_version
+from naersund.web.dashboard import releases
+
+pytestmark = pytest.mark.django_db
+
+URL = f"/katalog/kkr/{HOVEDSTADEN}/centrale-indikatorer/"
+CHOICE = ["genindlaeggelser_30d_65", "faerdigbehandlingsdage", "forebyggelige_indlaeggelser_65"]
+
+
+@pytest.fixture(scope="session")
+def results_file(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return results_for(synthetic_dir, tmp_path_factory.getbasetemp())
+
+
+def _choose(personas: Personas, persona: str, ids: list[str]) -> object:
+    form = {f"plads{i + 1}": v for i, v in enumerate(ids)}
+    return personas.client(persona).post(URL, form)
+
+
+def test_the_secretariat_chooses_them_as_a_new_catalogue_version(personas: Personas) -> None:
+    before = current_version()
+    assert before is not None
+    response = _choose(personas, "kkr_hovedstaden", CHOICE)
+    assert response.status_code == 302
+    after = current_version()
+    assert after is not None and after.version != before.version
+    assert db.CatalogueVersion.objects.filter(pk=before.pk).exists()  # the old one stays
+    assert "valgt af kkr_hovedstaden" in after.source
+    catalogue = catalogue_from_db(after)
+    assert catalogue.kkr_by_code(HOVEDSTADEN).central_indicators == CHOICE
+    assert catalogue.kkr_by_code(1081).central_indicators == []
+    page = personas.client("reader").get(f"/katalog/kkr/{HOVEDSTADEN}/").content.decode()
+    first = page.index("Akutte genindlæggelser inden for 30 dage blandt ældre (65+) (gældende)")
+    assert first < page.index("Færdigbehandlingsdage (gældende)")
+    assert "Vælg de centrale indikatorer" not in page  # a reader cannot choose
+
+
+def test_others_may_not_choose(personas: Personas) -> None:
+    for persona in ("reader", "albertslund", "kkr_nordjylland"):
+        response = _choose(personas, persona, CHOICE)
+        assert response.status_code == 403
+        assert "Gem de centrale indikatorer" not in response.content.decode()
+    version = current_version()
+    assert version is not None
+    assert catalogue_from_db(version).kkr_by_code(HOVEDSTADEN).central_indicators == []
+    assert _choose(personas, "admin", CHOICE).status_code == 302
+
+
+def test_a_bad_choice_is_refused_in_danish(personas: Personas) -> None:
+    response = _choose(personas, "kkr_hovedstaden", CHOICE[:2])
+    assert response.status_code == 400
+    assert "Vælg mellem 3 og 6 centrale indikatorer (valgt: 2)." in response.content.decode()
+    response = _choose(personas, "kkr_hovedstaden", [CHOICE[0], CHOICE[0], "x"])
+    page = response.content.decode()
+    assert "Plads 2: indikatoren er allerede valgt på en tidligere plads." in page
+    assert "Plads 3: ukendt indikator." in page
+
+
+def test_the_political_pack_leads_with_them_in_the_chosen_order(
+    personas: Personas, results_file: Path
+) -> None:
+    releases.publish(results_file)
+    _choose(personas, "kkr_hovedstaden", CHOICE)
+    url = f"/rapporter/?hent=1&omraade=kommune-{ALBERTSLUND}&niveau=politisk&aar=2014&format="
+    book = openpyxl.load_workbook(io.BytesIO(personas.client("reader").get(url + "xlsx").content))
+    rows = [r[0] for r in book["Nøgletal"].iter_rows(values_only=True) if r[0]]
+    names = rows[rows.index("Indikator") + 1 :]
+    assert names[:3] == [
+        "Akutte genindlæggelser inden for 30 dage blandt ældre (65+) (gældende)",
+        "Færdigbehandlingsdage (gældende)",
+        "Forebyggelige indlæggelser blandt ældre (65+) (gældende)",
+    ]
+    html = personas.client("reader").get(url + "html").content.decode()
+    assert "KKR Hovedstadens 3 centrale indikatorer står først" in html
+    # another KKR's municipality keeps the usual order
+    other = personas.client("reader").get(url.replace(str(ALBERTSLUND), "851") + "xlsx")
+    rows = [
+        r[0]
+        for r in openpyxl.load_workbook(io.BytesIO(other.content))["Nøgletal"].iter_rows(
+            values_only=True
+        )
+        if r[0]
+    ]
+    assert rows[rows.index("Indikator") + 1].startswith("Akutte medicinske korttidsindlæggelser")
