@@ -49,6 +49,7 @@ from naersund.registry.schema import (
     PERSON_KEY_METADATA,
     POPULATION,
     READY_FOR_DISCHARGE,
+    WHOLE_SECONDS_METADATA,
 )
 from naersund.suppression import SuppressionRule, suppress
 
@@ -246,11 +247,36 @@ def read_contacts(con: Any, files: Sequence[Path | str], person_key: bool = Fals
     return t.select(*[c.name for c in CONTACTS], *extra)
 
 
-def choose_time_unit(con: Any, contacts: ibis.Table) -> ex.TimeUnit:
+def footer_whole_seconds(files: Sequence[Path | str]) -> bool | None:
+    """What the contacts files' footers say about fractions of a second
+    (``registry.schema.WHOLE_SECONDS_METADATA``, written by ingest and synth): True when every
+    file records that its times are whole seconds, False when one records that they are not,
+    None when a file does not say (made by hand, not local Parquet, unreadable)."""
+    said = set()
+    for f in files:
+        if is_uri(f) or Path(f).suffix != ".parquet":
+            return None
+        try:
+            metadata = pq.read_schema(f).metadata or {}
+        except (OSError, pa.ArrowException):
+            return None
+        said.add(metadata.get(WHOLE_SECONDS_METADATA.encode()))
+    if not said or None in said:
+        return None
+    return said == {b"true"}
+
+
+def choose_time_unit(
+    con: Any, contacts: ibis.Table, files: Sequence[Path | str] = ()
+) -> ex.TimeUnit:
     """The unit stays are built in: whole seconds (the faster layout) when every contact starts
     and ends on a whole second, else microseconds, so that fractions of a second count (see
-    :func:`naersund.engine.expressions.build_stays`). One aggregate over two columns."""
-    return "s" if bool(con.execute(ex.whole_seconds(contacts))) else "us"
+    :func:`naersund.engine.expressions.build_stays`). Read from the footers of ``files`` (the
+    contacts' files) when every one of them says; else one aggregate over two columns."""
+    said = footer_whole_seconds(files) if files else None
+    if said is None:
+        said = bool(con.execute(ex.whole_seconds(contacts)))
+    return "s" if said else "us"
 
 
 def compute(
@@ -328,7 +354,7 @@ def compute(
             how = "window" if options.engine == "spark" else "join"
             # (the municipality codes' range, when the footers give it, lets the engine carry
             # the municipality inside the sort key; whole-second data take the faster layout)
-            unit = time_unit = choose_time_unit(con, contacts)
+            unit = time_unit = choose_time_unit(con, contacts, files["contacts"])
             kommunekoder = bounds.get("kommunekoder")
             stays = ex.build_stays(contacts, rules, stay_defs, kommunekoder, unit)
             wide = execute_aggregate(
