@@ -38,6 +38,7 @@ from naersund.engine.results import RESULT_COLUMNS, compute_results
 from naersund.errors import InputError, NaersundError
 from naersund.indicators import (
     IndicatorDefinition,
+    StayRules,
     load_definitions,
     load_stay_rules,
     select_definitions,
@@ -342,7 +343,7 @@ def compute(
             )
 
         if options.years:
-            contacts = _around(contacts, years, definitions)
+            contacts = _around(contacts, years, definitions, rules)
         report("Danner sygehusophold og beregner indikatorer", 0.1)
         stay_defs = [d for d in definitions if d.selection is not None and d.cohort is None]
         aggregates: dict[str, pd.DataFrame] = {}
@@ -480,17 +481,32 @@ def _in_years(agg: pd.DataFrame, years: list[int]) -> pd.DataFrame:
 
 
 def _around(
-    contacts: ibis.Table, years: list[int], definitions: list[IndicatorDefinition]
+    contacts: ibis.Table,
+    years: list[int],
+    definitions: list[IndicatorDefinition],
+    rules: StayRules,
 ) -> ibis.Table:
-    """Only the contacts the requested years need: from the year before (stays that end in a
-    requested year may start then) to the end of the last year plus the longest follow-up
-    window (readmissions); from the start of the longest look-back of a disease rate's cohort.
-    Parquet statistics let the engine skip the rest unread."""
+    """Only the contacts the requested years need: those that start from the year before
+    (stays that end in a requested year may start then; from the start of the longest
+    look-back of a disease rate's cohort) to the end of the last year plus the longest
+    follow-up window (readmissions), and every contact of a person with a stay across either
+    edge, so that no stay is cut. Parquet statistics let the engine skip most of the rest unread.
+
+    A stay crosses an edge only if a contact that starts before the edge ends at most the stay
+    merge gap before it or later (the next contact of the stay joins it so), so such contacts
+    find the persons whose stays are kept whole, however long the stay is.
+    """
     window = max((d.followup.window_hours_le for d in definitions if d.followup), default=0)
     # (a disease rate's cohort looks back whole years before the first)
     lo = dt.datetime(years[0] - max(1, cohort.max_lookback(definitions)), 1, 1)
     hi = dt.datetime(years[-1] + 1, 1, 1) + dt.timedelta(hours=window)
-    return contacts.filter((contacts.start >= lo) & (contacts.start < hi))
+    gap = dt.timedelta(hours=rules.merge_gap_hours)
+    pk = PERSON_KEY if PERSON_KEY in contacts.columns else "person_id"
+    inside = (contacts.start >= lo) & (contacts.start < hi)
+    near = [(contacts.start < edge) & (contacts.end >= edge - gap) for edge in (lo, hi)]
+    across = contacts.filter(near[0] | near[1]).select(person=contacts[pk])
+    outside = contacts.filter(~inside & contacts[pk].isin(across.person))
+    return ibis.union(contacts.filter(inside), outside, distinct=False)
 
 
 def read_ready(con: Any, files: Sequence[Path | str]) -> ibis.Table:
