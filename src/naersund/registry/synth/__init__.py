@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from naersund import __version__
-from naersund.atomic import atomic_dir
+from naersund.atomic import locked_dir, switched_dir
 from naersund.refdata import derive_population, municipalities, shipped_population
 from naersund.registry.schema import AGE_GROUPS
 from naersund.registry.synth import _model as M
@@ -165,7 +165,11 @@ def generate(
     with the same contacts, as CSV or, with ``sas``, as SAS transport files (``.xpt``).
     All have ``manifest.json`` and ``SYNTETISKE_DATA.txt``. Contacts are partitioned by the
     year of their start; contacts after the last year are left out. ``out`` is replaced
-    whole, only once everything is written. ``progress(step, fraction)`` is told how far.
+    whole, only once everything is written: it is a link to a version folder beside it,
+    switched in one rename (:func:`naersund.atomic.switched_dir`, as ``naersund ingest``), so
+    that a synth that fails or is killed leaves the previous ``out`` as it was; a second synth
+    to the same ``out`` is refused while one runs.
+    ``progress(step, fraction)`` is told how far.
     """
     years = sorted({int(y) for y in years})
     if not years or years[0] < 1990 or years[-1] > 2060:
@@ -187,7 +191,8 @@ def generate(
     cubes = _cubes(pop, codes)
     fx = _effects(seed, years, munis["region_code"].to_numpy())
     counts: dict[str, dict[str, int]] = {"contacts": {}, "ready_for_discharge": {}}
-    with atomic_dir(Path(out)) as tmp:
+    # (out becomes a link to a version folder, switched in one rename: see ingest)
+    with locked_dir(Path(out)), switched_dir(Path(out)) as tmp:
         writer: CanonicalWriter | Lpr2Writer | Lpr3Writer
         if fmt == "lpr3":
             writer = Lpr3Writer(tmp, codes, seed, sas=sas)
