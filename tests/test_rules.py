@@ -464,6 +464,32 @@ for order in ("DF32 row first", "DE86 row first"):
         [*(pair if order.startswith("DF32") else pair[::-1]), index_stay("2014-03-10 08:00")],
         {READMISSION: [(101, 2014, 70, "F", 1, 2)]},
     )
+# Equal starts: the longest contact ends last. A 08:00-20:00 (DE86) and B 08:00-10:00 (DF32):
+# A is the last contact, the index is kept (1 of 2 with the 10 Mar admission).
+add(
+    "equal starts take the longest as the last contact",
+    [
+        contact("2014-03-01 08:00", hours=12),
+        contact("2014-03-01 08:00", hours=2, primary_diagnosis="DF32"),
+        index_stay("2014-03-10 08:00"),
+    ],
+    {READMISSION: [(101, 2014, 70, "F", 1, 2)]},
+)
+# The contact that starts last need not end last: A 1 Mar 08:00-20:00, B 21:00 - 2 Mar 09:00
+# (ends last), C 2 Mar 01:00-03:00 inside B with DF32 and died. B discharges: the index is
+# kept (1 of 2). With C ending at 09:00 too, C (the later start) discharges: excluded (0 of 1).
+for c_hours, excluded in [(2, False), (8, True)]:
+    add(
+        f"a contact that starts last and ends {'with' if excluded else 'before'} the stay "
+        f"is {'' if excluded else 'not '}the last contact",
+        [
+            contact("2014-03-01 08:00", hours=12),
+            contact("2014-03-01 21:00", hours=12),
+            contact("2014-03-02 01:00", hours=c_hours, primary_diagnosis="DF32", died=True),
+            index_stay("2014-03-10 08:00"),
+        ],
+        {READMISSION: [(101, 2014, 70, "F", *((0, 1) if excluded else (1, 2)))]},
+    )
 # Readmissions: the index 1-2 Mar (DE86), then a two-contact acute stay from 10 Mar: C 08:00-20:00
 # and D 21:00 - 11 Mar 09:00 (one stay of 25 h, itself an index unless excluded as one).
 for label, c_over, d_over, readmitted, second_is_index in [

@@ -19,6 +19,7 @@ from naersund.engine.compute import ComputeOptions, compute
 from naersund.errors import InputError
 from naersund.refdata import data_path
 from naersund.registry.ingest import find_table, ingest
+from naersund.registry.lpr2 import Lpr2Options
 from naersund.suppression import SuppressionRule
 
 LPR2_HEAD = (
@@ -304,7 +305,9 @@ def test_a_synthetic_series_split_at_2019_gives_the_same_results_on_every_path(
     pd.testing.assert_frame_equal(compute(tmp_path / "from-lpr3").results, canonical)
 
     dest = tmp_path / "spliced"
-    ingest(tmp_path / "lpr2-part", dest, fmt="lpr2")
+    # synth writes planned outpatient visits as LPR2 C_PATTYPE 2 rows; LPR3 has them as contacts
+    outpatient = Lpr2Options(include_outpatient=True)
+    ingest(tmp_path / "lpr2-part", dest, fmt="lpr2", lpr2_options=outpatient)
     ingest(tmp_path / "lpr3-part", dest, fmt="lpr3", append=True)
     _rounded_like_lpr2(tmp_path / "canonical", tmp_path / "canonical-lpr2-ends", 2019)
     ingest(tmp_path / "canonical-lpr2-ends", tmp_path / "canonical-cut")

@@ -38,6 +38,7 @@ from naersund.engine.results import LEVELS, RESULT_COLUMNS, compute_results
 from naersund.errors import InputError, NaersundError
 from naersund.indicators import (
     IndicatorDefinition,
+    StayRules,
     load_definitions,
     load_stay_rules,
     select_definitions,
@@ -51,6 +52,7 @@ from naersund.registry.schema import (
     PERSON_KEY_METADATA,
     POPULATION,
     READY_FOR_DISCHARGE,
+    WHOLE_SECONDS_METADATA,
 )
 from naersund.suppression import SuppressionRule, suppress
 from naersund.suppression_levels import HIERARCHY, suppress_levels
@@ -254,11 +256,36 @@ def read_contacts(con: Any, files: Sequence[Path | str], person_key: bool = Fals
     return t.select(*[c.name for c in CONTACTS], *extra)
 
 
-def choose_time_unit(con: Any, contacts: ibis.Table) -> ex.TimeUnit:
+def footer_whole_seconds(files: Sequence[Path | str]) -> bool | None:
+    """What the contacts files' footers say about fractions of a second
+    (``registry.schema.WHOLE_SECONDS_METADATA``, written by ingest and synth): True when every
+    file records that its times are whole seconds, False when one records that they are not,
+    None when a file does not say (made by hand, not local Parquet, unreadable)."""
+    said = set()
+    for f in files:
+        if is_uri(f) or Path(f).suffix != ".parquet":
+            return None
+        try:
+            metadata = pq.read_schema(f).metadata or {}
+        except (OSError, pa.ArrowException):
+            return None
+        said.add(metadata.get(WHOLE_SECONDS_METADATA.encode()))
+    if not said or None in said:
+        return None
+    return said == {b"true"}
+
+
+def choose_time_unit(
+    con: Any, contacts: ibis.Table, files: Sequence[Path | str] = ()
+) -> ex.TimeUnit:
     """The unit stays are built in: whole seconds (the faster layout) when every contact starts
     and ends on a whole second, else microseconds, so that fractions of a second count (see
-    :func:`naersund.engine.expressions.build_stays`). One aggregate over two columns."""
-    return "s" if bool(con.execute(ex.whole_seconds(contacts))) else "us"
+    :func:`naersund.engine.expressions.build_stays`). Read from the footers of ``files`` (the
+    contacts' files) when every one of them says; else one aggregate over two columns."""
+    said = footer_whole_seconds(files) if files else None
+    if said is None:
+        said = bool(con.execute(ex.whole_seconds(contacts)))
+    return "s" if said else "us"
 
 
 def compute(
@@ -334,7 +361,7 @@ def compute(
             )
 
         if options.years:
-            contacts = _around(contacts, years, definitions)
+            contacts = _around(contacts, years, definitions, rules)
         report("Danner sygehusophold og beregner indikatorer", 0.1)
         stay_defs = [d for d in definitions if d.selection is not None and d.cohort is None]
         aggregates: dict[str, pd.DataFrame] = {}
@@ -346,7 +373,7 @@ def compute(
             how = "window" if options.engine == "spark" else "join"
             # (the municipality codes' range, when the footers give it, lets the engine carry
             # the municipality inside the sort key; whole-second data take the faster layout)
-            unit = time_unit = choose_time_unit(con, contacts)
+            unit = time_unit = choose_time_unit(con, contacts, files["contacts"])
             kommunekoder = bounds.get("kommunekoder")
             stays = ex.build_stays(contacts, rules, stay_defs, kommunekoder, unit)
             wide = execute_aggregate(
@@ -500,17 +527,32 @@ def _in_years(agg: pd.DataFrame, years: list[int]) -> pd.DataFrame:
 
 
 def _around(
-    contacts: ibis.Table, years: list[int], definitions: list[IndicatorDefinition]
+    contacts: ibis.Table,
+    years: list[int],
+    definitions: list[IndicatorDefinition],
+    rules: StayRules,
 ) -> ibis.Table:
-    """Only the contacts the requested years need: from the year before (stays that end in a
-    requested year may start then) to the end of the last year plus the longest follow-up
-    window (readmissions); from the start of the longest look-back of a disease rate's cohort.
-    Parquet statistics let the engine skip the rest unread."""
+    """Only the contacts the requested years need: those that start from the year before
+    (stays that end in a requested year may start then; from the start of the longest
+    look-back of a disease rate's cohort) to the end of the last year plus the longest
+    follow-up window (readmissions), and every contact of a person with a stay across either
+    edge, so that no stay is cut. Parquet statistics let the engine skip most of the rest unread.
+
+    A stay crosses an edge only if a contact that starts before the edge ends at most the stay
+    merge gap before it or later (the next contact of the stay joins it so), so such contacts
+    find the persons whose stays are kept whole, however long the stay is.
+    """
     window = max((d.followup.window_hours_le for d in definitions if d.followup), default=0)
     # (a disease rate's cohort looks back whole years before the first)
     lo = dt.datetime(years[0] - max(1, cohort.max_lookback(definitions)), 1, 1)
     hi = dt.datetime(years[-1] + 1, 1, 1) + dt.timedelta(hours=window)
-    return contacts.filter((contacts.start >= lo) & (contacts.start < hi))
+    gap = dt.timedelta(hours=rules.merge_gap_hours)
+    pk = PERSON_KEY if PERSON_KEY in contacts.columns else "person_id"
+    inside = (contacts.start >= lo) & (contacts.start < hi)
+    near = [(contacts.start < edge) & (contacts.end >= edge - gap) for edge in (lo, hi)]
+    across = contacts.filter(near[0] | near[1]).select(person=contacts[pk])
+    outside = contacts.filter(~inside & contacts[pk].isin(across.person))
+    return ibis.union(contacts.filter(inside), outside, distinct=False)
 
 
 def read_ready(con: Any, files: Sequence[Path | str]) -> ibis.Table:

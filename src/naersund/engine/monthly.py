@@ -162,7 +162,7 @@ def compute_monthly(data_dir: Path | str, options: ComputeOptions | None = None)
         # (a disease rate needs a cohort per year: not computed per month)
         stay_defs = [d for d in definitions if d.selection is not None and d.cohort is None]
         if stay_defs:
-            unit = choose_time_unit(con, contacts)
+            unit = choose_time_unit(con, contacts, files["contacts"])
             stays = ex.build_stays(contacts, rules, stay_defs, time_unit=unit)
             for d in stay_defs:
                 parts = [con.execute(e) for _, e in _stay_counts(stays, d, rules)]

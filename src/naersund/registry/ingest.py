@@ -31,7 +31,12 @@ from naersund.atomic import atomic_path, locked_dir, switched_dir
 from naersund.errors import InputError
 from naersund.registry import lpr3, quality, splice
 from naersund.registry.lpr2 import Lpr2Options, contacts_plan
-from naersund.registry.schema import PERSON_KEY, PERSON_KEY_METADATA, TABLES
+from naersund.registry.schema import (
+    PERSON_KEY,
+    PERSON_KEY_METADATA,
+    TABLES,
+    WHOLE_SECONDS_METADATA,
+)
 from naersund.registry.sources import (
     MAX_LINE_BYTES,
     csv_error,
@@ -124,7 +129,14 @@ def canonical_plan(src: Path, table: str, work: Path) -> tuple[TablePlan | None,
 def _write_table(con: duckdb.DuckDBPyConnection, table: str, rows: str, out: Path) -> int:
     """Write ``rows`` (a SELECT of the typed columns of ``table``) as canonical Parquet below
     ``out``; returns their number."""
-    row = con.execute(f"SELECT count(*) FROM ({rows})").fetchone()
+    # For contacts, in the same pass: whether every start and end is a whole second (recorded
+    # in the footers, so that compute need not scan the times for fractions).
+    whole = ""
+    if table == "contacts":
+        whole = ", " + " AND ".join(
+            f"bool_and(s.{t} = date_trunc('second', s.{t}))" for t in ("start", '"end"')
+        )
+    row = con.execute(f"SELECT count(*){whole} FROM ({rows}) s").fetchone()
     n = int(row[0]) if row else 0
     if n == 0:
         return 0
@@ -136,7 +148,10 @@ def _write_table(con: duckdb.DuckDBPyConnection, table: str, rows: str, out: Pat
             # so that the engine sorts on it instead of the text person_id (schema.PERSON_KEY).
             extra += f", dense_rank() OVER (ORDER BY s.person_id) AS {PERSON_KEY}"
             run = f"ingest:{uuid.uuid4().hex}"
-            options += f", KV_METADATA {{{sql_lit(PERSON_KEY_METADATA)}: {sql_lit(run)}}}"
+            seconds = "true" if row is not None and row[1] is True else "false"
+            kv = {PERSON_KEY_METADATA: run, WHOLE_SECONDS_METADATA: seconds}
+            pairs = ", ".join(f"{sql_lit(k)}: {sql_lit(v)}" for k, v in kv.items())
+            options += f", KV_METADATA {{{pairs}}}"
         query = f"SELECT s.*{extra} FROM ({rows}) s"
         target = out / table
     else:
@@ -482,7 +497,10 @@ person (the rank of `person_id`), numbered once for the whole ingest and named i
 metadata, so that `compute` sorts on a number instead of text (much faster). `compute` uses it
 only when every contacts file comes from the same ingest (or synth) run, and otherwise sorts on
 `person_id`: combining the output of two ingests is safe, just slower; a `person_key` column in
-the input is ignored and renumbered. `DEST` is built beside itself and swapped in only when complete:
+the input is ignored and renumbered. Each contacts file also says in its metadata
+(`naersund.whole_seconds`: `true` or `false`) whether every `start` and `end` of the ingest is
+a whole second, so that `compute` can take its faster whole-second layout without scanning the
+times; on files without it (made by hand) `compute` scans them. `DEST` is built beside itself and swapped in only when complete:
 after an error it is exactly as before. A `SYNTETISKE_DATA.txt` and `manifest.json` in `SRC`
 are copied along, so synthetic data stays marked.
 

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from naersund import __version__
-from naersund.atomic import atomic_dir
+from naersund.atomic import locked_dir, switched_dir
 from naersund.refdata import AGE_GROUPS, derive_population, municipalities, shipped_population
 from naersund.registry.synth import _model as M
 from naersund.registry.synth import _outpatient as O
@@ -57,6 +57,7 @@ class Planted:
     effect: float
     municipalities: int
     description_da: str
+    affects: tuple[str, ...] = ()  # the indicators the mechanism moves (for a control: looks at)
 
 
 # Initiatives of KKR Hovedstaden's goal "genindlæggelser" (the catalogue links them to its
@@ -68,9 +69,10 @@ INITIATIVES: tuple[Planted, ...] = (
         "opfoelgende_hjemmebesoeg",
         "genindlaeggelser_30d_65",
         -0.15,
-        12,
+        10,
         "Sandsynligheden for en akut genindlæggelse efter en indlæggelse af en borger på 65+ "
         "er 15 % lavere fra startåret.",
+        ("genindlaeggelser_30d_65",),
     ),
     Planted(
         "hovedstaden_akutteams_doegnpladser",
@@ -78,9 +80,10 @@ INITIATIVES: tuple[Planted, ...] = (
         "akutteam",
         "forebyggelige_indlaeggelser_65",
         -0.10,
-        12,
+        10,
         "Raten af akutte indlæggelser med forebyggelig diagnose blandt borgere på 65+ (også "
         "genindlæggelser) er 10 % lavere fra startåret.",
+        ("forebyggelige_indlaeggelser_65", "genindlaeggelser_30d_65"),
     ),
     Planted(
         "hovedstaden_indsatser_aeldreplejen",
@@ -91,6 +94,7 @@ INITIATIVES: tuple[Planted, ...] = (
         8,
         "Sandsynligheden for, at en indlæggelse ender med færdigbehandlingsdage, er 20 % lavere "
         "fra startåret (målkataloget knytter ikke denne indikator til indsatsen).",
+        ("faerdigbehandlingsdage",),
     ),
     Planted(
         "hovedstaden_shared_care",
@@ -98,8 +102,11 @@ INITIATIVES: tuple[Planted, ...] = (
         "kontrol",
         "genindlaeggelser_30d_65",
         0.0,
-        10,
-        "Ingen effekt (kontrol): en analyse bør ikke finde noget her.",
+        8,
+        "Ingen effekt (kontrol): en analyse bør ikke finde noget her. Kontrollen er plantet i "
+        "kommuner uden de andre plantede indsatser på de samme indikatorer, så den tester "
+        "metoden og ikke overlappet mellem indsatser.",
+        ("forebyggelige_indlaeggelser_65", "genindlaeggelser_30d_65"),
     ),
 )
 
@@ -114,6 +121,10 @@ Rater, kommuneforskelle og initiativeffekter er opfundne og plantet med vilje (s
 manifest.json, "planted_effects"). Data må ikke bruges som eller forveksles med rigtige
 registerdata, og resultater beregnet på dem siger intet om virkelige kommuner.
 """
+
+
+def _by_mechanism() -> dict[str, Planted]:
+    return {p.mechanism: p for p in INITIATIVES}
 
 
 def _effects(
@@ -133,9 +144,16 @@ def _effects(
     ready = lognormal(T.MUNI_SD_READY)
     pick = np.random.default_rng([seed, 1])
     starts = [y for y in years[1:] if last_start is None or y <= last_start] or years[1:] or years
-    planted = []
+    planted: list[tuple[int, str, int, float]] = []
     for p in INITIATIVES:
         members = np.flatnonzero(region == p.region_code)
+        if p.effect == 0:  # a control: away from the planted effects on what it looks at
+            busy = {
+                m
+                for m, name, _, effect in planted
+                if effect != 0 and set(_by_mechanism()[name].affects) & set(p.affects)
+            }
+            members = np.array([m for m in members if m not in busy], dtype=members.dtype)
         for m in np.sort(
             pick.choice(members, size=min(p.municipalities, len(members)), replace=False)
         ):
@@ -213,7 +231,11 @@ def generate(
     with the same contacts, as CSV or, with ``sas``, as SAS transport files (``.xpt``).
     All have ``manifest.json`` and ``SYNTETISKE_DATA.txt``. Contacts are partitioned by the
     year of their start; contacts after the last year are left out. ``out`` is replaced
-    whole, only once everything is written. ``progress(step, fraction)`` is told how far.
+    whole, only once everything is written: it is a link to a version folder beside it,
+    switched in one rename (:func:`naersund.atomic.switched_dir`, as ``naersund ingest``), so
+    that a synth that fails or is killed leaves the previous ``out`` as it was; a second synth
+    to the same ``out`` is refused while one runs.
+    ``progress(step, fraction)`` is told how far.
     ``planted_last_start`` keeps the planted initiatives' start years at or before it (the
     demo: the year of its last status round, so that the round can report every start).
     ``write_years`` (default: all of ``years``) writes only those years of the series simulated
@@ -243,7 +265,8 @@ def generate(
     cubes = _cubes(pop, codes)
     fx = _effects(seed, years, munis["region_code"].to_numpy(), planted_last_start)
     counts: dict[str, dict[str, int]] = {"contacts": {}, "ready_for_discharge": {}}
-    with atomic_dir(Path(out)) as tmp:
+    # (out becomes a link to a version folder, switched in one rename: see ingest)
+    with locked_dir(Path(out)), switched_dir(Path(out)) as tmp:
         writer: CanonicalWriter | Lpr2Writer | Lpr3Writer
         if fmt == "lpr3":
             writer = Lpr3Writer(tmp, codes, seed, sas=sas)

@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from naersund.registry.schema import PERSON_KEY, PERSON_KEY_METADATA
+from naersund.registry.schema import PERSON_KEY, PERSON_KEY_METADATA, WHOLE_SECONDS_METADATA
 from naersund.registry.synth import _tables as T
 from naersund.registry.synth._model import DAY, HOUR, Arr, Stays, decode_key, person_id_number
 from naersund.registry.synth._outpatient import OUTPATIENT_STREAMS
@@ -20,7 +20,12 @@ from naersund.registry.synth._outpatient import OUTPATIENT_STREAMS
 METADATA = {"naersund.synthetic": "true", "naersund.marker": T.MARKER}
 # person_key is the number in the person id (SYN + 11 digits): the same person gets the same key
 # in every run, so every synthetic registry is one numbering.
-CONTACTS_METADATA = {**METADATA, PERSON_KEY_METADATA: "synth:person_id_number"}
+# Every time is a whole minute (see _timestamps), so compute need not scan for fractions.
+CONTACTS_METADATA = {
+    **METADATA,
+    PERSON_KEY_METADATA: "synth:person_id_number",
+    WHOLE_SECONDS_METADATA: "true",
+}
 _CSV = pacsv.WriteOptions(include_header=True, quoting_style="none")
 
 
