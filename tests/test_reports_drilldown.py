@@ -106,7 +106,10 @@ def test_the_professional_pack_prints_the_breakdowns_without_hidden_numbers(
 def test_without_registry_data_the_pack_says_where_breakdowns_come_from(data: ReportInput) -> None:
     plain = replace(data, drilldown=None)
     html = render(build_pack(plain, "fagligt", area_of("kommune", ALBERTSLUND), 2014), "html")
-    assert "naersund report --data MAPPE" in html.decode()
+    # said for a reader (the reports no longer name commands): where it comes from, whom to ask
+    text = html.decode()
+    assert "Opdelingen beregnes fra registerdata" in text
+    assert "bed den, der laver rapporterne, om en rapport med opdeling" in text
 
 
 def test_an_unknown_data_directory_is_one_message(data: ReportInput, tmp_path: Path) -> None:

@@ -47,5 +47,8 @@ def answers_pdf(context: dict[str, Any]) -> bytes:
     import weasyprint
 
     html = render_to_string("survey/answers_pdf.html", context)
-    out: bytes = weasyprint.HTML(string=html, url_fetcher=_no_fetching).write_pdf()
+    # the style sheet apart from the page (no <style> in templates: the site's CSP forbids it)
+    css = weasyprint.CSS(string=render_to_string("survey/answers_pdf.css", context))
+    page = weasyprint.HTML(string=html, url_fetcher=_no_fetching)
+    out: bytes = page.write_pdf(stylesheets=[css])
     return out
