@@ -18,6 +18,7 @@ decimal against published rounded figures. A change as small as the normal quant
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from naersund.stats import byar, dsr, exact_poisson, rate, wilson
@@ -217,3 +218,35 @@ def test_dsr_is_not_given_below_ten_events() -> None:
     # PHE convention (and PHEindicatormethods): fewer than 10 events in total -> no DSR.
     result = dsr([2, 3, 4], [1000, 2000, 1500], [5000, 7000, 4000], 100_000, 0.95)
     assert np.isnan(result.value) and np.isnan(result.lower_ci) and np.isnan(result.upper_ci)
+
+
+def test_events_in_a_band_without_population_leave_that_area_year_unstandardised() -> None:
+    # Two municipalities, men 65-69 and 70-74. Area 101 has 12 events in 70-74 where its
+    # population on 1 January was 0 (someone aged into the band): its rate there is undefined,
+    # so 101 gets no standardised value; area 147 is standardised as always:
+    # DSR = (w1 * 6/600 + w2 * 8/400) / (w1 + w2) * 1000 with w1 = 3000, w2 = 1000
+    #     = (30 + 20) / 4000 * 1000 = 12.5 per 1,000.
+    import math
+
+    from naersund.engine.results import _standardise
+    from naersund.indicators import load_definitions
+
+    d = {x.id: x for x in load_definitions()}["forebyggelige_indlaeggelser_65"]
+    strata = pd.DataFrame(
+        {
+            "level": "kommune",
+            "area_code": [101, 101, 147, 147],
+            "year": 2014,
+            "age_lower": [65, 70, 65, 70],
+            "sex": "M",
+            "x": [5.0, 12.0, 6.0, 8.0],
+            "n": [500.0, 0.0, 600.0, 400.0],
+        }
+    )
+    standard = pd.DataFrame(
+        {"age_group": ["65-69", "70-74"], "sex": "M", "standard_pop": [3000.0, 1000.0]}
+    )
+    out = _standardise(d, strata, standard, ["level", "area_code", "year"], 0.95)
+    got = out.set_index("area_code")
+    assert math.isnan(got.loc[101, "std_value"]) and math.isnan(got.loc[101, "std_lower_ci"])
+    assert got.loc[147, "std_value"] == pytest.approx(12.5)

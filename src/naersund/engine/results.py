@@ -232,6 +232,13 @@ def _standardise(
     full = full.merge(s, on=[*key, "age_lower", "sex"], how="left")
     full[["x", "n"]] = full[["x", "n"]].fillna(0)
     full = full.sort_values([*key, "age_lower", "sex"], kind="stable")
+    # Events in a band without population (someone who aged into a band that had nobody on
+    # 1 January: possible in small municipalities) leave the band's rate undefined, so the
+    # area-year gets no standardised value rather than a biased one (its crude value stands).
+    undefined = full.loc[(full["n"] == 0) & (full["x"] > 0), key].drop_duplicates()
+    if not undefined.empty:
+        flagged = full.merge(undefined.assign(_undef=True), on=key, how="left")["_undef"]
+        full = full.assign(x=full["x"].where(flagged.isna().to_numpy(), 0.0))
     group = full.groupby(key, sort=False).ngroup().to_numpy()
     _, est = stats.dsr_grouped(
         group,
@@ -242,7 +249,11 @@ def _standardise(
         confidence=confidence,
     )
     keys = full[key].drop_duplicates().reset_index(drop=True)
-    return keys.assign(std_value=est.value, std_lower_ci=est.lower_ci, std_upper_ci=est.upper_ci)
+    out = keys.assign(std_value=est.value, std_lower_ci=est.lower_ci, std_upper_ci=est.upper_ci)
+    if not undefined.empty:
+        gone = out.merge(undefined.assign(_undef=True), on=key, how="left")["_undef"].notna()
+        out.loc[gone.to_numpy(), ["std_value", "std_lower_ci", "std_upper_ci"]] = np.nan
+    return out
 
 
 def compare_with_national(out: pd.DataFrame, direction: str) -> pd.Series:
