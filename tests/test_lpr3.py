@@ -59,7 +59,11 @@ def extract(
 def contacts(dest: Path) -> list[dict[str, object]]:
     t = pa.concat_tables([pq.read_table(f) for f in find_table(dest, "contacts")])
     t = t.drop_columns(["person_key"])
-    return t.sort_by([(c, "ascending") for c in t.column_names]).to_pylist()
+    # by person and start as the expectations read, then every other column so that the order
+    # is total (two contacts of a person may start at the same time)
+    first = ["person_id", "start"]
+    keys = first + [c for c in t.column_names if c not in first]
+    return t.sort_by([(c, "ascending") for c in keys]).to_pylist()
 
 
 def contact(pid: str, kom: int, sex: str, born: dt.date, start: dt.datetime, end: dt.datetime,

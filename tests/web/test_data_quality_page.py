@@ -43,6 +43,7 @@ def _thin_out(kontakter: Path, month: str) -> None:
 def results_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from naersund.engine.compute import compute, write_results
     from naersund.registry.ingest import ingest
+    from naersund.registry.lpr2 import Lpr2Options
     from naersund.registry.synth import generate
 
     tmp = tmp_path_factory.mktemp("quality")
@@ -50,7 +51,9 @@ def results_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     generate(tmp / "lpr2", years, scale=scale, seed=seed, fmt="lpr2", write_years=years[:2])
     generate(tmp / "lpr3", years, scale=scale, seed=seed, fmt="lpr3", write_years=years[2:])
     _thin_out(tmp / "lpr3" / "kontakter.csv", BROKEN_MONTH)
-    ingest(tmp / "lpr2", tmp / "data", fmt="lpr2")
+    # synth writes planned outpatient visits as LPR2 C_PATTYPE 2 rows; LPR3 has them as contacts
+    outpatient = Lpr2Options(include_outpatient=True)
+    ingest(tmp / "lpr2", tmp / "data", fmt="lpr2", lpr2_options=outpatient)
     ingest(tmp / "lpr3", tmp / "data", fmt="lpr3", append=True)
     return write_results(compute(tmp / "data"), tmp / "results.csv")
 
