@@ -323,7 +323,15 @@ def funnel_plot(
         "range": ["triangle-up", "diamond", "circle", "square", "triangle-down"],
     }
     chosen = pts.loc[pts["valgt"].astype(bool), "name"].tolist()
-    own = f" {chosen[0]} er fremhævet og navngivet." if chosen else ""
+    if chosen:
+        own = f" {chosen[0]} er fremhævet og navngivet."
+    elif highlight is not None:
+        # its row was diskretioneret or had no events, so it has no point to name; say so
+        # rather than leave the reader looking for it
+        name = names.get(int(highlight), str(highlight))
+        own = f" {name} har intet punkt: tallet er diskretioneret eller uden hændelser."
+    else:
+        own = ""
     spec = _spec(
         title,
         f"Tragtdiagram: {title}. Hver kommune er et punkt (værdi mod størrelse; navnet vises, "
