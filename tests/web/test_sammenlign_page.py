@@ -41,7 +41,9 @@ def _specs(html: str) -> dict[str, Any]:
 def test_the_editors_own_municipality_is_highlighted_everywhere(
     release: Release, personas: Personas
 ) -> None:
-    specs = _specs(personas.client("albertslund").get(URL).content.decode())
+    # an indicator common enough that Albertslund's 2% synthetic value is not suppressed
+    common = "/indikatorer/sammenlign/?indikator=akutte_korttidsindlaeggelser"
+    specs = _specs(personas.client("albertslund").get(common).content.decode())
     bars = specs["bars"]["layer"][0]
     chosen = [r["name"] for r in specs["bars"]["data"]["values"] if r["valgt"]]
     assert chosen == ["Albertslund"]
