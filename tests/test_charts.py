@@ -231,7 +231,7 @@ def test_the_funnel_labels_every_point_on_hover_and_the_own_municipality_always(
     assert [r["name"] for r in label["data"]["values"]] == ["Albertslund"]
     assert "Albertslund er fremhævet og navngivet" in c.description
     assert "<svg" in c.svg() and ">Albertslund<" in c.svg()
-    assert _funnel(None).spec["layer"][2]["data"]["values"] == []
+    assert len(_funnel(None).spec["layer"]) == 2  # no name layer without a municipality
 
 
 def _ring_points(geometry: dict[str, Any]) -> np.ndarray:

@@ -42,7 +42,7 @@ def _screenshots(page: Any, folder: Path, name: str) -> None:
         # a wide table scrolls in its own box)
         overflow = page.evaluate(
             """() => Math.max(0, ...[...document.querySelectorAll("main *")]
-                .filter(e => !e.closest(".table-scroll") && e.getClientRects().length)
+                .filter(e => !e.closest(".table--responsive-scroll, .table-scroll") && e.getClientRects().length)
                 .map(e => e.getBoundingClientRect().right - window.innerWidth))"""
         )
         assert overflow <= 1, f"{name} is {overflow} px too wide at {width} px"

@@ -332,6 +332,31 @@ def funnel_plot(
         own = f" {name} har intet punkt: tallet er diskretioneret eller uden hændelser."
     else:
         own = ""
+    # the highlighted municipality's name, always shown beside its point; without one the layer
+    # would be empty, and Vega-Lite warns about its scale's infinite extent
+    labels: list[dict[str, Any]] = (
+        [
+            {
+                "data": {"values": records(pts[pts["valgt"].astype(bool)])},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "dx": 9,
+                    "dy": -9,
+                    "fontSize": 12,
+                    "fontWeight": "bold",
+                    "color": PALETTE["dark"],
+                },
+                "encoding": {
+                    "x": {"field": "size", "type": "quantitative"},
+                    "y": {"field": "value", "type": "quantitative"},
+                    "text": {"field": "name"},
+                },
+            }
+        ]
+        if chosen
+        else []
+    )
     spec = _spec(
         title,
         f"Tragtdiagram: {title}. Hver kommune er et punkt (værdi mod størrelse; navnet vises, "
@@ -405,24 +430,7 @@ def funnel_plot(
                     ],
                 },
             },
-            {
-                # the highlighted municipality's name, always shown beside its point
-                "data": {"values": records(pts[pts["valgt"].astype(bool)])},
-                "mark": {
-                    "type": "text",
-                    "align": "left",
-                    "dx": 9,
-                    "dy": -9,
-                    "fontSize": 12,
-                    "fontWeight": "bold",
-                    "color": PALETTE["dark"],
-                },
-                "encoding": {
-                    "x": {"field": "size", "type": "quantitative"},
-                    "y": {"field": "value", "type": "quantitative"},
-                    "text": {"field": "name"},
-                },
-            },
+            *labels,
         ],
     )
     table = pd.DataFrame(
@@ -575,12 +583,15 @@ def choropleth(
                     "values": {"type": "FeatureCollection", "features": [inset]},
                     "format": {"type": "json", "property": "features"},
                 },
+                # a frame, not data: hidden from screen readers (without ``aria: false``
+                # Vega gives it an unnamed graphics-symbol role, axe's svg-img-alt)
                 "mark": {
                     "type": "geoshape",
                     "filled": False,
                     "stroke": "#6b6b6b",
                     "strokeWidth": 1,
                     "strokeDash": [3, 2],
+                    "aria": False,
                 },
             }
         )

@@ -36,9 +36,14 @@ def event_study_chart(effect: Effect, unit: str, title: str) -> Chart:
         {"field": "upper", "type": "quantitative", "title": "Øvre", "format": NUM},
     ]
     layers: list[dict[str, Any]] = [
-        {"mark": {"type": "rule", "color": PALETTE["dark"]}, "encoding": {"y": {"datum": 0}}},
+        # the reference lines (0 and the start) are told by the description; without
+        # ``aria: false`` Vega gives each an unnamed graphics-symbol role (axe's svg-img-alt)
         {
-            "mark": {"type": "rule", "strokeDash": [4, 4], "color": PALETTE["mid"]},
+            "mark": {"type": "rule", "color": PALETTE["dark"], "aria": False},
+            "encoding": {"y": {"datum": 0}},
+        },
+        {
+            "mark": {"type": "rule", "strokeDash": [4, 4], "color": PALETTE["mid"], "aria": False},
             "encoding": {"x": {"datum": -0.5}},
         },
         {
