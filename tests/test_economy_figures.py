@@ -17,7 +17,7 @@ from naersund.economy.config import (
     load_functions,
     load_regulation,
 )
-from naersund.economy.figures import EconomyFigures, Provenance, compute_figures
+from naersund.economy.figures import EconomyFigures, Provenance, SourceFile, compute_figures
 from naersund.economy.population import Citizens, citizens
 from naersund.economy.statbank import read_statbank_accounts
 from naersund.economy.synth import generate_economy
@@ -35,8 +35,7 @@ REGULATION = Regulation(
     oea_lift_mio_kr={2014: 98.0},
     years={2014: YearRegulation(pl_pct=2.0, regulation_mio_kr=9.8)},
 )
-PROVENANCE = Provenance("BUDK32", "budget", "BUDK32.csv", "2026-12-06", False, 1, 2, False,
-                        "test", "befolkningsandel")  # fmt: skip
+PROVENANCE = Provenance("BUDK32", "budget", {}, 1, 2, False, "test", "befolkningsandel")
 
 
 def _citizens(years: list[int]) -> Citizens:
@@ -162,8 +161,9 @@ def demo_budgets(tmp_path_factory: pytest.TempPathFactory) -> EconomyFigures:
     acc = read_statbank_accounts(paths["BUDK32"])
     fn, reg = load_functions(), load_regulation()
     c = citizens(acc.years)
-    prov = Provenance("BUDK32", "budget", acc.file_name, "i dag", True, fn.version, reg.version,
-                      reg.verified, c.source, "befolkningsandel")  # fmt: skip
+    files = {y: SourceFile(acc.file_name, "i dag", True) for y in acc.years}
+    prov = Provenance("BUDK32", "budget", files, fn.version, reg.version, reg.verified,
+                      c.source, "befolkningsandel")  # fmt: skip
     return compute_figures(acc.rows, acc.kind, fn, reg, c, prov)
 
 

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from naersund import __version__
+from naersund.cli_economy import economy
 from naersund.errors import NaersundError
 
 Format = Literal["canonical", "lpr2", "lpr3"]
@@ -559,6 +560,7 @@ def _demo_web(results_file: Path, manifest: Path) -> None:
         ("Målkatalog", ["load_catalogue"]),
         ("Demobrugere", ["create_demo_users"]),
         ("Demosvar", ["load_demo_survey", "--manifest", str(manifest)]),
+        ("Økonomi (syntetiske budgetter og regnskaber)", ["load_demo_economy"]),
     ]
     for title, args in steps:
         if args[0] not in get_commands():
@@ -905,6 +907,9 @@ def _print_summary(results: Any) -> None:
             name, unit, *[f"{vals.get(y, float('nan')):.1f}".replace(".", ",") for y in years]
         )
     out.print(table)
+
+
+cli.add_command(economy)
 
 
 def main() -> None:

@@ -46,29 +46,41 @@ COLUMNS = (
 
 
 @dataclass(frozen=True)
+class SourceFile:
+    """The imported file a year's figures come from."""
+
+    file_name: str
+    imported: str  # date of the import, ISO
+    synthetic: bool
+
+
+@dataclass(frozen=True)
 class Provenance:
     """Where the figures come from, for every page and pack that shows them."""
 
     table: str  # BUDK32 or REGK31
     kind: str  # budget or regnskab
-    file_name: str
-    imported: str  # date of the import, ISO
-    synthetic: bool
+    files: dict[int, SourceFile]  # year -> the file its figures come from
     functions_version: int
     regulation_version: int
     regulation_verified: bool
     population_source: str
     key_source: str
 
+    @property
+    def synthetic(self) -> bool:
+        return any(f.synthetic for f in self.files.values())
+
     def line(self, year: int) -> str:
         """One line naming source file, table, year and the definition versions."""
-        marker = "SYNTETISKE DATA. " if self.synthetic else ""
+        f = self.files.get(year)
+        marker = "SYNTETISKE DATA. " if f is not None and f.synthetic else ""
+        where = f"fil {f.file_name} indlæst {f.imported}" if f is not None else "ingen fil"
         verified = "" if self.regulation_verified else ", ikke verificeret"
         return (
-            f"{marker}Kilde: Danmarks Statistik, {self.table} ({self.kind}), fil "
-            f"{self.file_name} indlæst {self.imported}; år {year}. Sundhedsområdet: "
-            f"funktionsliste v{self.functions_version}; løft mod reguleret grundlag "
-            f"(regulering v{self.regulation_version}{verified}). Befolkning: "
+            f"{marker}Kilde: Danmarks Statistik, {self.table} ({self.kind}), {where}; år "
+            f"{year}. Sundhedsområdet: funktionsliste v{self.functions_version}; løft mod "
+            f"reguleret grundlag (regulering v{self.regulation_version}{verified}). Befolkning: "
             f"{self.population_source}. Fordelingsnøgle: {self.key_source}."
         )
 

@@ -31,6 +31,7 @@ SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Indikatorer", "dashboard:index", ("dashboard",)),
     ("Overblik", "dashboard:overblik", ("dashboard:overblik",)),
     ("Rapporter", "reports:index", ("reports",)),
+    ("Økonomi", "economy:page", ("economy",)),
 ]
 
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path("indikatorer/", include("naersund.web.dashboard.urls")),
     path("api/", include("naersund.web.api.urls")),
     path("rapporter/", include("naersund.web.report_views")),
+    path("oekonomi/", include("naersund.web.economy.urls")),
     path("admin/", site.urls),
 ]

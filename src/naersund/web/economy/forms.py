@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+MB = 1024 * 1024
+
+
+class AccountsForm(forms.Form):
+    file = forms.FileField(
+        label="Fil fra statistikbanken (CSV)",
+        help_text=f"BUDK32 eller REGK31, højst {settings.NAERSUND_MAX_UPLOAD_BYTES // MB} MB.",
+    )
+    table = forms.ChoiceField(
+        label="Tabel",
+        choices=[
+            ("", "Efter filnavnet"),
+            ("BUDK32", "BUDK32 (budgetter)"),
+            ("REGK31", "REGK31 (regnskaber)"),
+        ],
+        required=False,
+    )
+
+
+class KeyForm(forms.Form):
+    file = forms.FileField(
+        label="Fordelingsnøgle (CSV med kommunekode;andel)",
+        help_text="Alle 98 kommuner; andelene giver 1 (eller 100) tilsammen.",
+    )
