@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from naersund.cli import cli, parse_years
 
-COMMANDS = ["synth", "ingest", "compute", "indicators", "docs", "demo"]
+COMMANDS = ["synth", "ingest", "compute", "indicators", "docs", "demo", "economy"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -106,3 +106,5 @@ def test_demo_builds_the_web_database_without_serving(tmp_path: Path) -> None:
     releases = db.execute("SELECT is_current, synthetic, row_count FROM dashboard_release")
     [(current, synthetic, rows)] = releases.fetchall()
     assert current == 1 and synthetic == 1 and rows > 0
+    money = db.execute('SELECT "table", synthetic, n_rows FROM economy_economyimport')
+    assert sorted(money.fetchall()) == [("BUDK32", 1, 3430), ("REGK31", 1, 3430)]

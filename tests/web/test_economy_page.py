@@ -4,6 +4,7 @@ the provenance and the SYNTETISKE DATA marking, for every persona."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,54 @@ def test_the_cli_imports_all_or_nothing(demo_files: dict[str, Path], tmp_path: P
     assert "REGK31.csv, række" in str(failed.exception)
     assert "felt 'TID': '2014K1' er ikke et år (fx 2014)" in str(failed.exception)
     assert EconomyImport.objects.count() == 1
+
+
+@pytest.fixture(scope="session")
+def results_file(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from dashboard_data import results_for
+
+    return results_for(synthetic_dir, tmp_path_factory.getbasetemp())
+
+
+def test_page_and_packs_show_the_same_figures(
+    personas: Personas, imported: None, results_file: Path
+) -> None:
+    """The political pack's sentence and figure and the director pack's row of the
+    municipality are the page's: one function (``reader.economy_figures``) gives them all."""
+    from naersund.reports import build_pack, fmt, render
+    from naersund.reports.model import Area
+    from naersund.web.dashboard import releases
+    from naersund.web.reportdata import report_input
+
+    releases.publish(results_file)
+    data = report_input(2014)
+    area = Area("kommune", 165, "Albertslund", 1084)
+    page = personas.client("albertslund").get("/oekonomi/?aar=2014").content.decode()
+    sentence = (
+        "Albertslund Kommune budgetterer i 2014 med et løft på 1,3 mio. kr. på sundhedsområdet, "
+        "svarende til en vækst på 3,0 pct. (ekskl. KMF)."
+    )
+    assert sentence in page
+    political = build_pack(data, "politisk", area, 2014)
+    money = next(s for s in political.sections if s.title == "Økonomi 2014")
+    assert money.paragraphs[0] == sentence
+    assert sentence in render(political, "html").decode()
+    chart = money.charts[0]
+    assert list(chart.table.columns) == ["År", "Albertslund", "KKR Hovedstaden", "Hele landet"]
+    page_rows = re.findall(
+        r"<tr><td class=\"num\">(\d{4})</td><td class=\"num\">([\d.,]+)</td>", page
+    )
+    assert len(page_rows) == 5
+    for year, value in page_rows:
+        own_value = chart.table.loc[chart.table["År"] == int(year), "Albertslund"].iloc[0]
+        assert fmt.number(own_value, 1) == value
+    director = build_pack(data, "direktoer", area, 2014)
+    table = next(t for t in director.tables() if t.sheet == "Økonomi")
+    own = next(r for r in table.rows if r[0] == "Albertslund")
+    row = re.search(r"<tr class=\"highlight\"><th scope=\"row\">Albertslund</th>(.*?)</tr>", page)
+    assert row is not None
+    cells = re.findall(r"<td class=\"num\">([^<]*)</td>", row.group(1))
+    # løft (mio. kr.), vækst (pct.), kr. pr. indbygger: the same numbers, as each prints them
+    assert cells[1] == fmt.number(own[2], 1)
+    assert cells[2] == fmt.number(own[3], 1)
+    assert cells[3] == fmt.number(own[4], 0)

@@ -17,6 +17,7 @@ import pandas as pd
 from naersund.analysis.published import PublishedResults
 from naersund.catalogue import Catalogue
 from naersund.charts import Chart
+from naersund.economy.figures import EconomyFigures
 from naersund.indicators.model import IndicatorDefinition
 from naersund.refdata import official_name
 from naersund.survey.aggregate import RoundAnswers
@@ -76,6 +77,8 @@ class ReportInput:
     row of Bilag 1) appear only for municipalities in ``survey_visible`` (None: every one; the
     web passes those the user may see in that round, ``access.answers_visible_to``).
     ``drilldown``: suppressed drill-down rows (``DRILLDOWN_COLUMNS``) or None.
+    ``economy``: the budgets' figures (:class:`naersund.economy.figures.EconomyFigures`, the
+    same the page "Økonomi" shows) or None when none are imported.
     """
 
     published: PublishedResults
@@ -85,6 +88,7 @@ class ReportInput:
     survey: RoundAnswers | None = None
     survey_visible: frozenset[int] | None = None
     drilldown: pd.DataFrame | None = None
+    economy: EconomyFigures | None = None
 
     @property
     def results(self) -> pd.DataFrame:

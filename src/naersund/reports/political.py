@@ -9,7 +9,7 @@ from typing import Any
 from naersund.analysis.published import Figure
 from naersund.catalogue import Initiative
 from naersund.reports import common as c
-from naersund.reports import figures
+from naersund.reports import economy, figures
 from naersund.reports.model import Area, Column, Headline, ReportInput, Section, Table
 from naersund.reports.narrative import (
     Observation,
@@ -258,4 +258,11 @@ def build(data: ReportInput, area: Area, year: int) -> list[Section]:
     key.blocks.append(headline_table(items, year))
     trend = Section("Udviklingen", small_charts=True)
     trend.blocks += figures.trend_charts(data, area, year)
-    return [goals_section(data, area), key, trend, survey_section(data, area)]
+    money = economy.political_section(data, area, year)
+    return [
+        goals_section(data, area),
+        key,
+        trend,
+        *([money] if money else []),
+        survey_section(data, area),
+    ]
