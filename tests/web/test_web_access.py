@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.urls import URLPattern, URLResolver, get_resolver
 from matrix_api import API_MATRIX
 from matrix_dashboard import DASHBOARD_MATRIX
+from matrix_economy import ECONOMY_MATRIX
 from matrix_reports import REPORTS_MATRIX
 from matrix_survey import SURVEY_MATRIX
 from web_personas import AALBORG, ALBERTSLUND, EVERYONE, HOVEDSTADEN, NORDJYLLAND, Personas
@@ -57,7 +58,9 @@ CORE_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
         {"anonymous": 302} | {p: 404 if p == "admin" else 403 for p in EVERYONE[1:]},
     ),  # roles are edited on the user (inline), not on their own
 ]
-MATRIX = CORE_MATRIX + SURVEY_MATRIX + DASHBOARD_MATRIX + API_MATRIX + REPORTS_MATRIX
+MATRIX = (
+    CORE_MATRIX + SURVEY_MATRIX + DASHBOARD_MATRIX + API_MATRIX + REPORTS_MATRIX + ECONOMY_MATRIX
+)
 
 
 def _routes(patterns: list[Any], prefix: str = "") -> set[str]:
