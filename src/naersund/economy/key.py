@@ -71,7 +71,8 @@ def read_key(data: bytes, name: str) -> pd.DataFrame:
     scale = 1.0 if abs(total - 1) <= 0.001 else 100.0 if abs(total - 100) <= 0.1 else 0.0
     if not scale:
         raise InputError(
-            f"{name}: andelene giver {total:.4f} tilsammen; de skal give 1 (eller 100 i procent)"
+            f"{name}: andelene giver {f'{total:.4f}'.replace('.', ',')} tilsammen; de skal give 1 "
+            "(eller 100 i procent)"
         )
     return pd.DataFrame(
         {"kommunekode": list(shares), "share": [v / scale for v in shares.values()]}
