@@ -35,7 +35,6 @@ from naersund.economy.text import kr_mio, pct
 from naersund.refdata import KKR_NAMES, NATIONAL_CODE, municipalities, official_name
 
 AreaLevel = Literal["kommune", "kkr", "land"]
-KIND_LABELS = {"budget": "budget", "regnskab": "regnskab"}
 KMF_NOT_RELEVANT = "ikke relevant"
 KMF_MISSING = "ikke oplyst"
 COLUMNS = (

@@ -5,7 +5,6 @@ provenance. Every number comes from :func:`naersund.web.economy.reader.economy_f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.urls import reverse
 
@@ -116,7 +115,3 @@ def chart_csv(kind: str, kommunekode: int | None) -> str | None:
         m = municipalities()
         region = int(m.loc[m["kommunekode"] == kommunekode, "region_code"].iloc[0])
     return spending_chart(spending_series(figures, kommunekode, region), "Økonomi").csv()
-
-
-def as_context(page: EconomyPage) -> dict[str, Any]:
-    return {"page": page, "title": "Økonomi"}
