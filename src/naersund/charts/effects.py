@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from naersund.analysis.effects import Effect
+from naersund.analysis.initiative_effects import Estimated
 from naersund.charts.base import PALETTE, Chart
 from naersund.charts.builders import WIDTH, _spec
 
@@ -101,3 +102,9 @@ def event_study_chart(effect: Effect, unit: str, title: str) -> Chart:
         }
     )
     return Chart(spec=spec, table=table, title=title, description=description)
+
+
+def effect_chart(est: Estimated, unit: str) -> Chart:
+    """The event-study chart of one initiative x indicator, titled as the page and the packs
+    show it."""
+    return event_study_chart(est.effect, unit, f"{est.initiative.title_da}: {est.indicator_name}")

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from naersund.analysis.initiative_effects import Estimated
 from naersund.analysis.published import PublishedResults
 from naersund.catalogue import Catalogue
 from naersund.charts import Chart
@@ -61,6 +62,15 @@ class Area:
 
 
 @dataclass(frozen=True)
+class PackEffects:
+    """The release's initiative effects with the start years of the pack's round (``round``:
+    its label), as the page and the API show them (:mod:`naersund.reports.effects`)."""
+
+    estimated: list[Estimated]
+    round: str
+
+
+@dataclass(frozen=True)
 class ReportInput:
     """Everything a pack is built from.
 
@@ -76,6 +86,7 @@ class ReportInput:
     row of Bilag 1) appear only for municipalities in ``survey_visible`` (None: every one; the
     web passes those the user may see in that round, ``access.answers_visible_to``).
     ``drilldown``: suppressed drill-down rows (``DRILLDOWN_COLUMNS``) or None.
+    ``effects``: the initiative effects of the release with the round's start years, or None.
     """
 
     published: PublishedResults
@@ -85,6 +96,7 @@ class ReportInput:
     survey: RoundAnswers | None = None
     survey_visible: frozenset[int] | None = None
     drilldown: pd.DataFrame | None = None
+    effects: PackEffects | None = None
 
     @property
     def results(self) -> pd.DataFrame:
