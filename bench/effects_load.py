@@ -184,7 +184,7 @@ def measure(data_dir: Path, users: int, seconds: int) -> dict[str, object]:
         )  # fmt: skip
         try:
             base = f"http://127.0.0.1:{port}"
-            _wait_for(base + "/log-ind/")
+            _wait_for(base + "/log-ind/", 180)  # a loaded machine starts slowly
             first, session = _warm(base, pairs)
             load = os.getloadavg()[0]
             run = _locust(base, work, pairs, session, users, seconds)

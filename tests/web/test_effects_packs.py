@@ -21,6 +21,7 @@ from web_personas import Personas
 from naersund import reports
 from naersund.analysis.initiative_effects import linked_pairs
 from naersund.catalogue import Initiative, load_catalogue
+from naersund.charts.effects import chart_title
 from naersund.refdata import municipalities
 from naersund.reports import fmt
 from naersund.reports.effects import CAVEAT, groups_text, pretrend_text
@@ -132,7 +133,7 @@ def test_the_pack_says_what_the_page_and_the_api_say(
         assert est is not None
         assert _words(groups_text(est.effect)) in text
         assert _words(pretrend_text(est.effect)) in text
-        drawn = [c for c in charts if c.title == f"{est.initiative.title_da}: {est.indicator_name}"]
+        drawn = [c for c in charts if c.title == chart_title(est)]
         assert len(drawn) == 1
         assert json.loads(json.dumps(drawn[0].spec)) == spec  # the page's chart, the same spec
         if level == "fagligt":  # the chart's numbers as a table

@@ -106,5 +106,14 @@ def event_study_chart(effect: Effect, unit: str, title: str) -> Chart:
 
 def effect_chart(est: Estimated, unit: str) -> Chart:
     """The event-study chart of one initiative x indicator, titled as the page and the packs
-    show it."""
-    return event_study_chart(est.effect, unit, f"{est.initiative.title_da}: {est.indicator_name}")
+    show it: the initiative's short name (a catalogue title can be a long sentence, and a title
+    wider than the chart makes Vega widen the drawing and the print shrink it)."""
+    return event_study_chart(est.effect, unit, chart_title(est))
+
+
+def chart_title(est: Estimated, limit: int = 60) -> str:
+    name = est.initiative.short_da or est.initiative.title_da
+    name = name[:1].upper() + name[1:]
+    if len(name) > limit:
+        name = name[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+    return f"{name}: {est.indicator_name}"
