@@ -28,6 +28,9 @@ def event_study_chart(effect: Effect, unit: str, title: str) -> Chart:
         "type": "quantitative",
         "title": "År fra start (0 = startåret)",
         "axis": {"tickMinStep": 1, "format": "d"},
+        # room at both ends: the first year before the start sits at the scale's edge, where
+        # its point and bar would lie on the y axis and be lost (seen in the printed pack)
+        "scale": {"padding": 24},
     }
     colours = {"domain": ["Før start", "Efter start"], "range": [PALETTE["grey"], PALETTE["blue"]]}
     tooltip = [
