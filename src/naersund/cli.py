@@ -575,6 +575,7 @@ def _demo_web(results_file: Path, manifest: Path) -> None:
     release = releases.publish(results_file)
     for line in releases.published_lines(release):
         out.print(line)
+    _publish_effects(release.pk)
     from naersund.web.accounts.management.commands.create_demo_users import (
         DEMO_PASSWORD,
         DEMO_USERS,
@@ -618,6 +619,18 @@ def publish(results_file: Path | None, list_releases: bool, diff: tuple[int, int
         release = releases.publish(results_file)
         for line in releases.published_lines(release):
             out.print(line)
+        _publish_effects(release.pk)
+
+
+def _publish_effects(release_id: int) -> None:
+    """After publishing: estimate and store the initiative effects (a note per pair that
+    cannot be estimated; publishing never fails on them)."""
+    from naersund.web.effectsdata import effects_at_publish
+
+    with progress_bar("Beregner effekter") as update:
+        lines = effects_at_publish(release_id, update)
+    for line in lines:
+        out.print(line)
 
 
 @cli.command()

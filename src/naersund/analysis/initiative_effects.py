@@ -12,6 +12,7 @@ results at publish time: an estimate is an aggregate over at least
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from naersund.atomic import atomic_path
 from naersund.catalogue.model import Catalogue, Initiative
 from naersund.errors import InputError
 
+log = logging.getLogger(__name__)
 STARTED = ("under_implementering", "implementeret")
 NOT_STARTED = ("ikke_paabegyndt", "planlagt")
 EFFECT_COLUMNS = [
@@ -113,20 +115,36 @@ def estimate_all(
     pairs = linked_pairs(catalogue)
     for i, (initiative, indicator) in enumerate(pairs):
         if progress is not None:
-            progress(f"{initiative.id} x {indicator}", i / max(len(pairs), 1))
+            progress(f"Beregner effekter: {i + 1} af {len(pairs)}", i / max(len(pairs), 1))
         values = municipal[municipal["indicator"] == indicator]
         if indicator not in indicators or values.empty:
             effect = Effect(note="Indikatoren er ikke i udgivelsen.")
             name = indicator
         else:
             name, multiplier = indicators[indicator]
-            effect = estimate_effect(
-                values, start_years(answers, initiative.id), multiplier=multiplier
+            effect = _estimate_or_note(
+                values, start_years(answers, initiative.id), multiplier, (initiative.id, indicator)
             )
         out.append(Estimated(initiative, indicator, name, effect))
     if progress is not None:
-        progress("Færdig", 1.0)
+        progress(f"Beregner effekter: {len(pairs)} af {len(pairs)}", 1.0)
     return out
+
+
+def _estimate_or_note(
+    values: pd.DataFrame,
+    starts: Mapping[int, int | None],
+    multiplier: float,
+    pair: tuple[str, str],
+) -> Effect:
+    """The estimate, or a note when the estimator fails on these data: one pair the library
+    cannot handle (a singular design, a degenerate bootstrap) must not stop a release's
+    other estimates, nor its publication; the failure goes to the log."""
+    try:
+        return estimate_effect(values, starts, multiplier=multiplier)
+    except Exception:
+        log.exception("effect estimate failed for %s x %s", *pair)
+        return Effect(note="Estimatoren kunne ikke give et tal for disse data.")
 
 
 def effects_table(estimated: list[Estimated]) -> pd.DataFrame:

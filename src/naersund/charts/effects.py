@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from naersund.analysis.effects import Effect
+from naersund.analysis.initiative_effects import Estimated
 from naersund.charts.base import PALETTE, Chart
 from naersund.charts.builders import WIDTH, _spec
 
@@ -27,6 +28,9 @@ def event_study_chart(effect: Effect, unit: str, title: str) -> Chart:
         "type": "quantitative",
         "title": "År fra start (0 = startåret)",
         "axis": {"tickMinStep": 1, "format": "d"},
+        # room at both ends: the first year before the start sits at the scale's edge, where
+        # its point and bar would lie on the y axis and be lost (seen in the printed pack)
+        "scale": {"padding": 24},
     }
     colours = {"domain": ["Før start", "Efter start"], "range": [PALETTE["grey"], PALETTE["blue"]]}
     tooltip = [
@@ -101,3 +105,18 @@ def event_study_chart(effect: Effect, unit: str, title: str) -> Chart:
         }
     )
     return Chart(spec=spec, table=table, title=title, description=description)
+
+
+def effect_chart(est: Estimated, unit: str) -> Chart:
+    """The event-study chart of one initiative x indicator, titled as the page and the packs
+    show it: the initiative's short name (a catalogue title can be a long sentence, and a title
+    wider than the chart makes Vega widen the drawing and the print shrink it)."""
+    return event_study_chart(est.effect, unit, chart_title(est))
+
+
+def chart_title(est: Estimated, limit: int = 60) -> str:
+    name = est.initiative.short_da or est.initiative.title_da
+    name = name[:1].upper() + name[1:]
+    if len(name) > limit:
+        name = name[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+    return f"{name}: {est.indicator_name}"

@@ -8,6 +8,7 @@ from typing import Any
 from naersund import refdata
 from naersund.reports import common as c
 from naersund.reports import economy, figures, fmt, political
+from naersund.reports.effects import effects_sections
 from naersund.reports.model import Area, Column, ReportInput, Section, Table
 from naersund.reports.political import coverage_table
 from naersund.survey.aggregate import kkr_area, status_counts
@@ -337,5 +338,6 @@ def build(data: ReportInput, area: Area, year: int) -> list[Section]:
         gaps_section(data, area, year),
         *[s for s in (economy.director_section(data, area, year),) if s is not None],
         coverage_section(data, area),
+        *effects_sections(data, area),
         bilag1_section(data, area),
     ]

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from naersund.analysis.initiative_effects import Estimated
 from naersund.analysis.published import PublishedResults
 from naersund.catalogue import Catalogue
 from naersund.charts import Chart
@@ -62,6 +63,15 @@ class Area:
 
 
 @dataclass(frozen=True)
+class PackEffects:
+    """The release's initiative effects with the start years of the pack's round (``round``:
+    its label), as the page and the API show them (:mod:`naersund.reports.effects`)."""
+
+    estimated: list[Estimated]
+    round: str
+
+
+@dataclass(frozen=True)
 class ReportInput:
     """Everything a pack is built from.
 
@@ -79,6 +89,7 @@ class ReportInput:
     ``drilldown``: suppressed drill-down rows (``DRILLDOWN_COLUMNS``) or None.
     ``economy``: the budgets' figures (:class:`naersund.economy.figures.EconomyFigures`, the
     same the page "Økonomi" shows) or None when none are imported.
+    ``effects``: the initiative effects of the release with the round's start years, or None.
     """
 
     published: PublishedResults
@@ -89,6 +100,7 @@ class ReportInput:
     survey_visible: frozenset[int] | None = None
     drilldown: pd.DataFrame | None = None
     economy: EconomyFigures | None = None
+    effects: PackEffects | None = None
 
     @property
     def results(self) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from typing import Any
 from naersund.registry import quality
 from naersund.reports import common as c
 from naersund.reports import fmt
+from naersund.reports.effects import effects_sections
 from naersund.reports.model import Area, Column, ReportInput, Section, Table
 
 DIMENSIONS = {
@@ -235,6 +236,7 @@ def build(data: ReportInput, area: Area, year: int) -> list[Section]:
     sections = [
         details_section(data, area, year),
         drilldown_section(data, area, year),
+        *effects_sections(data, area, detailed=True),
         definitions_section(data),
         quality_section(data, area, year),
     ]

@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from naersund.analysis import PublishedResults
 from naersund.catalogue import Catalogue, load_catalogue
 from naersund.reports import ReportInput
 from naersund.reports.load import release_definitions
+from naersund.reports.model import PackEffects
 from naersund.survey.aggregate import RoundAnswers
 from naersund.web.accounts import access
 from naersund.web.catalogue.store import catalogue_from_db, current_version
@@ -76,4 +78,15 @@ def report_input(
         survey=survey_of(rnd) if rnd is not None else None,
         survey_visible=None if user is None else visible_answers(user, rnd),
         economy=economy_figures("budget"),
+        effects=_effects(published, rnd),
     )
+
+
+def _effects(published: PublishedResults, rnd: Round | None) -> PackEffects | None:
+    """The effects the page shows for this release and round (stored at publish time)."""
+    from naersund.web.effectsdata import effects_of  # it reads this module's helpers
+
+    if rnd is None:
+        return None
+    made = effects_of(published, rnd)
+    return PackEffects(made.estimated, made.round)

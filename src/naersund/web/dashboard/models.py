@@ -102,3 +102,62 @@ class MonthlyRow(models.Model):
                 | models.Q(value__isnull=True, lower_ci__isnull=True),
             ),
         ]
+
+
+class EffectSet(models.Model):
+    """The initiative effects of a release with the start years of a status round, estimated
+    once (at publish time, or at the first read of a pair nobody stored) and read by the page
+    "Virker indsatserne?", the API, ``naersund effects`` and the packs.
+
+    ``answers_state`` names what the estimates were made from besides the release and the
+    round: the catalogue version and the round's submitted answers (how many, the last change).
+    When a closed round's answers change after all (an import into a closed round), the state
+    no longer matches and the set is estimated again and replaced."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="effect_sets")
+    round = models.ForeignKey("survey.Round", on_delete=models.CASCADE, related_name="+")
+    answers_state = models.CharField("svarenes tilstand", max_length=200)
+    computed_at = models.DateTimeField("beregnet", auto_now_add=True)
+    seconds = models.FloatField("beregningstid (s)", default=0.0)
+
+    class Meta:
+        verbose_name = "effektberegning"
+        verbose_name_plural = "effektberegninger"
+        constraints = [
+            models.UniqueConstraint(fields=["release", "round"], name="one_effect_set_per_round")
+        ]
+
+
+class EffectEstimate(models.Model):
+    """One initiative x indicator of an :class:`EffectSet`: the numbers of
+    :class:`naersund.analysis.effects.Effect` (None where the effect has NaN), the event study
+    and group-time effects as JSON lists, and the note where there is no estimate."""
+
+    effect_set = models.ForeignKey(EffectSet, on_delete=models.CASCADE, related_name="estimates")
+    position = models.PositiveIntegerField()  # the catalogue's order
+    initiative = models.CharField(max_length=100)
+    indicator = models.CharField(max_length=100)
+    indicator_name = models.CharField(max_length=300)
+    estimate = models.FloatField(null=True)
+    lower_ci = models.FloatField(null=True)
+    upper_ci = models.FloatField(null=True)
+    relative_estimate = models.FloatField(null=True)
+    relative_lower_ci = models.FloatField(null=True)
+    relative_upper_ci = models.FloatField(null=True)
+    pretrend_p = models.FloatField(null=True)
+    n_started = models.PositiveIntegerField(default=0)
+    n_not_started = models.PositiveIntegerField(default=0)
+    n_left_out = models.PositiveIntegerField(default=0)
+    n_incomplete = models.PositiveIntegerField(default=0)
+    first_year = models.PositiveIntegerField(null=True)
+    last_year = models.PositiveIntegerField(null=True)
+    event_study = models.JSONField(default=list)  # [[event time, estimate, lower, upper], ...]
+    group_time = models.JSONField(default=list)  # [[group, year, estimate, std. error], ...]
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["effect_set", "initiative", "indicator"], name="one_estimate_per_pair"
+            )
+        ]

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from naersund.charts.effects import event_study_chart
+from naersund.charts.effects import effect_chart
 from naersund.errors import NaersundError
 from naersund.web.accounts.access import can_view_dashboard
 from naersund.web.dashboard import context as ctx
@@ -64,9 +64,8 @@ def effekt(request: HttpRequest, initiative: str, indicator: str) -> HttpRespons
         raise Http404("Ukendt indsats eller indikator")
     chart = None
     if est.effect.has_estimate:
-        title = f"{est.initiative.title_da}: {est.indicator_name}"
         info = ctx.infos().get(indicator)
-        built = event_study_chart(est.effect, info.unit_da if info else "", title)
+        built = effect_chart(est, info.unit_da if info else "")
         if request.GET.get("csv") == "forloeb":
             response = HttpResponse(built.csv(), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="effekt-forloeb.csv"'

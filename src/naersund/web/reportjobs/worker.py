@@ -17,6 +17,7 @@ import threading
 
 from django.db import close_old_connections, connections
 
+from naersund.web.effectsdata import store_pending as store_pending_effects
 from naersund.web.reportjobs import services
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class ReportWorker(threading.Thread):
                     close_old_connections()  # as Django does around a request
                     services.fail_stale()
                     services.run_pending()
+                    store_pending_effects()  # a round closed: its estimates, before a reader
                 except Exception:  # the database away for a moment: try again later
                     log.exception("rapportarbejderen fejlede; prøver igen")
                     close_old_connections()
