@@ -503,8 +503,9 @@ def demo(
     adgangskode. Databasen er NAERSUND_DATA_DIR/naersund.sqlite3 (standard: --out) eller
     DATABASE_URL.
     """
+    from naersund.engine.compute import ComputeOptions, write_results
     from naersund.engine.compute import compute as run_compute
-    from naersund.engine.compute import write_results
+    from naersund.refdata.areas import DEMO_LEVELS
     from naersund.registry.synth import generate
     from naersund.survey.demo import FOLLOW_UP_ROUND
     from naersund.web.env import env_bool
@@ -528,7 +529,7 @@ def demo(
         )
     results_file = out_dir / "results.csv"
     with progress_bar("Beregner") as update:
-        result = run_compute(registry, progress=update)
+        result = run_compute(registry, ComputeOptions(levels=DEMO_LEVELS), progress=update)
     write_results(result, results_file, _monthly(registry, None))
     _print_summary(result.results)
     _print_notes(result.meta)

@@ -44,6 +44,9 @@ GROUP_AREA_CODE = 1
 MEMBER_COLUMNS = ("kommunekode", "area_code", "area_name")
 GROUP_COLUMNS = ("group_id", "group_name", "kommunekode")
 AREAS_FILE_COLUMNS = ("level", "area_code", "area_name", "kommunekode", "valid_from", "valid_to")
+#: The levels the demo computes and publishes (issue 14): every shipped level; ``region`` (the
+#: five regions to 2026) stays beside ``region2027`` because the KKR pages and targets use it.
+DEMO_LEVELS = ("kommune", "region", "region2027", "kkr", "sundhedsraad", "land")
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
 _MAX_ERRORS = 20
 
