@@ -1,0 +1,152 @@
+"""Områdeoverblik (issue 14): any area of any published level on one page, its figures the
+API's (one function: ``PublishedResults.figure``), the old KKR address still working."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dashboard_data import levels_results_for
+from django.urls import reverse
+from web_personas import Personas
+
+from naersund.refdata import areas
+from naersund.web.dashboard import releases
+from naersund.web.dashboard.templatetags.dashboard import num
+
+pytestmark = pytest.mark.django_db
+AMAGER_VESTEGNEN = 2712
+OESTDANMARK = 1086
+
+
+@pytest.fixture(scope="session")
+def levels_file(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return levels_results_for(synthetic_dir, tmp_path_factory.getbasetemp())
+
+
+def _row(html: str, level: str, code: int) -> str:
+    found = re.search(
+        rf'<tr[^>]*data-level="{level}" data-area="{code}">(.*?)</tr>', html, flags=re.S
+    )
+    assert found is not None, f"no row {level} {code}"
+    return found.group(1)
+
+
+def _api(client: Any, **params: Any) -> Any:
+    response = client.get(reverse("api:results"), params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_a_sundhedsraad_lists_exactly_its_municipalities_and_shows_the_api_figure(
+    levels_file: Path, personas: Personas
+) -> None:
+    release = releases.publish(levels_file)
+    pub = releases.results_of(release)
+    year = pub.years[-1]
+    client = personas.client("reader")
+    response = client.get(
+        reverse("dashboard:omraade", args=["sundhedsraad", AMAGER_VESTEGNEN]), {"aar": year}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    expected = {
+        k
+        for k, a in areas.area_levels()["sundhedsraad"].latest.area_of().items()
+        if a == AMAGER_VESTEGNEN
+    }
+    listed = {int(k) for k in re.findall(r'data-level="kommune" data-area="(\d+)"', html)}
+    assert listed == expected
+    assert len(listed) == 9
+    assert "Sundhedsråd Amager og Vestegnen" in html
+    assert "Sammensætningen er ikke verificeret mod officiel liste." in html
+    assert f"Sundhedsråd Amager og Vestegnen {pub.years[0]}-{year}, beregnet" in html
+    cells = re.findall(r'<td class="cmpcell">(.*?)</td>', _row(html, "sundhedsraad", 2712), re.S)
+    indicators = [i for i in pub.definitions if not pub.rows(i).empty]
+    shown = 0
+    for indicator, cell in zip([i for i in _column_order(html)], cells, strict=True):
+        body = _api(
+            client, level="sundhedsraad", area=AMAGER_VESTEGNEN, year=year, indicator=indicator
+        )
+        (result,) = body["results"]
+        value = result["figure"]["value"]
+        if value is None:
+            assert "skjult" in cell or "–" in cell
+            continue
+        shown += 1
+        assert cell.strip().startswith(num(value))
+        assert value == pub.figure(indicator, "sundhedsraad", AMAGER_VESTEGNEN, year).value
+    assert shown >= 1
+    assert set(_column_order(html)) <= set(indicators)
+
+
+def _column_order(html: str) -> list[str]:
+    head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    return re.findall(r'href="/indikatorer/definition/([\w-]+)/"', head)
+
+
+def test_region_oestdanmark_says_it_is_computed_backwards(
+    levels_file: Path, personas: Personas
+) -> None:
+    release = releases.publish(levels_file)
+    pub = releases.results_of(release)
+    html = (
+        personas.client("reader")
+        .get(reverse("dashboard:omraade", args=["region2027", OESTDANMARK]))
+        .content.decode()
+    )
+    assert (
+        f"Region Østdanmark {pub.years[0]}-{pub.years[-1]}, beregnet som summen af kommunerne "
+        "(findes som organisation fra 2027)"
+    ) in html
+    assert len(re.findall(r'data-level="kommune"', html)) == 46
+    assert "ikke verificeret" not in html
+
+
+def test_the_old_kkr_address_still_works(levels_file: Path, personas: Personas) -> None:
+    releases.publish(levels_file)
+    response = personas.client("reader").get(reverse("dashboard:kkr", args=[1084]))
+    assert response.status_code == 200
+    assert "KKR-overblik: KKR Hovedstaden" in response.content.decode()
+
+
+def test_the_anonymous_user_gets_no_area_page(levels_file: Path, personas: Personas) -> None:
+    releases.publish(levels_file)
+    response = personas.client("anonymous").get(
+        reverse("dashboard:omraade", args=["sundhedsraad", AMAGER_VESTEGNEN])
+    )
+    assert response.status_code == 302
+    assert "Amager" not in response.content.decode()
+
+
+def test_an_unknown_area_is_a_404(levels_file: Path, personas: Personas) -> None:
+    releases.publish(levels_file)
+    client = personas.client("reader")
+    assert client.get(reverse("dashboard:omraade", args=["sundhedsraad", 2799])).status_code == 404
+    assert client.get(reverse("dashboard:omraade", args=["amt", 1])).status_code == 404
+
+
+def test_the_api_gives_a_municipalitys_sundhedsraad_as_its_parent(
+    levels_file: Path, personas: Personas
+) -> None:
+    release = releases.publish(levels_file)
+    pub = releases.results_of(release)
+    year = pub.years[-1]
+    indicator = "forebyggelige_indlaeggelser_65"
+    body = _api(
+        personas.client("reader"),
+        level="kommune",
+        area=165,
+        year=year,
+        indicator=indicator,
+        parent_level="sundhedsraad",
+    )
+    (row,) = body["results"]
+    assert row["figure"]["parent_level"] == "sundhedsraad"
+    assert row["figure"]["parent_code"] == AMAGER_VESTEGNEN
+    own = pub.figure(indicator, "sundhedsraad", AMAGER_VESTEGNEN, year)
+    assert row["figure"]["parent"] == own.value
+    bad = personas.client("reader").get(reverse("api:results"), {"parent_level": "amt"})
+    assert bad.status_code == 400
