@@ -147,6 +147,38 @@ def test_the_api_gives_a_municipalitys_sundhedsraad_as_its_parent(
     assert row["figure"]["parent_level"] == "sundhedsraad"
     assert row["figure"]["parent_code"] == AMAGER_VESTEGNEN
     own = pub.figure(indicator, "sundhedsraad", AMAGER_VESTEGNEN, year)
-    assert row["figure"]["parent"] == own.value
+    assert row["figure"]["parent_value"] == own.value
     bad = personas.client("reader").get(reverse("api:results"), {"parent_level": "amt"})
     assert bad.status_code == 400
+
+
+def test_sammenlign_at_the_2027_regions_shows_the_four_regions_and_their_map(
+    levels_file: Path, personas: Personas
+) -> None:
+    release = releases.publish(levels_file)
+    pub = releases.results_of(release)
+    year = pub.years[-1]
+    indicator = "forebyggelige_indlaeggelser_65"
+    response = personas.client("reader").get(
+        reverse("dashboard:sammenlign"),
+        {"niveau": "region2027", "indikator": indicator, "aar": year},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    rows = re.findall(r'<tr data-level="region2027" data-area="(\d+)">(.*?)</tr>', html, re.S)
+    assert [int(code) for code, _ in rows] == [1082, 1081, 1083, 1086]  # by name
+    for code, row in rows:
+        f = pub.figure(indicator, "region2027", int(code), year)
+        assert ("skjult" if f.suppressed else num(f.value)) in row
+    assert "Region Østdanmark" in html
+    assert (
+        f"Region (fire regioner fra 2027) findes som organisation fra 2027; tallene for "
+        f"{pub.years[0]}-{year} er beregnet som summen af kommunerne."
+    ) in html
+    assert "Kort over 4 områder" in html
+    assert "Bornholm er flyttet op i rammen" in html
+    # the municipalities' Sammenlign is still the default
+    plain = personas.client("reader").get(reverse("dashboard:sammenlign"))
+    assert "Sammenlign kommuner" in plain.content.decode()
+    unknown = personas.client("reader").get(reverse("dashboard:sammenlign"), {"niveau": "amt"})
+    assert unknown.status_code == 404

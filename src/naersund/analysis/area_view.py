@@ -148,3 +148,36 @@ def member_names(area: AreaInfo, names: Mapping[int, str] | None = None) -> list
     """The area's municipalities by name."""
     names = names if names is not None else _names()
     return [names[k] for k in area.members]
+
+
+def level_table(
+    pub: PublishedResults, level: str, indicator: str, year: int, standardised: bool = True
+) -> tuple[list[tuple[int, str, tuple[int, ...]]], list[Figure]]:
+    """Every area of ``level`` (``(code, name, members)`` by name) and its
+    :meth:`PublishedResults.figure` for Sammenlign at that level."""
+    measure = None if standardised else CRUDE
+    names = area_names(pub, level)
+    listed = sorted(names.items(), key=lambda kv: kv[1])
+    found = [(code, name, tuple(pub.members(level, code))) for code, name in listed]
+    return found, [pub.figure(indicator, level, code, year, measure=measure) for code, *_ in found]
+
+
+def level_notes(pub: PublishedResults, level: str) -> list[str]:
+    """What a page comparing the areas of ``level`` says beside them: how they are made, since
+    when the level exists as an organisation, and whether its membership is verified."""
+    lv = areas.area_levels().get(level)
+    if lv is None:
+        return [f"Brugerdefineret gruppe, {areas.SUM_NOTE}"]
+    notes = []
+    start, years = lv.exists_from, pub.years
+    if start is not None and years and min(years) < start.year:
+        last = min(max(years), start.year - 1)
+        notes.append(
+            f"{lv.name_da} findes som organisation fra {start.year}; tallene for "
+            f"{min(years)}-{last} er {areas.SUM_NOTE}"
+        )
+    else:
+        notes.append(f"Tallene er {areas.SUM_NOTE}")
+    if not lv.verified:
+        notes.append(f"Sammensætningen er {areas.UNVERIFIED_NOTE}")
+    return notes

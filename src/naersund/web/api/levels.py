@@ -32,7 +32,7 @@ def checked_level(value: str, levels: list[str], field: str) -> str:
 def add_parents(pub: PublishedResults, rows: list[dict[str, Any]], parent_level: str) -> None:
     """Give each row's ``figure`` the area's parent on ``parent_level``: ``parent_level``,
     ``parent_code`` (None where the area's municipalities lie in more than one area of that
-    level) and ``parent`` (the parent's value in the same measure; None when masked)."""
+    level) and ``parent_value`` (the parent's value in the same measure; None when masked)."""
     for row in rows:
         if row.get("figure") is None:
             continue
@@ -47,5 +47,5 @@ def add_parents(pub: PublishedResults, rows: list[dict[str, Any]], parent_level:
             **row["figure"],
             "parent_level": f.parent_level,
             "parent_code": f.parent_code,
-            "parent": f.parent,
+            "parent_value": f.parent,
         }

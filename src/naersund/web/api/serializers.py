@@ -162,7 +162,7 @@ class FigureSerializer(serializers.Serializer[dict[str, Any]]):
     parent_code = serializers.IntegerField(
         required=False, allow_null=True, help_text="Det overordnede områdes kode"
     )
-    parent = serializers.FloatField(
+    parent_value = serializers.FloatField(
         required=False, allow_null=True, help_text="Det overordnede områdes tal (samme mål)"
     )
 

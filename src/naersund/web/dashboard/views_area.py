@@ -6,16 +6,28 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from naersund import charts
 from naersund.analysis import area_view
+from naersund.charts.area_map import area_choropleth
+from naersund.refdata import NATIONAL_CODE
 from naersund.web.accounts.access import can_view_dashboard
 from naersund.web.dashboard import context as ctx
-from naersund.web.dashboard.views import _filters, _no_release, _page, _params, _release
+from naersund.web.dashboard import views
+from naersund.web.dashboard.views import (
+    _chart,
+    _filters,
+    _no_release,
+    _page,
+    _params,
+    _release,
+)
 
 
 @login_required
@@ -64,3 +76,65 @@ def omraade_valg(request: HttpRequest) -> HttpResponse:
     q.pop("omraade", None)
     url = reverse("dashboard:omraade", args=[level, int(code)])
     return redirect(f"{url}?{q.urlencode()}" if q else url)
+
+
+@login_required
+def sammenlign(request: HttpRequest) -> HttpResponse:
+    """Sammenlign: the municipalities (``views.sammenlign``), or with ``?niveau=<level>`` the
+    areas of that level (the four regions of 2027, the sundhedsråd, ...) side by side, with
+    their map dissolved from the municipalities."""
+    level = request.GET.get("niveau") or "kommune"
+    if level == "kommune":
+        return views.sammenlign(request)
+    release, pub = _release(request)
+    if release is None or pub is None:
+        return _no_release(request, "Sammenlign områder")
+    choices = {lv: name for lv, name, _ in area_view.level_choices(pub)}
+    if level not in choices:
+        raise Http404("Ukendt områdeniveau")
+    p = _params(request, pub)
+    info = ctx.infos()[p.indicator or ""]
+
+    def build() -> dict[str, Any]:
+        found, figures = area_view.level_table(pub, level, info.id, p.year, p.standardised)
+        table = pd.DataFrame(
+            {
+                "area_code": [c for c, _, _ in found],
+                "name": [n for _, n, _ in found],
+                "value": [f.value for f in figures],
+                "lower": [f.lower for f in figures],
+                "upper": [f.upper for f in figures],
+                "comparison": [f.verdict for f in figures],
+            },
+            dtype=object,
+        ).astype({"value": float, "lower": float, "upper": float})
+        national = pub.figure(
+            info.id, "land", NATIONAL_CODE, p.year, measure=None if p.standardised else "rå"
+        )
+        title = f"{info.name_da}, {p.year}, {choices[level]}"
+        nat_value = national.value if national.value is not None else float("nan")
+        bars = charts.ci_bars(table, nat_value, info.unit_da, title)
+        map_chart = area_choropleth(table, found, info.unit_da, title, choices[level])
+        return {
+            "info": info,
+            "level": level,
+            "level_name": choices[level],
+            "notes": area_view.level_notes(pub, level),
+            "figures": list(zip(found, figures, strict=True)),
+            "national": national,
+            "bars": _chart(request, "bars", bars),
+            "map": _chart(request, "map", map_chart),
+            "n_hidden": int(table["value"].isna().sum()),
+            "level_choices": choices,
+            "csv_charts": {"bars": bars, "map": map_chart},
+            **_filters(pub, p, indicator=True),
+        }
+
+    return _page(
+        request,
+        "dashboard/sammenlign_omraader.html",
+        f"Sammenlign områder: {info.name_da}",
+        release,
+        ("sammenlign-niveau", level, *p.key()),
+        build,
+    )
