@@ -645,6 +645,7 @@ def docs(out_dir: Path) -> None:
 )
 @click.option("--kommune", type=int, default=None, metavar="KODE", help="Kommunekode, fx 165.")
 @click.option("--kkr", type=int, default=None, metavar="KODE", help="KKR (regionskode 1081-1085).")
+@click.option("--omraade", default=None, metavar="NIVEAU:KODE", help="Fx sundhedsraad:2712.")
 @click.option("--year", type=int, required=True, help="Året, rapporten handler om.")
 @click.option(
     "--format",
@@ -696,6 +697,7 @@ def report(
     level: str,
     kommune: int | None,
     kkr: int | None,
+    omraade: str | None,
     year: int,
     fmt: str | None,
     out_path: Path,
@@ -752,6 +754,7 @@ def report(
             separate_files,
             jobs,
             update,
+            omraade,
         )
     for path in paths:
         out.print(f"Skrevet: {path}")
