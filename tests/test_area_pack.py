@@ -30,8 +30,10 @@ def levels_file(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -
 def _report(levels_file: Path, out: Path, *args: str) -> tuple[int, str]:
     result = CliRunner().invoke(
         cli,
-        ["report", "--level", "direktoer", "--year", "2014", "--results", str(levels_file)]
-        + ["--out", str(out), *args],
+        [
+            *("report", "--level", "direktoer", "--year", "2014"),
+            *("--results", str(levels_file), "--out", str(out), *args),
+        ],
     )
     return result.exit_code, result.output
 
@@ -95,8 +97,11 @@ def test_a_bad_area_is_one_danish_line(
 ) -> None:
     # through the entry point, as a user runs it (main turns the error into one line)
     proc = subprocess.run(
-        [sys.executable, "-m", "naersund.cli", "report", "--level", "direktoer", "--year", "2014"]
-        + ["--results", str(levels_file), "--out", str(tmp_path / "x.pdf"), "--omraade", spec],
+        [
+            *(sys.executable, "-m", "naersund.cli", "report", "--level", "direktoer"),
+            *("--year", "2014", "--results", str(levels_file)),
+            *("--out", str(tmp_path / "x.pdf"), "--omraade", spec),
+        ],
         capture_output=True,
         text=True,
     )
