@@ -182,3 +182,68 @@ def test_sammenlign_at_the_2027_regions_shows_the_four_regions_and_their_map(
     assert "Sammenlign kommuner" in plain.content.decode()
     unknown = personas.client("reader").get(reverse("dashboard:sammenlign"), {"niveau": "amt"})
     assert unknown.status_code == 404
+
+
+def _pdf_names(body: bytes) -> set[int]:
+    import io
+
+    from pypdf import PdfReader
+
+    from naersund import refdata
+
+    text = re.sub(
+        r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+    )
+    names = refdata.municipalities().set_index("kommunekode")["name"].to_dict()
+    return {int(k) for k, n in names.items() if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text)}
+
+
+def test_the_report_form_offers_and_makes_a_sundhedsraads_pack(
+    levels_file: Path, personas: Personas, settings: Any, tmp_path: Path
+) -> None:
+    from naersund.web.reportjobs import services
+
+    settings.NAERSUND_REPORTS_DIR = tmp_path / "rapporter"
+    release = releases.publish(levels_file)
+    year = releases.results_of(release).years[-1]
+    client = personas.client("reader")
+    page = client.get("/rapporter/").content.decode()
+    assert f'value="omraade-sundhedsraad-{AMAGER_VESTEGNEN}"' in page
+    assert "Sundhedsråd (ikke verificeret mod officiel liste)" in page
+    assert 'value="omraade-region2027-1086"' in page
+    expected = {
+        k
+        for k, a in areas.area_levels()["sundhedsraad"].latest.area_of().items()
+        if a == AMAGER_VESTEGNEN
+    }
+    # at once ...
+    now = client.get(
+        "/rapporter/",
+        {
+            "hent": "1",
+            "omraade": f"omraade-sundhedsraad-{AMAGER_VESTEGNEN}",
+            "niveau": "direktoer",
+            "aar": str(year),
+            "format": "pdf",
+        },
+    )
+    assert now.status_code == 200, now.content[:300]
+    assert _pdf_names(now.content) == expected
+    # ... and as a job
+    ordered = client.post(
+        "/rapporter/",
+        {
+            "omraade": f"omraade-sundhedsraad-{AMAGER_VESTEGNEN}",
+            "niveau": "direktoer",
+            "aar": str(year),
+            "format": "pdf",
+        },
+    )
+    assert ordered.status_code == 302, ordered.content.decode()[:500]
+    pk = int(ordered["Location"].rstrip("/").split("/")[-1])
+    assert services.run_pending() == 1
+    status = client.get(f"/rapporter/job/{pk}/status/").json()
+    assert status["status"] == "faerdig", status
+    assert status["file_name"] == f"direktoer_2712_sundhedsraad-amager-og-vestegnen_{year}.pdf"
+    body = b"".join(client.get(status["download_url"]).streaming_content)
+    assert _pdf_names(body) == expected
