@@ -44,14 +44,33 @@ def omraade(request: HttpRequest, level: str, code: int) -> HttpResponse:
         infos = ctx.infos()
         cols = [i for i in infos.values() if not pub.rows(i.id).empty]
         rows = area_view.overview_rows(pub, area, [i.id for i in cols], p.year, p.standardised)
+        info = infos[p.indicator or ""]
+        at = next((n for n, i in enumerate(cols) if i.id == info.id), 0)
+        members = [r for r in rows if r.level == "kommune"]
+        table = pd.DataFrame(
+            {
+                "area_code": [r.code for r in members],
+                "name": [r.name for r in members],
+                "value": [r.figures[at].value for r in members],
+                "comparison": [r.figures[at].verdict for r in members],
+            }
+        ).astype({"value": float})
+        title = f"{cols[at].name_da if cols else info.name_da}, {p.year}, {area.name}"
+        # zoomed to the area's municipalities (Bornholm in its inset where it is among them)
+        map_chart = charts.choropleth(
+            table, info.unit_da, title, list(area.members), None, area.name
+        )
         return {
+            "map": _chart(request, "map", map_chart),
+            "map_info": cols[at] if cols else info,
+            "csv_charts": {"map": map_chart},
             "area": area,
             "cols": cols,
             "rows": rows,
             "member_names": area_view.member_names(area),
             "levels": area_view.level_choices(pub),
             "is_kkr": level in ("kkr", "region"),
-            **_filters(pub, p),
+            **_filters(pub, p, indicator=True),
         }
 
     return _page(
