@@ -106,3 +106,6 @@ def test_demo_builds_the_web_database_without_serving(tmp_path: Path) -> None:
     releases = db.execute("SELECT is_current, synthetic, row_count FROM dashboard_release")
     [(current, synthetic, rows)] = releases.fetchall()
     assert current == 1 and synthetic == 1 and rows > 0
+    # every shipped area level (issue 14)
+    levels = {level for (level,) in db.execute("SELECT DISTINCT level FROM dashboard_resultrow")}
+    assert levels == {"kommune", "region", "region2027", "kkr", "sundhedsraad", "land"}

@@ -247,3 +247,47 @@ def test_the_report_form_offers_and_makes_a_sundhedsraads_pack(
     assert status["file_name"] == f"direktoer_2712_sundhedsraad-amager-og-vestegnen_{year}.pdf"
     body = b"".join(client.get(status["download_url"]).streaming_content)
     assert _pdf_names(body) == expected
+
+
+def test_udvikling_of_a_sundhedsraad_beside_its_2027_region_and_denmark(
+    levels_file: Path, personas: Personas
+) -> None:
+    release = releases.publish(levels_file)
+    pub = releases.results_of(release)
+    indicator = "forebyggelige_indlaeggelser_65"
+    client = personas.client("reader")
+    response = client.get(
+        reverse("dashboard:udvikling"),
+        {
+            "niveau": "sundhedsraad",
+            "omraade": AMAGER_VESTEGNEN,
+            "over": "region2027",
+            "indikator": indicator,
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Udvikling: Forebyggelige" in html and "Sundhedsråd Amager og Vestegnen" in html
+    assert "Sammensætningen er ikke verificeret mod officiel liste." in html
+    for f in pub.series(indicator, "sundhedsraad", AMAGER_VESTEGNEN):
+        row = re.search(rf'<tr data-year="{f.year}">(.*?)</tr>', html, re.S)
+        assert row is not None
+        assert ("skjult" if f.suppressed else num(f.value)) in row.group(1)
+    # the chart's numbers: the area, Region Østdanmark (its parent in 2027) and Denmark
+    csv = client.get(
+        reverse("dashboard:udvikling"),
+        {
+            "niveau": "sundhedsraad",
+            "omraade": AMAGER_VESTEGNEN,
+            "over": "region2027",
+            "indikator": indicator,
+            "csv": "trend",
+        },
+    ).content.decode("utf-8-sig")
+    assert "Region Østdanmark" in csv and "Danmark" in csv
+    assert (
+        client.get(
+            reverse("dashboard:udvikling"), {"niveau": "sundhedsraad", "omraade": 1}
+        ).status_code
+        == 404
+    )

@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from naersund.analysis.published import CRUDE, Figure, PublishedResults
+import pandas as pd
+
+from naersund.analysis.published import CRUDE, Figure, Measure, PublishedResults
 from naersund.refdata import NATIONAL_CODE, areas, municipalities
 
 #: The Danish name of each level in running text ("Sundhedsråd Fyn er et sundhedsråd").
@@ -181,3 +183,27 @@ def level_notes(pub: PublishedResults, level: str) -> list[str]:
     if not lv.verified:
         notes.append(f"Sammensætningen er {areas.UNVERIFIED_NOTE}")
     return notes
+
+
+def trend_series(
+    pub: PublishedResults,
+    area: AreaInfo,
+    indicator: str,
+    parent_level: str | None = None,
+    measure: Measure | None = None,
+) -> pd.DataFrame:
+    """``year, area, value, lower, upper`` for the area, its parent on ``parent_level`` (when it
+    has one) and Denmark, every year of the release (:meth:`PublishedResults.series`)."""
+    places = [(area.level, area.code, area.name)]
+    if parent_level is not None:
+        parent = pub.parent_code(area.level, area.code, parent_level)
+        if parent is not None:
+            places.append((parent_level, parent, area_names(pub, parent_level)[parent]))
+    places.append(("land", NATIONAL_CODE, DENMARK))
+    rows = [
+        (f.year, name, f.value, f.lower, f.upper)
+        for level, code, name in places
+        for f in pub.series(indicator, level, code, measure=measure)
+    ]
+    frame = pd.DataFrame(rows, columns=["year", "area", "value", "lower", "upper"], dtype=object)
+    return frame.astype({"year": int, "value": float, "lower": float, "upper": float})

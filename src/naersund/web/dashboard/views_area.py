@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from naersund import charts
 from naersund.analysis import area_view
+from naersund.analysis.published import CRUDE, Measure
 from naersund.charts.area_map import area_choropleth
 from naersund.refdata import NATIONAL_CODE
 from naersund.web.accounts.access import can_view_dashboard
@@ -28,6 +29,7 @@ from naersund.web.dashboard.views import (
     _params,
     _release,
 )
+from naersund.web.params import query_int
 
 
 @login_required
@@ -155,5 +157,51 @@ def sammenlign(request: HttpRequest) -> HttpResponse:
         f"Sammenlign områder: {info.name_da}",
         release,
         ("sammenlign-niveau", level, *p.key()),
+        build,
+    )
+
+
+@login_required
+def udvikling(request: HttpRequest) -> HttpResponse:
+    """Udvikling: a municipality (``views.udvikling``), or with ``?niveau=<level>&omraade=<code>``
+    an area of any level year by year beside its parent on ``?over=<level>`` (default: none)
+    and Denmark."""
+    level = request.GET.get("niveau") or "kommune"
+    if level == "kommune":
+        return views.udvikling(request)
+    release, pub = _release(request)
+    if release is None or pub is None:
+        return _no_release(request, "Udvikling")
+    code = query_int(request.GET, "omraade", max_digits=6)
+    area = None if code is None else area_view.area_info(pub, level, code)
+    if area is None or level == "land":
+        raise Http404("Ukendt område")
+    over = request.GET.get("over") or None
+    if over is not None and over not in {lv for lv, _, _ in area_view.level_choices(pub)}:
+        raise Http404("Ukendt områdeniveau")
+    p = _params(request, pub)
+    info = ctx.infos()[p.indicator or ""]
+
+    def build() -> dict[str, Any]:
+        measure: Measure | None = None if p.standardised else CRUDE
+        series = area_view.trend_series(pub, area, info.id, over, measure)
+        title = f"{info.name_da}: {', '.join(dict.fromkeys(series['area']))}"
+        chart = charts.trend_chart(series, info.unit_da, title)
+        figures = pub.series(info.id, level, area.code, measure=measure)
+        return {
+            "info": info,
+            "area": area,
+            "figures": figures,
+            "trend": _chart(request, "trend", chart),
+            "csv_charts": {"trend": chart},
+            **_filters(pub, p, indicator=True, no_year=True),
+        }
+
+    return _page(
+        request,
+        "dashboard/udvikling_omraade.html",
+        f"Udvikling: {info.name_da}, {area.name}",
+        release,
+        ("udvikling-niveau", level, area.code, over, *p.key()),
         build,
     )
