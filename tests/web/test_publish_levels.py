@@ -166,3 +166,17 @@ def test_publish_refuses_a_sundhedsraad_that_is_not_the_sum_of_its_municipalitie
         f"kommuner ({total:g})"
     ) in str(exc.value)
     assert not Release.objects.filter(source_file=str(dest.resolve())).exists()
+
+
+def test_the_release_download_names_the_areas_of_every_level(
+    levels_file: Path, personas: Personas
+) -> None:
+    release = releases.publish(levels_file)
+    response = personas.client("reader").get(reverse("dashboard:hent", args=[release.pk, "csv"]))
+    table = pd.read_csv(io.StringIO(response.content.decode("utf-8-sig")), sep=";", dtype=str)
+    keys = zip(table["level"], table["area_code"], strict=True)
+    names = dict(zip(keys, table["area_name"], strict=True))
+    assert names[("sundhedsraad", "2712")] == "Sundhedsråd Amager og Vestegnen"
+    assert names[("region2027", "1086")] == "Region Østdanmark"
+    assert names[("kkr", "1084")] == "KKR Hovedstaden"
+    assert names[("kommune", "165")] == "Albertslund"
