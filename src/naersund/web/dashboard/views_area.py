@@ -17,7 +17,7 @@ from naersund import charts
 from naersund.analysis import area_view
 from naersund.analysis.published import CRUDE, Measure
 from naersund.charts.area_map import area_choropleth
-from naersund.refdata import NATIONAL_CODE
+from naersund.refdata import NATIONAL_CODE, areas
 from naersund.web.accounts.access import can_view_dashboard
 from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import views
@@ -32,10 +32,21 @@ from naersund.web.dashboard.views import (
 from naersund.web.params import query_int
 
 
+def _known(level: str, code: int) -> bool:
+    """Whether the registry has the area (before a release is read: the page is a 404 for an
+    unknown area whether or not anything is published)."""
+    lv = areas.area_levels().get(level)
+    return lv is not None and level != "land" and code in lv.latest.names()
+
+
 @login_required
 def omraade(request: HttpRequest, level: str, code: int) -> HttpResponse:
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied
     release, pub = _release(request)
     if release is None or pub is None:
+        if not _known(level, code):
+            raise Http404("Ukendt område")
         return _no_release(request, "Områdeoverblik")
     area = area_view.area_info(pub, level, code)
     if area is None or level == "land":
