@@ -92,7 +92,8 @@ def area_choropleth(
         drawn += "; Bornholm er flyttet op i rammen øverst til højre"
     layers: list[dict[str, Any]] = [
         {
-            "mark": {"type": "geoshape", "strokeWidth": 0.8},
+            # white outlines: neighbouring areas of the same colour stay apart
+            "mark": {"type": "geoshape", "strokeWidth": 1.5},
             "encoding": {
                 "color": {
                     "field": "properties.sammenligning",
@@ -102,11 +103,11 @@ def area_choropleth(
                 },
                 "stroke": {
                     "condition": {"test": "datum.properties.valgt", "value": PALETTE["dark"]},
-                    "value": "#6b6b6b",
+                    "value": "white",
                 },
                 "strokeWidth": {
                     "condition": {"test": "datum.properties.valgt", "value": 2.5},
-                    "value": 0.8,
+                    "value": 1.5,
                 },
                 "tooltip": [
                     {"field": "properties.name", "title": "Område"},
