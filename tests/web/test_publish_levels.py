@@ -5,6 +5,7 @@ from it."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +15,7 @@ from django.urls import reverse
 from web_personas import Personas
 
 from naersund import refdata
-from naersund.engine.compute import ComputeOptions, areas_path, compute
+from naersund.engine.compute import ComputeOptions, areas_path, compute, write_results
 from naersund.errors import InputError
 from naersund.refdata.areas import AREAS_FILE_COLUMNS
 from naersund.suppression import SuppressionRule
@@ -180,3 +181,34 @@ def test_the_release_download_names_the_areas_of_every_level(
     assert names[("region2027", "1086")] == "Region Østdanmark"
     assert names[("kkr", "1084")] == "KKR Hovedstaden"
     assert names[("kommune", "165")] == "Albertslund"
+
+
+def test_a_user_group_is_published_and_shown_as_an_area(
+    synthetic_dir: Path, tmp_path: Path, personas: Personas
+) -> None:
+    groups = tmp_path / "grupper.csv"
+    members = [165, 151, 153, 183, 187]  # Albertslund, Ballerup, Brøndby, Ishøj, Vallensbæk
+    groups.write_text(
+        "group_id,group_name,kommunekode\n"
+        + "".join(f"vestegn,Vestegnssamarbejdet,{k}\n" for k in members),
+        encoding="utf-8",
+    )
+    options = ComputeOptions(
+        indicators=["forebyggelige_indlaeggelser_65"],
+        levels=["kommune", "region", "vestegn", "land"],
+        groups_file=groups,
+    )
+    path = write_results(compute(synthetic_dir, options), tmp_path / "groups.csv")
+    release = releases.publish(path)
+    pub = releases.results_of(release)
+    assert pub.members("vestegn", 1) == sorted(members)
+    year = pub.years[-1]
+    html = (
+        personas.client("reader")
+        .get(reverse("dashboard:omraade", args=["vestegn", 1]), {"aar": year})
+        .content.decode()
+    )
+    assert "Områdeoverblik: Vestegnssamarbejdet" in html
+    assert "Brugerdefineret gruppe (Vestegnssamarbejdet) med 5 kommuner" in html
+    listed = {int(k) for k in re.findall(r'data-level="kommune" data-area="(\d+)"', html)}
+    assert listed == set(members)

@@ -91,7 +91,10 @@ def area_info(pub: PublishedResults, level: str, code: int) -> AreaInfo | None:
     verified = lv is None or lv.verified
     if not verified:
         notes.append(areas.UNVERIFIED_NOTE)
-    level_name = lv.name_da if lv is not None else level
+    declared = (pub.meta.get("levels") or {}).get(level) or {}
+    level_name = lv.name_da if lv is not None else "Brugerdefineret gruppe"
+    if lv is None and isinstance(declared, dict) and declared.get("name_da"):
+        level_name = f"Brugerdefineret gruppe ({declared['name_da']})"
     return AreaInfo(level, int(code), name, level_name, members, tuple(notes), verified)
 
 
