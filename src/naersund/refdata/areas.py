@@ -471,7 +471,11 @@ def levels_markdown(levels: Mapping[str, AreaLevel]) -> str:
         "this page. Every level is a partition of the 98 municipalities; results on a level are "
         f"the sums of its municipalities' counts ({SUM_NOTE}), for every year of data, also "
         "before the level existed as an organisation. `naersund compute --levels` (or the "
-        "setting `NAERSUND_LEVELS`) chooses the levels; the newest version of each is used.",
+        "setting `NAERSUND_LEVELS`) chooses the levels; the newest version of each is used. "
+        "`naersund publish` publishes every level with its areas file; the Områdeoverblik "
+        "(`/indikatorer/omraade/<id>/<kode>/`), Sammenlign and Udvikling (`?niveau=<id>`), the "
+        "API (`/api/results/?level=<id>`) and `naersund report --omraade <id>:<kode>` show any "
+        "area, and say when its level did not yet exist as an organisation.",
         "",
         "| id | navn | områder | gyldig | kilde verificeret |",
         "| --- | --- | --- | --- | --- |",
