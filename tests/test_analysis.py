@@ -161,7 +161,8 @@ def test_it_names_every_bad_field_at_once(tmp_path: Path) -> None:
         read_results_file(path)
     assert str(e.value).splitlines() == [
         "resultatfilen kan ikke offentliggøres:",
-        f"{path}, række 2, felt level: 'amt' skal være kommune, region eller land",
+        f"{path}, række 2, felt level: 'amt' skal være et af niveauerne kommune, region, "
+        "region2027, kkr, sundhedsraad, land",
         f"{path}, række 3, felt year: 'to tusind' er ikke et årstal",
         f"{path}, række 3, felt suppressed: 'måske' skal være True eller False",
         f"{path}, række 4, felt lower_ci: 'lav' er ikke et tal",

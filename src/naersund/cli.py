@@ -504,8 +504,9 @@ def demo(
     adgangskode. Databasen er NAERSUND_DATA_DIR/naersund.sqlite3 (standard: --out) eller
     DATABASE_URL.
     """
+    from naersund.engine.compute import ComputeOptions, write_results
     from naersund.engine.compute import compute as run_compute
-    from naersund.engine.compute import write_results
+    from naersund.refdata.areas import DEMO_LEVELS
     from naersund.registry.synth import generate
     from naersund.survey.demo import FOLLOW_UP_ROUND
     from naersund.web.env import env_bool
@@ -529,7 +530,7 @@ def demo(
         )
     results_file = out_dir / "results.csv"
     with progress_bar("Beregner") as update:
-        result = run_compute(registry, progress=update)
+        result = run_compute(registry, ComputeOptions(levels=DEMO_LEVELS), progress=update)
     write_results(result, results_file, _monthly(registry, None))
     _print_summary(result.results)
     _print_notes(result.meta)
@@ -659,6 +660,7 @@ def docs(out_dir: Path) -> None:
 )
 @click.option("--kommune", type=int, default=None, metavar="KODE", help="Kommunekode, fx 165.")
 @click.option("--kkr", type=int, default=None, metavar="KODE", help="KKR (regionskode 1081-1085).")
+@click.option("--omraade", default=None, metavar="NIVEAU:KODE", help="Fx sundhedsraad:2712.")
 @click.option("--year", type=int, required=True, help="Året, rapporten handler om.")
 @click.option(
     "--format",
@@ -710,6 +712,7 @@ def report(
     level: str,
     kommune: int | None,
     kkr: int | None,
+    omraade: str | None,
     year: int,
     fmt: str | None,
     out_path: Path,
@@ -766,6 +769,7 @@ def report(
             separate_files,
             jobs,
             update,
+            omraade,
         )
     for path in paths:
         out.print(f"Skrevet: {path}")

@@ -22,6 +22,19 @@ def results_for(synthetic_dir: Path, out_dir: Path) -> Path:
     return write_results(compute(synthetic_dir), out_dir / "results.csv")
 
 
+#: The levels the demo publishes (issue 14): every shipped level.
+ALL_LEVELS = ("kommune", "region", "region2027", "kkr", "sundhedsraad", "land")
+
+
+@cache
+def levels_results_for(synthetic_dir: Path, out_dir: Path) -> Path:
+    """:func:`results_for` on every shipped area level (``levels.csv`` in ``out_dir``)."""
+    from naersund.engine.compute import ComputeOptions, compute, write_results
+
+    options = ComputeOptions(levels=ALL_LEVELS)
+    return write_results(compute(synthetic_dir, options), out_dir / "levels.csv")
+
+
 @cache
 def monthly_for(synthetic_dir: Path) -> Any:
     """The monthly values of the shared registry (a ``MonthlyResult``; slow, so once)."""

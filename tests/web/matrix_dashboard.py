@@ -55,6 +55,20 @@ DASHBOARD_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     (P + "kkr/<number:region_code>/", f"/indikatorer/kkr/{HOVEDSTADEN}/", LOGGED_IN),
     (P + "kkr/<number:region_code>/", f"/indikatorer/kkr/{NORDJYLLAND}/", LOGGED_IN),
     (P + "kkr/<number:region_code>/", "/indikatorer/kkr/9999/", NOT_FOUND),
+    (P + "omraade/", "/indikatorer/omraade/?omraade=sundhedsraad:2712", {p: 302 for p in EVERYONE}),
+    (P + "omraade/", "/indikatorer/omraade/?omraade=sundhedsraad", NOT_FOUND),
+    (
+        P + "omraade/<slug:level>/<number:code>/",
+        "/indikatorer/omraade/sundhedsraad/2712/",
+        LOGGED_IN,
+    ),
+    (P + "omraade/<slug:level>/<number:code>/", "/indikatorer/omraade/region2027/1086/", LOGGED_IN),
+    (
+        P + "omraade/<slug:level>/<number:code>/",
+        "/indikatorer/omraade/sundhedsraad/2799/",
+        NOT_FOUND,
+    ),
+    (P + "omraade/<slug:level>/<number:code>/", "/indikatorer/omraade/land/0/", NOT_FOUND),
     (
         P + "definition/<slug:indicator>/",
         "/indikatorer/definition/forebyggelige_indlaeggelser_65/",
@@ -73,6 +87,11 @@ DASHBOARD_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     (
         P + "udgivelser/<number:release_id>/hent/<slug:fmt>/",
         lambda: _one_release() + "hent/pdf/",
+        NOT_FOUND,
+    ),
+    (
+        P + "udgivelser/<number:release_id>/hent/<slug:fmt>/",
+        lambda: _one_release() + "hent/omraader/",  # published without an areas file
         NOT_FOUND,
     ),
     (P + "udgivelser/<number:old>/<number:new>/", _two_releases, LOGGED_IN),

@@ -473,7 +473,10 @@ def test_results_can_be_read_from_an_earlier_release(personas: Personas, publish
 def test_a_bad_results_filter_is_named(personas: Personas, published: Any) -> None:
     level = personas.client("reader").get("/api/results/?level=by")
     assert level.status_code == 400
-    assert _json(level)["fejl_pr_felt"] == {"level": "'by' skal være land, region eller kommune."}
+    assert _json(level)["fejl_pr_felt"] == {
+        "level": "'by' skal være et af områdeniveauerne kommune, region, region2027, kkr, "
+        "sundhedsraad, land."
+    }
     year = personas.client("reader").get("/api/results/?year=sidste")
     assert _json(year)["fejl_pr_felt"] == {"year": "'sidste' er ikke et heltal (kun cifrene 0-9)."}
 

@@ -108,3 +108,6 @@ def test_demo_builds_the_web_database_without_serving(tmp_path: Path) -> None:
     assert current == 1 and synthetic == 1 and rows > 0
     money = db.execute('SELECT "table", synthetic, n_rows FROM economy_economyimport')
     assert sorted(money.fetchall()) == [("BUDK32", 1, 3430), ("REGK31", 1, 3430)]
+    # every shipped area level (issue 14)
+    levels = {level for (level,) in db.execute("SELECT DISTINCT level FROM dashboard_resultrow")}
+    assert levels == {"kommune", "region", "region2027", "kkr", "sundhedsraad", "land"}

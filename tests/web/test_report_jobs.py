@@ -230,7 +230,7 @@ def test_a_bad_order_is_refused_with_danish_messages(personas: Personas, release
     assert response.status_code == 400
     page = response.content.decode()
     for message in (
-        "Vælg en kommune eller en KKR.",
+        "Vælg en kommune, en KKR eller et andet område.",
         "Vælg et niveau: politisk, direktør eller fagligt.",
         "Vælg et format: PDF, Excel eller HTML.",
         "Vælg et år mellem 2013 og 2014.",

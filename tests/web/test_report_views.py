@@ -107,7 +107,7 @@ def test_bad_choices_are_named_in_danish(personas: Personas, release: object) ->
     assert response.status_code == 400
     page = response.content.decode()
     for message in (
-        "Vælg en kommune eller en KKR.",
+        "Vælg en kommune, en KKR eller et andet område.",
         "Vælg et niveau: politisk, direktør eller fagligt.",
         "Vælg et format: PDF, Excel eller HTML.",
         "Vælg et år mellem 2013 og 2014.",
@@ -195,7 +195,9 @@ def test_the_command_names_a_bad_choice(release: object, tmp_path: Path) -> None
         ["report", "--level", "politisk", "--year", "2014", "--out", str(tmp_path / "x.pdf")],
     )
     assert result.exit_code != 0
-    assert "vælg enten --kommune KODE eller --kkr KODE" in str(result.exception)
+    assert "vælg enten --kommune KODE, --kkr KODE eller --omraade NIVEAU:KODE" in str(
+        result.exception
+    )
 
 
 def test_a_pack_uses_the_latest_closed_round_and_an_open_one_only_when_chosen(

@@ -149,7 +149,7 @@ def test_a_bad_year_or_area_in_the_report_form_is_a_danish_400(
     urls = [f"{base}&omraade=kommune-{ALBERTSLUND}&aar={bad}" for bad in BAD]
     assert _refusals(admin, urls, 400, "Vælg et år mellem") == []
     urls = [f"{base}&omraade={kind}-{bad}&aar={year}" for kind in ("kommune", "kkr") for bad in BAD]
-    assert _refusals(admin, urls, 400, "Vælg en kommune eller en KKR.") == []
+    assert _refusals(admin, urls, 400, "Vælg en kommune, en KKR eller et andet område.") == []
 
 
 def test_a_bad_api_parameter_is_a_danish_json_400_naming_it(

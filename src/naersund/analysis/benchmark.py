@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from naersund.analysis.trend import TREND_TEXT, trend_direction
-from naersund.refdata import KKR_NAMES, NATIONAL_CODE, municipalities, region_of
+from naersund.refdata import KKR_NAMES, NATIONAL_CODE, areas, municipalities, region_of
 
 COMPARISON_TEXT = {
     "better": "Bedre end landet",
@@ -59,11 +59,16 @@ def comparison_label(comparison: str) -> str:
 
 
 def area_name(level: str, area_code: int) -> str:
-    """Danish name of an area: the municipality, ``KKR <region>`` or ``Danmark``."""
+    """Danish name of an area: the municipality, ``KKR <region>``, ``Danmark``, or the area's
+    name on any other level of :mod:`naersund.refdata.areas` (``Sundhedsråd Fyn``)."""
     if level == "land" or area_code == NATIONAL_CODE:
         return "Danmark"
     if level == "region":
         return KKR_NAMES.get(int(area_code), str(area_code))
+    if level != "kommune":
+        other = areas.area_levels().get(level)
+        names_of = other.latest.names() if other is not None else {}
+        return names_of.get(int(area_code), str(area_code))
     names = dict(zip(municipalities()["kommunekode"], municipalities()["name"], strict=True))
     return str(names.get(int(area_code), area_code))
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from naersund.analysis import results_levels
 from naersund.analysis.monthly_file import read_monthly_file
 from naersund.analysis.results_file import (
     ResultsFile,
@@ -107,7 +108,11 @@ def read_publishable(
                 "compute --monthly` igen"
             )
     defs = definitions_by_id(definitions)
-    checked = parse_results_file(path, data, meta, defs, min_count)
+    areas = _read_areas(path, run_id, _expected(outputs, "areas"))
+    membership = None if areas is None else results_levels.membership_from_areas(areas)
+    checked = parse_results_file(path, data, meta, defs, min_count, membership)
+    if areas is not None:
+        _check_listed(areas_path(path), areas, checked.results)
     monthly = None
     if monthly_data is not None:
         table = checked.results
@@ -120,15 +125,14 @@ def read_publishable(
             meta_confidence(meta, str(path)),
             data=monthly_data,
         )
-    areas = _read_areas(path, run_id, _expected(outputs, "areas"), checked.results)
     return PublishableRun(run_id=run_id, results=checked, monthly=monthly, areas=areas)
 
 
-def _read_areas(
-    path: Path, run_id: str, sha: str | None, results: pd.DataFrame
-) -> pd.DataFrame | None:
+def _read_areas(path: Path, run_id: str, sha: str | None) -> pd.DataFrame | None:
     """The run's ``<stem>.areas.csv``: the file it wrote (same checksum), with the columns of
-    :data:`naersund.refdata.areas.AREAS_FILE_COLUMNS` and every published area in it."""
+    :data:`naersund.refdata.areas.AREAS_FILE_COLUMNS`, whole numbers where there should be, and
+    each shipped level as the registry's newest version
+    (:func:`naersund.analysis.results_levels.areas_problems`)."""
     file = areas_path(path)
     if sha is None:
         return None  # written before areas files existed
@@ -146,10 +150,17 @@ def _read_areas(
         raise InputError(f"{file}: kan ikke læses ({exc})") from None
     if tuple(table.columns) != AREAS_FILE_COLUMNS:
         raise InputError(f"{file}, række 1: kolonnerne skal være {', '.join(AREAS_FILE_COLUMNS)}")
+    problems = results_levels.areas_problems(table, str(file))
+    if problems:
+        raise InputError("områdefilen kan ikke offentliggøres:\n" + "\n".join(problems[:20]))
+    return table
+
+
+def _check_listed(file: Path, table: pd.DataFrame, results: pd.DataFrame) -> None:
+    """Every area of the results is in the areas file."""
     listed = set(zip(table["level"], table["area_code"], strict=True))
     published = set(zip(results["level"], results["area_code"].astype(str), strict=True))
     missing = sorted(published - listed)
     if missing:
         level, code = missing[0]
         raise InputError(f"{file}: området {level} {code} fra resultatfilen står ikke i filen")
-    return table

@@ -79,6 +79,11 @@ class Figure:
     definition_version: int | None
     data_period: tuple[dt.date, dt.date]
     target: TargetFigure | None = None
+    # the area's parent on the level asked for (``figure(parent_level=...)``), in the same
+    # measure: the area of that level that holds all of the area's municipalities
+    parent_level: str | None = None
+    parent_code: int | None = None
+    parent: float | None = None
 
     @property
     def standardised(self) -> bool:
@@ -197,6 +202,40 @@ class PublishedResults:
             results=results,
             meta=meta,
         )
+
+    @cached_property
+    def areas(self) -> pd.DataFrame | None:
+        """The release's areas file (``level, area_code, area_name, kommunekode, valid_from,
+        valid_to``, as text, as ``naersund compute`` wrote it), or None for a release published
+        without one."""
+        stored = self.meta.get("areas")
+        if not isinstance(stored, dict):
+            return None
+        return pd.DataFrame(stored["rows"], columns=stored["columns"], dtype=str)
+
+    @cached_property
+    def membership(self) -> dict[str, dict[int, int]]:
+        """level -> kommunekode -> area code for every level of the release: from its areas
+        file, else the shipped registry's newest versions."""
+        from naersund.analysis import results_levels
+
+        if self.areas is not None:
+            return results_levels.membership_from_areas(self.areas)
+        return results_levels.registry_membership(str(v) for v in self.results["level"].unique())
+
+    def members(self, level: str, area_code: int) -> list[int]:
+        """The municipalities (kommunekode, ascending) that make up an area of the release."""
+        area_of = self.membership.get(level, {})
+        return sorted(k for k, a in area_of.items() if a == int(area_code))
+
+    def parent_code(self, level: str, area_code: int, parent_level: str) -> int | None:
+        """The area of ``parent_level`` that holds every municipality of the area (None when
+        the area's municipalities lie in more than one, or the level is not in the release)."""
+        members = self.members(level, area_code)
+        parents = {self.membership.get(parent_level, {}).get(k) for k in members}
+        if len(parents) != 1 or None in parents:
+            return None
+        return parents.pop()
 
     @cached_property
     def years(self) -> list[int]:
@@ -351,10 +390,13 @@ class PublishedResults:
         year: int,
         catalogue: Catalogue | None = None,
         measure: Measure | None = None,
+        parent_level: str | None = None,
     ) -> Figure:
         """Value, interval, verdict, Denmark, KKR and (with a catalogue) the target status of
         one indicator × area × year, all in the indicator's headline measure (``measure="rå"``:
-        all in crude values instead, where a user asks for them; always labelled)."""
+        all in crude values instead, where a user asks for them; always labelled). The area is
+        on any level of the release; with ``parent_level`` also the value of the area's parent
+        on that level (:meth:`parent_code`), e.g. a municipality's sundhedsråd."""
         r = self._cell(indicator, level, area_code, year, measure)
         suppressed = r is not None and bool(r["suppressed"])
         shown = r is not None and not suppressed
@@ -367,6 +409,9 @@ class PublishedResults:
         target = None
         for t in targets_for(catalogue, indicator, level, area_code)[:1]:
             target = self.target_figure(t, indicator, level, area_code, year, measure)
+        parent_code = (
+            None if parent_level is None else self.parent_code(level, area_code, parent_level)
+        )
         return Figure(
             indicator=indicator,
             level=level,
@@ -392,6 +437,13 @@ class PublishedResults:
             definition_version=self.definitions.get(indicator),
             data_period=self.data_period,
             target=target,
+            parent_level=parent_level,
+            parent_code=parent_code,
+            parent=(
+                None
+                if parent_level is None or parent_code is None
+                else self._value(indicator, parent_level, parent_code, year, measure)
+            ),
         )
 
     def series(
@@ -402,6 +454,7 @@ class PublishedResults:
         up_to: int | None = None,
         catalogue: Catalogue | None = None,
         measure: Measure | None = None,
+        parent_level: str | None = None,
     ) -> list[Figure]:
         """:meth:`figure` for every year of the release the area has a row (up to ``up_to``)."""
         years = sorted(
@@ -410,7 +463,7 @@ class PublishedResults:
             if i == indicator and lv == level and a == int(area_code)
         )
         return [
-            self.figure(indicator, level, area_code, y, catalogue, measure)
+            self.figure(indicator, level, area_code, y, catalogue, measure, parent_level)
             for y in years
             if up_to is None or y <= up_to
         ]

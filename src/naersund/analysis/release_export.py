@@ -25,7 +25,8 @@ DICTIONARY: dict[str, str] = {
     "indicator": "Indikatorens id (definitionssiden /indikatorer/definition/<id>/).",
     "indicator_name": "Indikatorens navn.",
     "definition_version": "Versionen af indikatorens definition, som udgivelsen er beregnet med.",
-    "level": "Områdets niveau: land, region (KKR) eller kommune.",
+    "level": "Områdets niveau: land, region (KKR), kommune eller et andet områdeniveau "
+    "(region2027, kkr, sundhedsraad; se docs/areas.md).",
     "area_code": "Områdets kode: 0 for Danmark, regionskode (1081-1085) eller kommunekode.",
     "area_name": "Områdets navn.",
     "year": "Året.",

@@ -2,16 +2,19 @@
 not fit to publish.
 
 A file is fit to publish when it has every column and its ``.meta.json`` beside it, every row
-names a known indicator, level and area, a year and a boolean ``suppressed``, no key occurs
+names a known indicator, level and area (any level of :mod:`naersund.refdata.areas` or a user
+group the metadata declare, with the areas of the run's areas file:
+:mod:`naersund.analysis.results_levels`), a year and a boolean ``suppressed``, no key occurs
 twice, counts are whole and not negative, suppressed rows carry no values, and:
 
 * suppression: the file's ``suppression_min_count`` is at least the deployment's (``min_count``)
   and small-number suppression applied again with it, to the published counts and the cells the
   file masks, would hide nothing more (a file that was not suppressed, or was edited afterwards,
-  or that shows a complementary cell, is refused);
+  or that shows a complementary cell, is refused); with levels beyond kommune → region → land
+  the suppression is :func:`naersund.suppression_levels.suppress_levels`, as compute's;
 * consistency: every value, interval and verdict is the one its counts give
   (:mod:`naersund.analysis.consistency`), so no number beside a count can carry what the count
-  hides.
+  hides, and every area's counts are the sums of its municipalities'.
 
 Errors name the file, the row (as a spreadsheet shows it: the header is row 1) and the field,
 in Danish, all at once (at most ``MAX_ERRORS``).
@@ -31,13 +34,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from naersund.analysis import consistency
+from naersund.analysis import consistency, results_levels
+from naersund.analysis.results_levels import Membership
 from naersund.engine.results import RESULT_COLUMNS
 from naersund.errors import InputError
 from naersund.indicators import IndicatorDefinition, load_definitions
-from naersund.refdata import NATIONAL_CODE, areas, region_of
+from naersund.refdata import region_of
 from naersund.suppression import COUNT_COLUMNS, SuppressionRule, suppress
-from naersund.suppression_levels import HIERARCHY
+from naersund.suppression_levels import HIERARCHY, suppress_levels
 
 # The columns `naersund compute` writes: the engine's result columns and the footnotes.
 RESULTS_FILE_COLUMNS = [*RESULT_COLUMNS, "note"]
@@ -107,7 +111,9 @@ def read_results_file(
     every problem found (see the module docstring) or return the checked table.
 
     ``definitions`` (by id; default: the shipped ones) say how each indicator is computed;
-    ``min_count`` is the deployment's suppression threshold (default: the file's own).
+    ``min_count`` is the deployment's suppression threshold (default: the file's own). The
+    areas are the shipped registry's (:func:`naersund.analysis.publishable.read_publishable`
+    reads the run's areas file instead).
     """
     if not path.is_file():
         raise InputError(f"{path}: filen findes ikke")
@@ -121,9 +127,11 @@ def parse_results_file(
     meta: dict[str, Any],
     definitions: Mapping[str, IndicatorDefinition] | None = None,
     min_count: int | None = None,
+    membership: Membership | None = None,
 ) -> ResultsFile:
     """:func:`read_results_file` for content already read (``data``, the bytes of ``path``,
-    and its metadata), so that what is checked is what is stored."""
+    and its metadata), so that what is checked is what is stored; ``membership`` as
+    :func:`check_results`."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise InputError(f"{path}: resultatfilen skal være .csv eller .parquet")
@@ -146,6 +154,7 @@ def parse_results_file(
         definitions,
         first_row=2 if suffix == ".csv" else 1,
         min_count=min_count,
+        membership=membership,
     )
     synthetic = bool(meta.get("synthetic")) or bool(
         results["note"].str.contains("SYNTETISKE DATA", regex=False).any()
@@ -222,18 +231,20 @@ def check_results(
     definitions: Mapping[str, IndicatorDefinition] | None = None,
     first_row: int = 2,
     min_count: int | None = None,
+    membership: Membership | None = None,
 ) -> pd.DataFrame:
     """Check a results table read as text (every cell a ``str``) and return it typed.
 
-    ``definitions`` and ``min_count`` as :func:`read_results_file`. Raises
-    :class:`InputError` listing every problem as ``SOURCE, række N, felt F: ...``.
+    ``definitions`` and ``min_count`` as :func:`read_results_file`. ``membership`` (level ->
+    kommunekode -> area code, from the run's areas file) says which municipalities make up each
+    area; default: the shipped registry's newest versions. Raises :class:`InputError` listing
+    every problem as ``SOURCE, række N, felt F: ...``.
     """
     missing = [c for c in RESULTS_FILE_COLUMNS if c not in raw.columns]
     if missing:
         raise InputError(f"{source}: mangler kolonne(rne) {', '.join(missing)}")
     if raw.empty:
         raise InputError(f"{source}: indeholder ingen rækker")
-    _refuse_overlapping_levels(raw, meta, source)
     file_min = meta_min_count(meta, source)
     if min_count is not None and file_min < min_count:
         raise InputError(
@@ -247,7 +258,10 @@ def check_results(
         raise InputError(f"{source}.meta.json: definitions skal nævne mindst én indikator")
     known_defs = definitions_by_id(definitions)
     regions = region_of()
-    region_codes = set(regions.values())
+    allowed = results_levels.allowed_levels(meta)
+    if membership is None:
+        membership = results_levels.registry_membership(allowed)
+    codes = results_levels.known_codes(membership)
     errors: list[str] = []
 
     def fail(i: int, field: str, msg: str) -> None:
@@ -267,12 +281,12 @@ def check_results(
             area = int(float(row["area_code"]))
         except ValueError:
             fail(i, "area_code", f"'{row['area_code']}' er ikke et heltal")
-        if level not in ("kommune", "region", "land"):
-            fail(i, "level", f"'{level}' skal være kommune, region eller land")
-        elif area is not None:
-            known = {"kommune": set(regions), "region": region_codes, "land": {NATIONAL_CODE}}
-            if area not in known[level]:
-                fail(i, "area_code", f"{area} er ikke en kendt kode for niveauet {level}")
+        if level not in allowed:
+            fail(i, "level", f"'{level}' skal være et af niveauerne {', '.join(allowed)}")
+        elif level not in codes:
+            fail(i, "level", f"niveauet {level} står ikke i områdefilen")
+        elif area is not None and area not in codes[level]:
+            fail(i, "area_code", f"{area} er ikke en kendt kode for niveauet {level}")
         year: int | None = None
         try:
             year = int(float(row["year"]))
@@ -332,37 +346,19 @@ def check_results(
 
     defs = {ind: known_defs[ind] for ind in table["indicator"].unique()}
     if file_min > 1:  # (a threshold of 1 hides nothing; only a library caller accepts that)
-        _check_suppression(table, regions, defs, file_min, source, fail)
+        _check_suppression(table, regions, membership, defs, file_min, source, fail)
     if errors:
         raise InputError(_joined(errors))
-    _check_consistency(table, defs, confidence, regions, fail)
+    _check_consistency(table, defs, confidence, regions, membership, fail)
     if errors:
         raise InputError(_joined(errors[:MAX_ERRORS]))
     return table
 
 
-def _refuse_overlapping_levels(raw: pd.DataFrame, meta: dict[str, Any], source: str) -> None:
-    """Levels beyond kommune → region → land (``naersund compute --levels``) are not published
-    yet: the check below re-suppresses one hierarchy only, and the web's pages read only it."""
-    present = {str(v).strip() for v in raw["level"].unique()}
-    declared = meta.get("levels")
-    known = set(areas.level_ids()) | (set(declared) if isinstance(declared, dict) else set())
-    beyond = sorted((present & known) - set(HIERARCHY))
-    if beyond:
-        raise InputError(
-            f"{source}: niveau(erne) {', '.join(beyond)} kan ikke offentliggøres endnu. "
-            "Områder, der overlapper kommune → region → land (fx Region Østdanmark, der dækker "
-            "Region Hovedstaden og Region Sjælland, eller et sundhedsråd), åbner for at regne et "
-            "skjult tal ud som forskellen mellem to offentliggjorte områder; kontrollen af "
-            "diskretioneringen før offentliggørelse og webappens sider kender endnu kun "
-            "kommune, region og land. Beregn med `naersund compute --levels "
-            "kommune,region,land` for at offentliggøre"
-        )
-
-
 def _check_suppression(
     table: pd.DataFrame,
     regions: dict[int, int],
+    membership: Membership,
     defs: Mapping[str, IndicatorDefinition],
     min_count: int,
     source: str,
@@ -375,13 +371,15 @@ def _check_suppression(
     probe = table.copy()
     for column in COUNT_COLUMNS:
         probe.loc[probe[column].isna() & probe["suppressed"], column] = 1.0
+    protected = {ind: d.counted_denominator for ind, d in defs.items()}
     try:
-        again = suppress(
-            probe,
-            regions,
-            {ind: d.counted_denominator for ind, d in defs.items()},
-            SuppressionRule(min_count),
-        )
+        if set(probe["level"].unique()) - set(HIERARCHY):
+            # overlapping levels: suppressed as `compute --levels` does (suppression_levels)
+            present = set(probe["level"].unique()) | {"kommune", "land"}
+            levels = {lv: m for lv, m in membership.items() if lv in present}
+            again = suppress_levels(probe, levels, protected, SuppressionRule(min_count))
+        else:
+            again = suppress(probe, regions, protected, SuppressionRule(min_count))
     except ValueError:
         raise InputError(
             f"{source}: de skjulte tal kan ikke beskyttes, fordi summerne ikke går op "
@@ -405,13 +403,16 @@ def _check_consistency(
     defs: Mapping[str, IndicatorDefinition],
     confidence: float,
     regions: dict[int, int],
+    membership: Membership,
     fail: Callable[[int, str, str], None],
 ) -> None:
     """Values, intervals, totals and verdicts against the counts
-    (:mod:`naersund.analysis.consistency`)."""
+    (:mod:`naersund.analysis.consistency`; the areas of levels beyond kommune → region → land
+    against their municipalities, :func:`naersund.analysis.results_levels.member_sum_problems`)."""
     problems: list[tuple[int, str, str]] = []
     for _key, rows in table.groupby(["indicator", "year"], sort=True):
         found = consistency.sum_problems(rows, regions, COUNT_COLUMNS)
+        found += results_levels.member_sum_problems(rows, membership, COUNT_COLUMNS)
         problems += [(int(rows.index[j]), field, msg) for j, field, msg in found]
     for ind, rows in table.groupby("indicator", sort=True):
         d = defs[str(ind)]

@@ -44,6 +44,9 @@ GROUP_AREA_CODE = 1
 MEMBER_COLUMNS = ("kommunekode", "area_code", "area_name")
 GROUP_COLUMNS = ("group_id", "group_name", "kommunekode")
 AREAS_FILE_COLUMNS = ("level", "area_code", "area_name", "kommunekode", "valid_from", "valid_to")
+#: The levels the demo computes and publishes (issue 14): every shipped level; ``region`` (the
+#: five regions to 2026) stays beside ``region2027`` because the KKR pages and targets use it.
+DEMO_LEVELS = ("kommune", "region", "region2027", "kkr", "sundhedsraad", "land")
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
 _MAX_ERRORS = 20
 
@@ -468,7 +471,11 @@ def levels_markdown(levels: Mapping[str, AreaLevel]) -> str:
         "this page. Every level is a partition of the 98 municipalities; results on a level are "
         f"the sums of its municipalities' counts ({SUM_NOTE}), for every year of data, also "
         "before the level existed as an organisation. `naersund compute --levels` (or the "
-        "setting `NAERSUND_LEVELS`) chooses the levels; the newest version of each is used.",
+        "setting `NAERSUND_LEVELS`) chooses the levels; the newest version of each is used. "
+        "`naersund publish` publishes every level with its areas file; the Områdeoverblik "
+        "(`/indikatorer/omraade/<id>/<kode>/`), Sammenlign and Udvikling (`?niveau=<id>`), the "
+        "API (`/api/results/?level=<id>`) and `naersund report --omraade <id>:<kode>` show any "
+        "area, and say when its level did not yet exist as an organisation.",
         "",
         "| id | navn | områder | gyldig | kilde verificeret |",
         "| --- | --- | --- | --- | --- |",

@@ -51,6 +51,12 @@ __all__ = [
 area_of = common.area_of
 
 
+def footnotes(data: ReportInput, year: int) -> list[str]:
+    """The notes at the end of every pack (synthetic data, estimated population, small
+    numbers, data period, definition versions)."""
+    return _footnotes(data, year)
+
+
 def _footnotes(data: ReportInput, year: int) -> list[str]:
     meta = data.meta
     notes = []

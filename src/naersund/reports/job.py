@@ -16,6 +16,8 @@ from naersund.reports import (
     write,
     write_kkr_packs,
 )
+from naersund.reports import footnotes as footnotes
+from naersund.reports.area_pack import build_area_pack
 
 Progress = Callable[[str, float], None]
 
@@ -32,18 +34,29 @@ def make_reports(
     separate_files: bool = False,
     jobs: int = 1,
     progress: Progress | None = None,
+    omraade: str | None = None,
 ) -> list[Path]:
     """Write the packs asked for and return their paths.
 
     * ``kommune`` or ``kkr``: one pack for that area, written to ``out``;
+    * ``omraade`` (``level:code``, e.g. ``sundhedsraad:2712``): the area pack of any level
+      (:mod:`naersund.reports.area_pack`), written to ``out``;
     * ``kkr`` with ``all_municipalities``: one document, the KKR's pack followed by a section
       per municipality, written to ``out``;
     * ... and ``separate_files``: one file per area (the KKR's and each municipality's) in the
       folder ``out``, rendered in ``jobs`` processes.
     """
     report = progress or (lambda _m, _f: None)
+    if omraade is not None:
+        # an area of any level (``sundhedsraad:2712``): the director-style area pack
+        if kommune is not None or kkr is not None or all_municipalities:
+            raise NaersundError("--omraade bruges alene (uden --kommune, --kkr og --alle-kommuner)")
+        report("Samler rapporten", 0.1)
+        pack = build_area_pack(data, level, omraade, year, footnotes(data, year))
+        report(f"Skriver {fmt.upper()}-filen", 0.4)
+        return [write(pack, fmt, out)]
     if (kommune is None) == (kkr is None):
-        raise NaersundError("vælg enten --kommune KODE eller --kkr KODE")
+        raise NaersundError("vælg enten --kommune KODE, --kkr KODE eller --omraade NIVEAU:KODE")
     if all_municipalities and kkr is None:
         raise NaersundError("--alle-kommuner kræver --kkr KODE")
     if separate_files and not all_municipalities:

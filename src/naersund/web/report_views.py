@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 import naersund.web.params  # noqa: F401  (registers <number:...>)
 from naersund import reports
+from naersund.reports.area_pack import build_area_pack
 from naersund.web.accounts.access import can_view_dashboard
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.context import round_choices
@@ -120,7 +121,12 @@ def _download_now(request: HttpRequest, years: list[int]) -> HttpResponse:
         )
         return render(request, "reports/download.html", context, status=400)
     data = report_input(choice.year, user=request.user, round_slug=choice.round_slug or None)
-    pack = reports.build_pack(data, choice.level, choice.area, choice.year)
+    if choice.area.level in ("kommune", "region"):
+        pack = reports.build_pack(data, choice.level, choice.area, choice.year)
+    else:  # an area of any other level (issue 14)
+        spec = f"{choice.area.level}:{choice.area.code}"
+        footnotes = reports.footnotes(data, choice.year)
+        pack = build_area_pack(data, choice.level, spec, choice.year, footnotes)
     body = reports.render(pack, choice.fmt)
     response = HttpResponse(body, content_type=reports.MEDIA_TYPES[choice.fmt])
     disposition = "inline" if choice.fmt == "html" else "attachment"

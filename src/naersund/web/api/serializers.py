@@ -156,12 +156,23 @@ class FigureSerializer(serializers.Serializer[dict[str, Any]]):
     denmark = serializers.FloatField(allow_null=True)
     kkr = serializers.FloatField(allow_null=True)
     definition_version = serializers.IntegerField(allow_null=True)
+    parent_level = serializers.CharField(
+        required=False, help_text="Med parent_level: det overordnede niveau"
+    )
+    parent_code = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Det overordnede områdes kode"
+    )
+    parent_value = serializers.FloatField(
+        required=False, allow_null=True, help_text="Det overordnede områdes tal (samme mål)"
+    )
 
 
 class ResultSerializer(serializers.Serializer[dict[str, Any]]):
     indicator = serializers.CharField()
-    level = serializers.CharField(help_text="land, kkr eller kommune")
-    area_code = serializers.IntegerField(help_text="0 for land, regionskode eller kommunekode")
+    level = serializers.CharField(
+        help_text="områdeniveau: kommune, region, region2027, kkr, sundhedsraad, land"
+    )
+    area_code = serializers.IntegerField(help_text="0 for land, ellers områdets kode på niveauet")
     year = serializers.IntegerField()
     numerator = serializers.FloatField(allow_null=True)
     denominator = serializers.FloatField(allow_null=True)

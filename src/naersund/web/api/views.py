@@ -21,8 +21,10 @@ from naersund.analysis.initiative_effects import effects_table
 from naersund.analysis.results_file import RESULTS_FILE_COLUMNS
 from naersund.catalogue import Catalogue
 from naersund.errors import NaersundError
+from naersund.refdata import areas as area_levels
 from naersund.refdata import region_of
 from naersund.survey.questions import format_value, municipality_name
+from naersund.web.api import levels as api_levels
 from naersund.web.api import permissions as perm
 from naersund.web.api.serializers import (
     EffectsSerializer,
@@ -350,11 +352,14 @@ class ResultListView(_DashboardView):
         summary="Offentliggjorte indikatorresultater",
         description="Rækker fra den gældende udgivelse (eller ``release``), efter small-number-"
         "diskretionering: en diskretioneret celle har ingen tal. Filtrér med indicator, level "
-        "(land, region, kommune), area (kode) og year.",
+        "(et områdeniveau: kommune, region, region2027, kkr, sundhedsraad, land, se "
+        "docs/areas.md), area (kode) og year; med parent_level får hvert tal også værdien for "
+        "områdets overordnede område på det niveau (fx kommunens sundhedsråd).",
         parameters=[
             OpenApiParameter("indicator", OpenApiTypes.STR),
-            OpenApiParameter("level", OpenApiTypes.STR, enum=["land", "region", "kommune"]),
-            OpenApiParameter("area", OpenApiTypes.INT, description="Kommune- eller regionskode."),
+            OpenApiParameter("level", OpenApiTypes.STR, enum=area_levels.level_ids()),
+            OpenApiParameter("area", OpenApiTypes.INT, description="Områdets kode på niveauet."),
+            OpenApiParameter("parent_level", OpenApiTypes.STR, enum=area_levels.level_ids()),
             OpenApiParameter("year", OpenApiTypes.INT),
             OpenApiParameter("release", OpenApiTypes.INT, description="Standard: den gældende."),
         ],
@@ -373,12 +378,12 @@ class ResultListView(_DashboardView):
         params = request.query_params
         if params.get("indicator"):
             rows = rows.filter(indicator=params["indicator"])
+        levels = api_levels.release_levels(release)
         if params.get("level"):
-            if params["level"] not in ("land", "region", "kommune"):
-                raise exceptions.ValidationError(
-                    {"level": f"'{params['level']}' skal være land, region eller kommune."}
-                )
-            rows = rows.filter(level=params["level"])
+            rows = rows.filter(level=api_levels.checked_level(params["level"], levels, "level"))
+        parent_level = params.get("parent_level") or None
+        if parent_level is not None:
+            api_levels.checked_level(parent_level, levels, "parent_level")
         area = query_int(request.query_params, "area", max_digits=4)
         if area is not None:
             rows = rows.filter(area_code=area)
@@ -390,6 +395,8 @@ class ResultListView(_DashboardView):
         for row in data:
             key = (row["indicator"], row["level"], int(row["area_code"]), int(row["year"]))
             row["figure"] = figures.get(key)
+        if parent_level is not None:
+            api_levels.add_parents(releases.results_of(release), data, parent_level)
         body = {"release": _release_data(release), "count": len(data), "results": data}
         return Response(ResultsSerializer(body).data)
 

@@ -42,7 +42,8 @@ class Release(models.Model):
 class ResultRow(models.Model):
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="rows")
     indicator = models.CharField(max_length=100)
-    level = models.CharField(max_length=10)
+    # an area level id of naersund.refdata.areas (up to 30 characters, e.g. "sundhedsraad")
+    level = models.CharField(max_length=30)
     area_code = models.PositiveIntegerField()
     year = models.PositiveIntegerField()
     numerator = models.FloatField(null=True)
@@ -77,7 +78,8 @@ class MonthlyRow(models.Model):
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="monthly_rows")
     indicator = models.CharField(max_length=100)
-    level = models.CharField(max_length=10)
+    # an area level id of naersund.refdata.areas (up to 30 characters, e.g. "sundhedsraad")
+    level = models.CharField(max_length=30)
     area_code = models.PositiveIntegerField()
     year = models.PositiveIntegerField()
     month = models.PositiveSmallIntegerField()

@@ -3,17 +3,25 @@ from __future__ import annotations
 from django.urls import path
 
 import naersund.web.params  # noqa: F401  (registers <number:...>)
-from naersund.web.dashboard import views, views_effects, views_quality, views_release
+from naersund.web.dashboard import (
+    views,
+    views_area,
+    views_effects,
+    views_quality,
+    views_release,
+)
 
 app_name = "dashboard"
 urlpatterns = [
     path("", views.index, name="index"),
     path("kommune/", views.kommune_redirect, name="kommune_redirect"),
     path("kommune/<number:kommunekode>/", views.kommune, name="kommune"),
-    path("sammenlign/", views.sammenlign, name="sammenlign"),
-    path("udvikling/", views.udvikling, name="udvikling"),
+    path("sammenlign/", views_area.sammenlign, name="sammenlign"),
+    path("udvikling/", views_area.udvikling, name="udvikling"),
     path("overblik/", views.overblik, name="overblik"),
     path("kkr/<number:region_code>/", views.kkr, name="kkr"),
+    path("omraade/", views_area.omraade_valg, name="omraade_valg"),
+    path("omraade/<slug:level>/<number:code>/", views_area.omraade, name="omraade"),
     path("definition/<slug:indicator>/", views.definition, name="definition"),
     path("udgivelser/", views.udgivelser, name="udgivelser"),
     path("effekter/", views_effects.effekter, name="effects"),

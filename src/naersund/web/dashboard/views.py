@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from naersund import charts
 from naersund.analysis import PublishedResults, funnel_data
+from naersund.analysis.benchmark import area_name
 from naersund.analysis.profiles import (
     IndicatorInfo,
     comparison_table,
@@ -606,18 +607,13 @@ def diff(request: HttpRequest, old: int, new: int) -> HttpResponse:
     except releases.NoRelease:
         raise Http404("Ukendt udgivelse") from None
     infos = ctx.infos()
-    names = municipality_names()
     rows = [
         {
             **r,
             "indicator_name": infos[r["indicator"]].name_da
             if r["indicator"] in infos
             else r["indicator"],
-            "area": "Danmark"
-            if r["level"] == "land"
-            else KKR_NAMES.get(r["area_code"], "")
-            if r["level"] == "region"
-            else names.get(r["area_code"], str(r["area_code"])),
+            "area": area_name(str(r["level"]), int(r["area_code"])),  # any level
         }
         for r in table.head(500).to_dict("records")
     ]

@@ -1,6 +1,7 @@
 """One release's page and its downloads: the whole release as CSV, XLSX (with a data
 dictionary sheet) or Parquet, and the data dictionary as CSV beside them
-(:mod:`naersund.analysis.release_export` builds them; suppressed cells stay suppressed)."""
+(:mod:`naersund.analysis.release_export` builds them; suppressed cells stay suppressed), and the
+areas file published with it (which municipalities make up each area, as compute wrote it)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,14 @@ from naersund.web.dashboard.downloads import release_table as _table
 from naersund.web.dashboard.models import Release
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _areas_csv(pub: PublishedResults) -> str:
+    """The release's areas file as ``naersund compute`` wrote it (comma-separated UTF-8, so
+    that it reads back with the same columns as ``<results>.areas.csv``)."""
+    if pub.areas is None:
+        raise Http404("Udgivelsen har ingen områdefil (offentliggjort før områdeniveauerne)")
+    return str(pub.areas.to_csv(index=False, lineterminator="\n"))
 
 
 def _get_release_for_user(request: HttpRequest, release_id: int) -> Release:
@@ -44,6 +53,7 @@ FORMATS: dict[str, tuple[str, str, Callable[[PublishedResults], str | bytes]]] =
         "text/csv; charset=utf-8",
         lambda pub: export.to_csv(export.dictionary_frame()),
     ),
+    "omraader": ("csv", "text/csv; charset=utf-8", _areas_csv),
 }
 
 
@@ -69,7 +79,7 @@ def hent(request: HttpRequest, release_id: int, fmt: str) -> HttpResponse:
     ending, content_type, build = FORMATS[fmt]
     body = build(releases.results_of(release))
     response = HttpResponse(body, content_type=content_type)
-    name = "dataordbog" if fmt == "ordbog" else "resultater"
+    name = {"ordbog": "dataordbog", "omraader": "omraader"}.get(fmt, "resultater")
     response["Content-Disposition"] = (
         f'attachment; filename="naersund-udgivelse-{release.pk}-{name}.{ending}"'
     )

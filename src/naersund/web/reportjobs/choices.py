@@ -12,6 +12,7 @@ from naersund.errors import NaersundError
 from naersund.parsing import IntegerError, parse_int
 from naersund.refdata import KKR_NAMES, municipalities, official_name
 from naersund.reports.model import LEVEL_NAMES
+from naersund.web.reportjobs import area_choices
 
 FORMAT_NAMES = {"pdf": "PDF", "xlsx": "Excel (XLSX)", "html": "HTML"}
 WHOLE_KKR = "-alle"  # "kkr-1084-alle": the KKR's pack with a section for each municipality
@@ -53,6 +54,8 @@ def areas() -> list[tuple[str, list[Choice]]]:
         ]
         choices += [Choice(f"kommune-{k}", official_name(int(k))) for k in members["kommunekode"]]
         groups.append((name, choices))
+    for label, options in area_choices.groups():  # the other levels (issue 14)
+        groups.append((label, [Choice(v, text) for v, text in options]))
     return groups
 
 
@@ -67,6 +70,9 @@ def formats() -> list[Choice]:
 def parse_area(value: str) -> tuple[reports.Area, bool] | None:
     """``kommune-165``, ``kkr-1084`` or ``kkr-1084-alle`` (the second value: with a section per
     municipality); None for anything else."""
+    other = area_choices.parse(value)  # omraade-sundhedsraad-2712
+    if other is not None:
+        return other, False
     whole = value.endswith(WHOLE_KKR)
     kind, _, code = value.removesuffix(WHOLE_KKR).partition("-")
     if kind not in ("kommune", "kkr") or (whole and kind != "kkr"):
@@ -83,7 +89,7 @@ def parse(query: Mapping[str, str], years: list[int]) -> tuple[PackChoice | None
     errors = []
     area = parse_area(query.get("omraade", ""))
     if area is None:
-        errors.append("Vælg en kommune eller en KKR.")
+        errors.append("Vælg en kommune, en KKR eller et andet område.")
     level = query.get("niveau", "")
     if level not in reports.LEVELS:
         errors.append("Vælg et niveau: politisk, direktør eller fagligt.")

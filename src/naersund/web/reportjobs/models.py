@@ -19,7 +19,8 @@ class ReportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_jobs"
     )
     level = models.CharField("niveau", max_length=20)
-    area_level = models.CharField("områdeniveau", max_length=10)  # kommune / region
+    # kommune / region (a KKR) / any other level of naersund.refdata.areas (issue 14)
+    area_level = models.CharField("områdeniveau", max_length=30)
     area_code = models.PositiveIntegerField("områdekode")
     with_municipalities = models.BooleanField("med et afsnit for hver kommune", default=False)
     year = models.PositiveIntegerField("år")

@@ -22,6 +22,7 @@ from naersund import reports
 from naersund.errors import NaersundError
 from naersund.reports.job import make_reports
 from naersund.web.accounts.access import can_view_dashboard
+from naersund.web.reportjobs import area_choices
 from naersund.web.reportjobs.choices import PackChoice
 from naersund.web.reportjobs.models import ReportJob
 
@@ -120,6 +121,7 @@ def run(job: ReportJob) -> None:
         out = file_of(job)
         kommune = job.area_code if job.area_level == "kommune" else None
         kkr = job.area_code if job.area_level == "region" else None
+        other = job.area_level not in ("kommune", "region")  # any other level (issue 14)
         make_reports(
             data,
             job.level,  # type: ignore[arg-type]
@@ -130,8 +132,9 @@ def run(job: ReportJob) -> None:
             kkr=kkr,
             all_municipalities=job.with_municipalities,
             progress=lambda message, fraction: _step(job, message, 0.05 + 0.9 * fraction),
+            omraade=f"{job.area_level}:{job.area_code}" if other else None,
         )
-        area = reports.area_of(job.area_level, job.area_code)
+        area = area_choices.area_of(job.area_level, job.area_code)
         pack_name = reports.file_name_for(
             job.level,  # type: ignore[arg-type]
             area,

@@ -1,0 +1,293 @@
+"""Områdeoverblik (issue 14): any area of any published level on one page, its figures the
+API's (one function: ``PublishedResults.figure``), the old KKR address still working."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dashboard_data import levels_results_for
+from django.urls import reverse
+from web_personas import Personas
+
+from naersund.refdata import areas
+from naersund.web.dashboard import releases
+from naersund.web.dashboard.templatetags.dashboard import num
+
+pytestmark = pytest.mark.django_db
+AMAGER_VESTEGNEN = 2712
+OESTDANMARK = 1086
+
+
+@pytest.fixture(scope="session")
+def levels_file(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return levels_results_for(synthetic_dir, tmp_path_factory.getbasetemp())
+
+
+def _row(html: str, level: str, code: int) -> str:
+    found = re.search(
+        rf'<tr[^>]*data-level="{level}" data-area="{code}">(.*?)</tr>', html, flags=re.S
+    )
+    assert found is not None, f"no row {level} {code}"
+    return found.group(1)
+
+
+def _api(client: Any, **params: Any) -> Any:
+    response = client.get(reverse("api:results"), params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_a_sundhedsraad_lists_exactly_its_municipalities_and_shows_the_api_figure(
+    levels_file: Path, personas: Personas
+) -> None:
+    release = releases.publish(levels_file)
+    pub = releases.results_of(release)
+    year = pub.years[-1]
+    client = personas.client("reader")
+    response = client.get(
+        reverse("dashboard:omraade", args=["sundhedsraad", AMAGER_VESTEGNEN]), {"aar": year}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    expected = {
+        k
+        for k, a in areas.area_levels()["sundhedsraad"].latest.area_of().items()
+        if a == AMAGER_VESTEGNEN
+    }
+    listed = {int(k) for k in re.findall(r'data-level="kommune" data-area="(\d+)"', html)}
+    assert listed == expected
+    assert len(listed) == 9
+    assert "Sundhedsråd Amager og Vestegnen" in html
+    assert "Sammensætningen er ikke verificeret mod officiel liste." in html
+    assert f"Sundhedsråd Amager og Vestegnen {pub.years[0]}-{year}, beregnet" in html
+    cells = re.findall(r'<td class="cmpcell">(.*?)</td>', _row(html, "sundhedsraad", 2712), re.S)
+    indicators = [i for i in pub.definitions if not pub.rows(i).empty]
+    shown = 0
+    for indicator, cell in zip([i for i in _column_order(html)], cells, strict=True):
+        body = _api(
+            client, level="sundhedsraad", area=AMAGER_VESTEGNEN, year=year, indicator=indicator
+        )
+        (result,) = body["results"]
+        value = result["figure"]["value"]
+        if value is None:
+            assert "skjult" in cell or "–" in cell
+            continue
+        shown += 1
+        assert cell.strip().startswith(num(value))
+        assert value == pub.figure(indicator, "sundhedsraad", AMAGER_VESTEGNEN, year).value
+    assert shown >= 1
+    assert set(_column_order(html)) <= set(indicators)
+
+
+def _column_order(html: str) -> list[str]:
+    head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    return re.findall(r'href="/indikatorer/definition/([\w-]+)/"', head)
+
+
+def test_region_oestdanmark_says_it_is_computed_backwards(
+    levels_file: Path, personas: Personas
+) -> None:
+    release = releases.publish(levels_file)
+    pub = releases.results_of(release)
+    html = (
+        personas.client("reader")
+        .get(reverse("dashboard:omraade", args=["region2027", OESTDANMARK]))
+        .content.decode()
+    )
+    assert (
+        f"Region Østdanmark {pub.years[0]}-{pub.years[-1]}, beregnet som summen af kommunerne "
+        "(findes som organisation fra 2027)"
+    ) in html
+    assert len(re.findall(r'data-level="kommune"', html)) == 46
+    assert "ikke verificeret" not in html
+
+
+def test_the_old_kkr_address_still_works(levels_file: Path, personas: Personas) -> None:
+    releases.publish(levels_file)
+    response = personas.client("reader").get(reverse("dashboard:kkr", args=[1084]))
+    assert response.status_code == 200
+    assert "KKR-overblik: KKR Hovedstaden" in response.content.decode()
+
+
+def test_the_anonymous_user_gets_no_area_page(levels_file: Path, personas: Personas) -> None:
+    releases.publish(levels_file)
+    response = personas.client("anonymous").get(
+        reverse("dashboard:omraade", args=["sundhedsraad", AMAGER_VESTEGNEN])
+    )
+    assert response.status_code == 302
+    assert "Amager" not in response.content.decode()
+
+
+def test_an_unknown_area_is_a_404(levels_file: Path, personas: Personas) -> None:
+    releases.publish(levels_file)
+    client = personas.client("reader")
+    assert client.get(reverse("dashboard:omraade", args=["sundhedsraad", 2799])).status_code == 404
+    assert client.get(reverse("dashboard:omraade", args=["amt", 1])).status_code == 404
+
+
+def test_the_api_gives_a_municipalitys_sundhedsraad_as_its_parent(
+    levels_file: Path, personas: Personas
+) -> None:
+    release = releases.publish(levels_file)
+    pub = releases.results_of(release)
+    year = pub.years[-1]
+    indicator = "forebyggelige_indlaeggelser_65"
+    body = _api(
+        personas.client("reader"),
+        level="kommune",
+        area=165,
+        year=year,
+        indicator=indicator,
+        parent_level="sundhedsraad",
+    )
+    (row,) = body["results"]
+    assert row["figure"]["parent_level"] == "sundhedsraad"
+    assert row["figure"]["parent_code"] == AMAGER_VESTEGNEN
+    own = pub.figure(indicator, "sundhedsraad", AMAGER_VESTEGNEN, year)
+    assert row["figure"]["parent_value"] == own.value
+    bad = personas.client("reader").get(reverse("api:results"), {"parent_level": "amt"})
+    assert bad.status_code == 400
+
+
+def test_sammenlign_at_the_2027_regions_shows_the_four_regions_and_their_map(
+    levels_file: Path, personas: Personas
+) -> None:
+    release = releases.publish(levels_file)
+    pub = releases.results_of(release)
+    year = pub.years[-1]
+    indicator = "forebyggelige_indlaeggelser_65"
+    response = personas.client("reader").get(
+        reverse("dashboard:sammenlign"),
+        {"niveau": "region2027", "indikator": indicator, "aar": year},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    rows = re.findall(r'<tr data-level="region2027" data-area="(\d+)">(.*?)</tr>', html, re.S)
+    assert [int(code) for code, _ in rows] == [1082, 1081, 1083, 1086]  # by name
+    for code, row in rows:
+        f = pub.figure(indicator, "region2027", int(code), year)
+        assert ("skjult" if f.suppressed else num(f.value)) in row
+    assert "Region Østdanmark" in html
+    assert (
+        f"Region (fire regioner fra 2027) findes som organisation fra 2027; tallene for "
+        f"{pub.years[0]}-{year} er beregnet som summen af kommunerne."
+    ) in html
+    assert "Kort over 4 områder" in html
+    assert "Bornholm er flyttet op i rammen" in html
+    # the municipalities' Sammenlign is still the default
+    plain = personas.client("reader").get(reverse("dashboard:sammenlign"))
+    assert "Sammenlign kommuner" in plain.content.decode()
+    unknown = personas.client("reader").get(reverse("dashboard:sammenlign"), {"niveau": "amt"})
+    assert unknown.status_code == 404
+
+
+def _pdf_names(body: bytes) -> set[int]:
+    import io
+
+    from pypdf import PdfReader
+
+    from naersund import refdata
+
+    text = re.sub(
+        r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+    )
+    names = refdata.municipalities().set_index("kommunekode")["name"].to_dict()
+    return {int(k) for k, n in names.items() if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text)}
+
+
+def test_the_report_form_offers_and_makes_a_sundhedsraads_pack(
+    levels_file: Path, personas: Personas, settings: Any, tmp_path: Path
+) -> None:
+    from naersund.web.reportjobs import services
+
+    settings.NAERSUND_REPORTS_DIR = tmp_path / "rapporter"
+    release = releases.publish(levels_file)
+    year = releases.results_of(release).years[-1]
+    client = personas.client("reader")
+    page = client.get("/rapporter/").content.decode()
+    assert f'value="omraade-sundhedsraad-{AMAGER_VESTEGNEN}"' in page
+    assert "Sundhedsråd (ikke verificeret mod officiel liste)" in page
+    assert 'value="omraade-region2027-1086"' in page
+    expected = {
+        k
+        for k, a in areas.area_levels()["sundhedsraad"].latest.area_of().items()
+        if a == AMAGER_VESTEGNEN
+    }
+    # at once ...
+    now = client.get(
+        "/rapporter/",
+        {
+            "hent": "1",
+            "omraade": f"omraade-sundhedsraad-{AMAGER_VESTEGNEN}",
+            "niveau": "direktoer",
+            "aar": str(year),
+            "format": "pdf",
+        },
+    )
+    assert now.status_code == 200, now.content[:300]
+    assert _pdf_names(now.content) == expected
+    # ... and as a job
+    ordered = client.post(
+        "/rapporter/",
+        {
+            "omraade": f"omraade-sundhedsraad-{AMAGER_VESTEGNEN}",
+            "niveau": "direktoer",
+            "aar": str(year),
+            "format": "pdf",
+        },
+    )
+    assert ordered.status_code == 302, ordered.content.decode()[:500]
+    pk = int(ordered["Location"].rstrip("/").split("/")[-1])
+    assert services.run_pending() == 1
+    status = client.get(f"/rapporter/job/{pk}/status/").json()
+    assert status["status"] == "faerdig", status
+    assert status["file_name"] == f"direktoer_2712_sundhedsraad-amager-og-vestegnen_{year}.pdf"
+    body = b"".join(client.get(status["download_url"]).streaming_content)
+    assert _pdf_names(body) == expected
+
+
+def test_udvikling_of_a_sundhedsraad_beside_its_2027_region_and_denmark(
+    levels_file: Path, personas: Personas
+) -> None:
+    release = releases.publish(levels_file)
+    pub = releases.results_of(release)
+    indicator = "forebyggelige_indlaeggelser_65"
+    client = personas.client("reader")
+    response = client.get(
+        reverse("dashboard:udvikling"),
+        {
+            "niveau": "sundhedsraad",
+            "omraade": AMAGER_VESTEGNEN,
+            "over": "region2027",
+            "indikator": indicator,
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Udvikling: Forebyggelige" in html and "Sundhedsråd Amager og Vestegnen" in html
+    assert "Sammensætningen er ikke verificeret mod officiel liste." in html
+    for f in pub.series(indicator, "sundhedsraad", AMAGER_VESTEGNEN):
+        row = re.search(rf'<tr data-year="{f.year}">(.*?)</tr>', html, re.S)
+        assert row is not None
+        assert ("skjult" if f.suppressed else num(f.value)) in row.group(1)
+    # the chart's numbers: the area, Region Østdanmark (its parent in 2027) and Denmark
+    csv = client.get(
+        reverse("dashboard:udvikling"),
+        {
+            "niveau": "sundhedsraad",
+            "omraade": AMAGER_VESTEGNEN,
+            "over": "region2027",
+            "indikator": indicator,
+            "csv": "trend",
+        },
+    ).content.decode("utf-8-sig")
+    assert "Region Østdanmark" in csv and "Danmark" in csv
+    assert (
+        client.get(
+            reverse("dashboard:udvikling"), {"niveau": "sundhedsraad", "omraade": 1}
+        ).status_code
+        == 404
+    )
