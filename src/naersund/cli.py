@@ -750,7 +750,7 @@ def report(
         require_database()
         from naersund.web.reportdata import report_input
 
-        data = report_input(year, release_id)
+        data = report_input(year, release_id, level=level)
     if data_dir is not None and level == "fagligt":  # only the professional pack drills down
         from naersund.reports.drilldown import with_drilldown
 

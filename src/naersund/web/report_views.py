@@ -120,7 +120,9 @@ def _download_now(request: HttpRequest, years: list[int]) -> HttpResponse:
             ],
         )
         return render(request, "reports/download.html", context, status=400)
-    data = report_input(choice.year, user=request.user, round_slug=choice.round_slug or None)
+    data = report_input(
+        choice.year, user=request.user, round_slug=choice.round_slug or None, level=choice.level
+    )
     if choice.area.level in ("kommune", "region"):
         pack = reports.build_pack(data, choice.level, choice.area, choice.year)
     else:  # an area of any other level (issue 14)

@@ -62,10 +62,13 @@ def report_input(
     release_id: int | None = None,
     user: Any | None = None,
     round_slug: str | None = None,
+    level: str | None = None,
 ) -> ReportInput:
     """Everything a pack needs. ``user`` limits which municipalities' own survey answers the
     pack may show (None: all, for the command line run by an operator of the data);
-    ``round_slug`` chooses the status round (default: the latest closed one).
+    ``round_slug`` chooses the status round (default: the latest closed one); ``level``
+    (the pack's level) leaves out the initiative effects for the political pack, which does
+    not show them (reading them may estimate a set nobody stored yet: tens of seconds).
     Raises :class:`releases.NoRelease` with a Danish message when nothing is published."""
     published = releases.load_release(release_id)
     label = f"nr. {published.release_id} af {published.created_at:%d.%m.%Y}"
@@ -78,7 +81,7 @@ def report_input(
         survey=survey_of(rnd) if rnd is not None else None,
         survey_visible=None if user is None else visible_answers(user, rnd),
         economy=economy_figures("budget"),
-        effects=_effects(published, rnd),
+        effects=None if level == "politisk" else _effects(published, rnd),
     )
 
 

@@ -116,7 +116,11 @@ def run(job: ReportJob) -> None:
     try:
         _step(job, "Læser udgivelsen, målkataloget og statusrunden", 0.02)
         data = report_input(
-            job.year, job.release_id, user=job.user, round_slug=job.round_slug or None
+            job.year,
+            job.release_id,
+            user=job.user,
+            round_slug=job.round_slug or None,
+            level=job.level,
         )
         out = file_of(job)
         kommune = job.area_code if job.area_level == "kommune" else None
