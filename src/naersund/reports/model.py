@@ -9,6 +9,7 @@ tables suppressed the same way (:mod:`naersund.reports.drilldown`). Nothing here
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -20,6 +21,7 @@ from naersund.charts import Chart
 from naersund.indicators.model import IndicatorDefinition
 from naersund.refdata import official_name
 from naersund.survey.aggregate import RoundAnswers
+from naersund.survey.followup import FollowupAnswer
 
 Level = Literal["politisk", "direktoer", "fagligt"]
 LEVELS: tuple[Level, ...] = ("politisk", "direktoer", "fagligt")
@@ -76,6 +78,9 @@ class ReportInput:
     row of Bilag 1) appear only for municipalities in ``survey_visible`` (None: every one; the
     web passes those the user may see in that round, ``access.answers_visible_to``).
     ``drilldown``: suppressed drill-down rows (``DRILLDOWN_COLUMNS``) or None.
+    ``followup``: the municipalities' answers to their follow-up questions in the round,
+    (kommunekode, indicator) -> :class:`naersund.survey.followup.FollowupAnswer`, only those
+    the reader may see (the web reads them with its one reader, as the Kommuneprofil does).
     """
 
     published: PublishedResults
@@ -85,6 +90,7 @@ class ReportInput:
     survey: RoundAnswers | None = None
     survey_visible: frozenset[int] | None = None
     drilldown: pd.DataFrame | None = None
+    followup: Mapping[tuple[int, str], FollowupAnswer] = field(default_factory=dict)
 
     @property
     def results(self) -> pd.DataFrame:

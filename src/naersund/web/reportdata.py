@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from naersund.catalogue import Catalogue, load_catalogue
+from naersund.refdata import region_of
 from naersund.reports import ReportInput
 from naersund.reports.load import release_definitions
 from naersund.survey.aggregate import RoundAnswers
@@ -16,6 +17,7 @@ from naersund.web.accounts import access
 from naersund.web.catalogue.store import catalogue_from_db, current_version
 from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import releases
+from naersund.web.survey.followup_answers import followup_answers
 from naersund.web.survey.models import Round
 from naersund.web.survey.views_results import round_answers
 
@@ -74,4 +76,5 @@ def report_input(
         release=label,
         survey=survey_of(rnd) if rnd is not None else None,
         survey_visible=None if user is None else visible_answers(user, rnd),
+        followup=followup_answers(rnd, sorted(region_of()), user),
     )

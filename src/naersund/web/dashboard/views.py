@@ -44,8 +44,8 @@ from naersund.refdata import KKR_NAMES
 from naersund.survey.questions import STATUS_LABELS
 from naersund.web.accounts.access import can_view_dashboard, role_of
 from naersund.web.dashboard import context as ctx
+from naersund.web.dashboard import loop, releases
 from naersund.web.dashboard import overblik as overblik_page
-from naersund.web.dashboard import releases
 from naersund.web.dashboard.models import Release
 from naersund.web.dashboard.present import ChartView, cached_fragment, chart_view
 from naersund.web.params import query_int
@@ -261,6 +261,9 @@ def kommune(request: HttpRequest, kommunekode: int) -> HttpResponse:
             "any_std": any(r.measure.standardised for r in rows),
             "any_crude": any(not r.measure.standardised for r in rows),
             "csv_charts": {"spine": spine},
+            **loop.profile_extras(
+                pub, rnd, kommunekode, region, p.year, [r.info.id for r in rows], request.user
+            ),
             **_round_context(rnd),
             **_filters(pub, p),
         }
@@ -542,6 +545,7 @@ def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
             "infos": infos,
             "n_skal": len(skal_ids),
             "skal_visible": any(r.get("skal_visible") for r in matrix),
+            **loop.kkr_extras(rnd, members_of(region_code), request.user),
             **_round_context(rnd),
             **_filters(pub, p, no_kkr_select=True),
         }

@@ -1,0 +1,154 @@
+"""Smoothed values of a release: every municipality's rate of every indicator and year shrunk
+towards its KKR's rate (:func:`naersund.analysis.smoothing.smoothed_rates`, Marshall 1991),
+from the release's published counts.
+
+The one function pages and packs ask is :func:`smoothed_value`; the table behind it is
+computed once per release (:attr:`PublishedResults.smoothed`, cached with the release).
+
+What it is and is not:
+
+- it smooths the indicator's **headline** value (:meth:`PublishedResults.measure`), so that it
+  stands next to the published value on the same scale: a crude rate from ``numerator /
+  denominator`` (× the definition's multiplier); an age-standardised rate from the numerator
+  and the *equivalent population* ``numerator × multiplier / standardised rate``
+  (:func:`naersund.stats.dsr_equivalent_populations`, the population for which the
+  standardised rate would be the crude rate, as the funnels place standardised rates), so the
+  Poisson variance the model uses is that of the standardised rate's events;
+- the prior is the KKR: the group's rate is pooled from the published counts of its
+  municipalities in that year. Suppressed cells have no published counts: they neither get a
+  smoothed value nor count for their KKR's rate (so a KKR's pooled rate can differ slightly
+  from its published value);
+- the verdict "bedre/som/dårligere end landet" never comes from here: it stays the published
+  comparison of the unsmoothed interval (:meth:`PublishedResults.figure`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from naersund.analysis.smoothing import EXPLANATION_DA, smoothed_rates
+from naersund.refdata import KKR_NAMES, region_of
+from naersund.stats import dsr_equivalent_populations
+
+if TYPE_CHECKING:
+    from naersund.analysis.published import PublishedResults
+
+STANDARDISED = "aldersstandardiseret"  # naersund.analysis.published.STANDARDISED
+
+LABEL_DA = "Udjævnet værdi (empirisk Bayes)"
+COLUMNS = ["indicator", "kommunekode", "year", "region_code", "measure", "rate", "group_rate",
+           "weight", "smoothed"]  # fmt: skip
+
+
+def explanation_da(group: str = "KKR'en") -> str:
+    """The sentence that says what shrinkage does and where the verdict comes from."""
+    return EXPLANATION_DA.format(group=group)
+
+
+def _multipliers(indicators: list[str]) -> dict[str, float]:
+    from naersund.indicators import load_definitions
+
+    known = {d.id: float(d.multiplier) for d in load_definitions()}
+    return {i: known.get(i, 1.0) for i in indicators}
+
+
+def smoothed_table(published: PublishedResults) -> pd.DataFrame:
+    """Every published municipality cell with counts, smoothed within its KKR and year, on
+    the indicator's headline measure: the columns of :data:`COLUMNS` (``rate`` is the
+    headline value the smoothing starts from, in the indicator's unit)."""
+    results = published.results
+    r = results[(results["level"] == "kommune") & ~results["suppressed"].astype(bool)]
+    r = r[r["numerator"].notna() & r["denominator"].notna() & (r["numerator"] > 0)]
+    if r.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    regions = pd.Series(region_of())
+    parts = []
+    multipliers = _multipliers(sorted(set(r["indicator"])))
+    for indicator, rows in r.groupby("indicator", sort=True):
+        mult = multipliers[str(indicator)]
+        if published.measure(str(indicator)) == STANDARDISED:
+            rows = rows[rows["std_value"].notna() & (rows["std_value"] > 0)]
+            exposure = dsr_equivalent_populations(
+                rows["numerator"].to_numpy(np.float64),
+                rows["std_value"].to_numpy(np.float64),
+                mult,
+            )
+            rows = rows.assign(denominator=exposure)
+        frame = pd.DataFrame(
+            {
+                "kommunekode": rows["area_code"].astype(int),
+                "year": rows["year"].astype(int),
+                "numerator": rows["numerator"].astype(float),
+                "denominator": rows["denominator"].astype(float),
+            }
+        )
+        got = smoothed_rates(frame, regions, mult)
+        got["indicator"] = str(indicator)
+        got["region_code"] = got["kommunekode"].map(regions)
+        got["measure"] = published.measure(str(indicator))
+        parts.append(got)
+    out = pd.concat(parts, ignore_index=True)
+    return out[out["smoothed"].notna()][COLUMNS].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class SmoothedValue:
+    """One municipality's smoothed value: ``value`` (the crude rate pulled towards
+    ``group_rate``, the KKR's pooled rate, with weight ``weight`` on its own ``rate``)."""
+
+    indicator: str
+    kommunekode: int
+    year: int
+    value: float
+    rate: float
+    group_rate: float
+    weight: float
+    group_name: str
+    release_id: int
+    measure: str  # the headline measure: "aldersstandardiseret" or "rå"
+
+    label_da = LABEL_DA
+
+    @property
+    def explanation_da(self) -> str:
+        return explanation_da(self.group_name)
+
+    @property
+    def detail_da(self) -> str:
+        """ "12,3 trukket mod KKR Hovedstadens 10,1 (vægt på kommunens egen værdi 0,35)"."""
+        return (
+            f"{_da(self.rate)} trukket mod {self.group_name}s {_da(self.group_rate)} "
+            f"(vægt på kommunens egen værdi {_da(self.weight, 2)})"
+        )
+
+
+def _da(x: float, decimals: int = 1) -> str:
+    return f"{x:,.{decimals}f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def smoothed_value(
+    published: PublishedResults, indicator: str, kommunekode: int, year: int
+) -> SmoothedValue | None:
+    """The municipality's smoothed value of ``indicator`` in ``year`` (None where the cell is
+    suppressed, missing or has no counts)."""
+    found = published.smoothed_index.get((indicator, int(kommunekode), int(year)))
+    if found is None:
+        return None
+    row = published.smoothed.iloc[found]
+    region = int(row["region_code"])
+    return SmoothedValue(
+        indicator=indicator,
+        kommunekode=int(kommunekode),
+        year=int(year),
+        value=float(row["smoothed"]),
+        rate=float(row["rate"]),
+        group_rate=float(row["group_rate"]),
+        weight=float(row["weight"]),
+        group_name=KKR_NAMES.get(region, str(region)),
+        release_id=published.release_id,
+        measure=str(row["measure"]),
+    )

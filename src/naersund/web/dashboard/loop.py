@@ -1,0 +1,44 @@
+"""What the Kommuneprofil and the KKR overview add for issue 12 ("closing the loop" and
+"small municipalities, honestly"): the municipality's follow-up answers next to the
+indicators, per municipality how many of its follow-up questions got an answer, and the
+smoothed values next to the published ones. Plain context for the templates; the views only
+merge it in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from naersund.analysis.published import PublishedResults
+from naersund.analysis.smoothed import LABEL_DA, explanation_da, smoothed_value
+from naersund.refdata import KKR_NAMES
+from naersund.survey.followup import coverage
+from naersund.web.survey.followup_answers import followup_answers
+from naersund.web.survey.models import Round
+
+
+def profile_extras(
+    pub: PublishedResults,
+    rnd: Round | None,
+    kommunekode: int,
+    region_code: int,
+    year: int,
+    indicators: list[str],
+    user: Any,
+) -> dict[str, Any]:
+    """The profile's follow-up answers (indicator -> answer, only those the user may see) and
+    smoothed values (indicator -> :class:`~naersund.analysis.smoothed.SmoothedValue`)."""
+    answers = followup_answers(rnd, [kommunekode], user)
+    smoothed = {ind: s for ind in indicators if (s := smoothed_value(pub, ind, kommunekode, year))}
+    return {
+        "followup": {ind: a for (k, ind), a in answers.items() if k == kommunekode},
+        "smoothed": smoothed,
+        "smoothed_label": LABEL_DA,
+        "smoothed_note": explanation_da(KKR_NAMES.get(region_code, "KKR'en")),
+    }
+
+
+def kkr_extras(rnd: Round | None, members: list[int], user: Any) -> dict[str, Any]:
+    """Per municipality whose answers the user may see: "3 af 4 besvaret" for its follow-up
+    questions in the round (none where it was asked none)."""
+    found = coverage(followup_answers(rnd, members, user).values())
+    return {"followup_coverage": {k: c.text_da for k, c in found.items()}}
