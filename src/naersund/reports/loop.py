@@ -106,7 +106,7 @@ def smoothed_section(data: ReportInput, area: Area, year: int) -> Section | None
             )
     if not rows:
         return None
-    s = Section(LABEL_DA.replace("værdi", "værdier").capitalize())
+    s = Section("Udjævnede værdier (empirisk Bayes)")
     s.paragraphs.append(explanation_da(KKR_NAMES.get(area.region_code, "KKR'en")))
     s.blocks.append(
         Table(

@@ -261,9 +261,7 @@ def kommune(request: HttpRequest, kommunekode: int) -> HttpResponse:
             "any_std": any(r.measure.standardised for r in rows),
             "any_crude": any(not r.measure.standardised for r in rows),
             "csv_charts": {"spine": spine},
-            **loop.profile_extras(
-                pub, rnd, kommunekode, region, p.year, [r.info.id for r in rows], request.user
-            ),
+            **loop.profile_extras(pub, rnd, kommunekode, p.year, rows, request.user),
             **_round_context(rnd),
             **_filters(pub, p),
         }
@@ -360,6 +358,7 @@ def sammenlign(request: HttpRequest) -> HttpResponse:
         title = f"{info.name_da}, {p.year}, {area}"
         nat_value = float(national[measure.value]) if len(national) else float("nan")
         bars = charts.ci_bars(table, nat_value, info.unit_da, title, p.kommunekode)
+        bars = loop.bars_with_smoothed(pub, bars, table, info, p.year, measure.label_da)
         kom = pub.rows(info.id, p.year)
         kom = kom[kom["level"] == "kommune"]
         if p.region_code:
@@ -401,6 +400,7 @@ def sammenlign(request: HttpRequest) -> HttpResponse:
             "funnel_standardised": bool(funnel and funnel.standardised),
             "map": _chart(request, "map", map_chart),
             "n_hidden": int(table["value"].isna().sum()),
+            "smoothed_note": loop.smoothed_note(p.region_code, bars),
             "csv_charts": csv,
             **_filters(pub, p, kkr=True, indicator=True, highlight=True),
         }
