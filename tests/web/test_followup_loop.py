@@ -166,6 +166,9 @@ def test_the_kept_proposal_becomes_a_question_for_its_municipality_and_its_answe
     # the profile, next to the indicator (naming the round)
     profile = f"/indikatorer/kommune/{kept.kommunekode}/?runde={SLUG}"
     html = editor.get(profile).content.decode()
+    in_table = re.search(rf'definition/{kept.indicator}/".*?</tr>', html, re.S)
+    assert in_table is not None
+    assert "Kommunens opfølgning: besvaret: 1 indsats og fritekst" in _text(in_table.group(0))
     row = re.search(rf'data-followup="{kept.indicator}">.*?</div>', html, re.S)
     assert row is not None
     shown = _text(row.group(0))

@@ -1,5 +1,5 @@
 """The smoothed values (empirical Bayes, :mod:`naersund.analysis.smoothed`) drawn on a chart
-of published values as a labelled alternative: a black tick on each municipality's bar, and a
+of published values as a labelled alternative: a white diamond on each municipality's bar, and a
 column in the chart's table. The bars, intervals and colours (the verdict) stay the published
 ones."""
 
@@ -30,7 +30,15 @@ def with_smoothed(chart: Chart, smoothed: Mapping[str, float], unit: str) -> Cha
     spec["layer"].append(
         {
             "data": {"values": values},
-            "mark": {"type": "tick", "color": PALETTE["dark"], "thickness": 2, "size": 13},
+            "mark": {
+                "type": "point",
+                "shape": "diamond",
+                "filled": True,
+                "fill": "#FFFFFF",
+                "stroke": PALETTE["dark"],
+                "strokeWidth": 1.5,
+                "size": 70,
+            },
             "encoding": {
                 "y": y,
                 "x": {"field": "smoothed", "type": "quantitative"},
@@ -41,7 +49,10 @@ def with_smoothed(chart: Chart, smoothed: Mapping[str, float], unit: str) -> Cha
             },
         }
     )
-    note = f" Sorte lodrette streger: {LABEL_DA.lower()}; farven er vurderingen af den ikke-udjævnede værdi."
+    note = (
+        " Hvide ruder: den udjævnede værdi (empirisk Bayes); søjlens farve er vurderingen af "
+        "den ikke-udjævnede værdi."
+    )
     spec["description"] = spec.get("description", chart.description) + note
     table = chart.table.copy()
     table[LABEL_DA] = pd.Series(table["Område"].map(dict(smoothed)), dtype=float)

@@ -121,6 +121,17 @@ class FollowupAnswer:
     answered: bool
 
     @property
+    def short_da(self) -> str:
+        """ "Besvaret: 2 indsatser og fritekst" (for a table cell)."""
+        if not self.answered:
+            return "Ikke besvaret"
+        n = len(self.initiatives)
+        parts = [f"{n} indsats{'er' if n != 1 else ''}"] if n else []
+        if self.text:
+            parts.append("fritekst")
+        return "Besvaret: " + (" og ".join(parts) if parts else "ingen af indsatserne")
+
+    @property
     def summary_da(self) -> str:
         """The answer in one Danish line (what the profile and the pack print)."""
         if not self.answered:

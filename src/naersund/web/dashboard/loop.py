@@ -68,7 +68,8 @@ def smoothed_note(region_code: int | None, chart: Chart) -> str:
     if LABEL_DA not in chart.table.columns:
         return ""
     group = KKR_NAMES.get(region_code or 0, "KKR'en")
-    return f"{LABEL_DA}: {explanation_da(group if region_code else 'KKR')}"
+    ticks = "De hvide ruder i søjlediagrammet viser den udjævnede værdi; farven er vurderingen."
+    return f"{explanation_da(group if region_code else 'hver kommunes KKR')} {ticks}"
 
 
 def kkr_extras(rnd: Round | None, members: list[int], user: Any) -> dict[str, Any]:

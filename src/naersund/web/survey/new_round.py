@@ -38,8 +38,12 @@ class RoundForm(forms.Form):
         help_text="Kort id i adressen: små bogstaver, tal og bindestreg, fx opfoelgning-2015.",
     )
     year = forms.IntegerField(label="År", min_value=2000, max_value=2100)
-    opens_on = forms.DateField(label="Åbner", widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label="Lukker", widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(
+        label="Åbner", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    closes_on = forms.DateField(
+        label="Lukker", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     catalogue = forms.ModelChoiceField(
         label="Katalogversion",
         queryset=CatalogueVersion.objects.all(),
