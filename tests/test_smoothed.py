@@ -71,6 +71,19 @@ def test_a_crude_value_is_shrunk_towards_its_own_kkr_only() -> None:
     assert alone is not None and alone.value == pytest.approx(500.0)
 
 
+def test_a_municipality_without_events_is_pulled_up_towards_its_kkr() -> None:
+    rows = [
+        _row(CRUDE_IND, "kommune", LAESOE, 0, 100, None),
+        _row(CRUDE_IND, "kommune", AALBORG, 30, 1000, None),
+        _row(CRUDE_IND, "kommune", HJOERRING, 100, 5000, None),
+    ]
+    pub = PublishedResults.from_frame(pd.DataFrame(rows), {"definitions": {}})
+    want, _ = _marshall([0, 30, 100], [100, 1000, 5000], 0, 1000)
+    got = smoothed_value(pub, CRUDE_IND, LAESOE, 2014)
+    assert got is not None and got.rate == 0 and got.value == pytest.approx(want, rel=1e-12)
+    assert got.value > 0
+
+
 def test_a_suppressed_cell_has_no_smoothed_value() -> None:
     assert smoothed_value(_release(), CRUDE_IND, FREDERIKSHAVN, 2014) is None
     assert smoothed_value(_release(), CRUDE_IND, LAESOE, 2013) is None

@@ -62,7 +62,7 @@ def smoothed_table(published: PublishedResults) -> pd.DataFrame:
     headline value the smoothing starts from, in the indicator's unit)."""
     results = published.results
     r = results[(results["level"] == "kommune") & ~results["suppressed"].astype(bool)]
-    r = r[r["numerator"].notna() & r["denominator"].notna() & (r["numerator"] > 0)]
+    r = r[r["numerator"].notna() & r["denominator"].notna() & (r["denominator"] > 0)]
     if r.empty:
         return pd.DataFrame(columns=COLUMNS)
     regions = pd.Series(region_of())
@@ -71,7 +71,9 @@ def smoothed_table(published: PublishedResults) -> pd.DataFrame:
     for indicator, rows in r.groupby("indicator", sort=True):
         mult = multipliers[str(indicator)]
         if published.measure(str(indicator)) == STANDARDISED:
+            # no equivalent population without events: such a cell gets no smoothed value
             rows = rows[rows["std_value"].notna() & (rows["std_value"] > 0)]
+            rows = rows[rows["numerator"] > 0]
             exposure = dsr_equivalent_populations(
                 rows["numerator"].to_numpy(np.float64),
                 rows["std_value"].to_numpy(np.float64),
