@@ -73,7 +73,7 @@ def _editor(kommunekode: int) -> Client:
     return client
 
 
-def _create(client: Client, release_id: int, keep: list[str]) -> Any:
+def _create(client: Client, release_id: int | None, keep: list[str]) -> Any:
     today = timezone.localdate()
     version = current_version()
     assert version is not None
@@ -87,7 +87,7 @@ def _create(client: Client, release_id: int, keep: list[str]) -> Any:
             "closes_on": (today + dt.timedelta(days=30)).isoformat(),
             "catalogue": str(version.pk),
             "previous": "",
-            "udgivelse": str(release_id),
+            "udgivelse": "" if release_id is None else str(release_id),
             "behold": keep,
         },
     )
@@ -236,6 +236,28 @@ def test_only_those_who_manage_a_kkr_may_create_a_round(
     page = personas.client("kkr_nordjylland").get("/status/ny/").content.decode()
     boxes = re.findall(r'name="behold" value="(\d+)-', page)
     assert all(region_of()[int(b)] == 1081 for b in boxes)
+    assert not Round.objects.filter(slug=SLUG).exists()
+
+
+def test_without_a_release_the_round_is_made_without_follow_up_questions(
+    personas: Personas,
+) -> None:
+    client = personas.client("kkr_hovedstaden")
+    assert "Der er ingen udgivelse" in client.get("/status/ny/").content.decode()
+    response = _create(client, None, [])
+    assert response.status_code == 302
+    rnd = Round.objects.get(slug=SLUG)
+    assert rnd.questions.exists()
+    assert not Question.every.filter(round=rnd, kommunekode__isnull=False).exists()
+
+
+def test_a_new_release_since_the_page_was_opened_is_refused_and_saves_nothing(
+    personas: Personas, release: releases.PublishedResults
+) -> None:
+    kept, _ = _hovedstaden_proposals(release)
+    response = _create(personas.client("kkr_hovedstaden"), release.release_id + 1, [_key(kept)])
+    assert response.status_code == 400
+    assert "Der er kommet en ny udgivelse" in response.content.decode()
     assert not Round.objects.filter(slug=SLUG).exists()
 
 

@@ -28,7 +28,8 @@ def create_round(request: HttpRequest) -> HttpResponse:
         form = new_round.RoundForm(request.POST)
         kept = set(request.POST.getlist(new_round.KEEP))
         shown = new_round.proposals_for(regions, kept)
-        if str(shown.release_id) != request.POST.get(new_round.RELEASE, ""):
+        seen = "" if shown.release_id is None else str(shown.release_id)
+        if seen != request.POST.get(new_round.RELEASE, ""):
             problem = (
                 "Der er kommet en ny udgivelse, siden siden blev åbnet; se forslagene igen og "
                 "opret runden. Intet er gemt."
