@@ -4,11 +4,13 @@ cells neither get one nor count; the verdict stays the published one."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from naersund.analysis.published import PublishedResults
-from naersund.analysis.smoothed import smoothed_value
+from naersund.analysis.smoothed import marshall, smoothed_value
+from naersund.analysis.smoothing import smoothed_rates
 
 CRUDE_IND = "faerdigbehandlingsdage"  # no standardised values: crude headline
 STD_IND = "forebyggelige_indlaeggelser_65"
@@ -104,3 +106,26 @@ def test_the_verdict_stays_the_published_one() -> None:
     assert pub.figure(CRUDE_IND, "kommune", LAESOE, 2014).verdict == "worse"
     got = smoothed_value(pub, CRUDE_IND, LAESOE, 2014)
     assert got is not None and "bygger altid på den ikke-udjævnede værdi" in got.explanation_da
+
+
+def test_the_vectorised_shrinkage_equals_the_library_s_reference_group_by_group() -> None:
+    rng = np.random.default_rng(7)
+    n = rng.integers(100, 20_000, 60).astype(float)
+    df = pd.DataFrame(
+        {
+            "kommunekode": np.arange(60),
+            "year": np.repeat([2013, 2014], 30),
+            "group": np.tile([1, 2, 3], 20),
+            "numerator": rng.poisson(n * 0.02).astype(float),
+            "denominator": n,
+            "multiplier": 1000.0,
+        }
+    )
+    got = marshall(df, ["year", "group"])
+    want = smoothed_rates(
+        df[["kommunekode", "year", "numerator", "denominator"]],
+        df.set_index("kommunekode")["group"],
+        1000.0,
+    )
+    for col in ("rate", "group_rate", "weight", "smoothed"):
+        assert got[col].to_numpy() == pytest.approx(want[col].to_numpy(), rel=1e-12), col
