@@ -41,7 +41,7 @@ def test_a_municipality_worse_than_denmark_gets_a_proposal_with_its_kkrs_initiat
     got = proposals(_release(), catalogue, 2014)
     assert [(p.kommunekode, p.indicator) for p in got] == [(ALBERTSLUND, IND)]
     p = got[0]
-    assert p.reasons == (WORSE,) and p.qid == f"opfoelgning.{IND}"
+    assert p.reasons == (WORSE,) and p.qid == f"opfoelgning.{ALBERTSLUND}-{IND}"
     assert p.initiatives == linked_initiatives(catalogue, 1084, IND)
     assert "hovedstaden_akutteams_doegnpladser" in p.initiatives
     assert all(i.startswith("hovedstaden_") for i in p.initiatives)

@@ -95,6 +95,7 @@ def _published_url(path: str) -> Callable[[], str]:
 # (route pattern, URL or a function returning one, expected status per persona)
 SURVEY_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     ("status/", "/status/", LOGGED_IN),
+    ("status/ny/", "/status/ny/", MANAGERS),  # Opret statusrunde (issue 12)
     (QUESTIONNAIRE, _url(f"kommune/{ALBERTSLUND}/"), ALBERTSLUND_READERS),
     (QUESTIONNAIRE, _url(f"kommune/{AALBORG}/"), AALBORG_READERS),
     (QUESTIONNAIRE, _url("kommune/999/"), NOT_FOUND),

@@ -15,9 +15,9 @@ from naersund.analysis.published import PublishedResults
 from naersund.catalogue.model import Catalogue, iter_initiatives
 from naersund.catalogue.progress import OFF_TRACK
 from naersund.refdata import region_of
+from naersund.survey.followup import choice_qid
 
 WORSE = "dårligere end landet"
-QID_PREFIX = "opfoelgning"
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,8 @@ class Proposal:
 
     @property
     def qid(self) -> str:
-        return f"{QID_PREFIX}.{self.indicator}"
+        """The qid of its multichoice question (:mod:`naersund.survey.followup`)."""
+        return choice_qid(self.kommunekode, self.indicator)
 
 
 def linked_initiatives(catalogue: Catalogue, region_code: int, indicator: str) -> tuple[str, ...]:

@@ -238,6 +238,21 @@ class PublishedResults:
         return parents.pop()
 
     @cached_property
+    def smoothed(self) -> pd.DataFrame:
+        """Every municipality's empirical Bayes smoothed rates, computed once per release
+        (:func:`naersund.analysis.smoothed.smoothed_table`; ask
+        :func:`naersund.analysis.smoothed.smoothed_value` for one)."""
+        from naersund.analysis.smoothed import smoothed_table
+
+        return smoothed_table(self)
+
+    @cached_property
+    def smoothed_index(self) -> dict[tuple[str, int, int], int]:
+        s = self.smoothed
+        keys = zip(s["indicator"], s["kommunekode"], s["year"], strict=True)
+        return {(str(i), int(k), int(y)): n for n, (i, k, y) in enumerate(keys)}
+
+    @cached_property
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.results["year"].unique())
 

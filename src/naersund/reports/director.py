@@ -7,7 +7,7 @@ from typing import Any
 
 from naersund import refdata
 from naersund.reports import common as c
-from naersund.reports import economy, figures, fmt, political
+from naersund.reports import economy, figures, fmt, loop, political
 from naersund.reports.effects import effects_sections
 from naersund.reports.model import Area, Column, ReportInput, Section, Table
 from naersund.reports.political import coverage_table
@@ -330,13 +330,17 @@ def build(data: ReportInput, area: Area, year: int) -> list[Section]:
         overview = overview_section(data, area, year)
         overview.page_break = True
         first.append(overview)
+    followup = loop.followup_section(data, area, year)
+    smoothed = loop.smoothed_section(data, area, year)
     return [
         *first,
         comparison_section(data, area, year),
         trend_section(data, area, year),
         funnel_section(data, area, year),
+        *([smoothed] if smoothed is not None else []),
         gaps_section(data, area, year),
         *[s for s in (economy.director_section(data, area, year),) if s is not None],
+        *([followup] if followup is not None else []),
         coverage_section(data, area),
         *effects_sections(data, area),
         bilag1_section(data, area),

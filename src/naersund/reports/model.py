@@ -9,6 +9,7 @@ tables suppressed the same way (:mod:`naersund.reports.drilldown`). Nothing here
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -22,6 +23,7 @@ from naersund.economy.figures import EconomyFigures
 from naersund.indicators.model import IndicatorDefinition
 from naersund.refdata import official_name
 from naersund.survey.aggregate import RoundAnswers
+from naersund.survey.followup import FollowupAnswer
 
 Level = Literal["politisk", "direktoer", "fagligt"]
 LEVELS: tuple[Level, ...] = ("politisk", "direktoer", "fagligt")
@@ -90,6 +92,9 @@ class ReportInput:
     ``economy``: the budgets' figures (:class:`naersund.economy.figures.EconomyFigures`, the
     same the page "Økonomi" shows) or None when none are imported.
     ``effects``: the initiative effects of the release with the round's start years, or None.
+    ``followup``: the municipalities' answers to their follow-up questions in the round,
+    (kommunekode, indicator) -> :class:`naersund.survey.followup.FollowupAnswer`, only those
+    the reader may see (the web reads them with its one reader, as the Kommuneprofil does).
     """
 
     published: PublishedResults
@@ -101,6 +106,7 @@ class ReportInput:
     drilldown: pd.DataFrame | None = None
     economy: EconomyFigures | None = None
     effects: PackEffects | None = None
+    followup: Mapping[tuple[int, str], FollowupAnswer] = field(default_factory=dict)
 
     @property
     def results(self) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from typing import Any
 
 from naersund.registry import quality
 from naersund.reports import common as c
-from naersund.reports import fmt
+from naersund.reports import fmt, loop
 from naersund.reports.effects import effects_sections
 from naersund.reports.model import Area, Column, ReportInput, Section, Table
 
@@ -233,8 +233,10 @@ def source_quality_section(data: ReportInput) -> Section | None:
 
 
 def build(data: ReportInput, area: Area, year: int) -> list[Section]:
+    smoothed = loop.smoothed_section(data, area, year)
     sections = [
         details_section(data, area, year),
+        *([smoothed] if smoothed is not None else []),
         drilldown_section(data, area, year),
         *effects_sections(data, area, detailed=True),
         definitions_section(data),

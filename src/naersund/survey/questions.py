@@ -106,7 +106,10 @@ class QuestionSpec:
 
     ``owner_region_code`` is the KKR whose catalogue the initiative comes from (None for free
     questions); ``region_code`` restricts who is asked: None means every municipality (the
-    free questions, and every question of a round made with ``national=True``).
+    free questions, and every question of a round made with ``national=True``);
+    ``kommunekode`` restricts it to one municipality (the follow-up questions of
+    :mod:`naersund.survey.followup`, which only that municipality and those who may read its
+    answers see).
     """
 
     qid: str
@@ -121,10 +124,13 @@ class QuestionSpec:
     section_da: str = ""
     position: int = 0
     minimum: float | None = None
+    kommunekode: int | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def applies_to(self, kommunekode: int) -> bool:
         """Whether the municipality is asked this question."""
+        if self.kommunekode is not None and self.kommunekode != kommunekode:
+            return False
         return (
             self.region_code is None or municipality_regions().get(kommunekode) == self.region_code
         )

@@ -10,6 +10,7 @@ from typing import Any
 
 from naersund.analysis import PublishedResults
 from naersund.catalogue import Catalogue, load_catalogue
+from naersund.refdata import region_of
 from naersund.reports import ReportInput
 from naersund.reports.load import release_definitions
 from naersund.reports.model import PackEffects
@@ -19,6 +20,7 @@ from naersund.web.catalogue.store import catalogue_from_db, current_version
 from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import releases
 from naersund.web.economy.reader import economy_figures
+from naersund.web.survey.followup_answers import followup_answers
 from naersund.web.survey.models import Round
 from naersund.web.survey.views_results import round_answers
 
@@ -82,6 +84,7 @@ def report_input(
         survey_visible=None if user is None else visible_answers(user, rnd),
         economy=economy_figures("budget"),
         effects=None if level == "politisk" else _effects(published, rnd),
+        followup=followup_answers(rnd, sorted(region_of()), user),
     )
 
 

@@ -24,6 +24,7 @@ from naersund.errors import NaersundError
 from naersund.refdata import areas as area_levels
 from naersund.refdata import region_of
 from naersund.survey.questions import format_value, municipality_name
+from naersund.web.accounts import access
 from naersund.web.api import levels as api_levels
 from naersund.web.api import permissions as perm
 from naersund.web.api.serializers import (
@@ -172,7 +173,9 @@ class QuestionListView(_View):
         else:
             if kommune not in region_of():
                 raise exceptions.ValidationError({"kommune": f"Ukendt kommunekode '{kommune}'."})
-            questions = services.questions_for(rnd, kommune)
+            # its own follow-up questions only for those who may read its answers
+            private = access.can_view_response(request.user, kommune)
+            questions = services.questions_for(rnd, kommune, private=private)
         return Response(QuestionSerializer(questions, many=True).data)
 
 

@@ -45,8 +45,8 @@ from naersund.refdata import KKR_NAMES
 from naersund.survey.questions import STATUS_LABELS
 from naersund.web.accounts.access import can_view_dashboard, role_of
 from naersund.web.dashboard import context as ctx
+from naersund.web.dashboard import loop, releases
 from naersund.web.dashboard import overblik as overblik_page
-from naersund.web.dashboard import releases
 from naersund.web.dashboard.models import Release
 from naersund.web.dashboard.present import ChartView, cached_fragment, chart_view
 from naersund.web.params import query_int
@@ -262,6 +262,7 @@ def kommune(request: HttpRequest, kommunekode: int) -> HttpResponse:
             "any_std": any(r.measure.standardised for r in rows),
             "any_crude": any(not r.measure.standardised for r in rows),
             "csv_charts": {"spine": spine},
+            **loop.profile_extras(pub, rnd, kommunekode, p.year, rows, request.user),
             **_round_context(rnd),
             **_filters(pub, p),
         }
@@ -358,6 +359,7 @@ def sammenlign(request: HttpRequest) -> HttpResponse:
         title = f"{info.name_da}, {p.year}, {area}"
         nat_value = float(national[measure.value]) if len(national) else float("nan")
         bars = charts.ci_bars(table, nat_value, info.unit_da, title, p.kommunekode)
+        bars = loop.bars_with_smoothed(pub, bars, table, info, p.year, measure.label_da)
         kom = pub.rows(info.id, p.year)
         kom = kom[kom["level"] == "kommune"]
         if p.region_code:
@@ -399,6 +401,7 @@ def sammenlign(request: HttpRequest) -> HttpResponse:
             "funnel_standardised": bool(funnel and funnel.standardised),
             "map": _chart(request, "map", map_chart),
             "n_hidden": int(table["value"].isna().sum()),
+            "smoothed_note": loop.smoothed_note(p.region_code, bars),
             "csv_charts": csv,
             **_filters(pub, p, kkr=True, indicator=True, highlight=True),
         }
@@ -543,6 +546,7 @@ def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
             "infos": infos,
             "n_skal": len(skal_ids),
             "skal_visible": any(r.get("skal_visible") for r in matrix),
+            **loop.kkr_extras(rnd, members_of(region_code), request.user),
             **_round_context(rnd),
             **_filters(pub, p, no_kkr_select=True),
         }

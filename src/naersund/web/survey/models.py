@@ -13,7 +13,10 @@ checks values, versions and the round's dates, and writes a :class:`Change` for 
   encoding of values are documented in :mod:`naersund.survey.questions`. A question keeps its
   own copy of the text and the initiative's id (``initiative_slug``) rather than a foreign key,
   so that answers survive a catalogue version being replaced; :meth:`Question.initiative` finds
-  the catalogue row.
+  the catalogue row. ``kommunekode`` set: a follow-up question asked of that one municipality
+  only (:mod:`naersund.survey.followup`); ``Question.objects`` (and ``round.questions``) leave
+  those out, so that no page listing a round's questions shows one municipality's follow-up
+  to others; ``Question.every`` has them all (``services.questions_for`` asks it).
 - :class:`Response`: one per round × kommunekode, made at the first save. No row = not started.
   ``state`` is ``draft`` or ``submitted``. ``version`` counts changes to the tilbagemelding and
   the state (optimistic locking of those); it starts at 0, the version a form shows for a
@@ -120,6 +123,13 @@ class QuestionKind(models.TextChoices):
     TEXT = "text", KIND_LABELS["text"]
 
 
+class SharedQuestions(models.Manager["Question"]):
+    """The questions asked of more than one municipality (no follow-up questions)."""
+
+    def get_queryset(self) -> models.QuerySet[Question]:
+        return super().get_queryset().filter(kommunekode__isnull=True)
+
+
 class Question(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="questions")
     qid = models.CharField("spørgsmåls-id", max_length=120)
@@ -138,8 +148,13 @@ class Question(models.Model):
     section_da = models.CharField("afsnit", max_length=400, blank=True)
     minimum = models.FloatField("mindste tal", null=True, blank=True)
     position = models.PositiveIntegerField("rækkefølge", default=0)
+    kommunekode = models.PositiveIntegerField("stilles kun til kommune", null=True, blank=True)
+
+    objects = SharedQuestions()
+    every = models.Manager()
 
     class Meta:
+        base_manager_name = "every"
         verbose_name = "spørgsmål"
         verbose_name_plural = "spørgsmål"
         ordering = ["round", "position", "pk"]
@@ -165,6 +180,7 @@ class Question(models.Model):
             section_da=self.section_da,
             position=self.position,
             minimum=self.minimum,
+            kommunekode=self.kommunekode,
         )
 
     @classmethod
@@ -183,6 +199,7 @@ class Question(models.Model):
             section_da=spec.section_da,
             minimum=spec.minimum,
             position=spec.position,
+            kommunekode=spec.kommunekode,
         )
 
     def applies_to(self, kommunekode: int) -> bool:

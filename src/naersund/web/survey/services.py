@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -36,6 +36,7 @@ from naersund.survey.questions import (
     FREE_QUESTIONS,
     AnswerError,
     QuestionSpec,
+    check_questions,
     clean_value,
     municipality_name,
     questions_from_catalogue,
@@ -115,12 +116,15 @@ def create_round(
     catalogue: CatalogueVersion | None = None,
     national: bool = False,
     free: Iterable[QuestionSpec] = FREE_QUESTIONS,
+    followup: Iterable[QuestionSpec] = (),
 ) -> Round:
     """A round with its questions, generated from ``catalogue`` (default: the current version)
     by :func:`naersund.survey.questions.questions_from_catalogue`: a KKR's initiatives are
     asked of its own municipalities only, unless ``national`` (back-filling a round of KL's
     national follow-up). qids depend only on the catalogue's initiative ids, so they match
-    ``previous``'s wherever the initiative remains."""
+    ``previous``'s wherever the initiative remains. ``followup``: the follow-up questions the
+    KKR secretariat kept (:func:`naersund.survey.followup.followup_questions`), each asked of
+    one municipality, numbered after the rest."""
     if closes_on < opens_on:
         raise SurveyError("Runden skal lukke samme dag eller efter, den åbner.")
     if Round.objects.filter(slug=slug).exists():
@@ -129,6 +133,10 @@ def create_round(
     if version is None:
         raise SurveyError("Der er intet katalog i databasen; indlæs kataloget først.")
     specs = questions_from_catalogue(catalogue_from_db(version), national=national, free=list(free))
+    specs += [replace(q, position=len(specs) + i) for i, q in enumerate(followup)]
+    problems = check_questions(specs)
+    if problems:
+        raise SurveyError("Rundens spørgsmål kan ikke oprettes: " + "; ".join(problems))
     rnd = Round.objects.create(
         slug=slug,
         title_da=title_da,
@@ -148,9 +156,12 @@ def response_of(rnd: Round, kommunekode: int) -> Response | None:
     return Response.objects.filter(round=rnd, kommunekode=kommunekode).first()
 
 
-def questions_for(rnd: Round, kommunekode: int) -> list[Question]:
-    """The questions the municipality is asked, in order."""
-    return [q for q in rnd.questions.all() if q.applies_to(kommunekode)]
+def questions_for(rnd: Round, kommunekode: int, *, private: bool = True) -> list[Question]:
+    """The questions the municipality is asked, in order; its own follow-up questions
+    (``Question.kommunekode``) only with ``private`` (pass False where the reader may not see
+    the municipality's answers)."""
+    rows = Question.every if private else Question.objects
+    return [q for q in rows.filter(round=rnd) if q.applies_to(kommunekode)]
 
 
 def answers_of(response: Response | None) -> dict[str, Answer]:
@@ -229,7 +240,7 @@ class SaveResult:
 def _clean_all(
     rnd: Round, kommunekode: int, values: Mapping[str, Any]
 ) -> tuple[dict[str, Question], dict[str, Any]]:
-    questions = {q.qid: q for q in rnd.questions.all()}
+    questions = {q.qid: q for q in Question.every.filter(round=rnd)}
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
     for qid, raw in values.items():
@@ -238,6 +249,9 @@ def _clean_all(
             errors[qid] = f"Runden har intet spørgsmål med id '{qid}'."
             continue
         spec = question.spec()
+        if spec.kommunekode is not None and spec.kommunekode != kommunekode:
+            errors[qid] = f"Runden har intet spørgsmål med id '{qid}'."
+            continue
         if not spec.applies_to(kommunekode):
             errors[qid] = (
                 f"Spørgsmålet stilles kun til kommunerne i "

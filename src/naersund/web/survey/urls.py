@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.urls import path
 
 import naersund.web.params  # noqa: F401  (registers <number:...>)
-from naersund.web.survey import views, views_results
+from naersund.web.survey import views, views_new_round, views_results
 
 app_name = "survey"
 urlpatterns = [
     path("", views.round_list, name="rounds"),
+    path("ny/", views_new_round.create_round, name="new_round"),
     path("<slug:slug>/kommune/<number:kommunekode>/", views.questionnaire, name="questionnaire"),
     path("<slug:slug>/kommune/<number:kommunekode>/historik/", views.history, name="history"),
     path(
