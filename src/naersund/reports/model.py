@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from naersund.analysis.breakdowns import BREAKDOWN_COLUMNS
 from naersund.analysis.published import PublishedResults
 from naersund.catalogue import Catalogue
 from naersund.charts import Chart
@@ -30,18 +31,7 @@ LEVEL_NAMES: dict[str, str] = {
 }
 AreaLevel = Literal["kommune", "region"]
 
-DRILLDOWN_COLUMNS = (
-    "indicator",
-    "kommunekode",
-    "year",
-    "dimension",
-    "category",
-    "sort",
-    "numerator",
-    "denominator",
-    "value",
-    "suppressed",
-)
+DRILLDOWN_COLUMNS = BREAKDOWN_COLUMNS  # the drill-down is the breakdowns' table
 
 
 @dataclass(frozen=True)

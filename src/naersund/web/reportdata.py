@@ -16,6 +16,8 @@ from naersund.web.accounts import access
 from naersund.web.catalogue.store import catalogue_from_db, current_version
 from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import releases
+from naersund.web.dashboard.breakdowns import breakdowns_of
+from naersund.web.dashboard.models import Release
 from naersund.web.survey.models import Round
 from naersund.web.survey.views_results import round_answers
 
@@ -65,6 +67,7 @@ def report_input(
     ``round_slug`` chooses the status round (default: the latest closed one).
     Raises :class:`releases.NoRelease` with a Danish message when nothing is published."""
     published = releases.load_release(release_id)
+    release = Release.objects.get(pk=published.release_id)
     label = f"nr. {published.release_id} af {published.created_at:%d.%m.%Y}"
     rnd = pack_round(year, round_slug)
     return ReportInput(
@@ -74,4 +77,6 @@ def report_input(
         release=label,
         survey=survey_of(rnd) if rnd is not None else None,
         survey_visible=None if user is None else visible_answers(user, rnd),
+        # the breakdowns published with the release (the web's Opdeling page reads the same)
+        drilldown=breakdowns_of(release),
     )

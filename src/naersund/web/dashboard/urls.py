@@ -3,13 +3,24 @@ from __future__ import annotations
 from django.urls import path
 
 import naersund.web.params  # noqa: F401  (registers <number:...>)
-from naersund.web.dashboard import views, views_effects, views_quality, views_release
+from naersund.web.dashboard import (
+    views,
+    views_breakdowns,
+    views_effects,
+    views_quality,
+    views_release,
+)
 
 app_name = "dashboard"
 urlpatterns = [
     path("", views.index, name="index"),
     path("kommune/", views.kommune_redirect, name="kommune_redirect"),
     path("kommune/<number:kommunekode>/", views.kommune, name="kommune"),
+    path(
+        "kommune/<number:kommunekode>/opdeling/<slug:indicator>/",
+        views_breakdowns.opdeling,
+        name="opdeling",
+    ),
     path("sammenlign/", views.sammenlign, name="sammenlign"),
     path("udvikling/", views.udvikling, name="udvikling"),
     path("overblik/", views.overblik, name="overblik"),
