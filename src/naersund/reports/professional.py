@@ -9,7 +9,7 @@ from naersund.analysis.breakdowns import breakdowns_for
 from naersund.registry import quality
 from naersund.reports import common as c
 from naersund.reports import fmt
-from naersund.reports.model import Area, Column, ReportInput, Section, Table
+from naersund.reports.model import Area, CellKind, Column, ReportInput, Section, Table
 
 _DIRECTION = {"lower_is_better": "lavere er bedre", "higher_is_better": "højere er bedre"}
 
@@ -67,7 +67,9 @@ def drilldown_section(data: ReportInput, area: Area, year: int) -> Section:
                 [cell.category, *(None if n is None else c.num(n) for n in b.numbers(cell))]
                 for cell in b.cells
             ]
-            kinds = ["integer", "integer", "number"] if b.proportion else ["integer", "number"]
+            kinds: list[CellKind] = (
+                ["integer", "integer", "number"] if b.proportion else ["integer", "number"]
+            )
             headers = b.headers_da()
             columns = [Column(headers[0])] + [
                 Column(h, k) for h, k in zip(headers[1:], kinds, strict=True)
