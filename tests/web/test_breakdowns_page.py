@@ -209,3 +209,46 @@ def test_anonymous_and_unknown_requests_see_no_breakdown(run_dir: Path, personas
     assert reader.get(f"/indikatorer/kommune/{ALBERTSLUND}/opdeling/nope/").status_code == 404
     csv = reader.get(url + "?csv=koen")
     assert csv.status_code == 200 and "Kvinder" in csv.content.decode("utf-8-sig")
+
+
+def test_the_release_download_has_the_breakdowns_as_csv_and_as_a_sheet(
+    run_dir: Path, personas: Personas
+) -> None:
+    release = releases.publish(run_dir / "results.csv")
+    table = breakdowns.breakdowns_of(release)
+    assert table is not None
+    client = personas.client("reader")
+    assert (
+        "Opdeling som CSV" in client.get(f"/indikatorer/udgivelser/{release.pk}/").content.decode()
+    )
+    csv = client.get(f"/indikatorer/udgivelser/{release.pk}/hent/opdeling/")
+    assert csv.status_code == 200
+    got = pd.read_csv(io.StringIO(csv.content.decode("utf-8-sig")), sep=";", decimal=",")
+    assert len(got) == len(table)
+    assert got.loc[got["skjult"] == "ja", ["antal", "nævner", "værdi"]].isna().all().all()
+    mine = got[(got["kommunekode"] == ALBERTSLUND) & (got["opdeling"] == "køn")]
+    want = table[(table["kommunekode"] == ALBERTSLUND) & (table["dimension"] == "koen")]
+    assert sorted(mine["antal"].dropna()) == sorted(want["numerator"].dropna())
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/indikatorer/udgivelser/{release.pk}/hent/xlsx/").content),
+        read_only=True,
+    )
+    rows = list(book["Opdeling"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("indikator", "kommunekode", "år") and len(rows) == len(table) + 1
+
+
+def test_a_release_without_breakdowns_offers_no_breakdown_download(
+    synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory, personas: Personas
+) -> None:
+    release = releases.publish(results_for(synthetic_dir, tmp_path_factory.getbasetemp()))
+    client = personas.client("reader")
+    assert (
+        "Opdeling som CSV"
+        not in client.get(f"/indikatorer/udgivelser/{release.pk}/").content.decode()
+    )
+    assert client.get(f"/indikatorer/udgivelser/{release.pk}/hent/opdeling/").status_code == 404
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/indikatorer/udgivelser/{release.pk}/hent/xlsx/").content),
+        read_only=True,
+    )
+    assert "Opdeling" not in book.sheetnames

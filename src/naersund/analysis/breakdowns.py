@@ -150,3 +150,36 @@ def breakdown_years(table: pd.DataFrame | None, kommunekode: int) -> list[int]:
     if table is None or table.empty:
         return []
     return sorted({int(y) for y in table.loc[table["kommunekode"] == kommunekode, "year"]})
+
+
+#: the download's columns (Danish) -> what they hold
+DOWNLOAD_COLUMNS = {
+    "indikator": "indikatorens id",
+    "kommunekode": "kommunekoden (3 cifre)",
+    "år": "året, opdelingen gælder",
+    "opdeling": "diagnosegruppe, aldersgruppe, køn eller måned",
+    "gruppe": "gruppen i opdelingen",
+    "antal": "antal hændelser (genindlæggelser: genindlagte); tom, når cellen er skjult",
+    "nævner": "indeksindlæggelser (kun genindlæggelsesandele); tom, når skjult",
+    "værdi": "andel af alle (%), genindlæggelser: andel genindlagt (%); tom, når skjult",
+    "skjult": "ja, når cellen er skjult (diskretioneret)",
+}
+
+
+def download_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The breakdowns as the release download gives them (``DOWNLOAD_COLUMNS``, in the
+    breakdowns' order; a masked cell's numbers empty)."""
+    t = table.sort_values(["indicator", "kommunekode", "year", "dimension", "sort"])
+    return pd.DataFrame(
+        {
+            "indikator": t["indicator"].to_numpy(),
+            "kommunekode": t["kommunekode"].astype(int).to_numpy(),
+            "år": t["year"].astype(int).to_numpy(),
+            "opdeling": t["dimension"].map(DIMENSIONS).to_numpy(),
+            "gruppe": t["category"].to_numpy(),
+            "antal": t["numerator"].to_numpy(),
+            "nævner": t["denominator"].to_numpy(),
+            "værdi": t["value"].round(2).to_numpy(),
+            "skjult": ["ja" if s else "nej" for s in t["suppressed"]],
+        }
+    )
