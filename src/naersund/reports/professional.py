@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from naersund.analysis.breakdowns import breakdowns_for
+from naersund.analysis.breakdowns import breakdown_years, breakdowns_for
 from naersund.registry import quality
 from naersund.reports import common as c
 from naersund.reports import fmt
@@ -83,7 +83,11 @@ def drilldown_section(data: ReportInput, area: Area, year: int) -> Section:
                 )
             )
     if not s.tables:
-        s.paragraphs.append(f"Ingen opdelte tal for {area.title} i {year}.")
+        years = breakdown_years(dd, area.code)
+        s.paragraphs.append(
+            f"Ingen opdelte tal for {area.title} i {year}"
+            + (f" (opdelingen findes for {', '.join(map(str, years))})." if years else ".")
+        )
     return s
 
 
