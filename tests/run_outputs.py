@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from naersund.analysis.breakdown_file import breakdowns_path
 from naersund.engine.compute import areas_path, meta_path, monthly_path
 
 
@@ -32,7 +33,12 @@ def reseal(results: Path) -> None:
     meta = read_meta(results)
     outputs = meta["outputs"]
     assert isinstance(outputs, dict)
-    files = {"results": results, "monthly": monthly_path(results), "areas": areas_path(results)}
+    files = {
+        "results": results,
+        "monthly": monthly_path(results),
+        "areas": areas_path(results),
+        "breakdowns": breakdowns_path(results),
+    }
     for role, entry in outputs.items():
         entry["sha256"] = hashlib.sha256(files[role].read_bytes()).hexdigest()
     write_meta(results, meta)

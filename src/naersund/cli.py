@@ -373,6 +373,13 @@ def ingest(
     help="Skriv også værdier pr. måned (ujusterede) til <OUT uden endelse>.monthly.csv.",
 )
 @click.option(
+    "--breakdowns",
+    is_flag=True,
+    help="Skriv også opdelingen (diagnosegruppe, aldersgruppe, køn, måned) for hver kommune i "
+    "det seneste år, diskretioneret, til <OUT uden endelse>.breakdowns.csv; den "
+    "offentliggøres med resultaterne.",
+)
+@click.option(
     "--levels",
     envvar="NAERSUND_LEVELS",
     default="kommune,region,land",
@@ -401,6 +408,7 @@ def compute(
     standard_year: int,
     min_count: int,
     monthly: bool,
+    breakdowns: bool,
     levels: str,
     groups_file: Path | None,
 ) -> None:
@@ -431,20 +439,49 @@ def compute(
         levels=levels.split(","),
         groups_file=groups_file,
     )
-    if monthly and isinstance(data_dir, str) and "://" in data_dir:
-        raise click.UsageError("--monthly læser kun en lokal datamappe")
+    if (monthly or breakdowns) and isinstance(data_dir, str) and "://" in data_dir:
+        raise click.UsageError("--monthly og --breakdowns læser kun en lokal datamappe")
     with progress_bar("Beregner") as update:
         result = run_compute(data_dir, options, progress=update)
     # every output of the run is written in one step, after all of it is computed
     write_results(result, out_file, _monthly(data_dir, options) if monthly else None)
     if monthly:
         out.print(f"Værdier pr. måned skrevet til {monthly_path(out_file)}")
+    _write_breakdowns(Path(data_dir), result, out_file, definitions, breakdowns)
     n_sup = int(result.results["suppressed"].sum())
     out.print(
         f"{len(result.results):,} resultater skrevet til {out_file} "
         f"({n_sup:,} celler diskretioneret)".replace(",", ".")
     )
     _print_notes(result.meta)
+
+
+def _write_breakdowns(
+    data_dir: Path,
+    result: Any,
+    out_file: Path,
+    definitions: Path | None,
+    wanted: bool = True,
+) -> None:
+    """The run's breakdowns beside its results (``naersund.reports.drilldown``), or, without
+    ``wanted``, no stale breakdowns file of an earlier run."""
+    from naersund.analysis.breakdown_file import attach_breakdowns, discard_breakdowns
+
+    if not wanted:
+        discard_breakdowns(out_file)
+        return
+    from naersund.indicators import load_definitions
+    from naersund.reports.drilldown import release_breakdowns
+
+    with progress_bar("Opdeling") as update:
+        table = release_breakdowns(
+            data_dir,
+            result.results,
+            load_definitions(definitions),
+            int(result.meta["suppression_min_count"]),
+            progress=update,
+        )
+    out.print(f"Opdeling skrevet til {attach_breakdowns(out_file, table)}")
 
 
 def _monthly(data_dir: Path | str, options: Any) -> Any:
@@ -532,6 +569,7 @@ def demo(
     with progress_bar("Beregner") as update:
         result = run_compute(registry, ComputeOptions(levels=DEMO_LEVELS), progress=update)
     write_results(result, results_file, _monthly(registry, None))
+    _write_breakdowns(registry, result, results_file, None)
     _print_summary(result.results)
     _print_notes(result.meta)
     out.print(

@@ -50,6 +50,16 @@ DASHBOARD_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     (P + "kommune/<number:kommunekode>/", f"/indikatorer/kommune/{ALBERTSLUND}/", LOGGED_IN),
     (P + "kommune/<number:kommunekode>/", f"/indikatorer/kommune/{AALBORG}/", LOGGED_IN),
     (P + "kommune/<number:kommunekode>/", "/indikatorer/kommune/7/", NOT_FOUND),
+    (
+        P + "kommune/<number:kommunekode>/opdeling/<slug:indicator>/",
+        f"/indikatorer/kommune/{ALBERTSLUND}/opdeling/forebyggelige_indlaeggelser_65/",
+        LOGGED_IN,
+    ),
+    (
+        P + "kommune/<number:kommunekode>/opdeling/<slug:indicator>/",
+        "/indikatorer/kommune/7/opdeling/forebyggelige_indlaeggelser_65/",
+        NOT_FOUND,
+    ),
     (P + "sammenlign/", "/indikatorer/sammenlign/", LOGGED_IN),
     (P + "udvikling/", "/indikatorer/udvikling/", LOGGED_IN),
     (P + "kkr/<number:region_code>/", f"/indikatorer/kkr/{HOVEDSTADEN}/", LOGGED_IN),

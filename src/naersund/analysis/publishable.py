@@ -1,6 +1,6 @@
-"""A run of ``naersund compute`` read for publication: its results, its monthly values and its
-metadata, all from the same run and all fit to publish, or an :class:`InputError` saying why
-not.
+"""A run of ``naersund compute`` read for publication: its results, its monthly values, its
+breakdowns and its metadata, all from the same run and all fit to publish, or an
+:class:`InputError` saying why not.
 
 ``naersund compute`` writes a run as one unit (:func:`naersund.engine.compute.write_results`):
 the results, the monthly values when asked for, and last the ``.meta.json`` with the run's
@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from naersund.analysis import results_levels
+from naersund.analysis.breakdown_file import ROLE, breakdowns_path, read_breakdown_file
 from naersund.analysis.monthly_file import read_monthly_file
 from naersund.analysis.results_file import (
     ResultsFile,
@@ -52,6 +53,8 @@ class PublishableRun:
     monthly: pd.DataFrame | None
     # which municipalities make up each area (``<stem>.areas.csv``), when the run wrote it
     areas: pd.DataFrame | None = None
+    # the suppressed breakdowns (``<stem>.breakdowns.csv``), when the run wrote them
+    breakdowns: pd.DataFrame | None = None
 
 
 def _expected(outputs: dict[str, Any], role: str) -> str | None:
@@ -125,7 +128,46 @@ def read_publishable(
             meta_confidence(meta, str(path)),
             data=monthly_data,
         )
-    return PublishableRun(run_id=run_id, results=checked, monthly=monthly, areas=areas)
+    breakdowns = _read_breakdowns(
+        path,
+        run_id,
+        _expected(outputs, ROLE),
+        checked.results,
+        max(int(meta["suppression_min_count"]), min_count),
+        defs,
+    )
+    return PublishableRun(
+        run_id=run_id, results=checked, monthly=monthly, areas=areas, breakdowns=breakdowns
+    )
+
+
+def _read_breakdowns(
+    path: Path,
+    run_id: str,
+    sha: str | None,
+    results: pd.DataFrame,
+    min_count: int,
+    definitions: Mapping[str, IndicatorDefinition],
+) -> pd.DataFrame | None:
+    """The run's ``<stem>.breakdowns.csv`` (``naersund compute --breakdowns``), checked
+    (:func:`naersund.analysis.breakdown_file.read_breakdown_file`), or None without one."""
+    file = breakdowns_path(path)
+    if sha is None:
+        if file.exists():
+            raise InputError(
+                f"{file}: opdelingsfilen er ikke fra kørsel {run_id} (metadatafilen nævner "
+                "ingen opdelingsfil); fjern den, eller kør `naersund compute --breakdowns` igen"
+            )
+        return None
+    if not file.is_file():
+        raise InputError(f"{file}: opdelingsfilen fra kørsel {run_id} mangler")
+    data = file.read_bytes()
+    if sha != sha256_hex(data):
+        raise InputError(
+            f"{file}: opdelingsfilen er ikke fra samme kørsel ({run_id}) som resultatfilen; "
+            "kør `naersund compute --breakdowns` igen"
+        )
+    return read_breakdown_file(file, data, results, min_count, definitions)
 
 
 def _read_areas(path: Path, run_id: str, sha: str | None) -> pd.DataFrame | None:

@@ -145,9 +145,12 @@ def to_csv(frame: pd.DataFrame) -> str:
     return "\ufeff" + buf.getvalue()
 
 
-def to_xlsx(frame: pd.DataFrame, pub: PublishedResults) -> bytes:
+def to_xlsx(
+    frame: pd.DataFrame, pub: PublishedResults, breakdowns: pd.DataFrame | None = None
+) -> bytes:
     """Sheets "Resultater" (the table, numbers as numbers, empty where suppressed),
-    "Dataordbog" (every column explained) and "Om udgivelsen"."""
+    "Dataordbog" (every column explained) and "Om udgivelsen"; with ``breakdowns`` (the
+    release's, :func:`naersund.analysis.breakdowns.download_frame`) also "Opdeling"."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -159,6 +162,11 @@ def to_xlsx(frame: pd.DataFrame, pub: PublishedResults) -> bytes:
     words.append(["kolonne", "beskrivelse"])
     for k, v in DICTIONARY.items():
         words.append([k, v])
+    if breakdowns is not None:
+        sheet = wb.create_sheet("Opdeling")
+        sheet.append(list(breakdowns.columns))
+        for rec in breakdowns.astype(object).itertuples(index=False):
+            sheet.append([None if _missing(v) else v for v in rec])
     about = wb.create_sheet("Om udgivelsen")
     for k, v in _about(pub):
         about.append([k, v])

@@ -309,3 +309,27 @@ def with_drilldown(
         progress,
     )
     return replace(data, drilldown=table)
+
+
+def release_breakdowns(
+    data_dir: Path,
+    results: pd.DataFrame,
+    definitions: Sequence[IndicatorDefinition],
+    min_count: int,
+    year: int | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """The breakdowns a release publishes (``naersund compute --breakdowns``): every
+    municipality of ``results``, for ``year`` (default: the results' last year), from the same
+    registry data and suppressed by the same rule as :func:`with_drilldown`'s."""
+    codes = sorted({int(c) for c in results.loc[results["level"] == "kommune", "area_code"]})
+    present = set(results["indicator"])
+    return compute_drilldown(
+        data_dir,
+        int(results["year"].max()) if year is None else year,
+        codes,
+        [d for d in definitions if d.id in present],
+        results,
+        min_count,
+        progress,
+    )

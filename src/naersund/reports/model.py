@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from naersund.analysis.breakdowns import BREAKDOWN_COLUMNS
 from naersund.analysis.initiative_effects import Estimated
 from naersund.analysis.published import PublishedResults
 from naersund.catalogue import Catalogue
@@ -34,18 +35,7 @@ LEVEL_NAMES: dict[str, str] = {
 }
 AreaLevel = Literal["kommune", "region"]
 
-DRILLDOWN_COLUMNS = (
-    "indicator",
-    "kommunekode",
-    "year",
-    "dimension",
-    "category",
-    "sort",
-    "numerator",
-    "denominator",
-    "value",
-    "suppressed",
-)
+DRILLDOWN_COLUMNS = BREAKDOWN_COLUMNS  # the drill-down is the breakdowns' table
 
 
 @dataclass(frozen=True)

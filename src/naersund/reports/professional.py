@@ -5,18 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from naersund.analysis.breakdowns import breakdown_years, breakdowns_for
 from naersund.registry import quality
 from naersund.reports import common as c
 from naersund.reports import fmt, loop
 from naersund.reports.effects import effects_sections
-from naersund.reports.model import Area, Column, ReportInput, Section, Table
+from naersund.reports.model import Area, CellKind, Column, ReportInput, Section, Table
 
-DIMENSIONS = {
-    "diagnosegruppe": "diagnosegruppe",
-    "aldersgruppe": "aldersgruppe",
-    "koen": "køn",
-    "maaned": "måned",
-}
 _DIRECTION = {"lower_is_better": "lavere er bedre", "higher_is_better": "højere er bedre"}
 
 
@@ -62,43 +57,38 @@ def drilldown_section(data: ReportInput, area: Area, year: int) -> Section:
             "øvrige tal; bed den, der laver rapporterne, om en rapport med opdeling."
         )
         return s
-    sel = dd[(dd["kommunekode"] == area.code) & (dd["year"] == year)]
     s.paragraphs.append(
         f"Antal hændelser i {year} fordelt på undergrupper. Celler med små tal (og celler, der "
         "kunne afsløre dem) vises som –."
     )
     for d in c.indicators_in(data):
-        for dim, label in DIMENSIONS.items():
-            part = sel[(sel["indicator"] == d.id) & (sel["dimension"] == dim)].sort_values("sort")
-            if part.empty:
-                continue
-            proportion = d.is_proportion
-            rows: list[list[Any]] = []
-            for r in part.to_dict("records"):
-                hidden = bool(r["suppressed"])
-                cells = [None if hidden else c.num(r["numerator"])]
-                if proportion:  # index admissions and the share readmitted
-                    cells.append(None if hidden else c.num(r["denominator"]))
-                rows.append([str(r["category"]), *cells, None if hidden else c.num(r["value"])])
-            columns = [Column(label.capitalize())]
-            if proportion:
-                columns += [
-                    Column("Genindlagte", "integer"),
-                    Column("Indeksindlæggelser", "integer"),
-                    Column("Andel genindlagt (%)", "number"),
-                ]
-            else:
-                columns += [Column("Antal", "integer"), Column("Andel af alle (%)", "number")]
+        # the same reader as the web page's breakdowns (one function, the same cells)
+        for b in breakdowns_for(dd, d, area.code, year):
+            rows: list[list[Any]] = [
+                [cell.category, *(None if n is None else c.num(n) for n in b.numbers(cell))]
+                for cell in b.cells
+            ]
+            kinds: list[CellKind] = (
+                ["integer", "integer", "number"] if b.proportion else ["integer", "number"]
+            )
+            headers = b.headers_da()
+            columns = [Column(headers[0])] + [
+                Column(h, k) for h, k in zip(headers[1:], kinds, strict=True)
+            ]
             s.blocks.append(
                 Table(
-                    sheet=f"{dim} {d.id}"[:31],
-                    title=f"{c.name_with_status(d)} efter {label}, {year}",
+                    sheet=f"{b.dimension} {d.id}"[:31],
+                    title=f"{c.name_with_status(d)} efter {b.label_da}, {year}",
                     columns=columns,
                     rows=rows,
                 )
             )
     if not s.tables:
-        s.paragraphs.append(f"Ingen opdelte tal for {area.title} i {year}.")
+        years = breakdown_years(dd, area.code)
+        s.paragraphs.append(
+            f"Ingen opdelte tal for {area.title} i {year}"
+            + (f" (opdelingen findes for {', '.join(map(str, years))})." if years else ".")
+        )
     return s
 
 

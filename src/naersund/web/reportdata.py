@@ -19,6 +19,8 @@ from naersund.web.accounts import access
 from naersund.web.catalogue.store import catalogue_from_db, current_version
 from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import releases
+from naersund.web.dashboard.breakdowns import breakdowns_of
+from naersund.web.dashboard.models import Release
 from naersund.web.economy.reader import economy_figures
 from naersund.web.survey.followup_answers import followup_answers
 from naersund.web.survey.models import Round
@@ -73,6 +75,7 @@ def report_input(
     not show them (reading them may estimate a set nobody stored yet: tens of seconds).
     Raises :class:`releases.NoRelease` with a Danish message when nothing is published."""
     published = releases.load_release(release_id)
+    release = Release.objects.get(pk=published.release_id)
     label = f"nr. {published.release_id} af {published.created_at:%d.%m.%Y}"
     rnd = pack_round(year, round_slug)
     return ReportInput(
@@ -85,6 +88,8 @@ def report_input(
         economy=economy_figures("budget"),
         effects=None if level == "politisk" else _effects(published, rnd),
         followup=followup_answers(rnd, sorted(region_of()), user),
+        # the breakdowns published with the release (the web's Opdeling page reads the same)
+        drilldown=breakdowns_of(release),
     )
 
 

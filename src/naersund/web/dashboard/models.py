@@ -163,3 +163,35 @@ class EffectEstimate(models.Model):
                 fields=["effect_set", "initiative", "indicator"], name="one_estimate_per_pair"
             )
         ]
+
+
+class BreakdownRow(models.Model):
+    """A cell of a release's breakdowns (``naersund compute --breakdowns``): an indicator's
+    events of one municipality and year in one category of a dimension (diagnosis group, age
+    band, sex, month), suppressed like the yearly rows: a masked cell has no numbers."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="breakdown_rows")
+    indicator = models.CharField(max_length=100)
+    kommunekode = models.PositiveIntegerField()
+    year = models.PositiveIntegerField()
+    dimension = models.CharField(max_length=20)
+    category = models.CharField(max_length=200)
+    sort = models.FloatField()
+    numerator = models.FloatField(null=True)
+    denominator = models.FloatField(null=True)
+    value = models.FloatField(null=True)
+    suppressed = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["release", "kommunekode"], name="breakdown_by_kommune")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "indicator", "kommunekode", "year", "dimension", "category"],
+                name="one_breakdown_row_per_cell",
+            ),
+            models.CheckConstraint(
+                name="suppressed_breakdown_cells_are_empty",
+                condition=models.Q(suppressed=False)
+                | models.Q(numerator__isnull=True, denominator__isnull=True, value__isnull=True),
+            ),
+        ]

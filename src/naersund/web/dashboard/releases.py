@@ -29,6 +29,7 @@ from naersund.analysis.monthly_file import NUMBERS
 from naersund.analysis.publishable import read_publishable
 from naersund.analysis.results_file import RESULTS_FILE_COLUMNS
 from naersund.errors import NaersundError
+from naersund.web.dashboard import breakdowns
 from naersund.web.dashboard.models import MonthlyRow, Release, ResultRow
 
 FIELDS = RESULTS_FILE_COLUMNS
@@ -133,6 +134,8 @@ def publish(path: Path) -> Release:
         ResultRow.objects.bulk_create(rows, batch_size=2000)
         if monthly is not None:
             _store_monthly(release, monthly)
+        if run.breakdowns is not None:
+            breakdowns.store(release, run.breakdowns)
         Release.objects.filter(is_current=True).update(is_current=False)
         Release.objects.filter(pk=release.pk).update(is_current=True)
     release.refresh_from_db()

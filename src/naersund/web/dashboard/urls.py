@@ -6,6 +6,7 @@ import naersund.web.params  # noqa: F401  (registers <number:...>)
 from naersund.web.dashboard import (
     views,
     views_area,
+    views_breakdowns,
     views_effects,
     views_quality,
     views_release,
@@ -16,6 +17,11 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("kommune/", views.kommune_redirect, name="kommune_redirect"),
     path("kommune/<number:kommunekode>/", views.kommune, name="kommune"),
+    path(
+        "kommune/<number:kommunekode>/opdeling/<slug:indicator>/",
+        views_breakdowns.opdeling,
+        name="opdeling",
+    ),
     path("sammenlign/", views_area.sammenlign, name="sammenlign"),
     path("udvikling/", views_area.udvikling, name="udvikling"),
     path("overblik/", views.overblik, name="overblik"),

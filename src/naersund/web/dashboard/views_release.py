@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from naersund.analysis import release_export as export
+from naersund.analysis.breakdowns import download_frame
 from naersund.analysis.published import PublishedResults
 from naersund.web.accounts.access import can_view_dashboard
 from naersund.web.dashboard import releases
+from naersund.web.dashboard.breakdowns import breakdowns_of
 from naersund.web.dashboard.downloads import release_table as _table
 from naersund.web.dashboard.models import Release
 
@@ -39,10 +42,24 @@ def _get_release_for_user(request: HttpRequest, release_id: int) -> Release:
     return release
 
 
+def _breakdowns(pub: PublishedResults) -> pd.DataFrame | None:
+    """The release's breakdowns as downloaded (None: published without them)."""
+    table = breakdowns_of(Release.objects.get(pk=pub.release_id))
+    return None if table is None else download_frame(table)
+
+
+def _breakdowns_csv(pub: PublishedResults) -> str:
+    frame = _breakdowns(pub)
+    if frame is None:
+        raise Http404("Udgivelsen har ingen opdeling")
+    return export.to_csv(frame)
+
+
 # format -> (file ending, content type, build)
 FORMATS: dict[str, tuple[str, str, Callable[[PublishedResults], str | bytes]]] = {
     "csv": ("csv", "text/csv; charset=utf-8", lambda pub: export.to_csv(_table(pub))),
-    "xlsx": ("xlsx", XLSX, lambda pub: export.to_xlsx(_table(pub), pub)),
+    "xlsx": ("xlsx", XLSX, lambda pub: export.to_xlsx(_table(pub), pub, _breakdowns(pub))),
+    "opdeling": ("csv", "text/csv; charset=utf-8", _breakdowns_csv),
     "parquet": (
         "parquet",
         "application/vnd.apache.parquet",
@@ -67,6 +84,7 @@ def udgivelse(request: HttpRequest, release_id: int) -> HttpResponse:
             "r": release,
             "columns": export.DICTIONARY.items(),
             "previous": releases.previous_release(release),
+            "has_breakdowns": release.breakdown_rows.exists(),
         },
     )
 
@@ -79,7 +97,9 @@ def hent(request: HttpRequest, release_id: int, fmt: str) -> HttpResponse:
     ending, content_type, build = FORMATS[fmt]
     body = build(releases.results_of(release))
     response = HttpResponse(body, content_type=content_type)
-    name = {"ordbog": "dataordbog", "omraader": "omraader"}.get(fmt, "resultater")
+    name = {"ordbog": "dataordbog", "omraader": "omraader", "opdeling": "opdeling"}.get(
+        fmt, "resultater"
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="naersund-udgivelse-{release.pk}-{name}.{ending}"'
     )
