@@ -18,7 +18,7 @@ FIELDS = [
 ]  # fmt: skip
 
 
-class EntryForm(forms.ModelForm[Entry]):
+class EntryForm(forms.ModelForm):
     kommunekode = forms.TypedChoiceField(
         label="Kommune",
         coerce=int,
