@@ -108,3 +108,5 @@ def test_demo_builds_the_web_database_without_serving(tmp_path: Path) -> None:
     assert current == 1 and synthetic == 1 and rows > 0
     money = db.execute('SELECT "table", synthetic, n_rows FROM economy_economyimport')
     assert sorted(money.fetchall()) == [("BUDK32", 1, 3430), ("REGK31", 1, 3430)]
+    practice = "SELECT count(*), sum(is_demo), sum(status = 'offentliggjort') FROM practice_entry"
+    assert db.execute(practice).fetchone() == (5, 5, 4)
