@@ -600,6 +600,7 @@ def _demo_web(results_file: Path, manifest: Path) -> None:
         ("Demobrugere", ["create_demo_users"]),
         ("Demosvar", ["load_demo_survey", "--manifest", str(manifest)]),
         ("Økonomi (syntetiske budgetter og regnskaber)", ["load_demo_economy"]),
+        ("God praksis (demoeksempler)", ["load_demo_practice"]),
     ]
     for title, args in steps:
         if args[0] not in get_commands():

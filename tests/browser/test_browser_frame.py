@@ -9,7 +9,16 @@ from typing import Any
 
 from browser_site import Site, log_in
 
-MENU = ["Forside", "Målkatalog", "Statusrunder", "Indikatorer", "Overblik", "Rapporter", "Økonomi"]
+MENU = [
+    "Forside",
+    "Målkatalog",
+    "Statusrunder",
+    "Indikatorer",
+    "Overblik",
+    "Rapporter",
+    "Økonomi",
+    "God praksis",
+]
 
 
 def test_on_a_phone_the_menu_is_a_drawer_that_opens_and_closes(browser: Any, site: Site) -> None:

@@ -111,3 +111,5 @@ def test_demo_builds_the_web_database_without_serving(tmp_path: Path) -> None:
     # every shipped area level (issue 14)
     levels = {level for (level,) in db.execute("SELECT DISTINCT level FROM dashboard_resultrow")}
     assert levels == {"kommune", "region", "region2027", "kkr", "sundhedsraad", "land"}
+    practice = "SELECT count(*), sum(is_demo), sum(status = 'offentliggjort') FROM practice_entry"
+    assert db.execute(practice).fetchone() == (5, 5, 4)

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from matrix_api import API_MATRIX
 from matrix_dashboard import DASHBOARD_MATRIX
 from matrix_economy import ECONOMY_MATRIX
+from matrix_practice import PRACTICE_MATRIX
 from matrix_reports import REPORTS_MATRIX
 from matrix_survey import SURVEY_MATRIX
 from web_personas import AALBORG, ALBERTSLUND, EVERYONE, HOVEDSTADEN, NORDJYLLAND, Personas
@@ -59,7 +60,13 @@ CORE_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     ),  # roles are edited on the user (inline), not on their own
 ]
 MATRIX = (
-    CORE_MATRIX + SURVEY_MATRIX + DASHBOARD_MATRIX + API_MATRIX + REPORTS_MATRIX + ECONOMY_MATRIX
+    CORE_MATRIX
+    + SURVEY_MATRIX
+    + DASHBOARD_MATRIX
+    + API_MATRIX
+    + REPORTS_MATRIX
+    + ECONOMY_MATRIX
+    + PRACTICE_MATRIX
 )
 
 

@@ -32,6 +32,7 @@ SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Overblik", "dashboard:overblik", ("dashboard:overblik",)),
     ("Rapporter", "reports:index", ("reports",)),
     ("Økonomi", "economy:page", ("economy",)),
+    ("God praksis", "practice:list", ("practice",)),
 ]
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "naersund.web.api",
     "naersund.web.reportjobs",
     "naersund.web.economy",
+    "naersund.web.practice",
 ]
 
 MIDDLEWARE = [

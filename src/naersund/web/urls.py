@@ -20,5 +20,6 @@ urlpatterns = [
     path("api/", include("naersund.web.api.urls")),
     path("rapporter/", include("naersund.web.report_views")),
     path("oekonomi/", include("naersund.web.economy.urls")),
+    path("god-praksis/", include("naersund.web.practice.urls")),
     path("admin/", site.urls),
 ]

@@ -154,3 +154,23 @@ def can_publish_round(user: Any) -> bool:
     """Publishing a round's per-municipality answers (or withdrawing that): national
     administrators only, since a round covers every KKR's municipalities."""
     return is_national_admin(user)
+
+
+def can_view_practice(user: Any, kommunekode: int, published: bool) -> bool:
+    """An entry of the catalogue of good practice: published ones for every logged-in user;
+    drafts (and entries under review) for the owning municipality's editors, its KKR's
+    secretariat and national administrators (:func:`can_view_response`)."""
+    if published:
+        return can_view_catalogue(user)
+    return can_view_response(user, kommunekode)
+
+
+def can_edit_practice(user: Any, kommunekode: int) -> bool:
+    """Drafting and submitting an entry for a municipality: its editors (and national
+    administrators, who review)."""
+    return can_edit_municipality(user, kommunekode)
+
+
+def can_review_practice(user: Any) -> bool:
+    """Asking for changes to or publishing an entry: national administrators (KL)."""
+    return is_national_admin(user)

@@ -13,6 +13,7 @@ from naersund.web.accounts.access import can_manage_region, can_view_catalogue
 from naersund.web.catalogue import central
 from naersund.web.catalogue import models as db
 from naersund.web.catalogue.store import current_version
+from naersund.web.practice.search import published_by_initiative
 
 
 def _kkr_rows(version: db.CatalogueVersion, region_code: int | None = None) -> list[db.Kkr]:
@@ -42,6 +43,18 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "catalogue/overview.html", ctx)
 
 
+def _attach_good_practice(kkr: db.Kkr) -> None:
+    """Each initiative's published good-practice entries, as ``ini.good_practice`` (the
+    prefetched initiatives are the ones the template iterates)."""
+    by_slug = published_by_initiative()
+    for goal in kkr.goals.all():
+        for ini in goal.initiatives.all():
+            ini.good_practice = by_slug.get(ini.slug, [])  # type: ignore[attr-defined]
+    for plan in kkr.action_plans.all():
+        for ini in plan.initiatives.all():
+            ini.good_practice = by_slug.get(ini.slug, [])  # type: ignore[attr-defined]
+
+
 @login_required
 def kkr_detail(request: HttpRequest, region_code: int) -> HttpResponse:
     version = _version_for(request)
@@ -49,6 +62,7 @@ def kkr_detail(request: HttpRequest, region_code: int) -> HttpResponse:
     if not rows:
         raise Http404("Ukendt KKR")
     names = {d.id: f"{d.name_da} ({d.status})" for d in central.choosable()}
+    _attach_good_practice(rows[0])
     ctx = {
         "version": version,
         "kkr": rows[0],
