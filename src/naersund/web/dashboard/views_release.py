@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from naersund.analysis import release_export as export
 from naersund.analysis.published import PublishedResults
-from naersund.web.accounts.access import can_view_dashboard
+from naersund.web.accounts.access import can_view_public_results
+from naersund.web.accounts.decorators import login_required_unless_public
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.downloads import release_table as _table
 from naersund.web.dashboard.models import Release
@@ -22,7 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _get_release_for_user(request: HttpRequest, release_id: int) -> Release:
-    if not can_view_dashboard(request.user):
+    if not can_view_public_results(request.user):
         raise PermissionDenied
     release = Release.objects.filter(pk=release_id).first()
     if release is None:
@@ -47,7 +47,7 @@ FORMATS: dict[str, tuple[str, str, Callable[[PublishedResults], str | bytes]]] =
 }
 
 
-@login_required
+@login_required_unless_public
 def udgivelse(request: HttpRequest, release_id: int) -> HttpResponse:
     release = _get_release_for_user(request, release_id)
     return render(
@@ -61,7 +61,7 @@ def udgivelse(request: HttpRequest, release_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@login_required_unless_public
 def hent(request: HttpRequest, release_id: int, fmt: str) -> HttpResponse:
     release = _get_release_for_user(request, release_id)
     if fmt not in FORMATS:
