@@ -6,9 +6,8 @@ past the end shows the last page."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
@@ -18,8 +17,6 @@ from naersund.web.params import query_int
 PER_PAGE = 25
 PARAM = "side"
 AROUND = 1  # page numbers shown on each side of the current one
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -32,11 +29,11 @@ class PageLink:
 
 
 @dataclass(frozen=True)
-class Pagination(Generic[T]):
+class Pagination:
     """The rows of one page and the component's links; ``label`` names the list for screen
     readers ("Sider i listen over udgivelser")."""
 
-    rows: list[T]
+    rows: list[Any]
     number: int
     num_pages: int
     count: int
@@ -85,10 +82,9 @@ def page_numbers(number: int, num_pages: int, around: int = AROUND) -> list[int 
     return out
 
 
-def paginate(
-    request: HttpRequest, rows: Sequence[T] | Any, label: str, per_page: int = PER_PAGE
-) -> Pagination[T]:
-    """The page of ``rows`` (a list or a query set) that ``?side=`` asks for."""
+def paginate(request: HttpRequest, rows: Any, label: str, per_page: int = PER_PAGE) -> Pagination:
+    """The page of ``rows`` (a list, a query set, or anything with a length that slices) that
+    ``?side=`` asks for."""
     wanted = query_int(request.GET, PARAM, min_value=1) or 1
     paginator = Paginator(rows, per_page)
     page: Page = paginator.get_page(min(wanted, paginator.num_pages))
