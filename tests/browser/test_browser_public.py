@@ -32,7 +32,7 @@ user = User.objects.create_user({USER!r}, password=DEMO_PASSWORD)
 Membership.objects.create(user=user, role="reader", is_demo=True)
 for i in range({N_JOBS}):
     ReportJob.objects.create(user=user, level="politisk", area_level="kommune", area_code=165,
-        year=2014, fmt="pdf", title=f"Prøverapport {{i:02d}}", status="failed",
+        year=2014, fmt="pdf", title=f"Prøverapport {{i:02d}}", status="fejlet",
         error="Prøvefejl")
 """
 

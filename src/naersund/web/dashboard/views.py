@@ -552,6 +552,7 @@ def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
             "central": [infos[i] for i in order.central],
             "central_ids": order.central,
             "central_source": SOURCE_SENTENCE_DA,
+            "logged_in": _logged_in(request),  # in the page's cache key
             "measures": measures,
             "matrix": matrix,
             "goals": goals,
