@@ -1,7 +1,7 @@
-"""The front page (``/``) for a logged-in user (and, when the results are public, a national
-overview for everyone else, :func:`public_front_page`): their area (municipality, KKR or Denmark, from
-their role), the latest headline figures of that area, the open status round and what is
-missing in it for them, and the latest release.
+"""The front page (``/``) for a logged-in user: their area (municipality, KKR or Denmark, from
+their role), the latest headline figures of that area (the KKR's central indicators first),
+the open status round and what is missing in it for them, and the latest release. When the
+results are public, an anonymous visitor gets a national overview (:func:`public_front_page`).
 
 A reader module: it fetches, authorises and returns a plain :class:`FrontPage` that the
 template renders; the view only calls :func:`front_page`. Figures come from the one owner of
