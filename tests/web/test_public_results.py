@@ -250,6 +250,9 @@ def test_the_public_never_sees_a_municipalitys_own_answers(
     assert results.status_code == 200
     text = _text(results)
     assert "pct." in text and SECRET not in text and "Bilag 1" not in text
+    # who published the round, and what publishing means inside the platform, is for users
+    assert "af admin" not in text and "Runden er offentliggjort" not in text
+    assert "Runden er offentliggjort" in _text(reader.get("/status/offentlig/resultater/"))
     csv = _body(anonymous.get("/status/offentlig/resultater.csv"))
     assert "Albertslund" not in csv and SECRET not in csv
     for url in (
