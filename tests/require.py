@@ -26,7 +26,9 @@ REQUIREMENTS = ("REFERENCE_DATA", "BROWSER", "POSTGRES", "SPARK")
 
 #: Skip reasons of tests that belong to the other database pass of ``make test``. Tests use
 #: these constants as their reasons, so the allow-list cannot drift from them.
-ONLY_ON_POSTGRESQL = "needs PostgreSQL (row locks, Danish text search); it runs in the PostgreSQL pass"
+ONLY_ON_POSTGRESQL = (
+    "needs PostgreSQL (row locks, Danish text search); it runs in the PostgreSQL pass"
+)
 ONLY_ON_SQLITE = "makes its own SQLite database; it runs in the SQLite pass"
 
 

@@ -4,6 +4,7 @@ catalogue, as a new catalogue version; the political pack then leads with them i
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import openpyxl
@@ -96,3 +97,58 @@ def test_the_political_pack_leads_with_them_in_the_chosen_order(
         if r[0]
     ]
     assert rows[rows.index("Indikator") + 1].startswith("Akutte medicinske korttidsindlæggelser")
+
+
+def _pack_ids(content: bytes) -> list[str]:
+    """The indicator ids of the political pack's key table, in its order."""
+    from naersund.indicators import load_definitions
+
+    by_name = {f"{d.name_da} ({d.status})": d.id for d in load_definitions()}
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    rows = [r[0] for r in book["Nøgletal"].iter_rows(values_only=True) if r[0]]
+    return [by_name[n] for n in rows[rows.index("Indikator") + 1 :] if n in by_name]
+
+
+def _front_ids(html: str) -> list[str]:
+    return re.findall(r'<li class="figure-card" data-indicator="([^"]+)"', html)
+
+
+def _kkr_columns(html: str) -> list[str]:
+    return re.findall(r'<th scope="col" class="num" data-indicator="([^"]+)"', html)
+
+
+def test_the_front_page_the_kkr_overblik_and_the_political_pack_share_one_order(
+    personas: Personas, results_file: Path
+) -> None:
+    releases.publish(results_file)
+    _choose(personas, "kkr_hovedstaden", CHOICE)
+    pack = _pack_ids(
+        personas.client("kkr_hovedstaden")
+        .get(f"/rapporter/?hent=1&omraade=kkr-{HOVEDSTADEN}&niveau=politisk&aar=2014&format=xlsx")
+        .content
+    )
+    kkr_front = personas.client("kkr_hovedstaden").get("/").content.decode()
+    editor_front = personas.client("albertslund").get("/").content.decode()
+    overblik = personas.client("reader").get(f"/indikatorer/kkr/{HOVEDSTADEN}/").content.decode()
+    orders = {
+        "pack": pack,
+        "front (KKR)": _front_ids(kkr_front),
+        "front (Albertslund)": _front_ids(editor_front),
+        "KKR-overblik": _kkr_columns(overblik),
+    }
+    common = set.intersection(*(set(o) for o in orders.values()))
+    assert len(common) > len(CHOICE)  # the others follow, and there are some
+    for where, order in orders.items():
+        assert order[:3] == CHOICE, where
+        assert [i for i in order if i in common] == [i for i in pack if i in common], where
+    # marked, with the framework paper's sentence, on both pages
+    for html in (kkr_front, editor_front, overblik):
+        assert "Centrale indikatorer" in html
+        assert "Der udvælges 3-6 centrale indikatorer til opfølgning" in html
+    assert overblik.count('class="badge badge-info central-tag"') == len(CHOICE)
+    # a KKR that has chosen none (Nordjylland), and Denmark, keep the definitions' order
+    aalborg = _front_ids(personas.client("aalborg").get("/").content.decode())
+    reader = _front_ids(personas.client("reader").get("/").content.decode())
+    assert aalborg == [i for i in reader if i in aalborg]
+    assert aalborg[:3] != CHOICE
+    assert "Centrale indikatorer" not in personas.client("reader").get("/").content.decode()

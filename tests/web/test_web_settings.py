@@ -114,3 +114,23 @@ def test_behind_an_https_proxy_it_trusts_the_proxy_and_insists_on_https() -> Non
 
 def test_server_errors_are_logged_to_standard_error_even_without_debug() -> None:
     assert _proxy_settings()[3] == "['stderr']"
+
+
+def _public_results(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("NAERSUND_", "DATABASE_"))}
+    clean["DJANGO_SETTINGS_MODULE"] = "naersund.web.settings"
+    code = "from django.conf import settings as s; print(s.PUBLIC_RESULTS)"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "NAERSUND_SECRET_KEY": SECRET, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_results_are_public_only_when_the_deployment_says_so() -> None:
+    assert _public_results().stdout.strip() == "False"
+    assert _public_results(NAERSUND_PUBLIC_RESULTS="1").stdout.strip() == "True"
+    bad = _public_results(NAERSUND_PUBLIC_RESULTS="alle")
+    assert bad.returncode != 0
+    assert "NAERSUND_PUBLIC_RESULTS must be 1 or 0 (got 'alle')" in bad.stderr

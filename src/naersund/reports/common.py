@@ -10,6 +10,7 @@ from typing import Any
 from naersund import refdata
 from naersund.analysis.published import Figure
 from naersund.catalogue import Initiative, Kkr
+from naersund.catalogue.central import central_order
 from naersund.errors import NaersundError
 from naersund.indicators.model import IndicatorDefinition
 from naersund.reports.model import Area, Column, ReportInput, Table
@@ -69,19 +70,14 @@ def indicators_in(data: ReportInput) -> list[IndicatorDefinition]:
 
 def central_ids(data: ReportInput, region_code: int) -> list[str]:
     """The KKR's central indicators in its chosen order (those the release has)."""
-    try:
-        chosen = data.catalogue.kkr_by_code(region_code).central_indicators
-    except KeyError:
-        return []
-    present = {d.id for d in indicators_in(data)}
-    return [i for i in chosen if i in present]
+    return central_order(data.catalogue, region_code, [d.id for d in indicators_in(data)]).central
 
 
 def central_first(data: ReportInput, region_code: int) -> list[IndicatorDefinition]:
-    """The release's indicators with the KKR's central ones first, in the chosen order."""
-    central = central_ids(data, region_code)
+    """The release's indicators with the KKR's central ones first, in the chosen order
+    (:func:`naersund.catalogue.central.central_order`, as the web's front page and KKR-overblik)."""
     by_id = {d.id: d for d in indicators_in(data)}
-    return [by_id[i] for i in central] + [d for d in by_id.values() if d.id not in central]
+    return [by_id[i] for i in central_order(data.catalogue, region_code, by_id).ordered]
 
 
 def name_with_status(d: IndicatorDefinition) -> str:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from naersund.analysis.profiles import municipality_names
 from naersund.refdata import KKR_NAMES
-from naersund.web.accounts.access import can_use_admin, role_of
+from naersund.web.accounts.access import can_use_admin, results_are_public, role_of
 from naersund.web.accounts.models import Role
 
 
@@ -44,18 +44,26 @@ def _section_of(request: HttpRequest) -> tuple[str, str]:
     return match.namespace or match.url_name or "", f"{match.namespace}:{match.url_name}"
 
 
+# the sections an anonymous visitor reaches when the results are public
+PUBLIC_SECTIONS = ("home", "survey:rounds", "dashboard:index", "dashboard:overblik")
+
+
 def main_menu(request: HttpRequest) -> list[MenuItem]:
-    """The menu for the request's user: empty for an anonymous visitor; Administration for
+    """The menu for the request's user: for an anonymous visitor the public sections when the
+    results are public (``access.results_are_public``), else nothing; Administration for
     national administrators (``access.can_use_admin``)."""
     user = request.user
+    sections = SECTIONS
     if not getattr(user, "is_authenticated", False):
-        return []
+        if not results_are_public():
+            return []
+        sections = [s for s in SECTIONS if s[1] in PUBLIC_SECTIONS]
     here, page = _section_of(request)
     # a page named by a section of its own (Overblik) belongs to that section only
     claimed = {own for _, _, owns in SECTIONS for own in owns if ":" in own}
     items = [
         MenuItem(label, reverse(name), page in owns or (here in owns and page not in claimed))
-        for label, name, owns in SECTIONS
+        for label, name, owns in sections
     ]
     if can_use_admin(user):
         items.append(MenuItem("Administration", reverse("admin:index"), here == "admin"))

@@ -31,6 +31,7 @@ from naersund.reports.area_pack import build_area_pack
 from naersund.web.accounts.access import can_view_dashboard
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.context import round_choices
+from naersund.web.pagination import paginate
 from naersund.web.reportdata import report_input
 from naersund.web.reportjobs import choices, services
 from naersund.web.reportjobs.models import ReportJob
@@ -39,6 +40,7 @@ from naersund.web.reportjobs.worker import wake_worker
 
 def _form_context(request: HttpRequest, years: list[int], errors: list[str]) -> dict[str, Any]:
     q = request.POST if request.method == "POST" else request.GET
+    pages = paginate(request, services.jobs_of(request.user), "Sider i listen over dine rapporter")
     return {
         "areas": choices.areas(),
         "levels": choices.levels(),
@@ -53,7 +55,8 @@ def _form_context(request: HttpRequest, years: list[int], errors: list[str]) -> 
         },
         "rounds": round_choices(),
         "errors": errors,
-        "jobs": [_job_view(j) for j in services.jobs_of(request.user)],
+        "jobs": [_job_view(j) for j in pages.rows],
+        "pages": pages,
     }
 
 

@@ -46,6 +46,11 @@ NAERSUND_MIN_COUNT = env_int(
     why=f": antal fra 1 til {MIN_COUNT_FLOOR - 1} må aldrig offentliggøres",
 )
 
+# "Synlighed om resultater": NAERSUND_PUBLIC_RESULTS=1 opens the published indicator pages, the
+# definitions, the releases and the aggregated round results to everyone, read-only, without
+# logging in (``accounts.access.can_view_public_results``). Off by default.
+PUBLIC_RESULTS = env_bool("NAERSUND_PUBLIC_RESULTS", False)
+
 ALLOWED_HOSTS = env_list("NAERSUND_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("NAERSUND_CSRF_TRUSTED_ORIGINS", [])
 

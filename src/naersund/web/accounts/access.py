@@ -13,6 +13,12 @@ pack and API answer: ask :func:`can_view_answers` (one municipality) or
 pilot overview, the tilbagemeldinger and their downloads) are for national administrators and
 that KKR's secretariat (:func:`can_view_kkr_answers`).
 
+With the deployment setting ``NAERSUND_PUBLIC_RESULTS=1`` (``settings.PUBLIC_RESULTS``, off by
+default) the published results are open to everyone without logging in, read-only
+(:func:`can_view_public_results`): the indicator pages, the definitions, the releases and the
+aggregated results of closed rounds (:func:`can_view_round_results`). Never a municipality's
+own answers: publishing a round opens them to every *logged-in* user, not to the public.
+
 The one exception is deliberate: a national administrator may publish a closed round
 ("offentliggør runden", :func:`can_publish_round`); then the submitted answers of *that* round
 (never drafts, never another round's) are visible to every logged-in user. A round covers the
@@ -60,6 +66,21 @@ def can_view_dashboard(user: Any) -> bool:
     """The indicator dashboard shows published, small-number-suppressed results only, for
     every municipality: open to every logged-in, active user, like the catalogue."""
     return can_view_catalogue(user)
+
+
+def results_are_public() -> bool:
+    """``NAERSUND_PUBLIC_RESULTS``: the published results are open to everyone (read at each
+    request, so that tests can switch it with ``override_settings``)."""
+    return bool(getattr(settings, "PUBLIC_RESULTS", False))
+
+
+def can_view_public_results(user: Any) -> bool:
+    """The published indicator pages (Kommuneprofil, Sammenlign, Udvikling, Overblik,
+    KKR-overblik), the definitions, the releases with their downloads and data quality, and
+    the result endpoints of the API: every logged-in user, and everyone when the results are
+    public (:func:`results_are_public`). Small-number suppression is the same for all: the
+    pages only ever hold suppressed, published rows."""
+    return can_view_dashboard(user) or results_are_public()
 
 
 def can_use_admin(user: Any) -> bool:
@@ -112,8 +133,18 @@ def managed_regions(user: Any) -> list[int]:
 
 
 def can_view_survey_results(user: Any) -> bool:
-    """Aggregated survey results (shares of municipalities per status): every logged-in user."""
-    return can_view_catalogue(user)
+    """Aggregated survey results (shares of municipalities per status): every logged-in user,
+    and everyone when the results are public (then only closed rounds,
+    :func:`can_view_round_results`)."""
+    return can_view_catalogue(user) or results_are_public()
+
+
+def can_view_round_results(user: Any, rnd: Round) -> bool:
+    """One round's aggregated results: every logged-in user in every round; the public (with
+    :func:`results_are_public`) only once the round has closed, when no answer can change."""
+    if can_view_catalogue(user):
+        return True
+    return results_are_public() and rnd.phase() == "lukket"
 
 
 def is_published(rnd: Round | None) -> bool:

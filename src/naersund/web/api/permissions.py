@@ -1,6 +1,8 @@
 """Who may do what through the API, in terms of ``naersund.web.accounts.access`` only.
 
-- Catalogue, rounds, questions, indicator results, the schema: every logged-in user.
+- Catalogue, rounds, questions, indicator results, the schema: every logged-in user. The
+  releases and their result rows also for everyone when the web's result pages are public
+  (``NAERSUND_PUBLIC_RESULTS``); effects, the catalogue, rounds and answers never.
 - A municipality's answers (with who changed them and when): its own editors, its KKR's
   secretariat and national administrators; readers and other municipalities' editors are
   refused, except for the submitted answers of a published round (``access.can_view_answers``),
@@ -32,6 +34,14 @@ class CanViewDashboard(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return access.can_view_dashboard(request.user)
+
+
+class CanViewPublicResults(BasePermission):
+    """The releases and their result rows (``access.can_view_public_results``): every
+    logged-in user, and everyone when the results are public; read-only views only."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return access.can_view_public_results(request.user)
 
 
 def can_read_answers(user: Any, kommunekode: int) -> bool:

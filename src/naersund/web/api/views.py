@@ -340,7 +340,14 @@ class _DashboardView(APIView):
     permission_classes = [perm.CanViewDashboard]
 
 
-class ReleaseListView(_DashboardView):
+class _PublicResultsView(APIView):
+    """Published (suppressed) indicator results: open to everyone when the web's result pages
+    are (``NAERSUND_PUBLIC_RESULTS``), since they are the same rows."""
+
+    permission_classes = [perm.CanViewPublicResults]
+
+
+class ReleaseListView(_PublicResultsView):
     @extend_schema(
         summary="Udgivelser af indikatorresultater (nyeste først)",
         responses={200: ReleaseSerializer(many=True), **ERRORS},
@@ -350,7 +357,7 @@ class ReleaseListView(_DashboardView):
         return Response(ReleaseSerializer(data, many=True).data)  # type: ignore[arg-type]
 
 
-class ResultListView(_DashboardView):
+class ResultListView(_PublicResultsView):
     @extend_schema(
         summary="Offentliggjorte indikatorresultater",
         description="Rækker fra den gældende udgivelse (eller ``release``), efter small-number-"
@@ -439,7 +446,7 @@ class ReleaseRowsPagination(PageNumberPagination):
     invalid_page_message = "Siden findes ikke."
 
 
-class ReleaseRowsView(_DashboardView):
+class ReleaseRowsView(_PublicResultsView):
     """The whole release, page by page: the rows of the release download (one per indicator,
     area and year, the columns of its data dictionary, :mod:`naersund.analysis.release_export`),
     suppressed cells without numbers."""

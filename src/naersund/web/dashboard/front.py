@@ -1,6 +1,7 @@
 """The front page (``/``) for a logged-in user: their area (municipality, KKR or Denmark, from
-their role), the latest headline figures of that area, the open status round and what is
-missing in it for them, and the latest release.
+their role), the latest headline figures of that area (the KKR's central indicators first),
+the open status round and what is missing in it for them, and the latest release. When the
+results are public, an anonymous visitor gets a national overview (:func:`public_front_page`).
 
 A reader module: it fetches, authorises and returns a plain :class:`FrontPage` that the
 template renders; the view only calls :func:`front_page`. Figures come from the one owner of
@@ -18,8 +19,9 @@ from django.utils import timezone
 
 from naersund.analysis import PublishedResults
 from naersund.analysis.benchmark import comparison_label
-from naersund.analysis.profiles import IndicatorInfo, municipality_names
+from naersund.analysis.profiles import IndicatorInfo, municipality_names, municipality_region
 from naersund.analysis.published import Figure
+from naersund.catalogue.central import SOURCE_SENTENCE_DA, central_order
 from naersund.refdata import KKR_NAMES, NATIONAL_CODE
 from naersund.web.accounts import access
 from naersund.web.accounts.models import Role
@@ -53,6 +55,7 @@ class HeadlineFigure:
     info: IndicatorInfo
     figure: Figure
     url: str
+    central: bool = False
 
     @property
     def verdict_da(self) -> str:
@@ -108,6 +111,19 @@ class FrontPage:
     figures: list[HeadlineFigure]
     open_round: Round | None
     round_status: RoundStatus | None
+    kkr_name: str = ""  # the KKR whose central indicators lead the figures
+
+    @property
+    def central_figures(self) -> list[HeadlineFigure]:
+        return [h for h in self.figures if h.central]
+
+    @property
+    def other_figures(self) -> list[HeadlineFigure]:
+        return [h for h in self.figures if not h.central]
+
+    @property
+    def source_sentence(self) -> str:
+        return SOURCE_SENTENCE_DA
 
 
 def area_of(user: Any) -> Area | None:
@@ -132,17 +148,32 @@ def _figure_url(area: Area, indicator: str, year: int) -> str:
     return reverse("dashboard:sammenlign") + f"?indikator={indicator}&aar={year}"
 
 
+def kkr_of(area: Area) -> int | None:
+    """The KKR (region code) whose central indicators lead the area's page: a KKR's own, a
+    municipality's KKR's; None for Denmark."""
+    if area.level == "region":
+        return area.code
+    if area.level == "kommune":
+        return municipality_region().get(area.code)
+    return None
+
+
 def headline_figures(
     pub: PublishedResults, area: Area, infos: dict[str, IndicatorInfo], catalogue: Any = None
 ) -> list[HeadlineFigure]:
     """Each indicator's figure for the area in the latest year the release has it
-    (:meth:`PublishedResults.figure`, the headline measure), in definition order."""
+    (:meth:`PublishedResults.figure`, the headline measure): the area's KKR's central
+    indicators first, in the KKR's chosen order (:func:`central_order`, as the political pack
+    and the KKR-overblik), then the others in definition order."""
+    order = central_order(catalogue, kkr_of(area), infos)
     out = []
-    for info in infos.values():
+    for ind in order.ordered:
+        info = infos[ind]
         for year in reversed(pub.years):
             f = pub.figure(info.id, area.level, area.code, year, catalogue)
             if f.present:
-                out.append(HeadlineFigure(info, f, _figure_url(area, info.id, year)))
+                url = _figure_url(area, info.id, year)
+                out.append(HeadlineFigure(info, f, url, order.is_central(ind)))
                 break
     return out
 
@@ -215,6 +246,7 @@ def front_page(user: Any, today: dt.date | None = None) -> FrontPage:
         figures = headline_figures(pub, area, ctx.infos(), ctx.catalogue_state()[0])
     rnd = open_round(today)
     status = round_status(user, area, rnd) if rnd is not None and area is not None else None
+    kkr = kkr_of(area) if area is not None else None
     return FrontPage(
         area=area,
         role_da=role_da,
@@ -222,4 +254,25 @@ def front_page(user: Any, today: dt.date | None = None) -> FrontPage:
         figures=figures,
         open_round=rnd,
         round_status=status,
+        kkr_name=KKR_NAMES.get(kkr, "") if kkr is not None else "",
+    )
+
+
+def public_front_page() -> FrontPage:
+    """The front page for an anonymous visitor when the results are public
+    (``access.results_are_public``): Denmark's latest headline figures and the latest
+    release; nothing of any round in progress and nothing of a municipality's answers."""
+    release = releases.current_release()
+    area = Area("land", NATIONAL_CODE, "Danmark")
+    figures: list[HeadlineFigure] = []
+    if release is not None:
+        pub = releases.results_of(release)
+        figures = headline_figures(pub, area, ctx.infos(), ctx.catalogue_state()[0])
+    return FrontPage(
+        area=area,
+        role_da="",
+        release=release,
+        figures=figures,
+        open_round=None,
+        round_status=None,
     )

@@ -1,7 +1,8 @@
 """The indicator dashboard (Danish): Kommuneprofil, Sammenlign kommuner, Udvikling,
 KKR-overblik and the releases with their diff.
 
-Views are thin: access (every logged-in user, ``access.can_view_dashboard``; a municipality's
+Views are thin: access (every logged-in user, and everyone when the results are public:
+``access.can_view_public_results``; a municipality's
 own survey answers only where ``access.can_view_answers`` allows), parameters, then
 the library (:mod:`naersund.analysis.profiles`, :mod:`naersund.charts`) and a template. A page's
 content is cached per release and parameters (:mod:`.present`); ``?csv=<chart>`` on any page
@@ -14,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,18 +37,21 @@ from naersund.analysis.profiles import (
 )
 from naersund.analysis.published import CRUDE as CRUDE_MEASURE
 from naersund.analysis.trend import glide_path
+from naersund.catalogue.central import SOURCE_SENTENCE_DA, central_order
 from naersund.charts.builders import monthly_chart
 from naersund.engine.monthly import area_series
 from naersund.indicators import load_definitions
 from naersund.indicators.docs import definition_page
 from naersund.refdata import KKR_NAMES
 from naersund.survey.questions import STATUS_LABELS
-from naersund.web.accounts.access import can_view_dashboard, role_of
+from naersund.web.accounts.access import can_view_public_results, role_of
+from naersund.web.accounts.decorators import login_required_unless_public
 from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import loop, releases
 from naersund.web.dashboard import overblik as overblik_page
 from naersund.web.dashboard.models import Release
 from naersund.web.dashboard.present import ChartView, cached_fragment, chart_view
+from naersund.web.pagination import paginate
 from naersund.web.params import query_int
 
 STD, CRUDE = "standardiseret", "raa"
@@ -96,7 +99,7 @@ def _params(request: HttpRequest, pub: PublishedResults, **fixed: Any) -> Params
 
 
 def _release(request: HttpRequest) -> tuple[Release | None, PublishedResults | None]:
-    if not can_view_dashboard(request.user):
+    if not can_view_public_results(request.user):
         raise PermissionDenied
     release = releases.current_release()
     if release is None:
@@ -169,7 +172,7 @@ def _filters(pub: PublishedResults, p: Params, **show: bool) -> dict[str, Any]:
 # --- pages -------------------------------------------------------------------------------------
 
 
-@login_required
+@login_required_unless_public
 def index(request: HttpRequest) -> HttpResponse:
     release, _ = _release(request)
     names = municipality_names()
@@ -198,9 +201,9 @@ def _own_kommune(user: object) -> int | None:
     return membership.kommunekode if membership is not None else None
 
 
-@login_required
+@login_required_unless_public
 def kommune_redirect(request: HttpRequest) -> HttpResponse:
-    if not can_view_dashboard(request.user):
+    if not can_view_public_results(request.user):
         raise PermissionDenied
     code = _int(request, "kommune")
     if code not in municipality_names():
@@ -211,10 +214,10 @@ def kommune_redirect(request: HttpRequest) -> HttpResponse:
     return redirect(f"{url}?{q.urlencode()}" if q else url)
 
 
-@login_required
+@login_required_unless_public
 def kommune(request: HttpRequest, kommunekode: int) -> HttpResponse:
     if kommunekode not in municipality_names():
-        if not can_view_dashboard(request.user):
+        if not can_view_public_results(request.user):
             raise PermissionDenied
         raise Http404("Ukendt kommune")
     release, pub = _release(request)
@@ -272,7 +275,7 @@ def kommune(request: HttpRequest, kommunekode: int) -> HttpResponse:
         "dashboard/kommune.html",
         f"Kommuneprofil: {name}",
         release,
-        ("kommune", *p.key(), str(survey_key), answers_key, _round_key(rnd)),
+        ("kommune", *p.key(), str(survey_key), answers_key, _round_key(rnd), _logged_in(request)),
         build,
     )
 
@@ -290,6 +293,13 @@ def _target_state(
     asked = None if measure.standardised else CRUDE_MEASURE
     f = pub.figure(info.id, "kommune", kommunekode, year, catalogue, asked)
     return None if f.target is None else str(f.target.status)
+
+
+def _logged_in(request: HttpRequest) -> bool:
+    """Part of a cached page's key: a published round's answers are shown to logged-in users
+    only (``access.can_view_answers``), so a page built for a reader is never served to an
+    anonymous visitor of the public pages."""
+    return bool(getattr(request.user, "is_authenticated", False))
 
 
 def _round_key(rnd: Any) -> str:
@@ -340,7 +350,7 @@ def _spine_frame(rows: list[Any]) -> Any:
     )
 
 
-@login_required
+@login_required_unless_public
 def sammenlign(request: HttpRequest) -> HttpResponse:
     release, pub = _release(request)
     if release is None or pub is None:
@@ -416,7 +426,7 @@ def sammenlign(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@login_required_unless_public
 def udvikling(request: HttpRequest) -> HttpResponse:
     release, pub = _release(request)
     if release is None or pub is None:
@@ -477,10 +487,10 @@ def months_unit(monthly: Any, indicator: str) -> str:
     return str(units.iloc[0]) if len(units) else ""
 
 
-@login_required
+@login_required_unless_public
 def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
     if region_code not in KKR_NAMES:
-        if not can_view_dashboard(request.user):
+        if not can_view_public_results(request.user):
             raise PermissionDenied
         raise Http404("Ukendt KKR")
     release, pub = _release(request)
@@ -496,7 +506,10 @@ def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
         catalogue = ctx.catalogue_state()[0]
         infos = ctx.infos()
         frame, measures = kkr_matrix(pub, region_code, p.year, infos, p.standardised)
-        cols = [i for i in infos.values() if i.id in measures]
+        # the KKR's central indicators first, in its chosen order (as the front page and the
+        # political pack: naersund.catalogue.central.central_order)
+        order = central_order(catalogue, region_code, [i for i in infos if i in measures])
+        cols = [infos[i] for i in order.ordered]
         matrix = []
         for rec in frame.to_dict("records"):
             matrix.append(
@@ -540,6 +553,10 @@ def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
             "kkr_name": kkr_name,
             "region_code": region_code,
             "cols": cols,
+            "central": [infos[i] for i in order.central],
+            "central_ids": order.central,
+            "central_source": SOURCE_SENTENCE_DA,
+            "logged_in": _logged_in(request),  # in the page's cache key
             "measures": measures,
             "matrix": matrix,
             "goals": goals,
@@ -556,12 +573,12 @@ def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
         "dashboard/kkr.html",
         f"KKR-overblik: {kkr_name}",
         release,
-        ("kkr", *p.key(), str(survey_key), answers_key, _round_key(rnd)),
+        ("kkr", *p.key(), str(survey_key), answers_key, _round_key(rnd), _logged_in(request)),
         build,
     )
 
 
-@login_required
+@login_required_unless_public
 def overblik(request: HttpRequest) -> HttpResponse:
     """Overblik: every municipality × every indicator of a year (the presenter is
     :mod:`.overblik`); ``?hent=csv|xlsx`` downloads exactly the shown table."""
@@ -593,24 +610,45 @@ def overblik(request: HttpRequest) -> HttpResponse:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@login_required
+@login_required_unless_public
 def udgivelser(request: HttpRequest) -> HttpResponse:
-    if not can_view_dashboard(request.user):
+    if not can_view_public_results(request.user):
         raise PermissionDenied
-    rows = list(Release.objects.all())
-    pairs = {r.pk: releases.previous_release(r) for r in rows}
-    return render(request, "dashboard/udgivelser.html", {"releases": rows, "previous": pairs})
+    pages = paginate(request, Release.objects.all(), "Sider i listen over udgivelser")
+    pairs = {r.pk: releases.previous_release(r) for r in pages.rows}
+    return render(
+        request,
+        "dashboard/udgivelser.html",
+        {"releases": pages.rows, "previous": pairs, "pages": pages},
+    )
 
 
-@login_required
+class _Records:
+    """A frame's rows as dicts, made only for the slice a page shows (a diff of two whole
+    releases can have every cell)."""
+
+    def __init__(self, frame: Any) -> None:
+        self.frame = frame
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __getitem__(self, part: slice) -> list[dict[str, Any]]:
+        return list(self.frame.iloc[part].to_dict("records"))
+
+
+@login_required_unless_public
 def diff(request: HttpRequest, old: int, new: int) -> HttpResponse:
-    if not can_view_dashboard(request.user):
+    if not can_view_public_results(request.user):
         raise PermissionDenied
     try:
         table = releases.diff_releases(old, new)
     except releases.NoRelease:
         raise Http404("Ukendt udgivelse") from None
     infos = ctx.infos()
+    pages = paginate(
+        request, _Records(table), f"Sider i ændringerne fra udgivelse {old} til {new}", 50
+    )
     rows = [
         {
             **r,
@@ -619,7 +657,7 @@ def diff(request: HttpRequest, old: int, new: int) -> HttpResponse:
             else r["indicator"],
             "area": area_name(str(r["level"]), int(r["area_code"])),  # any level
         }
-        for r in table.head(500).to_dict("records")
+        for r in pages.rows
     ]
     return render(
         request,
@@ -628,18 +666,19 @@ def diff(request: HttpRequest, old: int, new: int) -> HttpResponse:
             "old": old,
             "new": new,
             "rows": rows,
+            "pages": pages,
             "summary": releases.diff_summary(table),
             "total": len(table),
         },
     )
 
 
-@login_required
+@login_required_unless_public
 def definition(request: HttpRequest, indicator: str) -> HttpResponse:
     """The definitions page of one indicator: what is counted, code lists, exclusions, the
     source, whether the codes are verified, the version history, and the version the
     current release was computed with (every indicator name on the pages links here)."""
-    if not can_view_dashboard(request.user):
+    if not can_view_public_results(request.user):
         raise PermissionDenied
     definitions = {d.id: d for d in load_definitions()}
     d = definitions.get(indicator)

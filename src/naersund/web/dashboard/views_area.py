@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -18,7 +17,8 @@ from naersund.analysis import area_view
 from naersund.analysis.published import CRUDE, Measure
 from naersund.charts.area_map import area_choropleth
 from naersund.refdata import NATIONAL_CODE, areas
-from naersund.web.accounts.access import can_view_dashboard
+from naersund.web.accounts.access import can_view_public_results
+from naersund.web.accounts.decorators import login_required_unless_public
 from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import views
 from naersund.web.dashboard.views import (
@@ -39,9 +39,9 @@ def _known(level: str, code: int) -> bool:
     return lv is not None and level != "land" and code in lv.latest.names()
 
 
-@login_required
+@login_required_unless_public
 def omraade(request: HttpRequest, level: str, code: int) -> HttpResponse:
-    if not can_view_dashboard(request.user):
+    if not can_view_public_results(request.user):
         raise PermissionDenied
     release, pub = _release(request)
     if release is None or pub is None:
@@ -96,10 +96,10 @@ def omraade(request: HttpRequest, level: str, code: int) -> HttpResponse:
     )
 
 
-@login_required
+@login_required_unless_public
 def omraade_valg(request: HttpRequest) -> HttpResponse:
     """The chooser's form (``?omraade=<level>:<code>``) goes to the area's page."""
-    if not can_view_dashboard(request.user):
+    if not can_view_public_results(request.user):
         raise PermissionDenied
     level, _, code = (request.GET.get("omraade") or "").partition(":")
     if not level or not code.isdigit() or len(code) > 6:
@@ -110,7 +110,7 @@ def omraade_valg(request: HttpRequest) -> HttpResponse:
     return redirect(f"{url}?{q.urlencode()}" if q else url)
 
 
-@login_required
+@login_required_unless_public
 def sammenlign(request: HttpRequest) -> HttpResponse:
     """Sammenlign: the municipalities (``views.sammenlign``), or with ``?niveau=<level>`` the
     areas of that level (the four regions of 2027, the sundhedsråd, ...) side by side, with
@@ -118,6 +118,8 @@ def sammenlign(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("niveau") or "kommune"
     if level == "kommune":
         return views.sammenlign(request)
+    if not can_view_public_results(request.user):
+        raise PermissionDenied
     release, pub = _release(request)
     if release is None or pub is None:
         return _no_release(request, "Sammenlign områder")
@@ -172,7 +174,7 @@ def sammenlign(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@login_required_unless_public
 def udvikling(request: HttpRequest) -> HttpResponse:
     """Udvikling: a municipality (``views.udvikling``), or with ``?niveau=<level>&omraade=<code>``
     an area of any level year by year beside its parent on ``?over=<level>`` (default: none)
@@ -180,6 +182,8 @@ def udvikling(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("niveau") or "kommune"
     if level == "kommune":
         return views.udvikling(request)
+    if not can_view_public_results(request.user):
+        raise PermissionDenied
     release, pub = _release(request)
     if release is None or pub is None:
         return _no_release(request, "Udvikling")

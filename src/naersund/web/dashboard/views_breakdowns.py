@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,7 +18,8 @@ from django.template.loader import render_to_string
 from naersund.analysis.profiles import municipality_names
 from naersund.charts.breakdown import breakdown_chart
 from naersund.indicators import IndicatorDefinition, load_definitions
-from naersund.web.accounts.access import can_view_dashboard
+from naersund.web.accounts.access import can_view_public_results
+from naersund.web.accounts.decorators import login_required_unless_public
 from naersund.web.dashboard import breakdowns, releases
 from naersund.web.dashboard.present import cached_fragment
 from naersund.web.params import query_int
@@ -31,9 +31,9 @@ def _definitions() -> dict[str, IndicatorDefinition]:
     return {d.id: d for d in load_definitions()}
 
 
-@login_required
+@login_required_unless_public
 def opdeling(request: HttpRequest, kommunekode: int, indicator: str) -> HttpResponse:
-    if not can_view_dashboard(request.user):
+    if not can_view_public_results(request.user):
         raise PermissionDenied
     names = municipality_names()
     definition = _definitions().get(indicator)

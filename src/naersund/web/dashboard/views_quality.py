@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,7 +14,8 @@ from django.shortcuts import render
 from naersund.registry import quality
 from naersund.reports.model import Column
 from naersund.reports.rendering import cell_text
-from naersund.web.accounts.access import can_view_dashboard
+from naersund.web.accounts.access import can_view_public_results
+from naersund.web.accounts.decorators import login_required_unless_public
 from naersund.web.dashboard.models import Release
 
 
@@ -32,7 +32,7 @@ def _table(columns: list[tuple[str, quality.Kind]], rows: list[list[Any]]) -> di
 
 def _release_for_user(request: HttpRequest, release_id: int) -> Release:
     """The release, for a user who may see the dashboard (else 403; unknown: 404)."""
-    if not can_view_dashboard(request.user):
+    if not can_view_public_results(request.user):
         raise PermissionDenied
     release = Release.objects.filter(pk=release_id).first()
     if release is None:
@@ -40,7 +40,7 @@ def _release_for_user(request: HttpRequest, release_id: int) -> Release:
     return release
 
 
-@login_required
+@login_required_unless_public
 def datakvalitet(request: HttpRequest, release_id: int) -> HttpResponse:
     release = _release_for_user(request, release_id)
     rows = release.meta.get("data_quality") or []

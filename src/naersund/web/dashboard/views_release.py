@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,7 +15,8 @@ from django.shortcuts import render
 from naersund.analysis import release_export as export
 from naersund.analysis.breakdowns import download_frame
 from naersund.analysis.published import PublishedResults
-from naersund.web.accounts.access import can_view_dashboard
+from naersund.web.accounts.access import can_view_public_results
+from naersund.web.accounts.decorators import login_required_unless_public
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.breakdowns import breakdowns_of
 from naersund.web.dashboard.downloads import release_table as _table
@@ -34,7 +34,7 @@ def _areas_csv(pub: PublishedResults) -> str:
 
 
 def _get_release_for_user(request: HttpRequest, release_id: int) -> Release:
-    if not can_view_dashboard(request.user):
+    if not can_view_public_results(request.user):
         raise PermissionDenied
     release = Release.objects.filter(pk=release_id).first()
     if release is None:
@@ -74,7 +74,7 @@ FORMATS: dict[str, tuple[str, str, Callable[[PublishedResults], str | bytes]]] =
 }
 
 
-@login_required
+@login_required_unless_public
 def udgivelse(request: HttpRequest, release_id: int) -> HttpResponse:
     release = _get_release_for_user(request, release_id)
     return render(
@@ -89,7 +89,7 @@ def udgivelse(request: HttpRequest, release_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@login_required_unless_public
 def hent(request: HttpRequest, release_id: int, fmt: str) -> HttpResponse:
     release = _get_release_for_user(request, release_id)
     if fmt not in FORMATS:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -58,11 +59,11 @@ def order(user: Any, choice: PackChoice, release_id: int | None) -> ReportJob:
     )
 
 
-def jobs_of(user: Any, limit: int = 20) -> list[ReportJob]:
-    """The user's own jobs, newest first (never anyone else's)."""
+def jobs_of(user: Any) -> QuerySet[ReportJob]:
+    """The user's own jobs, newest first (never anyone else's); the page shows them in pages."""
     if not can_view_dashboard(user):
-        return []
-    return list(ReportJob.objects.filter(user=user)[:limit])
+        return ReportJob.objects.none()
+    return ReportJob.objects.filter(user=user)
 
 
 def get_job_for_user(user: Any, pk: int) -> ReportJob:

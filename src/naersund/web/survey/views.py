@@ -4,7 +4,8 @@ calls :mod:`naersund.web.survey.services` (the only writer) and renders.
 Who may do what: a municipality's editors answer for it (draft, submit, reopen while the round
 is open); national administrators may answer for any; a KKR secretariat reads its own
 municipalities' answers, follows completion and imports answers for them; everyone else gets
-403 on answers. The round list is open to every logged-in user.
+403 on answers. The round list is open to every logged-in user (and its closed rounds to
+everyone when the results are public, ``access.can_view_round_results``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from naersund.survey.questions import (
     municipality_regions,
 )
 from naersund.web.accounts import access
+from naersund.web.accounts.decorators import login_required_unless_public
+from naersund.web.pagination import paginate
 from naersund.web.params import query_int
 from naersund.web.survey import pdf, services
 from naersund.web.survey import questionnaire as page
@@ -48,21 +51,25 @@ def _municipality(kommunekode: int) -> int:
     return kommunekode
 
 
-@login_required
+@login_required_unless_public
 def round_list(request: HttpRequest) -> HttpResponse:
-    if not access.can_view_catalogue(request.user):
+    if not access.can_view_survey_results(request.user):
         raise PermissionDenied
     membership = access.role_of(request.user)
     own = (
         membership.kommunekode if membership and membership.role == "municipality_editor" else None
     )
     regions = access.managed_regions(request.user)
+    # the public (results open to everyone) sees the closed rounds, whose results it may read
+    visible = [r for r in Round.objects.all() if access.can_view_round_results(request.user, r)]
+    pages = paginate(request, visible, "Sider i listen over statusrunder")
     rounds = []
-    for rnd in Round.objects.all():
+    for rnd in pages.rows:
         response = services.response_of(rnd, own) if own is not None else None
         rounds.append({"round": rnd, "own_response": response})
     ctx = {
         "rounds": rounds,
+        "pages": pages,
         "own": own,
         "own_name": municipality_name(own) if own is not None else "",
         "regions": [(code, KKR_NAMES[code]) for code in regions],

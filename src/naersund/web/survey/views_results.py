@@ -1,7 +1,8 @@
 """What a status round shows: results (national and per KKR), "Bilag 1: Kommunefordelte data",
 the pilot overview, and their CSV/XLSX downloads.
 
-Access (see ``naersund.web.accounts.access``): results for every logged-in user; Bilag 1 and
+Access (see ``naersund.web.accounts.access``): results for every logged-in user (and for
+everyone once the round has closed, when the results are public); Bilag 1 and
 the pilots (per-municipality answers) for national administrators and the KKR's secretariat,
 and for every logged-in user once a national administrator has published the round
 (:func:`publish`, a POST form on the results page, the round's page).
@@ -17,7 +18,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -29,6 +30,7 @@ from naersund.survey import aggregate as agg
 from naersund.survey.export import Cell, Table, write_csv, write_xlsx
 from naersund.survey.questions import STATUS_LABELS, STATUS_VALUES, format_value
 from naersund.web.accounts import access
+from naersund.web.accounts.decorators import login_required_unless_public, refuse
 from naersund.web.catalogue.store import catalogue_from_db, current_version
 from naersund.web.params import query_int
 from naersund.web.survey import services
@@ -164,11 +166,13 @@ def _results(rnd: Round, area: agg.Area) -> dict[str, Any]:
     }
 
 
-@login_required
-def results(request: HttpRequest, slug: str) -> HttpResponse:
+@login_required_unless_public
+def results(request: HttpRequest, slug: str) -> HttpResponseBase:
     if not access.can_view_survey_results(request.user):
         raise PermissionDenied
     rnd = _round(slug)
+    if not access.can_view_round_results(request.user, rnd):
+        return refuse(request)
     area = _area(request)
     ctx = _results(rnd, area)
     ctx["areas"] = agg.all_areas()
@@ -310,13 +314,15 @@ def _results_tables(ctx: dict[str, Any]) -> list[Table]:
     return [status_table, baseline_table, free_table]
 
 
-@login_required
-def results_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+@login_required_unless_public
+def results_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponseBase:
     if fmt not in FORMATS:
         raise Http404("Ukendt format")
     if not access.can_view_survey_results(request.user):
         raise PermissionDenied
     rnd = _round(slug)
+    if not access.can_view_round_results(request.user, rnd):
+        return refuse(request)
     area = _area(request)
     tables = _results_tables(_results(rnd, area))
     name = f"resultater-{rnd.slug}-{slugify(area.name_da)}"
