@@ -15,6 +15,7 @@ Writes BENCHMARKS.md. Goals (issues "From registry extract to indicators" and 16
 Each measured step runs in its own process so that peak memory (max RSS) is its own.
 Usage: python bench/run.py [--years 2012-2016] [--scale 1.0] [--skip-pandas] [--early]
     [--ingest-years 2013-2022] [--ingest-scale 1.0] [--skip-ingest] [--out BENCHMARKS.md]
+    [--rounds 3] [--points 1,2,5,10,20]
 """
 
 from __future__ import annotations

@@ -76,6 +76,9 @@ class ReportInput:
     row of Bilag 1) appear only for municipalities in ``survey_visible`` (None: every one; the
     web passes those the user may see in that round, ``access.answers_visible_to``).
     ``drilldown``: suppressed drill-down rows (``DRILLDOWN_COLUMNS``) or None.
+    ``data_quality``: the release's data-quality rows where they are kept apart from its
+    metadata (the web's ``ReleaseQuality``), and ``stays_without_specialty`` beside them; None:
+    read them from ``meta`` (a results file).
     """
 
     published: PublishedResults
@@ -85,6 +88,8 @@ class ReportInput:
     survey: RoundAnswers | None = None
     survey_visible: frozenset[int] | None = None
     drilldown: pd.DataFrame | None = None
+    data_quality: list[dict[str, Any]] | None = None
+    stays_without_specialty: list[dict[str, Any]] | None = None
 
     @property
     def results(self) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from naersund.web.accounts import access
 from naersund.web.catalogue.store import catalogue_from_db, current_version
 from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import releases
+from naersund.web.dashboard.models import ReleaseQuality
 from naersund.web.survey.models import Round
 from naersund.web.survey.views_results import round_answers
 
@@ -74,4 +75,8 @@ def report_input(
         release=label,
         survey=survey_of(rnd) if rnd is not None else None,
         survey_visible=None if user is None else visible_answers(user, rnd),
+        data_quality=ReleaseQuality.rows_of(published.release_id),
+        stays_without_specialty=ReleaseQuality.rows_of(
+            published.release_id, "stays_without_specialty"
+        ),
     )
