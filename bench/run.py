@@ -15,6 +15,7 @@ Writes BENCHMARKS.md. Goals (issues "From registry extract to indicators" and 16
 Each measured step runs in its own process so that peak memory (max RSS) is its own.
 Usage: python bench/run.py [--years 2012-2016] [--scale 1.0] [--skip-pandas] [--early]
     [--ingest-years 2013-2022] [--ingest-scale 1.0] [--skip-ingest] [--out BENCHMARKS.md]
+    [--rounds 3] [--points 1,2,5,10,20]
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from pathlib import Path
 from sections import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
-ROUNDS = 3  # baseline/compute pairs for the 10-year goal
+ROUNDS = 3  # baseline/compute pairs for the goal's point (``--rounds``)
 START, END = "<!-- compute:start -->", "<!-- compute:end -->"
 WORK = ROOT / "bench-out"
 PY = sys.executable
@@ -225,6 +226,17 @@ def main() -> None:
     ap.add_argument("--skip-web", action="store_true", help="skip the dashboard load test")
     ap.add_argument("--skip-reports", action="store_true", help="skip the report-pack timings")
     ap.add_argument("--reuse", action="store_true", help="reuse generated registries if present")
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=ROUNDS,
+        help="baseline/compute pairs at the goal's point (the median is reported)",
+    )
+    ap.add_argument(
+        "--points",
+        default="1,2,5,10,20",
+        help="the numbers of years measured (those up to the years given; the goal's is kept)",
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     args = ap.parse_args()
     lo, hi = (int(x) for x in args.years.split("-"))
@@ -254,14 +266,15 @@ def main() -> None:
     rows = []
     cpu: dict[int, tuple[float, float, float]] = {}  # years -> CPU ratio, baseline, compute
     spill: dict[int, float] = {}  # years -> largest DuckDB temp folder, GB
-    for n in [n for n in (1, 2, 5, 10, 20) if n <= len(all_years)]:
+    points = {int(x) for x in args.points.split(",")} | {len(main_years)}
+    for n in sorted(n for n in points if n <= len(all_years)):
         years = all_years[-n:]
         part = subset(sources, years)
         # The goal's point is measured ROUNDS times, baseline and compute alternating, and the
         # median round (by ratio) is reported: the machine may be shared, and load that comes
         # and goes then hits both sides alike.
         runs = []
-        for _ in range(ROUNDS if n == len(main_years) else 1):
+        for _ in range(args.rounds if n == len(main_years) else 1):
             tb = baseline_step(part)[0]
             cb = LAST_CPU["seconds"]
             tc, mc, _ = compute_step(part, WORK / f"results_{n}.parquet")
@@ -353,7 +366,7 @@ def main() -> None:
     load = os.getloadavg()
     lines += [
         "",
-        f"The {len(main_years)}-year point is the median of {ROUNDS} baseline/compute pairs "
+        f"The {len(main_years)}-year point is the median of {args.rounds} baseline/compute pair(s) "
         "run alternately. CPU ratio = the same ratio in CPU seconds (user + system, all "
         "threads) of each process. Load average of the machine at the end (1/5/15 min): "
         f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (2 cores; above 2 means the steps "

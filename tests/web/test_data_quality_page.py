@@ -21,7 +21,7 @@ from naersund.reports.load import from_results_file
 from naersund.reports.model import Column
 from naersund.reports.rendering import cell_text
 from naersund.web.dashboard import releases
-from naersund.web.dashboard.models import Release
+from naersund.web.dashboard.models import Release, ReleaseQuality
 
 BROKEN_MONTH = "2019-06"
 
@@ -87,7 +87,10 @@ def test_the_page_shows_the_sources_the_switch_and_the_flagged_month(
 ) -> None:
     page = _page(personas.client("reader"), release)
     assert f"Datakvalitet, udgivelse {release.pk}" in page
-    view = quality.view(release.meta["data_quality"])
+    # the rows live in their own table, not in the release's metadata (read on every query)
+    assert "data_quality" not in release.meta
+    assert ReleaseQuality.objects.filter(release=release).count() == 1
+    view = quality.view(release.quality_rows())
     assert view.summary.startswith("Kilder: LPR2 2017-01 – 2018-12, LPR3 2019-01 – 2020-12;")
     assert view.summary in page
     assert "Kildeskift: 2019-01: LPR2 → LPR3." in page
@@ -100,6 +103,14 @@ def test_the_page_shows_the_sources_the_switch_and_the_flagged_month(
     for row in quality.flagged_rows(view) + quality.national_rows(view):
         columns = quality.FLAGGED_COLUMNS if len(row) == 6 else quality.NATIONAL_COLUMNS
         assert " ".join(_formatted(columns, row)) in page
+    # the acute short stays without a specialty on their first contact, per year and source
+    stays = ReleaseQuality.rows_of(release.pk, "stays_without_specialty")
+    assert [(r["year"], r["source"]) for r in stays] == [
+        (2017, "LPR2"), (2018, "LPR2"), (2019, "LPR3"), (2020, "LPR3"),
+    ]  # fmt: skip
+    assert "Akutte korttidsophold uden speciale på første kontakt, hele landet" in page
+    for row in quality.stays_rows(stays):
+        assert " ".join(_formatted(quality.STAYS_COLUMNS, row)) in page
 
 
 @pytest.mark.parametrize("persona", EVERYONE)
@@ -164,3 +175,45 @@ def test_a_release_without_data_quality_says_so_and_is_not_linked(personas: Pers
     assert "Kildeskift" not in page and "Markerede måneder" not in page
     link = f'href="/indikatorer/udgivelser/{bare.pk}/datakvalitet/"'
     assert link not in client.get("/indikatorer/udgivelser/").content.decode()
+
+
+def test_the_web_pack_reads_the_rows_from_their_table(
+    personas: Personas, release: Release, results_file: Path
+) -> None:
+    from naersund.web.reportdata import report_input
+
+    data = report_input(2020, release.pk)
+    assert "data_quality" not in data.meta
+    assert data.data_quality == release.quality_rows()
+    pack = build_pack(data, "fagligt", area_of("kommune", ALBERTSLUND), 2020)
+    pdf = PdfReader(io.BytesIO(render(pack, "pdf")))
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pdf.pages))
+    assert "Datakvalitet pr. kilde og måned" in text
+    assert "Kildeskift: 2019-01: LPR2 → LPR3." in text
+    assert "Akutte korttidsophold uden speciale på første kontakt" in text
+    # the same rows as the results file carries (the CLI's pack reads them from there)
+    carried = from_results_file(results_file).meta
+    assert data.data_quality == carried["data_quality"]
+    assert data.stays_without_specialty == carried["stays_without_specialty"]
+
+
+def test_the_migration_moves_rows_out_of_an_older_releases_metadata(personas: Personas) -> None:
+    import datetime as dt
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("naersund.web.dashboard.migrations.0003_release_quality")
+    day = dt.date(2020, 12, 31)
+    rows = [{"source": "LPR3", "month": "2020-01", "region_code": 0, "flag": ""}]
+    old = Release.objects.create(
+        data_period_start=day, data_period_end=day, data_cut=day, code_version="0",
+        meta={"data_quality": rows, "data_cut": "2020-12-31"},
+    )  # fmt: skip
+    migration.move_out_of_meta(apps, None)
+    old.refresh_from_db()
+    assert old.meta == {"data_cut": "2020-12-31"}
+    assert old.quality_rows() == rows and old.has_quality
+    migration.move_back_into_meta(apps, None)
+    old.refresh_from_db()
+    assert old.meta["data_quality"] == rows

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from naersund import __version__, refdata
 from naersund.atomic import atomic_paths
-from naersund.engine import cohort
+from naersund.engine import cohort, specialty_gaps
 from naersund.engine import expressions as ex
 from naersund.engine.backend import (
     connect,
@@ -364,6 +364,9 @@ def compute(
             contacts = _around(contacts, years, definitions, rules)
         report("Danner sygehusophold og beregner indikatorer", 0.1)
         stay_defs = [d for d in definitions if d.selection is not None and d.cohort is None]
+        # stays left out for want of a specialty, counted in the same pass (quality notes)
+        gaps = specialty_gaps.variants(stay_defs) if data_quality else []
+        stays_without_specialty: list[dict[str, Any]] = []
         aggregates: dict[str, pd.DataFrame] = {}
         time_unit: ex.TimeUnit | None = None
         if stay_defs:
@@ -375,16 +378,19 @@ def compute(
             # the municipality inside the sort key; whole-second data take the faster layout)
             unit = time_unit = choose_time_unit(con, contacts, files["contacts"])
             kommunekoder = bounds.get("kommunekoder")
-            stays = ex.build_stays(contacts, rules, stay_defs, kommunekoder, unit)
+            stays = ex.build_stays(contacts, rules, stay_defs + gaps, kommunekoder, unit)
             wide = execute_aggregate(
                 con,
-                ex.stay_aggregates(stays, stay_defs, rules, how),
-                stay_defs,
+                ex.stay_aggregates(stays, stay_defs + gaps, rules, how),
+                stay_defs + gaps,
                 lambda d: ex.stay_aggregates(
                     ex.build_stays(contacts, rules, [d], time_unit=unit), [d], rules, how
                 ),
             )
             aggregates |= {d.id: _in_years(ex.narrow(wide, d), years) for d in stay_defs}
+            stays_without_specialty = specialty_gaps.counts(
+                wide, gaps, data_quality or [], years, options.suppression.min_count
+            )
         disease_years, no_lookback = _disease_years(definitions, years, bounds["first"])
         if disease_years:
             report("Beregner sygdomsgrupper", 0.6)
@@ -475,6 +481,7 @@ def compute(
         meta["rejected_rows"] = sum(ingested["rejected"].values())
     if data_quality is not None:
         meta["data_quality"] = data_quality
+        meta["stays_without_specialty"] = stays_without_specialty
     report("Færdig", 1.0)
     return ComputeResult(
         results=results, meta=meta, aggregates=aggregates, areas=areas.areas_frame(chosen)

@@ -143,16 +143,23 @@ def _write_table(con: duckdb.DuckDBPyConnection, table: str, rows: str, out: Pat
     if table in PARTITION_BY:
         extra = f", year(s.{sql_ident(PARTITION_BY[table])}) AS year"
         options = "FORMAT parquet, PARTITION_BY (year), FILENAME_PATTERN 'part-{i}'"
+        query = f"SELECT s.*{extra} FROM ({rows}) s"
         if table == "contacts":
             # An exact integer key per person, numbered once for the whole table (this run),
-            # so that the engine sorts on it instead of the text person_id (schema.PERSON_KEY).
-            extra += f", dense_rank() OVER (ORDER BY s.person_id) AS {PERSON_KEY}"
+            # so that the engine sorts on it instead of the text person_id (schema.PERSON_KEY):
+            # the rank of person_id, as dense_rank() over the contacts would give it, but
+            # sorting only the distinct persons (a few per contact) and joining the key back.
+            query = f"""
+                WITH keys AS (
+                    SELECT person_id, row_number() OVER (ORDER BY person_id) AS {PERSON_KEY}
+                    FROM (SELECT DISTINCT person_id FROM ({rows})))
+                SELECT s.*{extra}, keys.{PERSON_KEY}
+                FROM ({rows}) s JOIN keys ON keys.person_id = s.person_id"""  # fmt: skip
             run = f"ingest:{uuid.uuid4().hex}"
             seconds = "true" if row is not None and row[1] is True else "false"
             kv = {PERSON_KEY_METADATA: run, WHOLE_SECONDS_METADATA: seconds}
             pairs = ", ".join(f"{sql_lit(k)}: {sql_lit(v)}" for k, v in kv.items())
             options += f", KV_METADATA {{{pairs}}}"
-        query = f"SELECT s.*{extra} FROM ({rows}) s"
         target = out / table
     else:
         query = rows

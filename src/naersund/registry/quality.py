@@ -393,6 +393,24 @@ def flagged_rows(v: QualityView) -> list[list[Any]]:
     ]
 
 
+# Stays that a specialty list leaves out for want of a specialty on their first contact
+# (naersund.engine.specialty_gaps, counted by compute): one table on the page and in the pack.
+STAYS_COLUMNS: list[tuple[str, Kind]] = [
+    ("År", "text"), ("Kilde", "text"), ("Indikator", "text"), ("Ophold", "integer"),
+]  # fmt: skip
+STAYS_NOTE_DA = (
+    "Akutte korttidsophold, hvis første kontakt mangler speciale: de tælles ikke med i "
+    "indikatoren (en kontakt uden speciale regnes ikke som medicinsk), så et stigende antal her "
+    "sænker indikatoren uden at færre borgere er indlagt."
+)
+
+
+def stays_rows(rows: Iterable[dict[str, Any]]) -> list[list[Any]]:
+    """The stays without a specialty per year, source and indicator (``stays`` None when
+    hidden): the rows of the table :data:`STAYS_COLUMNS`."""
+    return [[str(r["year"]), r["source"], r["indicator"], r["stays"]] for r in rows]
+
+
 def switch_note(v: QualityView) -> str:
     """What the analyst must know about a change of source, in Danish ("" when one source)."""
     if not v.switches:
@@ -428,7 +446,12 @@ contacts per day count a weekend day as the series' weekend days weigh. On synth
 no break (2012-2022, Denmark and 5 regions, 792 months) 3 months were flagged by chance, while a
 break of 5-10 % in a region's series, the size of a change of registration, is flagged
 (`naersund.registry.quality.flag_months` has the reasons). With `--append` the rows of both sources are kept and the flags computed on the
-joined series. `naersund compute` carries the rows into the release (counts under the
-suppression limit hidden); the web shows them on the release's page *Datakvalitet* and the
-professional report pack in its section *Datakvalitet pr. kilde og måned*.
+joined series. `naersund compute` carries the rows into the results' metadata (counts under
+the suppression limit hidden), and beside them the acute short stays whose first contact has no
+specialty, per year and source (`stays_without_specialty`: `akutte_korttidsindlaeggelser`
+leaves them out, since a contact without a specialty is not medical; counted in the same pass
+as the indicators, `naersund.engine.specialty_gaps`). `naersund publish` stores both in their
+own table (`ReleaseQuality`), not in the release's metadata; the web shows them on the
+release's page *Datakvalitet* and the professional report pack in its section *Datakvalitet pr.
+kilde og måned*.
 """

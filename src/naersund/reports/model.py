@@ -85,6 +85,9 @@ class ReportInput:
     ``followup``: the municipalities' answers to their follow-up questions in the round,
     (kommunekode, indicator) -> :class:`naersund.survey.followup.FollowupAnswer`, only those
     the reader may see (the web reads them with its one reader, as the Kommuneprofil does).
+    ``data_quality``: the release's data-quality rows where they are kept apart from its
+    metadata (the web's ``ReleaseQuality``), and ``stays_without_specialty`` beside them; None:
+    read them from ``meta`` (a results file).
     """
 
     published: PublishedResults
@@ -97,6 +100,8 @@ class ReportInput:
     economy: EconomyFigures | None = None
     effects: PackEffects | None = None
     followup: Mapping[tuple[int, str], FollowupAnswer] = field(default_factory=dict)
+    data_quality: list[dict[str, Any]] | None = None
+    stays_without_specialty: list[dict[str, Any]] | None = None
 
     @property
     def results(self) -> pd.DataFrame:

@@ -177,9 +177,9 @@ def quality_section(data: ReportInput, area: Area, year: int) -> Section:
 
 def source_quality_section(data: ReportInput) -> Section | None:
     """Data quality per source and month (``quality.csv`` of the ingest, carried by the
-    release), so that a break such as LPR2 -> LPR3 is seen before a trend is trusted; None when
+    release: ``data.data_quality`` on the web, the results' metadata otherwise), so that a break such as LPR2 -> LPR3 is seen before a trend is trusted; None when
     the release has none (its data did not come through ``naersund ingest``)."""
-    rows = data.meta.get("data_quality")
+    rows = data.data_quality if data.data_quality is not None else data.meta.get("data_quality")
     if not rows:
         return None
     v = quality.view(rows)
@@ -219,6 +219,22 @@ def source_quality_section(data: ReportInput) -> Section | None:
             notes=[hidden],
         )
     )
+    stays = (
+        data.stays_without_specialty
+        if data.stays_without_specialty is not None
+        else data.meta.get("stays_without_specialty")
+    )
+    if stays:
+        columns = [Column(label, kind) for label, kind in quality.STAYS_COLUMNS]
+        s.blocks.append(
+            Table(
+                sheet="Ophold uden speciale",
+                title="Akutte korttidsophold uden speciale på første kontakt, hele landet",
+                columns=columns,
+                rows=quality.stays_rows(stays),
+                notes=[quality.STAYS_NOTE_DA, hidden],
+            )
+        )
     return s
 
 

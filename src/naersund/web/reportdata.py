@@ -20,7 +20,7 @@ from naersund.web.catalogue.store import catalogue_from_db, current_version
 from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.breakdowns import breakdowns_of
-from naersund.web.dashboard.models import Release
+from naersund.web.dashboard.models import Release, ReleaseQuality
 from naersund.web.economy.reader import economy_figures
 from naersund.web.survey.followup_answers import followup_answers
 from naersund.web.survey.models import Round
@@ -90,6 +90,10 @@ def report_input(
         followup=followup_answers(rnd, sorted(region_of()), user),
         # the breakdowns published with the release (the web's Opdeling page reads the same)
         drilldown=breakdowns_of(release),
+        data_quality=ReleaseQuality.rows_of(published.release_id),
+        stays_without_specialty=ReleaseQuality.rows_of(
+            published.release_id, "stays_without_specialty"
+        ),
     )
 
 

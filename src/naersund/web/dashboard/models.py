@@ -7,6 +7,8 @@ after publication; exactly one is current, and earlier ones stay readable for th
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 
@@ -37,6 +39,38 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"Udgivelse {self.pk} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def has_quality(self) -> bool:
+        """Whether the release has data-quality rows (one light query; the rows stay unread)."""
+        return ReleaseQuality.objects.filter(release_id=self.pk).exists()
+
+    def quality_rows(self) -> list[dict[str, Any]]:
+        """The release's data-quality rows (:func:`naersund.registry.quality.for_release`)."""
+        return ReleaseQuality.rows_of(self.pk)
+
+
+class ReleaseQuality(models.Model):
+    """The data-quality rows of a release (``quality.csv`` of the ingest, per source, month and
+    region, small counts hidden), kept apart from ``Release.meta``: at national volume they are
+    a few hundred KB, which every query of a release would otherwise read."""
+
+    release = models.OneToOneField(Release, on_delete=models.CASCADE, related_name="quality")
+    rows = models.JSONField("datakvalitet", default=list)
+    # acute short stays whose first contact has no specialty, per year and source
+    # (naersund.engine.specialty_gaps)
+    stays_without_specialty = models.JSONField("ophold uden speciale", default=list)
+
+    @staticmethod
+    def rows_of(release_id: int, field: str = "rows") -> list[dict[str, Any]]:
+        """The data-quality rows (or, with ``field``, the stays without a specialty) of release
+        ``release_id`` ([] when it has none)."""
+        found = ReleaseQuality.objects.filter(release_id=release_id).values_list(field, flat=True)
+        return list(found.first() or [])
+
+    class Meta:
+        verbose_name = "datakvalitet for en udgivelse"
+        verbose_name_plural = "datakvalitet for udgivelser"
 
 
 class ResultRow(models.Model):

@@ -30,7 +30,7 @@ from naersund.analysis.publishable import read_publishable
 from naersund.analysis.results_file import RESULTS_FILE_COLUMNS
 from naersund.errors import NaersundError
 from naersund.web.dashboard import breakdowns
-from naersund.web.dashboard.models import MonthlyRow, Release, ResultRow
+from naersund.web.dashboard.models import MonthlyRow, Release, ReleaseQuality, ResultRow
 
 FIELDS = RESULTS_FILE_COLUMNS
 MONTHLY_FIELDS = [
@@ -62,6 +62,10 @@ def _date(text: str, name: str) -> dt.date:
         ) from None
 
 
+QUALITY_KEY = "data_quality"  # the rows compute writes into the results' metadata
+STAYS_KEY = "stays_without_specialty"  # and the stays without a specialty beside them
+
+
 def _none(v: float) -> float | None:
     return None if np.isnan(v) else float(v)
 
@@ -90,6 +94,10 @@ def publish(path: Path) -> Release:
         ) from None
     table = checked.results
     monthly = run.monthly
+    # the data-quality rows get their own table (ReleaseQuality), not the release's metadata
+    meta = {k: v for k, v in meta.items() if k not in (QUALITY_KEY, STAYS_KEY)}
+    quality_rows = checked.meta.get(QUALITY_KEY)
+    stays = checked.meta.get(STAYS_KEY)
     with transaction.atomic():
         release = Release.objects.create(
             data_period_start=_date(period[0], "data_period"),
@@ -109,6 +117,12 @@ def publish(path: Path) -> Release:
             },
             row_count=len(table),
         )
+        if isinstance(quality_rows, list) and quality_rows:
+            ReleaseQuality.objects.create(
+                release=release,
+                rows=quality_rows,
+                stays_without_specialty=stays if isinstance(stays, list) else [],
+            )
         cols = {c: table[c].to_numpy() for c in FIELDS}
         rows = [
             ResultRow(

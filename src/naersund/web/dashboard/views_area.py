@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -111,7 +111,7 @@ def omraade_valg(request: HttpRequest) -> HttpResponse:
 
 
 @login_required_unless_public
-def sammenlign(request: HttpRequest) -> HttpResponse:
+def sammenlign(request: HttpRequest) -> HttpResponseBase:
     """Sammenlign: the municipalities (``views.sammenlign``), or with ``?niveau=<level>`` the
     areas of that level (the four regions of 2027, the sundhedsråd, ...) side by side, with
     their map dissolved from the municipalities."""
@@ -175,7 +175,7 @@ def sammenlign(request: HttpRequest) -> HttpResponse:
 
 
 @login_required_unless_public
-def udvikling(request: HttpRequest) -> HttpResponse:
+def udvikling(request: HttpRequest) -> HttpResponseBase:
     """Udvikling: a municipality (``views.udvikling``), or with ``?niveau=<level>&omraade=<code>``
     an area of any level year by year beside its parent on ``?over=<level>`` (default: none)
     and Denmark."""

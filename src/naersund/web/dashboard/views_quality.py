@@ -1,5 +1,5 @@
 """The data-quality page of a release ("Datakvalitet"): per source and month, what the ingest
-counted (``quality.csv``, carried in the release's metadata), so that an analyst sees a break
+counted (``quality.csv``, published into its own table, ``ReleaseQuality``), so that an analyst sees a break
 such as LPR2 -> LPR3 before trusting a trend. The tables are the professional pack's
 (:mod:`naersund.registry.quality`), formatted as the pack prints them."""
 
@@ -16,7 +16,7 @@ from naersund.reports.model import Column
 from naersund.reports.rendering import cell_text
 from naersund.web.accounts.access import can_view_public_results
 from naersund.web.accounts.decorators import login_required_unless_public
-from naersund.web.dashboard.models import Release
+from naersund.web.dashboard.models import Release, ReleaseQuality
 
 
 def _table(columns: list[tuple[str, quality.Kind]], rows: list[list[Any]]) -> dict[str, Any]:
@@ -43,7 +43,7 @@ def _release_for_user(request: HttpRequest, release_id: int) -> Release:
 @login_required_unless_public
 def datakvalitet(request: HttpRequest, release_id: int) -> HttpResponse:
     release = _release_for_user(request, release_id)
-    rows = release.meta.get("data_quality") or []
+    rows = release.quality_rows()
     context: dict[str, Any] = {"release": release, "has_quality": bool(rows)}
     if rows:
         v = quality.view(rows)
@@ -54,5 +54,10 @@ def datakvalitet(request: HttpRequest, release_id: int) -> HttpResponse:
             "flagged": _table(quality.FLAGGED_COLUMNS, quality.flagged_rows(v)),
             "national": _table(quality.NATIONAL_COLUMNS, quality.national_rows(v)),
             "min_count": int(release.meta.get("suppression_min_count", 5)),
+            "stays": _table(
+                quality.STAYS_COLUMNS,
+                quality.stays_rows(ReleaseQuality.rows_of(release.pk, "stays_without_specialty")),
+            ),
+            "stays_note": quality.STAYS_NOTE_DA,
         }
     return render(request, "dashboard/datakvalitet.html", context)
