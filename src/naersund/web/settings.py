@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "naersund.web.dashboard",
     "naersund.web.api",
     "naersund.web.reportjobs",
+    "naersund.web.areas",
 ]
 
 MIDDLEWARE = [
