@@ -95,6 +95,8 @@ class Membership(models.Model):
                 scopes.get(self.area_level, self.region_code)
             except scopes.ScopeError as exc:
                 raise ValidationError({"region_code": str(exc)}) from None
+        if self.role == Role.MUNICIPALITY_EDITOR and self.kommunekode is None:
+            raise ValidationError({"kommunekode": "En kommunal redaktør skal have en kommune."})
 
     def scope_area(self) -> Area | None:
         """The secretariat's area (None for other roles or an area no longer shipped)."""
@@ -104,8 +106,6 @@ class Membership(models.Model):
             return scopes.get(self.area_level, self.region_code)
         except scopes.ScopeError:
             return None
-        if self.role == Role.MUNICIPALITY_EDITOR and self.kommunekode is None:
-            raise ValidationError({"kommunekode": "En kommunal redaktør skal have en kommune."})
 
 
 class LoginFailure(models.Model):

@@ -11,7 +11,7 @@ from naersund.web.admin_site import RoleAdmin, site
 from naersund.web.areas.models import MunicipalityGroup
 
 
-class GroupForm(forms.ModelForm):  # type: ignore[type-arg]
+class GroupForm(forms.ModelForm):
     members = forms.TypedMultipleChoiceField(
         label="Kommuner",
         coerce=int,

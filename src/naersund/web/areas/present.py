@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.http import QueryDict
 from django.urls import reverse
 
-from naersund.analysis.neighbours import FEATURES, K, comparable_municipalities, features_of_year
+from naersund.analysis.neighbours import K, comparable_municipalities, features_of_year
 from naersund.analysis.profiles import municipality_names
 from naersund.web.areas.models import MunicipalityGroup
 from naersund.web.dashboard.overblik import CHOSEN, OverblikParams
@@ -73,7 +73,6 @@ class Comparable:
     k: int
     rows: list[Characteristics]
     overblik_url: str
-    features_da: list[str]
     method_da: str
     sources_da: str
 
@@ -85,15 +84,18 @@ class Comparable:
 def comparable(kommunekode: int, year: int, k: int = K) -> Comparable:
     names = municipality_names()
     codes = comparable_municipalities(year, k)[kommunekode]
-    features = features_of_year(year)
+    features = {
+        column: {int(k): float(v) for k, v in values.items()}
+        for column, values in features_of_year(year).to_dict().items()
+    }
     rows = [
         Characteristics(
             code,
             names[code],
-            round(math.exp(float(features.at[code, "log_population"]))),
-            float(features.at[code, "share_65"]) * 100,
-            float(features.at[code, "share_80"]) * 100,
-            math.exp(float(features.at[code, "log_density"])),
+            round(math.exp(features["log_population"][code])),
+            features["share_65"][code] * 100,
+            features["share_80"][code] * 100,
+            math.exp(features["log_density"][code]),
             code == kommunekode,
         )
         for code in [kommunekode, *codes]
@@ -108,7 +110,6 @@ def comparable(kommunekode: int, year: int, k: int = K) -> Comparable:
         k=k,
         rows=rows,
         overblik_url=f"{reverse('dashboard:overblik')}?{q.urlencode()}",
-        features_da=list(FEATURES.values()),
         method_da=METHOD_DA.format(k=k),
         sources_da=SOURCES_DA.format(year=year),
     )
