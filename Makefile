@@ -49,6 +49,7 @@ lint: $(STAMP)
 ## bench: performance against baselines measured in the same run (writes BENCHMARKS.md)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	nice -n 10 $(BIN)/python bench/suppression.py
 
 ## docs: regenerate docs/indicators.md, docs/input-formats.md and docs/areas.md from the code
 docs: $(STAMP)

@@ -290,7 +290,53 @@ def test_it_refuses_an_unknown_region(tmp_path: Path) -> None:
     path = _write(tmp_path, "region_code: 1084", "region_code: 1086")
     assert _error(path) == (
         f"{path}, line 9, field 'kkr.0.region_code': "
-        "Value error, unknown region code 1086 (the KKR are 1081-1085)"
+        "Value error, KKR har intet område med koden 1086 (koderne er 1081, 1082, 1083, 1084, 1085)"
+    )
+
+
+def test_a_section_can_be_a_sundhedsraad_with_its_own_municipalities(tmp_path: Path) -> None:
+    # Issue 14: a sundhedsråd's goals in its sundhedsplan; Albertslund (165) belongs to
+    # Sundhedsråd Amager og Vestegnen (2712), so the municipality target may name it.
+    path = _write(
+        tmp_path,
+        "  - region_code: 1084\n    name_da: KKR Hovedstaden",
+        "  - level: sundhedsraad\n    region_code: 2712\n    name_da: Sundhedsråd Amager og Vestegnen",
+    )
+    path.write_text(path.read_text().replace("kommunekode: 101", "kommunekode: 165"))
+    section = load_catalogue(path).kkr[0]
+    assert (section.level, section.region_code) == ("sundhedsraad", 2712)
+    assert 165 in section.members and 101 not in section.members
+    assert len(section.members) == 9
+
+
+def test_it_refuses_a_sundhedsraad_target_outside_the_sundhedsraad(tmp_path: Path) -> None:
+    # København (101) is KKR Hovedstaden's but not Amager og Vestegnen's
+    path = _write(
+        tmp_path,
+        "  - region_code: 1084\n    name_da: KKR Hovedstaden",
+        "  - level: sundhedsraad\n    region_code: 2712\n    name_da: Sundhedsråd Amager og Vestegnen",
+    )
+    assert _error(path) == (
+        f"{path}, line 32, field 'kkr.0.goals.0.targets.1.kommunekode': "
+        "kommunekode 101 is not a municipality of Sundhedsråd Amager og Vestegnen"
+    )
+
+
+def test_it_refuses_a_kkr_code_on_the_sundhedsraad_level(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path, "  - region_code: 1084", "  - level: sundhedsraad\n    region_code: 1084"
+    )
+    assert _error(path).startswith(
+        f"{path}, line 10, field 'kkr.0.region_code': Value error, Sundhedsråd har intet område "
+        "med koden 1084 (koderne er 2701, 2702,"
+    )
+
+
+def test_it_refuses_an_unknown_level(tmp_path: Path) -> None:
+    path = _write(tmp_path, "  - region_code: 1084", "  - level: kommune\n    region_code: 1084")
+    assert _error(path) == (
+        f"{path}, line 9, field 'kkr.0.level': Value error, ukendt niveau 'kommune' for et "
+        "område (kendte niveauer: kkr, sundhedsraad, region2027)"
     )
 
 
@@ -371,7 +417,8 @@ def test_it_refuses_a_survey_region_that_is_no_kkr(tmp_path: Path) -> None:
     path = _write(tmp_path, "        targets:", text)
     assert _error(path) == (
         f"{path}, line 21, field 'kkr.0.goals.0.baselines.0': "
-        "Value error, unknown region code 84 (the KKR are 1081-1085)"
+        "Value error, ukendt områdekode 84 (KKR 1081-1085, sundhedsråd 2701-2717, region fra "
+        "2027 1081-1083 og 1086)"
     )
 
 

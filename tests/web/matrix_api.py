@@ -22,7 +22,8 @@ NOWHERE = {p: 404 for p in EVERYONE}
 # Without a published release the results answer 404 (the tests that publish one are in
 # test_api.py); with one, every logged-in user reads them.
 RESULTS = ANON | {p: 404 for p in USERS}
-# a municipality's answers in a round that is not published: its editor, its KKR, the admin
+# a municipality's answers in a round that is not published: its editor, its KKR's and its
+# sundhedsråd's secretariats, the admin
 ALBERTSLUND_ANSWERS = (
     ANON
     | {p: 403 for p in USERS}
@@ -30,6 +31,7 @@ ALBERTSLUND_ANSWERS = (
         "admin": 200,
         "kkr_hovedstaden": 200,
         "albertslund": 200,
+        "sr_amager_vestegnen": 200,
     }
 )
 AALBORG_ANSWERS = (

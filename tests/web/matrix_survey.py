@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.utils import timezone
-from web_personas import AALBORG, ALBERTSLUND, EVERYONE
+from web_personas import AALBORG, ALBERTSLUND, AMAGER_VESTEGNEN, EVERYONE, GENTOFTE
 
 SLUG = "matrix-runde"
 
@@ -41,14 +41,32 @@ def _url(path: str) -> Callable[[], str]:
 
 LOGGED_IN = {"anonymous": 302} | {p: 200 for p in EVERYONE[1:]}
 REFUSED = {"anonymous": 302} | {p: 403 for p in EVERYONE[1:]}
-# who may read a municipality's answers: its editor, its KKR secretariat and the admin
-ALBERTSLUND_READERS = REFUSED | {"admin": 200, "kkr_hovedstaden": 200, "albertslund": 200}
+# who may read a municipality's answers: its editor, its KKR's and its sundhedsråd's
+# secretariats and the admin
+ALBERTSLUND_READERS = REFUSED | {
+    "admin": 200,
+    "kkr_hovedstaden": 200,
+    "albertslund": 200,
+    "sr_amager_vestegnen": 200,
+}
 AALBORG_READERS = REFUSED | {"admin": 200, "kkr_nordjylland": 200, "aalborg": 200}
-MANAGERS = REFUSED | {"admin": 200, "kkr_hovedstaden": 200, "kkr_nordjylland": 200}
+# Gentofte: KKR Hovedstaden, but another sundhedsråd than Amager og Vestegnen
+GENTOFTE_READERS = REFUSED | {"admin": 200, "kkr_hovedstaden": 200}
+MANAGERS = REFUSED | {
+    "admin": 200,
+    "kkr_hovedstaden": 200,
+    "kkr_nordjylland": 200,
+    "sr_amager_vestegnen": 200,
+}
 ADMIN_ONLY = REFUSED | {"admin": 200}
 NOT_FOUND = {"anonymous": 302} | {p: 404 for p in EVERYONE[1:]}
 # the PDF of a response that is not submitted: not found for those who may see it
-ALBERTSLUND_NOTHING_SUBMITTED = REFUSED | {"admin": 404, "kkr_hovedstaden": 404, "albertslund": 404}
+ALBERTSLUND_NOTHING_SUBMITTED = REFUSED | {
+    "admin": 404,
+    "kkr_hovedstaden": 404,
+    "albertslund": 404,
+    "sr_amager_vestegnen": 404,
+}
 POST_ONLY = {"anonymous": 302} | {p: 405 for p in EVERYONE[1:]}
 
 QUESTIONNAIRE = "status/<slug:slug>/kommune/<number:kommunekode>/"
@@ -64,8 +82,10 @@ BILAG1_FILE = "status/<slug:slug>/bilag1/<number:region_code>.<str:fmt>"
 PILOTS = "status/<slug:slug>/piloter/<number:region_code>/"
 PUBLISH = "status/<slug:slug>/offentliggoer/"
 # a KKR's per-municipality answers (Bilag 1, pilots): its secretariat and the admin
-HOVEDSTADEN_MANAGERS = MANAGERS | {"kkr_nordjylland": 403}
-NORDJYLLAND_MANAGERS = MANAGERS | {"kkr_hovedstaden": 403}
+HOVEDSTADEN_MANAGERS = MANAGERS | {"kkr_nordjylland": 403, "sr_amager_vestegnen": 403}
+NORDJYLLAND_MANAGERS = MANAGERS | {"kkr_hovedstaden": 403, "sr_amager_vestegnen": 403}
+# a sundhedsråd's: its secretariat and the admin (not the KKR's secretariat)
+SUNDHEDSRAAD_MANAGERS = REFUSED | {"admin": 200, "sr_amager_vestegnen": 200}
 
 PUBLISHED = "matrix-offentlig"
 
@@ -98,14 +118,17 @@ SURVEY_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     ("status/ny/", "/status/ny/", MANAGERS),  # Opret statusrunde (issue 12)
     (QUESTIONNAIRE, _url(f"kommune/{ALBERTSLUND}/"), ALBERTSLUND_READERS),
     (QUESTIONNAIRE, _url(f"kommune/{AALBORG}/"), AALBORG_READERS),
+    (QUESTIONNAIRE, _url(f"kommune/{GENTOFTE}/"), GENTOFTE_READERS),
     (QUESTIONNAIRE, _url("kommune/999/"), NOT_FOUND),
     (QUESTIONNAIRE, "/status/findes-ikke/kommune/165/", NOT_FOUND),
     (HISTORY, _url(f"kommune/{ALBERTSLUND}/historik/"), ALBERTSLUND_READERS),
     (HISTORY, _url(f"kommune/{AALBORG}/historik/"), AALBORG_READERS),
+    (HISTORY, _url(f"kommune/{GENTOFTE}/historik/"), GENTOFTE_READERS),
     (ANSWERS_PDF, _url(f"kommune/{ALBERTSLUND}/besvarelse.pdf"), ALBERTSLUND_NOTHING_SUBMITTED),
     (OVERVIEW, _url("overblik/"), MANAGERS),
     (OVERVIEW, _url("overblik/?kkr=1084"), HOVEDSTADEN_MANAGERS),
     (OVERVIEW, _url("overblik/?kkr=1081"), NORDJYLLAND_MANAGERS),
+    (OVERVIEW, _url(f"overblik/?kkr={AMAGER_VESTEGNEN}"), SUNDHEDSRAAD_MANAGERS),
     (IMPORT, _url("import/"), MANAGERS),
     (TEMPLATE, _url("import/skabelon.csv"), MANAGERS),
     (RESULTS, _url("resultater/"), LOGGED_IN),
@@ -117,11 +140,14 @@ SURVEY_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     (PUBLISH, _url("offentliggoer/"), POST_ONLY),
     (BILAG1, _url("bilag1/1084/"), HOVEDSTADEN_MANAGERS),
     (BILAG1, _url("bilag1/1081/"), NORDJYLLAND_MANAGERS),
+    (BILAG1, _url(f"bilag1/{AMAGER_VESTEGNEN}/"), SUNDHEDSRAAD_MANAGERS),
     (BILAG1, _url("bilag1/9999/"), NOT_FOUND),
     (BILAG1_FILE, _url("bilag1/1084.xlsx"), HOVEDSTADEN_MANAGERS),
     (BILAG1_FILE, _url("bilag1/1081.csv"), NORDJYLLAND_MANAGERS),
+    (BILAG1_FILE, _url(f"bilag1/{AMAGER_VESTEGNEN}.csv"), SUNDHEDSRAAD_MANAGERS),
     (PILOTS, _url("piloter/1084/"), HOVEDSTADEN_MANAGERS),
     (PILOTS, _url("piloter/1081/"), NORDJYLLAND_MANAGERS),
+    (PILOTS, _url(f"piloter/{AMAGER_VESTEGNEN}/"), SUNDHEDSRAAD_MANAGERS),
     # a published (closed) round: its per-municipality answers for every logged-in user; the
     # questionnaire and its history (drafts, names) stay with the municipality
     (BILAG1, _published_url("bilag1/1084/"), LOGGED_IN),

@@ -1,6 +1,6 @@
 """Security: a municipality's own survey answers (statuses, pilots, free answers, the
 tilbagemelding, counts such as "13 af 13" skal-indsatser) reach only its editors, its KKR's
-secretariat and national administrators — on every dashboard page, survey page, download,
+and its sundhedsråd's secretariats and national administrators — on every dashboard page, survey page, download,
 report pack and API answer — until a national administrator publishes the (closed) round;
 then that round's submitted answers, and no other round's, reach every logged-in user.
 
@@ -45,7 +45,8 @@ VALUE = {ALBERTSLUND: "implementeret", AALBORG: "under_implementering"}
 NAME = {ALBERTSLUND: "Albertslund", AALBORG: "Aalborg"}
 # who may see each municipality's answers while the round is not published
 OWN_PEOPLE = {
-    ALBERTSLUND: {"admin", "kkr_hovedstaden", "albertslund"},
+    # and its sundhedsråd's secretariat (Amager og Vestegnen, issue 14)
+    ALBERTSLUND: {"admin", "kkr_hovedstaden", "albertslund", "sr_amager_vestegnen"},
     AALBORG: {"admin", "kkr_nordjylland", "aalborg"},
 }
 KKR_PEOPLE = {HOVEDSTADEN: {"admin", "kkr_hovedstaden"}, NORDJYLLAND: {"admin", "kkr_nordjylland"}}

@@ -86,6 +86,7 @@ def test_the_national_admin_gives_a_user_a_role(personas: Personas) -> None:
         "membership-0-role": "municipality_editor",
         "membership-0-kommunekode": "851",
         "membership-0-region_code": "",
+        "membership-0-area_level": "kkr",  # the role's level (issue 14), preselected on the form
     }
     response = personas.client("admin").post(f"/admin/auth/user/{reader.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -111,7 +112,36 @@ def test_an_editor_without_a_municipality_is_refused_with_a_danish_message(
         "membership-0-role": "municipality_editor",
         "membership-0-kommunekode": "",
         "membership-0-region_code": "",
+        "membership-0-area_level": "kkr",  # the role's level (issue 14), preselected on the form
     }
     response = personas.client("admin").post(f"/admin/auth/user/{reader.pk}/change/", data)
     assert response.status_code == 200
     assert "En kommunal redaktør skal have en kommune." in response.content.decode()
+
+
+def test_the_national_admin_scopes_a_secretariat_to_a_sundhedsraad(personas: Personas) -> None:
+    reader = personas.reader
+    data = {
+        "username": reader.username,
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "12:00:00",
+        "is_active": "on",
+        "membership-TOTAL_FORMS": "1",
+        "membership-INITIAL_FORMS": "1",
+        "membership-MIN_NUM_FORMS": "0",
+        "membership-MAX_NUM_FORMS": "1",
+        "membership-0-id": reader.membership.pk,
+        "membership-0-user": reader.pk,
+        "membership-0-role": "kkr_secretary",
+        "membership-0-kommunekode": "",
+        "membership-0-area_level": "sundhedsraad",
+        "membership-0-region_code": "1084",  # a KKR's code: no sundhedsråd
+    }
+    url = f"/admin/auth/user/{reader.pk}/change/"
+    refused = personas.client("admin").post(url, data)
+    assert refused.status_code == 200
+    assert "Sundhedsråd har intet område med koden 1084" in refused.content.decode()
+    done = personas.client("admin").post(url, data | {"membership-0-region_code": "2712"})
+    assert done.status_code == 302
+    reader.membership.refresh_from_db()
+    assert (reader.membership.area_level, reader.membership.region_code) == ("sundhedsraad", 2712)

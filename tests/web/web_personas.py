@@ -12,6 +12,8 @@ ALBERTSLUND = 165  # KKR Hovedstaden
 AALBORG = 851  # KKR Nordjylland
 HOVEDSTADEN = 1084
 NORDJYLLAND = 1081
+GENTOFTE = 157  # KKR Hovedstaden, Sundhedsråd Københavns Omegn Nord
+AMAGER_VESTEGNEN = 2712  # Sundhedsråd Amager og Vestegnen: Albertslund and eight others
 
 # username -> (role, region_code, kommunekode); "anonymous" is the user who is not logged in.
 PERSONAS: dict[str, tuple[str, int | None, int | None]] = {
@@ -21,7 +23,11 @@ PERSONAS: dict[str, tuple[str, int | None, int | None]] = {
     "albertslund": ("municipality_editor", None, ALBERTSLUND),
     "aalborg": ("municipality_editor", None, AALBORG),
     "reader": ("reader", None, None),
+    # a sundhedsråd's secretariat (level sundhedsraad, see AREA_LEVELS)
+    "sr_amager_vestegnen": ("kkr_secretary", AMAGER_VESTEGNEN, None),
 }
+# the area level of a secretariat persona that is not a KKR's
+AREA_LEVELS = {"sr_amager_vestegnen": "sundhedsraad"}
 EVERYONE = ["anonymous", *PERSONAS]
 
 
@@ -35,7 +41,13 @@ def create_shared_rows() -> None:
     save_catalogue(load_catalogue(), source="shipped")
     for name, (role, region, kommune) in PERSONAS.items():
         user = User.objects.create_user(name, password="adgangskode-til-test")
-        Membership.objects.create(user=user, role=role, region_code=region, kommunekode=kommune)
+        Membership.objects.create(
+            user=user,
+            role=role,
+            region_code=region,
+            kommunekode=kommune,
+            area_level=AREA_LEVELS.get(name, "kkr"),
+        )
 
 
 @dataclass
@@ -46,6 +58,7 @@ class Personas:
     albertslund: User
     aalborg: User
     reader: User
+    sr_amager_vestegnen: User
 
     def client(self, name: str) -> Client:
         """A test client logged in as the persona (or not logged in, for "anonymous")."""

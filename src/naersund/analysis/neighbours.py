@@ -98,10 +98,17 @@ def nearest(features: pd.DataFrame, k: int = K) -> dict[int, list[int]]:
     return out
 
 
-def comparable_municipalities(year: int, k: int = K) -> dict[int, list[int]]:
-    """The ``k`` comparable municipalities of every municipality, from the shipped population
-    of ``year`` (estimated as compute does where the year is not shipped) and boundaries."""
+@cache
+def features_of_year(year: int) -> pd.DataFrame:
+    """:func:`characteristics` of every municipality from the shipped population of ``year``
+    (estimated as compute does where the year is not shipped) and the shipped boundaries."""
     from naersund.refdata import derive_population, shipped_population
 
     pop = derive_population(shipped_population(), [year])
-    return nearest(characteristics(pop, area_km2()), k)
+    return characteristics(pop, area_km2())
+
+
+def comparable_municipalities(year: int, k: int = K) -> dict[int, list[int]]:
+    """The ``k`` comparable municipalities of every municipality in ``year``
+    (:func:`features_of_year`)."""
+    return nearest(features_of_year(year), k)

@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from naersund.refdata import KKR_NAMES
+from naersund.refdata import scopes
 
 Kind = Literal["skal", "kan"]
 # The fixed status scale of the survey's question per initiative, lowest first. Baselines that
@@ -111,8 +111,11 @@ class Baseline(_Strict):
             raise ValueError("survey_question and survey_answers go together")
         if self.survey_region is not None and self.survey_question is None:
             raise ValueError("survey_region needs a survey_question")
-        if self.survey_region is not None and self.survey_region not in KKR_NAMES:
-            raise ValueError(f"unknown region code {self.survey_region} (the KKR are 1081-1085)")
+        if self.survey_region is not None and not scopes.is_scope(self.survey_region):
+            raise ValueError(
+                f"ukendt områdekode {self.survey_region} (KKR 1081-1085, sundhedsråd 2701-2717, "
+                "region fra 2027 1081-1083 og 1086)"
+            )
         if self.value_max is not None and self.value_max <= self.value:
             raise ValueError("value_max must be greater than value")
         if self.of is not None and self.unit != "antal":
@@ -196,8 +199,12 @@ class ActionPlan(_Strict):
 
 
 class Kkr(_Strict):
-    """One KKR (= region, by its DAGI code 1081-1085) and the goals it has adopted."""
+    """One area and the goals it has adopted: a KKR (= region, by its DAGI code 1081-1085, the
+    default ``level``), or any other area of a scope level (:mod:`naersund.refdata.scopes`),
+    e.g. a sundhedsråd's goals in its sundhedsplan (``level: sundhedsraad``, ``region_code``
+    2701-2717). A status round asks an area's initiatives of that area's municipalities."""
 
+    level: str = scopes.DEFAULT_LEVEL
     region_code: int
     name_da: str
     source: str | None = None
@@ -219,12 +226,24 @@ class Kkr(_Strict):
             raise ValueError("a central indicator is chosen twice")
         return v
 
+    @field_validator("level")
+    @classmethod
+    def _level(cls, v: str) -> str:
+        scopes.get_level(v)  # a ScopeError (a ValueError) names the known levels
+        return v
+
     @field_validator("region_code")
     @classmethod
-    def _region(cls, v: int) -> int:
-        if v not in KKR_NAMES:
-            raise ValueError(f"unknown region code {v} (the KKR are 1081-1085)")
+    def _region(cls, v: int, info: ValidationInfo) -> int:
+        level = info.data.get("level")
+        if level is not None:  # None: the level itself was refused
+            scopes.get(level, v)
         return v
+
+    @property
+    def members(self) -> frozenset[int]:
+        """The kommunekoder of the area."""
+        return frozenset(scopes.get(self.level, self.region_code).members)
 
     @property
     def initiatives(self) -> list[Initiative]:
@@ -289,8 +308,6 @@ def reference_problems(
     """Rules across the catalogue: every id used once; references to national goals, focus
     areas and indicators (default: the shipped definitions) resolve; each KKR once; a
     municipality target names a municipality of its KKR."""
-    from naersund.refdata import region_of
-
     known_indicators = _indicator_ids() if indicator_ids is None else indicator_ids
     problems: list[tuple[Loc, str]] = []
     seen: dict[str, Loc] = {}
@@ -310,7 +327,6 @@ def reference_problems(
     for i, n in enumerate(cat.national_goals):
         refs(("national_goals", i, "indicators"), n.indicators, known_indicators, "indicator")
     regions: dict[int, int] = {}
-    municipality_region = region_of()
     for k, kkr in enumerate(cat.kkr):
         if kkr.region_code in regions:
             problems.append(
@@ -334,7 +350,7 @@ def reference_problems(
                         )
                     )
                 code = target.kommunekode
-                if code is not None and municipality_region.get(code) != kkr.region_code:
+                if code is not None and code not in kkr.members:
                     problems.append(
                         (
                             (*tloc, "kommunekode"),

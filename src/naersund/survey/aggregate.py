@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from naersund.catalogue import Baseline, Catalogue, Initiative, iter_initiatives
-from naersund.refdata import KKR_NAMES, region_of
+from naersund.refdata import KKR_NAMES, region_of, scopes
 from naersund.survey.questions import STATUS_LABELS, STATUS_VALUES, municipality_name
 
 NATIONAL = 0  # the area code of Denmark as a whole
@@ -68,7 +68,8 @@ class Share:
 
 @dataclass(frozen=True)
 class Area:
-    """Denmark (code 0) or one KKR (its region code) and its municipalities."""
+    """Denmark (code 0) or one KKR (its region code), or another scope area (a sundhedsråd),
+    and its municipalities."""
 
     code: int
     name_da: str
@@ -84,10 +85,12 @@ def national_area() -> Area:
 
 
 def kkr_area(region_code: int) -> Area:
-    if region_code not in KKR_NAMES:
+    """A KKR, or any other scope area (a sundhedsråd, a 2027 region; see
+    :mod:`naersund.refdata.scopes`) with its municipalities; KeyError for an unknown code."""
+    area = scopes.find(region_code)
+    if area is None:
         raise KeyError(region_code)
-    members = frozenset(k for k, r in region_of().items() if r == region_code)
-    return Area(region_code, KKR_NAMES[region_code], members)
+    return Area(region_code, area.name, frozenset(area.members))
 
 
 def all_areas() -> list[Area]:

@@ -43,6 +43,8 @@ from naersund.survey.questions import (
     municipality_name,
     municipality_regions,
     parse_cell,
+    scope_members,
+    scope_name,
     shown,
 )
 
@@ -711,10 +713,10 @@ def parse_answers(
                 f"{_where(table, number, code_col)}: '{shown(raw_code)}' er ikke en kommunekode."
             )
             continue
-        if region_code is not None and regions[code] != region_code:
+        if region_code is not None and code not in scope_members(region_code):
             problems.append(
                 f"{_where(table, number, code_col)}: {municipality_name(code)} hører ikke til "
-                f"{KKR_NAMES.get(region_code, region_code)}."
+                f"{scope_name(region_code)}."
             )
             continue
         if code in first_row:
@@ -732,7 +734,7 @@ def parse_answers(
             if not spec.applies_to(code):
                 problems.append(
                     f"{_where(table, number, col)}: spørgsmålet stilles kun til kommunerne i "
-                    f"{KKR_NAMES.get(spec.region_code or 0, spec.region_code)}, og "
+                    f"{scope_name(spec.region_code or 0)}, og "
                     f"{municipality_name(code)} hører til {KKR_NAMES.get(regions[code], '')}; "
                     "lad feltet stå tomt."
                 )

@@ -104,10 +104,11 @@ class Choice:
 class QuestionSpec:
     """One question of a round, as data (the web app stores it as a ``Question`` row).
 
-    ``owner_region_code`` is the KKR whose catalogue the initiative comes from (None for free
-    questions); ``region_code`` restricts who is asked: None means every municipality (the
-    free questions, and every question of a round made with ``national=True``);
-    ``kommunekode`` restricts it to one municipality (the follow-up questions of
+    ``owner_region_code`` is the area (KKR, sundhedsråd, 2027 region: a code of
+    :mod:`naersund.refdata.scopes`) whose catalogue section the initiative comes from (None for
+    free questions); ``region_code`` restricts who is asked to that area's municipalities: None
+    means every municipality (the free questions, and every question of a round made with
+    ``national=True``); ``kommunekode`` restricts it to one municipality (the follow-up questions of
     :mod:`naersund.survey.followup`, which only that municipality and those who may read its
     answers see).
     """
@@ -131,9 +132,7 @@ class QuestionSpec:
         """Whether the municipality is asked this question."""
         if self.kommunekode is not None and self.kommunekode != kommunekode:
             return False
-        return (
-            self.region_code is None or municipality_regions().get(kommunekode) == self.region_code
-        )
+        return self.region_code is None or kommunekode in scope_members(self.region_code)
 
     def choice_values(self) -> tuple[str, ...]:
         return tuple(c.value for c in self.choices)
@@ -154,6 +153,21 @@ def municipality_regions() -> dict[int, int]:
     from naersund.refdata import region_of
 
     return region_of()
+
+
+@cache
+def scope_members(code: int) -> frozenset[int]:
+    """The municipalities of the area ``code`` (a KKR, a sundhedsråd, a 2027 region)."""
+    from naersund.refdata import scopes
+
+    return scopes.members(code)
+
+
+def scope_name(code: int) -> str:
+    """The Danish name of the area ``code`` ("KKR Hovedstaden", "Sundhedsråd Fyn")."""
+    from naersund.refdata import scopes
+
+    return scopes.name(code)
 
 
 @cache
@@ -249,6 +263,7 @@ def questions_from_catalogue(
     catalogue: Catalogue,
     national: bool = False,
     free: Sequence[QuestionSpec] = FREE_QUESTIONS,
+    level: str | None = None,
 ) -> list[QuestionSpec]:
     """The questions of a round: for each initiative its status and start year, for each
     kan-initiative the pilot question, then the ``free`` questions; numbered in that order.
@@ -260,9 +275,16 @@ def questions_from_catalogue(
     follow-up of 2013-2014 did (its baselines are shares of all 98); use it only to
     back-fill such a round. qids depend only on the initiative ids, so two rounds from the
     same (or a compatible later) catalogue have the same qids.
+
+    The catalogue's sections may be areas of any scope level (a KKR, a sundhedsråd); ``level``
+    (e.g. ``sundhedsraad``) makes a round of that level only: the initiatives of that level's
+    areas, each asked of its own municipalities, plus the free questions every municipality
+    is asked. None: every section.
     """
     out: list[QuestionSpec] = []
     for kkr, parent, ini in iter_initiatives(catalogue):
+        if level is not None and kkr.level != level:
+            continue
         common: dict[str, Any] = {
             "initiative_id": ini.id,
             "initiative_kind": ini.kind,

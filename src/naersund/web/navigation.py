@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from naersund.analysis.profiles import municipality_names
-from naersund.refdata import KKR_NAMES
+from naersund.refdata import scopes
 from naersund.web.accounts.access import can_use_admin, results_are_public, role_of
 from naersund.web.accounts.models import Role
 
@@ -80,5 +80,5 @@ def user_line(user: Any) -> str:
     if m.role == Role.MUNICIPALITY_EDITOR and m.kommunekode is not None:
         where = f", {municipality_names().get(m.kommunekode, m.kommunekode)}"
     elif m.role == Role.KKR_SECRETARY and m.region_code is not None:
-        where = f", {KKR_NAMES.get(m.region_code, m.region_code)}"
+        where = f", {scopes.name(m.region_code)}"
     return f"{name} ({Role(m.role).label}{where})"

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "naersund.web.reportjobs",
     "naersund.web.economy",
     "naersund.web.practice",
+    "naersund.web.areas",
 ]
 
 MIDDLEWARE = [

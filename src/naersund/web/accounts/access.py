@@ -4,6 +4,12 @@ Logged-in users read the whole catalogue (it is public inside the platform). Edi
 municipality's status is for that municipality's editors and national administrators;
 managing a KKR (its rounds and follow-up) for that KKR's secretariat and national administrators.
 
+A secretariat's area can be any area of a scope level (:mod:`naersund.refdata.scopes`): a KKR,
+a sundhedsråd or a 2027 region; "KKR" below stands for any of them. Area codes (the
+``region_code`` of URLs, questions and the catalogue) name one set of municipalities across
+the scope levels, so a sundhedsråd secretariat (2701-2717) reads its municipalities' answers,
+round overviews and Bilag 1 exactly as a KKR secretariat (1081-1085) does.
+
 Survey results: the aggregated shares (nationally and per KKR, "68 pct. af kommunerne") are
 for every logged-in user. A municipality's own answers (statuses, start years, pilots, free
 answers, tilbagemelding, and counts of them such as "11 af 13 skal-indsatser") are for its
@@ -32,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from naersund.refdata import KKR_NAMES, region_of
+from naersund.refdata import KKR_NAMES, region_of, scopes
 from naersund.web.accounts.models import Membership, Role
 
 if TYPE_CHECKING:
@@ -102,12 +108,15 @@ def can_edit_municipality(user: Any, kommunekode: int) -> bool:
 
 
 def can_manage_region(user: Any, region_code: int) -> bool:
+    """Whether the user manages the area ``region_code`` (a KKR, a sundhedsråd, a 2027
+    region): national administrators every area, a secretariat its own."""
     m = role_of(user)
-    if m is None:
+    if m is None or not scopes.is_scope(region_code):
         return False
     if m.role == Role.NATIONAL_ADMIN:
         return True
-    return m.role == Role.KKR_SECRETARY and m.region_code == region_code
+    area = m.scope_area()
+    return area is not None and scopes.members(area.code) == scopes.members(region_code)
 
 
 def can_view_response(user: Any, kommunekode: int) -> bool:
@@ -116,20 +125,22 @@ def can_view_response(user: Any, kommunekode: int) -> bool:
     readers do not see them (except a published round's, :func:`can_view_answers`)."""
     if can_edit_municipality(user, kommunekode):
         return True
-    region = region_of().get(kommunekode)
-    return region is not None and can_manage_region(user, region)
+    m = role_of(user)
+    area = m.scope_area() if m is not None else None
+    return area is not None and kommunekode in area.members
 
 
 def managed_regions(user: Any) -> list[int]:
-    """The KKR (region codes) whose survey follow-up and import the user manages."""
+    """The areas (codes) whose survey follow-up and import the user manages: the five KKR for
+    national administrators (who may also ask for any other area, :func:`can_manage_region`),
+    a secretariat's own area."""
     m = role_of(user)
     if m is None:
         return []
     if m.role == Role.NATIONAL_ADMIN:
         return sorted(KKR_NAMES)
-    if m.role == Role.KKR_SECRETARY and m.region_code is not None:
-        return [m.region_code]
-    return []
+    area = m.scope_area()
+    return [area.code] if area is not None else []
 
 
 def can_view_survey_results(user: Any) -> bool:
@@ -176,7 +187,7 @@ def can_view_kkr_answers(user: Any, region_code: int, rnd: Round | None = None) 
     administrators and that KKR's secretariat, and every logged-in user when ``rnd`` is
     published. Editors and readers otherwise do not: the table shows other municipalities'
     answers."""
-    if region_code not in KKR_NAMES:
+    if not scopes.is_scope(region_code):
         return False
     return can_manage_region(user, region_code) or (is_published(rnd) and can_view_catalogue(user))
 

@@ -72,8 +72,12 @@ class FocusArea(_Ordered):
 
 
 class Kkr(_Ordered):
+    """A section of the catalogue: a KKR's goals, or another area's (``level``: a sundhedsråd's
+    goals in its sundhedsplan); ``region_code`` is the area's code on that level."""
+
     catalogue = models.ForeignKey(CatalogueVersion, on_delete=models.CASCADE, related_name="kkr")
-    region_code = models.PositiveIntegerField("region", choices=REGION_CHOICES)
+    level = models.CharField("niveau", max_length=30, default="kkr")
+    region_code = models.PositiveIntegerField("område", choices=REGION_CHOICES)
     name_da = models.CharField("navn", max_length=200)
     source = models.TextField("kilde", blank=True)
     vision_da = models.TextField("vision", blank=True)

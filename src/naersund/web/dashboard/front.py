@@ -22,7 +22,7 @@ from naersund.analysis.benchmark import comparison_label
 from naersund.analysis.profiles import IndicatorInfo, municipality_names, municipality_region
 from naersund.analysis.published import Figure
 from naersund.catalogue.central import SOURCE_SENTENCE_DA, central_order
-from naersund.refdata import KKR_NAMES, NATIONAL_CODE
+from naersund.refdata import KKR_NAMES, NATIONAL_CODE, scopes
 from naersund.web.accounts import access
 from naersund.web.accounts.models import Role
 from naersund.web.dashboard import context as ctx
@@ -136,7 +136,7 @@ def area_of(user: Any) -> Area | None:
         name = municipality_names().get(m.kommunekode, str(m.kommunekode))
         return Area("kommune", m.kommunekode, name)
     if m.role == Role.KKR_SECRETARY and m.region_code is not None:
-        return Area("region", m.region_code, KKR_NAMES.get(m.region_code, str(m.region_code)))
+        return Area("region", m.region_code, scopes.name(m.region_code))
     return Area("land", NATIONAL_CODE, "Danmark")
 
 

@@ -133,6 +133,8 @@ DESCENDING_STATE = {True: "descending", False: "ascending"}
 
 def context(ov: Overview, p: OverblikParams, years: list[int]) -> dict[str, Any]:
     """What ``dashboard/overblik.html`` shows."""
+    from naersund.web.areas.present import group_links  # it imports this module
+
     names = municipality_names()
     return {
         "ov": ov,
@@ -150,4 +152,6 @@ def context(ov: Overview, p: OverblikParams, years: list[int]) -> dict[str, Any]
             for code, name in sorted(KKR_NAMES.items())
         ],
         "chosen_param": CHOSEN,
+        # the user-defined groups as choices of the group to compare with (issue 14)
+        "groups": group_links(p),
     }

@@ -19,6 +19,7 @@ from naersund.survey.questions import (
     format_value,
     municipality_name,
     municipality_regions,
+    scope_members,
 )
 from naersund.web.accounts import access
 from naersund.web.survey import services
@@ -113,14 +114,14 @@ def sections_of(items: list[Item]) -> list[Section]:
 
 
 def own_kkr_first(questions: list[Question], kommunekode: int) -> list[Question]:
-    """The municipality's own KKR's initiatives first, then other KKR's (only a round made
-    with ``national`` asks them), then the free questions."""
-    own = municipality_regions()[kommunekode]
+    """The initiatives of the municipality's own areas (its KKR, its sundhedsråd) first, then
+    other areas' (only a round made with ``national`` asks them), then the free questions."""
 
     def rank(q: Question) -> tuple[int, int]:
         if q.owner_region_code is None:
             return (2, q.position)
-        return (0 if q.owner_region_code == own else 1, q.position)
+        own = kommunekode in scope_members(q.owner_region_code)
+        return (0 if own else 1, q.position)
 
     return sorted(questions, key=rank)
 

@@ -30,7 +30,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from naersund.errors import NaersundError
-from naersund.refdata import KKR_NAMES
 from naersund.survey.importing import ImportFileError, parse_answers, read_table
 from naersund.survey.questions import (
     FREE_QUESTIONS,
@@ -40,6 +39,7 @@ from naersund.survey.questions import (
     clean_value,
     municipality_name,
     questions_from_catalogue,
+    scope_name,
 )
 from naersund.web.catalogue.models import CatalogueVersion
 from naersund.web.catalogue.store import catalogue_from_db, current_version
@@ -117,6 +117,7 @@ def create_round(
     national: bool = False,
     free: Iterable[QuestionSpec] = FREE_QUESTIONS,
     followup: Iterable[QuestionSpec] = (),
+    level: str | None = None,
 ) -> Round:
     """A round with its questions, generated from ``catalogue`` (default: the current version)
     by :func:`naersund.survey.questions.questions_from_catalogue`: a KKR's initiatives are
@@ -124,7 +125,8 @@ def create_round(
     national follow-up). qids depend only on the catalogue's initiative ids, so they match
     ``previous``'s wherever the initiative remains. ``followup``: the follow-up questions the
     KKR secretariat kept (:func:`naersund.survey.followup.followup_questions`), each asked of
-    one municipality, numbered after the rest."""
+    one municipality, numbered after the rest. ``level`` (e.g. ``sundhedsraad``) limits
+    the round to the catalogue sections of that area level."""
     if closes_on < opens_on:
         raise SurveyError("Runden skal lukke samme dag eller efter, den åbner.")
     if Round.objects.filter(slug=slug).exists():
@@ -132,7 +134,9 @@ def create_round(
     version = catalogue or current_version()
     if version is None:
         raise SurveyError("Der er intet katalog i databasen; indlæs kataloget først.")
-    specs = questions_from_catalogue(catalogue_from_db(version), national=national, free=list(free))
+    specs = questions_from_catalogue(
+        catalogue_from_db(version), national=national, free=list(free), level=level
+    )
     specs += [replace(q, position=len(specs) + i) for i, q in enumerate(followup)]
     problems = check_questions(specs)
     if problems:
@@ -254,8 +258,7 @@ def _clean_all(
             continue
         if not spec.applies_to(kommunekode):
             errors[qid] = (
-                f"Spørgsmålet stilles kun til kommunerne i "
-                f"{KKR_NAMES.get(spec.region_code or 0, spec.region_code)}."
+                f"Spørgsmålet stilles kun til kommunerne i {scope_name(spec.region_code or 0)}."
             )
             continue
         try:
@@ -531,12 +534,13 @@ COMPLETION_LABELS = {
 
 
 def completion(rnd: Round, region_code: int | None = None) -> list[CompletionRow]:
-    """One row per municipality (of the KKR, or all 98), sorted by name."""
-    from naersund.refdata import municipalities
+    """One row per municipality (of the area ``region_code``, a KKR or a sundhedsråd, or all
+    98), sorted by name. ``CompletionRow.region_code`` is the municipality's KKR."""
+    from naersund.refdata import municipalities, scopes
 
     m = municipalities()
     if region_code is not None:
-        m = m[m["region_code"] == region_code]
+        m = m[m["kommunekode"].isin(scopes.members(region_code))]
     responses = {r.kommunekode: r for r in rnd.responses.all()}
     answered: dict[int, int] = {}
     for code in Answer.objects.filter(response__round=rnd, value__isnull=False).values_list(

@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from naersund.refdata import KKR_NAMES
+from naersund.refdata import scopes
 from naersund.survey.importing import LIMITS, MB
 from naersund.survey.questions import (
     STATUS_LABELS,
@@ -72,7 +72,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
         "pages": pages,
         "own": own,
         "own_name": municipality_name(own) if own is not None else "",
-        "regions": [(code, KKR_NAMES[code]) for code in regions],
+        "regions": [(code, scopes.name(code)) for code in regions],
         "is_admin": access.is_national_admin(request.user),
     }
     return render(request, "survey/round_list.html", ctx)
@@ -251,22 +251,23 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     regions = _regions_for(request)
     wanted = query_int(request.GET, "kkr", max_digits=4)
     if wanted is not None:
-        if wanted not in regions:
+        # a national administrator may ask for any area (a sundhedsråd), not only the five KKR
+        if wanted not in regions and not access.can_manage_region(request.user, wanted):
             raise PermissionDenied
         regions = [wanted]
     blocks = []
     every = services.completion(rnd, region_code=regions[0] if len(regions) == 1 else None)
     for code in regions:
-        rows = [r for r in every if r.region_code == code]
+        rows = [r for r in every if r.kommunekode in scopes.members(code)]
         counts = {
             state: sum(r.state == state for r in rows) for state in services.COMPLETION_LABELS
         }
-        blocks.append({"code": code, "name": KKR_NAMES[code], "rows": rows, "counts": counts})
+        blocks.append({"code": code, "name": scopes.name(code), "rows": rows, "counts": counts})
     ctx = {
         "round": rnd,
         "blocks": blocks,
         "labels": services.COMPLETION_LABELS,
-        "all_regions": [(c, KKR_NAMES[c]) for c in access.managed_regions(request.user)],
+        "all_regions": [(c, scopes.name(c)) for c in access.managed_regions(request.user)],
         "selected": wanted,
     }
     return render(request, "survey/overview.html", ctx)
@@ -315,7 +316,7 @@ def import_answers(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "problems": problems[:IMPORT_PROBLEMS_SHOWN],
         "more_problems": max(0, len(problems) - IMPORT_PROBLEMS_SHOWN),
-        "region_name": KKR_NAMES[region] if region else "alle KKR",
+        "region_name": scopes.name(region) if region else "alle KKR",
         "questions": questions,
         "status_labels": STATUS_LABELS,
         "limits": LIMITS.summary_da(),
@@ -338,7 +339,7 @@ def import_template(request: HttpRequest, slug: str) -> HttpResponse:
     asked of at least one of them."""
     rnd = _round(slug)
     regions = _regions_for(request)
-    codes = [code for code, region in sorted(municipality_regions().items()) if region in regions]
+    codes = sorted(k for code in regions for k in scopes.members(code))
     questions: list[Question] = [
         q for q in rnd.questions.all() if any(q.applies_to(code) for code in codes)
     ]

@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from naersund.catalogue import Catalogue, Initiative, iter_initiatives
-from naersund.refdata import KKR_NAMES
+from naersund.refdata import KKR_NAMES, scopes
 from naersund.survey import aggregate as agg
 from naersund.survey.export import Cell, Table, write_csv, write_xlsx
 from naersund.survey.questions import STATUS_LABELS, STATUS_VALUES, format_value
@@ -101,7 +101,7 @@ def _area(request: HttpRequest) -> agg.Area:
     wanted = query_int(request.GET, "kkr", max_digits=4)
     if wanted is None:
         return agg.national_area()
-    if wanted not in KKR_NAMES:
+    if not scopes.is_scope(wanted):
         raise Http404("Ukendt KKR")
     return agg.kkr_area(wanted)
 
@@ -177,9 +177,11 @@ def results(request: HttpRequest, slug: str) -> HttpResponseBase:
     ctx = _results(rnd, area)
     ctx["areas"] = agg.all_areas()
     ctx["statuses"] = [(s, STATUS_LABELS[s]) for s in reversed(STATUS_VALUES)]
+    # the five KKR and the user's own area (a sundhedsråd secretariat's)
+    codes = sorted(set(KKR_NAMES) | set(access.managed_regions(request.user)))
     ctx["kkr_links"] = [
-        (code, name)
-        for code, name in sorted(KKR_NAMES.items())
+        (code, scopes.name(code))
+        for code in codes
         if access.can_view_kkr_answers(request.user, code, rnd)
     ]
     ctx["published"] = access.is_published(rnd)
@@ -357,7 +359,7 @@ def _kkr_initiatives(rnd: Round, catalogue: Catalogue, region_code: int) -> list
 
 def _get_round_for_kkr_answers(request: HttpRequest, slug: str, region_code: int) -> Round:
     """The round, when the user may see every answer of the KKR's municipalities in it."""
-    if region_code not in KKR_NAMES:
+    if not scopes.is_scope(region_code):
         raise Http404("Ukendt KKR")
     rnd = _round(slug)
     if not access.can_view_kkr_answers(request.user, region_code, rnd):
@@ -413,7 +415,7 @@ def _bilag1(rnd: Round, region_code: int) -> dict[str, Any]:
     return {
         "round": rnd,
         "region_code": region_code,
-        "kkr_name": KKR_NAMES[region_code],
+        "kkr_name": scopes.name(region_code),
         "tables": tables,
         "pilots": pilots,
         "tilbagemeldinger": texts,
@@ -504,4 +506,4 @@ def bilag1_download(request: HttpRequest, slug: str, region_code: int, fmt: str)
         raise Http404("Ukendt format")
     rnd = _get_round_for_kkr_answers(request, slug, region_code)
     tables = _bilag1_tables(_bilag1(rnd, region_code))
-    return _download(tables, fmt, f"bilag1-{rnd.slug}-{slugify(KKR_NAMES[region_code])}")
+    return _download(tables, fmt, f"bilag1-{rnd.slug}-{slugify(scopes.name(region_code))}")

@@ -1,4 +1,6 @@
-"""``naersund web set_role BRUGER ROLLE [--kkr KODE] [--kommune KODE]``: give a user its role
+"""``naersund web set_role BRUGER ROLLE [--kkr KODE [--niveau NIVEAU]] [--kommune KODE]``: give a
+user its role (a secretariat's area: ``--niveau sundhedsraad --kkr 2712`` for a sundhedsråd)
+
 (the first national administrator of a new server needs this: ``createsuperuser`` makes a
 user, but access follows the role, see ``accounts/access.py``)."""
 
@@ -11,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from naersund.refdata import scopes
 from naersund.web.accounts.models import Membership, Role
 
 
@@ -23,7 +26,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username", metavar="BRUGER")
         parser.add_argument("role", metavar="ROLLE", choices=[r.value for r in Role])
-        parser.add_argument("--kkr", type=int, help="KKR'ens regionskode (1081-1085).")
+        parser.add_argument(
+            "--kkr",
+            type=int,
+            help="Sekretariatets områdekode: KKR 1081-1085, sundhedsråd 2701-2717 (med "
+            "--niveau sundhedsraad).",
+        )
+        parser.add_argument(
+            "--niveau",
+            default=scopes.DEFAULT_LEVEL,
+            choices=list(scopes.SCOPE_LEVELS),
+            help="Sekretariatets niveau (standard: kkr).",
+        )
         parser.add_argument("--kommune", type=int, help="Kommunekode (fx 165).")
 
     @transaction.atomic
@@ -38,6 +52,7 @@ class Command(BaseCommand):
         membership = Membership.objects.filter(user=user).first() or Membership(user=user)
         membership.role = role
         membership.region_code = options["kkr"] if role == Role.KKR_SECRETARY else None
+        membership.area_level = options["niveau"]
         membership.kommunekode = options["kommune"] if role == Role.MUNICIPALITY_EDITOR else None
         try:
             membership.full_clean()
