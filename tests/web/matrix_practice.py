@@ -1,6 +1,7 @@
 """God praksis's rows of the role × URL matrix (see ``test_web_access.MATRIX``): a published
 entry is for every logged-in user; a draft of Albertslund (KKR Hovedstaden) only for its
-editor, its KKR's secretariat and national administrators, and a 404 for everyone else (its
+editor, the secretariats whose area holds it (its KKR's, and since issue 14 its sundhedsråd's,
+who read its answers too) and national administrators, and a 404 for everyone else (its
 existence is not told). ``test_practice`` asserts that its content is absent for them."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from naersund.web.practice import services
 from naersund.web.practice.models import Entry
 
 LOGGED_IN = {"anonymous": 302} | {p: 200 for p in EVERYONE[1:]}
-DRAFT_READERS = ("admin", "kkr_hovedstaden", "albertslund")
+DRAFT_READERS = ("admin", "kkr_hovedstaden", "albertslund", "sr_amager_vestegnen")
 DRAFT = {"anonymous": 302} | {p: 200 if p in DRAFT_READERS else 404 for p in EVERYONE[1:]}
 EDITORS = {"anonymous": 302} | {
     p: 200 if p in ("admin", "albertslund") else 404 if p not in DRAFT_READERS else 403

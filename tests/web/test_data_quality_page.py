@@ -203,7 +203,7 @@ def test_the_migration_moves_rows_out_of_an_older_releases_metadata(personas: Pe
 
     from django.apps import apps
 
-    migration = importlib.import_module("naersund.web.dashboard.migrations.0003_release_quality")
+    migration = importlib.import_module("naersund.web.dashboard.migrations.0006_release_quality")
     day = dt.date(2020, 12, 31)
     rows = [{"source": "LPR3", "month": "2020-01", "region_code": 0, "flag": ""}]
     old = Release.objects.create(

@@ -18,10 +18,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
-from web_personas import ALBERTSLUND, HOVEDSTADEN, Personas
+from web_personas import ALBERTSLUND, AMAGER_VESTEGNEN, HOVEDSTADEN, Personas
 
 from naersund.analysis.followup import Proposal, proposals
-from naersund.refdata import region_of
+from naersund.refdata import region_of, scopes
 from naersund.survey.followup import choice_qid, text_qid
 from naersund.survey.questions import municipality_name
 from naersund.web.accounts.models import Membership
@@ -285,3 +285,23 @@ def test_a_bad_form_says_what_is_wrong_in_danish_and_saves_nothing(
     assert "Runden skal lukke samme dag eller efter, den åbner." in text
     assert "Id:" in text
     assert not Round.objects.exists()
+
+
+def test_a_sundhedsraad_secretariat_sees_the_proposals_of_its_own_municipalities_only(
+    personas: Personas, release: releases.PublishedResults
+) -> None:
+    """A secretariat scoped to a sundhedsråd (issue 14) gets the proposals of exactly its
+    municipalities; KKR Hovedstaden's page shows proposals of others too."""
+    catalogue = ctx.catalogue_state()[0]
+    assert catalogue is not None
+    every = {_key(p): p.kommunekode for p in proposals(release, catalogue, release.years[-1])}
+    own = scopes.members(AMAGER_VESTEGNEN)
+
+    def shown(persona: str) -> set[str]:
+        html = personas.client(persona).get("/status/ny/").content.decode()
+        return set(re.findall(r'id="behold-([0-9]+-[a-z0-9_]+)"', html))
+
+    mine = shown("sr_amager_vestegnen")
+    assert mine == {k for k, kode in every.items() if kode in own}
+    assert mine, "the synthetic release flags none of the sundhedsråd's municipalities"
+    assert shown("kkr_hovedstaden") - mine  # KKR Hovedstaden's other municipalities

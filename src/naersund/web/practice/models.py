@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from naersund.practice import EVIDENCE_LEVELS, TARGET_GROUPS
-from naersund.web.accounts.models import REGION_CHOICES
+from naersund.refdata import KKR_NAMES
 
 
 class Status(models.TextChoices):
@@ -26,7 +26,7 @@ class Entry(models.Model):
     title = models.CharField("titel", max_length=300)
     kommunekode = models.PositiveSmallIntegerField("kommune")  # the municipality that owns it
     partners = models.JSONField("andre kommuner", default=list, blank=True)  # kommunekoder
-    region_code = models.PositiveIntegerField("KKR", choices=REGION_CHOICES)
+    region_code = models.PositiveIntegerField("KKR", choices=sorted(KKR_NAMES.items()))  # its KKR
     initiatives = models.JSONField("indsatser", default=list, blank=True)  # Initiative.slug
     indicators = models.JSONField("indikatorer", default=list, blank=True)  # definition ids
     target_group = models.CharField("målgruppe", max_length=20, choices=list(TARGET_GROUPS.items()))

@@ -16,9 +16,9 @@ from django import forms
 
 from naersund.analysis.followup import Proposal, proposals
 from naersund.catalogue import Catalogue, iter_initiatives
-from naersund.refdata import KKR_NAMES
+from naersund.refdata import scopes
 from naersund.survey.followup import followup_questions
-from naersund.survey.questions import municipality_name, municipality_regions
+from naersund.survey.questions import municipality_name
 from naersund.web.catalogue.models import CatalogueVersion
 from naersund.web.catalogue.store import catalogue_from_db, current_version
 from naersund.web.dashboard import context as ctx
@@ -109,6 +109,7 @@ class Proposals:
     year: int | None
     items: list[ShownProposal]
     regions: list[str]
+    areas: tuple[int, ...] = ()  # the scope areas' codes
 
 
 def _titles(catalogue: Catalogue) -> dict[str, str]:
@@ -119,20 +120,20 @@ def proposals_for(regions: Iterable[int], kept: set[str] | None = None) -> Propo
     """The follow-up proposals of the current release's latest year for the municipalities
     of ``regions``, with the current catalogue's initiatives; ``kept``: the keys the user kept
     (None: every one, the default)."""
-    wanted = set(regions)
-    names = [KKR_NAMES[r] for r in sorted(wanted)]
+    wanted = set(regions)  # areas of any scope level: KKR, sundhedsråd, 2027 region
+    names = [scopes.name(r) for r in sorted(wanted)]
+    members = frozenset().union(*(scopes.members(r) for r in wanted))
     release = releases.current_release()
     catalogue = ctx.catalogue_state()[0]
     if release is None or catalogue is None:
-        return Proposals(None, None, [], names)
+        return Proposals(None, None, [], names, tuple(sorted(wanted)))
     pub = releases.results_of(release)
     year = pub.years[-1]
     titles = _titles(catalogue)
     infos = ctx.infos()
-    regions_of = municipality_regions()
     items = []
     for p in proposals(pub, catalogue, year):
-        if regions_of.get(p.kommunekode) not in wanted:
+        if p.kommunekode not in members:
             continue
         info = infos.get(p.indicator)
         shown = ShownProposal(
@@ -145,7 +146,7 @@ def proposals_for(regions: Iterable[int], kept: set[str] | None = None) -> Propo
         if kept is not None:
             shown = replace(shown, keep=shown.key in kept)
         items.append(shown)
-    return Proposals(release.pk, year, items, names)
+    return Proposals(release.pk, year, items, names, tuple(sorted(wanted)))
 
 
 def create(form: RoundForm, shown: Proposals) -> Round:
@@ -174,4 +175,12 @@ def create(form: RoundForm, shown: Proposals) -> Round:
         previous=data["previous"],
         catalogue=version,
         followup=followup_questions(kept, lambda i: titles.get(i, i)),
+        level=_round_level(shown.areas),
     )
+
+
+def _round_level(areas: Iterable[int]) -> str | None:
+    """A sundhedsråd's (or 2027 region's) secretariat makes a round of its level's catalogue
+    sections; KKR secretariats and administrators a round of the KKR sections, as before."""
+    levels = {a.level for a in (scopes.find(code) for code in areas) if a is not None}
+    return None if levels <= {"kkr"} or len(levels) != 1 else levels.pop()
