@@ -96,6 +96,11 @@ def test_publish_stores_every_estimate_and_page_api_and_command_read_them(
     assert effects_for().computed is False
     page = personas.client("aalborg").get("/indikatorer/effekter/?format=csv").content.decode()
     api = personas.client("aalborg").get("/api/effects/").json()
+    # a round id no round can have (a NUL byte, which PostgreSQL refuses) is no round, not a 500
+    bad = personas.client("aalborg").get("/api/effects/", {"runde": "y\x00]"})
+    assert bad.status_code == 404 and bad.json()["kode"]
+    bad_page = personas.client("aalborg").get("/indikatorer/effekter/", {"runde": "y\x00]"})
+    assert bad_page.status_code == 200 and "Der er ingen statusrunde" in bad_page.content.decode()
     out = tmp_path / "effekter.csv"
     command = CliRunner().invoke(
         cli.cli, ["effects", "--release", str(made.release_id), "--out", str(out)]

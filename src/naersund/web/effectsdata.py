@@ -61,7 +61,8 @@ def choose_round(year: int, round_slug: str | None) -> Round:
     :class:`InputError` when there is none."""
     rnd = pack_round(year, round_slug)
     if round_slug and (rnd is None or rnd.slug != round_slug):
-        raise InputError(f"Der er ingen statusrunde '{round_slug}'.")
+        shown = round_slug if round_slug.isprintable() and len(round_slug) <= 100 else "…"
+        raise InputError(f"Der er ingen statusrunde '{shown}'.")
     if rnd is None:
         raise InputError("Der er ingen lukket statusrunde at tage startårene fra.")
     return rnd

@@ -5,6 +5,7 @@ the download view both come through here."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -26,6 +27,8 @@ from naersund.web.survey.followup_answers import followup_answers
 from naersund.web.survey.models import Round
 from naersund.web.survey.views_results import round_answers
 
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+
 
 def current_catalogue() -> Catalogue:
     """The catalogue version in force in the app database (the shipped one before any load)."""
@@ -41,7 +44,11 @@ def latest_round(year: int) -> Round | None:
 
 
 def pack_round(year: int, slug: str | None = None) -> Round | None:
-    """The round the user chose (``slug``, an open one included), else :func:`latest_round`."""
+    """The round the user chose (``slug``, an open one included), else :func:`latest_round`.
+    A ``slug`` that cannot be a round's id (e.g. a NUL byte from a query string, which
+    PostgreSQL refuses) is no round."""
+    if slug and not _SLUG.fullmatch(slug):
+        return None
     if slug:
         rnd = Round.objects.filter(slug=slug).first()
         if rnd is not None:
