@@ -110,6 +110,8 @@ def _setup(data_dir: Path, work: Path) -> tuple[dict[str, str], dict[str, object
     stored = json.loads(_python(STORED.format(user=USER, password=PASSWORD), env))
     if not stored["sets"]:
         raise SystemExit("the demo's release has no stored effects: publish it again")
+    manifest = data_dir / "registry" / "manifest.json"
+    stored["scale"] = json.loads(manifest.read_text())["scale"] if manifest.exists() else "?"
     return env, stored
 
 
@@ -208,7 +210,7 @@ def section(m: dict[str, object]) -> str:
         "## Virker indsatserne? under load (`python bench/effects_load.py`)",
         "",
         f"Measured on {time.strftime('%Y-%m-%d')}: `naersund serve` (waitress, SQLite) on a copy "
-        f"of the demo (`naersund demo --scale 0.05`), whose publish estimated and stored all "
+        f"of the demo (`naersund demo --scale {stored['scale']}`), whose publish estimated and stored all "
         f"{len(pairs)} initiative x indicator pairs ({stored['with_estimate']} with an "
         f"estimate; {seconds[0]:.0f} s at publish time) for round `{stored['round']}`. "
         f"{m['users']} locust users, logged in, 1-2 s between pages, {m['seconds']} s: the list "
