@@ -18,6 +18,7 @@ from naersund.analysis.neighbours import comparable_municipalities
 from naersund.analysis.published import CRUDE, Figure, PublishedResults
 from naersund.engine.results import crude_estimate
 from naersund.indicators import load_definitions
+from naersund.reports.model import Table
 from naersund.web.areas.models import MunicipalityGroup
 from naersund.web.dashboard import releases, views
 from naersund.web.dashboard.templatetags.dashboard import num
@@ -229,3 +230,67 @@ def test_the_choices_include_the_users_groups_and_the_anonymous_user_sees_nothin
     )
     assert anonymous.status_code in (302, 403)
     assert "Vestegnens samarbejde" not in anonymous.content.decode()
+
+
+def _pdf_text(body: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    pages = [p.extract_text() or "" for p in PdfReader(io.BytesIO(body)).pages]
+    return re.sub(r"\s+", " ", re.sub(r"-\s+", "-", " ".join(pages)))
+
+
+@pytest.mark.slow  # renders the director pack's PDF: about a minute
+def test_the_director_pack_shows_the_comparable_municipalities_as_the_page(
+    pub: PublishedResults, personas: Personas
+) -> None:
+    """The pack's "Sammenlignelige kommuner" and the page Sammenlign with the comparable
+    municipalities come from one function (``group_compare.group_figures``): the same
+    municipalities with the same numbers, read back from the PDF."""
+    from naersund.analysis.profiles import municipality_names
+    from naersund.reports import build_pack, fmt, render
+    from naersund.reports.model import Area
+    from naersund.web.reportdata import report_input
+
+    year = pub.years[-1]
+    data = report_input(year)
+    pack = build_pack(data, "direktoer", Area("kommune", ALBERTSLUND, "Albertslund", 1084), year)
+    section = next(s for s in pack.sections if s.title == "Sammenlignelige kommuner")
+    (table,) = [b for b in section.blocks if isinstance(b, Table)]
+    names = municipality_names()
+    neighbours = comparable_municipalities(year)[ALBERTSLUND]
+    assert (table.rows[0][0], table.rows[-1][0]) == ("Albertslund", "Hele landet")
+    assert [r[0] for r in table.rows[1:-1]] == sorted(names[k] for k in neighbours)
+    column = next(
+        n for n, col in enumerate(table.columns) if col.label.startswith("Akutte medicinske")
+    )
+    html = (
+        personas.client("reader")
+        .get(
+            reverse("dashboard:sammenlign"),
+            {
+                "kommune": ALBERTSLUND,
+                "gruppe": "sammenlignelige",
+                "indikator": INDICATOR,
+                "aar": year,
+            },
+        )
+        .content.decode()
+    )
+    by_name = {names[k]: row for k, row in {**_rows(html, "own"), **_rows(html, "member")}.items()}
+    text = _pdf_text(render(pack, "pdf"))
+    assert f"Albertslund og de 5 sammenlignelige kommuner, {year}" in text
+    checked = 0
+    for row in table.rows[:-1]:
+        value = row[column]
+        shown = by_name[row[0]]
+        if value is None:
+            assert 'class="num">–</td>' in shown or "skjult" in shown
+            continue
+        checked += 1
+        assert f'<td class="num">{num(value)}</td>' in shown
+    for row in table.rows:  # each row read back from the PDF as printed
+        cells = " ".join("–" if v is None else fmt.number(v, 1) for v in row[1:])
+        assert f"{row[0]} {cells}" in text, row
+    assert checked >= 3
