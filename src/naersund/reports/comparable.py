@@ -17,8 +17,9 @@ from naersund.reports.model import Area, Column, ReportInput, Section, Table
 METHOD_DA = (
     f"De {K} sammenlignelige kommuner er de {K} kommuner, der ligner kommunen mest på "
     "indbyggertal, andel 65+, andel 80+ og befolkningstæthed (standardiserede kendetegn, "
-    "euklidisk afstand; samme beregning som Kommuneprofilen på nettet). Værdierne er de samme "
-    "som i resten af rapporten og på siden Sammenlign: aldersstandardiserede, hvor indikatoren "
+    "euklidisk afstand; samme beregning som kommuneprofilen på nettet). Værdierne er de samme "
+    "som i resten af rapporten og på nettets sammenligning med en gruppe: "
+    "aldersstandardiserede, hvor indikatoren "
     "standardiseres, ellers rå. Et tomt felt er skjult (få tilfælde) eller uden værdi."
 )
 
