@@ -34,6 +34,13 @@ LEVEL_LABELS = {
     "region": "Kommunerne i samme region (til 2026)",
 }
 
+KIND_DA = {
+    "sundhedsraad": "sundhedsråd",
+    "kkr": "KKR",
+    "region2027": "region fra 2027",
+    "region": "region til 2026",
+}
+
 
 @dataclass(frozen=True)
 class UserGroup:
@@ -106,7 +113,7 @@ def resolve(
         info = None if code is None else area_view.area_info(pub, key, code)
         if info is None:
             return None
-        return Group(key, info.name, info.level_name.lower(), info.members, key, info.code)
+        return Group(key, info.name, KIND_DA[key], info.members, key, info.code)
     for g in user_groups:
         if g.slug == key:
             published = key in pub.membership and bool(pub.members(key, areas.GROUP_AREA_CODE))
