@@ -237,15 +237,15 @@ def _vector(level: str, code: int, levels: dict[str, dict[int, int]]) -> np.ndar
 
 @pytest.mark.parametrize("seed", range(8))
 def test_no_masked_count_is_determined_by_all_published_levels(seed: int) -> None:
-    """The rank check: a masked cell of the hierarchy has a membership vector outside the span
-    of the published cells' vectors, over every level published together (a masked cell of
-    another level may be a sum the hierarchy already gives away, as a masked sum of two
-    municipalities can be today); the hierarchy is masked as today."""
+    """The rank check: no masked cell of any level has its membership vector in the span of
+    the published cells' vectors, over every level published together. The hierarchy keeps
+    every mask it has alone (complementary suppression across the partitions may add a few
+    municipalities, the cheapest partners, instead of masking the extra areas wholesale)."""
     frame, levels = _tables(seed)
     out = suppress_levels(frame, levels, {"i": False})
     tree = frame["level"].isin(HIERARCHY)
     today = suppress(frame[tree], refdata.region_of(), {"i": False})
-    pd.testing.assert_frame_equal(out[tree], today)
+    assert (out.loc[tree, "suppressed"] | ~today["suppressed"]).all()
     visible = out[~out["suppressed"]]
     masked = out[out["suppressed"]]
     assert len(masked) and len(visible)
@@ -255,16 +255,12 @@ def test_no_masked_count_is_determined_by_all_published_levels(seed: int) -> Non
         (masked["level"] == "kommune") & frame.loc[masked.index, "numerator"].between(1, 4)
     ]
     assert len(primary)
-    for r in masked[masked["level"].isin(HIERARCHY)].itertuples():
+    for r in masked.itertuples():
         v = _vector(r.level, r.area_code, levels)
         assert np.linalg.matrix_rank(np.vstack([span, v])) == rank + 1, (r.level, r.area_code)
-    # and every published extra cell adds nothing: it lies in the span of the published hierarchy
-    shown_tree = visible[visible["level"].isin(HIERARCHY)]
-    base = np.array([_vector(r.level, r.area_code, levels) for r in shown_tree.itertuples()])
-    base_rank = np.linalg.matrix_rank(base)
-    for r in visible[~visible["level"].isin(HIERARCHY)].itertuples():
-        v = _vector(r.level, r.area_code, levels)
-        assert np.linalg.matrix_rank(np.vstack([base, v])) == base_rank
+    # published counts are the true ones
+    shown = visible.index
+    assert (out.loc[shown, "numerator"] == frame.loc[shown, "numerator"]).all()
 
 
 def test_oestdanmark_is_masked_when_sjaelland_is() -> None:
@@ -312,7 +308,10 @@ def test_the_readers_give_the_same_figures_with_more_levels_in_the_file(
     synthetic_dir: Path,
 ) -> None:
     """analysis.PublishedResults (the reports' and the web's one owner of a figure) reads a
-    file with extra levels and answers for today's levels exactly as without them."""
+    file with extra levels and answers for today's levels as without them, except where the
+    suppression across the levels masked a cell more (a municipality as the partner of a
+    sundhedsråd, instead of the sundhedsråd): every cell masked without the levels is masked
+    with them, and every cell shown with them is the same figure."""
     from naersund.analysis.published import PublishedResults
 
     only = [PREVENTABLE]
@@ -320,15 +319,20 @@ def test_the_readers_give_the_same_figures_with_more_levels_in_the_file(
     more = compute(synthetic_dir, ComputeOptions(indicators=only, levels=ALL_LEVELS))
     a = PublishedResults.from_frame(today.results, today.meta, "today.csv").figures
     b = PublishedResults.from_frame(more.results, more.meta, "more.csv").figures
+    a = a.reset_index(drop=True)
     b_today = b[b["level"].isin(HIERARCHY)].reset_index(drop=True)
-    pd.testing.assert_frame_equal(a.reset_index(drop=True), b_today)
+    assert (b_today["suppressed"] | ~a["suppressed"]).all()
+    same = ~b_today["suppressed"].to_numpy(bool)
+    shown = ["indicator", "level", "area_code", "year", "value", "lower", "upper", "verdict"]
+    pd.testing.assert_frame_equal(a.loc[same, shown], b_today.loc[same, shown])
+    assert same.sum() >= 0.9 * (~a["suppressed"]).sum(), (same.sum(), (~a["suppressed"]).sum())
     oest = b[(b["level"] == "region2027") & (b["area_code"] == OESTDANMARK)]
     assert len(oest) == 2 and oest["value"].notna().all()
 
 
 @st.composite
 def _random_partitions(draw: st.DrawFn) -> tuple[pd.DataFrame, dict[str, dict[int, int]]]:
-    """12 municipalities, random regions and two random overlapping partitions and a group,
+    """12 municipalities, random regions, three random overlapping partitions and two groups,
     counts with many small ones; every level summed from the municipalities."""
     munis = list(range(101, 113))
     region = {k: 1 + draw(st.integers(0, 2)) for k in munis}
@@ -337,10 +341,11 @@ def _random_partitions(draw: st.DrawFn) -> tuple[pd.DataFrame, dict[str, dict[in
         "region": region,
         "land": dict.fromkeys(munis, 0),
     }
-    for name in ("p1", "p2"):
+    for name in ("p1", "p2", "p3"):
         levels[name] = {k: 1 + draw(st.integers(0, 3)) for k in munis}
-    group = draw(st.lists(st.sampled_from(munis), min_size=1, max_size=6, unique=True))
-    levels["g"] = dict.fromkeys(group, 1)
+    for name in ("g", "h"):
+        group = draw(st.lists(st.sampled_from(munis), min_size=1, max_size=6, unique=True))
+        levels[name] = dict.fromkeys(group, 1)
     counts = {k: draw(st.sampled_from([0, 1, 2, 3, 5, 8, 13, 40])) for k in munis}
     rows = []
     for level, area_of in levels.items():
@@ -374,18 +379,14 @@ def test_no_masked_count_is_determined_with_random_overlapping_partitions(
         -1, len(order)
     )
     rank = np.linalg.matrix_rank(span) if len(span) else 0
-    # no masked cell of the hierarchy is determined by everything published ...
-    masked = out[out["suppressed"] & out["level"].isin(tree_levels)]
-    for r in masked.itertuples():
+    # no masked cell of any level is determined by everything published
+    for r in out[out["suppressed"]].itertuples():
         stacked = np.vstack([span, vector(r.level, r.area_code)])
         assert np.linalg.matrix_rank(stacked) == rank + 1, (r.level, r.area_code)
-    # ... because every published cell of another level follows from the published hierarchy
-    # (so a masked sum of several cells is no more known than without the other levels)
-    tree = visible[visible["level"].isin(tree_levels)]
-    base = np.array([vector(r.level, r.area_code) for r in tree.itertuples()]).reshape(
-        -1, len(order)
-    )
-    base_rank = np.linalg.matrix_rank(base) if len(base) else 0
-    assert rank == base_rank
+    # the hierarchy keeps every mask it has alone
+    tree = frame["level"].isin(tree_levels)
+    as_tree = frame[tree].replace({"level": {tree_levels[2]: "region"}})
+    alone = suppress(as_tree, levels[tree_levels[2]], {"i": False})
+    assert (out.loc[tree, "suppressed"] | ~alone["suppressed"]).all()
     small = frame["numerator"].between(1, 4)
     assert out.loc[small, "suppressed"].all()

@@ -118,8 +118,11 @@ def test_the_profile_names_the_neighbours_the_library_computes(
     assert "euklidiske afstand" in block and "FOLK1A" in block and "DAGI" in block
     assert "andel 65+" in block and f"i {year}" in block
     # the Overblik link passes the municipality and its neighbours as codes
-    link = re.search(r'<a href="(/indikatorer/overblik/[^"]+)">Sammenlign Albertslund', block)
+    assert "Sammenlign Albertslund med de 5 sammenlignelige kommuner:" in block
+    link = re.search(r'<a href="(/indikatorer/overblik/[^"]+)">i Overblik</a>', block)
     assert link is not None
+    # ... and the comparison pages compare with them (tests/web/test_group_compare.py)
+    assert "gruppe=sammenlignelige" in block
     query = parse_qs(urlsplit(unescape(link.group(1))).query)
     assert sorted(int(k) for k in query["kommuner"]) == sorted([ALBERTSLUND, *expected])
     shown = personas.client("reader").get(unescape(link.group(1))).content.decode()

@@ -25,6 +25,8 @@ from naersund.refdata.areas import (
 
 #: The level id every user-defined group is shown under where levels are listed.
 GROUP_LEVEL = "gruppe"
+#: The comparable municipalities' id where pages offer groups to compare with (``?gruppe=``).
+COMPARABLE = "sammenlignelige"
 MIN_MEMBERS = 2
 _SLUG = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
 
@@ -39,7 +41,7 @@ def group_problems(group_id: str, name_da: str, members: Iterable[int | str]) ->
             f"'{group_id}' skal være små bogstaver a-z, tal og _ (højst 30 tegn) og begynde med "
             "et bogstav, fx vestegnen"
         )
-    elif group_id in area_levels() or group_id == GROUP_LEVEL:
+    elif group_id in area_levels() or group_id in (GROUP_LEVEL, COMPARABLE):
         problems["slug"] = f"'{group_id}' er allerede et niveau i naersund; vælg et andet id"
     if not (name_da or "").strip():
         problems["name_da"] = "Gruppen skal have et navn."

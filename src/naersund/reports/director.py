@@ -8,6 +8,7 @@ from typing import Any
 from naersund import refdata
 from naersund.reports import common as c
 from naersund.reports import economy, figures, fmt, loop, political
+from naersund.reports.comparable import comparable_section
 from naersund.reports.effects import effects_sections
 from naersund.reports.model import Area, Column, ReportInput, Section, Table
 from naersund.reports.political import coverage_table
@@ -335,6 +336,7 @@ def build(data: ReportInput, area: Area, year: int) -> list[Section]:
     return [
         *first,
         comparison_section(data, area, year),
+        comparable_section(data, area, year),
         trend_section(data, area, year),
         funnel_section(data, area, year),
         *([smoothed] if smoothed is not None else []),

@@ -20,7 +20,7 @@ from naersund.refdata import NATIONAL_CODE, areas
 from naersund.web.accounts.access import can_view_public_results
 from naersund.web.accounts.decorators import login_required_unless_public
 from naersund.web.dashboard import context as ctx
-from naersund.web.dashboard import views
+from naersund.web.dashboard import views, views_compare
 from naersund.web.dashboard.views import (
     _chart,
     _filters,
@@ -116,6 +116,8 @@ def sammenlign(request: HttpRequest) -> HttpResponseBase:
     areas of that level (the four regions of 2027, the sundhedsråd, ...) side by side, with
     their map dissolved from the municipalities."""
     level = request.GET.get("niveau") or "kommune"
+    if request.GET.get("gruppe"):
+        return views_compare.sammenlign_gruppe(request)
     if level == "kommune":
         return views.sammenlign(request)
     if not can_view_public_results(request.user):
@@ -180,6 +182,8 @@ def udvikling(request: HttpRequest) -> HttpResponseBase:
     an area of any level year by year beside its parent on ``?over=<level>`` (default: none)
     and Denmark."""
     level = request.GET.get("niveau") or "kommune"
+    if request.GET.get("gruppe"):
+        return views_compare.udvikling_gruppe(request)
     if level == "kommune":
         return views.udvikling(request)
     if not can_view_public_results(request.user):

@@ -16,3 +16,20 @@ register = template.Library()
 @register.inclusion_tag("areas/comparable.html")
 def comparable_municipalities(kommunekode: int, year: int) -> dict[str, Any]:
     return {"c": comparable(int(kommunekode), int(year))}
+
+
+@register.inclusion_tag("dashboard/_compare_with.html", takes_context=True)
+def compare_with(context: template.Context, page: str) -> dict[str, Any]:
+    """``{% compare_with "/indikatorer/sammenlign/" %}``: the "Sammenlign med" form of the
+    Sammenlign and Udvikling pages (the page's filters, the release's groups); the fragment
+    cache is emptied when a user-defined group changes (``apps.AreasConfig.ready``)."""
+    from naersund.web.dashboard import releases
+    from naersund.web.dashboard.views_compare import compare_context, user_groups
+
+    release = releases.current_release()
+    keys = ("p", "indicators", "municipalities", "years", "std", "crude", "show")
+    out: dict[str, Any] = {k: context.get(k) for k in keys}
+    out["page"] = page
+    if release is not None:
+        out |= compare_context(releases.results_of(release), context["p"], user_groups(), "")
+    return out
