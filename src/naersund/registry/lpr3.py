@@ -233,7 +233,7 @@ def _clock(v: str) -> str:
     """A time of day (``8:30``, ``08:30:00``, ``08:30:00.25``) with a two-digit hour, else NULL."""
     return (
         f"CASE WHEN regexp_full_match({v}, '{TIME_RE}') THEN "
-        f"CASE WHEN regexp_full_match({v}, '[0-9]:.*') THEN '0' || {v} ELSE {v} END END"
+        f"CASE WHEN substr({v}, 2, 1) = ':' THEN '0' || {v} ELSE {v} END END"
     )
 
 
@@ -259,7 +259,9 @@ def _too_long(o: Lpr3Options) -> list[tuple[str, str, str]]:
     return [
         (
             # the diagnoser code counts only when it stands in for an empty AKTIONSDIAGNOSE
-            f"{'aktionsdiagnose IS NULL AND ' if col == 'a_diag' else ''}length({col}) > {limit}",
+            # strlen (bytes, known without reading the text) first: length counts characters
+            f"{'aktionsdiagnose IS NULL AND ' if col == 'a_diag' else ''}"
+            f"strlen({col}) > {limit} AND length({col}) > {limit}",
             where[col],
             f"'for lang værdi (' || replace(format('{{:,}}', length({col})), ',', '.') "
             f"|| ' tegn; højst {limit})'",
@@ -328,12 +330,12 @@ def _checks(o: Lpr3Options) -> list[tuple[str, str, str]]:
         ),
         ("p_lo IS NOT NULL AND fod IS NULL", o.label(CPR_PERSON, "d_foddato"), missing),
         (
-            f"TRY_CAST({iso_date('fod')} AS DATE) IS NULL AND fod IS NOT NULL",
+            "TRY_CAST(fod_iso AS DATE) IS NULL AND fod IS NOT NULL",
             o.label(CPR_PERSON, "d_foddato"),
             f"'ugyldig dato ' || {q('fod')} || ' (forventet {DATE_FORMS})'",
         ),
         (
-            f"TRY_CAST({iso_date('dod')} AS DATE) IS NULL AND dod IS NOT NULL",
+            "TRY_CAST(dod_iso AS DATE) IS NULL AND dod IS NOT NULL",
             o.label(CPR_PERSON, "d_doddato"),
             f"'ugyldig dato ' || {q('dod')} || ' (forventet {DATE_FORMS})'",
         ),
@@ -398,7 +400,7 @@ def contacts_plan(
             WHERE diagnosetype = 'A' AND afkraeftet IS DISTINCT FROM 'ja'
                 AND dw_ek_kontakt IS NOT NULL
             GROUP BY dw_ek_kontakt),
-        person AS (
+        person AS (SELECT *, {iso_date("fod")} AS fod_iso, {iso_date("dod")} AS dod_iso FROM (
             SELECT pnr,
                 min(coalesce(kon, '') || '|' || coalesce(fod, '') || '|' || coalesce(dod, '')) AS p_lo,
                 max(coalesce(kon, '') || '|' || coalesce(fod, '') || '|' || coalesce(dod, '')) AS p_hi,
@@ -406,9 +408,9 @@ def contacts_plan(
             FROM (SELECT {trimmed("pnr")} AS pnr, {trimmed("c_kon")} AS kon,
                          {trimmed("d_foddato")} AS fod, {trimmed("d_doddato")} AS dod
                   FROM ({person_sql}))
-            WHERE pnr IS NOT NULL GROUP BY pnr),
+            WHERE pnr IS NOT NULL GROUP BY pnr)),
         j AS (
-            SELECT k.*, d.a_diag, d.a_max, p.p_lo, p.p_hi, p.kon, p.fod, p.dod,
+            SELECT k.*, d.a_diag, d.a_max, p.p_lo, p.p_hi, p.kon, p.fod, p.dod, p.fod_iso, p.dod_iso,
                 {iso_date("k.dato_start")} AS start_date, {_clock("k.tidspunkt_start")} AS start_time,
                 {iso_date("k.dato_slut")} AS slut_date, {_clock("k.tidspunkt_slut")} AS slut_time
             FROM k LEFT JOIN diag d ON d.dw_ek_kontakt = k.dw_ek_kontakt
@@ -417,14 +419,14 @@ def contacts_plan(
         f AS (SELECT *, CASE {pre_field} END AS _pre_field FROM j)
         SELECT _fileno, _row, pnr AS person_id, kommunekode,
             CASE upper(kon) WHEN 'M' THEN 'M' WHEN 'K' THEN 'F' END AS sex,
-            {iso_date("fod")} AS birth_date,
+            fod_iso AS birth_date,
             start_date || ' ' || start_time AS start,
             slut_date || ' ' || slut_time AS "end",
             CASE WHEN upper(prioritet) = '{ACUTE}' THEN 'true' WHEN prioritet IS NOT NULL THEN 'false'
                 END AS acute,
             coalesce(aktionsdiagnose, a_diag) AS primary_diagnosis,
             hovedspeciale_ans AS specialty, sorenhed_ans AS hospital,
-            CASE WHEN slut_date IS NOT NULL AND slut_date = {iso_date("dod")} THEN 'true' ELSE 'false'
+            CASE WHEN slut_date IS NOT NULL AND slut_date = dod_iso THEN 'true' ELSE 'false'
                 END AS died,
             _pre_field, CASE WHEN _pre_field IS NULL THEN NULL {pre_reason} END AS _pre_reason
         FROM f"""  # fmt: skip
@@ -440,6 +442,9 @@ def contacts_plan(
         pre_checked=True,
         field_labels={f: o.label(t, c) for f, (t, c) in FIELDS.items()},
         also_reads=others,
+        # every value above is trimmed, and dates and times have passed the LPR3 patterns
+        trimmed=True,
+        in_form=frozenset({"birth_date", "start", "end"}),
     )
     try:
         # the first full read of kontakter: a malformed CSV row shows up here
