@@ -82,6 +82,7 @@ CPR_PERSON = Lpr3Table(
 LPR3_TABLES = (KONTAKTER, DIAGNOSER, CPR_PERSON)
 PHYSICAL = "ALCA00"  # KONTAKTTYPE of a physical attendance, the only type that is a contact
 ACUTE = "ATA1"  # PRIORITET of an acute contact
+FIRST_PASS = "lpr3_first_pass"  # temp table: other KONTAKTTYPEs, contacts needing diagnoser
 TIME_FORMS = "TT:MM, TT:MM:SS eller TT:MM:SS.ffffff, fx 08:30"
 TIME_RE = r"([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
 # canonical field -> (LPR3 table, column) named in messages
@@ -398,7 +399,7 @@ def contacts_plan(
                          lower({trimmed("senere_afkraeftet")}) AS afkraeftet
                   FROM ({diag_sql}))
             WHERE diagnosetype = 'A' AND afkraeftet IS DISTINCT FROM 'ja'
-                AND dw_ek_kontakt IS NOT NULL
+                AND dw_ek_kontakt IN (SELECT need FROM {FIRST_PASS})
             GROUP BY dw_ek_kontakt),
         person AS (SELECT *, {iso_date("fod")} AS fod_iso, {iso_date("dod")} AS dod_iso FROM (
             SELECT pnr,
@@ -448,18 +449,32 @@ def contacts_plan(
     )
     try:
         # the first full read of kontakter: a malformed CSV row shows up here
-        notes = _notes(con, kontakter_sql, o)
+        notes = _first_pass(con, kontakter_sql, o)
     except (duckdb.InvalidInputException, duckdb.IOException) as e:
         raise plan.read_error(e) from None
     return plan, notes
 
 
-def _notes(con: duckdb.DuckDBPyConnection, kontakter_sql: str, o: Lpr3Options) -> list[str]:
-    """How many rows of another KONTAKTTYPE than ALCA00 were left out, by type."""
-    found = con.execute(
-        f"""SELECT upper(trim(kontakttype)) AS t, count(*) AS n FROM ({kontakter_sql})
-            WHERE upper(trim(kontakttype)) <> $physical GROUP BY t ORDER BY n DESC, t""",
+def _first_pass(con: duckdb.DuckDBPyConnection, kontakter_sql: str, o: Lpr3Options) -> list[str]:
+    """One read of kontakter before the checks: the contacts without an AKTIONSDIAGNOSE (only
+    their diagnoser rows are looked up; speed, issue 16: grouping every A-diagnosis of a
+    national extract per contact and joining it to every contact was the largest part of the
+    conversion), kept in a temp table for the conversion's query, and the notes: how many rows
+    of another KONTAKTTYPE than ALCA00 were left out, by type."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {FIRST_PASS} AS
+            SELECT * FROM (
+                SELECT CASE WHEN upper(trim(kontakttype)) <> $physical
+                            THEN upper(trim(kontakttype)) END AS other,
+                       CASE WHEN {trimmed("aktionsdiagnose")} IS NULL
+                            THEN {trimmed("dw_ek_kontakt")} END AS need
+                FROM ({kontakter_sql}))
+            WHERE other IS NOT NULL OR need IS NOT NULL""",
         {"physical": PHYSICAL},
+    )
+    found = con.execute(
+        f"""SELECT other AS t, count(*) AS n FROM {FIRST_PASS}
+            WHERE other IS NOT NULL GROUP BY t ORDER BY n DESC, t"""
     ).fetchall()
     if not found:
         return []
