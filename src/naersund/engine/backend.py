@@ -20,6 +20,7 @@ import ibis.expr.types as ir
 import pandas as pd
 from ibis.backends import BaseBackend
 
+from naersund.engine.memory import duckdb_setting, memory_limit
 from naersund.errors import DefinitionError, InputError, NaersundError
 
 ENGINES = ("duckdb", "spark")
@@ -43,7 +44,9 @@ COMPILE_ERRORS: tuple[type[Exception], ...] = (com.TranslationError, com.Unsuppo
 def connect(engine: str = "duckdb", **options: Any) -> BaseBackend:
     """An Ibis backend: embedded DuckDB (default) or Spark.
 
-    DuckDB takes ``threads``, ``memory_limit`` and ``temp_directory``. Spark takes
+    DuckDB takes ``threads``, ``memory_limit`` (default: the setting ``NAERSUND_MEMORY_LIMIT``,
+    else a share of the machine's memory, :mod:`naersund.engine.memory`) and ``temp_directory``.
+    Spark takes
     ``spark_master`` (default ``local[*]``, or the master ``spark-submit`` or an already running
     session gives) and ``spark_conf`` (Spark configuration, key to value); an active Spark session
     (``spark-submit``, a notebook, the tests) is joined rather than a second one started.
@@ -51,7 +54,7 @@ def connect(engine: str = "duckdb", **options: Any) -> BaseBackend:
     if engine == "duckdb":
         return ibis.duckdb.connect(
             threads=options.get("threads") or os.cpu_count() or 1,
-            memory_limit=options.get("memory_limit") or "2GB",
+            memory_limit=options.get("memory_limit") or duckdb_setting(memory_limit()),
             preserve_insertion_order=False,
             temp_directory=options.get("temp_directory") or tempfile.gettempdir(),
         )

@@ -28,6 +28,7 @@ from typing import Literal
 import duckdb
 
 from naersund.atomic import atomic_path, locked_dir, switched_dir
+from naersund.engine.memory import INGEST_CAP, duckdb_setting, memory_limit
 from naersund.errors import InputError
 from naersund.registry import lpr3, quality, splice
 from naersund.registry.lpr2 import Lpr2Options, contacts_plan
@@ -253,6 +254,8 @@ def _connection(work: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         ":memory:",
         config={
             "temp_directory": str(work / "duckdb"),
+            # NAERSUND_MEMORY_LIMIT, by default at most 3 GB: beyond it the staging spills
+            "memory_limit": duckdb_setting(memory_limit(cap=INGEST_CAP)),
             "preserve_insertion_order": True,  # row numbers are taken in file order
         },
     )

@@ -82,6 +82,7 @@ CPR_PERSON = Lpr3Table(
 LPR3_TABLES = (KONTAKTER, DIAGNOSER, CPR_PERSON)
 PHYSICAL = "ALCA00"  # KONTAKTTYPE of a physical attendance, the only type that is a contact
 ACUTE = "ATA1"  # PRIORITET of an acute contact
+FIRST_PASS = "lpr3_first_pass"  # temp table: other KONTAKTTYPEs, contacts needing diagnoser
 TIME_FORMS = "TT:MM, TT:MM:SS eller TT:MM:SS.ffffff, fx 08:30"
 TIME_RE = r"([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
 # canonical field -> (LPR3 table, column) named in messages
@@ -233,7 +234,7 @@ def _clock(v: str) -> str:
     """A time of day (``8:30``, ``08:30:00``, ``08:30:00.25``) with a two-digit hour, else NULL."""
     return (
         f"CASE WHEN regexp_full_match({v}, '{TIME_RE}') THEN "
-        f"CASE WHEN regexp_full_match({v}, '[0-9]:.*') THEN '0' || {v} ELSE {v} END END"
+        f"CASE WHEN substr({v}, 2, 1) = ':' THEN '0' || {v} ELSE {v} END END"
     )
 
 
@@ -259,7 +260,9 @@ def _too_long(o: Lpr3Options) -> list[tuple[str, str, str]]:
     return [
         (
             # the diagnoser code counts only when it stands in for an empty AKTIONSDIAGNOSE
-            f"{'aktionsdiagnose IS NULL AND ' if col == 'a_diag' else ''}length({col}) > {limit}",
+            # strlen (bytes, known without reading the text) first: length counts characters
+            f"{'aktionsdiagnose IS NULL AND ' if col == 'a_diag' else ''}"
+            f"strlen({col}) > {limit} AND length({col}) > {limit}",
             where[col],
             f"'for lang værdi (' || replace(format('{{:,}}', length({col})), ',', '.') "
             f"|| ' tegn; højst {limit})'",
@@ -328,12 +331,12 @@ def _checks(o: Lpr3Options) -> list[tuple[str, str, str]]:
         ),
         ("p_lo IS NOT NULL AND fod IS NULL", o.label(CPR_PERSON, "d_foddato"), missing),
         (
-            f"TRY_CAST({iso_date('fod')} AS DATE) IS NULL AND fod IS NOT NULL",
+            "TRY_CAST(fod_iso AS DATE) IS NULL AND fod IS NOT NULL",
             o.label(CPR_PERSON, "d_foddato"),
             f"'ugyldig dato ' || {q('fod')} || ' (forventet {DATE_FORMS})'",
         ),
         (
-            f"TRY_CAST({iso_date('dod')} AS DATE) IS NULL AND dod IS NOT NULL",
+            "TRY_CAST(dod_iso AS DATE) IS NULL AND dod IS NOT NULL",
             o.label(CPR_PERSON, "d_doddato"),
             f"'ugyldig dato ' || {q('dod')} || ' (forventet {DATE_FORMS})'",
         ),
@@ -396,9 +399,9 @@ def contacts_plan(
                          lower({trimmed("senere_afkraeftet")}) AS afkraeftet
                   FROM ({diag_sql}))
             WHERE diagnosetype = 'A' AND afkraeftet IS DISTINCT FROM 'ja'
-                AND dw_ek_kontakt IS NOT NULL
+                AND dw_ek_kontakt IN (SELECT need FROM {FIRST_PASS})
             GROUP BY dw_ek_kontakt),
-        person AS (
+        person AS (SELECT *, {iso_date("fod")} AS fod_iso, {iso_date("dod")} AS dod_iso FROM (
             SELECT pnr,
                 min(coalesce(kon, '') || '|' || coalesce(fod, '') || '|' || coalesce(dod, '')) AS p_lo,
                 max(coalesce(kon, '') || '|' || coalesce(fod, '') || '|' || coalesce(dod, '')) AS p_hi,
@@ -406,9 +409,9 @@ def contacts_plan(
             FROM (SELECT {trimmed("pnr")} AS pnr, {trimmed("c_kon")} AS kon,
                          {trimmed("d_foddato")} AS fod, {trimmed("d_doddato")} AS dod
                   FROM ({person_sql}))
-            WHERE pnr IS NOT NULL GROUP BY pnr),
+            WHERE pnr IS NOT NULL GROUP BY pnr)),
         j AS (
-            SELECT k.*, d.a_diag, d.a_max, p.p_lo, p.p_hi, p.kon, p.fod, p.dod,
+            SELECT k.*, d.a_diag, d.a_max, p.p_lo, p.p_hi, p.kon, p.fod, p.dod, p.fod_iso, p.dod_iso,
                 {iso_date("k.dato_start")} AS start_date, {_clock("k.tidspunkt_start")} AS start_time,
                 {iso_date("k.dato_slut")} AS slut_date, {_clock("k.tidspunkt_slut")} AS slut_time
             FROM k LEFT JOIN diag d ON d.dw_ek_kontakt = k.dw_ek_kontakt
@@ -417,14 +420,14 @@ def contacts_plan(
         f AS (SELECT *, CASE {pre_field} END AS _pre_field FROM j)
         SELECT _fileno, _row, pnr AS person_id, kommunekode,
             CASE upper(kon) WHEN 'M' THEN 'M' WHEN 'K' THEN 'F' END AS sex,
-            {iso_date("fod")} AS birth_date,
+            fod_iso AS birth_date,
             start_date || ' ' || start_time AS start,
             slut_date || ' ' || slut_time AS "end",
             CASE WHEN upper(prioritet) = '{ACUTE}' THEN 'true' WHEN prioritet IS NOT NULL THEN 'false'
                 END AS acute,
             coalesce(aktionsdiagnose, a_diag) AS primary_diagnosis,
             hovedspeciale_ans AS specialty, sorenhed_ans AS hospital,
-            CASE WHEN slut_date IS NOT NULL AND slut_date = {iso_date("dod")} THEN 'true' ELSE 'false'
+            CASE WHEN slut_date IS NOT NULL AND slut_date = dod_iso THEN 'true' ELSE 'false'
                 END AS died,
             _pre_field, CASE WHEN _pre_field IS NULL THEN NULL {pre_reason} END AS _pre_reason
         FROM f"""  # fmt: skip
@@ -440,21 +443,38 @@ def contacts_plan(
         pre_checked=True,
         field_labels={f: o.label(t, c) for f, (t, c) in FIELDS.items()},
         also_reads=others,
+        # every value above is trimmed, and dates and times have passed the LPR3 patterns
+        trimmed=True,
+        in_form=frozenset({"birth_date", "start", "end"}),
     )
     try:
         # the first full read of kontakter: a malformed CSV row shows up here
-        notes = _notes(con, kontakter_sql, o)
+        notes = _first_pass(con, kontakter_sql, o)
     except (duckdb.InvalidInputException, duckdb.IOException) as e:
         raise plan.read_error(e) from None
     return plan, notes
 
 
-def _notes(con: duckdb.DuckDBPyConnection, kontakter_sql: str, o: Lpr3Options) -> list[str]:
-    """How many rows of another KONTAKTTYPE than ALCA00 were left out, by type."""
-    found = con.execute(
-        f"""SELECT upper(trim(kontakttype)) AS t, count(*) AS n FROM ({kontakter_sql})
-            WHERE upper(trim(kontakttype)) <> $physical GROUP BY t ORDER BY n DESC, t""",
+def _first_pass(con: duckdb.DuckDBPyConnection, kontakter_sql: str, o: Lpr3Options) -> list[str]:
+    """One read of kontakter before the checks: the contacts without an AKTIONSDIAGNOSE (only
+    their diagnoser rows are looked up; speed, issue 16: grouping every A-diagnosis of a
+    national extract per contact and joining it to every contact was the largest part of the
+    conversion), kept in a temp table for the conversion's query, and the notes: how many rows
+    of another KONTAKTTYPE than ALCA00 were left out, by type."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {FIRST_PASS} AS
+            SELECT * FROM (
+                SELECT CASE WHEN upper(trim(kontakttype)) <> $physical
+                            THEN upper(trim(kontakttype)) END AS other,
+                       CASE WHEN {trimmed("aktionsdiagnose")} IS NULL
+                            THEN {trimmed("dw_ek_kontakt")} END AS need
+                FROM ({kontakter_sql}))
+            WHERE other IS NOT NULL OR need IS NOT NULL""",
         {"physical": PHYSICAL},
+    )
+    found = con.execute(
+        f"""SELECT other AS t, count(*) AS n FROM {FIRST_PASS}
+            WHERE other IS NOT NULL GROUP BY t ORDER BY n DESC, t"""
     ).fetchall()
     if not found:
         return []

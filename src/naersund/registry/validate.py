@@ -102,16 +102,23 @@ def table_columns(table: str, present: Sequence[str] = ()) -> list[str]:
     return [*cols, "estimated"] if table == "population" and "estimated" in present else cols
 
 
-def _field(kind: str, v: str, t: str, cut: dt.date) -> tuple[str, str]:
+def _field(kind: str, v: str, t: str, cut: dt.date, in_form: bool = False) -> tuple[str, str]:
     """SQL for (typed value of ``v``, problem or NULL given ``v`` and its typed value ``t``)
-    for one trimmed text value ``v``: first its length, then its kind's own checks."""
+    for one trimmed text value ``v``: first its length, then its kind's own checks. With
+    ``in_form`` the value is known to have its kind's text form when it is not NULL (an
+    adapter checked it), so a date or time is converted without matching its pattern again."""
     typed, problem = _kind(kind, v, t, cut)
+    if in_form and kind in ("date", "timestamp"):
+        typed = f"TRY_CAST({v} AS {'DATE' if kind == 'date' else 'TIMESTAMP'})"
     limit = MAX_LENGTH[kind]
     too_long = (
         f"'for lang værdi (' || replace(format('{{:,}}', length({v})), ',', '.') "
         f"|| ' tegn; højst {limit})'"
     )
-    return typed, f"CASE WHEN length({v}) > {limit} THEN {too_long} ELSE {problem} END"
+    # strlen (bytes, known without reading the text) first: only a value of more bytes than the
+    # limit can have more characters, and length() counts them by reading the text
+    long = f"strlen({v}) > {limit} AND length({v}) > {limit}"
+    return typed, f"CASE WHEN {long} THEN {too_long} ELSE {problem} END"
 
 
 def _in_range(v: str, t: str, cut: dt.date) -> str:
@@ -214,6 +221,10 @@ class TablePlan:
     field_labels: dict[str, str] = field(default_factory=dict)
     # other files ``rows`` reads (an adapter's joined tables), named in reader errors
     also_reads: list[Source] = field(default_factory=list)
+    # Speed (issue 16): an adapter that already trimmed every value (NULL when empty) and
+    # checked the text form of some dates and times says so, and they are not done again.
+    trimmed: bool = False
+    in_form: frozenset[str] = frozenset()
 
     @property
     def labels(self) -> list[str]:
@@ -269,7 +280,8 @@ def checked_sql(plan: TablePlan, cut: dt.date) -> str:
     after ``cut`` (the data cut) are refused."""
     kinds = KINDS[plan.table]
     cols = plan.columns
-    cleaned = ", ".join(f"{trimmed(sql_ident(c))} AS {sql_ident('_r_' + c)}" for c in cols)
+    trim = (lambda v: v) if plan.trimmed else trimmed
+    cleaned = ", ".join(f"{trim(sql_ident(c))} AS {sql_ident('_r_' + c)}" for c in cols)
     pre = (
         "_pre_field, _pre_reason"
         if plan.pre_checked
@@ -277,7 +289,7 @@ def checked_sql(plan: TablePlan, cut: dt.date) -> str:
     )
     typed, problems = [], []
     for i, c in enumerate(cols):
-        t, p = _field(kinds[c], sql_ident("_r_" + c), sql_ident(c), cut)
+        t, p = _field(kinds[c], sql_ident("_r_" + c), sql_ident(c), cut, c in plan.in_form)
         typed.append(f"{t} AS {sql_ident(c)}")
         problems.append(f"{p} AS _p{i}")
     raws = ", ".join(sql_ident("_r_" + c) for c in cols)
