@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from naersund.charts.area_geo import map_geometry
-from naersund.charts.base import PALETTE, Chart, comparison_scale, format_number
+from naersund.charts.base import Chart, format_number
 
 # the municipal map's helpers, so that both maps place and frame Bornholm alike
 from naersund.charts.builders import (
@@ -88,36 +88,8 @@ def area_choropleth(
     drawn = f"{len(features)} områder ({level_name}), tegnet som summen af deres kommuner"
     if frame is not None:
         drawn += "; Bornholm er flyttet op i rammen øverst til højre"
-    layers: list[dict[str, Any]] = [
-        {
-            # white outlines: neighbouring areas of the same colour stay apart
-            "mark": {"type": "geoshape", "strokeWidth": 1.5},
-            "encoding": {
-                "color": {
-                    "field": "properties.sammenligning",
-                    "type": "nominal",
-                    "scale": comparison_scale(),
-                    "title": "Sammenlignet med landet",
-                },
-                "stroke": {
-                    "condition": {"test": "datum.properties.valgt", "value": PALETTE["dark"]},
-                    "value": "white",
-                },
-                "strokeWidth": {
-                    "condition": {"test": "datum.properties.valgt", "value": 2.5},
-                    "value": 1.5,
-                },
-                "tooltip": [
-                    {"field": "properties.name", "title": "Område"},
-                    {"field": "properties.value_txt", "title": unit},
-                    {"field": "properties.sammenligning", "title": "Sammenligning"},
-                ],
-            },
-        }
-    ]
     return map_chart(
         features,
-        layers,
         frame,
         by_code,
         unit,
@@ -126,4 +98,7 @@ def area_choropleth(
         "dårligere end landet; tallene står i tabellen.",
         key="area_code",
         name_column="Område",
+        # white outlines: neighbouring areas of the same colour stay apart
+        stroke="white",
+        stroke_width=1.5,
     )

@@ -543,33 +543,8 @@ def choropleth(
         drawn += "; Bornholm er flyttet op i rammen øverst til højre"
     chosen = [f["properties"]["name"] for f in features if f["properties"]["valgt"]]
     own = f" {chosen[0]} har sort kant." if chosen else ""
-    colours = {
-        "mark": {"type": "geoshape", "strokeWidth": 0.4},
-        "encoding": {
-            "color": {
-                "field": "properties.sammenligning",
-                "type": "nominal",
-                "scale": comparison_scale(),
-                "title": "Sammenlignet med landet",
-            },
-            "stroke": {
-                "condition": {"test": "datum.properties.valgt", "value": PALETTE["dark"]},
-                "value": "#6b6b6b",
-            },
-            "strokeWidth": {
-                "condition": {"test": "datum.properties.valgt", "value": 2.5},
-                "value": 0.4,
-            },
-            "tooltip": [
-                {"field": "properties.name", "title": "Kommune"},
-                {"field": "properties.value_txt", "title": unit},
-                {"field": "properties.sammenligning", "title": "Sammenligning"},
-            ],
-        },
-    }
     return map_chart(
         features,
-        [colours],
         inset,
         by_code,
         unit,
@@ -578,6 +553,8 @@ def choropleth(
         f"dårligere end landet; tallene står i tabellen.{own}",
         key="kommunekode",
         name_column="Kommune",
+        stroke="#6b6b6b",
+        stroke_width=0.4,
     )
 
 

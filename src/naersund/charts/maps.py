@@ -9,14 +9,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from naersund.charts.base import WIDTH, Chart, chart_spec
+from naersund.charts.base import PALETTE, WIDTH, Chart, chart_spec, comparison_scale
 
 HEIGHT = 420
 
 
 def map_chart(
     features: list[dict[str, Any]],
-    layers: list[dict[str, Any]],
     frame: dict[str, Any] | None,
     by_code: pd.DataFrame,
     unit: str,
@@ -25,11 +24,41 @@ def map_chart(
     *,
     key: str,
     name_column: str,
+    stroke: str,
+    stroke_width: float,
 ) -> Chart:
-    """The map of ``features`` (GeoJSON, each with ``properties`` ``name``, ``sammenligning``
-    and the area code under ``key``) drawn by ``layers``, with Bornholm's inset ``frame`` (or
-    None) on top; its table has one row per feature, ``name_column``, the value from
-    ``by_code`` (indexed by area code) and the comparison, sorted by name."""
+    """The map of ``features`` (GeoJSON, each with ``properties`` ``name``, ``value_txt``,
+    ``sammenligning``, ``valgt`` and the area code under ``key``) coloured by their comparison
+    with Denmark, outlined in ``stroke`` (the chosen one in black), with Bornholm's inset
+    ``frame`` (or None) on top; the tooltip and the table name each area under
+    ``name_column``; the table has one row per feature with the value from ``by_code``
+    (indexed by area code) and the comparison, sorted by name."""
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "geoshape", "strokeWidth": stroke_width},
+            "encoding": {
+                "color": {
+                    "field": "properties.sammenligning",
+                    "type": "nominal",
+                    "scale": comparison_scale(),
+                    "title": "Sammenlignet med landet",
+                },
+                "stroke": {
+                    "condition": {"test": "datum.properties.valgt", "value": PALETTE["dark"]},
+                    "value": stroke,
+                },
+                "strokeWidth": {
+                    "condition": {"test": "datum.properties.valgt", "value": 2.5},
+                    "value": stroke_width,
+                },
+                "tooltip": [
+                    {"field": "properties.name", "title": name_column},
+                    {"field": "properties.value_txt", "title": unit},
+                    {"field": "properties.sammenligning", "title": "Sammenligning"},
+                ],
+            },
+        }
+    ]
     if frame is not None:
         layers = [
             *layers,
