@@ -17,7 +17,6 @@ Usage: python bench/effects_load.py [--data-dir /tmp/demo] [--users 20] [--secon
 from __future__ import annotations
 
 import argparse
-import csv
 import http.cookiejar
 import json
 import os
@@ -32,7 +31,7 @@ import urllib.request
 from pathlib import Path
 
 from sections import write_section
-from web_load import BIN, NAERSUND, ROOT, _free_port, _run, _wait_for
+from web_load import NAERSUND, ROOT, _free_port, _run, _wait_for, run_locust
 
 START, END = "<!-- effects-load:start -->", "<!-- effects-load:end -->"
 USER, PASSWORD = "effektbelastning", "effektbelastning-test-1234"
@@ -149,29 +148,7 @@ def _locust(base: str, work: Path, pairs: list[list[str]], session: str, users: 
             seconds: int) -> dict[str, dict[str, float]]:  # fmt: skip
     locustfile = work / "locustfile_effects.py"
     locustfile.write_text(LOCUSTFILE.format(pairs=pairs, session=session), encoding="utf-8")
-    prefix = work / "locust_effects"
-    _run(
-        [
-            str(BIN / "locust"), "-f", str(locustfile), "--headless", "--host", base,
-            "-u", str(users), "-r", "5", "--reset-stats", "-t", f"{seconds}s", "--csv", str(prefix),
-            "--only-summary", "--loglevel", "WARNING",
-        ],
-        {**os.environ},
-    )  # fmt: skip
-    out: dict[str, dict[str, float]] = {}
-    with open(f"{prefix}_stats.csv", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            if row["Name"] in PAGES:
-                out[row["Name"]] = {
-                    "requests": float(row["Request Count"]),
-                    "failures": float(row["Failure Count"]),
-                    "median": float(row["50%"]),
-                    "p95": float(row["95%"]),
-                    "p99": float(row["99%"]),
-                }
-    if len(out) != len(PAGES):
-        raise SystemExit(f"locust measured nothing; see {prefix}_stats.csv")
-    return out
+    return run_locust(base, locustfile, work / "locust_effects", users, seconds, PAGES)
 
 
 def measure(data_dir: Path, users: int, seconds: int) -> dict[str, object]:

@@ -31,6 +31,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 from sections import write_section
@@ -230,7 +231,15 @@ def _locust(
         ),
         encoding="utf-8",
     )
-    prefix = work / f"locust_{tag}"
+    return run_locust(base, locustfile, work / f"locust_{tag}", users, seconds, PAGES)
+
+
+def run_locust(
+    base: str, locustfile: Path, prefix: Path, users: int, seconds: int, pages: Sequence[str]
+) -> dict[str, dict[str, float]]:
+    """Run ``locustfile`` headless against ``base`` and return each of ``pages``' statistics
+    (requests, failures, median, p95, p99 in ms, requests per second) from its CSV at
+    ``prefix``."""
     _run(
         [
             str(BIN / "locust"), "-f", str(locustfile), "--headless", "--host", base,
@@ -242,7 +251,7 @@ def _locust(
     out: dict[str, dict[str, float]] = {}
     with open(f"{prefix}_stats.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            if row["Name"] in PAGES:
+            if row["Name"] in pages:
                 out[row["Name"]] = {
                     "requests": float(row["Request Count"]),
                     "failures": float(row["Failure Count"]),
@@ -251,7 +260,7 @@ def _locust(
                     "p99": float(row["99%"]),
                     "rps": float(row["Requests/s"]),
                 }
-    if len(out) != len(PAGES):
+    if len(out) != len(pages):
         raise SystemExit(
             f"locust measured nothing; see {prefix}_stats.csv:\n"
             + Path(f"{prefix}_stats.csv").read_text(encoding="utf-8")

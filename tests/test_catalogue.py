@@ -210,60 +210,99 @@ def test_it_tells_which_ids_a_new_version_drops(shipped: Catalogue, tmp_path: Pa
     assert removed_ids(shipped, shipped) == []
 
 
-def test_it_names_an_unknown_indicator(tmp_path: Path) -> None:
-    path = _write(tmp_path, "- indicator: genindlaeggelser_30d_65", "- indicator: genindl")
-    assert _error(path) == (
-        f"{path}, line 21, field 'kkr.0.goals.0.targets.0.indicator': unknown indicator "
-        f"'genindl' (known: {INDICATORS})"
-    )
+# each: the text replaced in MINIMAL, its replacement, and the message after the file's name
+ERRORS = [
+    pytest.param(
+        "- indicator: genindlaeggelser_30d_65",
+        "- indicator: genindl",
+        "line 21, field 'kkr.0.goals.0.targets.0.indicator': unknown indicator "
+        f"'genindl' (known: {INDICATORS})",
+        id="it_names_an_unknown_indicator",
+    ),
+    pytest.param(
+        "indicators: [genindlaeggelser_30d_65]",
+        "indicators: [x]",
+        "line 6, field 'national_goals.0.indicators.0': unknown indicator 'x' "
+        f"(known: {INDICATORS})",
+        id="it_names_an_unknown_indicator_of_a_national_goal",
+    ),
+    pytest.param(
+        "- id: indsats",
+        "- id: maal",
+        "line 16, field 'kkr.0.goals.0.initiatives.0.id': duplicate id 'maal' "
+        "(first used at 'kkr.0.goals.0.id')",
+        id="it_names_a_duplicate_id",
+    ),
+    pytest.param(
+        "- id: indsats",
+        "- id: Indsats-1",
+        "line 16, field 'kkr.0.goals.0.initiatives.0.id': "
+        "String should match pattern '^[a-z0-9_]+$'",
+        id="it_refuses_an_id_that_is_not_a_slug",
+    ),
+    pytest.param(
+        "kind: kan",
+        "kind: bør",
+        "line 17, field 'kkr.0.goals.0.initiatives.0.kind': Input should be 'skal' or 'kan'",
+        id="it_refuses_a_kind_other_than_skal_or_kan",
+    ),
+    pytest.param(
+        "kind: kan",
+        "kind: skal",
+        "line 16, field 'kkr.0.goals.0.initiatives.0': "
+        "Value error, only a kan-initiative can be meant for pilots",
+        id="it_refuses_a_pilot_on_a_skal_initiative",
+    ),
+    pytest.param(
+        "target_year: 2016",
+        "target_year: 2012",
+        "line 21, field 'kkr.0.goals.0.targets.0': "
+        "Value error, target_year (2012) must be after baseline_year (2013)",
+        id="it_refuses_a_target_year_before_the_baseline_year",
+    ),
+    pytest.param(
+        "kommunekode: 101",
+        "kommunekode: 851",  # Aalborg: Nordjylland
+        "line 31, field 'kkr.0.goals.0.targets.1.kommunekode': "
+        "kommunekode 851 is not a municipality of KKR Hovedstaden",
+        id="it_refuses_a_municipality_of_another_kkr",
+    ),
+    pytest.param(
+        "region_code: 1084",
+        "region_code: 1086",
+        "line 9, field 'kkr.0.region_code': "
+        "Value error, KKR har intet område med koden 1086 (koderne er 1081, 1082, 1083, 1084, 1085)",
+        id="it_refuses_an_unknown_region",
+    ),
+    pytest.param(
+        "  - region_code: 1084",
+        "  - level: kommune\n    region_code: 1084",
+        "line 9, field 'kkr.0.level': Value error, ukendt niveau 'kommune' for et "
+        "område (kendte niveauer: kkr, sundhedsraad, region2027)",
+        id="it_refuses_an_unknown_level",
+    ),
+    pytest.param(
+        "national_goals: [faerre_genindlaeggelser]",
+        "national_goals: [x]",
+        "line 11, field 'kkr.0.national_goals.0': unknown national goal 'x' "
+        "(known: faerre_genindlaeggelser)",
+        id="it_refuses_an_unknown_national_goal",
+    ),
+    pytest.param(
+        "title_da: Mål",
+        "title_da: Mål\n        titel: Mål",
+        "line 15, field 'kkr.0.goals.0.titel': Extra inputs are not permitted",
+        id="it_refuses_a_field_it_does_not_know",
+    ),
+]
 
 
-def test_it_names_an_unknown_indicator_of_a_national_goal(tmp_path: Path) -> None:
-    path = _write(tmp_path, "indicators: [genindlaeggelser_30d_65]", "indicators: [x]")
-    assert _error(path) == (
-        f"{path}, line 6, field 'national_goals.0.indicators.0': unknown indicator 'x' "
-        f"(known: {INDICATORS})"
-    )
-
-
-def test_it_names_a_duplicate_id(tmp_path: Path) -> None:
-    path = _write(tmp_path, "- id: indsats", "- id: maal")
-    assert _error(path) == (
-        f"{path}, line 16, field 'kkr.0.goals.0.initiatives.0.id': duplicate id 'maal' "
-        "(first used at 'kkr.0.goals.0.id')"
-    )
-
-
-def test_it_refuses_an_id_that_is_not_a_slug(tmp_path: Path) -> None:
-    path = _write(tmp_path, "- id: indsats", "- id: Indsats-1")
-    assert _error(path) == (
-        f"{path}, line 16, field 'kkr.0.goals.0.initiatives.0.id': "
-        "String should match pattern '^[a-z0-9_]+$'"
-    )
-
-
-def test_it_refuses_a_kind_other_than_skal_or_kan(tmp_path: Path) -> None:
-    path = _write(tmp_path, "kind: kan", "kind: bør")
-    assert _error(path) == (
-        f"{path}, line 17, field 'kkr.0.goals.0.initiatives.0.kind': "
-        "Input should be 'skal' or 'kan'"
-    )
-
-
-def test_it_refuses_a_pilot_on_a_skal_initiative(tmp_path: Path) -> None:
-    path = _write(tmp_path, "kind: kan", "kind: skal")
-    assert _error(path) == (
-        f"{path}, line 16, field 'kkr.0.goals.0.initiatives.0': "
-        "Value error, only a kan-initiative can be meant for pilots"
-    )
-
-
-def test_it_refuses_a_target_year_before_the_baseline_year(tmp_path: Path) -> None:
-    path = _write(tmp_path, "target_year: 2016", "target_year: 2012")
-    assert _error(path) == (
-        f"{path}, line 21, field 'kkr.0.goals.0.targets.0': "
-        "Value error, target_year (2012) must be after baseline_year (2013)"
-    )
+@pytest.mark.parametrize(("old", "new", "message"), ERRORS)
+def test_it_names_the_line_and_field_of_a_mistake(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    path = _write(tmp_path, old, new)
+    assert _error(path) == f"{path}, {message}"
 
 
 def test_it_refuses_a_target_with_both_a_value_and_a_change(tmp_path: Path) -> None:
@@ -275,22 +314,6 @@ def test_it_refuses_a_target_with_both_a_value_and_a_change(tmp_path: Path) -> N
     assert _error(path) == (
         f"{path}, line 21, field 'kkr.0.goals.0.targets.0': "
         "Value error, give exactly one of target_value and relative_change_pct"
-    )
-
-
-def test_it_refuses_a_municipality_of_another_kkr(tmp_path: Path) -> None:
-    path = _write(tmp_path, "kommunekode: 101", "kommunekode: 851")  # Aalborg: Nordjylland
-    assert _error(path) == (
-        f"{path}, line 31, field 'kkr.0.goals.0.targets.1.kommunekode': "
-        "kommunekode 851 is not a municipality of KKR Hovedstaden"
-    )
-
-
-def test_it_refuses_an_unknown_region(tmp_path: Path) -> None:
-    path = _write(tmp_path, "region_code: 1084", "region_code: 1086")
-    assert _error(path) == (
-        f"{path}, line 9, field 'kkr.0.region_code': "
-        "Value error, KKR har intet område med koden 1086 (koderne er 1081, 1082, 1083, 1084, 1085)"
     )
 
 
@@ -329,29 +352,6 @@ def test_it_refuses_a_kkr_code_on_the_sundhedsraad_level(tmp_path: Path) -> None
     assert _error(path).startswith(
         f"{path}, line 10, field 'kkr.0.region_code': Value error, Sundhedsråd har intet område "
         "med koden 1084 (koderne er 2701, 2702,"
-    )
-
-
-def test_it_refuses_an_unknown_level(tmp_path: Path) -> None:
-    path = _write(tmp_path, "  - region_code: 1084", "  - level: kommune\n    region_code: 1084")
-    assert _error(path) == (
-        f"{path}, line 9, field 'kkr.0.level': Value error, ukendt niveau 'kommune' for et "
-        "område (kendte niveauer: kkr, sundhedsraad, region2027)"
-    )
-
-
-def test_it_refuses_an_unknown_national_goal(tmp_path: Path) -> None:
-    path = _write(tmp_path, "national_goals: [faerre_genindlaeggelser]", "national_goals: [x]")
-    assert _error(path) == (
-        f"{path}, line 11, field 'kkr.0.national_goals.0': unknown national goal 'x' "
-        "(known: faerre_genindlaeggelser)"
-    )
-
-
-def test_it_refuses_a_field_it_does_not_know(tmp_path: Path) -> None:
-    path = _write(tmp_path, "title_da: Mål", "title_da: Mål\n        titel: Mål")
-    assert _error(path) == (
-        f"{path}, line 15, field 'kkr.0.goals.0.titel': Extra inputs are not permitted"
     )
 
 

@@ -30,6 +30,15 @@ def test_every_command_has_help(command: str) -> None:
     assert len(result.output.splitlines()) > 5
 
 
+def test_python_m_runs_every_registered_command() -> None:
+    # the commands are registered at the end of cli.py, after its ``__main__`` guard
+    result = run("--help")
+    assert result.returncode == 0, result.stderr
+    listed = {line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line}
+    assert listed == set(cli.commands)
+    assert run("economy", "import-key", "--help").returncode == 0
+
+
 def test_years_accept_ranges_and_lists() -> None:
     assert parse_years("2012-2014") == [2012, 2013, 2014]
     assert parse_years("2016,2012-2013") == [2012, 2013, 2016]

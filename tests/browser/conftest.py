@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_site import CSP_VIOLATIONS, Site, log_in
+from browser_site import CSP_VIOLATIONS, Site, log_in, served, site_env
 
 from require import require_or_skip
 
@@ -79,12 +76,6 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _run(env: dict[str, str], *args: str) -> str:
     proc = subprocess.run(
         [sys.executable, "-m", "naersund.cli", *args],
@@ -103,12 +94,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     from naersund.web.accounts.management.commands.create_demo_users import DEMO_PASSWORD
 
     data = tmp_path_factory.mktemp("site")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NAERSUND_", "DATABASE_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="naersund.web.settings",
-        NAERSUND_DATA_DIR=str(data),
-        NAERSUND_DEMO="1",
-    )
+    env = site_env(data)
     # make demo's own path at a small scale: catalogue, demo users, demo answers, results
     _run(env, "demo", "--out", str(data), "--scale", "0.05", "--years", "2013-2014", "--no-serve")
     today = dt.date.today()
@@ -125,32 +111,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         "--closes",
         str(today + dt.timedelta(days=30)),
     )
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "naersund.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/log-ind/", timeout=2)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                out = server.stdout.read() if server.stdout else ""
-                raise RuntimeError(f"naersund serve did not start:\n{out}") from None
-            time.sleep(0.2)
-    yield Site(url=url, password=DEMO_PASSWORD, open_round=OPEN_ROUND)
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    with served(env, tmp_path_factory.mktemp("serve") / "serve.log") as url:
+        yield Site(url=url, password=DEMO_PASSWORD, open_round=OPEN_ROUND)
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where a test's screenshots go: ``NAERSUND_SHOTS`` when set (e.g.
+    ``NAERSUND_SHOTS=/tmp/shots-questionnaire``), otherwise the test's temporary folder."""
+    folder = Path(os.environ.get("NAERSUND_SHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 __all__ = ["Site", "log_in"]  # also importable from here (older test modules do)

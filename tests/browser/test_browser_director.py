@@ -7,38 +7,17 @@ WCAG 2.1 A/AA violation on the profile and the breakdown page, nothing scrolls s
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_site import Site, log_in
+from browser_site import Site, at_both_widths, log_in
 from pypdf import PdfReader
 from test_browser_dashboard import _violations
 
 ALBERTSLUND = 165
 VERDICTS = ("Bedre end landet", "Som landet", "Dårligere end landet")
-
-
-def _shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("NAERSUND_SHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _at_both_widths(page: Any, folder: Path, name: str) -> None:
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        overflow = page.evaluate(
-            """() => Math.max(0, ...[...document.querySelectorAll("main *")]
-                .filter(e => !e.closest(".table--responsive-scroll, .table-scroll") && e.getClientRects().length)
-                .map(e => e.getBoundingClientRect().right - window.innerWidth))"""
-        )
-        assert overflow <= 1, f"{name} is {overflow} px too wide at {width} px"
-        assert _violations(page) == [], f"{name} at {width} px"
-        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _headline(page: Any) -> tuple[str, str, str, str, str]:
@@ -58,9 +37,8 @@ def _headline(page: Any) -> tuple[str, str, str, str, str]:
 
 @pytest.mark.slow
 def test_the_director_finds_the_profiles_numbers_in_the_director_pack(
-    browser: Any, site: Site, tmp_path: Path
+    browser: Any, site: Site, shots: Path
 ) -> None:
-    shots = _shots(tmp_path)
     page = log_in(browser, site, "albertslund")
     page.get_by_role("link", name=re.compile(r"^Kommuneprofil for Albertslund")).click()
     page.wait_for_load_state()
@@ -94,5 +72,5 @@ def test_the_director_finds_the_profiles_numbers_in_the_director_pack(
     main = page.locator("main")
     assert "Efter aldersgruppe" in main.inner_text() and "Efter køn" in main.inner_text()
     assert page.locator(".chart-canvas svg, .chart-canvas canvas").count() >= 2
-    _at_both_widths(page, shots, "opdeling")
+    at_both_widths(page, shots, "opdeling", _violations, full_page=True)
     page.context.close()

@@ -9,12 +9,11 @@ Screenshots of the questionnaire at 1280 and 390 px go to ``NAERSUND_SHOTS`` whe
 from __future__ import annotations
 
 import io
-import os
 import re
 from pathlib import Path
 from typing import Any
 
-from browser_site import Site, log_in
+from browser_site import Site, at_both_widths, log_in
 from pypdf import PdfReader
 
 ALBERTSLUND = 165
@@ -29,31 +28,9 @@ def _axe(page: Any) -> list[str]:
     return [f"{v['id']}: {v['help']}" for v in results.response["violations"]]
 
 
-def _shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("NAERSUND_SHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _screenshots(page: Any, folder: Path, name: str) -> None:
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        # nothing of the questionnaire is wider than its column (the header is base.html's;
-        # a wide table scrolls in its own box)
-        overflow = page.evaluate(
-            """() => Math.max(0, ...[...document.querySelectorAll("main *")]
-                .filter(e => !e.closest(".table--responsive-scroll, .table-scroll") && e.getClientRects().length)
-                .map(e => e.getBoundingClientRect().right - window.innerWidth))"""
-        )
-        assert overflow <= 1, f"{name} is {overflow} px too wide at {width} px"
-        page.screenshot(path=str(folder / f"{name}-{width}.png"))
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
 def test_the_editor_carries_last_round_over_completes_submits_and_keeps_a_pdf(
-    browser: Any, site: Site, tmp_path: Path
+    browser: Any, site: Site, shots: Path
 ) -> None:
-    shots = _shots(tmp_path)
     page = log_in(browser, site, "albertslund")
     page.goto(f"{site.url}/status/")
     page.get_by_role("link", name=re.compile(r"^Besvar for .*åben demorunde")).click()
@@ -64,7 +41,7 @@ def test_the_editor_carries_last_round_over_completes_submits_and_keeps_a_pdf(
     asked = int(re.search(r"0 af (\d+) besvaret", text).group(1))  # type: ignore[union-attr]
     assert f"I {PREVIOUS}:" in text  # last round's answer beside the questions
     assert "Nordjylland:" not in text  # another KKR's initiatives are not asked
-    _screenshots(page, shots, "questionnaire-empty")
+    at_both_widths(page, shots, "questionnaire-empty")
 
     page.get_by_role("button", name=f"Overfør uændrede svar fra {PREVIOUS}").click()
     page.wait_for_load_state()
@@ -84,7 +61,7 @@ def test_the_editor_carries_last_round_over_completes_submits_and_keeps_a_pdf(
     assert "Ballerup" in pilot.locator("summary").inner_text()
     fieldset = page.locator("fieldset", has=pilot).first
     assert fieldset.locator("input[type=radio][value=sammen]").is_checked()  # chosen with it
-    _screenshots(page, shots, "questionnaire-carried")
+    at_both_widths(page, shots, "questionnaire-carried")
     assert _axe(page) == []
 
     # complete the rest: every question still open gets an answer
@@ -108,7 +85,7 @@ def test_the_editor_carries_last_round_over_completes_submits_and_keeps_a_pdf(
     text = main.inner_text()
     assert "Besvarelsen er gemt og indsendt. Tak." in text
     assert f"{asked} af {asked} besvaret" in text
-    _screenshots(page, shots, "questionnaire-submitted")
+    at_both_widths(page, shots, "questionnaire-submitted")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Hent besvarelsen som PDF").click()

@@ -8,17 +8,13 @@ second server on the same database with the setting on, and crawled as an anonym
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser_site import Site, log_in, watch_csp
+from browser_site import Site, log_in, served, site_env, watch_csp
 from test_browser_accessibility import Crawl, _check_widths, _crawl
 
 USER = "sidetest"
@@ -37,12 +33,6 @@ for i in range({N_JOBS}):
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _site_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The browser site's environment (its data directory is the session's ``site*``)."""
     data = next(
@@ -50,13 +40,7 @@ def _site_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         for p in sorted(tmp_path_factory.getbasetemp().glob("site*"))
         if (p / "naersund.sqlite3").exists()
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NAERSUND_", "DATABASE_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="naersund.web.settings",
-        NAERSUND_DATA_DIR=str(data),
-        NAERSUND_DEMO="1",
-    )
-    return env
+    return site_env(data)
 
 
 @pytest.fixture(scope="module")
@@ -77,30 +61,8 @@ def jobs_user(site: Site, tmp_path_factory: pytest.TempPathFactory) -> str:
 def public_site(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The same database served with ``NAERSUND_PUBLIC_RESULTS=1``."""
     env = _site_env(tmp_path_factory) | {"NAERSUND_PUBLIC_RESULTS": "1"}
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "naersund.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/log-ind/", timeout=2)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError("naersund serve did not start") from None
-            time.sleep(0.2)
-    yield Site(url=url, password=site.password, open_round=site.open_round)
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    with served(env, tmp_path_factory.mktemp("public") / "serve.log") as url:
+        yield Site(url=url, password=site.password, open_round=site.open_round)
 
 
 def _titles(page: Any) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -33,6 +34,32 @@ def _form(ini: db.Initiative, **changes: object) -> dict[str, object]:
         data["cross_municipal"] = "on"
     data.update(changes)
     return data
+
+
+def _user_form(
+    user: Any,
+    role: str,
+    kommunekode: str = "",
+    area_level: str = "kkr",  # the role's level (issue 14), preselected on the form
+    region_code: str = "",
+) -> dict[str, object]:
+    """The admin's change form of ``user`` with its one membership set to ``role``."""
+    return {
+        "username": user.username,
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "12:00:00",
+        "is_active": "on",
+        "membership-TOTAL_FORMS": "1",
+        "membership-INITIAL_FORMS": "1",
+        "membership-MIN_NUM_FORMS": "0",
+        "membership-MAX_NUM_FORMS": "1",
+        "membership-0-id": user.membership.pk,
+        "membership-0-user": user.pk,
+        "membership-0-role": role,
+        "membership-0-kommunekode": kommunekode,
+        "membership-0-area_level": area_level,
+        "membership-0-region_code": region_code,
+    }
 
 
 def test_the_national_admin_edits_an_initiative_and_the_export_shows_it(
@@ -72,22 +99,7 @@ def test_anonymous_users_are_sent_to_the_admin_login(personas: Personas) -> None
 
 def test_the_national_admin_gives_a_user_a_role(personas: Personas) -> None:
     reader = personas.reader
-    data = {
-        "username": reader.username,
-        "date_joined_0": "2026-01-01",
-        "date_joined_1": "12:00:00",
-        "is_active": "on",
-        "membership-TOTAL_FORMS": "1",
-        "membership-INITIAL_FORMS": "1",
-        "membership-MIN_NUM_FORMS": "0",
-        "membership-MAX_NUM_FORMS": "1",
-        "membership-0-id": reader.membership.pk,
-        "membership-0-user": reader.pk,
-        "membership-0-role": "municipality_editor",
-        "membership-0-kommunekode": "851",
-        "membership-0-region_code": "",
-        "membership-0-area_level": "kkr",  # the role's level (issue 14), preselected on the form
-    }
+    data = _user_form(reader, "municipality_editor", kommunekode="851")
     response = personas.client("admin").post(f"/admin/auth/user/{reader.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     reader.membership.refresh_from_db()
@@ -98,22 +110,7 @@ def test_an_editor_without_a_municipality_is_refused_with_a_danish_message(
     personas: Personas,
 ) -> None:
     reader = personas.reader
-    data = {
-        "username": reader.username,
-        "date_joined_0": "2026-01-01",
-        "date_joined_1": "12:00:00",
-        "is_active": "on",
-        "membership-TOTAL_FORMS": "1",
-        "membership-INITIAL_FORMS": "1",
-        "membership-MIN_NUM_FORMS": "0",
-        "membership-MAX_NUM_FORMS": "1",
-        "membership-0-id": reader.membership.pk,
-        "membership-0-user": reader.pk,
-        "membership-0-role": "municipality_editor",
-        "membership-0-kommunekode": "",
-        "membership-0-region_code": "",
-        "membership-0-area_level": "kkr",  # the role's level (issue 14), preselected on the form
-    }
+    data = _user_form(reader, "municipality_editor")
     response = personas.client("admin").post(f"/admin/auth/user/{reader.pk}/change/", data)
     assert response.status_code == 200
     assert "En kommunal redaktør skal have en kommune." in response.content.decode()
@@ -121,22 +118,9 @@ def test_an_editor_without_a_municipality_is_refused_with_a_danish_message(
 
 def test_the_national_admin_scopes_a_secretariat_to_a_sundhedsraad(personas: Personas) -> None:
     reader = personas.reader
-    data = {
-        "username": reader.username,
-        "date_joined_0": "2026-01-01",
-        "date_joined_1": "12:00:00",
-        "is_active": "on",
-        "membership-TOTAL_FORMS": "1",
-        "membership-INITIAL_FORMS": "1",
-        "membership-MIN_NUM_FORMS": "0",
-        "membership-MAX_NUM_FORMS": "1",
-        "membership-0-id": reader.membership.pk,
-        "membership-0-user": reader.pk,
-        "membership-0-role": "kkr_secretary",
-        "membership-0-kommunekode": "",
-        "membership-0-area_level": "sundhedsraad",
-        "membership-0-region_code": "1084",  # a KKR's code: no sundhedsråd
-    }
+    data = _user_form(
+        reader, "kkr_secretary", area_level="sundhedsraad", region_code="1084"
+    )  # a KKR's code: no sundhedsråd
     url = f"/admin/auth/user/{reader.pk}/change/"
     refused = personas.client("admin").post(url, data)
     assert refused.status_code == 200

@@ -9,23 +9,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from naersund.charts.area_geo import map_geometry
-from naersund.charts.base import PALETTE, Chart, comparison_scale, format_number
+from naersund.charts.base import Chart, format_number
 
 # the municipal map's helpers, so that both maps place and frame Bornholm alike
 from naersund.charts.builders import (
     BORNHOLM,
     INSET_GAP,
-    WIDTH,
     _bounds,
     _inset_frame,
     _label,
     _shift,
-    _spec,
 )
+from naersund.charts.maps import map_chart
 
 Area = tuple[int, str, Sequence[int]]  # (area code, name, kommunekoder)
 
@@ -90,73 +88,17 @@ def area_choropleth(
     drawn = f"{len(features)} områder ({level_name}), tegnet som summen af deres kommuner"
     if frame is not None:
         drawn += "; Bornholm er flyttet op i rammen øverst til højre"
-    layers: list[dict[str, Any]] = [
-        {
-            # white outlines: neighbouring areas of the same colour stay apart
-            "mark": {"type": "geoshape", "strokeWidth": 1.5},
-            "encoding": {
-                "color": {
-                    "field": "properties.sammenligning",
-                    "type": "nominal",
-                    "scale": comparison_scale(),
-                    "title": "Sammenlignet med landet",
-                },
-                "stroke": {
-                    "condition": {"test": "datum.properties.valgt", "value": PALETTE["dark"]},
-                    "value": "white",
-                },
-                "strokeWidth": {
-                    "condition": {"test": "datum.properties.valgt", "value": 2.5},
-                    "value": 1.5,
-                },
-                "tooltip": [
-                    {"field": "properties.name", "title": "Område"},
-                    {"field": "properties.value_txt", "title": unit},
-                    {"field": "properties.sammenligning", "title": "Sammenligning"},
-                ],
-            },
-        }
-    ]
-    if frame is not None:
-        layers.append(
-            {
-                "data": {
-                    "values": {"type": "FeatureCollection", "features": [frame]},
-                    "format": {"type": "json", "property": "features"},
-                },
-                "mark": {
-                    "type": "geoshape",
-                    "filled": False,
-                    "stroke": "#6b6b6b",
-                    "strokeWidth": 1,
-                    "strokeDash": [3, 2],
-                    "aria": False,
-                },
-            }
-        )
-    spec = _spec(
+    return map_chart(
+        features,
+        frame,
+        by_code,
+        unit,
         title,
         f"Kort over {drawn}: {title}. Hvert område er farvet efter, om det er bedre, som eller "
         "dårligere end landet; tallene står i tabellen.",
-        width=WIDTH,
-        height=420,
-        projection={"type": "mercator"},
-        data={
-            "values": {"type": "FeatureCollection", "features": features},
-            "format": {"type": "json", "property": "features"},
-        },
-        layer=layers,
+        key="area_code",
+        name_column="Område",
+        # white outlines: neighbouring areas of the same colour stay apart
+        stroke="white",
+        stroke_width=1.5,
     )
-    table = pd.DataFrame(
-        {
-            "Område": [f["properties"]["name"] for f in features],
-            f"Værdi ({unit})": [
-                by_code.loc[f["properties"]["area_code"], "value"]
-                if f["properties"]["area_code"] in by_code.index
-                else np.nan
-                for f in features
-            ],
-            "Sammenligning": [f["properties"]["sammenligning"] for f in features],
-        }
-    ).sort_values("Område")
-    return Chart(spec, table.reset_index(drop=True), title, spec["description"])

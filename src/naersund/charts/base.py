@@ -52,6 +52,8 @@ SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 #: The Vega-Lite version that renders the SVG (and that the web's vendored bundle contains).
 VL_VERSION = "6.4"
 FONT = "DejaVu Sans, Arial, sans-serif"
+#: A chart's width in px (the maps' too).
+WIDTH = 560
 
 
 def base_config() -> dict[str, Any]:
@@ -62,6 +64,18 @@ def base_config() -> dict[str, Any]:
         "legend": {"labelFontSize": 12, "titleFontSize": 12},
         "title": {"fontSize": 14, "anchor": "start"},
         "view": {"stroke": None},
+    }
+
+
+def chart_spec(title: str, description: str, **rest: Any) -> dict[str, Any]:
+    """A Vega-Lite spec with the shared head (schema, title, description, config)."""
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "description": description,
+        "config": base_config(),
+        "background": "white",
+        **rest,
     }
 
 

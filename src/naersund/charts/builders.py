@@ -13,17 +13,17 @@ from naersund.analysis.trend import GlidePath
 from naersund.charts.base import (
     COMPARISON_LABELS,
     PALETTE,
-    SCHEMA,
+    WIDTH,
     Chart,
-    base_config,
+    chart_spec,
     comparison_scale,
     format_number,
     records,
     shape_scale,
 )
 from naersund.charts.geo import clockwise, simplified_boundaries
+from naersund.charts.maps import map_chart
 
-WIDTH = 560
 NUM = ",.1f"
 
 
@@ -31,15 +31,7 @@ def _label(comparison: Any) -> str:
     return COMPARISON_LABELS.get(str(comparison), COMPARISON_LABELS["not_compared"])
 
 
-def _spec(title: str, description: str, **rest: Any) -> dict[str, Any]:
-    return {
-        "$schema": SCHEMA,
-        "title": title,
-        "description": description,
-        "config": base_config(),
-        "background": "white",
-        **rest,
-    }
+_spec = chart_spec  # the charts modules' name for it
 
 
 # --- spine chart -----------------------------------------------------------------------------
@@ -551,76 +543,19 @@ def choropleth(
         drawn += "; Bornholm er flyttet op i rammen øverst til højre"
     chosen = [f["properties"]["name"] for f in features if f["properties"]["valgt"]]
     own = f" {chosen[0]} har sort kant." if chosen else ""
-    colours = {
-        "mark": {"type": "geoshape", "strokeWidth": 0.4},
-        "encoding": {
-            "color": {
-                "field": "properties.sammenligning",
-                "type": "nominal",
-                "scale": comparison_scale(),
-                "title": "Sammenlignet med landet",
-            },
-            "stroke": {
-                "condition": {"test": "datum.properties.valgt", "value": PALETTE["dark"]},
-                "value": "#6b6b6b",
-            },
-            "strokeWidth": {
-                "condition": {"test": "datum.properties.valgt", "value": 2.5},
-                "value": 0.4,
-            },
-            "tooltip": [
-                {"field": "properties.name", "title": "Kommune"},
-                {"field": "properties.value_txt", "title": unit},
-                {"field": "properties.sammenligning", "title": "Sammenligning"},
-            ],
-        },
-    }
-    layers: list[dict[str, Any]] = [colours]
-    if inset is not None:
-        layers.append(
-            {
-                "data": {
-                    "values": {"type": "FeatureCollection", "features": [inset]},
-                    "format": {"type": "json", "property": "features"},
-                },
-                # a frame, not data: hidden from screen readers (without ``aria: false``
-                # Vega gives it an unnamed graphics-symbol role, axe's svg-img-alt)
-                "mark": {
-                    "type": "geoshape",
-                    "filled": False,
-                    "stroke": "#6b6b6b",
-                    "strokeWidth": 1,
-                    "strokeDash": [3, 2],
-                    "aria": False,
-                },
-            }
-        )
-    spec = _spec(
+    return map_chart(
+        features,
+        inset,
+        by_code,
+        unit,
         title,
         f"Kort over {drawn}: {title}. Hver kommune er farvet efter, om den er bedre, som eller "
         f"dårligere end landet; tallene står i tabellen.{own}",
-        width=WIDTH,
-        height=420,
-        projection={"type": "mercator"},
-        data={
-            "values": {"type": "FeatureCollection", "features": features},
-            "format": {"type": "json", "property": "features"},
-        },
-        layer=layers,
+        key="kommunekode",
+        name_column="Kommune",
+        stroke="#6b6b6b",
+        stroke_width=0.4,
     )
-    table = pd.DataFrame(
-        {
-            "Kommune": [f["properties"]["name"] for f in features],
-            f"Værdi ({unit})": [
-                by_code.loc[f["properties"]["kommunekode"], "value"]
-                if f["properties"]["kommunekode"] in by_code.index
-                else np.nan
-                for f in features
-            ],
-            "Sammenligning": [f["properties"]["sammenligning"] for f in features],
-        }
-    ).sort_values("Kommune")
-    return Chart(spec, table.reset_index(drop=True), title, spec["description"])
 
 
 # --- trend -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from naersund import refdata
@@ -172,6 +173,37 @@ def comparison_table(
         rows=rows,
         highlight_rows=highlight_rows,
         landscape=False,
+    )
+
+
+def indicator_area_table(
+    data: ReportInput,
+    areas: list[Area],
+    cells: Callable[[IndicatorDefinition, Area], list[Any] | None],
+    *,
+    sheet: str,
+    title: str,
+    area_column: str,
+    columns: list[Column],
+    notes: list[str],
+) -> Table | None:
+    """One row per indicator (in the pack's order) and area: the indicator's name, the area's,
+    then ``cells(d, a)`` under ``columns``; no row where ``cells`` gives None, and no table
+    (None) where it gives no row."""
+    rows = [
+        [name_with_status(d), a.name, *row]
+        for d in indicators_in(data)
+        for a in areas
+        if (row := cells(d, a)) is not None
+    ]
+    if not rows:
+        return None
+    return Table(
+        sheet=sheet,
+        title=title,
+        columns=[Column("Indikator"), Column(area_column), *columns],
+        rows=rows,
+        notes=notes,
     )
 
 

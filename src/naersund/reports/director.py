@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from naersund import refdata
+from naersund.indicators.model import IndicatorDefinition
 from naersund.reports import common as c
 from naersund.reports import economy, figures, fmt, loop, political
 from naersund.reports.comparable import comparable_section
@@ -103,49 +104,45 @@ def funnel_section(data: ReportInput, area: Area, year: int) -> Section:
 def gaps_section(data: ReportInput, area: Area, year: int) -> Section:
     s = Section("Afstand til målene")
     areas = [area] if area.level == "kommune" else [area, *c.municipalities_of(area.region_code)]
-    rows: list[list[Any]] = []
-    for d in c.indicators_in(data):
-        for a in areas:
-            gap = c.figure(data, d.id, a.level, a.code, year).target
-            if gap is None:
-                continue
-            rows.append(
-                [
-                    c.name_with_status(d),
-                    a.name,
-                    gap.target.target_year,
-                    gap.target_value,
-                    gap.value,
-                    gap.gap,
-                    gap.status.capitalize(),
-                ]
-            )
-    if not rows:
+
+    def cells(d: IndicatorDefinition, a: Area) -> list[Any] | None:
+        gap = c.figure(data, d.id, a.level, a.code, year).target
+        if gap is None:
+            return None
+        return [
+            gap.target.target_year,
+            gap.target_value,
+            gap.value,
+            gap.gap,
+            gap.status.capitalize(),
+        ]
+
+    table = c.indicator_area_table(
+        data,
+        areas,
+        cells,
+        sheet="Målafstand",
+        title=f"Afstand til målene, {year}",
+        area_column="Område",
+        columns=[
+            Column("Målår", "integer"),
+            Column("Målværdi", "number"),
+            Column(f"Værdi {year}", "number"),
+            Column("Afstand", "number"),
+            Column("Status (glidebane)"),
+        ],
+        notes=[
+            "Afstand = værdi minus målværdi. Status efter glidebanen fra basisåret til målåret, vurderet med 95 %-intervallet. "
+            "Værdierne er de samme som overalt: aldersstandardiserede, hvor indikatoren standardiseres, ellers rå."
+        ],
+    )
+    if table is None:
         s.paragraphs.append(
             "Målkataloget har endnu ingen talmål for indikatorerne i denne KKR, så der er ingen "
             "målafstand at vise. Når KKR'en fastsætter mål, vises de her."
         )
         return s
-    s.blocks.append(
-        Table(
-            sheet="Målafstand",
-            title=f"Afstand til målene, {year}",
-            columns=[
-                Column("Indikator"),
-                Column("Område"),
-                Column("Målår", "integer"),
-                Column("Målværdi", "number"),
-                Column(f"Værdi {year}", "number"),
-                Column("Afstand", "number"),
-                Column("Status (glidebane)"),
-            ],
-            rows=rows,
-            notes=[
-                "Afstand = værdi minus målværdi. Status efter glidebanen fra basisåret til målåret, vurderet med 95 %-intervallet. "
-                "Værdierne er de samme som overalt: aldersstandardiserede, hvor indikatoren standardiseres, ellers rå."
-            ],
-        )
-    )
+    s.blocks.append(table)
     return s
 
 

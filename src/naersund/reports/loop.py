@@ -13,6 +13,7 @@ from typing import Any
 
 from naersund.analysis.benchmark import comparison_label
 from naersund.analysis.smoothed import LABEL_DA, explanation_da, smoothed_value
+from naersund.indicators.model import IndicatorDefinition
 from naersund.refdata import KKR_NAMES
 from naersund.reports import common as c
 from naersund.reports.model import Area, Column, ReportInput, Section, Table
@@ -83,52 +84,47 @@ def followup_section(data: ReportInput, area: Area, year: int) -> Section | None
 def smoothed_section(data: ReportInput, area: Area, year: int) -> Section | None:
     """ "Udjævnede værdier": each municipality's published value and interval, its smoothed
     value and the published verdict, per indicator; None when no cell has one."""
-    areas = _areas(area)
-    rows: list[list[Any]] = []
-    for d in c.indicators_in(data):
-        for a in areas:
-            sm = smoothed_value(data.published, d.id, a.code, year)
-            if sm is None:
-                continue
-            f = c.figure(data, d.id, "kommune", a.code, year)
-            rows.append(
-                [
-                    c.name_with_status(d),
-                    a.name,
-                    c.measure_text(data, d),
-                    f.value,
-                    f.lower,
-                    f.upper,
-                    sm.value,
-                    sm.weight,
-                    comparison_label(f.verdict),
-                ]
-            )
-    if not rows:
+
+    def cells(d: IndicatorDefinition, a: Area) -> list[Any] | None:
+        sm = smoothed_value(data.published, d.id, a.code, year)
+        if sm is None:
+            return None
+        f = c.figure(data, d.id, "kommune", a.code, year)
+        return [
+            c.measure_text(data, d),
+            f.value,
+            f.lower,
+            f.upper,
+            sm.value,
+            sm.weight,
+            comparison_label(f.verdict),
+        ]
+
+    table = c.indicator_area_table(
+        data,
+        _areas(area),
+        cells,
+        sheet="Udjævnede værdier",
+        title=f"Offentliggjort og udjævnet værdi, {year}",
+        area_column="Kommune",
+        columns=[
+            Column("Opgørelse"),
+            Column("Værdi", "number"),
+            Column("Nedre 95 %", "number"),
+            Column("Øvre 95 %", "number"),
+            Column(LABEL_DA, "number"),
+            Column("Vægt på egen værdi", "number", decimals=2),
+            Column("Sammenlignet med landet (ikke-udjævnet)"),
+        ],
+        notes=[
+            "Udjævnet på samme mål som værdien: aldersstandardiseret, hvor indikatoren "
+            "standardiseres, ellers rå. Skjulte celler (få tilfælde) har ingen udjævnet "
+            "værdi og indgår ikke i KKR'ens rate."
+        ],
+    )
+    if table is None:
         return None
     s = Section("Udjævnede værdier (empirisk Bayes)")
     s.paragraphs.append(explanation_da(KKR_NAMES.get(area.region_code, "KKR'en")))
-    s.blocks.append(
-        Table(
-            sheet="Udjævnede værdier",
-            title=f"Offentliggjort og udjævnet værdi, {year}",
-            columns=[
-                Column("Indikator"),
-                Column("Kommune"),
-                Column("Opgørelse"),
-                Column("Værdi", "number"),
-                Column("Nedre 95 %", "number"),
-                Column("Øvre 95 %", "number"),
-                Column(LABEL_DA, "number"),
-                Column("Vægt på egen værdi", "number", decimals=2),
-                Column("Sammenlignet med landet (ikke-udjævnet)"),
-            ],
-            rows=rows,
-            notes=[
-                "Udjævnet på samme mål som værdien: aldersstandardiseret, hvor indikatoren "
-                "standardiseres, ellers rå. Skjulte celler (få tilfælde) har ingen udjævnet "
-                "værdi og indgår ikke i KKR'ens rate."
-            ],
-        )
-    )
+    s.blocks.append(table)
     return s
