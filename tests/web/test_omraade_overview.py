@@ -5,15 +5,25 @@ them (``access.can_view_answers``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
 from pathlib import Path
 
 import pytest
 from dashboard_data import levels_results_for
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client, override_settings
 from django.urls import reverse
 from test_area_scopes import sr_round  # noqa: F401  (the fixture: a sundhedsråd's round)
-from web_personas import ALBERTSLUND, AMAGER_VESTEGNEN, NORDJYLLAND, Personas
+from web_personas import ALBERTSLUND, AMAGER_VESTEGNEN, GENTOFTE, NORDJYLLAND, Personas
 
+from naersund.refdata import scopes
+from naersund.web.accounts.management.commands.create_demo_users import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+)
 from naersund.web.dashboard import releases
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +33,8 @@ NO_GOALS = "har ingen mål, indsatser eller centrale indikatorer i målkataloget
 # Albertslund's skal-initiatives: KKR Hovedstaden's 13 and the sundhedsråd's one; it has
 # implemented the sundhedsråd's (test_area_scopes.sr_round)
 DONE = "1 af 14"
+N_SKAL_HOVEDSTADEN = 13  # KKR Hovedstaden's skal-initiatives in the shipped catalogue
+KOBENHAVNS_OMEGN_NORD = 2714  # Gentofte's sundhedsråd
 
 
 @pytest.fixture(scope="session")
@@ -109,3 +121,54 @@ def test_a_2027_region_with_a_kkrs_municipalities_shows_that_kkrs_goals(
     # Region Østdanmark is no catalogue section's area
     assert NO_GOALS in _page(personas, "reader", "region2027", 1086)
 
+
+def _submitted_round(admin: User) -> str:
+    """An open round in which Albertslund (Amager og Vestegnen) and Gentofte (Københavns Omegn
+    Nord) have each implemented every skal-initiative of KKR Hovedstaden; its slug."""
+    from naersund.web.survey.models import QuestionKind
+    from naersund.web.survey.services import create_round, questions_for, save_answers, submit
+
+    today = dt.date.today()
+    rnd = create_round(
+        slug="demo-runde", title_da="Statusrunde (demo)", year=today.year,
+        opens_on=today - dt.timedelta(days=1), closes_on=today + dt.timedelta(days=1),
+    )  # fmt: skip
+    for code in (ALBERTSLUND, GENTOFTE):
+        values = {
+            q.qid: "implementeret"
+            for q in questions_for(rnd, code)
+            if q.kind == QuestionKind.STATUS
+        }
+        save_answers(rnd, code, admin, values)
+        submit(rnd, code, admin)
+    return rnd.slug
+
+
+@override_settings(DEMO=True)
+@pytest.mark.usefixtures("personas")
+def test_the_demo_sundhedsraad_secretariat_reads_its_own_sundhedsraad_only(
+    levels_file: Path,
+) -> None:
+    """``naersund demo``'s ``sundhedsraad`` user logs in with the demo password and reads its
+    sundhedsråd's municipalities and their answers, and not another sundhedsråd's answers."""
+    User.objects.filter(username__in=DEMO_USERS).delete()
+    call_command("create_demo_users", stdout=io.StringIO())
+    releases.publish(levels_file)
+    slug = _submitted_round(User.objects.get(username="admin"))  # the demo's admin
+    client = Client()
+    client.post("/log-ind/", {"username": "sundhedsraad", "password": DEMO_PASSWORD})
+    assert client.session["_auth_user_id"] == str(User.objects.get(username="sundhedsraad").pk)
+    front = client.get("/").content.decode()
+    own_url = reverse("dashboard:omraade", args=["sundhedsraad", AMAGER_VESTEGNEN])
+    assert f'href="{own_url}"' in front
+    own = client.get(own_url, {"runde": slug}).content.decode()
+    assert "<h1>Områdeoverblik: Sundhedsråd Amager og Vestegnen</h1>" in own
+    listed = {int(k) for k in re.findall(r'data-level="kommune" data-area="(\d+)"', own)}
+    assert listed == set(scopes.members(AMAGER_VESTEGNEN))
+    assert f"{N_SKAL_HOVEDSTADEN} af {N_SKAL_HOVEDSTADEN}" in _row(own, ALBERTSLUND)
+    other_url = reverse("dashboard:omraade", args=["sundhedsraad", KOBENHAVNS_OMEGN_NORD])
+    other = client.get(other_url, {"runde": slug}).content.decode()
+    assert "<h1>Områdeoverblik: Sundhedsråd Københavns Omegn Nord</h1>" in other
+    assert 'data-area="157"' in other  # Gentofte's figures are public results ...
+    assert f"{N_SKAL_HOVEDSTADEN} af {N_SKAL_HOVEDSTADEN}" not in other  # ... its answers not
+    assert SKAL_HEADING not in other
