@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,22 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from naersund import refdata
+from naersund.catalogue import load_catalogue
+from naersund.charts import Chart
 from naersund.cli import cli
 from naersund.refdata import areas
+from naersund.reports import render
+from naersund.reports.area_pack import build_area_pack
+from naersund.reports.common import indicators_in
+from naersund.reports.load import from_results_file
+from naersund.reports.model import ReportInput
+from naersund.survey.aggregate import RoundAnswers
+from sundhedsraad_section import GOAL, INITIATIVE_ID, amager_vestegnen_section
 
 AMAGER_VESTEGNEN = 2712
+ALBERTSLUND = 165
+# a chart's legend, drawn in the PDF (the tables say one verdict per row)
+CHART_MARK = "Bedre end landet Som landet Dårligere end landet Ikke sammenlignet"
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +122,54 @@ def test_a_bad_area_is_one_danish_line(
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def _with_goals_and_round(levels_file: Path) -> ReportInput:
+    """The results with a catalogue that attaches a section to Sundhedsråd Amager og
+    Vestegnen (one goal, one skal-initiative) and a round in which Albertslund has implemented
+    it and every initiative of KKR Hovedstaden."""
+    catalogue = load_catalogue()
+    section = amager_vestegnen_section()
+    catalogue = catalogue.model_copy(update={"kkr": [*catalogue.kkr, section]})
+    hovedstaden = catalogue.kkr_by_code(1084)
+    done = {f"status.{i.id}": "implementeret" for i in hovedstaden.initiatives}
+    done[f"status.{INITIATIVE_ID}"] = "implementeret"
+    survey = RoundAnswers("runde", "Statusrunde 2014", 2014, {ALBERTSLUND: done})
+    return replace(from_results_file(levels_file, catalogue), survey=survey)
+
+
+def test_the_pack_of_a_sundhedsraad_has_charts_its_goals_and_bilag_1(
+    levels_file: Path, tmp_path: Path
+) -> None:
+    data = _with_goals_and_round(levels_file)
+    pack = build_area_pack(data, "direktoer", f"sundhedsraad:{AMAGER_VESTEGNEN}", 2014, [])
+    charts = [b for s in pack.sections for b in s.blocks if isinstance(b, Chart)]
+    n = len(indicators_in(data))
+    assert len(charts) >= n  # a comparison chart per indicator, and its development
+    pdf = render(pack, "pdf")
+    (tmp_path / "amager.pdf").write_bytes(pdf)
+    text = re.sub(
+        r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(tmp_path / "amager.pdf").pages)
+    )
+    expected = {
+        k
+        for k, a in areas.area_levels()["sundhedsraad"].latest.area_of().items()
+        if a == AMAGER_VESTEGNEN
+    }
+    assert _names_in(text) == expected
+    assert f"Sundhedsråd Amager og Vestegnen har vedtaget disse politiske mål: {GOAL}" in text
+    assert "Bilag 1: Kommunefordelte data" in text
+    assert "status pr. kommune i Sundhedsråd Amager og Vestegnen" in text
+    assert "status pr. kommune i KKR Hovedstaden" in text
+    assert CHART_MARK in text  # the charts' own text, drawn in the PDF
+
+
+def test_without_a_round_or_goals_the_pack_says_so(levels_file: Path) -> None:
+    data = from_results_file(levels_file)
+    pack = build_area_pack(data, "direktoer", "region2027:1086", 2014, [])
+    said = [p for s in pack.sections for p in s.paragraphs]
+    assert "Region Østdanmarks egne mål er endnu ikke registreret i målkataloget" in " ".join(said)
+    assert (
+        "Der er endnu ingen statusrunde med svar, så der er intet Bilag 1 for Region Østdanmark."
+        in said
+    )

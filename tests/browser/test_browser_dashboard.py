@@ -20,7 +20,7 @@ PAGES = {
     "/indikatorer/sammenlign/?indikator=forebyggelige_indlaeggelser_65": 3,
     "/indikatorer/sammenlign/?indikator=genindlaeggelser_30d_65&kkr=1081&kommune=851": 3,
     "/indikatorer/udvikling/?indikator=faerdigbehandlingsdage&kommune=165": 2,  # år + måned
-    "/indikatorer/kkr/1084/": 0,
+    "/indikatorer/omraade/kkr/1084/": 1,
     "/indikatorer/overblik/?kkr=alle": 0,
     "/indikatorer/udgivelser/": 0,
 }

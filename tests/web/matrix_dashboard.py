@@ -2,7 +2,7 @@
 
 The matrix runs without published results (the pages then say so); ``test_dashboard_pages``
 checks the pages with a release, and ``test_security_answers_access`` reads the Kommuneprofil
-and KKR-overblik of both personas' municipalities for every role: a municipality's own survey
+and Områdeoverblik of both personas' municipalities for every role: a municipality's own survey
 answers only for its editors, its KKR secretariat and the admin, or everyone once the round is
 published."""
 
@@ -15,6 +15,7 @@ from web_personas import AALBORG, ALBERTSLUND, EVERYONE, HOVEDSTADEN, NORDJYLLAN
 
 LOGGED_IN = {"anonymous": 302} | {p: 200 for p in EVERYONE[1:]}
 NOT_FOUND = {"anonymous": 302} | {p: 404 for p in EVERYONE[1:]}
+MOVED = {"anonymous": 302} | {p: 301 for p in EVERYONE[1:]}
 
 
 def _two_releases() -> str:
@@ -62,8 +63,9 @@ DASHBOARD_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     ),
     (P + "sammenlign/", "/indikatorer/sammenlign/", LOGGED_IN),
     (P + "udvikling/", "/indikatorer/udvikling/", LOGGED_IN),
-    (P + "kkr/<number:region_code>/", f"/indikatorer/kkr/{HOVEDSTADEN}/", LOGGED_IN),
-    (P + "kkr/<number:region_code>/", f"/indikatorer/kkr/{NORDJYLLAND}/", LOGGED_IN),
+    # the KKR-overblik's old address: the Områdeoverblik of the KKR, moved permanently
+    (P + "kkr/<number:region_code>/", f"/indikatorer/kkr/{HOVEDSTADEN}/", MOVED),
+    (P + "kkr/<number:region_code>/", f"/indikatorer/kkr/{NORDJYLLAND}/", MOVED),
     (P + "kkr/<number:region_code>/", "/indikatorer/kkr/9999/", NOT_FOUND),
     (P + "omraade/", "/indikatorer/omraade/?omraade=sundhedsraad:2712", {p: 302 for p in EVERYONE}),
     (P + "omraade/", "/indikatorer/omraade/?omraade=sundhedsraad", NOT_FOUND),
@@ -73,6 +75,12 @@ DASHBOARD_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
         LOGGED_IN,
     ),
     (P + "omraade/<slug:level>/<number:code>/", "/indikatorer/omraade/region2027/1086/", LOGGED_IN),
+    (
+        P + "omraade/<slug:level>/<number:code>/",
+        f"/indikatorer/omraade/kkr/{HOVEDSTADEN}/",
+        LOGGED_IN,
+    ),
+    (P + "omraade/<slug:level>/<number:code>/", "/indikatorer/omraade/kkr/9999/", NOT_FOUND),
     (
         P + "omraade/<slug:level>/<number:code>/",
         "/indikatorer/omraade/sundhedsraad/2799/",

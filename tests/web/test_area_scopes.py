@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.utils import timezone
 from web_personas import AALBORG, ALBERTSLUND, AMAGER_VESTEGNEN, GENTOFTE, Personas
 
-from naersund.catalogue import Goal, Initiative, Kkr
 from naersund.refdata import scopes
 from naersund.survey.questions import FREE_QUESTIONS
 from naersund.web.accounts import access
@@ -20,6 +19,7 @@ from naersund.web.accounts.models import Membership
 from naersund.web.catalogue.store import catalogue_from_db, current_version, save_catalogue
 from naersund.web.survey import services
 from naersund.web.survey.models import Round
+from sundhedsraad_section import amager_vestegnen_section
 
 ISHOEJ = 183  # Amager og Vestegnen
 SR_STATUS = "status.sr_amager_hjemmebesoeg"
@@ -32,24 +32,7 @@ def _with_sundhedsraad_section() -> None:
     version = current_version()
     assert version is not None
     cat = catalogue_from_db(version)
-    section = Kkr(
-        level="sundhedsraad",
-        region_code=AMAGER_VESTEGNEN,
-        name_da="Sundhedsråd Amager og Vestegnen",
-        goals=[
-            Goal(
-                id="sr_amager_maal",
-                title_da="Færre genindlæggelser af ældre",
-                initiatives=[
-                    Initiative(
-                        id="sr_amager_hjemmebesoeg",
-                        kind="skal",
-                        title_da="Fælles opfølgende hjemmebesøg efter udskrivning",
-                    )
-                ],
-            )
-        ],
-    )
+    section = amager_vestegnen_section()
     bumped = cat.model_copy(update={"version": "99", "kkr": [*cat.kkr, section]})
     save_catalogue(bumped, source="test")
 

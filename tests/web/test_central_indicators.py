@@ -117,7 +117,7 @@ def _kkr_columns(html: str) -> list[str]:
     return re.findall(r'<th scope="col" class="num" data-indicator="([^"]+)"', html)
 
 
-def test_the_front_page_the_kkr_overblik_and_the_political_pack_share_one_order(
+def test_the_front_page_the_omraadeoverblik_and_the_political_pack_share_one_order(
     personas: Personas, results_file: Path
 ) -> None:
     releases.publish(results_file)
@@ -129,12 +129,14 @@ def test_the_front_page_the_kkr_overblik_and_the_political_pack_share_one_order(
     )
     kkr_front = personas.client("kkr_hovedstaden").get("/").content.decode()
     editor_front = personas.client("albertslund").get("/").content.decode()
-    overblik = personas.client("reader").get(f"/indikatorer/kkr/{HOVEDSTADEN}/").content.decode()
+    overblik = (
+        personas.client("reader").get(f"/indikatorer/omraade/kkr/{HOVEDSTADEN}/").content.decode()
+    )
     orders = {
         "pack": pack,
         "front (KKR)": _front_ids(kkr_front),
         "front (Albertslund)": _front_ids(editor_front),
-        "KKR-overblik": _kkr_columns(overblik),
+        "Områdeoverblik": _kkr_columns(overblik),
     }
     common = set.intersection(*(set(o) for o in orders.values()))
     assert len(common) > len(CHOICE)  # the others follow, and there are some

@@ -245,7 +245,7 @@ def test_initiative_status_from_the_survey_appears_next_to_the_indicator(
     after = _text(editor.get(f"/indikatorer/kommune/{ALBERTSLUND}/?runde=dash-runde"))
     assert "7 indsatser: 1 implementeret, 6 planlagt" in after
     assert "Statusrunde (test), foreløbig (runden er åben)" in after
-    kkr_url = f"/indikatorer/kkr/{HOVEDSTADEN}/?runde=dash-runde"
+    kkr_url = f"/indikatorer/omraade/kkr/{HOVEDSTADEN}/?runde=dash-runde"
     kkr = _text(personas.client("kkr_hovedstaden").get(kkr_url))
     assert "1 af " in kkr and "foreløbig (runden er åben)" in kkr
     # a reader sees which initiatives there are, not Albertslund's answers
@@ -256,10 +256,10 @@ def test_initiative_status_from_the_survey_appears_next_to_the_indicator(
     assert "implementeret" not in other.split("Indsatser knyttet til indikatorerne")[1]
 
 
-def test_the_kkr_overview_has_every_municipality_and_the_goals(
+def test_the_kkr_omraadeoverblik_has_every_municipality_and_the_goals(
     release: Release, reader: Client
 ) -> None:
-    page = reader.get(f"/indikatorer/kkr/{HOVEDSTADEN}/").content.decode()
+    page = reader.get(f"/indikatorer/omraade/kkr/{HOVEDSTADEN}/").content.decode()
     for code in members_of(HOVEDSTADEN):
         assert f'href="/indikatorer/kommune/{code}/' in page
     assert "Forebyggelse af (gen)indlæggelser" in page

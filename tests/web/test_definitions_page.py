@@ -74,7 +74,7 @@ def test_an_unknown_indicator_is_not_found(reader: Client) -> None:
     "url",
     [
         f"/indikatorer/kommune/{ALBERTSLUND}/",
-        f"/indikatorer/kkr/{HOVEDSTADEN}/",
+        f"/indikatorer/omraade/kkr/{HOVEDSTADEN}/",
         "/indikatorer/sammenlign/?indikator=akutte_korttidsindlaeggelser",
         "/indikatorer/udvikling/?indikator=akutte_korttidsindlaeggelser",
         "/indikatorer/",

@@ -178,7 +178,9 @@ def test_the_kept_proposal_becomes_a_question_for_its_municipality_and_its_answe
     assert ANSWER in _text(secretariat.get(profile).content.decode())
 
     # the KKR overview: per municipality whether its flagged indicators got an answer
-    kkr = _text(secretariat.get(f"/indikatorer/kkr/{HOVEDSTADEN}/?runde={SLUG}").content.decode())
+    kkr = _text(
+        secretariat.get(f"/indikatorer/omraade/kkr/{HOVEDSTADEN}/?runde={SLUG}").content.decode()
+    )
     name = municipality_name(kept.kommunekode)
     assert re.search(rf"{name} .*? 1 af 1 besvaret", kkr)
 
@@ -220,7 +222,7 @@ def test_others_see_neither_the_question_nor_the_answer(
         assert profile.status_code == 200
         page = profile.content.decode()
         assert ANSWER not in page and "Kommunens opfølgning" not in page, who
-        kkr = client.get(f"/indikatorer/kkr/{HOVEDSTADEN}/?runde={SLUG}").content.decode()
+        kkr = client.get(f"/indikatorer/omraade/kkr/{HOVEDSTADEN}/?runde={SLUG}").content.decode()
         assert "af 1 besvaret" not in kkr and "Opfølgning på flagede indikatorer" not in kkr, who
         if who in ("albertslund", "kkr_nordjylland"):
             pdf = _pdf(client, kept.kommunekode)

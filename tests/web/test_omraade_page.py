@@ -105,11 +105,19 @@ def test_region_oestdanmark_says_it_is_computed_backwards(
     assert "ikke verificeret" not in html
 
 
-def test_the_old_kkr_address_still_works(levels_file: Path, personas: Personas) -> None:
+def test_the_old_kkr_address_moved_to_the_omraadeoverblik(
+    levels_file: Path, personas: Personas
+) -> None:
+    """The KKR-overblik is the Områdeoverblik of the KKR now (one page for every level): its
+    old address redirects permanently, keeping the query."""
     releases.publish(levels_file)
-    response = personas.client("reader").get(reverse("dashboard:kkr", args=[1084]))
-    assert response.status_code == 200
-    assert "KKR-overblik: KKR Hovedstaden" in response.content.decode()
+    client = personas.client("reader")
+    response = client.get(reverse("dashboard:kkr", args=[1084]), {"aar": 2014, "runde": "r"})
+    assert response.status_code == 301
+    assert response["Location"] == "/indikatorer/omraade/kkr/1084/?aar=2014&runde=r"
+    page = client.get(response["Location"]).content.decode()
+    assert "<h1>Områdeoverblik: KKR Hovedstaden</h1>" in page
+    assert client.get(reverse("dashboard:kkr", args=[1089])).status_code == 404
 
 
 def test_the_anonymous_user_gets_no_area_page(levels_file: Path, personas: Personas) -> None:

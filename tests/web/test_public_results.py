@@ -220,7 +220,7 @@ def test_the_public_pages_show_the_figures_with_the_same_suppression(
         )
         assert "Skjult" in page or "skjult" in page
     for url in (
-        f"/indikatorer/kkr/{HOVEDSTADEN}/",
+        f"/indikatorer/omraade/kkr/{HOVEDSTADEN}/",
         "/indikatorer/overblik/",
         "/indikatorer/udvikling/",
         "/indikatorer/definition/forebyggelige_indlaeggelser_65/",
@@ -238,7 +238,7 @@ def test_the_public_never_sees_a_municipalitys_own_answers(
 ) -> None:
     anonymous, reader = personas.client("anonymous"), personas.client("reader")
     profile = f"/indikatorer/kommune/{ALBERTSLUND}/"
-    kkr = f"/indikatorer/kkr/{HOVEDSTADEN}/"
+    kkr = f"/indikatorer/omraade/kkr/{HOVEDSTADEN}/"
     # a logged-in reader sees the published round's answers (and this fills the page cache);
     # the anonymous visitor of the same URLs does not
     assert ANSWER in _text(reader.get(profile))

@@ -177,10 +177,10 @@ def test_the_kommuneprofil_shows_a_municipalitys_statuses_only_to_those_who_may_
 
 
 @pytest.mark.parametrize("persona", EVERYONE)
-def test_the_kkr_overblik_counts_skal_indsatser_per_municipality_only_for_those_who_may(
+def test_the_kkr_omraadeoverblik_counts_skal_indsatser_per_municipality_only_for_those_who_may(
     personas: Personas, published: bool, persona: str
 ) -> None:
-    response = personas.client(persona).get(f"/indikatorer/kkr/{HOVEDSTADEN}/")
+    response = personas.client(persona).get(f"/indikatorer/omraade/kkr/{HOVEDSTADEN}/")
     if persona == "anonymous":
         assert response.status_code == 302
         return
@@ -211,7 +211,7 @@ def test_a_page_built_for_an_editor_is_never_served_from_the_cache_to_a_reader(
     shown = f"{LABEL[ALBERTSLUND]} ({ROUND_TITLE})"
     assert shown in _text(personas.client("albertslund").get(url))
     assert shown not in _text(personas.client("reader").get(url))
-    kkr = f"/indikatorer/kkr/{HOVEDSTADEN}/"
+    kkr = f"/indikatorer/omraade/kkr/{HOVEDSTADEN}/"
     assert "13 af 13" in personas.client("kkr_hovedstaden").get(kkr).content.decode()
     assert "13 af 13" not in personas.client("reader").get(kkr).content.decode()
 

@@ -80,6 +80,7 @@ PATH_PAGES = [
     "/katalog/kkr/{}/",
     "/indikatorer/kommune/{}/",
     "/indikatorer/kkr/{}/",
+    "/indikatorer/omraade/kkr/{}/",
     "/indikatorer/udgivelser/{}/1/",
     "/indikatorer/udgivelser/1/{}/",
     f"/status/{SLUG}/kommune/{{}}/",
@@ -117,7 +118,7 @@ def test_a_bad_number_in_a_dashboard_filter_is_a_danish_400_naming_it(
             "/indikatorer/sammenlign/?{}={}",
             "/indikatorer/udvikling/?{}={}",
             f"/indikatorer/kommune/{ALBERTSLUND}/?{{}}={{}}",
-            f"/indikatorer/kkr/{HOVEDSTADEN}/?{{}}={{}}",
+            f"/indikatorer/omraade/kkr/{HOVEDSTADEN}/?{{}}={{}}",
         )
         for name in ("aar", "kkr", "kommune")
         for bad in BAD

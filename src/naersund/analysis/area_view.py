@@ -10,11 +10,12 @@ same figure.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from naersund.analysis.published import CRUDE, Figure, Measure, PublishedResults
+from naersund.catalogue import Catalogue, Kkr
 from naersund.refdata import NATIONAL_CODE, areas, municipalities
 
 #: The Danish name of each level in running text ("Sundhedsråd Fyn er et sundhedsråd").
@@ -32,6 +33,13 @@ class AreaInfo:
     members: tuple[int, ...]  # kommunekode, by municipality name
     notes: tuple[str, ...]  # what every page and pack says beside the area's figures
     verified: bool
+    # the level the area's own figures are published on, where it is not ``level``: a KKR in a
+    # release computed before the KKR level existed is its region (same code, same members)
+    results_level: str = ""
+
+    @property
+    def figures_level(self) -> str:
+        return self.results_level or self.level
 
     @property
     def note_da(self) -> str:
@@ -98,6 +106,35 @@ def area_info(pub: PublishedResults, level: str, code: int) -> AreaInfo | None:
     return AreaInfo(level, int(code), name, level_name, members, tuple(notes), verified)
 
 
+def find_area(pub: PublishedResults, level: str, code: int) -> AreaInfo | None:
+    """:func:`area_info`, and a KKR also in a release that has no ``kkr`` level but the five
+    regions (``region``, as every release before issue 14): the KKR is its region, with the
+    KKR's name."""
+    found = area_info(pub, level, code)
+    if found is not None or level != "kkr" or "kkr" in pub.membership:
+        return found
+    kkr = areas.area_levels().get("kkr")
+    region = area_info(pub, "region", code)
+    if kkr is None or region is None or int(code) not in kkr.latest.names():
+        return None
+    name = kkr.latest.names()[int(code)]
+    notes = tuple(n.replace(region.name, name) for n in region.notes)
+    return replace(
+        region, level="kkr", name=name, level_name=kkr.name_da, notes=notes, results_level="region"
+    )
+
+
+def catalogue_sections(catalogue: Catalogue | None, area: AreaInfo) -> list[Kkr]:
+    """The catalogue sections attached to the area (its goals, initiatives and central
+    indicators): those of its own level and code first, then any other section whose
+    municipalities are exactly the area's (KKR Nordjylland's on the 2027 Region Nordjylland)."""
+    if catalogue is None or not area.members:
+        return []
+    members = frozenset(area.members)
+    same = [k for k in catalogue.kkr if k.members == members]
+    return sorted(same, key=lambda k: (k.level != area.level, k.region_code != area.code))
+
+
 def level_choices(pub: PublishedResults) -> list[tuple[str, str, list[tuple[int, str]]]]:
     """The release's levels above the municipality, each with its areas by name:
     ``(level, level name, [(code, name), ...])``."""
@@ -128,22 +165,27 @@ def overview_rows(
     indicators: Sequence[str],
     year: int,
     standardised: bool = True,
+    catalogue: Catalogue | None = None,
 ) -> list[OverviewRow]:
     """The Områdeoverblik's table: one row per municipality of the area (by name), then the
     area and Denmark; each cell :meth:`PublishedResults.figure` of the indicator (crude values
-    where ``standardised`` is false)."""
+    where ``standardised`` is false; a municipality's cells with its target status when a
+    ``catalogue`` is given)."""
     measure = None if standardised else CRUDE
     names = _names()
     cells: list[tuple[str, int, str]] = [("kommune", k, names[k]) for k in area.members]
     if area.level != "kommune":
-        cells.append((area.level, area.code, area.name))
+        cells.append((area.figures_level, area.code, area.name))
     cells.append(("land", NATIONAL_CODE, DENMARK))
     return [
         OverviewRow(
             level,
             code,
             name,
-            tuple(pub.figure(i, level, code, year, measure=measure) for i in indicators),
+            tuple(
+                pub.figure(i, level, code, year, catalogue if level == "kommune" else None, measure)
+                for i in indicators
+            ),
         )
         for level, code, name in cells
     ]

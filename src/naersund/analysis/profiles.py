@@ -291,37 +291,3 @@ def trend_table(
     )
     cols = ["year", "area", "level", "value", "lower", "upper", "suppressed", "comparison_m"]
     return out[cols].reset_index(drop=True), measure
-
-
-def kkr_matrix(
-    pub: PublishedResults,
-    region_code: int,
-    year: int,
-    infos: dict[str, IndicatorInfo],
-    standardised: bool = True,
-) -> tuple[pd.DataFrame, dict[str, MeasureChoice]]:
-    """One row per municipality of the KKR (then the KKR and Denmark) and, per indicator,
-    ``<id>:value`` and ``<id>:comparison`` columns."""
-    codes = members_of(region_code)
-    names = municipality_names()
-    frame = pd.DataFrame(
-        {
-            "level": ["kommune"] * len(codes) + ["region", "land"],
-            "area_code": [*codes, region_code, 0],
-            "name": [names[c] for c in codes] + [KKR_NAMES[region_code], "Danmark"],
-        }
-    )
-    measures = {}
-    for ind, info in infos.items():
-        rows = pub.rows(ind)
-        if rows.empty:
-            continue
-        measure = measure_of(pub, info.id, standardised)
-        measures[ind] = measure
-        m = with_measure(rows[rows["year"] == year], info, measure)
-        m = m[["level", "area_code", "value_m", "comparison_m"]].rename(
-            columns={"value_m": f"{ind}:value", "comparison_m": f"{ind}:comparison"}
-        )
-        frame = frame.merge(m, on=["level", "area_code"], how="left")
-        frame[f"{ind}:comparison"] = frame[f"{ind}:comparison"].fillna("not_compared")
-    return frame, measures

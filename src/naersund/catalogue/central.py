@@ -3,7 +3,7 @@
 The framework paper: "Der udvælges 3-6 centrale indikatorer til opfølgning, som kommunerne
 forpligter sig til at benytte fremover". A KKR chooses its 3-6 in the catalogue
 (``Kkr.central_indicators``, in the chosen order); every place that lists indicators for a KKR
-or one of its municipalities (the political pack, the front page, the KKR-overblik) asks
+or one of its municipalities (the political pack, the front page, the Områdeoverblik) asks
 :func:`central_order`, so the order is the same everywhere.
 """
 

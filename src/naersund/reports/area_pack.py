@@ -1,12 +1,16 @@
 """The director-style pack for an area of any level (issue 14): ``naersund report --omraade
 sundhedsraad:2712`` (or ``region2027:1086``), the web's /rapporter/ form alike.
 
-The KKR's pack (:func:`naersund.reports.build_kkr_pack`) is built on the KKR's goals and survey;
-a sundhedsråd or Region Østdanmark has no goals in the catalogue yet (geo14b's part of issue
-14), so this pack holds the numbers: who the area is (its municipalities, and what must be said
-beside its figures: computed as the sum of its municipalities for the years before it existed,
-a membership not verified against an official list), the municipalities compared with the area
-and Denmark for each indicator, and the area's development over time. Every number is
+What the KKR's director pack has, with the KKR pack's builders: who the area is (its
+municipalities, and what must be said beside its figures: computed as the sum of its
+municipalities for the years before it existed, a membership not verified against an official
+list), the area's goals where the catalogue attaches a section to it
+(:func:`naersund.analysis.area_view.catalogue_sections`, the Områdeoverblik's), the
+municipalities compared with the area and Denmark for each indicator (a chart per indicator,
+:func:`naersund.reports.figures.members_chart`), the area's development over time
+(:func:`naersund.reports.figures.trend_chart`), and Bilag 1 for its municipalities
+(:func:`naersund.reports.director.bilag1_of`: the initiatives of the area's own section and of
+its municipalities' KKR) when a status round exists. Every number is
 :meth:`PublishedResults.figure` (the same as on the Områdeoverblik and in the API).
 """
 
@@ -15,9 +19,11 @@ from __future__ import annotations
 from typing import Any
 
 from naersund.analysis import area_view
+from naersund.catalogue import Kkr
 from naersund.errors import NaersundError
-from naersund.refdata import NATIONAL_CODE, areas
+from naersund.refdata import NATIONAL_CODE, areas, region_of
 from naersund.reports import common as c
+from naersund.reports import director, figures, political
 from naersund.reports.model import Area, Column, Level, Pack, ReportInput, Section, Table
 
 #: levels a pack is made for with ``--kommune`` / ``--kkr`` instead
@@ -74,7 +80,11 @@ def _comparison(data: ReportInput, info: area_view.AreaInfo, year: int) -> Secti
         "Værdier med 95 %-konfidensintervaller; sammenligningen med landet bygger på alders- og "
         "kønsstandardiserede tal, hvor indikatoren standardiseres."
     )
+    members = _members(info)
     for n, d in enumerate(c.indicators_in(data)):
+        chart = figures.members_chart(data, d, members, year)
+        if chart is not None:
+            s.blocks.append(chart)
         rows: list[list[Any]] = [
             [name, *c.value_cells(c.figure(data, d.id, "kommune", k, year))]
             for k, name in zip(info.members, area_view.member_names(info), strict=True)
@@ -96,10 +106,13 @@ def _comparison(data: ReportInput, info: area_view.AreaInfo, year: int) -> Secti
     return s
 
 
-def _trend(data: ReportInput, info: area_view.AreaInfo, year: int) -> Section:
+def _trend(data: ReportInput, area: Area, info: area_view.AreaInfo, year: int) -> Section:
     s = Section("Udvikling over tid", page_break=True)
     years = [y for y in data.published.years if y <= year]
     for n, d in enumerate(c.indicators_in(data)):
+        chart = figures.trend_chart(data, area, d, year)
+        if chart is not None:
+            s.blocks.append(chart)
         rows: list[list[Any]] = []
         for name, level, code in [
             (info.name, info.level, info.code),
@@ -127,5 +140,43 @@ def build_area_pack(
     if year not in data.published.years:
         years = data.published.years
         raise NaersundError(f"året {year} findes ikke i udgivelsen (år: {years[0]}-{years[-1]})")
-    sections = [_about(data, info), _comparison(data, info, year), _trend(data, info, year)]
+    own = area_view.catalogue_sections(data.catalogue, info)
+    sections = [
+        _about(data, info),
+        political.goals_of(data, own, f"{info.name}s"),
+        _comparison(data, info, year),
+        _trend(data, area, info, year),
+        _bilag1(data, info, own),
+    ]
     return Pack(level, area, year, data.synthetic, data.release, sections, footnotes)
+
+
+def _members(info: area_view.AreaInfo) -> list[Area]:
+    """The area's municipalities as the packs' areas, by name."""
+    regions = region_of()
+    return [
+        Area("kommune", k, name, regions[k])
+        for k, name in zip(info.members, area_view.member_names(info), strict=True)
+    ]
+
+
+def _bilag1(data: ReportInput, info: area_view.AreaInfo, own: list[Kkr]) -> Section:
+    """Bilag 1 for the area's municipalities: the initiatives of the area's own sections, then
+    of each of its municipalities' KKR (what a round asks them), when a round exists."""
+    if data.survey is None:
+        s = Section("Bilag 1: Kommunefordelte data (indsatser)", page_break=True)
+        s.paragraphs.append(
+            f"Der er endnu ingen statusrunde med svar, så der er intet Bilag 1 for {info.name}."
+        )
+        return s
+    members = _members(info)
+    parts: list[tuple[Kkr, list[Area]]] = [(k, members) for k in own]
+    seen = {(k.level, k.region_code) for k in own}
+    for code in sorted({m.region_code for m in members}):
+        try:
+            kkr = data.catalogue.kkr_by_code(code)
+        except KeyError:
+            continue
+        if (kkr.level, kkr.region_code) not in seen:
+            parts.append((kkr, [m for m in members if m.region_code == code]))
+    return director.bilag1_of(data, parts)

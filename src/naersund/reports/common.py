@@ -76,7 +76,7 @@ def central_ids(data: ReportInput, region_code: int) -> list[str]:
 
 def central_first(data: ReportInput, region_code: int) -> list[IndicatorDefinition]:
     """The release's indicators with the KKR's central ones first, in the chosen order
-    (:func:`naersund.catalogue.central.central_order`, as the web's front page and KKR-overblik)."""
+    (:func:`naersund.catalogue.central.central_order`, as the web's front page and Områdeoverblik)."""
     by_id = {d.id: d for d in indicators_in(data)}
     return [by_id[i] for i in central_order(data.catalogue, region_code, by_id).ordered]
 

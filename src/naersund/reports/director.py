@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from naersund import refdata
+from naersund.catalogue import Kkr
 from naersund.indicators.model import IndicatorDefinition
 from naersund.reports import common as c
 from naersund.reports import economy, figures, fmt, loop, political
@@ -183,10 +184,9 @@ BILAG1_KEY = (
 COLUMNS_PER_TABLE = 7  # initiatives side by side on a landscape page, names readable
 
 
-def _initiative_groups(data: ReportInput, region_code: int) -> list[tuple[str, list[Any]]]:
-    """The KKR's skal-indsatser, then its kan-opgaver (or every initiative where the
+def _initiative_groups(kkr: Kkr) -> list[tuple[str, list[Any]]]:
+    """The section's skal-indsatser, then its kan-opgaver (or every initiative where the
     catalogue names neither)."""
-    kkr = data.catalogue.kkr_by_code(region_code)
     skal = [i for g in kkr.goals for i in g.initiatives_of("skal")]
     kan = [i for g in kkr.goals for i in g.initiatives_of("kan")]
     if not skal and not kan:
@@ -198,58 +198,79 @@ def _initiative_groups(data: ReportInput, region_code: int) -> list[tuple[str, l
 
 
 def bilag1_section(data: ReportInput, area: Area) -> Section:
-    s = Section("Bilag 1: Kommunefordelte data (indsatser)", page_break=True, landscape=True)
     try:
-        groups = _initiative_groups(data, area.region_code)
         kkr = data.catalogue.kkr_by_code(area.region_code)
     except KeyError:
-        groups = []
-    if not groups:
+        kkr = None
+    parts = [] if kkr is None else [(kkr, c.municipalities_of(area.region_code))]
+    highlight = area.code if area.level == "kommune" else None
+    return bilag1_of(data, parts, highlight)
+
+
+def bilag1_of(
+    data: ReportInput, parts: list[tuple[Kkr, list[Area]]], highlight: int | None = None
+) -> Section:
+    """Bilag 1: for each catalogue section (a KKR's, a sundhedsråd's) the status of its
+    initiatives for the given municipalities (``highlight``: one marked), or why not."""
+    s = Section("Bilag 1: Kommunefordelte data (indsatser)", page_break=True, landscape=True)
+    parts = [(kkr, members) for kkr, members in parts if _initiative_groups(kkr)]
+    if not parts:
         s.paragraphs.append("KKR'en har ingen indsatser i målkataloget.")
         return s
-    if not all(c.may_show_answers(data, m.code) for m in c.municipalities_of(area.region_code)):
+    if not all(c.may_show_answers(data, m.code) for _, members in parts for m in members):
         s.paragraphs.append(
             "Bilag 1 viser hver kommunes svar og vises kun for KKR-sekretariatet og nationale "
             "administratorer, og for alle, når statusrunden er offentliggjort. Udbredelsen i "
             "KKR'en står i afsnittet om indsatsernes udbredelse."
         )
         return s
+    whose = " og ".join(f"{kkr.name_da}s" for kkr, _ in parts)
     s.paragraphs.append(
-        f"Hver kommunes status for {kkr.name_da}s skal-indsatser og kan-opgaver"
+        f"Hver kommunes status for {whose} skal-indsatser og kan-opgaver"
         f"{c.round_text(data)}. {BILAG1_KEY}"
     )
-    members = c.municipalities_of(area.region_code)
-    for title, initiatives in groups:
-        chunks = [
-            initiatives[i : i + COLUMNS_PER_TABLE]
-            for i in range(0, len(initiatives), COLUMNS_PER_TABLE)
-        ]
-        for n, chunk in enumerate(chunks):
-            rows: list[list[Any]] = []
-            marked: set[int] = set()
-            for m in members:
-                if area.level == "kommune" and m.code == area.code:
-                    marked.add(len(rows))
-                rows.append([m.name, *(c.survey_status(data, m.code, x.id) for x in chunk)])
-            part = f" ({n + 1} af {len(chunks)})" if len(chunks) > 1 else ""
-            sheet = "Bilag 1" if title != "Kan-opgaver" else "Bilag 1 kan"
-            s.blocks.append(
-                Table(
-                    sheet=sheet if n == 0 else f"{sheet} ({n + 1})",
-                    title=f"{title}{part}: status pr. kommune i {kkr.name_da}",
-                    columns=[
-                        Column("Kommune"),
-                        *(
-                            Column(c.name_of(x), short=SHORT_STATUS, marks=STATUS_MARK)
-                            for x in chunk
-                        ),
-                    ],
-                    rows=rows,
-                    highlight_rows=marked,
-                    landscape=True,
-                )
-            )
+    for kkr, members in parts:
+        for title, initiatives in _initiative_groups(kkr):
+            s.blocks += _bilag1_tables(data, kkr, members, title, initiatives, highlight)
     return s
+
+
+def _bilag1_tables(
+    data: ReportInput,
+    kkr: Kkr,
+    members: list[Area],
+    title: str,
+    initiatives: list[Any],
+    highlight: int | None,
+) -> list[Table]:
+    chunks = [
+        initiatives[i : i + COLUMNS_PER_TABLE]
+        for i in range(0, len(initiatives), COLUMNS_PER_TABLE)
+    ]
+    out = []
+    for n, chunk in enumerate(chunks):
+        rows: list[list[Any]] = []
+        marked: set[int] = set()
+        for m in members:
+            if m.code == highlight:
+                marked.add(len(rows))
+            rows.append([m.name, *(c.survey_status(data, m.code, x.id) for x in chunk)])
+        part = f" ({n + 1} af {len(chunks)})" if len(chunks) > 1 else ""
+        sheet = "Bilag 1" if title != "Kan-opgaver" else "Bilag 1 kan"
+        out.append(
+            Table(
+                sheet=sheet if n == 0 else f"{sheet} ({n + 1})",
+                title=f"{title}{part}: status pr. kommune i {kkr.name_da}",
+                columns=[
+                    Column("Kommune"),
+                    *(Column(c.name_of(x), short=SHORT_STATUS, marks=STATUS_MARK) for x in chunk),
+                ],
+                rows=rows,
+                highlight_rows=marked,
+                landscape=True,
+            )
+        )
+    return out
 
 
 def summary_section(data: ReportInput, area: Area, year: int) -> Section:

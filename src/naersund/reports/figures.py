@@ -4,6 +4,8 @@ only; suppressed cells are left out of the marks (the builders list them as hidd
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from naersund import charts, refdata
@@ -53,9 +55,20 @@ def comparison_chart(
 ) -> Chart | None:
     """Sorted bars with 95 % intervals for the KKR's municipalities (the headline measure)
     and Denmark's value as a line."""
+    return members_chart(data, d, c.municipalities_of(region_code), year, highlight)
+
+
+def members_chart(
+    data: ReportInput,
+    d: IndicatorDefinition,
+    members: Sequence[Area],
+    year: int,
+    highlight: int | None = None,
+) -> Chart | None:
+    """:func:`comparison_chart` for any set of municipalities (an area of any level)."""
     rows = []
     nat: float | None = None
-    for m in c.municipalities_of(region_code):
+    for m in members:
         f = c.figure(data, d.id, "kommune", m.code, year)
         nat = f.denmark
         if not f.present:

@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from naersund.analysis.published import Figure
-from naersund.catalogue import Initiative
+from naersund.catalogue import Initiative, Kkr
 from naersund.reports import common as c
 from naersund.reports import economy, figures
 from naersund.reports.model import Area, Column, Headline, ReportInput, Section, Table
@@ -28,21 +28,31 @@ from naersund.survey.questions import STATUS_LABELS, STATUS_VALUES
 
 
 def goals_section(data: ReportInput, area: Area) -> Section:
-    s = Section("Målene")
     try:
         kkr = data.catalogue.kkr_by_code(area.region_code)
     except KeyError:
         kkr = None
-    if kkr is not None and kkr.goals:
-        s.lists.append(
-            (
-                f"{kkr.name_da} har vedtaget disse politiske mål:",
-                [f"Mål {g.number}: {g.title_da}" if g.number else g.title_da for g in kkr.goals],
+    return goals_of(data, [kkr] if kkr is not None else [], "KKR'ens")
+
+
+def goals_of(data: ReportInput, sections: list[Kkr], whose: str) -> Section:
+    """ "Målene": the goals of the catalogue sections (a KKR's, a sundhedsråd's), or that
+    ``whose`` ("KKR'ens") own goals are not registered yet; then the national goals."""
+    s = Section("Målene")
+    for kkr in sections:
+        if kkr.goals:
+            s.lists.append(
+                (
+                    f"{kkr.name_da} har vedtaget disse politiske mål:",
+                    [
+                        f"Mål {g.number}: {g.title_da}" if g.number else g.title_da
+                        for g in kkr.goals
+                    ],
+                )
             )
-        )
-    else:
+    if not s.lists:
         s.paragraphs.append(
-            "KKR'ens egne mål er endnu ikke registreret i målkataloget; rapporten følger de "
+            f"{whose} egne mål er endnu ikke registreret i målkataloget; rapporten følger de "
             "fælles nationale mål."
         )
     s.lists.append(

@@ -82,7 +82,7 @@ def results_are_public() -> bool:
 
 def can_view_public_results(user: Any) -> bool:
     """The published indicator pages (Kommuneprofil, Sammenlign, Udvikling, Overblik,
-    KKR-overblik), the definitions, the releases with their downloads and data quality, and
+    Områdeoverblik), the definitions, the releases with their downloads and data quality, and
     the result endpoints of the API: every logged-in user, and everyone when the results are
     public (:func:`results_are_public`). Small-number suppression is the same for all: the
     pages only ever hold suppressed, published rows."""

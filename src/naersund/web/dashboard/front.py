@@ -42,6 +42,7 @@ class Area:
     level: str
     code: int
     name: str
+    scope_level: str = "kkr"  # a secretariat's area level (its Områdeoverblik's)
 
     @property
     def kind_da(self) -> str:
@@ -136,7 +137,7 @@ def area_of(user: Any) -> Area | None:
         name = municipality_names().get(m.kommunekode, str(m.kommunekode))
         return Area("kommune", m.kommunekode, name)
     if m.role == Role.KKR_SECRETARY and m.region_code is not None:
-        return Area("region", m.region_code, scopes.name(m.region_code))
+        return Area("region", m.region_code, scopes.name(m.region_code), m.area_level or "kkr")
     return Area("land", NATIONAL_CODE, "Danmark")
 
 
@@ -144,7 +145,8 @@ def _figure_url(area: Area, indicator: str, year: int) -> str:
     if area.level == "kommune":
         return reverse("dashboard:kommune", args=[area.code]) + f"?aar={year}"
     if area.level == "region":
-        return reverse("dashboard:kkr", args=[area.code]) + f"?aar={year}"
+        args = [area.scope_level, area.code]
+        return reverse("dashboard:omraade", args=args) + f"?aar={year}"
     return reverse("dashboard:sammenlign") + f"?indikator={indicator}&aar={year}"
 
 
@@ -164,7 +166,7 @@ def headline_figures(
     """Each indicator's figure for the area in the latest year the release has it
     (:meth:`PublishedResults.figure`, the headline measure): the area's KKR's central
     indicators first, in the KKR's chosen order (:func:`central_order`, as the political pack
-    and the KKR-overblik), then the others in definition order."""
+    and the Områdeoverblik), then the others in definition order."""
     order = central_order(catalogue, kkr_of(area), infos)
     out = []
     for ind in order.ordered:

@@ -1,5 +1,5 @@
 """The indicator dashboard (Danish): Kommuneprofil, Sammenlign kommuner, Udvikling,
-KKR-overblik and the releases with their diff.
+Områdeoverblik (:mod:`.views_area`) and the releases with their diff.
 
 Views are thin: access (every logged-in user, and everyone when the results are public:
 ``access.can_view_public_results``; a municipality's
@@ -25,9 +25,7 @@ from naersund import charts
 from naersund.analysis import PublishedResults, funnel_data
 from naersund.analysis.benchmark import area_name
 from naersund.analysis.profiles import (
-    IndicatorInfo,
     comparison_table,
-    kkr_matrix,
     members_of,
     municipality_names,
     municipality_region,
@@ -35,15 +33,12 @@ from naersund.analysis.profiles import (
     targets_for,
     trend_table,
 )
-from naersund.analysis.published import CRUDE as CRUDE_MEASURE
 from naersund.analysis.trend import glide_path
-from naersund.catalogue.central import SOURCE_SENTENCE_DA, central_order
 from naersund.charts.builders import monthly_chart
 from naersund.engine.monthly import area_series
 from naersund.indicators import load_definitions
 from naersund.indicators.docs import definition_page
 from naersund.refdata import KKR_NAMES
-from naersund.survey.questions import STATUS_LABELS
 from naersund.web.accounts.access import can_view_public_results, role_of
 from naersund.web.accounts.decorators import login_required_unless_public
 from naersund.web.dashboard import context as ctx
@@ -280,21 +275,6 @@ def kommune(request: HttpRequest, kommunekode: int) -> HttpResponse:
     )
 
 
-def _target_state(
-    pub: PublishedResults,
-    catalogue: Any,
-    info: IndicatorInfo,
-    kommunekode: int,
-    year: int,
-    measure: Any,
-) -> str | None:
-    """The municipality's status against its (first) target for the indicator in ``year``
-    (:meth:`PublishedResults.figure`), or None."""
-    asked = None if measure.standardised else CRUDE_MEASURE
-    f = pub.figure(info.id, "kommune", kommunekode, year, catalogue, asked)
-    return None if f.target is None else str(f.target.status)
-
-
 def _logged_in(request: HttpRequest) -> bool:
     """Part of a cached page's key: a published round's answers are shown to logged-in users
     only (``access.can_view_answers``), so a page built for a reader is never served to an
@@ -489,93 +469,14 @@ def months_unit(monthly: Any, indicator: str) -> str:
 
 @login_required_unless_public
 def kkr(request: HttpRequest, region_code: int) -> HttpResponse:
+    """The KKR-overblik's old address: the Områdeoverblik of the KKR (permanently)."""
+    if not can_view_public_results(request.user):
+        raise PermissionDenied
     if region_code not in KKR_NAMES:
-        if not can_view_public_results(request.user):
-            raise PermissionDenied
         raise Http404("Ukendt KKR")
-    release, pub = _release(request)
-    kkr_name = KKR_NAMES[region_code]
-    if release is None or pub is None:
-        return _no_release(request, f"KKR-overblik: {kkr_name}")
-    p = _params(request, pub, region_code=region_code)
-    survey_key = ctx.survey_stamp()
-    answers_key = ctx.answers_key(request.user, members_of(region_code))
-    rnd = ctx.chosen_round(request.GET.get("runde"))
-
-    def build() -> dict[str, Any]:
-        catalogue = ctx.catalogue_state()[0]
-        infos = ctx.infos()
-        frame, measures = kkr_matrix(pub, region_code, p.year, infos, p.standardised)
-        # the KKR's central indicators first, in its chosen order (as the front page and the
-        # political pack: naersund.catalogue.central.central_order)
-        order = central_order(catalogue, region_code, [i for i in infos if i in measures])
-        cols = [infos[i] for i in order.ordered]
-        matrix = []
-        for rec in frame.to_dict("records"):
-            matrix.append(
-                {
-                    "name": rec["name"],
-                    "level": rec["level"],
-                    "area_code": rec["area_code"],
-                    "cells": [
-                        (
-                            rec.get(f"{i.id}:value"),
-                            rec.get(f"{i.id}:comparison"),
-                            _target_state(
-                                pub, catalogue, i, int(rec["area_code"]), p.year, measures[i.id]
-                            )
-                            if rec["level"] == "kommune"
-                            else None,
-                        )
-                        for i in cols
-                    ],
-                }
-            )
-        goals = []
-        skal_ids: list[str] = []
-        if catalogue is not None:
-            for k in catalogue.kkr:
-                if k.region_code == region_code:
-                    goals = list(k.goals)
-                    skal_ids = [i.id for g in k.goals for i in g.initiatives if i.kind == "skal"]
-        # per municipality only where the user may see its answers (access.py)
-        status = ctx.initiative_status(members_of(region_code), request.user, rnd)
-        for row in matrix:
-            if row["level"] == "kommune":
-                s = status.get(int(row["area_code"]))
-                row["skal_visible"] = s is not None
-                if s is not None:
-                    row["skal_done"] = sum(
-                        1 for i in skal_ids if s.get(i, ("",))[0] == STATUS_LABELS["implementeret"]
-                    )
-                    row["skal_answered"] = sum(1 for i in skal_ids if i in s)
-        return {
-            "kkr_name": kkr_name,
-            "region_code": region_code,
-            "cols": cols,
-            "central": [infos[i] for i in order.central],
-            "central_ids": order.central,
-            "central_source": SOURCE_SENTENCE_DA,
-            "logged_in": _logged_in(request),  # in the page's cache key
-            "measures": measures,
-            "matrix": matrix,
-            "goals": goals,
-            "infos": infos,
-            "n_skal": len(skal_ids),
-            "skal_visible": any(r.get("skal_visible") for r in matrix),
-            **loop.kkr_extras(rnd, members_of(region_code), request.user),
-            **_round_context(rnd),
-            **_filters(pub, p, no_kkr_select=True),
-        }
-
-    return _page(
-        request,
-        "dashboard/kkr.html",
-        f"KKR-overblik: {kkr_name}",
-        release,
-        ("kkr", *p.key(), str(survey_key), answers_key, _round_key(rnd), _logged_in(request)),
-        build,
-    )
+    url = reverse("dashboard:omraade", args=["kkr", region_code])
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url, permanent=True)
 
 
 @login_required_unless_public

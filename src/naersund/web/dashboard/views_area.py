@@ -19,15 +19,18 @@ from naersund.charts.area_map import area_choropleth
 from naersund.refdata import NATIONAL_CODE, areas
 from naersund.web.accounts.access import can_view_public_results
 from naersund.web.accounts.decorators import login_required_unless_public
+from naersund.web.dashboard import area_page, views, views_compare
 from naersund.web.dashboard import context as ctx
-from naersund.web.dashboard import views, views_compare
 from naersund.web.dashboard.views import (
     _chart,
     _filters,
+    _logged_in,
     _no_release,
     _page,
     _params,
     _release,
+    _round_context,
+    _round_key,
 )
 from naersund.web.params import query_int
 
@@ -41,6 +44,8 @@ def _known(level: str, code: int) -> bool:
 
 @login_required_unless_public
 def omraade(request: HttpRequest, level: str, code: int) -> HttpResponse:
+    """Områdeoverblik: the area's municipalities with their figures, the area's goals,
+    central indicators, skal-status and follow-up answers (:mod:`.area_page`)."""
     if not can_view_public_results(request.user):
         raise PermissionDenied
     release, pub = _release(request)
@@ -48,24 +53,26 @@ def omraade(request: HttpRequest, level: str, code: int) -> HttpResponse:
         if not _known(level, code):
             raise Http404("Ukendt område")
         return _no_release(request, "Områdeoverblik")
-    area = area_view.area_info(pub, level, code)
+    area = area_view.find_area(pub, level, code)
     if area is None or level == "land":
         raise Http404("Ukendt område")
     p = _params(request, pub)
+    rnd = ctx.chosen_round(request.GET.get("runde"))
+    survey_key = ctx.survey_stamp()
+    answers_key = ctx.answers_key(request.user, list(area.members))
 
     def build() -> dict[str, Any]:
-        infos = ctx.infos()
-        cols = [i for i in infos.values() if not pub.rows(i.id).empty]
-        rows = area_view.overview_rows(pub, area, [i.id for i in cols], p.year, p.standardised)
-        info = infos[p.indicator or ""]
+        page = area_page.area_context(pub, area, p.year, p.standardised, request.user, rnd)
+        cols = page["cols"]
+        info = ctx.infos()[p.indicator or ""]
         at = next((n for n, i in enumerate(cols) if i.id == info.id), 0)
-        members = [r for r in rows if r.level == "kommune"]
+        members = [r for r in page["rows"] if r.level == "kommune"]
         table = pd.DataFrame(
             {
                 "area_code": [r.code for r in members],
                 "name": [r.name for r in members],
-                "value": [r.figures[at].value for r in members],
-                "comparison": [r.figures[at].verdict for r in members],
+                "value": [r.cells[at].figure.value for r in members],
+                "comparison": [r.cells[at].figure.verdict for r in members],
             }
         ).astype({"value": float})
         title = f"{cols[at].name_da if cols else info.name_da}, {p.year}, {area.name}"
@@ -74,24 +81,23 @@ def omraade(request: HttpRequest, level: str, code: int) -> HttpResponse:
             table, info.unit_da, title, list(area.members), None, area.name
         )
         return {
+            **page,
             "map": _chart(request, "map", map_chart),
             "map_info": cols[at] if cols else info,
             "csv_charts": {"map": map_chart},
-            "area": area,
-            "cols": cols,
-            "rows": rows,
-            "member_names": area_view.member_names(area),
             "levels": area_view.level_choices(pub),
-            "is_kkr": level in ("kkr", "region"),
+            "logged_in": _logged_in(request),  # in the page's cache key
+            **_round_context(rnd),
             **_filters(pub, p, indicator=True),
         }
 
+    key = (str(survey_key), answers_key, _round_key(rnd), _logged_in(request))
     return _page(
         request,
         "dashboard/omraade.html",
         f"Områdeoverblik: {area.name}",
         release,
-        ("omraade", level, code, *p.key()),
+        ("omraade", level, code, *p.key(), *key),
         build,
     )
 

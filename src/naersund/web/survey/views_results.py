@@ -33,7 +33,7 @@ from naersund.web.accounts import access
 from naersund.web.accounts.decorators import login_required_unless_public, refuse
 from naersund.web.catalogue.store import catalogue_from_db, current_version
 from naersund.web.params import query_int
-from naersund.web.survey import services
+from naersund.web.survey import result_areas, services
 from naersund.web.survey.models import Answer, Question, Response, ResponseState, Round
 
 FORMATS = {
@@ -98,12 +98,12 @@ def _asked(rnd: Round, kind: str) -> list[Question]:
 
 
 def _area(request: HttpRequest) -> agg.Area:
-    wanted = query_int(request.GET, "kkr", max_digits=4)
-    if wanted is None:
-        return agg.national_area()
-    if not scopes.is_scope(wanted):
-        raise Http404("Ukendt KKR")
-    return agg.kkr_area(wanted)
+    """The chosen area (``?kkr=<code>``), among those the user may choose (:mod:`.result_areas`);
+    Denmark without one."""
+    area = result_areas.chosen_area(request.user, query_int(request.GET, "kkr", max_digits=4))
+    if area is None:
+        raise Http404("Ukendt område")
+    return area
 
 
 def _initiatives(catalogue: Catalogue) -> dict[str, tuple[int, Initiative]]:
@@ -175,7 +175,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponseBase:
         return refuse(request)
     area = _area(request)
     ctx = _results(rnd, area)
-    ctx["areas"] = agg.all_areas()
+    ctx["area_groups"] = result_areas.area_groups(request.user)
     ctx["statuses"] = [(s, STATUS_LABELS[s]) for s in reversed(STATUS_VALUES)]
     # the five KKR and the user's own area (a sundhedsråd secretariat's)
     codes = sorted(set(KKR_NAMES) | set(access.managed_regions(request.user)))

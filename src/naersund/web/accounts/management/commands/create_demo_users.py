@@ -20,6 +20,7 @@ from naersund.web.accounts.models import Membership, Role
 DEMO_PASSWORD = "naersund-demo"
 ALBERTSLUND = 165
 AALBORG = 851
+AMAGER_VESTEGNEN = 2712  # Sundhedsråd Amager og Vestegnen: Albertslund and eight others
 
 # username -> (role, region_code, kommunekode, full name)
 DEMO_USERS: dict[str, tuple[str, int | None, int | None, str]] = {
@@ -33,16 +34,25 @@ DEMO_USERS: dict[str, tuple[str, int | None, int | None, str]] = {
         )
         for code, name in sorted(KKR_NAMES.items(), key=lambda kv: kv[1])
     },
+    # a sundhedsråd's secretariat (issue 14): reads its nine municipalities as a KKR's does
+    "sundhedsraad": (
+        Role.KKR_SECRETARY,
+        AMAGER_VESTEGNEN,
+        None,
+        "Demo sekretariat, Sundhedsråd Amager og Vestegnen",
+    ),
     "albertslund": (Role.MUNICIPALITY_EDITOR, None, ALBERTSLUND, "Demo redaktør, Albertslund"),
     "aalborg": (Role.MUNICIPALITY_EDITOR, None, AALBORG, "Demo redaktør, Aalborg"),
     "laeser": (Role.READER, None, None, "Demo læser"),
 }
+# the area level of a secretariat that is not a KKR's (Membership.area_level)
+DEMO_AREA_LEVELS = {"sundhedsraad": "sundhedsraad"}
 
 
 class Command(BaseCommand):
     help = (
-        "Opret demobrugere for hver rolle (admin, kkr-hovedstaden og de andre KKR, albertslund, "
-        "aalborg, laeser) med den offentlige demoadgangskode. Kun i demotilstand (NAERSUND_DEMO=1)."
+        "Opret demobrugere for hver rolle (admin, kkr-hovedstaden og de andre KKR, sundhedsraad, "
+        "albertslund, aalborg, laeser) med den offentlige demoadgangskode. Kun i demotilstand (NAERSUND_DEMO=1)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -72,6 +82,7 @@ class Command(BaseCommand):
                 user=user,
                 defaults={
                     "role": role,
+                    "area_level": DEMO_AREA_LEVELS.get(username, "kkr"),
                     "region_code": region,
                     "kommunekode": kommune,
                     "is_demo": True,
