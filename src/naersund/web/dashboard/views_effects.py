@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from naersund.analysis.effects import INTERVAL_DA
 from naersund.charts.effects import effect_chart
 from naersund.errors import NaersundError
 from naersund.web.accounts.access import can_view_dashboard
@@ -73,5 +74,11 @@ def effekt(request: HttpRequest, initiative: str, indicator: str) -> HttpRespons
         q = request.GET.copy()
         q["csv"] = "forloeb"
         chart = chart_view("forloeb", built, f"{request.path}?{q.urlencode()}")
-    context = {"title": TITLE, "effects": made, "est": est, "chart": chart}
+    context = {
+        "title": TITLE,
+        "effects": made,
+        "est": est,
+        "chart": chart,
+        "interval_method": INTERVAL_DA,
+    }
     return render(request, "dashboard/effect.html", context)
