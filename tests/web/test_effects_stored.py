@@ -208,3 +208,43 @@ def test_an_estimator_failure_is_a_note_and_publishing_goes_on(
     notes = set(EffectEstimate.objects.values_list("note", flat=True))
     assert "Estimatoren kunne ikke give et tal for disse data." in notes
     assert "0 af" in published.output
+
+
+def test_the_pages_show_the_estimates_made_again_after_answers_change(
+    personas: Personas, results_file: Path
+) -> None:
+    """The pages' content is kept per stored estimates (:func:`cached_fragment`): a change of
+    the answers makes new estimates and new pages, never the old page again."""
+    from naersund.web.dashboard import releases
+    from naersund.web.survey.models import Round
+    from naersund.web.survey.services import reopen, save_answers, submit
+
+    initiative = _answer_round(personas, "effekt", 3)
+    releases.publish(results_file)
+    indicator = _first_indicator(initiative)
+    client = personas.client("albertslund")
+    pair = f"/indikatorer/effekter/{initiative}/{indicator}/"
+
+    def started() -> tuple[str, str]:
+        page = client.get(pair).content.decode()
+        listed = client.get("/indikatorer/effekter/?sort=indsats").content.decode()
+        n = page.split("Kommuner, der startede i perioden</dt><dd>")[1].split("<")[0]
+        row = listed.split(f'href="{pair}"')[1].split("</tr>")[0]
+        assert "t-fordelingens kritiske værdi" in page  # how the interval is computed
+        return n, row.split('<td class="num">')[-1].split("<")[0]
+
+    n_before, groups_before = started()
+    assert started() == (n_before, groups_before)  # the kept page
+    rnd = Round.objects.get(slug="effekt")
+    m = municipalities()
+    first = int(m.loc[m["region_code"] == 1084, "kommunekode"].iloc[0])  # had not started
+    reopen(rnd, first, personas.admin, allow_closed=True)
+    save_answers(
+        rnd, first, personas.admin,
+        {f"status.{initiative}": "implementeret", f"startaar.{initiative}": 2014},
+        allow_closed=True,
+    )  # fmt: skip
+    submit(rnd, first, personas.admin, allow_closed=True)
+    n_after, groups_after = started()
+    assert int(n_after) == int(n_before) + 1
+    assert groups_after == f"{int(n_after)} / {int(groups_before.split(' / ')[1]) - 1}"

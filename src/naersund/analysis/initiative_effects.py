@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from naersund.analysis.effects import Effect, describe, estimate_effect
+from naersund.analysis.effects import INTERVAL_DA, Effect, describe, estimate_effect
 from naersund.atomic import atomic_path
 from naersund.catalogue.model import Catalogue, Initiative
 from naersund.errors import InputError
@@ -196,7 +196,7 @@ EXPLANATION = [
     (
         "Metode",
         "Callaway & Sant'Anna (2021): kommuner, der startede, sammenlignet med kommuner, der "
-        "ikke har startet; rater vægtet med befolkningen; bootstrap-intervaller pr. kommune.",
+        "ikke har startet; rater vægtet med befolkningen. " + INTERVAL_DA,
     ),
     (
         "Forbehold",

@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from naersund import refdata
-from naersund.analysis.effects import Effect
+from naersund.analysis.effects import INTERVAL_DA, Effect
 from naersund.analysis.initiative_effects import Estimated
 from naersund.charts.effects import effect_chart
 from naersund.reports import fmt
@@ -22,8 +22,9 @@ TITLE = "Virker indsatserne?"
 METHOD = (
     "Kommuner, der startede en indsats i forskellige år, er sammenlignet med kommuner, der "
     "endnu ikke havde startet den (Callaway & Sant'Anna 2021: gruppe-tid-effekter samlet pr. "
-    "startårgang og pr. år fra start; rater vægtet med befolkningen; 95 %-intervaller med "
-    "bootstrap pr. kommune). Skønnene bygger på alle kommuner, der har svaret i runden."
+    "startårgang og pr. år fra start; rater vægtet med befolkningen). "
+    + INTERVAL_DA
+    + " Skønnene bygger på alle kommuner, der har svaret i runden."
 )
 CAVEAT = (
     "Forbehold: kommunerne har selv valgt, hvornår de startede. En forskel kan derfor også "

@@ -44,6 +44,9 @@ class Effects:
     round: str
     round_slug: str
     computed: bool = False
+    # what the estimates were made from (release, round, method, catalogue, answers): part of
+    # the key of a page built from them
+    key: tuple[object, ...] = ()
 
     def find(self, initiative: str, indicator: str) -> Estimated | None:
         return next(
@@ -111,6 +114,7 @@ def effects_of(
         round=ctx.round_label(rnd),
         round_slug=rnd.slug,
         computed=computed,
+        key=key,
     )
     with _lock:
         _kept[key] = replace(made, computed=False)

@@ -20,7 +20,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 
-from naersund.analysis.effects import Effect, EventPoint, GroupTime
+from naersund.analysis.effects import METHOD_VERSION, Effect, EventPoint, GroupTime
 from naersund.analysis.initiative_effects import Estimated, linked_pairs
 from naersund.catalogue.model import Catalogue
 from naersund.web.catalogue.store import current_version
@@ -40,9 +40,10 @@ COUNTS = ("n_started", "n_not_started", "n_left_out", "n_incomplete")
 
 
 def answers_state(rnd: Round) -> str:
-    """What the estimates of ``rnd`` depend on besides the release: the catalogue version in
-    force (and when it was loaded) and the round's submitted answers (how many, the last
-    change). Cheap: two small queries."""
+    """What the estimates of ``rnd`` depend on besides the release: the estimation method's
+    version (estimates stored by an older one are made again), the catalogue version in force
+    (and when it was loaded) and the round's submitted answers (how many, the last change).
+    Cheap: two small queries."""
     version = current_version()
     catalogue = "katalog: medfølgende" if version is None else (
         f"katalog: {version.version} {version.loaded_at.isoformat()}"
@@ -51,7 +52,7 @@ def answers_state(rnd: Round) -> str:
         n=Count("pk"), last=Max("updated_at")
     )
     last = state["last"].isoformat() if state["last"] is not None else "-"
-    return f"{catalogue}; svar: {state['n']} {last}"
+    return f"metode {METHOD_VERSION}; {catalogue}; svar: {state['n']} {last}"
 
 
 def _none(x: float) -> float | None:
