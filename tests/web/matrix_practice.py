@@ -42,6 +42,8 @@ PRACTICE_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     (P, "/god-praksis/", LOGGED_IN),
     (P, "/god-praksis/?q=akut&kkr=1084&maalgruppe=akut&evidens=beskrevet", LOGGED_IN),
     (P + "ny/", "/god-praksis/ny/", DRAFTERS),
+    (P + "katalog.pdf", "/god-praksis/katalog.pdf", LOGGED_IN),
+    (P + "katalog.xlsx", "/god-praksis/katalog.xlsx", LOGGED_IN),
     (P + "<int:pk>/", _url(published=True), LOGGED_IN),
     (P + "<int:pk>/", _url(published=False), DRAFT),
     (P + "<int:pk>/rediger/", _url(published=False, suffix="rediger/"), EDITORS),

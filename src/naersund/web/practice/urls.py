@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from naersund.web.practice import views
+from naersund.web.practice import views, views_export
 
 app_name = "practice"
 
 urlpatterns = [
     path("", views.catalogue, name="list"),
     path("ny/", views.new, name="new"),
+    path("katalog.pdf", views_export.booklet_pdf, name="booklet-pdf"),
+    path("katalog.xlsx", views_export.booklet_xlsx, name="booklet-xlsx"),
     path("<int:pk>/", views.detail, name="entry"),
     path("<int:pk>/rediger/", views.edit, name="edit"),
     path("<int:pk>/handling/", views.step, name="step"),

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from naersund.refdata import region_of
@@ -27,7 +27,12 @@ from naersund.web.practice import services
 from naersund.web.practice.forms import EntryForm
 from naersund.web.practice.models import Entry
 from naersund.web.practice.page import entry_page, filter_choices, municipalities_of
-from naersund.web.practice.search import find_published, find_unpublished, read_filters
+from naersund.web.practice.search import (
+    entry_for_user,
+    find_published,
+    find_unpublished,
+    read_filters,
+)
 
 
 def _draftable(user: Any) -> list[int]:
@@ -42,8 +47,8 @@ def _draftable(user: Any) -> list[int]:
 
 def _entry_for(request: HttpRequest, pk: int) -> Entry:
     """The entry, or 404 for users who may not see it (a draft's existence is not told)."""
-    entry = get_object_or_404(Entry, pk=pk)
-    if not can_view_practice(request.user, entry.kommunekode, entry.is_published):
+    entry = entry_for_user(request.user, pk)
+    if entry is None:
         raise Http404("Ukendt indslag")
     return entry
 
