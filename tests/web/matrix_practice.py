@@ -50,4 +50,12 @@ PRACTICE_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     # POST only
     (P + "<int:pk>/handling/", _url(published=False, suffix="handling/"),
      {"anonymous": 302} | {p: 405 for p in EVERYONE[1:]}),
+    (P + "<int:pk>/dokumenter/", _url(published=False, suffix="dokumenter/"),
+     {"anonymous": 302} | {p: 405 for p in EVERYONE[1:]}),
+    (P + "<int:pk>/dokumenter/<int:attachment>/fjern/",
+     _url(published=False, suffix="dokumenter/1/fjern/"),
+     {"anonymous": 302} | {p: 405 for p in EVERYONE[1:]}),
+    # a document's download: test_practice_attachments (who gets its bytes); one that is not
+    (P + "<int:pk>/dokumenter/<int:attachment>/", _url(published=True, suffix="dokumenter/999999/"),
+     {"anonymous": 302} | {p: 404 for p in EVERYONE[1:]}),
 ]  # fmt: skip

@@ -43,6 +43,7 @@ class BookletEntry:
     results: str = ""
     contact: str = ""
     links: Sequence[str] = ()
+    documents: Sequence[str] = ()  # names of the attached PDFs (downloaded from the entry's page)
     started: str = ""
     published: str = ""
     demo: bool = False
@@ -95,6 +96,7 @@ XLSX_COLUMNS: list[tuple[str, int]] = [
     ("Effektskøn for indsatserne", 60),
     ("Kontakt", 30),
     ("Links", 40),
+    ("Dokumenter", 30),
     ("Startet", 14),
     ("Offentliggjort", 14),
     ("Demoeksempel", 14),
@@ -118,6 +120,7 @@ def _row(e: BookletEntry) -> list[str]:
         "\n".join(f"{sentence} ({source})" for sentence, source in e.effects),
         e.contact,
         "\n".join(e.links),
+        "\n".join(e.documents),
         e.started,
         e.published,
         "Ja" if e.demo else "",

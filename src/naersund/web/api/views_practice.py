@@ -19,11 +19,18 @@ from rest_framework.views import APIView
 
 from naersund.web.api import permissions as perm
 from naersund.web.api.serializers import ErrorSerializer
+from naersund.web.practice.attachments import attachments_of
 from naersund.web.practice.models import Entry
 from naersund.web.practice.page import entry_page
 from naersund.web.practice.search import entry_for_user, read_filters, visible_entries
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+
+
+class AttachmentSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(help_text="Filnavnet, som det blev lagt op")
+    size = serializers.IntegerField(help_text="Størrelse i bytes")
+    url = serializers.CharField(help_text="Hent dokumentet (PDF) med samme adgang som indslaget")
 
 
 class PracticeEntrySerializer(serializers.Serializer[Any]):
@@ -56,6 +63,7 @@ class PracticeEntrySerializer(serializers.Serializer[Any]):
     started_on = serializers.DateField(allow_null=True)
     published_at = serializers.DateTimeField(allow_null=True)
     is_demo = serializers.BooleanField(help_text="Et demoeksempel uden faktiske resultater")
+    attachments = AttachmentSerializer(many=True)
     url = serializers.CharField(help_text="Indslagets side")
 
 
@@ -87,6 +95,9 @@ def entry_data(entry: Entry) -> dict[str, Any]:
         "started_on": entry.started_on,
         "published_at": entry.published_at,
         "is_demo": entry.is_demo,
+        "attachments": [
+            {"name": a.name, "size": a.size, "url": a.url} for a in attachments_of(entry)
+        ],
         "url": reverse("practice:entry", args=[entry.pk]),
     }
 

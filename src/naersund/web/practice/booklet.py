@@ -40,6 +40,7 @@ def booklet_entry(entry: Entry, effects: EntryEffects) -> BookletEntry:
         results=entry.results,
         contact=entry.contact,
         links=page.links,
+        documents=[a.name for a in entry.attachments.all()],
         started=_date(entry.started_on),
         published=_date(entry.published_at),
         demo=entry.is_demo,

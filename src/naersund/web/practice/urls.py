@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from naersund.web.practice import views, views_export
+from naersund.web.practice import views, views_attachments, views_export
 
 app_name = "practice"
 
@@ -14,4 +14,11 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="entry"),
     path("<int:pk>/rediger/", views.edit, name="edit"),
     path("<int:pk>/handling/", views.step, name="step"),
+    path("<int:pk>/dokumenter/", views_attachments.upload, name="upload"),
+    path("<int:pk>/dokumenter/<int:attachment>/", views_attachments.download, name="attachment"),
+    path(
+        "<int:pk>/dokumenter/<int:attachment>/fjern/",
+        views_attachments.remove,
+        name="remove-attachment",
+    ),
 ]

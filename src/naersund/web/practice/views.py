@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,6 +25,7 @@ from naersund.web.accounts.access import (
 )
 from naersund.web.accounts.models import Role
 from naersund.web.practice import services
+from naersund.web.practice.attachments import attachments_of
 from naersund.web.practice.forms import EntryForm
 from naersund.web.practice.models import Entry
 from naersund.web.practice.page import entry_page, filter_choices, municipalities_of
@@ -82,6 +84,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": entry.status in services.EDITABLE
         and can_edit_practice(request.user, entry.kommunekode),
         "can_review": entry.status == "indsendt" and can_review_practice(request.user),
+        "attachments": attachments_of(entry),
+        "attachment_limit_mb": settings.NAERSUND_PRACTICE_ATTACHMENT_BYTES // (1024 * 1024),
     }
     return render(request, "practice/entry.html", context)
 
