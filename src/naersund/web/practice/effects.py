@@ -29,7 +29,14 @@ class EntryEffect:
 
     @property
     def sentence(self) -> str:
-        return self.row.sentence
+        """The effects page's sentence and interval, or its note where there is no estimate."""
+        r = self.row
+        if r.note:
+            return r.note
+        return (
+            f"{r.sentence} Effekt {r.estimate} (95 %-interval {r.interval}); "
+            f"i procent {r.relative} ({r.relative_interval})."
+        )
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from naersund.web.accounts.access import (
     can_edit_practice,
     can_review_practice,
     can_view_catalogue,
+    can_view_dashboard,
     can_view_practice,
     is_national_admin,
     role_of,
@@ -26,6 +27,7 @@ from naersund.web.accounts.access import (
 from naersund.web.accounts.models import Role
 from naersund.web.practice import services
 from naersund.web.practice.attachments import attachments_of
+from naersund.web.practice.effects import effects_by_initiative
 from naersund.web.practice.forms import EntryForm
 from naersund.web.practice.models import Entry
 from naersund.web.practice.page import entry_page, filter_choices, municipalities_of
@@ -85,6 +87,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         and can_edit_practice(request.user, entry.kommunekode),
         "can_review": entry.status == "indsendt" and can_review_practice(request.user),
         "attachments": attachments_of(entry),
+        "effects": effects_by_initiative().for_entry(entry)
+        if can_view_dashboard(request.user)
+        else [],
         "attachment_limit_mb": settings.NAERSUND_PRACTICE_ATTACHMENT_BYTES // (1024 * 1024),
     }
     return render(request, "practice/entry.html", context)
