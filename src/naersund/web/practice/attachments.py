@@ -113,9 +113,10 @@ def remove(entry: Entry, pk: int, user: Any) -> str:
     attachment = entry.attachments.filter(pk=pk).first()
     if attachment is None:
         raise AttachmentError(f"{FIELD}: dokumentet findes ikke (længere).")
-    stored = attachment.file
+    storage, stored = attachment.file.storage, attachment.file.name or ""
     with transaction.atomic():
         attachment.delete()
         record(entry, user, f"Dokument fjernet: {attachment.name}")
-        transaction.on_commit(lambda: stored.storage.delete(stored.name))
+        if stored:
+            transaction.on_commit(lambda: storage.delete(stored))
     return attachment.name

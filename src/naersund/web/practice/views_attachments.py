@@ -30,7 +30,7 @@ def _entry(request: HttpRequest, pk: int) -> Entry:
 def download(request: HttpRequest, pk: int, attachment: int) -> FileResponse:
     entry = _entry(request, pk)
     found = entry.attachments.filter(pk=attachment).first()
-    if found is None or not found.file.storage.exists(found.file.name):
+    if found is None or not found.file.name or not found.file.storage.exists(found.file.name):
         raise Http404("Ukendt dokument")
     return FileResponse(
         found.file.open("rb"),
