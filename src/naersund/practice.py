@@ -52,3 +52,30 @@ def changed_fields(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> lis
             label for key, label in VERSIONED_FIELDS.items() if new.get(key) not in ("", None, [])
         ]
     return [label for key, label in VERSIONED_FIELDS.items() if old.get(key) != new.get(key)]
+
+
+#: What a PDF begins with (ISO 32000-1, 7.5.2 "File header") and ends near (7.5.5).
+PDF_HEADER = b"%PDF-"
+PDF_END = b"%%EOF"
+
+
+def pdf_problem(name: str, head: bytes, tail: bytes, size: int, max_bytes: int) -> str | None:
+    """Why an attached document may not be kept, in Danish naming the file, or None.
+
+    Only PDF: the name must end in .pdf *and* the content must be one (its first bytes
+    ``%PDF-``, an ``%%EOF`` in its last kilobyte), whatever the browser said the type was;
+    at most ``max_bytes``; not empty."""
+    shown = name if name.isprintable() and len(name) <= 120 else "uden navn"
+    limit = f"{max_bytes / (1024 * 1024):g}".replace(".", ",")
+    if size == 0:
+        return f"Filen »{shown}« er tom."
+    if size > max_bytes:
+        actual = f"{size / (1024 * 1024):.1f}".replace(".", ",")
+        return f"Filen »{shown}« fylder {actual} MB; den må højst fylde {limit} MB."
+    if not name.lower().endswith(".pdf"):
+        return f"Filen »{shown}« er ikke en PDF-fil (navnet skal ende på .pdf)."
+    if not head.startswith(PDF_HEADER):
+        return f"Filen »{shown}« er ikke en PDF: den begynder ikke som en PDF-fil."
+    if PDF_END not in tail:
+        return f"Filen »{shown}« er ikke en hel PDF: slutningen mangler."
+    return None

@@ -113,5 +113,7 @@ API_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     ("api/releases/<number:release_id>/rows/", "/api/releases/999/rows/", RESULTS),
     ("api/results/", "/api/results/?level=land", RESULTS),
     ("api/effects/", "/api/effects/", RESULTS),
+    ("api/practice/", "/api/practice/", LOGGED_IN),
+    ("api/practice/<number:pk>/", "/api/practice/999999/", ANON | {p: 404 for p in USERS}),
     ("api/^(?P<rest>[\\s\\S]*)$", "/api/findes-ikke/", NOWHERE),
 ]

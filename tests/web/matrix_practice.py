@@ -42,10 +42,20 @@ PRACTICE_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     (P, "/god-praksis/", LOGGED_IN),
     (P, "/god-praksis/?q=akut&kkr=1084&maalgruppe=akut&evidens=beskrevet", LOGGED_IN),
     (P + "ny/", "/god-praksis/ny/", DRAFTERS),
+    (P + "katalog.pdf", "/god-praksis/katalog.pdf", LOGGED_IN),
+    (P + "katalog.xlsx", "/god-praksis/katalog.xlsx", LOGGED_IN),
     (P + "<int:pk>/", _url(published=True), LOGGED_IN),
     (P + "<int:pk>/", _url(published=False), DRAFT),
     (P + "<int:pk>/rediger/", _url(published=False, suffix="rediger/"), EDITORS),
     # POST only
     (P + "<int:pk>/handling/", _url(published=False, suffix="handling/"),
      {"anonymous": 302} | {p: 405 for p in EVERYONE[1:]}),
+    (P + "<int:pk>/dokumenter/", _url(published=False, suffix="dokumenter/"),
+     {"anonymous": 302} | {p: 405 for p in EVERYONE[1:]}),
+    (P + "<int:pk>/dokumenter/<int:attachment>/fjern/",
+     _url(published=False, suffix="dokumenter/1/fjern/"),
+     {"anonymous": 302} | {p: 405 for p in EVERYONE[1:]}),
+    # a document's download: test_practice_attachments (who gets its bytes); one that is not
+    (P + "<int:pk>/dokumenter/<int:attachment>/", _url(published=True, suffix="dokumenter/999999/"),
+     {"anonymous": 302} | {p: 404 for p in EVERYONE[1:]}),
 ]  # fmt: skip

@@ -70,11 +70,27 @@ def html(pack: Pack, for_print: bool = False) -> str:
 
 
 def pdf(pack: Pack) -> bytes:
+    return pdf_of_html(html(pack, for_print=True))
+
+
+def pdf_of_html(page: str) -> bytes:
+    """A print HTML page (``@page`` rules inline) as PDF; the packs and the booklet of good
+    practice (:mod:`.booklet`) share it."""
     import weasyprint
 
-    document = weasyprint.HTML(string=html(pack, for_print=True)).render()
+    document = weasyprint.HTML(string=page).render()
     out: bytes = document.write_pdf()
     return out
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment of this package's templates (autoescaped, strict)."""
+    return _env()
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string (for ``@page`` margin boxes)."""
+    return _css_string(text)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

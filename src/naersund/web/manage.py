@@ -106,5 +106,7 @@ def serve(host: str, port: int, dev: bool = False, announce: Callable[[str], Non
         application,
         host=host,
         port=port,
-        max_request_body_size=4 * settings.NAERSUND_MAX_UPLOAD_BYTES,
+        max_request_body_size=max(
+            4 * settings.NAERSUND_MAX_UPLOAD_BYTES, settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+        ),
     )

@@ -163,7 +163,23 @@ WHITENOISE_USE_FINDERS = True
 # files, the file of a larger body is read past without being kept. `naersund serve` (waitress)
 # refuses bodies of more than four times the limit before Django sees them.
 NAERSUND_MAX_UPLOAD_BYTES = 5 * 1024 * 1024 + 64 * 1024  # the file and the form around it
-FILE_UPLOAD_MAX_MEMORY_SIZE = NAERSUND_MAX_UPLOAD_BYTES
+# Documents attached to good-practice entries (PDF): at most NAERSUND_PRACTICE_ATTACHMENT_MB,
+# refused by Content-Length like the import; kept under MEDIA_ROOT, downloaded only through the
+# entry's access check (never served from MEDIA_URL).
+NAERSUND_PRACTICE_ATTACHMENT_BYTES = (
+    env_int(
+        "NAERSUND_PRACTICE_ATTACHMENT_MB",
+        10,
+        minimum=1,
+        why=": så mange MB må et dokument til god praksis fylde",
+    )
+    * 1024
+    * 1024
+)
+MEDIA_ROOT = DATA_DIR / "dokumenter"
+FILE_UPLOAD_MAX_MEMORY_SIZE = max(
+    NAERSUND_MAX_UPLOAD_BYTES, NAERSUND_PRACTICE_ATTACHMENT_BYTES + 64 * 1024
+)
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields, files not counted (Django's default)
 DATA_UPLOAD_MAX_NUMBER_FILES = 1

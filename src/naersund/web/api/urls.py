@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 
 import naersund.web.params  # noqa: F401  (registers <number:...>)
-from naersund.web.api import docs, errors, views
+from naersund.web.api import docs, errors, views, views_practice
 
 app_name = "api"
 urlpatterns = [
@@ -39,6 +39,10 @@ urlpatterns = [
     ),
     path("results/", views.ResultListView.as_view(), name="results"),
     path("effects/", views.EffectListView.as_view(), name="effects"),
+    path("practice/", views_practice.PracticeListView.as_view(), name="practice"),
+    path(
+        "practice/<number:pk>/", views_practice.PracticeDetailView.as_view(), name="practice-entry"
+    ),
     # [\s\S], not ".": an address with a newline (%0A) must get the JSON 404 too
     re_path(r"^(?P<rest>[\s\S]*)$", errors.not_found, name="not-found"),
 ]

@@ -48,6 +48,7 @@ from naersund.web.dashboard.models import Release
 from naersund.web.dashboard.present import ChartView, cached_fragment, chart_view
 from naersund.web.pagination import paginate
 from naersund.web.params import query_int
+from naersund.web.practice.others import others_do, practice_stamp
 
 STD, CRUDE = "standardiseret", "raa"
 
@@ -221,7 +222,7 @@ def kommune(request: HttpRequest, kommunekode: int) -> HttpResponse:
         return _no_release(request, f"Kommuneprofil: {name}")
     p = _params(request, pub, kommunekode=kommunekode)
     region = municipality_region()[kommunekode]
-    survey_key = ctx.survey_stamp()
+    survey_key = (ctx.survey_stamp(), practice_stamp())  # and "Andre kommuner gør sådan"
     answers_key = ctx.answers_key(request.user, [kommunekode])
     rnd = ctx.chosen_round(request.GET.get("runde"))
 
@@ -261,6 +262,7 @@ def kommune(request: HttpRequest, kommunekode: int) -> HttpResponse:
             "any_crude": any(not r.measure.standardised for r in rows),
             "csv_charts": {"spine": spine},
             **loop.profile_extras(pub, rnd, kommunekode, p.year, rows, request.user),
+            "others_do": others_do(kommunekode, request.user),
             **_round_context(rnd),
             **_filters(pub, p),
         }

@@ -8,6 +8,8 @@ filters on these lists run in Python (:mod:`.search`)."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -81,3 +83,31 @@ class EntryVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["entry", "number"], name="practice_version_number")
         ]
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    # a name of our own: the uploader's file name is kept in ``name``, never used as a path
+    return f"god-praksis/{instance.entry_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Attachment(models.Model):
+    """A PDF attached to an entry, stored through Django's storage (``MEDIA_ROOT``, not served
+    by itself: downloaded through the entry's access check). Written only by
+    :mod:`.attachments`."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    name = models.CharField("filnavn", max_length=200)
+    size = models.PositiveIntegerField("størrelse (bytes)")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["entry", "uploaded_at", "pk"]
+        verbose_name = "dokument"
+        verbose_name_plural = "dokumenter"
+
+    def __str__(self) -> str:
+        return self.name

@@ -44,6 +44,11 @@ class Filters:
         )
 
 
+def _text(query: Mapping[str, str], name: str, limit: int) -> str:
+    # without NUL bytes: PostgreSQL refuses them in a query (a server error otherwise)
+    return query.get(name, "").replace("\x00", "").strip()[:limit]
+
+
 def read_filters(query: Mapping[str, str]) -> Filters:
     """The filters of a request's query string; unknown KKR, target groups and evidence levels
     are ignored (they would find nothing)."""
@@ -51,9 +56,9 @@ def read_filters(query: Mapping[str, str]) -> Filters:
     group = query.get("maalgruppe", "")
     evidence = query.get("evidens", "")
     return Filters(
-        q=query.get("q", "").strip()[:200],
-        initiative=query.get("indsats", "").strip()[:100],
-        indicator=query.get("indikator", "").strip()[:100],
+        q=_text(query, "q", 200),
+        initiative=_text(query, "indsats", 100),
+        indicator=_text(query, "indikator", 100),
         kkr=kkr if kkr in KKR_NAMES else None,
         target_group=group if group in TARGET_GROUPS else "",
         evidence=evidence if evidence in EVIDENCE_LEVELS else "",
@@ -105,6 +110,20 @@ def find_unpublished(user: Any, f: Filters) -> list[Entry]:
     match ``f`` (``access.can_view_practice``)."""
     found = _filter(Entry.objects.exclude(status=Status.PUBLISHED), f)
     return [e for e in found if can_view_practice(user, e.kommunekode, published=False)]
+
+
+def entry_for_user(user: Any, pk: int) -> Entry | None:
+    """The entry ``pk`` if ``user`` may read it (``access.can_view_practice``), else None: the
+    one check of the pages, the booklet's attachments and the API."""
+    entry = Entry.objects.filter(pk=pk).first()
+    if entry is None or not can_view_practice(user, entry.kommunekode, entry.is_published):
+        return None
+    return entry
+
+
+def visible_entries(user: Any, f: Filters) -> list[Entry]:
+    """The published entries matching ``f``, then the unpublished ones ``user`` may read."""
+    return find_published(f) + find_unpublished(user, f)
 
 
 def published_by_initiative() -> dict[str, list[Entry]]:

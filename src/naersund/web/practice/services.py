@@ -50,6 +50,11 @@ def _record(entry: Entry, user: Any, action: str, note: str = "") -> EntryVersio
     )
 
 
+def record(entry: Entry, user: Any, action: str) -> EntryVersion:
+    """A version of ``entry`` for a step outside its fields (a document added or removed)."""
+    return _record(entry, user, action)
+
+
 def save_draft(entry: Entry, user: Any) -> Entry:
     """Save a new or changed entry as it stands (its KKR follows its municipality)."""
     if entry.pk is not None and entry.status not in EDITABLE:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from naersund.refdata import region_of
@@ -18,16 +19,24 @@ from naersund.web.accounts.access import (
     can_edit_practice,
     can_review_practice,
     can_view_catalogue,
+    can_view_dashboard,
     can_view_practice,
     is_national_admin,
     role_of,
 )
 from naersund.web.accounts.models import Role
 from naersund.web.practice import services
+from naersund.web.practice.attachments import attachments_of
+from naersund.web.practice.effects import effects_by_initiative
 from naersund.web.practice.forms import EntryForm
 from naersund.web.practice.models import Entry
 from naersund.web.practice.page import entry_page, filter_choices, municipalities_of
-from naersund.web.practice.search import find_published, find_unpublished, read_filters
+from naersund.web.practice.search import (
+    entry_for_user,
+    find_published,
+    find_unpublished,
+    read_filters,
+)
 
 
 def _draftable(user: Any) -> list[int]:
@@ -42,8 +51,8 @@ def _draftable(user: Any) -> list[int]:
 
 def _entry_for(request: HttpRequest, pk: int) -> Entry:
     """The entry, or 404 for users who may not see it (a draft's existence is not told)."""
-    entry = get_object_or_404(Entry, pk=pk)
-    if not can_view_practice(request.user, entry.kommunekode, entry.is_published):
+    entry = entry_for_user(request.user, pk)
+    if entry is None:
         raise Http404("Ukendt indslag")
     return entry
 
@@ -77,6 +86,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": entry.status in services.EDITABLE
         and can_edit_practice(request.user, entry.kommunekode),
         "can_review": entry.status == "indsendt" and can_review_practice(request.user),
+        "attachments": attachments_of(entry),
+        "effects": effects_by_initiative().for_entry(entry)
+        if can_view_dashboard(request.user)
+        else [],
+        "attachment_limit_mb": settings.NAERSUND_PRACTICE_ATTACHMENT_BYTES // (1024 * 1024),
     }
     return render(request, "practice/entry.html", context)
 
