@@ -49,7 +49,7 @@ def test_the_figures_are_the_page_s(personas: Personas, imported: None) -> None:
     assert body["synthetic"] is True and body["table"] == "BUDK32" and body["count"] == 1
     land = body["figures"][0]
     assert land["sentence"] == SENTENCE_2014
-    assert land["source"].startswith("SYNTETISKE DATA. Kilde: Danmarks Statistik, BUDK32")
+    assert land["provenance"].startswith("SYNTETISKE DATA. Kilde: Danmarks Statistik, BUDK32")
     page = client.get("/oekonomi/?aar=2014").content.decode()
     assert SENTENCE_2014 in page
     figures = economy_figures("budget")

@@ -36,7 +36,7 @@ class EconomyFigureSerializer(serializers.Serializer[dict[str, Any]]):
         allow_null=True, help_text="Løft minus forventet andel, 1.000 kr."
     )
     sentence = serializers.CharField(allow_blank=True, help_text="Sætningen som på siden")
-    source = serializers.CharField(help_text="Kilde, fil, år og definitionernes versioner")
+    provenance = serializers.CharField(help_text="Kilde, fil, år og definitionernes versioner")
 
 
 class EconomySerializer(serializers.Serializer[dict[str, Any]]):

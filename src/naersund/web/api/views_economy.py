@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from naersund.economy.figures import EconomyFigure
+from naersund.economy.figures import AreaLevel, EconomyFigure
 from naersund.refdata import KKR_NAMES, scopes
 from naersund.survey import aggregate as agg
 from naersund.survey.money_aggregate import MoneyAggregates, MoneyRow
@@ -37,7 +37,7 @@ def _figure_data(f: EconomyFigure, sentence: str | None, source: str) -> dict[st
         "adjusted", "per_citizen", "per_citizen_65", "kmf_per_citizen", "expected_lift",
         "lift_gap",
     )}  # fmt: skip
-    return data | {"sentence": sentence or "", "source": source}
+    return data | {"sentence": sentence or "", "provenance": source}
 
 
 class EconomyView(APIView):
@@ -78,8 +78,17 @@ class EconomyView(APIView):
         if code is not None:
             keep &= frame["code"] == code
         rows = []
-        for r in frame.loc[keep, ["level", "code", "year"]].itertuples(index=False):
-            f = figures.figure(r.level, int(r.code), int(r.year))
+        chosen = frame.loc[keep]
+        wanted: list[tuple[AreaLevel, int, int]] = list(
+            zip(
+                chosen["level"].tolist(),
+                chosen["code"].tolist(),
+                chosen["year"].tolist(),
+                strict=True,
+            )
+        )
+        for level_, code_, year_ in wanted:
+            f = figures.figure(level_, int(code_), int(year_))
             if f is not None:
                 sentence = figures.sentence(f.level, f.code, f.year)
                 rows.append(_figure_data(f, sentence, figures.provenance.line(f.year)))
