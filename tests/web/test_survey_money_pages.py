@@ -220,3 +220,42 @@ def test_a_round_without_money_questions_says_so(personas: Personas) -> None:
         closes_on=today,
     )
     assert "Runden spørger ikke til økonomien." in _page(personas.client("reader"), rnd)
+
+
+def test_a_stored_effect_estimate_stands_beside_its_initiative(
+    personas: Personas, answered: Round
+) -> None:
+    from naersund.web.dashboard.models import EffectEstimate, EffectSet, Release
+
+    day = dt.date(2016, 12, 31)
+    release = Release.objects.create(
+        data_period_start=day,
+        data_period_end=day,
+        data_cut=day,
+        code_version="0",
+        row_count=0,
+        is_current=True,
+    )
+    made = EffectSet.objects.create(release=release, round=answered, answers_state="test")
+    EffectEstimate.objects.create(
+        effect_set=made,
+        position=0,
+        initiative=HJEM,
+        indicator="genindlaeggelser",
+        indicator_name="akutte genindlæggelser",
+        relative_estimate=-0.12,
+        relative_lower_ci=-0.2,
+        relative_upper_ci=-0.04,
+    )
+    client = personas.client("reader")
+    html = _page(client, answered)
+    assert "akutte genindlæggelser: −12 pct. (−20 pct. til −4 pct.)" in html
+    assert (
+        f"Effektskøn: udgivelse {release.pk}, startår fra Opfølgning (penge); relativ effekt "
+        "med 95 %-konfidensinterval." in html
+    )
+    body = client.get(f"/api/rounds/{answered.slug}/money/").json()
+    hjem = next(i for i in body["initiatives"] if i["key"] == HJEM)
+    assert hjem["effects"] == ["akutte genindlæggelser: −12 pct. (−20 pct. til −4 pct.)"]
+    rows = _sheet(client, answered, "Kr. pr. indsats")
+    assert any(r and r[-1] == hjem["effects"][0] for r in rows)

@@ -29,6 +29,7 @@ from naersund.catalogue import Catalogue, iter_initiatives
 from naersund.survey.aggregate import Area, RoundAnswers, Share, initiative_phrase, status_counts
 from naersund.survey.kroner import VED_IKKE
 from naersund.survey.money import THEME_LABELS, THEMES, money_qid, theme_qid
+from naersund.survey.questions import scope_members
 
 MIN_AMOUNTS = 3
 
@@ -76,6 +77,7 @@ class MoneyAggregates:
     initiatives: list[InitiativeMoney] = field(default_factory=list)
     themes: list[MoneyRow] = field(default_factory=list)
     min_amounts: int = MIN_AMOUNTS
+    effects_source: str = ""  # where the effect estimates come from (release, round)
 
     @property
     def initiatives_kroner(self) -> int:
@@ -142,16 +144,21 @@ def money_aggregates(
     visible: Iterable[int] = (),
     min_amounts: int = MIN_AMOUNTS,
     effects: Mapping[str, Sequence[str]] | None = None,
+    effects_source: str = "",
 ) -> MoneyAggregates:
     """The money answers of ``answers`` in ``area``: a row per initiative the round asks about
     with a money question (``asked_qids``: the round's qids), in catalogue order, and a row per
     theme; ``visible``: the municipalities whose own answers the reader may see (module
-    docstring); ``effects``: initiative id -> stored effect estimates as text, shown beside."""
+    docstring); ``effects``: initiative id -> stored effect estimates as text, shown beside
+    (``effects_source``: which release and round they come from)."""
     qids = set(asked_qids)
     seen: set[str] = set()
     rows: list[tuple[str, str, str | None, MoneyRow]] = []
     shown_to = frozenset(visible)
-    for _, _, ini in iter_initiatives(catalogue):
+    listed = list(iter_initiatives(catalogue))
+    if not area.is_national:  # the area's own catalogue sections first, as on the results page
+        listed.sort(key=lambda t: not (area.members & scope_members(t[0].region_code)))
+    for _, _, ini in listed:
         qid = money_qid(ini.id)
         if qid not in qids or ini.id in seen:
             continue
@@ -191,4 +198,5 @@ def money_aggregates(
         initiatives,
         _with_shares(themes),
         min_amounts,
+        effects_source,
     )

@@ -40,6 +40,8 @@ def notes(agg: MoneyAggregates, synthetic: bool) -> list[str]:
         f"Beløb vises, hvor mindst {agg.min_amounts} kommuner har oplyst et beløb; andele er "
         "af summen af de viste beløb",
     ]
+    if agg.effects_source:
+        out.append(f"Effektskøn: {agg.effects_source}")
     return out
 
 

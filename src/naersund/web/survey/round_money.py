@@ -59,38 +59,44 @@ def _pct(x: float | None) -> str:
     return f"{x * 100:+.0f}".replace("-", "−") + " pct."
 
 
-def effect_texts(rnd: Round) -> dict[str, list[str]]:
+def effect_texts(rnd: Round) -> tuple[dict[str, list[str]], str]:
     """initiative id -> its stored effect estimates (``EffectEstimate``) as short Danish texts
-    naming indicator, release and round: this round's set in the current release, else the
-    current release's newest set."""
+    (indicator, relative effect, interval), and where they come from (release and the round
+    whose start years they use): this round's set in the current release, else the current
+    release's newest set."""
     sets = EffectSet.objects.filter(release__is_current=True).select_related("release", "round")
     chosen = sets.filter(round=rnd).first() or sets.order_by("-computed_at").first()
     if chosen is None:
-        return {}
-    where = f"udgivelse {chosen.release.pk}, startår fra {chosen.round.title_da}"
+        return {}, ""
+    where = (
+        f"udgivelse {chosen.release.pk}, startår fra {chosen.round.title_da}; relativ effekt "
+        "med 95 %-konfidensinterval"
+    )
     out: dict[str, list[str]] = {}
     for e in EffectEstimate.objects.filter(effect_set=chosen).order_by("position"):
         if e.relative_estimate is None:
-            text = f"{e.indicator_name}: intet skøn ({e.note or 'for lidt data'}; {where})"
+            text = f"{e.indicator_name}: intet skøn ({e.note or 'for lidt data'})"
         else:
             text = (
-                f"{e.indicator_name}: {_pct(e.relative_estimate)} (95 %-KI "
-                f"{_pct(e.relative_lower_ci)} til {_pct(e.relative_upper_ci)}; {where})"
+                f"{e.indicator_name}: {_pct(e.relative_estimate)} "
+                f"({_pct(e.relative_lower_ci)} til {_pct(e.relative_upper_ci)})"
             )
         out.setdefault(e.initiative, []).append(text)
-    return out
+    return out, where
 
 
 def money_for(user: Any, rnd: Round, area: agg.Area) -> MoneyAggregates:
     """The round's money aggregates in ``area`` as ``user`` may see them."""
     answers = round_answers(rnd)
+    effects, effects_source = effect_texts(rnd)
     return money_aggregates(
         _catalogue(rnd),
         answers,
         [q.qid for q in money_questions(rnd)],
         area,
         visible=access.answers_visible_to(user, rnd),
-        effects=effect_texts(rnd),
+        effects=effects,
+        effects_source=effects_source,
     )
 
 
