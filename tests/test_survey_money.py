@@ -274,3 +274,10 @@ def test_demo_amounts_are_valid_deterministic_and_follow_the_status(
         given[KRONER_HJEM] for given in one.values() if isinstance(given.get(KRONER_HJEM), int)
     ]
     assert amounts and all(a > 0 for a in amounts)  # implemented: money spent
+
+
+def test_last_year_s_amounts_are_not_carried_over(specs: list[QuestionSpec]) -> None:
+    from naersund.survey.carry_over import carry_over
+
+    previous = {KRONER_HJEM: 1_000_000, REHAB: VED_IKKE, f"status.{HJEM}": "planlagt"}
+    assert carry_over(specs, {}, previous, ALBERTSLUND) == {f"status.{HJEM}": "planlagt"}
