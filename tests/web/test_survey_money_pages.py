@@ -259,3 +259,18 @@ def test_a_stored_effect_estimate_stands_beside_its_initiative(
     assert hjem["effects"] == ["akutte genindlæggelser: −12 pct. (−20 pct. til −4 pct.)"]
     rows = _sheet(client, answered, "Kr. pr. indsats")
     assert any(r and r[-1] == hjem["effects"][0] for r in rows)
+
+
+@pytest.mark.slow  # the demo's two rounds of 98 municipalities: about a minute
+def test_the_demo_follow_up_has_synthetic_amounts_marked_as_such(personas: Personas) -> None:
+    from django.core.management import call_command
+
+    call_command("load_demo_survey", stdout=io.StringIO())
+    assert not Round.objects.get(slug="status-2013").questions.filter(kind="kroner").exists()
+    html = _page(personas.client("reader"), Round.objects.get(slug="opfoelgning-2014"))
+    assert "SYNTETISKE DATA" in html
+    assert "Indsendte besvarelser: 98 af 98 kommuner." in html
+    amounts = re.findall(r'<td class="num nowrap">([0-9.]+) kr\.</td>', html)
+    assert len(amounts) > 20  # initiatives and themes with sums shown
+    open_round = Round.objects.get(slug="opfoelgning-aaben")
+    assert open_round.questions.filter(qid=KR_HJEM).exists()

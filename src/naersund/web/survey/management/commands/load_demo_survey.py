@@ -94,7 +94,9 @@ class Command(BaseCommand):
                     # KL's national follow-up: every municipality answered every initiative,
                     # and the paper's baselines are shares of all 98
                     national=True,
-                    money=True,
+                    # the money questions in the follow-up only: the seeds' lift of 2014
+                    # (311 mio. kr.); in both rounds they made the demo's load a third longer
+                    money=spec is DEMO_ROUNDS[-1],
                 )
                 rounds.append(previous)
             questions = [q.spec() for q in rounds[0].questions.all()]
@@ -104,7 +106,8 @@ class Command(BaseCommand):
             n = 0
             for rnd, answers in zip(rounds, generated, strict=True):
                 # SYNTETISKE DATA: drawn amounts for the money questions
-                money = demo_money_answers(questions, answers.answers, rnd.year, options["seed"])
+                asked = [q.spec() for q in rnd.questions.all()]
+                money = demo_money_answers(asked, answers.answers, rnd.year, options["seed"])
                 for code in sorted(answers.answers):
                     values = dict(answers.answers[code]) | money.get(code, {})
                     services.save_answers(
