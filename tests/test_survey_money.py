@@ -281,3 +281,13 @@ def test_last_year_s_amounts_are_not_carried_over(specs: list[QuestionSpec]) -> 
 
     previous = {KRONER_HJEM: 1_000_000, REHAB: VED_IKKE, f"status.{HJEM}": "planlagt"}
     assert carry_over(specs, {}, previous, ALBERTSLUND) == {f"status.{HJEM}": "planlagt"}
+
+
+def test_demo_theme_amounts_add_up_to_part_of_the_seeds_lift(specs: list[QuestionSpec]) -> None:
+    answers = demo_money_answers(specs, {c: {} for c in region_of()}, 2014, seed=2013)
+    themes = [theme_qid(t) for t, _ in THEMES]
+    total = sum(
+        v for given in answers.values() for q, v in given.items() if q in themes and v != VED_IKKE
+    )
+    # about 75 pct. answer, each accounting for 60-100 pct. of its population share of 311 mio.
+    assert 0.3 * 311e6 < total < 311e6

@@ -48,7 +48,9 @@ def _citizens() -> dict[int, int]:
     from naersund.refdata import shipped_population
 
     p = shipped_population()
-    p = p[p["year"] == p["year"].min()]
+    # the file has bands, "65+" and "total" rows, by sex and for both: each total once
+    p = p[(p["year"] == p["year"].min()) & (p["age_group"] == "total") & (p["sex"] == "T")]
+    p = p[p["kommunekode"] != 0]  # Denmark
     totals = p.groupby("kommunekode")["count"].sum()
     return {int(k): int(v) for k, v in totals.items()}
 

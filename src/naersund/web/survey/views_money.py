@@ -30,6 +30,12 @@ def _get_round_for_user(request: HttpRequest, slug: str) -> Round:
     return rnd
 
 
+def _areas(chosen: agg.Area) -> list[agg.Area]:
+    """Denmark, the five KKR and the area asked for (a sundhedsråd's, say)."""
+    areas = agg.all_areas()
+    return areas if chosen.code in {a.code for a in areas} else [*areas, chosen]
+
+
 @login_required
 def round_money(request: HttpRequest, slug: str) -> HttpResponse:
     rnd = _get_round_for_user(request, slug)
@@ -42,7 +48,7 @@ def round_money(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "round": rnd,
         "area": area,
-        "areas": agg.all_areas(),
+        "areas": _areas(area),
         "money": money,
         "initiatives": [
             (i, amount_text(i.money, money.min_amounts), share_text(i.money))
