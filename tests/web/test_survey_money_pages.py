@@ -272,5 +272,7 @@ def test_the_demo_follow_up_has_synthetic_amounts_marked_as_such(personas: Perso
     assert "Indsendte besvarelser: 98 af 98 kommuner." in html
     amounts = re.findall(r'<td class="num nowrap">([0-9.]+) kr\.</td>', html)
     assert len(amounts) > 20  # initiatives and themes with sums shown
+    economy = personas.client("reader").get("/oekonomi/").content.decode()
+    assert '<a href="/status/opfoelgning-2014/oekonomi/">Økonomi i Opfølgning 2014</a>' in economy
     open_round = Round.objects.get(slug="opfoelgning-aaben")
     assert open_round.questions.filter(qid=KR_HJEM).exists()

@@ -36,6 +36,18 @@ def money_questions(rnd: Round) -> list[Question]:
     return [q for q in rnd.questions.order_by("position") if is_money_question(q.qid)]
 
 
+def latest_money_round() -> Round | None:
+    """The newest round that asks the money questions and has a submitted response."""
+    return (
+        Round.objects.filter(
+            questions__qid__startswith="kroner.", responses__state=ResponseState.SUBMITTED
+        )
+        .distinct()
+        .order_by("-year", "-opens_on")
+        .first()
+    )
+
+
 def _catalogue(rnd: Round) -> Catalogue:
     version = rnd.catalogue or current_version()
     if version is None:
