@@ -115,5 +115,14 @@ API_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     ("api/effects/", "/api/effects/", RESULTS),
     ("api/practice/", "/api/practice/", LOGGED_IN),
     ("api/practice/<number:pk>/", "/api/practice/999999/", ANON | {p: 404 for p in USERS}),
+    # without imported budgets 404 (test_api_economy imports them)
+    ("api/economy/", "/api/economy/?level=land", RESULTS),
+    ("api/rounds/<slug:slug>/money/", _url("money/"), LOGGED_IN),
+    ("api/rounds/<slug:slug>/money/", _url("money/?area=2712"), LOGGED_IN),
+    (
+        "api/rounds/<slug:slug>/money/",
+        _url("money/?area=9999"),
+        ANON | {p: 404 for p in NOWHERE if p != "anonymous"},
+    ),
     ("api/^(?P<rest>[\\s\\S]*)$", "/api/findes-ikke/", NOWHERE),
 ]

@@ -137,6 +137,11 @@ SURVEY_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     (RESULTS_FILE, _url("resultater.csv?kkr=1084"), LOGGED_IN),
     (RESULTS_FILE, _url("resultater.xlsx"), LOGGED_IN),
     (RESULTS_FILE, _url("resultater.pdf"), NOT_FOUND),
+    # the money answers' aggregates (a municipality's own amounts: test_survey_money_pages)
+    ("status/<slug:slug>/oekonomi/", _url("oekonomi/"), LOGGED_IN),
+    ("status/<slug:slug>/oekonomi/", _url("oekonomi/?kkr=2712"), LOGGED_IN),
+    ("status/<slug:slug>/oekonomi/", _url("oekonomi/?kkr=9999"), NOT_FOUND),
+    ("status/<slug:slug>/oekonomi.xlsx", _url("oekonomi.xlsx?kkr=1081"), LOGGED_IN),
     (PUBLISH, _url("offentliggoer/"), POST_ONLY),
     (BILAG1, _url("bilag1/1084/"), HOVEDSTADEN_MANAGERS),
     (BILAG1, _url("bilag1/1081/"), NORDJYLLAND_MANAGERS),

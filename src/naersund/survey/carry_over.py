@@ -8,7 +8,8 @@ catalogue, so an answer carries over to the question with the same qid.
 Only questions the editor has left empty are filled: what the editor has typed in this round
 is never overwritten. A previous answer that no longer fits the question (a choice the round no
 longer offers, a question not asked of the municipality) is left behind, not guessed at.
-Nothing is saved here; the editor sees the carried answers in the form and saves or submits.
+The money questions' amounts (kind ``kroner``) are not carried: they are the kr. of the round's
+year (shown beside the question, not copied). Nothing is saved here; the editor sees the carried answers in the form and saves or submits.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def carry_over(
     out: dict[str, Any] = {}
     for spec in specs:
         if not spec.applies_to(kommunekode) or current.get(spec.qid) is not None:
+            continue
+        if spec.kind == "kroner":  # a year's kr. (money questions) are that year's only
             continue
         old = previous.get(spec.qid)
         if old is None:

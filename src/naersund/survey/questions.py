@@ -14,7 +14,11 @@ qid                       kind       asked
                           multichoice,
                           number,
                           text
+``kroner.<initiative>``   kroner     rounds with money questions: kr. spent on it that year
+``loeft.<theme>``         kroner     rounds with money questions: kr. of the lift per theme
 ========================  =========  ====================================================
+
+The money questions are added by :mod:`naersund.survey.money`.
 
 ``<initiative>`` is the initiative's id in the catalogue (unique across the catalogue and never
 changed once published).
@@ -33,6 +37,7 @@ Values (JSON, as stored in ``Answer.value``; ``None`` means "not answered"):
   answer: "none of them").
 - ``number``: an int or float (finite, at least the question's ``minimum`` if it has one).
 - ``text``: a non-empty string (stripped).
+- ``kroner``: whole kr. (int, at least 0) or ``"ved_ikke"`` (:mod:`naersund.survey.kroner`).
 
 :func:`clean_value` checks a JSON value (web form, API), :func:`parse_cell` reads the text of a
 spreadsheet cell (import), :func:`value_to_cell` writes one back (export, the inverse of
@@ -52,7 +57,7 @@ from naersund.catalogue import Catalogue, iter_initiatives
 from naersund.errors import InputError
 
 QuestionKind = Literal[
-    "status", "year", "pilot", "yesno", "choice", "multichoice", "number", "text"
+    "status", "year", "pilot", "yesno", "choice", "multichoice", "number", "text", "kroner"
 ]
 KINDS: tuple[QuestionKind, ...] = (
     "status",
@@ -63,6 +68,7 @@ KINDS: tuple[QuestionKind, ...] = (
     "multichoice",
     "number",
     "text",
+    "kroner",
 )
 KIND_LABELS: dict[str, str] = {
     "status": "Status",
@@ -73,6 +79,7 @@ KIND_LABELS: dict[str, str] = {
     "multichoice": "Flere valg",
     "number": "Tal",
     "text": "Tekst",
+    "kroner": "Hele kroner",
 }
 
 STATUS_VALUES = ("ikke_paabegyndt", "planlagt", "under_implementering", "implementeret")
@@ -404,6 +411,8 @@ def clean_value(spec: QuestionSpec, value: Any, kommunekode: int | None = None) 
         if spec.minimum is not None and value < spec.minimum:
             raise AnswerError(f"Tallet skal være mindst {_number_text(spec.minimum)}.")
         return int(value) if float(value).is_integer() else float(value)
+    if kind == "kroner":
+        return _kroner().clean_kroner(value)
     if kind == "text":
         if not isinstance(value, str):
             raise AnswerError("Svaret skal være en tekst.")
@@ -522,6 +531,8 @@ def parse_cell(
         return clean_value(spec, amount)
     if kind == "pilot":
         return _parse_pilot(raw, kommunekode)
+    if kind == "kroner":
+        return _kroner().parse_kroner(raw)
     return clean_value(spec, raw, kommunekode)
 
 
@@ -561,6 +572,8 @@ def value_to_cell(spec: QuestionSpec, value: Any) -> str:
         return str(value["pilot"])
     if kind == "number":
         return _number_text(value)
+    if kind == "kroner":
+        return _kroner().kroner_cell(value)
     return str(value)
 
 
@@ -584,4 +597,12 @@ def format_value(spec: QuestionSpec, value: Any) -> str:
         return PILOT_LABELS.get(value.get("pilot"), str(value))
     if kind == "number":
         return _number_text(value)
+    if kind == "kroner":
+        return _kroner().kroner_text(value)
     return str(value)
+
+
+def _kroner() -> Any:
+    from naersund.survey import kroner  # imports this module: loaded on first use
+
+    return kroner

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 
 import naersund.web.params  # noqa: F401  (registers <number:...>)
-from naersund.web.api import docs, errors, views, views_practice
+from naersund.web.api import docs, errors, views, views_economy, views_practice
 
 app_name = "api"
 urlpatterns = [
@@ -43,6 +43,8 @@ urlpatterns = [
     path(
         "practice/<number:pk>/", views_practice.PracticeDetailView.as_view(), name="practice-entry"
     ),
+    path("economy/", views_economy.EconomyView.as_view(), name="economy"),
+    path("rounds/<slug:slug>/money/", views_economy.RoundMoneyView.as_view(), name="money"),
     # [\s\S], not ".": an address with a newline (%0A) must get the JSON 404 too
     re_path(r"^(?P<rest>[\s\S]*)$", errors.not_found, name="not-found"),
 ]

@@ -21,6 +21,7 @@ from naersund.web.economy.forms import AccountsForm, KeyForm
 from naersund.web.economy.page import chart_csv, economy_page
 from naersund.web.economy.reader import KINDS
 from naersund.web.params import query_int
+from naersund.web.survey.round_money import latest_money_round
 
 
 def _params(request: HttpRequest) -> tuple[str, int | None, int | None]:
@@ -46,7 +47,12 @@ def _params(request: HttpRequest) -> tuple[str, int | None, int | None]:
 def oekonomi(request: HttpRequest) -> HttpResponse:
     kind, year, kommune = _params(request)
     page = economy_page(kind, year, kommune)
-    context = {"page": page, "title": "Økonomi", "can_import": is_national_admin(request.user)}
+    context = {
+        "page": page,
+        "title": "Økonomi",
+        "can_import": is_national_admin(request.user),
+        "money_round": latest_money_round(),
+    }
     return render(request, "economy/page.html", context)
 
 

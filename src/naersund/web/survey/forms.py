@@ -19,6 +19,7 @@ from django.http import QueryDict
 
 from naersund.refdata import KKR_NAMES
 from naersund.survey.importing import LIMITS, MB
+from naersund.survey.kroner import VED_IKKE, kroner_field
 from naersund.survey.questions import (
     PILOT_LABELS,
     AnswerError,
@@ -41,6 +42,11 @@ def version_name(qid: str) -> str:
 
 def others_name(qid: str) -> str:
     return f"{qid}:med"
+
+
+def ved_ikke_name(qid: str) -> str:
+    """The "Ved ikke" box of a whole-kroner question."""
+    return f"{qid}:ved_ikke"
 
 
 @dataclass
@@ -135,6 +141,11 @@ class Item:
     partners: list[PartnerGroup] = field(default_factory=list)  # a pilot question's list
 
     @property
+    def ved_ikke(self) -> bool:
+        """A whole-kroner question answered "ved ikke" (its box is ticked)."""
+        return self.spec.kind == "kroner" and self.value == VED_IKKE
+
+    @property
     def partners_chosen(self) -> list[str]:
         return [p.name for g in self.partners for p in g.members if p.checked]
 
@@ -150,6 +161,8 @@ def _text_of(spec: QuestionSpec, value: Any) -> str:
         return ", ".join(str(c) for c in value.get("med", []))
     if spec.kind == "number":
         return format_value(spec, value)
+    if spec.kind == "kroner":
+        return kroner_field(value)
     if spec.kind in ("year", "text"):
         return str(value)
     return ""
@@ -258,6 +271,15 @@ def read_post(data: QueryDict, questions: list[Question], kommunekode: int) -> P
                 values[q.qid] = {"pilot": choice} if choice else None
                 continue
             raw = f"sammen: {others}" if choice == "sammen" else choice
+        elif kind == "kroner":
+            raw = data.get(q.qid, "")
+            texts[q.qid] = raw
+            if data.get(ved_ikke_name(q.qid)):
+                if raw.strip():
+                    errors[q.qid] = "Skriv enten et beløb eller sæt kryds i »Ved ikke«, ikke begge."
+                    values[q.qid] = None
+                    continue
+                raw = "ved ikke"
         else:
             raw = data.get(q.qid, "")
             if kind in ("year", "number", "text"):

@@ -121,6 +121,7 @@ class QuestionKind(models.TextChoices):
     MULTICHOICE = "multichoice", KIND_LABELS["multichoice"]
     NUMBER = "number", KIND_LABELS["number"]
     TEXT = "text", KIND_LABELS["text"]
+    KRONER = "kroner", KIND_LABELS["kroner"]
 
 
 class SharedQuestions(models.Manager["Question"]):

@@ -57,6 +57,13 @@ class RoundForm(forms.Form):
         empty_label="(ingen)",
         help_text="Kommunerne ser deres svar fra forrige runde ved siden af spørgsmålene.",
     )
+    money = forms.BooleanField(
+        label="Spørg til økonomien",
+        required=False,
+        initial=True,
+        help_text="Pr. indsats: hvor mange kr. af sundhedsbudgettet bruges på den i året; og "
+        "hvad løftet bruges til, fordelt på temaer. Frivillige spørgsmål med »Ved ikke«.",
+    )
 
     def clean_slug(self) -> str:
         slug = str(self.cleaned_data["slug"])
@@ -176,6 +183,7 @@ def create(form: RoundForm, shown: Proposals) -> Round:
         catalogue=version,
         followup=followup_questions(kept, lambda i: titles.get(i, i)),
         level=_round_level(shown.areas),
+        money=bool(data.get("money")),
     )
 
 

@@ -34,6 +34,7 @@ def pdf_context(
         "sections": sections_of(items),
         "answered": sum(1 for i in items if i.value is not None),
         "asked": len(items),
+        "has_money": any(i.spec.kind == "kroner" and i.spec.initiative_id for i in items),
         "printed_at": timezone.localtime(),
     }
 

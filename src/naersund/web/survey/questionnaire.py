@@ -31,6 +31,7 @@ from naersund.web.survey.forms import (
     chosen_codes,
     others_name,
     partner_groups,
+    ved_ikke_name,
     version_name,
 )
 from naersund.web.survey.models import Question, Round
@@ -60,6 +61,11 @@ class Group:
     @property
     def pilot(self) -> Item | None:
         return self._of("pilot")
+
+    @property
+    def money(self) -> Item | None:
+        """The initiative's question "Hvor mange kr. ... bruges på indsatsen" (money rounds)."""
+        return self._of("kroner") if not self.free else None
 
 
 @dataclass
@@ -206,6 +212,8 @@ def page_context(
         "pilot_labels": PILOT_LABELS,
         "version_prefix": version_name(""),
         "others_suffix": others_name(""),
+        "ved_ikke_suffix": ved_ikke_name(""),
+        "has_money": any(i.spec.kind == "kroner" and i.spec.initiative_id for i in items),
     }
 
 

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from naersund.errors import NaersundError
 from naersund.survey.importing import ImportFileError, parse_answers, read_table
+from naersund.survey.money import with_money_questions
 from naersund.survey.questions import (
     FREE_QUESTIONS,
     AnswerError,
@@ -118,6 +119,7 @@ def create_round(
     free: Iterable[QuestionSpec] = FREE_QUESTIONS,
     followup: Iterable[QuestionSpec] = (),
     level: str | None = None,
+    money: bool = False,
 ) -> Round:
     """A round with its questions, generated from ``catalogue`` (default: the current version)
     by :func:`naersund.survey.questions.questions_from_catalogue`: a KKR's initiatives are
@@ -126,7 +128,8 @@ def create_round(
     ``previous``'s wherever the initiative remains. ``followup``: the follow-up questions the
     KKR secretariat kept (:func:`naersund.survey.followup.followup_questions`), each asked of
     one municipality, numbered after the rest. ``level`` (e.g. ``sundhedsraad``) limits
-    the round to the catalogue sections of that area level."""
+    the round to the catalogue sections of that area level. ``money``: with the money questions
+    of :mod:`naersund.survey.money` (kr. per initiative, the lift by theme)."""
     if closes_on < opens_on:
         raise SurveyError("Runden skal lukke samme dag eller efter, den åbner.")
     if Round.objects.filter(slug=slug).exists():
@@ -137,6 +140,8 @@ def create_round(
     specs = questions_from_catalogue(
         catalogue_from_db(version), national=national, free=list(free), level=level
     )
+    if money:
+        specs = with_money_questions(specs, year)
     specs += [replace(q, position=len(specs) + i) for i, q in enumerate(followup)]
     problems = check_questions(specs)
     if problems:

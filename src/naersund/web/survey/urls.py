@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 import naersund.web.params  # noqa: F401  (registers <number:...>)
-from naersund.web.survey import views, views_new_round, views_results
+from naersund.web.survey import views, views_money, views_new_round, views_results
 
 app_name = "survey"
 urlpatterns = [
@@ -32,5 +32,7 @@ urlpatterns = [
         views_results.bilag1_download,
         name="bilag1_download",
     ),
+    path("<slug:slug>/oekonomi/", views_money.round_money, name="money"),
+    path("<slug:slug>/oekonomi.xlsx", views_money.round_money_xlsx, name="money_xlsx"),
     path("<slug:slug>/piloter/<number:region_code>/", views_results.pilots, name="pilots"),
 ]

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from naersund.refdata import region_of
 from naersund.survey.demo import DEMO_ROUNDS, DEMO_SEED, generate_demo_survey
+from naersund.survey.money_demo import demo_money_answers
 from naersund.web.catalogue.store import catalogue_from_db, current_version
 from naersund.web.survey import services
 from naersund.web.survey.models import ResponseState, Round
@@ -93,6 +94,9 @@ class Command(BaseCommand):
                     # KL's national follow-up: every municipality answered every initiative,
                     # and the paper's baselines are shares of all 98
                     national=True,
+                    # the money questions in the follow-up only: the seeds' lift of 2014
+                    # (311 mio. kr.); in both rounds they made the demo's load a third longer
+                    money=spec is DEMO_ROUNDS[-1],
                 )
                 rounds.append(previous)
             questions = [q.spec() for q in rounds[0].questions.all()]
@@ -101,18 +105,22 @@ class Command(BaseCommand):
             )
             n = 0
             for rnd, answers in zip(rounds, generated, strict=True):
+                # SYNTETISKE DATA: drawn amounts for the money questions
+                asked = [q.spec() for q in rnd.questions.all()]
+                money = demo_money_answers(asked, answers.answers, rnd.year, options["seed"])
                 for code in sorted(answers.answers):
+                    values = dict(answers.answers[code]) | money.get(code, {})
                     services.save_answers(
                         rnd,
                         code,
                         user,
-                        dict(answers.answers[code]),
+                        values,
                         tilbagemelding=answers.tilbagemeldinger.get(code, ""),
                         source="import",
                         allow_closed=True,
                     )
                     services.submit(rnd, code, user, source="import", allow_closed=True)
-                    n += len(answers.answers[code])
+                    n += len(values)
             today = timezone.localdate()
             if not Round.objects.filter(slug=OPEN_SLUG).exists():
                 services.create_round(
@@ -123,6 +131,7 @@ class Command(BaseCommand):
                     closes_on=today + dt.timedelta(weeks=OPEN_WEEKS),
                     previous=rounds[-1],
                     catalogue=version,
+                    money=True,
                 )
         seconds = time.perf_counter() - started
         self.stdout.write(
