@@ -24,7 +24,7 @@ from naersund.survey.kroner import (
 from naersund.survey.money import THEMES, money_qid, theme_qid, with_money_questions
 from naersund.survey.money_aggregate import money_aggregates
 from naersund.survey.money_demo import demo_money_answers
-from naersund.survey.money_export import money_tables, municipality_money
+from naersund.survey.money_export import amount_text, money_tables, municipality_money
 from naersund.survey.questions import (
     AnswerError,
     QuestionSpec,
@@ -229,6 +229,82 @@ def test_sums_counts_and_shares_per_initiative_and_theme(specs: list[QuestionSpe
     national = money_aggregates(load_catalogue(), answers, qids, national_area())
     assert national.submitted == 5
     assert next(i for i in national.initiatives if i.initiative_id == HJEM).money.asked == 5
+
+
+GLOSTRUP, AMAGER_VESTEGNEN = 161, 2712  # a sundhedsråd inside KKR Hovedstaden
+
+
+def test_denmark_s_sum_is_hidden_where_it_would_give_a_small_kkr_away(
+    specs: list[QuestionSpec],
+) -> None:
+    """Denmark minus the four other KKRs' sums is the fifth's: with one amount in Nordjylland,
+    Denmark's sum is hidden from a reader who may choose the five KKR, and shown to one who may
+    see every answer anyway; Hovedstaden's three amounts stay shown."""
+    answers = _answers(
+        {
+            ALBERTSLUND: {REHAB: 60_000},
+            BALLERUP: {REHAB: 20_000},
+            BROENDBY: {REHAB: 20_000},
+            AALBORG: {REHAB: 7_000},
+        }
+    )
+    qids = [s.qid for s in specs]
+    choices = [national_area(), *(kkr_area(c) for c in (1081, 1082, 1083, 1084, 1085))]
+
+    def rehab(area_code: int | None, visible: frozenset[int] = frozenset()) -> object:
+        area = national_area() if area_code is None else kkr_area(area_code)
+        agg = money_aggregates(
+            load_catalogue(), answers, qids, area, visible=visible, others=choices
+        )
+        return next(t for t in agg.themes if t.key == "rehabilitering")
+
+    national = rehab(None)
+    assert national.hidden and national.kroner is None  # type: ignore[attr-defined]
+    assert amount_text(national, 3) == "Vises ikke (et andet område kan trækkes fra)"  # type: ignore[arg-type]
+    assert amount_text(rehab(NORDJYLLAND), 3) == "Vises ikke (færre end 3 beløb)"  # type: ignore[arg-type]
+    assert rehab(HOVEDSTADEN).kroner == 100_000  # type: ignore[attr-defined]
+    assert rehab(NORDJYLLAND).hidden  # type: ignore[attr-defined]
+    assert rehab(None, visible=frozenset(region_of())).kroner == 107_000  # type: ignore[attr-defined]
+    alone = money_aggregates(load_catalogue(), answers, qids, national_area())
+    assert next(t for t in alone.themes if t.key == "rehabilitering").kroner == 107_000
+
+
+def test_a_kkr_s_sum_is_hidden_where_the_reader_s_own_sundhedsraad_would_give_the_rest_away(
+    specs: list[QuestionSpec],
+) -> None:
+    """A sundhedsråd secretariat sees its own area (its municipalities' answers) and the KKR
+    around it: the KKR's sum minus the sundhedsråd's is the one municipality outside, so the
+    KKR's sum is hidden from it; the sundhedsråd's own sum stays shown."""
+    answers = _answers(
+        {
+            ALBERTSLUND: {REHAB: 60_000},
+            BROENDBY: {REHAB: 20_000},
+            GLOSTRUP: {REHAB: 10_000},
+            BALLERUP: {REHAB: 5_000},  # outside the sundhedsråd
+        }
+    )
+    qids = [s.qid for s in specs]
+    own = kkr_area(AMAGER_VESTEGNEN)
+    assert {ALBERTSLUND, BROENDBY, GLOSTRUP} <= own.members and BALLERUP not in own.members
+    choices = [national_area(), kkr_area(HOVEDSTADEN), own]
+
+    def rehab(area: object) -> object:
+        agg = money_aggregates(
+            load_catalogue(),
+            answers,
+            qids,
+            area,
+            visible=own.members,
+            others=choices,  # type: ignore[arg-type]
+        )
+        return next(t for t in agg.themes if t.key == "rehabilitering")
+
+    assert rehab(kkr_area(HOVEDSTADEN)).hidden  # type: ignore[attr-defined]
+    assert rehab(own).kroner == 90_000  # type: ignore[attr-defined]
+    alone = money_aggregates(
+        load_catalogue(), answers, qids, kkr_area(HOVEDSTADEN), visible=own.members
+    )
+    assert next(t for t in alone.themes if t.key == "rehabilitering").kroner == 95_000
 
 
 def test_the_xlsx_tables_hold_the_aggregates(specs: list[QuestionSpec]) -> None:

@@ -118,7 +118,12 @@ API_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     # without imported budgets 404 (test_api_economy imports them)
     ("api/economy/", "/api/economy/?level=land", RESULTS),
     ("api/rounds/<slug:slug>/money/", _url("money/"), LOGGED_IN),
-    ("api/rounds/<slug:slug>/money/", _url("money/?area=2712"), LOGGED_IN),
+    # as the page: a sundhedsråd only for national administrators and its own secretariat
+    (
+        "api/rounds/<slug:slug>/money/",
+        _url("money/?area=2712"),
+        ANON | {p: 404 for p in USERS} | {"admin": 200, "sr_amager_vestegnen": 200},
+    ),
     (
         "api/rounds/<slug:slug>/money/",
         _url("money/?area=9999"),

@@ -139,7 +139,13 @@ SURVEY_MATRIX: list[tuple[str, str | Callable[[], str], dict[str, int]]] = [
     (RESULTS_FILE, _url("resultater.pdf"), NOT_FOUND),
     # the money answers' aggregates (a municipality's own amounts: test_survey_money_pages)
     ("status/<slug:slug>/oekonomi/", _url("oekonomi/"), LOGGED_IN),
-    ("status/<slug:slug>/oekonomi/", _url("oekonomi/?kkr=2712"), LOGGED_IN),
+    # a sundhedsråd is chosen only by national administrators and its own secretariat (the
+    # results page's area selector); others get 404
+    (
+        "status/<slug:slug>/oekonomi/",
+        _url("oekonomi/?kkr=2712"),
+        NOT_FOUND | {"admin": 200, "sr_amager_vestegnen": 200},
+    ),
     ("status/<slug:slug>/oekonomi/", _url("oekonomi/?kkr=9999"), NOT_FOUND),
     ("status/<slug:slug>/oekonomi.xlsx", _url("oekonomi.xlsx?kkr=1081"), LOGGED_IN),
     (PUBLISH, _url("offentliggoer/"), POST_ONLY),

@@ -18,6 +18,13 @@ amount, unless the reader may see every one of those municipalities' own answers
 ``naersund.web.accounts.access.answers_visible_to``). The counts (answered, "ved ikke", open) are
 always shown, as the status shares are. Totals and shares are taken over the rows shown, so
 that a hidden row cannot be found by subtracting the shown ones from the total.
+
+**Differencing between areas.** A reader chooses between several areas (Denmark, the five KKR,
+a secretariat's own sundhedsråd: ``others``). Denmark's sum minus the other four KKRs' gives a
+hidden KKR's; a KKR's sum minus the reader's own sundhedsråd in it gives the rest of the KKR.
+So an area's row is also hidden when an area inside it among ``others`` has too few amounts,
+or when the rest of the area outside it has (complementary suppression, as for the published
+indicators: the larger area gives way, the smaller keeps its figure).
 """
 
 from __future__ import annotations
@@ -101,6 +108,7 @@ def _row(
     area: Area,
     visible: frozenset[int],
     min_amounts: int,
+    others: Sequence[Area] = (),
 ) -> MoneyRow:
     codes = answers.submitted_in(area, qid)
     amounts: dict[int, int] = {}
@@ -111,9 +119,32 @@ def _row(
             unknown += 1
         elif isinstance(value, int) and not isinstance(value, bool):
             amounts[code] = value
-    hidden = bool(amounts) and len(amounts) < min_amounts and not set(amounts) <= visible
+    hidden = _too_few(amounts, visible, min_amounts) or any(
+        _gives_away(amounts, area, other, visible, min_amounts) for other in others
+    )
     total = None if hidden or not amounts else sum(amounts.values())
     return MoneyRow(key, label, len(codes), len(amounts), unknown, total, hidden)
+
+
+def _too_few(amounts: Mapping[int, int], visible: frozenset[int], min_amounts: int) -> bool:
+    """Fewer than ``min_amounts`` amounts (but some), not all of them the reader's to see."""
+    return bool(amounts) and len(amounts) < min_amounts and not set(amounts) <= visible
+
+
+def _gives_away(
+    amounts: Mapping[int, int],
+    area: Area,
+    other: Area,
+    visible: frozenset[int],
+    min_amounts: int,
+) -> bool:
+    """Showing ``area``'s sum beside ``other``'s (an area strictly inside it) would give a
+    small group's sum away: ``other``'s own, or the rest of ``area`` outside it."""
+    if not other.members < area.members:
+        return False
+    inside = {c: v for c, v in amounts.items() if c in other.members}
+    outside = {c: v for c, v in amounts.items() if c not in other.members}
+    return _too_few(inside, visible, min_amounts) or _too_few(outside, visible, min_amounts)
 
 
 def _with_shares(rows: list[MoneyRow]) -> list[MoneyRow]:
@@ -145,12 +176,14 @@ def money_aggregates(
     min_amounts: int = MIN_AMOUNTS,
     effects: Mapping[str, Sequence[str]] | None = None,
     effects_source: str = "",
+    others: Sequence[Area] = (),
 ) -> MoneyAggregates:
     """The money answers of ``answers`` in ``area``: a row per initiative the round asks about
     with a money question (``asked_qids``: the round's qids), in catalogue order, and a row per
     theme; ``visible``: the municipalities whose own answers the reader may see (module
     docstring); ``effects``: initiative id -> stored effect estimates as text, shown beside
-    (``effects_source``: which release and round they come from)."""
+    (``effects_source``: which release and round they come from); ``others``: the other areas
+    the reader may choose, against which differencing is checked (module docstring)."""
     qids = set(asked_qids)
     seen: set[str] = set()
     rows: list[tuple[str, str, str | None, MoneyRow]] = []
@@ -167,7 +200,7 @@ def money_aggregates(
         label = phrase[:1].upper() + phrase[1:]
         rows.append(
             (ini.id, ini.title_da, ini.kind, _row(answers, qid, ini.id, label, area, shown_to,
-                                                  min_amounts))
+                                                  min_amounts, others))
         )  # fmt: skip
     money_rows = _with_shares([r for *_, r in rows])
     initiatives = []
@@ -185,7 +218,7 @@ def money_aggregates(
             )
         )
     themes = [
-        _row(answers, theme_qid(t), t, THEME_LABELS[t], area, shown_to, min_amounts)
+        _row(answers, theme_qid(t), t, THEME_LABELS[t], area, shown_to, min_amounts, others)
         for t, _ in THEMES
         if theme_qid(t) in qids
     ]

@@ -14,11 +14,15 @@ from naersund.survey.money_aggregate import MoneyAggregates, MoneyRow
 from naersund.survey.questions import QuestionSpec, municipality_name
 
 HIDDEN_TEXT = "Vises ikke (færre end {n} beløb)"
+#: a sum of enough amounts hidden because another area's would give a small group's away
+DIFFERENCE_TEXT = "Vises ikke (et andet område kan trækkes fra)"
 
 
 def amount_text(row: MoneyRow, min_amounts: int) -> str:
     """The row's kr. as the page shows them."""
     if row.hidden:
+        if row.with_amount >= min_amounts:
+            return DIFFERENCE_TEXT
         return HIDDEN_TEXT.format(n=min_amounts)
     if row.kroner is None:
         return "–"
@@ -37,8 +41,9 @@ def notes(agg: MoneyAggregates, synthetic: bool) -> list[str]:
         f"{'SYNTETISKE DATA. ' if synthetic else ''}Statusrunde {agg.round_title_da} "
         f"({agg.round_key}), kr. i {agg.year}: {agg.area.name_da}",
         f"Indsendte besvarelser: {agg.submitted} af {len(agg.area.members)} kommuner",
-        f"Beløb vises, hvor mindst {agg.min_amounts} kommuner har oplyst et beløb; andele er "
-        "af summen af de viste beløb",
+        f"Beløb vises, hvor mindst {agg.min_amounts} kommuner har oplyst et beløb, og hvor "
+        "summen ikke kan trækkes fra et andet områdes og afsløre færre beløb; andele er af "
+        "summen af de viste beløb",
     ]
     if agg.effects_source:
         out.append(f"Effektskøn: {agg.effects_source}")

@@ -16,8 +16,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from naersund.economy.figures import AreaLevel, EconomyFigure
-from naersund.refdata import KKR_NAMES, scopes
-from naersund.survey import aggregate as agg
 from naersund.survey.money_aggregate import MoneyAggregates, MoneyRow
 from naersund.survey.money_export import notes
 from naersund.web.accounts import access
@@ -26,6 +24,7 @@ from naersund.web.api.serializers_economy import EconomySerializer, MoneySeriali
 from naersund.web.api.views import ERRORS, _round
 from naersund.web.economy.reader import KINDS, economy_figures
 from naersund.web.params import query_int
+from naersund.web.survey.result_areas import chosen_area
 from naersund.web.survey.round_money import is_synthetic, money_for
 
 LEVELS = ("kommune", "kkr", "land")
@@ -153,7 +152,8 @@ class RoundMoneyView(APIView):
         description="Kr. og andel pr. indsats og pr. tema, antal med beløb / ved ikke / ikke "
         "besvaret, indsatsens andel implementeret og gemte effektskøn, for landet eller et "
         "område (``area``: KKR- eller sundhedsrådskode). Summer af færre end ``min_amounts`` "
-        "beløb er skjulte for den, der ikke må se de kommuners egne svar.",
+        "beløb er skjulte for den, der ikke må se de kommuners egne svar, og det samme er en "
+        "sum, der trukket fra et andet valgbart områdes ville afsløre færre beløb.",
         parameters=[OpenApiParameter("area", OpenApiTypes.INT, description="Områdets kode")],
         responses={200: MoneySerializer, **ERRORS},
     )
@@ -161,12 +161,11 @@ class RoundMoneyView(APIView):
         rnd = _round(slug)
         if not access.can_view_round_results(request.user, rnd):
             raise exceptions.PermissionDenied()
-        code = query_int(request.query_params, "area", max_digits=4)
-        if code is None:
-            area = agg.national_area()
-        elif scopes.is_scope(code) or code in KKR_NAMES:
-            area = agg.kkr_area(code)
-        else:
+        # the areas the results page lets this user choose (Denmark, the five KKR, a
+        # secretariat's own area; every level for national administrators), so that the API
+        # gives no sum that the page's differencing rule keeps back
+        area = chosen_area(request.user, query_int(request.query_params, "area", max_digits=4))
+        if area is None:
             raise exceptions.NotFound()
         body = money_data(money_for(request.user, rnd, area), is_synthetic(rnd))
         return Response(MoneySerializer(body).data)

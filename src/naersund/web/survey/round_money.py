@@ -26,6 +26,7 @@ from naersund.web.accounts import access
 from naersund.web.catalogue.store import catalogue_from_db, current_version
 from naersund.web.dashboard.models import EffectEstimate, EffectSet
 from naersund.web.survey.models import Question, Response, ResponseState, Round
+from naersund.web.survey.result_areas import area_groups
 from naersund.web.survey.views_results import round_answers
 
 DEMO_USER = "demodata"  # the writer of the demo rounds' answers (load_demo_survey)
@@ -98,7 +99,9 @@ def effect_texts(rnd: Round) -> tuple[dict[str, list[str]], str]:
 
 
 def money_for(user: Any, rnd: Round, area: agg.Area) -> MoneyAggregates:
-    """The round's money aggregates in ``area`` as ``user`` may see them."""
+    """The round's money aggregates in ``area`` as ``user`` may see them: no small group's sum
+    is shown, nor one that the areas the user may choose (the results page's selector) would
+    give away by subtraction."""
     answers = round_answers(rnd)
     effects, effects_source = effect_texts(rnd)
     return money_aggregates(
@@ -109,6 +112,7 @@ def money_for(user: Any, rnd: Round, area: agg.Area) -> MoneyAggregates:
         visible=access.answers_visible_to(user, rnd),
         effects=effects,
         effects_source=effects_source,
+        others=[a for group in area_groups(user) for a in group.areas],
     )
 
 
