@@ -174,7 +174,7 @@ def read_chunks(
             if len(block) < per_chunk * width:
                 done = True
             if done:
-                whole, tail = _last_rows(data, width, rows, label, layout.data_start)
+                whole, tail = _last_rows(data, width, rows, label, layout)
             else:
                 # rows in the last record may be its blank padding: they wait for the next block
                 n = max(0, len(data) // width - (RECORD // width + 1))
@@ -197,10 +197,11 @@ def read_chunks(
 
 
 def _last_rows(
-    data: bytes, width: int, rows_before: int, label: str, data_start: int
+    data: bytes, width: int, rows_before: int, label: str, layout: Layout
 ) -> tuple[bytes, bytes]:
     """The rows of the last block: the file's data section is padded with blanks to a whole
     80-byte record; anything else after the last whole row means the file was cut off."""
+    data_start = layout.data_start
     total = data_start + (rows_before * width) + len(data)
     n = len(data) // width
     tail = data[n * width :]
@@ -209,8 +210,15 @@ def _last_rows(
             f"{label}: filen er afkortet eller beskadiget: den slutter midt i række "
             f"{thousands(rows_before + n + 1)}"
         )
-    # whole rows of blanks in the last record are padding when a row is shorter than a record
-    while n and width < RECORD and (len(data) - (n - 1) * width) <= RECORD:
+    # whole rows of blanks in the last record are padding when a row is shorter than a record,
+    # unless the header's row count (v8) says they are rows (of empty texts)
+    promised = layout.promised_rows
+    while (
+        n
+        and width < RECORD
+        and (len(data) - (n - 1) * width) <= RECORD
+        and (promised is None or rows_before + n > promised)
+    ):
         if data[(n - 1) * width : n * width].strip(b" "):
             break
         n -= 1

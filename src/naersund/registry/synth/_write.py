@@ -16,6 +16,7 @@ from naersund.registry.schema import PERSON_KEY, PERSON_KEY_METADATA, WHOLE_SECO
 from naersund.registry.synth import _tables as T
 from naersund.registry.synth._model import DAY, HOUR, Arr, Stays, decode_key, person_id_number
 from naersund.registry.synth._outpatient import OUTPATIENT_STREAMS
+from naersund.registry.xport_write import write_table
 
 METADATA = {"naersund.synthetic": "true", "naersund.marker": T.MARKER}
 # person_key is the number in the person id (SYN + 11 digits): the same person gets the same key
@@ -26,6 +27,8 @@ CONTACTS_METADATA = {
     PERSON_KEY_METADATA: "synth:person_id_number",
     WHOLE_SECONDS_METADATA: "true",
 }
+# dates are Arrow dates (DATE9. by default), times Arrow times: the formats SAS users see
+SAS_FORMATS = {"TIDSPUNKT_START": "TIME8.", "TIDSPUNKT_SLUT": "TIME8."}
 _CSV = pacsv.WriteOptions(include_header=True, quoting_style="none")
 
 
@@ -216,8 +219,9 @@ class Lpr2Writer:
 class Lpr3Writer:
     """An LPR3-style extract: ``kontakter``, ``diagnoser`` and ``CPR_PERSON`` as CSV
     (``kontakter.csv`` with semicolons, as Danish Excel writes it) or, with ``sas``, as SAS
-    transport files (v8: LPR3's column names are longer than v5 allows) in one folder per table
-    with a file per year; plus canonical ``ready_for_discharge.csv`` and ``population.csv``.
+    transport files (v8: LPR3's column names are longer than v5 allows; written by
+    :mod:`naersund.registry.xport_write`, dates and times as SAS numbers with formats) in one
+    folder per table with a file per year; plus canonical ``ready_for_discharge.csv`` and ``population.csv``.
 
     The contacts equal the canonical output (LPR3 has minutes, so nothing is rounded). To
     exercise the adapter, some contacts leave ``AKTIONSDIAGNOSE`` empty (it is then in
@@ -245,7 +249,8 @@ class Lpr3Writer:
 
     def _table(self, name: str, table: pa.Table, part: str, delimiter: str = ",") -> None:
         if self.sas:
-            _xport(table, self.root / name / f"{name}_{part}.xpt", name.upper())
+            path = self.root / name / f"{name}_{part}.xpt"
+            write_table(table, path, name.upper(), formats=SAS_FORMATS)
         else:
             self._write(f"{name}.csv", table, delimiter)
 
@@ -259,14 +264,16 @@ class Lpr3Writer:
         # own random stream: the contacts themselves stay identical to the canonical output
         rng = np.random.default_rng([self.seed, year, 103])
         blank = rng.random(n) < 0.1
+        # SAS: times as numbers with a SAS time format; CSV: as text
+        clock = _seconds_of_day if self.sas else _clock
         kontakter: dict[str, Any] = {
             "PNR": person_ids(c["key"]),
             "DW_EK_KONTAKT": pa.array(ids.astype(str)),
             "KOMMUNEKODE": pc.utf8_lpad(pa.array(self.codes[c["kidx"]].astype(str)), 4, "0"),
             "DATO_START": _dates(start // DAY),
-            "TIDSPUNKT_START": _clock(start),
+            "TIDSPUNKT_START": clock(start),
             "DATO_SLUT": _dates(end // DAY),
-            "TIDSPUNKT_SLUT": _clock(end),
+            "TIDSPUNKT_SLUT": clock(end),
             "PRIORITET": _lookup(("ATA3", "ATA1"), c["acute"].astype(np.int64)),
             "KONTAKTTYPE": pa.array(np.full(n, "ALCA00")),
             "AKTIONSDIAGNOSE": pc.if_else(pa.array(blank), pa.scalar(None, pa.string()), dx),
@@ -343,25 +350,6 @@ def _clock(minutes: Arr) -> pa.Array:
     return pc.strftime(_timestamps(minutes), format="%H:%M:00")
 
 
-def _xport(table: pa.Table, path: Path, name: str) -> None:
-    """``table`` as a SAS transport file (v8), dates and times with SAS formats."""
-    import pyreadstat
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame = pd.DataFrame({n: table[n].to_pandas() for n in table.column_names})
-    for col in table.column_names:
-        field = table.schema.field(col)
-        if pa.types.is_date(field.type):
-            frame[col] = pd.Series(table[col].to_pylist(), dtype=object)
-        elif col.startswith("TIDSPUNKT_"):
-            clock = pd.to_datetime(frame[col], format="%H:%M:%S")
-            frame[col] = pd.Series(clock.dt.time, dtype=object)
-    # pyreadstat can take a date column that starts with many missing values for text and then
-    # fail on its dates: rows with a value in the first such column come first
-    gaps = [
-        c for c in table.column_names if pa.types.is_date(table[c].type) and table[c].null_count
-    ]
-    if gaps:
-        empty = table[gaps[0]].is_null().to_numpy(zero_copy_only=False)
-        frame = frame.iloc[np.argsort(empty, kind="stable")].reset_index(drop=True)
-    pyreadstat.write_xport(frame, path, file_format_version=8, table_name=name[:32])
+def _seconds_of_day(minutes: Arr) -> pa.Array:
+    """Minutes since 1970 as the time of day (a SAS time: seconds since midnight)."""
+    return pa.array(((minutes % DAY) * 60).astype(np.int32), pa.time32("s"))
