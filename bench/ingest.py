@@ -6,7 +6,14 @@ files once (every column, a trivial aggregate); ingest from SAS transport files 
 
 Each step runs in its own process (bench/run.py's ``run_step``), so peak memory is its own;
 CPU seconds are reported beside the wall-clock ones because the machine may be shared.
-Usage: python bench/ingest.py [--years 2013-2022] [--scale 1.0] [--skip-sas] [--reuse]
+At 10 national years the disk must hold the CSV extract (about 26 GB), the SAS extract (about
+20 GB) and the outputs, so the bench frees what it no longer needs: the CSV ingest's output
+once measured (before the SAS extract is written), the SAS extract once ingested (unless
+``--keep``). ``--reuse`` takes an extract already written (``bench-out/lpr3_csv``, e.g. by
+``naersund synth --format lpr3 --years 2013-2022 --scale 1.0 --seed 1``); the SAS extract is
+written with the same generator, years and seed (``naersund synth --format lpr3 --sas``, which
+writes only the SAS tables), so both are the same data.
+Usage: python bench/ingest.py [--years 2013-2022] [--scale 1.0] [--skip-sas] [--reuse] [--keep]
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ START, END = "<!-- ingest:start -->", "<!-- ingest:end -->"
 
 
 def synth_extract(out: Path, years: str, scale: float, sas: bool) -> tuple[float, float, dict]:
+    """``naersund synth --format lpr3 [--sas]`` in its own process (seed 1, as ``--reuse``
+    expects of an extract written by hand); CPU seconds in LAST_CPU."""
     lo, hi = years.split("-")
     code = (
         "from pathlib import Path\n"
@@ -71,7 +80,48 @@ def ingest_step(src: Path, dest: Path) -> tuple[float, float, str]:
 
 
 def size_gb(path: Path) -> float:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1024**3
+    """Size of a folder (its links followed: synth and ingest write a link to a version
+    folder) in GB; NaN when it does not exist."""
+    if not path.exists():
+        return float("nan")
+    root = path.resolve()
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) / 1024**3
+
+
+def remove(path: Path) -> None:
+    """A folder written by synth or ingest: the link and the version folder it points to."""
+    if path.is_symlink():
+        target = path.resolve()
+        path.unlink()
+        shutil.rmtree(target, ignore_errors=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def disk(note: str, *paths: Path) -> None:
+    sizes = ", ".join(f"{p.name} {fmt(size_gb(p), 2)} GB" for p in paths)
+    free = shutil.disk_usage(WORK).free / 1024**3
+    print(f"  {note}: {sizes}; {free:.1f} GB free", flush=True)
+
+
+def extract(kind: str, args: argparse.Namespace) -> tuple[Path, float, float]:
+    """The extract of ``kind`` (``csv`` or ``sas``), written unless reused: its folder, and
+    the seconds and CPU seconds of writing it (NaN when reused)."""
+    src = WORK / f"lpr3_{kind}"
+    if args.reuse and (src / "manifest.json").exists():
+        manifest = json.loads((src / "manifest.json").read_text(encoding="utf-8"))
+        lo, hi = (int(y) for y in args.years.split("-"))
+        same = (manifest["years"], manifest["seed"], manifest["scale"])
+        if same != (list(range(lo, hi + 1)), 1, args.scale):
+            raise SystemExit(f"{src}: written for other years, seed or scale; remove it")
+        print(f"reusing {src}")
+        return src, float("nan"), float("nan")
+    print(f"synth --format lpr3{' --sas' if kind == 'sas' else ''} {args.years} ...", flush=True)
+    secs = synth_extract(src, args.years, args.scale, kind == "sas")[0]
+    cpu = LAST_CPU["seconds"]
+    print(f"  synth {kind}: {secs:.1f} s, CPU {cpu:.1f} s", flush=True)
+    disk("written", src)
+    return src, secs, cpu
 
 
 def main() -> None:
@@ -80,33 +130,43 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--skip-sas", action="store_true")
     ap.add_argument("--reuse", action="store_true", help="reuse generated extracts if present")
+    ap.add_argument(
+        "--keep", action="store_true", help="keep the SAS extract and the ingests' outputs"
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     args = ap.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
     kinds = ["csv"] if args.skip_sas else ["csv", "sas"]
-    made: dict[str, float] = {}
+    made: dict[str, tuple[float, float]] = {}  # kind -> seconds, CPU seconds of writing it
+    sizes: dict[str, float] = {}
     counts: dict[str, int] = {}
     rows: dict[str, tuple[float, float, float]] = {}  # kind -> seconds, CPU seconds, peak GB
     for kind in kinds:
-        src = WORK / f"lpr3_{kind}"
-        if args.reuse and (src / "manifest.json").exists():
-            made[kind] = float("nan")
-        else:
-            print(f"synth --format lpr3{' --sas' if kind == 'sas' else ''} {args.years} ...")
-            made[kind] = synth_extract(src, args.years, args.scale, kind == "sas")[0]
+        src, secs, cpu = extract(kind, args)
+        made[kind] = (secs, cpu)
+        sizes[kind] = size_gb(src)
         manifest = json.loads((src / "manifest.json").read_text(encoding="utf-8"))
         counts[kind] = int(manifest["counts"]["contacts_total"])
         dest = WORK / f"ingested_{kind}"
-        shutil.rmtree(dest, ignore_errors=True)
+        remove(dest)
         secs, gb, _ = ingest_step(src, dest)
         rows[kind] = (secs, LAST_CPU["seconds"], gb)
         print(f"  ingest {kind}: {secs:.1f} s, CPU {LAST_CPU['seconds']:.1f} s, {gb:.2f} GB")
+        disk("after the ingest", src, dest)
+        if kind == "csv":
+            t_read, m_read, _ = read_step(src)
+            c_read = LAST_CPU["seconds"]
+            print(f"  DuckDB read of the CSV: {t_read:.1f} s, CPU {c_read:.1f} s")
+        # measured: the output is not needed any more (room for the SAS extract)
+        if not args.keep:
+            remove(dest)
+            if kind == "sas":
+                remove(src)
+            disk("freed", dest, *([src] if kind == "sas" else []))
     src = WORK / "lpr3_csv"
-    t_read, m_read, _ = read_step(src)
-    c_read = LAST_CPU["seconds"]
-    print(f"  DuckDB read of the CSV: {t_read:.1f} s, CPU {c_read:.1f} s")
     t_csv, c_csv, m_csv = rows["csv"]
     n_years = int(args.years.split("-")[1]) - int(args.years.split("-")[0]) + 1
-    csv_gb = size_gb(src) if src.exists() else float("nan")
+    csv_gb = sizes["csv"]
 
     def met(ok: bool) -> str:
         return "yes" if ok else "NO"
@@ -144,8 +204,12 @@ def main() -> None:
     lines += [
         "",
         f"DuckDB read peak memory {m_read:.2f} GB. Writing the extracts (not timed against a "
-        f"goal): CSV {fmt(made.get('csv', float('nan')))} s"
-        + (f", SAS {fmt(made.get('sas', float('nan')))} s" if "sas" in made else "")
+        f"goal; – = reused): CSV {fmt(made['csv'][0])} s (CPU {fmt(made['csv'][1])} s)"
+        + (
+            f", SAS {fmt(made['sas'][0])} s (CPU {fmt(made['sas'][1])} s; {fmt(sizes['sas'])} GB)"
+            if "sas" in made
+            else ""
+        )
         + ". Load average at the end (1/5/15 min): "
         + " / ".join(f"{x:.1f}" for x in os.getloadavg())
         + " (2 cores; above 2 means the steps shared the cores with other work).",

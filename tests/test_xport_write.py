@@ -178,3 +178,44 @@ def test_names_and_widths_the_version_cannot_hold_are_refused(tmp_path: Path) ->
     with pytest.raises(ValueError, match="a text column is 1 to 200 bytes wide"):
         write_table(pa.table({"L": [LONG]}), tmp_path / "b.xpt", "B", version=5)
     assert not list(tmp_path.iterdir())
+
+
+def test_synth_sas_writes_only_the_sas_tables_and_the_csv_extracts_data(tmp_path: Path) -> None:
+    """``synth --format lpr3 --sas`` writes kontakter, diagnoser and CPR_PERSON only as SAS
+    files (no CSV copy of them: a national extract is large); read by pyreadstat, they hold
+    the same rows as the CSV extract of the same seed, dates and times with SAS formats."""
+    import pandas as pd
+
+    from naersund.registry.synth import generate
+
+    generate(tmp_path / "csv", [2019], scale=0.0005, seed=2, fmt="lpr3")
+    generate(tmp_path / "sas", [2019], scale=0.0005, seed=2, fmt="lpr3", sas=True)
+    sas = tmp_path / "sas"
+    assert sorted(p.relative_to(sas).as_posix() for p in sas.rglob("*.*")) == [
+        "CPR_PERSON/CPR_PERSON_alle.xpt",
+        "SYNTETISKE_DATA.txt",
+        "diagnoser/diagnoser_2019.xpt",
+        "kontakter/kontakter_2019.xpt",
+        "manifest.json",
+        "population.csv",
+        "ready_for_discharge.csv",
+    ]
+    frame, meta = pyreadstat.read_xport(sas / "kontakter" / "kontakter_2019.xpt")
+    formats = meta.original_variable_types
+    assert (formats["DATO_START"], formats["TIDSPUNKT_SLUT"], formats["PNR"]) == (
+        "DATE9", "TIME8", None
+    )  # fmt: skip
+    for column in ("DATO_START", "DATO_SLUT"):
+        frame[column] = [d.isoformat() for d in frame[column]]
+    for column in ("TIDSPUNKT_START", "TIDSPUNKT_SLUT"):
+        frame[column] = [t.strftime("%H:%M:%S") for t in frame[column]]
+    want = pd.read_csv(tmp_path / "csv" / "kontakter.csv", sep=";", dtype=str)
+    assert len(frame) > 100 and (want["AKTIONSDIAGNOSE"].isna()).any()
+    pd.testing.assert_frame_equal(frame, want.fillna(""), check_dtype=False)
+    people, meta = pyreadstat.read_xport(sas / "CPR_PERSON" / "CPR_PERSON_alle.xpt")
+    want = pd.read_csv(tmp_path / "csv" / "CPR_PERSON.csv", dtype=str)
+    assert meta.original_variable_types["D_DODDATO"] == "DATE9"
+    assert want["D_DODDATO"].notna().any() and want["D_DODDATO"].isna().any()
+    died = [None if d != d else d.isoformat() for d in people["D_DODDATO"]]
+    assert died == [None if d != d else d for d in want["D_DODDATO"]]
+    assert list(people["PNR"]) == list(want["PNR"])
