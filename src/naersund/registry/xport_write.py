@@ -10,10 +10,11 @@ that fails leaves nothing behind.
 
 Why not pyreadstat, the well-kept library for SAS files (still used to read ``.sas7bdat``): its
 writer takes one whole data frame and passes every cell through Python (through narwhals'
-``iter_rows``, about 30 CPU-s a million contacts on this machine, with dates as numbers or as
-date objects alike), and it cannot append to a file, so a national year would be a data frame
-of several GB written in over an hour; naersund's synthetic SAS extract of 10 national years
-needs minutes (BENCHMARKS.md, "SAS at scale").
+``iter_rows``: about 30 CPU-s a million contacts on the bench machine, with dates as numbers
+or as date objects alike), and it cannot append to a file, so a national year has to be one
+data frame of several GB, and 10 national years would take over an hour of CPU (extrapolated
+from a year at scale 0.2); with this writer the whole synth of them takes about 8 CPU minutes
+(BENCHMARKS.md, "SAS at scale").
 
 SAS counts days (dates) and seconds (datetimes) from 1960-01-01 and times in seconds since
 midnight; Arrow dates, timestamps and times are converted so, with a SAS format (``DATE9.``,
@@ -119,7 +120,9 @@ def _is_utf8(encoding: str) -> bool:
 
 def text_width(array: pa.Array | pa.ChunkedArray, encoding: str = "utf-8") -> int:
     """The longest value of a text column in bytes of ``encoding`` (at least 1)."""
-    lengths = pc.binary_length(_encoded(_plain(array), encoding, "text"))
+    array = _plain(array)
+    # UTF-8: the bytes as they are (no copy of a national column); else encoded
+    lengths = pc.binary_length(array if _is_utf8(encoding) else _encoded(array, encoding, "text"))
     longest = pc.max(lengths).as_py()
     return max(1, int(longest or 0))
 
@@ -408,7 +411,7 @@ class TransportWriter:
                     rows[:, at : at + c.width] = fixed_width(binary, c.width, c.name)
         except (ValueError, pa.ArrowInvalid) as e:
             raise ValueError(f"{self.path.name}, rows {self.rows + 1}-{self.rows + n}: {e}") from e
-        self._file.write(memoryview(rows).cast("B"))
+        self._file.write(rows.data)
         self.rows += n
 
     def close(self) -> None:
