@@ -13,13 +13,9 @@ from naersund.survey.aggregate import (
     kkr_area,
     national_area,
 )
+from naersund.survey.answer_values import clean_value
 from naersund.survey.demo import generate_demo_survey, neighbours, target_count
-from naersund.survey.questions import (
-    STATUS_VALUES,
-    QuestionSpec,
-    clean_value,
-    questions_from_catalogue,
-)
+from naersund.survey.questions import STATUS_VALUES, QuestionSpec, questions_from_catalogue
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from naersund.catalogue import load_catalogue
 from naersund.refdata import region_of
 from naersund.survey.aggregate import RoundAnswers, kkr_area, national_area
+from naersund.survey.answer_values import clean_value, format_value, parse_cell, value_to_cell
 from naersund.survey.importing import ImportFileError, parse_answers, read_table
 from naersund.survey.kroner import (
     VED_IKKE,
@@ -25,15 +26,7 @@ from naersund.survey.money import THEMES, money_qid, theme_qid, with_money_quest
 from naersund.survey.money_aggregate import money_aggregates
 from naersund.survey.money_demo import demo_money_answers
 from naersund.survey.money_export import amount_text, money_tables, municipality_money
-from naersund.survey.questions import (
-    AnswerError,
-    QuestionSpec,
-    clean_value,
-    format_value,
-    parse_cell,
-    questions_from_catalogue,
-    value_to_cell,
-)
+from naersund.survey.questions import AnswerError, QuestionSpec, questions_from_catalogue
 
 HJEM = "hovedstaden_opfoelgende_hjemmebesoeg"
 KRONER_HJEM = money_qid(HJEM)

@@ -8,17 +8,14 @@ import pytest
 
 from naersund.catalogue import Catalogue, iter_initiatives, load_catalogue
 from naersund.refdata import region_of
+from naersund.survey.answer_values import clean_value, format_value, parse_cell, value_to_cell
 from naersund.survey.questions import (
     FREE_QUESTIONS,
     STATUS_LABELS,
     AnswerError,
     QuestionSpec,
     check_questions,
-    clean_value,
-    format_value,
-    parse_cell,
     questions_from_catalogue,
-    value_to_cell,
 )
 
 ALBERTSLUND = 165

@@ -1,5 +1,6 @@
 """What the ``naersund`` commands share: the consoles, the progress bar, the option types
-(years, a data location, Spark settings) and the synthetic registry's options."""
+(years, a data location, Spark settings), the synthetic registry's options and the options
+several commands declare alike (a path, a registry format, a release)."""
 
 from __future__ import annotations
 
@@ -123,3 +124,38 @@ def synthetic_data_options(f: F) -> F:
     return click.option(
         "--years", type=YEARS, default="2012-2016", show_default=True, help="År, fx 2012-2016."
     )(f)
+
+
+def path_option(
+    flag: str,
+    dest: str,
+    *,
+    folder: bool,
+    help: str,
+    required: bool = False,
+    default: Path | None = None,
+) -> Callable[[F], F]:
+    """An option naming a folder (``folder=True``) or a file, given as a :class:`Path` in
+    ``dest``; a default is shown in ``--help``."""
+    kind = click.Path(path_type=Path, file_okay=not folder, dir_okay=folder)
+    shown: dict[str, Any] = {} if default is None else {"default": default, "show_default": True}
+    return click.option(flag, dest, type=kind, required=required, help=help, **shown)
+
+
+def registry_format_option(help: str) -> Callable[[F], F]:
+    """``--format`` (into ``fmt``): the registry's format, canonical (the default), lpr2 or
+    lpr3."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["canonical", "lpr2", "lpr3"]),
+        default="canonical",
+        show_default=True,
+        help=help,
+    )
+
+
+#: ``--release`` (into ``release_id``): a published release's id, the current one without it.
+release_option = click.option(
+    "--release", "release_id", type=int, default=None, help="Udgivelse (standard: gældende)."
+)

@@ -15,28 +15,21 @@ from naersund.cli_common import (
     YEARS,
     Format,
     out,
+    path_option,
     progress_bar,
+    registry_format_option,
     synthetic_data_options,
 )
 
 
 @click.command()
 @synthetic_data_options
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    required=True,
-    help="Mappe, der skrives til (erstattes helt).",
+@path_option(
+    "--out", "out_dir", folder=True, required=True, help="Mappe, der skrives til (erstattes helt)."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["canonical", "lpr2", "lpr3"]),
-    default="canonical",
-    show_default=True,
-    help="canonical = Parquet i naersunds format; lpr2 = LPR2-udtræk (CSV); "
-    "lpr3 = LPR3-udtræk (CSV, med --sas SAS-transportfiler).",
+@registry_format_option(
+    "canonical = Parquet i naersunds format; lpr2 = LPR2-udtræk (CSV); "
+    "lpr3 = LPR3-udtræk (CSV, med --sas SAS-transportfiler)."
 )
 @click.option(
     "--sas",
@@ -95,14 +88,9 @@ def synth(
 @click.command()
 @click.argument("src", type=click.Path(path_type=Path, exists=True))
 @click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["canonical", "lpr2", "lpr3"]),
-    default="canonical",
-    show_default=True,
-    help="Inputformat: canonical (CSV/Parquet), lpr2 (LPR_ADM, LPR_DIAG, CPR_PERSON) eller "
-    "lpr3 (kontakter, diagnoser, CPR_PERSON; CSV, Parquet eller SAS).",
+@registry_format_option(
+    "Inputformat: canonical (CSV/Parquet), lpr2 (LPR_ADM, LPR_DIAG, CPR_PERSON) eller "
+    "lpr3 (kontakter, diagnoser, CPR_PERSON; CSV, Parquet eller SAS)."
 )
 @click.option(
     "--columns",
@@ -189,12 +177,8 @@ def ingest(
     show_default=True,
     help="Datamappe med kontakter m.m. (med --engine spark også en URI, fx s3a://spand/data).",
 )
-@click.option(
-    "--out",
-    "out_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="Resultatfil: .csv eller .parquet.",
+@path_option(
+    "--out", "out_file", folder=False, required=True, help="Resultatfil: .csv eller .parquet."
 )
 @click.option(
     "--engine",

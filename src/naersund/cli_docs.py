@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from naersund.cli_common import out
+from naersund.cli_common import out, path_option
 
 
 @click.command()
@@ -34,13 +34,8 @@ def indicators(definitions: Path | None, markdown: bool) -> None:
 
 
 @click.command()
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("docs"),
-    show_default=True,
-    help="Mappe, siderne skrives til.",
+@path_option(
+    "--out", "out_dir", folder=True, default=Path("docs"), help="Mappe, siderne skrives til."
 )
 def docs(out_dir: Path) -> None:
     """Skriv dokumentationssiderne, der genereres fra koden (indikatorer, inputformater)."""

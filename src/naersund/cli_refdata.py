@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from naersund.cli_common import out
+from naersund.cli_common import out, path_option
 
 
 @click.group()
@@ -16,10 +16,10 @@ def refdata() -> None:
 
 @refdata.command("import-folk1a")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option(
+@path_option(
     "--out",
     "out_file",
-    type=click.Path(path_type=Path, dir_okay=False),
+    folder=False,
     required=True,
     help="Befolkningsfil, der skrives (fx DATA/population.csv, som compute så bruger).",
 )

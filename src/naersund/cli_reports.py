@@ -7,7 +7,7 @@ from typing import cast
 
 import click
 
-from naersund.cli_common import out, progress_bar
+from naersund.cli_common import out, path_option, progress_bar, release_option
 
 
 @click.command()
@@ -43,21 +43,17 @@ from naersund.cli_common import out, progress_bar
     is_flag=True,
     help="Med --alle-kommuner: én fil pr. område i mappen --out i stedet.",
 )
-@click.option(
-    "--release", "release_id", type=int, default=None, help="Udgivelse (standard: gældende)."
-)
-@click.option(
+@release_option
+@path_option(
     "--results",
     "results_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
+    folder=False,
     help="Læs en resultatfil fra `naersund compute` i stedet for udgivelsen (ingen statusrunde).",
 )
-@click.option(
+@path_option(
     "--data",
     "data_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
+    folder=True,
     help="Registerdata: fagligt niveau får opdeling på diagnosegruppe, alder, køn og måned.",
 )
 @click.option(
@@ -135,9 +131,7 @@ def report(
 
 
 @click.command()
-@click.option(
-    "--release", "release_id", type=int, default=None, help="Udgivelse (standard: gældende)."
-)
+@release_option
 @click.option(
     "--round",
     "round_slug",
@@ -145,13 +139,7 @@ def report(
     metavar="SLUG",
     help="Statusrunden, startårene tages fra (standard: den seneste lukkede).",
 )
-@click.option(
-    "--out",
-    "out_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="Fil: .csv eller .xlsx.",
-)
+@path_option("--out", "out_path", folder=False, required=True, help="Fil: .csv eller .xlsx.")
 def effects(release_id: int | None, round_slug: str | None, out_path: Path) -> None:
     """Virker indsatserne? Effekten af hver indsats på hver af dens måls indikatorer.
 

@@ -9,18 +9,17 @@ from typing import Any
 
 import click
 
-from naersund.cli_common import out, progress_bar, synthetic_data_options
+from naersund.cli_common import out, path_option, progress_bar, synthetic_data_options
 from naersund.cli_data import monthly_values, print_notes, write_breakdowns
 from naersund.cli_publish import publish_effects
 
 
 @click.command()
-@click.option(
+@path_option(
     "--out",
     "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    folder=True,
     default=Path("data/demo"),
-    show_default=True,
     help="Mappe til demo-data og resultater.",
 )
 @synthetic_data_options

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from practice_entries import make_entry
 from web_personas import AALBORG, ALBERTSLUND, EVERYONE, Personas
 
-from naersund.web.practice import services
 from naersund.web.practice.models import Entry
 
 pytestmark = pytest.mark.django_db
@@ -25,18 +25,9 @@ def _json(response: Any) -> Any:
     return json.loads(response.content.decode())
 
 
-def _entry(title: str, kommune: int, publish: bool, **fields: object) -> Entry:
-    values: dict[str, object] = {"target_group": "akut", "what": "Tekst om indsatsen."} | fields
-    entry = Entry(title=title, kommunekode=kommune, **values)
-    services.save_draft(entry, None)
-    if publish:
-        entry = services.publish(services.submit(entry, None), None)
-    return entry
-
-
 @pytest.fixture
 def entries() -> tuple[Entry, Entry]:
-    published = _entry(
+    published = make_entry(
         "Akutteam i hjemmesygeplejen",
         AALBORG,
         True,
@@ -44,7 +35,7 @@ def entries() -> tuple[Entry, Entry]:
         evidence="foer-efter",
         links="https://example.org/akut",
     )
-    draft = _entry(DRAFT_TITLE, ALBERTSLUND, False, what="Udkastets tekst")
+    draft = make_entry(DRAFT_TITLE, ALBERTSLUND, False, what="Udkastets tekst")
     return published, draft
 
 

@@ -153,20 +153,12 @@ def test_a_round_nobody_stored_is_estimated_once_then_read(
     assert effectsdata.store_pending() is False  # the worker finds nothing to do
 
 
-def test_answers_changed_in_a_closed_round_are_estimated_again(
-    personas: Personas, results_file: Path
-) -> None:
-    from naersund.web import effectsdata
-    from naersund.web.dashboard import releases
-    from naersund.web.dashboard.models import EffectSet
+def _start_where_not_started(personas: Personas, initiative: str) -> None:
+    """In the closed round "effekt" of :func:`_answer_round`, Hovedstaden's first municipality
+    (which had not started ``initiative``) answers again: implemented, started in 2014."""
     from naersund.web.survey.models import Round
     from naersund.web.survey.services import reopen, save_answers, submit
 
-    initiative = _answer_round(personas, "effekt", 3)
-    releases.publish(results_file)
-    assert effectsdata.store_pending() is True  # the worker's look: the closed round estimated
-    before = effectsdata.effects_for().find(initiative, _first_indicator(initiative))
-    assert before is not None
     rnd = Round.objects.get(slug="effekt")
     m = municipalities()
     first = int(m.loc[m["region_code"] == 1084, "kommunekode"].iloc[0])  # had not started
@@ -177,6 +169,21 @@ def test_answers_changed_in_a_closed_round_are_estimated_again(
         allow_closed=True,
     )  # fmt: skip
     submit(rnd, first, personas.admin, allow_closed=True)
+
+
+def test_answers_changed_in_a_closed_round_are_estimated_again(
+    personas: Personas, results_file: Path
+) -> None:
+    from naersund.web import effectsdata
+    from naersund.web.dashboard import releases
+    from naersund.web.dashboard.models import EffectSet
+
+    initiative = _answer_round(personas, "effekt", 3)
+    releases.publish(results_file)
+    assert effectsdata.store_pending() is True  # the worker's look: the closed round estimated
+    before = effectsdata.effects_for().find(initiative, _first_indicator(initiative))
+    assert before is not None
+    _start_where_not_started(personas, initiative)
     after = effectsdata.effects_for()
     assert after.computed is True
     changed = after.find(initiative, _first_indicator(initiative))
@@ -216,8 +223,6 @@ def test_the_pages_show_the_estimates_made_again_after_answers_change(
     """The pages' content is kept per stored estimates (:func:`cached_fragment`): a change of
     the answers makes new estimates and new pages, never the old page again."""
     from naersund.web.dashboard import releases
-    from naersund.web.survey.models import Round
-    from naersund.web.survey.services import reopen, save_answers, submit
 
     initiative = _answer_round(personas, "effekt", 3)
     releases.publish(results_file)
@@ -235,16 +240,7 @@ def test_the_pages_show_the_estimates_made_again_after_answers_change(
 
     n_before, groups_before = started()
     assert started() == (n_before, groups_before)  # the kept page
-    rnd = Round.objects.get(slug="effekt")
-    m = municipalities()
-    first = int(m.loc[m["region_code"] == 1084, "kommunekode"].iloc[0])  # had not started
-    reopen(rnd, first, personas.admin, allow_closed=True)
-    save_answers(
-        rnd, first, personas.admin,
-        {f"status.{initiative}": "implementeret", f"startaar.{initiative}": 2014},
-        allow_closed=True,
-    )  # fmt: skip
-    submit(rnd, first, personas.admin, allow_closed=True)
+    _start_where_not_started(personas, initiative)
     n_after, groups_after = started()
     assert int(n_after) == int(n_before) + 1
     assert groups_after == f"{int(n_after)} / {int(groups_before.split(' / ')[1]) - 1}"

@@ -9,29 +9,20 @@ import re
 
 import pytest
 from openpyxl import load_workbook
+from practice_entries import make_entry
 from pypdf import PdfReader
 from web_personas import AALBORG, ALBERTSLUND, Personas
 
 from naersund.reports import booklet as render
-from naersund.web.practice import services
 from naersund.web.practice.models import Entry
 
 pytestmark = pytest.mark.django_db
 
 
-def _entry(title: str, kommune: int, publish: bool, **fields: object) -> Entry:
-    values: dict[str, object] = {"target_group": "akut", "what": "Tekst om indsatsen."} | fields
-    entry = Entry(title=title, kommunekode=kommune, **values)
-    services.save_draft(entry, None)
-    if publish:
-        entry = services.publish(services.submit(entry, None), None)
-    return entry
-
-
 @pytest.fixture
 def catalogue() -> list[Entry]:
     return [
-        _entry(
+        make_entry(
             "Akutteam i hjemmesygeplejen",
             ALBERTSLUND,
             True,
@@ -40,8 +31,8 @@ def catalogue() -> list[Entry]:
             evidence="foer-efter",
             initiatives=["hovedstaden_akutteams_doegnpladser"],
         ),
-        _entry("Kronikermodellen", AALBORG, True, is_demo=True, partners=[ALBERTSLUND]),
-        _entry("Hemmelig kladde om =FORMEL()", ALBERTSLUND, False),
+        make_entry("Kronikermodellen", AALBORG, True, is_demo=True, partners=[ALBERTSLUND]),
+        make_entry("Hemmelig kladde om =FORMEL()", ALBERTSLUND, False),
     ]
 
 
@@ -87,7 +78,7 @@ def test_the_pdf_has_a_toc_and_each_published_entry_on_its_own_page_and_no_draft
 def test_a_booklet_without_demo_entries_has_no_demo_marking(
     personas: Personas, settings: object
 ) -> None:
-    _entry("Akutteam i hjemmesygeplejen", ALBERTSLUND, True)
+    make_entry("Akutteam i hjemmesygeplejen", ALBERTSLUND, True)
     text = "\n".join(_pages(personas.client("reader").get("/god-praksis/katalog.pdf").content))
     assert "Akutteam i hjemmesygeplejen" in text and "DEMO" not in text
 
@@ -95,7 +86,7 @@ def test_a_booklet_without_demo_entries_has_no_demo_marking(
 def test_the_xlsx_has_the_same_entries_and_no_draft_and_no_formula(
     personas: Personas, catalogue: list[Entry]
 ) -> None:
-    _entry('=HYPERLINK("x") offentliggjort', ALBERTSLUND, True)
+    make_entry('=HYPERLINK("x") offentliggjort', ALBERTSLUND, True)
     response = personas.client("aalborg").get("/god-praksis/katalog.xlsx")
     assert response.status_code == 200
     ws = load_workbook(io.BytesIO(response.content)).active

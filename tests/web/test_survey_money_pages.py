@@ -204,6 +204,40 @@ def test_a_published_round_shows_every_amount_to_every_logged_in_user(
     assert SECRET_TEXT in _page(reader, rnd)
 
 
+def _selector(html: str) -> dict[str, list[str]]:
+    """The area selector's optgroup labels -> the names of their options."""
+    select = html.split('<select id="kkr" name="kkr">', 1)[1].split("</select>", 1)[0]
+    return {
+        label: re.findall(r"<option [^>]*>([^<]+)</option>", body)
+        for label, body in re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S)
+    }
+
+
+def test_the_area_selector_offers_what_the_results_page_offers(
+    personas: Personas, answered: Round
+) -> None:
+    """The same choices as the round's results page (``result_areas.area_groups``): a
+    sundhedsråd only for national administrators and its own secretariat."""
+    own, other = "Sundhedsråd Amager og Vestegnen", "Sundhedsråd Københavns Omegn Nord"
+    for name in ("admin", "sr_amager_vestegnen", "albertslund", "kkr_hovedstaden", "reader"):
+        client = personas.client(name)
+        money = _page(client, answered)
+        results = client.get(f"/status/{answered.slug}/resultater/").content.decode()
+        groups = _selector(money)
+        assert groups == _selector(results), name
+        assert len(groups["KKR"]) == 5, name
+        names = [n for options in groups.values() for n in options]
+        if name == "admin":
+            assert own in groups["Sundhedsråd"] and other in groups["Sundhedsråd"]
+        elif name == "sr_amager_vestegnen":
+            assert groups["Sundhedsråd"] == [own]
+            assert other not in money
+        else:
+            assert set(groups) == {"Hele landet", "KKR"}, name
+            assert own not in money and other not in money, name
+        assert names[0] == "Hele landet" and len(names) == len(set(names)), name
+
+
 def test_anonymous_is_sent_to_log_in(personas: Personas, answered: Round) -> None:
     for url in (f"/status/{answered.slug}/oekonomi/", f"/status/{answered.slug}/oekonomi.xlsx"):
         response = personas.client("anonymous").get(url)

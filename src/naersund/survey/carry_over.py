@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from naersund.survey.questions import AnswerError, QuestionSpec, clean_value
+from naersund.survey.answer_values import clean_value
+from naersund.survey.questions import AnswerError, QuestionSpec
 
 
 def carry_over(

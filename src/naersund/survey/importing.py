@@ -7,8 +7,9 @@ The format (documented for users in ``docs/survey-import.md``):
 - ``kommunekode`` (required): the official 3-digit code. ``kommune`` (optional): the name,
   for the reader only. ``tilbagemelding`` (optional): the municipality's tilbagemelding.
 - every other column is a question's qid (``status.<initiative>``, ``startaar.<initiative>``,
-  ``pilot.<initiative>``, ``fri.<name>``); cells as :func:`naersund.survey.questions.parse_cell`
-  reads them. An empty cell leaves the question as it is.
+  ``pilot.<initiative>``, ``fri.<name>``); cells as
+  :func:`naersund.survey.answer_values.parse_cell` reads them. An empty cell leaves the
+  question as it is.
 
 :func:`read_table` reads the file, :func:`parse_answers` checks every row and cell and returns
 the rows, or raises :class:`ImportFileError` listing every problem with file, row and column.
@@ -29,16 +30,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from naersund.refdata import KKR_NAMES
+from naersund.survey.answer_values import is_ascii_number, parse_cell, shown
 from naersund.survey.questions import (
     AnswerError,
     QuestionSpec,
-    is_ascii_number,
     municipality_name,
     municipality_regions,
-    parse_cell,
     scope_members,
     scope_name,
-    shown,
 )
 from naersund.survey.upload_csv import LINE_END, read_csv
 from naersund.survey.upload_limits import (

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from naersund.survey.questions import AnswerError, shown
+from naersund.survey.answer_values import shown
+from naersund.survey.questions import AnswerError
 
 VED_IKKE = "ved_ikke"
 VED_IKKE_LABEL = "Ved ikke"

@@ -23,7 +23,8 @@ from naersund.catalogue import Catalogue
 from naersund.errors import NaersundError
 from naersund.refdata import areas as area_levels
 from naersund.refdata import region_of
-from naersund.survey.questions import format_value, municipality_name
+from naersund.survey.answer_values import format_value
+from naersund.survey.questions import municipality_name
 from naersund.web.accounts import access
 from naersund.web.api import levels as api_levels
 from naersund.web.api import permissions as perm

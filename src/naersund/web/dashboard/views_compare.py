@@ -6,6 +6,7 @@ group. Thin: access, parameters, then :mod:`naersund.analysis.group_compare`; ev
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -15,7 +16,7 @@ from django.template.loader import render_to_string
 
 from naersund import charts
 from naersund.analysis import group_compare as gc
-from naersund.analysis.profiles import municipality_names
+from naersund.analysis.profiles import IndicatorInfo, municipality_names
 from naersund.analysis.published import CRUDE, Measure, PublishedResults
 from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard.models import Release
@@ -53,9 +54,40 @@ def compare_context(
     return {"group_choices": gc.choices(pub, groups), "chosen_group": chosen}
 
 
-def _setup(
-    request: HttpRequest, title: str
-) -> tuple[Release, PublishedResults, Params, list[gc.UserGroup], gc.Group | None] | HttpResponse:
+@dataclass(frozen=True)
+class _GroupPage:
+    """A group page's request, read: the release, the parameters, the user-defined groups,
+    the group chosen, the indicator and the municipality."""
+
+    release: Release
+    pub: PublishedResults
+    p: Params
+    groups: list[gc.UserGroup]
+    group: gc.Group
+    info: IndicatorInfo
+    kommunekode: int
+    name: str
+
+    def context(
+        self, request: HttpRequest, chart_key: str, chart: charts.Chart, **show: bool
+    ) -> dict[str, Any]:
+        """What both group pages show around their own figures: the indicator, the
+        municipality and the group, the page's chart (``chart_key``, its numbers as CSV too),
+        the "Sammenlign med" form and the filters (``show``: more of them)."""
+        return {
+            "info": self.info,
+            "name": self.name,
+            "group": self.group,
+            chart_key: _chart(request, chart_key, chart),
+            "page": request.path,
+            "csv_charts": {chart_key: chart},
+            **compare_context(self.pub, self.p, self.groups, self.group.key),
+            **_filters(self.pub, self.p, indicator=True, kommune=True, **show),
+        }
+
+
+def _setup(request: HttpRequest, title: str) -> _GroupPage | HttpResponse:
+    """The group page asked for, or the page saying there is no release (or no such group)."""
     release, pub = _release(request)
     if release is None or pub is None:
         return _no_release(request, title)
@@ -65,7 +97,11 @@ def _setup(
     groups = user_groups()
     key = request.GET.get("gruppe") or ""
     group = gc.resolve(pub, kommunekode, key, p.year, groups) if _KEY.fullmatch(key) else None
-    return release, pub, p, groups, group
+    if group is None:
+        return _unknown(request, release, pub, p, groups, title)
+    info = ctx.infos()[p.indicator or ""]
+    name = municipality_names()[kommunekode]
+    return _GroupPage(release, pub, p, groups, group, info, kommunekode, name)
 
 
 def _unknown(
@@ -110,21 +146,16 @@ def sammenlign_gruppe(request: HttpRequest) -> HttpResponse:
     """Sammenlign ``?kommune=`` with ``?gruppe=``: the group's members with their figures, the
     group's own figure (published, else pooled and marked, else none with the reason) and
     Denmark."""
-    title = "Sammenlign med en gruppe"
-    setup = _setup(request, title)
-    if isinstance(setup, HttpResponse):
-        return setup
-    release, pub, p, groups, group = setup
-    if group is None:
-        return _unknown(request, release, pub, p, groups, title)
-    info = ctx.infos()[p.indicator or ""]
-    kommunekode = p.kommunekode or DEFAULT_KOMMUNE
-    name = municipality_names()[kommunekode]
+    page = _setup(request, "Sammenlign med en gruppe")
+    if isinstance(page, HttpResponse):
+        return page
 
     def build() -> dict[str, Any]:
-        figs = gc.group_figures(pub, group, kommunekode, info.id, p.year, _measure(p))
+        figs = gc.group_figures(
+            page.pub, page.group, page.kommunekode, page.info.id, page.p.year, _measure(page.p)
+        )
         names = municipality_names()
-        rows = [(kommunekode, figs.own), *figs.members]
+        rows = [(page.kommunekode, figs.own), *figs.members]
         table = pd.DataFrame(
             {
                 "area_code": [k for k, _ in rows],
@@ -136,28 +167,17 @@ def sammenlign_gruppe(request: HttpRequest) -> HttpResponse:
             },
             dtype=object,
         ).astype({"value": float, "lower": float, "upper": float})
-        chart_title = f"{info.name_da}, {p.year}: {name} og {group.name}"
+        chart_title = f"{page.info.name_da}, {page.p.year}: {page.name} og {page.group.name}"
         nat = figs.denmark.value if figs.denmark.value is not None else float("nan")
-        bars = charts.ci_bars(table, nat, info.unit_da, chart_title, kommunekode)
-        return {
-            "info": info,
-            "name": name,
-            "group": group,
-            "figs": figs,
-            "names": names,
-            "bars": _chart(request, "bars", bars),
-            "page": request.path,
-            "csv_charts": {"bars": bars},
-            **compare_context(pub, p, groups, group.key),
-            **_filters(pub, p, indicator=True, kommune=True),
-        }
+        bars = charts.ci_bars(table, nat, page.info.unit_da, chart_title, page.kommunekode)
+        return {"figs": figs, "names": names, **page.context(request, "bars", bars)}
 
     return _page(
         request,
         "dashboard/sammenlign_gruppe.html",
-        f"Sammenlign {name} med {group.name}: {info.name_da}",
-        release,
-        ("sammenlign-gruppe", group, *p.key()),
+        f"Sammenlign {page.name} med {page.group.name}: {page.info.name_da}",
+        page.release,
+        ("sammenlign-gruppe", page.group, *page.p.key()),
         build,
     )
 
@@ -165,28 +185,23 @@ def sammenlign_gruppe(request: HttpRequest) -> HttpResponse:
 def udvikling_gruppe(request: HttpRequest) -> HttpResponse:
     """Udvikling of ``?kommune=`` beside ``?gruppe=``: the municipality, the group's own figure
     and Denmark year by year, and every member's values in a table."""
-    title = "Udvikling med en gruppe"
-    setup = _setup(request, title)
-    if isinstance(setup, HttpResponse):
-        return setup
-    release, pub, p, groups, group = setup
-    if group is None:
-        return _unknown(request, release, pub, p, groups, title)
-    info = ctx.infos()[p.indicator or ""]
-    kommunekode = p.kommunekode or DEFAULT_KOMMUNE
-    name = municipality_names()[kommunekode]
+    page = _setup(request, "Udvikling med en gruppe")
+    if isinstance(page, HttpResponse):
+        return page
 
     def build() -> dict[str, Any]:
-        years = gc.group_series(pub, group, kommunekode, info.id, _measure(p))
+        years = gc.group_series(
+            page.pub, page.group, page.kommunekode, page.info.id, _measure(page.p)
+        )
         names = municipality_names()
         lines: list[tuple[int, str, float | None, float | None, float | None]] = []
         for y in years:
-            lines.append((y.own.year, name, y.own.value, y.own.lower, y.own.upper))
+            lines.append((y.own.year, page.name, y.own.value, y.own.lower, y.own.upper))
             agg = y.aggregate
             if agg is not None:
-                lines.append((agg.year, group.name, agg.value, agg.lower, agg.upper))
+                lines.append((agg.year, page.group.name, agg.value, agg.lower, agg.upper))
             elif y.pooled is not None:
-                pooled_name = f"{group.name} (beregnet af naersund)"
+                pooled_name = f"{page.group.name} (beregnet af naersund)"
                 lines.append(
                     (y.own.year, pooled_name, y.pooled.value, y.pooled.lower, y.pooled.upper)
                 )
@@ -196,27 +211,22 @@ def udvikling_gruppe(request: HttpRequest) -> HttpResponse:
             lines, columns=["year", "area", "value", "lower", "upper"], dtype=object
         )
         frame = frame.astype({"year": int, "value": float, "lower": float, "upper": float})
-        chart = charts.trend_chart(frame, info.unit_da, f"{info.name_da}: {name} og {group.name}")
+        chart = charts.trend_chart(
+            frame, page.info.unit_da, f"{page.info.name_da}: {page.name} og {page.group.name}"
+        )
         member_codes = [k for k, _ in years[0].members] if years else []
         table = [(k, names[k], [dict(y.members)[k] for y in years]) for k in member_codes]
         return {
-            "info": info,
-            "name": name,
-            "group": group,
             "series": years,
             "members_table": table,
-            "trend": _chart(request, "trend", chart),
-            "page": request.path,
-            "csv_charts": {"trend": chart},
-            **compare_context(pub, p, groups, group.key),
-            **_filters(pub, p, indicator=True, kommune=True, no_year=True),
+            **page.context(request, "trend", chart, no_year=True),
         }
 
     return _page(
         request,
         "dashboard/udvikling_gruppe.html",
-        f"Udvikling: {name} og {group.name}, {info.name_da}",
-        release,
-        ("udvikling-gruppe", group, *p.key()),
+        f"Udvikling: {page.name} og {page.group.name}, {page.info.name_da}",
+        page.release,
+        ("udvikling-gruppe", page.group, *page.p.key()),
         build,
     )

@@ -1,7 +1,7 @@
 """The questionnaire as an HTML form without JavaScript, and the import form.
 
 Every question becomes plain inputs named by its qid; the posted text is turned into a value
-by the library's :func:`~naersund.survey.questions.parse_cell`, so the web form, the import and
+by the library's :func:`~naersund.survey.answer_values.parse_cell`, so the web form, the import and
 the API accept and check values the same way. Each question also sends the version of the
 answer the user saw (``version:<qid>``), and the form the response's version
 (``version:response``), for the optimistic locking in :func:`services.save_answers`.
@@ -18,16 +18,15 @@ from django import forms
 from django.http import QueryDict
 
 from naersund.refdata import KKR_NAMES
+from naersund.survey.answer_values import format_value, parse_cell
 from naersund.survey.importing import LIMITS, MB
 from naersund.survey.kroner import VED_IKKE, kroner_field
 from naersund.survey.questions import (
     PILOT_LABELS,
     AnswerError,
     QuestionSpec,
-    format_value,
     municipality_name,
     municipality_regions,
-    parse_cell,
 )
 from naersund.web.params import query_int
 from naersund.web.survey.models import Answer, Question

@@ -351,7 +351,7 @@ class Change(models.Model):
 
     def describe(self) -> dict[str, Any]:
         """What changed, in Danish: ``{"what": ..., "old": ..., "new": ...}``."""
-        from naersund.survey.questions import format_value
+        from naersund.survey.answer_values import format_value
 
         if self.field == ChangeField.ANSWER and self.question is not None:
             spec = self.question.spec()

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from naersund.refdata import KKR_NAMES
+from naersund.survey.answer_values import format_value
 from naersund.survey.carry_over import carry_over
 from naersund.survey.questions import (
     PILOT_LABELS,
     STATUS_LABELS,
-    format_value,
     municipality_name,
     municipality_regions,
     scope_members,

@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from naersund.errors import NaersundError
+from naersund.survey.answer_values import clean_value
 from naersund.survey.importing import ImportFileError, parse_answers, read_table
 from naersund.survey.money import with_money_questions
 from naersund.survey.questions import (
@@ -37,7 +38,6 @@ from naersund.survey.questions import (
     AnswerError,
     QuestionSpec,
     check_questions,
-    clean_value,
     municipality_name,
     questions_from_catalogue,
     scope_name,

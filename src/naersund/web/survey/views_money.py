@@ -11,11 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
-from naersund.survey import aggregate as agg
 from naersund.survey.export import write_xlsx
 from naersund.survey.money_export import amount_text, money_tables, notes, share_text
 from naersund.web.accounts import access
 from naersund.web.survey.models import Round
+from naersund.web.survey.result_areas import area_groups
 from naersund.web.survey.round_money import is_synthetic, money_for, own_answers
 from naersund.web.survey.views_results import FORMATS, _area
 
@@ -30,12 +30,6 @@ def _get_round_for_user(request: HttpRequest, slug: str) -> Round:
     return rnd
 
 
-def _areas(chosen: agg.Area) -> list[agg.Area]:
-    """Denmark, the five KKR and the area asked for (a sundhedsråd's, say)."""
-    areas = agg.all_areas()
-    return areas if chosen.code in {a.code for a in areas} else [*areas, chosen]
-
-
 @login_required
 def round_money(request: HttpRequest, slug: str) -> HttpResponse:
     rnd = _get_round_for_user(request, slug)
@@ -48,7 +42,7 @@ def round_money(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "round": rnd,
         "area": area,
-        "areas": _areas(area),
+        "area_groups": area_groups(request.user),
         "money": money,
         "initiatives": [
             (i, amount_text(i.money, money.min_amounts), share_text(i.money))

@@ -27,8 +27,9 @@ from django.views.decorators.http import require_POST
 from naersund.catalogue import Catalogue, Initiative, iter_initiatives
 from naersund.refdata import KKR_NAMES, scopes
 from naersund.survey import aggregate as agg
+from naersund.survey.answer_values import format_value
 from naersund.survey.export import Cell, Table, write_csv, write_xlsx
-from naersund.survey.questions import STATUS_LABELS, STATUS_VALUES, format_value
+from naersund.survey.questions import STATUS_LABELS, STATUS_VALUES
 from naersund.web.accounts import access
 from naersund.web.accounts.decorators import login_required_unless_public, refuse
 from naersund.web.catalogue.store import catalogue_from_db, current_version
