@@ -98,6 +98,12 @@ def test_the_sundhedsraad_lists_exactly_its_members_with_the_apis_figures(
     assert f'<td class="num">{num(f.value)}</td>' in _group_row(html)
     assert "Sundhedsråd Amager og Vestegnen (udgivet)" in html
     assert "beregnet af naersund" not in html
+    # its membership is the secondary source's, and the release's years precede 2027
+    assert year < 2027
+    assert (
+        "Sundhedsråd Amager og Vestegnen: udgivet tal (beregnet som summen af kommunerne; findes "
+        "som organisation fra 2027; sammensætningen er ikke verificeret mod officiel liste)."
+    ) in html
     assert f"Udgivelse {pub.release_id}" in html and f"år {year}" in html
     # a masked published aggregate stays masked, and nothing is pooled in its place (the
     # fixture's new suppression masks no sundhedsråd, so one is masked here as compute would)
@@ -198,6 +204,9 @@ def test_udvikling_shows_every_member_year_by_year_as_published(
     assert [c.strip() for c in group_cells] == [
         _shown(f) for f in pub.series(INDICATOR, "kkr", kkr_code)
     ]
+    # the KKR is verified and existed: only how its figure is made is said
+    assert "KKR Hovedstaden: udgivet tal (beregnet som summen af kommunerne)." in html
+    assert "ikke verificeret" not in html
 
 
 @pytest.mark.parametrize("page", ["dashboard:sammenlign", "dashboard:udvikling"])
