@@ -299,3 +299,37 @@ def test_udvikling_of_a_sundhedsraad_beside_its_2027_region_and_denmark(
         ).status_code
         == 404
     )
+
+
+def test_the_kommuneprofil_names_the_municipalitys_area_on_every_level(
+    levels_file: Path, personas: Personas
+) -> None:
+    release = releases.publish(levels_file)
+    pub = releases.results_of(release)
+    year = pub.years[-1]
+    html = personas.client("reader").get(reverse("dashboard:kommune", args=[165])).content.decode()
+    block = re.search(r'<section class="member-of".*?</section>', html, re.S)
+    assert block is not None
+    items = re.findall(r"<li>(.*?)</li>", block.group(0), re.S)
+    names = [re.search(r'<a href="[^"]*">([^<]*)</a>', i).group(1) for i in items]  # type: ignore[union-attr]
+    assert names == [
+        "Region Hovedstaden",
+        "Region Østdanmark",
+        "KKR Hovedstaden",
+        "Sundhedsråd Amager og Vestegnen",
+    ]
+    sr = items[3]
+    assert (
+        f'href="{reverse("dashboard:omraade", args=["sundhedsraad", AMAGER_VESTEGNEN])}?aar={year}"'
+    ) in sr
+    assert (
+        f"Sundhedsråd Amager og Vestegnen {pub.years[0]}-{year}, beregnet som summen af "
+        "kommunerne (findes som organisation fra 2027); <strong>sammensætningen er ikke "
+        "verificeret mod officiel liste</strong>."
+    ) in sr
+    assert "kommune=165&amp;gruppe=sundhedsraad" in sr
+    assert "ikke verificeret" not in items[1] and "findes som organisation fra 2027" in items[1]
+    # each link leads to a page that shows the area
+    for item in items:
+        url = re.search(r'<a href="([^"]*)">', item).group(1).replace("&amp;", "&")  # type: ignore[union-attr]
+        assert personas.client("reader").get(url).status_code == 200
