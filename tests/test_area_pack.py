@@ -124,6 +124,31 @@ def test_a_bad_area_is_one_danish_line(
     assert not (tmp_path / "x.pdf").exists()
 
 
+@pytest.mark.parametrize("level", ["politisk", "fagligt"])
+def test_an_area_pack_is_not_made_under_another_levels_name(
+    levels_file: Path, tmp_path: Path, level: str
+) -> None:
+    """The area pack is the director's; asked for as the political or professional pack it was
+    made all the same with that level's name on every page. Now it is refused in one line."""
+    proc = subprocess.run(
+        [
+            *(sys.executable, "-m", "naersund.cli", "report", "--level", level),
+            *("--year", "2014", "--results", str(levels_file)),
+            *("--out", str(tmp_path / "x.pdf"), "--omraade", f"sundhedsraad:{AMAGER_VESTEGNEN}"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1
+    assert (
+        "Fejl: --omraade laver direktørpakken for området (kommunerne sammenlignet, udviklingen, "
+        "områdets mål og Bilag 1); politisk og fagligt niveau findes kun for --kommune og --kkr: "
+        "brug --level direktoer"
+    ) in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
 def _with_goals_and_round(levels_file: Path) -> ReportInput:
     """The results with a catalogue that attaches a section to Sundhedsråd Amager og
     Vestegnen (one goal, one skal-initiative) and a round in which Albertslund has implemented

@@ -15,6 +15,7 @@ from web_personas import Personas
 from naersund.refdata import areas
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.templatetags.dashboard import num
+from naersund.web.reportjobs.models import ReportJob
 
 pytestmark = pytest.mark.django_db
 AMAGER_VESTEGNEN = 2712
@@ -255,6 +256,31 @@ def test_the_report_form_offers_and_makes_a_sundhedsraads_pack(
     assert status["file_name"] == f"direktoer_2712_sundhedsraad-amager-og-vestegnen_{year}.pdf"
     body = b"".join(client.get(status["download_url"]).streaming_content)
     assert _pdf_names(body) == expected
+
+
+@pytest.mark.parametrize("level", ["politisk", "fagligt"])
+def test_the_report_form_says_a_sundhedsraad_has_the_director_pack_only(
+    levels_file: Path, personas: Personas, level: str
+) -> None:
+    release = releases.publish(levels_file)
+    year = releases.results_of(release).years[-1]
+    query = {
+        "omraade": f"omraade-sundhedsraad-{AMAGER_VESTEGNEN}",
+        "niveau": level,
+        "aar": str(year),
+        "format": "pdf",
+    }
+    client = personas.client("reader")
+    for response in (
+        client.get("/rapporter/", {"hent": "1", **query}),
+        client.post("/rapporter/", query),
+    ):
+        assert response["Content-Type"].startswith("text/html")
+        html = response.content.decode()
+        assert (
+            "Et område som et sundhedsråd eller en region fra 2027 har kun direktørniveau" in html
+        )
+    assert not ReportJob.objects.exists()
 
 
 def test_udvikling_of_a_sundhedsraad_beside_its_2027_region_and_denmark(
