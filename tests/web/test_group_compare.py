@@ -304,3 +304,26 @@ def test_the_director_pack_shows_the_comparable_municipalities_as_the_page(
         cells = " ".join("–" if v is None else fmt.number(v, 1) for v in row[1:])
         assert f"{row[0]} {cells}" in text, row
     assert checked >= 3
+
+
+@pytest.mark.parametrize("page", ["dashboard:sammenlign", "dashboard:udvikling"])
+def test_without_an_indicator_the_page_shows_the_first_the_release_has(
+    pub: PublishedResults, personas: Personas, page: str
+) -> None:
+    """The Kommuneprofil's links to the group pages name no indicator; the pages took the first
+    definition, which this release (as the demo's) lacks, and showed only "–"."""
+    from naersund.web.dashboard import context as ctx
+
+    present = [i for i in ctx.infos() if not pub.rows(i).empty]
+    assert next(iter(ctx.infos())) not in present
+    year = pub.years[-1]
+    html = (
+        personas.client("reader")
+        .get(reverse(page), {"kommune": ALBERTSLUND, "gruppe": "sundhedsraad"})
+        .content.decode()
+    )
+    f = pub.figure(present[0], "sundhedsraad", AMAGER_VESTEGNEN, year)
+    assert f.value is not None
+    cells = [c.strip() for c in re.findall(r'<td class="num">(.*?)</td>', _group_row(html), re.S)]
+    # Sammenlign: the year's value first; Udvikling: year by year, the last year last
+    assert cells[0 if page == "dashboard:sammenlign" else -1] == num(f.value)
