@@ -104,6 +104,12 @@ def test_region_oestdanmark_says_it_is_computed_backwards(
     ) in html
     assert len(re.findall(r'data-level="kommune"', html)) == 46
     assert "ikke verificeret" not in html
+    # its municipalities in Overblik: exactly the 46, every indicator
+    link = re.search(r'<a href="(/indikatorer/overblik/\?[^"]*)">Region Østdanmarks kommuner', html)
+    assert link is not None
+    overblik = personas.client("reader").get(link.group(1).replace("&amp;", "&"))
+    assert overblik.status_code == 200
+    assert "(46 valgt)" in overblik.content.decode()
 
 
 def test_the_old_kkr_address_moved_to_the_omraadeoverblik(
