@@ -183,3 +183,19 @@ def test_set_role_gives_a_sundhedsraad_scope_and_refuses_a_wrong_code(personas: 
         call_command(
             "set_role", "sr_fyn", "kkr_secretary", "--niveau", "sundhedsraad", "--kkr", "1084"
         )
+
+
+def test_the_catalogue_shows_a_sundhedsraads_goals_on_its_own_page(personas: Personas) -> None:
+    """Issue 14: goals attached to a sundhedsråd (its sundhedsplan) are read in the catalogue
+    like a KKR's: listed in the overview, on their own page, and not in a KKR's."""
+    from sundhedsraad_section import GOAL
+
+    _with_sundhedsraad_section()
+    client = personas.client("reader")
+    overview = client.get("/katalog/").content.decode()
+    assert "Sundhedsråd Amager og Vestegnen" in overview
+    page = client.get(f"/katalog/kkr/{AMAGER_VESTEGNEN}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Sundhedsråd Amager og Vestegnen" in html and GOAL in html
+    assert GOAL not in client.get("/katalog/kkr/1084/").content.decode()
