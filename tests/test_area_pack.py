@@ -198,3 +198,28 @@ def test_without_a_round_or_goals_the_pack_says_so(levels_file: Path) -> None:
         "Der er endnu ingen statusrunde med svar, så der er intet Bilag 1 for Region Østdanmark."
         in said
     )
+
+
+def test_the_xlsx_pack_says_what_the_pdf_says_of_the_sundhedsraad(
+    levels_file: Path, tmp_path: Path
+) -> None:
+    """The XLSX has no 'Om <område>' section: its front sheet carries the area's notes."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from naersund.reports.rendering import xlsx
+
+    data = from_results_file(levels_file, load_catalogue())
+    pack = build_area_pack(data, "direktoer", f"sundhedsraad:{AMAGER_VESTEGNEN}", 2014, [])
+    front = load_workbook(io.BytesIO(xlsx(pack)), read_only=True)["Om rapporten"]
+    lines = [r[0] for r in front.iter_rows(values_only=True)]
+    assert (
+        "Sammensætningen er ikke verificeret mod officiel liste: den bygger på en sekundær "
+        "kilde (se docs/areas.md)."
+    ) in lines
+    assert any(
+        str(x).startswith("Sundhedsråd Amager og Vestegnen ")
+        and "beregnet som summen af kommunerne (findes som organisation fra 2027)" in str(x)
+        for x in lines
+    )
