@@ -124,6 +124,31 @@ def test_a_bad_area_is_one_danish_line(
     assert not (tmp_path / "x.pdf").exists()
 
 
+@pytest.mark.parametrize("level", ["politisk", "fagligt"])
+def test_an_area_pack_is_not_made_under_another_levels_name(
+    levels_file: Path, tmp_path: Path, level: str
+) -> None:
+    """The area pack is the director's; asked for as the political or professional pack it was
+    made all the same with that level's name on every page. Now it is refused in one line."""
+    proc = subprocess.run(
+        [
+            *(sys.executable, "-m", "naersund.cli", "report", "--level", level),
+            *("--year", "2014", "--results", str(levels_file)),
+            *("--out", str(tmp_path / "x.pdf"), "--omraade", f"sundhedsraad:{AMAGER_VESTEGNEN}"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1
+    assert (
+        "Fejl: --omraade laver direktørpakken for området (kommunerne sammenlignet, udviklingen, "
+        "områdets mål og Bilag 1); politisk og fagligt niveau findes kun for --kommune og --kkr: "
+        "brug --level direktoer"
+    ) in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
 def _with_goals_and_round(levels_file: Path) -> ReportInput:
     """The results with a catalogue that attaches a section to Sundhedsråd Amager og
     Vestegnen (one goal, one skal-initiative) and a round in which Albertslund has implemented
@@ -172,4 +197,29 @@ def test_without_a_round_or_goals_the_pack_says_so(levels_file: Path) -> None:
     assert (
         "Der er endnu ingen statusrunde med svar, så der er intet Bilag 1 for Region Østdanmark."
         in said
+    )
+
+
+def test_the_xlsx_pack_says_what_the_pdf_says_of_the_sundhedsraad(
+    levels_file: Path, tmp_path: Path
+) -> None:
+    """The XLSX has no 'Om <område>' section: its front sheet carries the area's notes."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from naersund.reports.rendering import xlsx
+
+    data = from_results_file(levels_file, load_catalogue())
+    pack = build_area_pack(data, "direktoer", f"sundhedsraad:{AMAGER_VESTEGNEN}", 2014, [])
+    front = load_workbook(io.BytesIO(xlsx(pack)), read_only=True)["Om rapporten"]
+    lines = [r[0] for r in front.iter_rows(values_only=True)]
+    assert (
+        "Sammensætningen er ikke verificeret mod officiel liste: den bygger på en sekundær "
+        "kilde (se docs/areas.md)."
+    ) in lines
+    assert any(
+        str(x).startswith("Sundhedsråd Amager og Vestegnen ")
+        and "beregnet som summen af kommunerne (findes som organisation fra 2027)" in str(x)
+        for x in lines
     )

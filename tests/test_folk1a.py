@@ -17,9 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from naersund.cli import cli
-from naersund.errors import InputError
 from naersund.refdata import AGE_GROUPS, municipalities
-from naersund.refdata.folk1a import read_statbank_population
+from naersund.refdata.folk1a import Folk1aError, read_statbank_population
 
 MUNIS = municipalities()
 HOVEDSTADEN = MUNIS[MUNIS["region_code"] == 1084]
@@ -188,7 +187,7 @@ def _one_line(
 def test_a_bad_cell_is_refused_naming_file_row_and_field(
     tmp_path: Path, row: str, message: str
 ) -> None:
-    with pytest.raises(InputError) as exc:
+    with pytest.raises(Folk1aError) as exc:
         read_statbank_population(_one_line(tmp_path, row))
     assert str(exc.value) == message
 
@@ -220,7 +219,7 @@ def test_whole_file_problems_are_refused_with_a_clear_message(tmp_path: Path) ->
     for text, message in cases:
         path = tmp_path / "f.csv"
         path.write_text(text, encoding="utf-8")
-        with pytest.raises(InputError) as exc:
+        with pytest.raises(Folk1aError) as exc:
             read_statbank_population(path)
         assert str(exc.value) == message
     path.write_bytes(
@@ -228,7 +227,7 @@ def test_whole_file_problems_are_refused_with_a_clear_message(tmp_path: Path) ->
             "cp1252"
         )
     )
-    with pytest.raises(InputError, match=r"^f\.csv, række 1: filen er ikke UTF-8"):
+    with pytest.raises(Folk1aError, match=r"^f\.csv, række 1: filen er ikke UTF-8"):
         read_statbank_population(path)
 
 
@@ -280,3 +279,19 @@ def test_compute_uses_the_imported_years_instead_of_estimates(folk1a: Path, tmp_
         )
         == 97
     )
+
+
+def test_the_cli_says_a_bad_export_in_one_danish_line(tmp_path: Path) -> None:
+    bad = tmp_path / "f.csv"
+    bad.write_text("OMRÅDE;KØN;ALDER;TID\nKøbenhavn;Mænd;0 år;2014K1\n", encoding="utf-8")
+    import subprocess
+    import sys
+
+    args = ["refdata", "import-folk1a", str(bad), "--out", str(tmp_path / "p.csv")]
+    result = subprocess.run(
+        [sys.executable, "-m", "naersund.cli", *args], capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "f.csv, række 1: kolonnen INDHOLD mangler" in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (tmp_path / "p.csv").exists()

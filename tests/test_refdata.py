@@ -86,3 +86,24 @@ def test_every_municipality_has_its_official_name() -> None:
     assert got == dict(zip(want["kommunekode"], want["official_name"], strict=True))
     assert refdata.official_name(101) == "Københavns Kommune"
     assert refdata.official_name(400) == "Bornholms Regionskommune"
+
+
+def test_reference_data_imports_nothing_of_naersund_above_it() -> None:
+    """Issue 14: ``naersund.refdata`` is the bottom layer; its modules import only each other."""
+    import ast
+    from pathlib import Path
+
+    upward = []
+    for path in sorted(Path(refdata.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module]
+            upward += [
+                f"{path.name}: {n}"
+                for n in names
+                if n.split(".")[0] == "naersund" and not n.startswith("naersund.refdata")
+            ]
+    assert upward == []

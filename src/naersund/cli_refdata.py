@@ -32,9 +32,13 @@ def import_folk1a(file: Path, out_file: Path) -> None:
     regioner og totaler lægges ikke til to gange.
     """
     from naersund.atomic import atomic_path
-    from naersund.refdata.folk1a import read_statbank_population
+    from naersund.errors import InputError
+    from naersund.refdata.folk1a import Folk1aError, read_statbank_population
 
-    pop = read_statbank_population(file)
+    try:
+        pop = read_statbank_population(file)
+    except Folk1aError as exc:
+        raise InputError(str(exc)) from None
     with atomic_path(out_file) as tmp:
         pop.rows.to_csv(tmp, index=False, encoding="utf-8")
     totals = pop.rows.groupby("year")["count"].sum()

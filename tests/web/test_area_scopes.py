@@ -183,3 +183,38 @@ def test_set_role_gives_a_sundhedsraad_scope_and_refuses_a_wrong_code(personas: 
         call_command(
             "set_role", "sr_fyn", "kkr_secretary", "--niveau", "sundhedsraad", "--kkr", "1084"
         )
+
+
+def test_the_catalogue_shows_a_sundhedsraads_goals_on_its_own_page(personas: Personas) -> None:
+    """Issue 14: goals attached to a sundhedsråd (its sundhedsplan) are read in the catalogue
+    like a KKR's: listed in the overview, on their own page, and not in a KKR's."""
+    from sundhedsraad_section import GOAL
+
+    _with_sundhedsraad_section()
+    client = personas.client("reader")
+    overview = client.get("/katalog/").content.decode()
+    assert "Sundhedsråd Amager og Vestegnen" in overview
+    page = client.get(f"/katalog/kkr/{AMAGER_VESTEGNEN}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Sundhedsråd Amager og Vestegnen" in html and GOAL in html
+    assert GOAL not in client.get("/katalog/kkr/1084/").content.decode()
+
+
+def test_the_sundhedsraads_results_and_bilag1_say_its_membership_is_unverified(
+    personas: Personas, sr_round: Round
+) -> None:
+    """Issue 14: wherever sundhedsraad-2027.csv's membership is used, it is marked."""
+    client = personas.client("sr_amager_vestegnen")
+    note = "Sundhedsråd Amager og Vestegnens sammensætning er ikke verificeret mod officiel liste."
+    results = client.get(f"/status/{sr_round.slug}/resultater/", {"kkr": AMAGER_VESTEGNEN})
+    assert results.status_code == 200 and note in results.content.decode()
+    bilag1 = client.get(f"/status/{sr_round.slug}/bilag1/{AMAGER_VESTEGNEN}/")
+    assert bilag1.status_code == 200 and note in bilag1.content.decode()
+    admin = personas.client("admin")
+    kkr = admin.get(f"/status/{sr_round.slug}/resultater/", {"kkr": 1084}).content.decode()
+    assert "ikke verificeret" not in kkr
+    assert (
+        "ikke verificeret"
+        not in admin.get(f"/status/{sr_round.slug}/bilag1/1084/").content.decode()
+    )

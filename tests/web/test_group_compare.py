@@ -98,6 +98,12 @@ def test_the_sundhedsraad_lists_exactly_its_members_with_the_apis_figures(
     assert f'<td class="num">{num(f.value)}</td>' in _group_row(html)
     assert "Sundhedsråd Amager og Vestegnen (udgivet)" in html
     assert "beregnet af naersund" not in html
+    # its membership is the secondary source's, and the release's years precede 2027
+    assert year < 2027
+    assert (
+        "Sundhedsråd Amager og Vestegnen: udgivet tal (beregnet som summen af kommunerne; findes "
+        "som organisation fra 2027; sammensætningen er ikke verificeret mod officiel liste)."
+    ) in html
     assert f"Udgivelse {pub.release_id}" in html and f"år {year}" in html
     # a masked published aggregate stays masked, and nothing is pooled in its place (the
     # fixture's new suppression masks no sundhedsråd, so one is masked here as compute would)
@@ -198,6 +204,9 @@ def test_udvikling_shows_every_member_year_by_year_as_published(
     assert [c.strip() for c in group_cells] == [
         _shown(f) for f in pub.series(INDICATOR, "kkr", kkr_code)
     ]
+    # the KKR is verified and existed: only how its figure is made is said
+    assert "KKR Hovedstaden: udgivet tal (beregnet som summen af kommunerne)." in html
+    assert "ikke verificeret" not in html
 
 
 @pytest.mark.parametrize("page", ["dashboard:sammenlign", "dashboard:udvikling"])
@@ -295,3 +304,26 @@ def test_the_director_pack_shows_the_comparable_municipalities_as_the_page(
         cells = " ".join("–" if v is None else fmt.number(v, 1) for v in row[1:])
         assert f"{row[0]} {cells}" in text, row
     assert checked >= 3
+
+
+@pytest.mark.parametrize("page", ["dashboard:sammenlign", "dashboard:udvikling"])
+def test_without_an_indicator_the_page_shows_the_first_the_release_has(
+    pub: PublishedResults, personas: Personas, page: str
+) -> None:
+    """The Kommuneprofil's links to the group pages name no indicator; the pages took the first
+    definition, which this release (as the demo's) lacks, and showed only "–"."""
+    from naersund.web.dashboard import context as ctx
+
+    present = [i for i in ctx.infos() if not pub.rows(i).empty]
+    assert next(iter(ctx.infos())) not in present
+    year = pub.years[-1]
+    html = (
+        personas.client("reader")
+        .get(reverse(page), {"kommune": ALBERTSLUND, "gruppe": "sundhedsraad"})
+        .content.decode()
+    )
+    f = pub.figure(present[0], "sundhedsraad", AMAGER_VESTEGNEN, year)
+    assert f.value is not None
+    cells = [c.strip() for c in re.findall(r'<td class="num">(.*?)</td>', _group_row(html), re.S)]
+    # Sammenlign: the year's value first; Udvikling: year by year, the last year last
+    assert cells[0 if page == "dashboard:sammenlign" else -1] == num(f.value)

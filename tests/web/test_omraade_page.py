@@ -15,6 +15,7 @@ from web_personas import Personas
 from naersund.refdata import areas
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.templatetags.dashboard import num
+from naersund.web.reportjobs.models import ReportJob
 
 pytestmark = pytest.mark.django_db
 AMAGER_VESTEGNEN = 2712
@@ -103,6 +104,12 @@ def test_region_oestdanmark_says_it_is_computed_backwards(
     ) in html
     assert len(re.findall(r'data-level="kommune"', html)) == 46
     assert "ikke verificeret" not in html
+    # its municipalities in Overblik: exactly the 46, every indicator
+    link = re.search(r'<a href="(/indikatorer/overblik/\?[^"]*)">Region Østdanmarks kommuner', html)
+    assert link is not None
+    overblik = personas.client("reader").get(link.group(1).replace("&amp;", "&"))
+    assert overblik.status_code == 200
+    assert "(46 valgt)" in overblik.content.decode()
 
 
 def test_the_old_kkr_address_moved_to_the_omraadeoverblik(
@@ -257,6 +264,31 @@ def test_the_report_form_offers_and_makes_a_sundhedsraads_pack(
     assert _pdf_names(body) == expected
 
 
+@pytest.mark.parametrize("level", ["politisk", "fagligt"])
+def test_the_report_form_says_a_sundhedsraad_has_the_director_pack_only(
+    levels_file: Path, personas: Personas, level: str
+) -> None:
+    release = releases.publish(levels_file)
+    year = releases.results_of(release).years[-1]
+    query = {
+        "omraade": f"omraade-sundhedsraad-{AMAGER_VESTEGNEN}",
+        "niveau": level,
+        "aar": str(year),
+        "format": "pdf",
+    }
+    client = personas.client("reader")
+    for response in (
+        client.get("/rapporter/", {"hent": "1", **query}),
+        client.post("/rapporter/", query),
+    ):
+        assert response["Content-Type"].startswith("text/html")
+        html = response.content.decode()
+        assert (
+            "Et område som et sundhedsråd eller en region fra 2027 har kun direktørniveau" in html
+        )
+    assert not ReportJob.objects.exists()
+
+
 def test_udvikling_of_a_sundhedsraad_beside_its_2027_region_and_denmark(
     levels_file: Path, personas: Personas
 ) -> None:
@@ -299,3 +331,37 @@ def test_udvikling_of_a_sundhedsraad_beside_its_2027_region_and_denmark(
         ).status_code
         == 404
     )
+
+
+def test_the_kommuneprofil_names_the_municipalitys_area_on_every_level(
+    levels_file: Path, personas: Personas
+) -> None:
+    release = releases.publish(levels_file)
+    pub = releases.results_of(release)
+    year = pub.years[-1]
+    html = personas.client("reader").get(reverse("dashboard:kommune", args=[165])).content.decode()
+    block = re.search(r'<section class="member-of".*?</section>', html, re.S)
+    assert block is not None
+    items = re.findall(r"<li>(.*?)</li>", block.group(0), re.S)
+    names = [re.search(r'<a href="[^"]*">([^<]*)</a>', i).group(1) for i in items]  # type: ignore[union-attr]
+    assert names == [
+        "Region Hovedstaden",
+        "Region Østdanmark",
+        "KKR Hovedstaden",
+        "Sundhedsråd Amager og Vestegnen",
+    ]
+    sr = items[3]
+    assert (
+        f'href="{reverse("dashboard:omraade", args=["sundhedsraad", AMAGER_VESTEGNEN])}?aar={year}"'
+    ) in sr
+    assert (
+        f"Sundhedsråd Amager og Vestegnen {pub.years[0]}-{year}, beregnet som summen af "
+        "kommunerne (findes som organisation fra 2027); <strong>sammensætningen er ikke "
+        "verificeret mod officiel liste</strong>."
+    ) in sr
+    assert "kommune=165&amp;gruppe=sundhedsraad" in sr
+    assert "ikke verificeret" not in items[1] and "findes som organisation fra 2027" in items[1]
+    # each link leads to a page that shows the area
+    for item in items:
+        url = re.search(r'<a href="([^"]*)">', item).group(1).replace("&amp;", "&")  # type: ignore[union-attr]
+        assert personas.client("reader").get(url).status_code == 200

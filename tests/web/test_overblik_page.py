@@ -183,6 +183,21 @@ def test_a_kkr_secretariat_starts_on_its_own_kkr(release: Release, personas: Per
     assert len(GROUP.findall(reader)) == 5
 
 
+def test_a_sundhedsraad_secretariat_starts_on_its_own_municipalities(
+    release: Release, personas: Personas
+) -> None:
+    from naersund.refdata import scopes
+
+    members = scopes.get("sundhedsraad", 2712).members  # Amager og Vestegnen
+    names = municipality_names()
+    client = personas.client("sr_amager_vestegnen")
+    html = client.get(URL).content.decode()
+    assert sorted(r[1] for r in _page_rows(html)) == sorted(names[k] for k in members)
+    assert f"({len(members)} valgt)" in html
+    everyone = client.get(URL + "?kkr=alle").content.decode()
+    assert len(_page_rows(everyone)) == 98
+
+
 def test_an_editor_sees_their_own_municipality_marked(release: Release, personas: Personas) -> None:
     html = personas.client("albertslund").get(URL + f"?kkr={HOVEDSTADEN}").content.decode()
     assert '<tr class="ov-own">' in html

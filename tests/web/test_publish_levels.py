@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -181,6 +182,40 @@ def test_the_release_download_names_the_areas_of_every_level(
     assert names[("region2027", "1086")] == "Region Østdanmark"
     assert names[("kkr", "1084")] == "KKR Hovedstaden"
     assert names[("kommune", "165")] == "Albertslund"
+
+
+def test_the_api_the_release_page_and_the_xlsx_mark_the_sundhedsraad_unverified(
+    levels_file: Path, personas: Personas
+) -> None:
+    from openpyxl import load_workbook
+
+    release = releases.publish(levels_file)
+    client = personas.client("reader")
+    unverified = "Sammensætningen er ikke verificeret mod officiel liste"
+
+    def levels(**params: object) -> list[Any]:
+        response = client.get(reverse("api:results"), {"year": 2014, **params})
+        assert response.status_code == 200, response.content
+        return list(response.json()["levels"])
+
+    (sr,) = levels(level="sundhedsraad", area=2712)
+    assert (sr["level"], sr["name"], sr["verified"]) == ("sundhedsraad", "Sundhedsråd", False)
+    assert unverified in sr["notes"]
+    assert any("findes som organisation fra 2027" in n for n in sr["notes"])
+    (kkr,) = levels(level="kkr", area=1084)
+    assert kkr["verified"] is True and not any("verificeret" in n for n in kkr["notes"])
+    assert levels(level="kommune", area=165) == []
+    html = client.get(reverse("dashboard:udgivelse", args=[release.pk])).content.decode()
+    assert f"<strong>{unverified}</strong>" in html
+    body = client.get(reverse("dashboard:hent", args=[release.pk, "xlsx"])).content
+    sheet = load_workbook(io.BytesIO(body), read_only=True)["Om udgivelsen"]
+    about = {r[0]: r[1] for r in sheet.iter_rows(values_only=True)}
+    assert unverified in about["Niveau sundhedsraad (Sundhedsråd)"]
+    assert (
+        "findes som organisation fra 2027"
+        in about["Niveau region2027 (Region (fire regioner fra 2027))"]
+    )
+    assert "verificeret" not in about["Niveau kkr (KKR)"]
 
 
 def test_a_user_group_is_published_and_shown_as_an_area(

@@ -252,3 +252,32 @@ def trend_series(
     ]
     frame = pd.DataFrame(rows, columns=["year", "area", "value", "lower", "upper"], dtype=object)
     return frame.astype({"year": int, "value": float, "lower": float, "upper": float})
+
+
+@dataclass(frozen=True)
+class LevelNote:
+    """What the downloads and the API say about one level of a release (the notes of
+    :func:`level_notes`, as Sammenlign says them beside the level's areas)."""
+
+    level: str
+    name: str
+    verified: bool
+    notes: tuple[str, ...]
+
+
+def release_level_notes(
+    pub: PublishedResults, levels: Sequence[str] | None = None
+) -> list[LevelNote]:
+    """:func:`level_notes` for every level of the release above the municipality but Denmark
+    (or those of ``levels`` the release has), in the registry's order."""
+    known = areas.area_levels()
+    wanted = [lv for lv, _, _ in level_choices(pub) if levels is None or lv in levels]
+    out = []
+    for level in wanted:
+        lv = known.get(level)
+        declared = (pub.meta.get("levels") or {}).get(level)
+        group_name = declared.get("name_da") if isinstance(declared, dict) else None
+        name = lv.name_da if lv is not None else str(group_name or level)
+        verified = lv is None or lv.verified
+        out.append(LevelNote(level, name, verified, tuple(level_notes(pub, level))))
+    return out

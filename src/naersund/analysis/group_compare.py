@@ -148,9 +148,24 @@ def pooled(figures: Sequence[Figure], definition: IndicatorDefinition) -> Pooled
     return Pooled(float(est.value[0]), float(est.lower_ci[0]), float(est.upper_ci[0]), num, den)
 
 
-def _aggregate_note(group: Group, figures: Sequence[Figure], crude: bool, done: bool) -> str:
+def _published_note(group: Group, year: int) -> str:
+    """A published area's figure: how it is made, that ``year`` precedes the area as an
+    organisation, and that its membership is not verified (the sundhedsråd), as the
+    Områdeoverblik and the packs say it."""
+    parts = [areas.SUM_NOTE]
+    lv = areas.area_levels().get(group.level or "")
+    if lv is not None and lv.exists_from is not None and year < lv.exists_from.year:
+        parts.append(f"findes som organisation fra {lv.exists_from.year}")
+    if lv is not None and not lv.verified:
+        parts.append(f"sammensætningen er {areas.UNVERIFIED_NOTE}")
+    return f"{group.name}: udgivet tal ({'; '.join(parts)})"
+
+
+def _aggregate_note(
+    group: Group, figures: Sequence[Figure], crude: bool, done: bool, year: int
+) -> str:
     if group.level is not None:
-        return f"{group.name}: udgivet tal ({areas.SUM_NOTE})"
+        return _published_note(group, year)
     if done:
         return f"{group.name} samlet: rå rate, {POOLED_NOTE}"
     hidden = sum(1 for f in figures if f.suppressed or not f.present)
@@ -194,7 +209,7 @@ def group_figures(
     done = None
     if aggregate is None and crude:
         done = pooled(of_group, _definitions()[indicator])
-    note = _aggregate_note(group, of_group, crude, done is not None)
+    note = _aggregate_note(group, of_group, crude, done is not None, year)
     denmark = pub.figure(indicator, "land", NATIONAL_CODE, year, measure=measure)
     return GroupFigures(group, own, members, aggregate, done, note, denmark)
 

@@ -16,6 +16,7 @@ import json
 import numpy as np
 import pandas as pd
 
+from naersund.analysis.area_view import release_level_notes
 from naersund.analysis.benchmark import area_name
 from naersund.analysis.published import PublishedResults
 
@@ -134,6 +135,9 @@ def _about(pub: PublishedResults) -> list[tuple[str, str]]:
     ]
     if pub.synthetic:
         rows.append(("SYNTETISKE DATA", "tallene siger intet om virkelige kommuner"))
+    # how each level above the municipality is made, since when it exists, whether its
+    # membership is verified (the sundhedsråd's is not), as the pages say it
+    rows += [(f"Niveau {n.level} ({n.name})", ". ".join(n.notes)) for n in release_level_notes(pub)]
     return rows
 
 

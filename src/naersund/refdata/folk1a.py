@@ -25,7 +25,6 @@ from typing import cast
 
 import pandas as pd
 
-from naersund.errors import InputError
 from naersund.refdata import AGE_GROUPS, municipalities
 
 MAX_BYTES = 512 * 1024 * 1024  # a full FOLK1A export of every quarter since 2008 is ~350 MB
@@ -38,10 +37,17 @@ SEXES["2"] = "F"
 NOT_MUNICIPALITY = re.compile(r"^(hele landet|all denmark|region |landsdel |province )", re.I)
 # Areas of FOLK1A that are neither one of the 98 municipalities nor a sum of them.
 OTHER_AREAS = {"411", "christiansø", "uoplyst"}
+
 SINGLE_AGE = re.compile(r"^(\d{1,3}) ?(år|years?)?$")
 BAND = re.compile(r"^(\d{1,3}) ?- ?(\d{1,3}) ?(år|years)?$")
 OPEN_BAND = re.compile(r"^(\d{1,3}) ?(år|years)? ?(og derover|and over|\+|-)$")
 TIME = re.compile(r"^(\d{4})(K([1-4]))?$")
+
+
+class Folk1aError(ValueError):
+    """A statbank export that cannot be read: the Danish message names file, row and field.
+    Reference data imports nothing of naersund's above it, so the CLI turns this into its
+    ``InputError``."""
 
 
 @dataclass
@@ -81,8 +87,8 @@ class _Reader:
         self.bands = _bands()
         self.memo: dict[tuple[str, str], object] = {}
 
-    def fail(self, row: int, column: str, text: str) -> InputError:
-        return InputError(f"{self.path.name}, række {row}, felt '{column}': {text}")
+    def fail(self, row: int, column: str, text: str) -> Folk1aError:
+        return Folk1aError(f"{self.path.name}, række {row}, felt '{column}': {text}")
 
     def area(self, value: str, row: int, column: str) -> int | None:
         """The municipality's code, or None for an aggregate or a non-municipal area."""
@@ -166,7 +172,7 @@ def _lines(path: Path) -> Iterator[str]:
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError:
-                raise InputError(
+                raise Folk1aError(
                     f"{path.name}, række {number}: filen er ikke UTF-8; hent den igen fra "
                     "statistikbanken som CSV (UTF-8)"
                 ) from None
@@ -176,20 +182,20 @@ def _lines(path: Path) -> Iterator[str]:
 def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """The file's rows with their numbers (the header is row 1), as the statbank wrote them."""
     if path.stat().st_size > MAX_BYTES:
-        raise InputError(
+        raise Folk1aError(
             f"{path.name}: filen er større end {MAX_BYTES // 2**20} MB; "
             "vælg færre kvartaler eller områder"
         )
     try:
         yield from enumerate(csv.reader(_lines(path), delimiter=";", strict=True), start=1)
     except csv.Error as exc:
-        raise InputError(f"{path.name}: ikke en gyldig CSV-fil ({exc})") from None
+        raise Folk1aError(f"{path.name}: ikke en gyldig CSV-fil ({exc})") from None
 
 
 def _header(path: Path, row: list[str]) -> dict[str, int]:
     names = [c.strip().upper() for c in row]
     if len(names) < 2:
-        raise InputError(
+        raise Folk1aError(
             f"{path.name}, række 1: forventede overskrifter adskilt af semikolon, fx "
             "OMRÅDE;KØN;ALDER;CIVILSTAND;TID;INDHOLD"
         )
@@ -197,7 +203,7 @@ def _header(path: Path, row: list[str]) -> dict[str, int]:
     area = next((c for c in AREA_COLUMNS if c in where), None)
     missing = [c for c in REQUIRED if c not in where] + ([] if area else ["OMRÅDE"])
     if missing:
-        raise InputError(
+        raise Folk1aError(
             f"{path.name}, række 1: kolonnen {', '.join(missing)} mangler; en eksport fra "
             "statistikbanken har fx OMRÅDE;KØN;ALDER;CIVILSTAND;TID;INDHOLD"
         )
@@ -207,13 +213,13 @@ def _header(path: Path, row: list[str]) -> dict[str, int]:
 
 def read_statbank_population(path: Path) -> Population:
     """Read a FOLK1A or BY2 export (see the module docstring) into naersund's population
-    format, every year of the file. Raises :class:`InputError` naming file, row and field."""
+    format, every year of the file. Raises :class:`Folk1aError` naming file, row and field."""
     path = Path(path)
     rows = _rows(path)
     try:
         _, first = next(rows)
     except StopIteration:
-        raise InputError(f"{path.name}: filen er tom") from None
+        raise Folk1aError(f"{path.name}: filen er tom") from None
     where = _header(path, first)
     other = [c for c in where if c not in (*REQUIRED, *AREA_COLUMNS, "_AREA")]
     reader = _Reader(path)
@@ -228,12 +234,12 @@ def read_statbank_population(path: Path) -> Population:
         if not any(v.strip() for v in row):
             continue
         if len(row) != len(first):
-            raise InputError(
+            raise Folk1aError(
                 f"{path.name}, række {number}: {len(row)} felter, men overskriften har {len(first)}"
             )
         key = tuple(v.strip() for i, v in enumerate(row) if i != where["INDHOLD"])
         if key in seen:
-            raise InputError(f"{path.name}, række {number}: samme celle som række {seen[key]}")
+            raise Folk1aError(f"{path.name}, række {number}: samme celle som række {seen[key]}")
         seen[key] = number
         totals = tuple(
             row[where[c]].strip().casefold() in TOTALS
@@ -258,17 +264,17 @@ def read_statbank_population(path: Path) -> Population:
         kinds.add(kind)
         text = row[where["INDHOLD"]].strip()
         if not (text.isascii() and text.isdigit() and len(text) <= 9):
-            raise InputError(
+            raise Folk1aError(
                 f"{path.name}, række {number}, felt 'INDHOLD': '{text[:40]}' er ikke et antal personer"
             )
         cells.append((year, kommune, band, sex, int(text), totals))
     if len(kinds) > 1:
-        raise InputError(
+        raise Folk1aError(
             f"{path.name}: filen blander enkelte aldre ('12 år') og aldersgrupper ('10-14 år'), "
             "som ville blive talt to gange; vælg det ene i statistikbanken"
         )
     if not cells:
-        raise InputError(
+        raise Folk1aError(
             f"{path.name}: ingen rækker med de 98 kommuner, mænd og kvinder pr. 1. januar"
         )
     # Of another variable keep its total where the file has one, else sum its categories.
@@ -300,10 +306,10 @@ def _check_complete(path: Path, frame: pd.DataFrame, codes: set[int]) -> None:
         missing = sorted(codes - set(part["kommunekode"]))
         if missing:
             names = ", ".join(str(k) for k in missing[:5]) + (" …" if len(missing) > 5 else "")
-            raise InputError(f"{path.name}: {year} mangler {len(missing)} kommuner ({names})")
+            raise Folk1aError(f"{path.name}: {year} mangler {len(missing)} kommuner ({names})")
         cells = part.groupby("kommunekode").size()
         short = cells[cells < 2 * len(AGE_GROUPS)]
         if len(short):
-            raise InputError(
+            raise Folk1aError(
                 f"{path.name}: {year} mangler aldersgrupper eller køn for kommune {int(short.index[0])}"
             )

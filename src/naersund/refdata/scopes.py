@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from naersund.refdata.areas import Area, AreaLevel, area_levels
+from naersund.refdata.areas import UNVERIFIED_NOTE, Area, AreaLevel, area_levels
 
 #: The levels a scope can be on, in the order a bare code is looked up (KKR first, so that the
 #: KKR codes keep their KKR names).
@@ -85,6 +85,15 @@ def name(code: int, default: str | None = None) -> str:
     if a is not None:
         return a.name
     return default if default is not None else str(code)
+
+
+def unverified_note(code: int) -> str | None:
+    """``"ikke verificeret mod officiel liste"`` when the scope area ``code`` belongs to a level
+    whose membership comes from an unverified source (the sundhedsråd); None otherwise."""
+    a = find(code)
+    if a is None or get_level(a.level).verified:
+        return None
+    return UNVERIFIED_NOTE
 
 
 def codes_of(level: str) -> list[int]:

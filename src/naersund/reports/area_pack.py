@@ -148,7 +148,10 @@ def build_area_pack(
         _trend(data, area, info, year),
         _bilag1(data, info, own),
     ]
-    return Pack(level, area, year, data.synthetic, data.release, sections, footnotes)
+    # the area's notes also go to the notes, so that the XLSX (whose front sheet carries the
+    # notes, not the sections' paragraphs) says them too
+    notes = list(_about(data, info).paragraphs[1:])
+    return Pack(level, area, year, data.synthetic, data.release, sections, [*notes, *footnotes])
 
 
 def _members(info: area_view.AreaInfo) -> list[Area]:

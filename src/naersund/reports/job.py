@@ -22,6 +22,14 @@ from naersund.reports.area_pack import build_area_pack
 Progress = Callable[[str, float], None]
 
 
+#: an area of another level (a sundhedsråd, a 2027 region) has the director-style pack only
+AREA_PACK_LEVEL = (
+    "--omraade laver direktørpakken for området (kommunerne sammenlignet, udviklingen, "
+    "områdets mål og Bilag 1); politisk og fagligt niveau findes kun for --kommune og --kkr: "
+    "brug --level direktoer"
+)
+
+
 def make_reports(
     data: ReportInput,
     level: Level,
@@ -51,6 +59,8 @@ def make_reports(
         # an area of any level (``sundhedsraad:2712``): the director-style area pack
         if kommune is not None or kkr is not None or all_municipalities:
             raise NaersundError("--omraade bruges alene (uden --kommune, --kkr og --alle-kommuner)")
+        if level != "direktoer":
+            raise NaersundError(AREA_PACK_LEVEL)
         report("Samler rapporten", 0.1)
         pack = build_area_pack(data, level, omraade, year, footnotes(data, year))
         report(f"Skriver {fmt.upper()}-filen", 0.4)

@@ -8,6 +8,7 @@ from typing import Any
 
 from rest_framework import exceptions
 
+from naersund.analysis.area_view import release_level_notes
 from naersund.analysis.published import PublishedResults
 from naersund.refdata import areas
 from naersund.web.dashboard.models import Release
@@ -27,6 +28,15 @@ def checked_level(value: str, levels: list[str], field: str) -> str:
             {field: f"'{value}' skal være et af områdeniveauerne {', '.join(levels)}."}
         )
     return value
+
+
+def level_notes(pub: PublishedResults, levels: set[str]) -> list[dict[str, Any]]:
+    """The notes of the areas' levels among ``levels`` (the sundhedsråd's unverified
+    membership, the years before a level existed), as the pages and downloads say them."""
+    return [
+        {"level": n.level, "name": n.name, "verified": n.verified, "notes": list(n.notes)}
+        for n in release_level_notes(pub, sorted(levels))
+    ]
 
 
 def add_parents(pub: PublishedResults, rows: list[dict[str, Any]], parent_level: str) -> None:

@@ -203,10 +203,27 @@ class ReleaseSerializer(serializers.Serializer[dict[str, Any]]):
     synthetic = serializers.BooleanField()
 
 
+class LevelNoteSerializer(serializers.Serializer[dict[str, Any]]):
+    level = serializers.CharField(help_text="områdeniveauet, fx sundhedsraad")
+    name = serializers.CharField(help_text="niveauets navn")
+    verified = serializers.BooleanField(
+        help_text="false: medlemskabet bygger på en sekundær kilde og er ikke verificeret mod "
+        "officiel liste (sundhedsrådene)"
+    )
+    notes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="det, siderne siger ved niveauets tal: beregnet som summen af kommunerne, "
+        "siden hvornår niveauet findes som organisation, om sammensætningen er verificeret",
+    )
+
+
 class ResultsSerializer(serializers.Serializer[dict[str, Any]]):
     release = ReleaseSerializer()
     count = serializers.IntegerField()
     results = ResultSerializer(many=True)
+    levels = LevelNoteSerializer(
+        many=True, help_text="hvert niveau over kommunen i svarets rækker (undtagen land)"
+    )
 
 
 class ErrorSerializer(serializers.Serializer[dict[str, Any]]):

@@ -408,7 +408,13 @@ class ResultListView(_PublicResultsView):
             row["figure"] = figures.get(key)
         if parent_level is not None:
             api_levels.add_parents(releases.results_of(release), data, parent_level)
-        body = {"release": _release_data(release), "count": len(data), "results": data}
+        present = {str(row["level"]) for row in data}
+        body = {
+            "release": _release_data(release),
+            "count": len(data),
+            "results": data,
+            "levels": api_levels.level_notes(releases.results_of(release), present),
+        }
         return Response(ResultsSerializer(body).data)
 
 

@@ -174,4 +174,8 @@ def area_context(
         "skal_visible": n_skal > 0 and any(r.skal and r.skal.visible for r in rows),
         "followup_coverage": bool(coverage),
         "absent": absent_sentences(area, sections, n_skal, order.central, rnd),
+        # Overblik with the area's municipalities (a group chosen there, every indicator)
+        "overblik_query": "&".join(
+            [f"aar={year}", "kkr=alle", *(f"kommuner={k}" for k in area.members)]
+        ),
     }

@@ -3,7 +3,8 @@
 XLSX) and what the template needs besides (sort links, filter choices).
 
 Parameters (Danish, as users read them in the address): ``aar``; ``kkr`` (a KKR's code, or
-``alle``; a KKR secretariat starts on its own KKR, everyone else on the whole country);
+``alle``; a KKR secretariat starts on its own KKR, a sundhedsråd's or 2027 region's on its
+municipalities, everyone else on the whole country);
 ``sammenlign`` (``land`` or ``kkr``); ``sort`` (an indicator id or ``kommune``) and ``orden``
 (``stigende``/``faldende``); ``hent`` (``csv``/``xlsx``) downloads the shown table.
 """
@@ -59,6 +60,16 @@ def own_region(user: Any) -> int | None:
     return None
 
 
+def own_area_members(user: Any) -> frozenset[int]:
+    """The municipalities of a secretariat's area that is not a KKR (a sundhedsråd, a 2027
+    region): its Overblik starts on them, as a KKR secretariat's starts on its KKR."""
+    m = role_of(user)
+    if m is None or m.role != Role.KKR_SECRETARY or m.region_code in KKR_NAMES:
+        return frozenset()
+    area = m.scope_area()
+    return frozenset() if area is None else frozenset(int(k) for k in area.members)
+
+
 def params(q: QueryDict, pub: PublishedResults, user: Any) -> OverblikParams:
     """The page's parameters: a value that names nothing falls back to the default, text that
     is no number where a number belongs is a 400 (``query_int``)."""
@@ -79,6 +90,8 @@ def params(q: QueryDict, pub: PublishedResults, user: Any) -> OverblikParams:
         for n in range(len(q.getlist(CHOSEN)))
         if (code := _nth_int(q, n)) is not None and code in names
     )
+    if not chosen and raw_kkr in (None, ""):
+        chosen = own_area_members(user)
     return OverblikParams(
         year=year if year in pub.years else pub.years[-1],
         region_code=region,

@@ -80,8 +80,8 @@ def _params(request: HttpRequest, pub: PublishedResults, **fixed: Any) -> Params
     region = fixed.get("region_code", _int(request, "kkr"))
     indicator = fixed.get("indicator", q.get("indikator"))
     infos = ctx.infos()
-    if indicator not in infos:
-        indicator = next(iter(infos))
+    if indicator not in infos:  # the first the release has, not one it lacks (all "–")
+        indicator = next((i for i in infos if not pub.rows(i).empty), next(iter(infos)))
     kommune = fixed.get("kommunekode", _int(request, "kommune"))
     if kommune is not None and kommune not in municipality_names():
         kommune = None

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from naersund.analysis import release_export as export
+from naersund.analysis.area_view import release_level_notes
 from naersund.analysis.breakdowns import download_frame
 from naersund.analysis.published import PublishedResults
 from naersund.web.accounts.access import can_view_public_results
@@ -85,6 +86,8 @@ def udgivelse(request: HttpRequest, release_id: int) -> HttpResponse:
             "columns": export.DICTIONARY.items(),
             "previous": releases.previous_release(release),
             "has_breakdowns": release.breakdown_rows.exists(),
+            # what each level above the municipality is (the XLSX's "Om udgivelsen" alike)
+            "level_notes": release_level_notes(releases.results_of(release)),
         },
     )
 

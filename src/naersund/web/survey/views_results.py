@@ -158,6 +158,7 @@ def _results(rnd: Round, area: agg.Area) -> dict[str, Any]:
     return {
         "round": rnd,
         "area": area,
+        "area_note": None if area.is_national else scopes.unverified_note(area.code),
         "previous": rnd.previous,
         "answered": len(current.submitted_in(area)),
         "members": len(area.members),
@@ -417,6 +418,7 @@ def _bilag1(rnd: Round, region_code: int) -> dict[str, Any]:
         "round": rnd,
         "region_code": region_code,
         "kkr_name": scopes.name(region_code),
+        "area_note": scopes.unverified_note(region_code),
         "tables": tables,
         "pilots": pilots,
         "tilbagemeldinger": texts,

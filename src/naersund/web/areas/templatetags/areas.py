@@ -18,6 +18,18 @@ def comparable_municipalities(kommunekode: int, year: int) -> dict[str, Any]:
     return {"c": comparable(int(kommunekode), int(year))}
 
 
+@register.inclusion_tag("areas/member_of.html", takes_context=True)
+def member_of(context: template.Context, kommunekode: int, year: int, name: str) -> dict[str, Any]:
+    """``{% member_of kommunekode year name %}``: the Kommuneprofil's block of the areas the
+    municipality belongs to on the page's release's levels (:mod:`.member_of`)."""
+    from naersund.web.areas.member_of import areas_of
+    from naersund.web.dashboard import releases
+
+    release = context.get("release")
+    found = [] if release is None else areas_of(releases.results_of(release), kommunekode, year)
+    return {"areas": found, "name": name}
+
+
 @register.inclusion_tag("dashboard/_compare_with.html", takes_context=True)
 def compare_with(context: template.Context, page: str) -> dict[str, Any]:
     """``{% compare_with "/indikatorer/sammenlign/" %}``: the "Sammenlign med" form of the
