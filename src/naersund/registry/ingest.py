@@ -30,7 +30,7 @@ import duckdb
 from naersund.atomic import atomic_path, locked_dir, switched_dir
 from naersund.engine.memory import INGEST_CAP, duckdb_setting, memory_limit
 from naersund.errors import InputError
-from naersund.registry import lpr3, quality, splice
+from naersund.registry import lpr3, lpr3_typed, quality, splice
 from naersund.registry.lpr2 import Lpr2Options, contacts_plan
 from naersund.registry.schema import (
     PERSON_KEY,
@@ -127,9 +127,12 @@ def canonical_plan(src: Path, table: str, work: Path) -> tuple[TablePlan | None,
     return TablePlan(table, sources, raw, raw, columns), messages
 
 
-def _write_table(con: duckdb.DuckDBPyConnection, table: str, rows: str, out: Path) -> int:
-    """Write ``rows`` (a SELECT of the typed columns of ``table``) as canonical Parquet below
-    ``out``; returns their number."""
+def _write_table(
+    con: duckdb.DuckDBPyConnection, table: str, rows: str, out: Path, keyed: bool = False
+) -> int:
+    """Write ``rows`` (a SELECT of the typed columns of ``table``; with ``keyed`` also the
+    contacts' ``person_key``, numbered already) as canonical Parquet below ``out``; returns
+    their number."""
     # For contacts, in the same pass: whether every start and end is a whole second (recorded
     # in the footers, so that compute need not scan the times for fractions).
     whole = ""
@@ -156,6 +159,8 @@ def _write_table(con: duckdb.DuckDBPyConnection, table: str, rows: str, out: Pat
                     FROM (SELECT DISTINCT person_id FROM ({rows})))
                 SELECT s.*{extra}, keys.{PERSON_KEY}
                 FROM ({rows}) s JOIN keys ON keys.person_id = s.person_id"""  # fmt: skip
+            if keyed:
+                query = f"SELECT s.* EXCLUDE ({PERSON_KEY}){extra}, s.{PERSON_KEY} FROM ({rows}) s"
             run = f"ingest:{uuid.uuid4().hex}"
             seconds = "true" if row is not None and row[1] is True else "false"
             kv = {PERSON_KEY_METADATA: run, WHOLE_SECONDS_METADATA: seconds}
@@ -338,8 +343,9 @@ def ingest(
         checked: list[Checked] = []
         for i, plan in enumerate(plans):
             say(f"Kontrollerer {plan.table}", 0.05 + 0.5 * i / len(plans))
+            run = lpr3_typed.check if plan.typed else check
             try:
-                checked.append(check(con, plan, work, data_cut))
+                checked.append(run(con, plan, work, cut))
             except (duckdb.InvalidInputException, duckdb.IOException) as e:
                 raise plan.read_error(e) from None
         lines, report.rejected = failure_lines(con, checked, max_errors)
@@ -353,6 +359,9 @@ def ingest(
             report.rejects_file = rejects
             report.messages += lines
         new = {c.plan.table: c.good_rows() for c in checked}
+        # the fast LPR3 pass numbered the persons already (lpr3_typed); a splice renumbers
+        keyed = checked[0].keyed and prev is None
+        keyed_rows = checked[0].good_rows(f", s.{PERSON_KEY}") if keyed else None
         first_last = splice.period(con, new["contacts"])
         if first_last is None:
             raise InputError(f"{src}: ingen gyldige kontakter at indlæse")
@@ -380,7 +389,10 @@ def ingest(
             for i, table in enumerate(tables):
                 say(f"Skriver {table}", 0.6 + 0.35 * i / len(tables))
                 rows = splice.combined(con, table, new.get(table), old[table]) if prev else None
-                report.tables[table] = _write_table(con, table, rows or new[table], out)
+                own_keys = table == "contacts" and keyed_rows is not None
+                report.tables[table] = _write_table(
+                    con, table, (keyed_rows if own_keys else rows) or new[table], out, own_keys
+                )
             for marker in MARKER_FILES:
                 for folder in (src, dest) if prev else (src,):
                     if (folder / marker).is_file():
