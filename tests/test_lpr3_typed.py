@@ -9,6 +9,7 @@ import random
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 from naersund.registry import lpr3, lpr3_typed
@@ -130,3 +131,34 @@ def test_an_extract_of_awkward_rows_gives_the_exact_messages_and_values(tmp_path
         "(forventet TT:MM, TT:MM:SS eller TT:MM:SS.ffffff, fx 08:30)",
         "kontakter.csv, række 7, felt 'PNR': PNR 'P6' har flere forskellige rækker i CPR_PERSON",
     ]
+
+
+def test_rows_in_time_order_are_written_one_year_at_a_time_into_the_same_files(
+    tmp_path: Path,
+) -> None:
+    from naersund.registry.ingest import _write_table
+
+    con = duckdb.connect()
+    starts = [f"TIMESTAMP '{y}-0{m}-01 08:00'" for y in (2019, 2020, 2021) for m in (1, 5, 9)]
+    rows = " UNION ALL ".join(
+        f"SELECT {i} AS n, {s} AS start, 'P{i % 4}' AS person_id" for i, s in enumerate(starts)
+    )
+    in_order, shuffled = tmp_path / "in_order.parquet", tmp_path / "shuffled.parquet"
+    # row groups of three rows (DuckDB's writer makes none smaller than a vector)
+    for path, order in ((in_order, "n"), (shuffled, "n % 3, n")):
+        table = con.execute(f"SELECT * FROM ({rows}) ORDER BY {order}").to_arrow_table()
+        pq.write_table(table, path, row_group_size=3)
+    assert lpr3_typed.in_time_order(con, in_order)
+    assert not lpr3_typed.in_time_order(con, shuffled)
+    written = {}
+    for one_by_one in (True, False):
+        out = tmp_path / f"out-{one_by_one}"
+        out.mkdir()
+        query = f"SELECT person_id, start AS ready_date FROM read_parquet('{in_order}')"
+        assert _write_table(con, "ready_for_discharge", query, out, one_by_one=one_by_one) == 9
+        files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.parquet"))
+        assert files == [f"ready_for_discharge/year={y}/part-0.parquet" for y in (2019, 2020, 2021)]
+        written[one_by_one] = {
+            f: sorted(con.execute(f"SELECT * FROM '{out / f}'").fetchall()) for f in files
+        }
+    assert written[True] == written[False]

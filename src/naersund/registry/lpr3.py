@@ -7,9 +7,10 @@ Each table is one file or a folder of files, found by name in any case (``kontak
 UTF-8 or Windows-1252), Parquet, SAS transport (``.xpt``) or SAS dataset (``.sas7bdat``); SAS
 files are streamed in chunks (:mod:`naersund.registry.sas`). Column names are matched in any
 case; an extract with other names is read through a mapping (:class:`Lpr3Options`,
-``--columns map.yaml``). One DuckDB query converts the tables to the canonical contacts as
-text, which then pass the same row checks as canonical input
-(:mod:`naersund.registry.validate`). Problems only LPR3 can have (a bad date or time of day, a
+``--columns map.yaml``). A fast pass (:mod:`naersund.registry.lpr3_typed`) types every value
+once and finds most rows good; the others go through the exact conversion here, one DuckDB
+query building the canonical contacts as text, which then pass the same row checks as
+canonical input (:mod:`naersund.registry.validate`). Problems only LPR3 can have (a bad date or time of day, a
 ``PNR`` missing from ``CPR_PERSON``, an ambiguous aktionsdiagnose) are found here; messages name
 the ``kontakter`` file and row and the LPR3 field.
 

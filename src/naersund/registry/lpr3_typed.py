@@ -177,6 +177,19 @@ def typed_sql(kontakter: str, person: str, diagnoser: str, need: str, cut: dt.da
         FROM typed"""  # fmt: skip
 
 
+def in_time_order(con: duckdb.DuckDBPyConnection, staging: Path) -> bool:
+    """Whether the rows of ``staging`` are stored about in time order: the row groups that
+    span two or more years of ``start`` (by their statistics) are at most one in ten, so that
+    writing each year with its own COPY reads each row group about once (the synthetic
+    extracts, and extracts written year by year, are in time order; in any other order one
+    COPY per year would read the whole staging once per year)."""
+    found = con.execute(
+        f"""SELECT count(*), count(*) FILTER (WHERE left(stats_min, 4) <> left(stats_max, 4))
+            FROM parquet_metadata({sql_lit(str(staging))}) WHERE path_in_schema = 'start'"""
+    ).fetchone()
+    return found is not None and found[0] > 0 and found[1] * 10 <= found[0]
+
+
 def check(con: duckdb.DuckDBPyConnection, plan: TablePlan, work: Path, cut: dt.date) -> Checked:
     """Check every row of an LPR3 contacts ``plan``: the fast pass over every row into the
     staging Parquet, then the exact conversion and checks for its suspects only."""

@@ -5,7 +5,8 @@ instead of failing the whole read. One SQL pass converts each column to its cano
 computes per row the first field that fails and why (``_field``, ``_reason``) and a hash of the
 converted row, and writes it all to a staging Parquet file; duplicates are then found from the
 hashes, and the output is written from the staging file. Only failing rows reach Python, and
-only as many as are shown.
+only as many as are shown. LPR3 contacts take a faster way to the same staging
+(:mod:`naersund.registry.lpr3_typed`): this pass runs only for the rows it cannot decide.
 
 Rows are numbered as a person counts them in a spreadsheet: the header is row 1, so the first
 data row is row 2. Parquet files are counted the same way (their first record is row 2), so a
