@@ -162,3 +162,17 @@ def test_rows_in_time_order_are_written_one_year_at_a_time_into_the_same_files(
             f: sorted(con.execute(f"SELECT * FROM '{out / f}'").fetchall()) for f in files
         }
     assert written[True] == written[False]
+
+
+def test_a_duplicate_is_found_between_a_plain_row_and_one_the_exact_checks_passed(
+    tmp_path: Path,
+) -> None:
+    plain = "P1;K1;0165;2019-03-01;08:30;2019-03-02;10:15;ATA1;ALCA00;DJ189;intern medicin;Herlev"
+    other_form = plain.replace("2019-03-01;08:30", "01.03.2019;8:30")  # a suspect, good after all
+    src = extract(tmp_path / "src", [plain, other_form, plain, plain.replace("Herlev", "Gentofte")])
+    report = ingest(src, tmp_path / "dest", fmt="lpr3", rejects=tmp_path / "rejects.csv")
+    assert report.tables["contacts"] == 2 and report.rejected == {"contacts": 2}
+    assert report.messages[-2:] == [
+        "kontakter.csv, række 3: dubletrække, identisk med række 2",
+        "kontakter.csv, række 4: dubletrække, identisk med række 2",
+    ]
