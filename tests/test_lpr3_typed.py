@@ -136,7 +136,7 @@ def test_an_extract_of_awkward_rows_gives_the_exact_messages_and_values(tmp_path
 def test_rows_in_time_order_are_written_one_year_at_a_time_into_the_same_files(
     tmp_path: Path,
 ) -> None:
-    from naersund.registry.ingest import _write_table
+    from naersund.registry.writing import write_table
 
     con = duckdb.connect()
     starts = [f"TIMESTAMP '{y}-0{m}-01 08:00'" for y in (2019, 2020, 2021) for m in (1, 5, 9)]
@@ -155,7 +155,7 @@ def test_rows_in_time_order_are_written_one_year_at_a_time_into_the_same_files(
         out = tmp_path / f"out-{one_by_one}"
         out.mkdir()
         query = f"SELECT person_id, start AS ready_date FROM read_parquet('{in_order}')"
-        assert _write_table(con, "ready_for_discharge", query, out, one_by_one=one_by_one) == 9
+        assert write_table(con, "ready_for_discharge", query, out, one_by_one=one_by_one) == 9
         files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.parquet"))
         assert files == [f"ready_for_discharge/year={y}/part-0.parquet" for y in (2019, 2020, 2021)]
         written[one_by_one] = {
