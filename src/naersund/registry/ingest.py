@@ -19,7 +19,6 @@ import json
 import re
 import shutil
 import tempfile
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,13 +29,11 @@ import duckdb
 from naersund.atomic import atomic_path, locked_dir, switched_dir
 from naersund.engine.memory import INGEST_CAP, duckdb_setting, memory_limit
 from naersund.errors import InputError
-from naersund.registry import lpr3, quality, splice
+from naersund.registry import lpr3, lpr3_typed, quality, splice
 from naersund.registry.lpr2 import Lpr2Options, contacts_plan
 from naersund.registry.schema import (
     PERSON_KEY,
-    PERSON_KEY_METADATA,
     TABLES,
-    WHOLE_SECONDS_METADATA,
 )
 from naersund.registry.sources import (
     MAX_LINE_BYTES,
@@ -44,7 +41,6 @@ from naersund.registry.sources import (
     open_source,
     raw_sql,
     rows_word,
-    sql_ident,
     sql_lit,
 )
 from naersund.registry.validate import (
@@ -56,10 +52,10 @@ from naersund.registry.validate import (
     max_length,
     table_columns,
 )
+from naersund.registry.writing import write_table
 
 Progress = Callable[[str, float], None]
 OPTIONAL_TABLES = ("population", "ready_for_discharge")
-PARTITION_BY = {"contacts": "start", "ready_for_discharge": "ready_date"}
 MARKER_FILES = ("SYNTETISKE_DATA.txt", "manifest.json")  # carried over so synthetic stays marked
 # What an ingest wrote and rejected, per table, written beside the tables (compute carries it
 # into its metadata, so that a published release says how many input rows were left out).
@@ -125,50 +121,6 @@ def canonical_plan(src: Path, table: str, work: Path) -> tuple[TablePlan | None,
     columns = table_columns(table, [n for s in sources for n in s.names])
     raw = " UNION ALL ".join(raw_sql(i, s, columns) for i, s in enumerate(sources))
     return TablePlan(table, sources, raw, raw, columns), messages
-
-
-def _write_table(con: duckdb.DuckDBPyConnection, table: str, rows: str, out: Path) -> int:
-    """Write ``rows`` (a SELECT of the typed columns of ``table``) as canonical Parquet below
-    ``out``; returns their number."""
-    # For contacts, in the same pass: whether every start and end is a whole second (recorded
-    # in the footers, so that compute need not scan the times for fractions).
-    whole = ""
-    if table == "contacts":
-        whole = ", " + " AND ".join(
-            f"bool_and(s.{t} = date_trunc('second', s.{t}))" for t in ("start", '"end"')
-        )
-    row = con.execute(f"SELECT count(*){whole} FROM ({rows}) s").fetchone()
-    n = int(row[0]) if row else 0
-    if n == 0:
-        return 0
-    if table in PARTITION_BY:
-        extra = f", year(s.{sql_ident(PARTITION_BY[table])}) AS year"
-        options = "FORMAT parquet, PARTITION_BY (year), FILENAME_PATTERN 'part-{i}'"
-        query = f"SELECT s.*{extra} FROM ({rows}) s"
-        if table == "contacts":
-            # An exact integer key per person, numbered once for the whole table (this run),
-            # so that the engine sorts on it instead of the text person_id (schema.PERSON_KEY):
-            # the rank of person_id, as dense_rank() over the contacts would give it, but
-            # sorting only the distinct persons (a few per contact) and joining the key back.
-            query = f"""
-                WITH keys AS (
-                    SELECT person_id, row_number() OVER (ORDER BY person_id) AS {PERSON_KEY}
-                    FROM (SELECT DISTINCT person_id FROM ({rows})))
-                SELECT s.*{extra}, keys.{PERSON_KEY}
-                FROM ({rows}) s JOIN keys ON keys.person_id = s.person_id"""  # fmt: skip
-            run = f"ingest:{uuid.uuid4().hex}"
-            seconds = "true" if row is not None and row[1] is True else "false"
-            kv = {PERSON_KEY_METADATA: run, WHOLE_SECONDS_METADATA: seconds}
-            pairs = ", ".join(f"{sql_lit(k)}: {sql_lit(v)}" for k, v in kv.items())
-            options += f", KV_METADATA {{{pairs}}}"
-        target = out / table
-    else:
-        query = rows
-        (out / table).mkdir(parents=True, exist_ok=True)
-        target = out / table / f"{table}.parquet"
-        options = "FORMAT parquet"
-    con.execute(f"COPY ({query}) TO {sql_lit(str(target))} ({options})")
-    return n
 
 
 def _write_rejects(
@@ -338,8 +290,9 @@ def ingest(
         checked: list[Checked] = []
         for i, plan in enumerate(plans):
             say(f"Kontrollerer {plan.table}", 0.05 + 0.5 * i / len(plans))
+            run = lpr3_typed.check if plan.typed else check
             try:
-                checked.append(check(con, plan, work, data_cut))
+                checked.append(run(con, plan, work, cut))
             except (duckdb.InvalidInputException, duckdb.IOException) as e:
                 raise plan.read_error(e) from None
         lines, report.rejected = failure_lines(con, checked, max_errors)
@@ -353,6 +306,9 @@ def ingest(
             report.rejects_file = rejects
             report.messages += lines
         new = {c.plan.table: c.good_rows() for c in checked}
+        # the fast LPR3 pass numbered the persons already (lpr3_typed); a splice renumbers
+        keyed = checked[0].keyed and prev is None
+        keyed_rows = checked[0].good_rows(f", s.{PERSON_KEY}") if keyed else None
         first_last = splice.period(con, new["contacts"])
         if first_last is None:
             raise InputError(f"{src}: ingen gyldige kontakter at indlæse")
@@ -380,7 +336,15 @@ def ingest(
             for i, table in enumerate(tables):
                 say(f"Skriver {table}", 0.6 + 0.35 * i / len(tables))
                 rows = splice.combined(con, table, new.get(table), old[table]) if prev else None
-                report.tables[table] = _write_table(con, table, rows or new[table], out)
+                own_keys = table == "contacts" and keyed_rows is not None
+                report.tables[table] = write_table(
+                    con,
+                    table,
+                    (keyed_rows if own_keys else rows) or new[table],
+                    out,
+                    own_keys,
+                    own_keys and lpr3_typed.in_time_order(con, checked[0].staging),
+                )
             for marker in MARKER_FILES:
                 for folder in (src, dest) if prev else (src,):
                     if (folder / marker).is_file():
@@ -503,8 +467,9 @@ Output (`naersund ingest SRC DEST`): `DEST/contacts/year=YYYY/part-0.parquet` (b
 `start`), `DEST/ready_for_discharge/year=YYYY/part-0.parquet` (by year of `ready_date`),
 `DEST/population/population.parquet`; types: text, 64-bit integers, `date32`, timestamps
 without time zone, booleans. The contacts get one more column, `person_key`: an integer per
-person (the rank of `person_id`), numbered once for the whole ingest and named in each file's
-metadata, so that `compute` sorts on a number instead of text (much faster). `compute` uses it
+person (the rank of `person_id`; from an LPR3 extract, the rank of the `PNR` among the persons
+of `CPR_PERSON`, which orders the persons alike), numbered once for the whole ingest and named
+in each file's metadata, so that `compute` sorts on a number instead of text (much faster). `compute` uses it
 only when every contacts file comes from the same ingest (or synth) run, and otherwise sorts on
 `person_id`: combining the output of two ingests is safe, just slower; a `person_key` column in
 the input is ignored and renumbered. Each contacts file also says in its metadata

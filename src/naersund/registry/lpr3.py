@@ -7,9 +7,10 @@ Each table is one file or a folder of files, found by name in any case (``kontak
 UTF-8 or Windows-1252), Parquet, SAS transport (``.xpt``) or SAS dataset (``.sas7bdat``); SAS
 files are streamed in chunks (:mod:`naersund.registry.sas`). Column names are matched in any
 case; an extract with other names is read through a mapping (:class:`Lpr3Options`,
-``--columns map.yaml``). One DuckDB query converts the tables to the canonical contacts as
-text, which then pass the same row checks as canonical input
-(:mod:`naersund.registry.validate`). Problems only LPR3 can have (a bad date or time of day, a
+``--columns map.yaml``). A fast pass (:mod:`naersund.registry.lpr3_typed`) types every value
+once and finds most rows good; the others go through the exact conversion here, one DuckDB
+query building the canonical contacts as text, which then pass the same row checks as
+canonical input (:mod:`naersund.registry.validate`). Problems only LPR3 can have (a bad date or time of day, a
 ``PNR`` missing from ``CPR_PERSON``, an ambiguous aktionsdiagnose) are found here; messages name
 the ``kontakter`` file and row and the LPR3 field.
 
@@ -35,6 +36,7 @@ import yaml
 
 from naersund.errors import InputError
 from naersund.registry.lpr2 import DATE_FORMS, iso_date
+from naersund.registry.lpr3_typed import SUSPECTS, diag_sql, person_keys_sql, typed_sql
 from naersund.registry.sas import SAS_SUFFIXES, open_sas
 from naersund.registry.sources import (
     Source,
@@ -371,12 +373,12 @@ def contacts_plan(
                 f"'{o.name(KONTAKTER, 'aktionsdiagnose')}' (LPR3-udtræk: aktionsdiagnosen står i "
                 "kontakter eller i diagnoser)"
             )
-        diag_sql = (
+        diag_sql_text = (
             "SELECT NULL::VARCHAR AS dw_ek_kontakt, NULL::VARCHAR AS diagnosekode, "
             "NULL::VARCHAR AS diagnosetype, NULL::VARCHAR AS senere_afkraeftet WHERE false"
         )
     else:
-        diag_sql = diagnoser[1]
+        diag_sql_text = diagnoser[1]
     others = [*person, *(diagnoser[0] if diagnoser else [])]
 
     def clean(cols: Sequence[str]) -> str:
@@ -386,21 +388,16 @@ def contacts_plan(
     pre_field = " ".join(f"WHEN {cond} THEN {sql_lit(fld)}" for cond, fld, _ in checks)
     pre_reason = " ".join(f"WHEN {cond} THEN {why}" for cond, _, why in checks)
     physical = f"(kontakttype IS NULL OR upper(kontakttype) = '{PHYSICAL}')"
+    need = f"SELECT need FROM {FIRST_PASS}"
+    # The exact conversion, with the reason for each row's first problem, for the rows the fast
+    # pass (lpr3_typed) could not find good: only they are read (the semi join on SUSPECTS).
     # Speed (issue 16): "more than one distinct value" is min <> max (one hash aggregate instead
     # of a count(DISTINCT), which DuckDB runs as two), and the reason is worked out only for
     # rows that failed a check (a CASE stops at its first true WHEN: good rows at the first).
     rows = f"""
-        WITH k AS (SELECT _fileno, _row, {clean(KONTAKTER.columns)} FROM ({kontakter_sql})),
-        diag AS (
-            SELECT dw_ek_kontakt, min(code) AS a_diag, max(code) AS a_max
-            FROM (SELECT {trimmed("dw_ek_kontakt")} AS dw_ek_kontakt,
-                         upper({trimmed("diagnosekode")}) AS code,
-                         upper({trimmed("diagnosetype")}) AS diagnosetype,
-                         lower({trimmed("senere_afkraeftet")}) AS afkraeftet
-                  FROM ({diag_sql}))
-            WHERE diagnosetype = 'A' AND afkraeftet IS DISTINCT FROM 'ja'
-                AND dw_ek_kontakt IN (SELECT need FROM {FIRST_PASS})
-            GROUP BY dw_ek_kontakt),
+        WITH k AS (SELECT _fileno, _row, {clean(KONTAKTER.columns)} FROM ({kontakter_sql})
+                   SEMI JOIN {SUSPECTS} USING (_fileno, _row)),
+        diag AS ({diag_sql(diag_sql_text, need)}),
         person AS (SELECT *, {iso_date("fod")} AS fod_iso, {iso_date("dod")} AS dod_iso FROM (
             SELECT pnr,
                 min(coalesce(kon, '') || '|' || coalesce(fod, '') || '|' || coalesce(dod, '')) AS p_lo,
@@ -446,6 +443,8 @@ def contacts_plan(
         # every value above is trimmed, and dates and times have passed the LPR3 patterns
         trimmed=True,
         in_form=frozenset({"birth_date", "start", "end"}),
+        typed=lambda cut: typed_sql(kontakter_sql, person_sql, diag_sql_text, need, cut),
+        person_keys=person_keys_sql(person_sql),
     )
     try:
         # the first full read of kontakter: a malformed CSV row shows up here

@@ -5,7 +5,8 @@ instead of failing the whole read. One SQL pass converts each column to its cano
 computes per row the first field that fails and why (``_field``, ``_reason``) and a hash of the
 converted row, and writes it all to a staging Parquet file; duplicates are then found from the
 hashes, and the output is written from the staging file. Only failing rows reach Python, and
-only as many as are shown.
+only as many as are shown. LPR3 contacts take a faster way to the same staging
+(:mod:`naersund.registry.lpr3_typed`): this pass runs only for the rows it cannot decide.
 
 Rows are numbered as a person counts them in a spreadsheet: the header is row 1, so the first
 data row is row 2. Parquet files are counted the same way (their first record is row 2), so a
@@ -15,8 +16,8 @@ file gives the same messages whether it is stored as CSV or Parquet.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -225,6 +226,11 @@ class TablePlan:
     # checked the text form of some dates and times says so, and they are not done again.
     trimmed: bool = False
     in_form: frozenset[str] = frozenset()
+    # Speed (issue 16): the SQL of a fast pass typing every row once and marking the rows only
+    # the exact checks can decide (``_suspect``), given the data cut; ``rows`` then reads only
+    # those rows (:mod:`naersund.registry.lpr3_typed`).
+    typed: Callable[[dt.date], str] | None = None
+    person_keys: str = ""  # with ``typed``: SELECT of ``pnr, person_key`` for the other rows
 
     @property
     def labels(self) -> list[str]:
@@ -240,15 +246,31 @@ class TablePlan:
 @dataclass(frozen=True)
 class Checked:
     """A checked table: every row, typed, with ``_fileno, _row, _field, _reason`` (NULL reason
-    = good) in a staging Parquet file, and the duplicate rows in a temp table."""
+    = good) in a staging Parquet file, and the duplicate rows in a temp table. After a fast
+    pass (``TablePlan.typed``) the staging holds the rows it found good, and ``slow`` the temp
+    table of the rows the exact checks decided; ``keyed``: the rows carry ``person_key``."""
 
     plan: TablePlan
     staging: Path
     dups: str
+    slow: str | None = None
+    keyed: bool = False
+    any_dups: bool = True  # False: ``dups`` is empty (the good rows need no anti join)
 
     @property
     def rows(self) -> str:
-        return f"read_parquet({sql_lit(str(self.staging))})"
+        staged = f"read_parquet({sql_lit(str(self.staging))})"
+        if self.slow is None:
+            return staged
+        cols = ", ".join(
+            ["_fileno", "_row", *(sql_ident(c) for c in self.plan.columns)]
+            + ["person_key"] * self.keyed
+            + ["_field", "_reason", "_h"]
+        )
+        return (
+            f"(SELECT {cols} FROM {staged} WHERE NOT _suspect "
+            f"UNION ALL SELECT {cols} FROM {self.slow})"
+        )
 
     @property
     def failures(self) -> str:
@@ -261,6 +283,8 @@ class Checked:
     def good_rows(self, extra: str = "") -> str:
         """SELECT of the typed columns (plus ``extra`` expressions) of the good rows."""
         cols = ", ".join(f"s.{sql_ident(c)}" for c in self.plan.columns) + extra
+        if not self.any_dups:
+            return f"SELECT {cols} FROM {self.rows} s WHERE s._reason IS NULL"
         return (
             f"SELECT {cols} FROM {self.rows} s ANTI JOIN {self.dups} d "
             "ON s._fileno = d._fileno AND s._row = d._row WHERE s._reason IS NULL"
@@ -309,16 +333,21 @@ def checked_sql(plan: TablePlan, cut: dt.date) -> str:
         FROM p"""  # fmt: skip
 
 
-def check(
-    con: duckdb.DuckDBPyConnection, plan: TablePlan, work: Path, cut: dt.date | None = None
-) -> Checked:
-    """Check every row of ``plan`` in one pass over the input, kept as staging Parquet.
-    ``cut`` is the data cut (default today): a date after it is refused."""
+def create_kommuner(con: duckdb.DuckDBPyConnection) -> None:
+    """The temp table of the 98 valid municipality codes the checks look up."""
     con.execute(
         f"CREATE TEMP TABLE IF NOT EXISTS {KOMMUNER} AS "
         "SELECT CAST(unnest($codes) AS BIGINT) AS kode",
         {"codes": municipalities()["kommunekode"].astype(int).tolist()},
     )
+
+
+def check(
+    con: duckdb.DuckDBPyConnection, plan: TablePlan, work: Path, cut: dt.date | None = None
+) -> Checked:
+    """Check every row of ``plan`` in one pass over the input, kept as staging Parquet.
+    ``cut`` is the data cut (default today): a date after it is refused."""
+    create_kommuner(con)
     staging = work / f"staging_{plan.table}.parquet"
     digest = f"hash({', '.join(sql_ident(c) for c in plan.columns)})"
     con.execute(f"""
@@ -328,12 +357,12 @@ def check(
 
         TO {sql_lit(str(staging))} (FORMAT parquet)""")  # fmt: skip
     checked = Checked(plan, staging, f"dups_{plan.table}")
-    _find_duplicates(con, checked)
-    return checked
+    return replace(checked, any_dups=find_duplicates(con, checked) > 0)
 
 
-def _find_duplicates(con: duckdb.DuckDBPyConnection, checked: Checked) -> None:
-    """Second and later copies of an identical good row (after conversion) become failures.
+def find_duplicates(con: duckdb.DuckDBPyConnection, checked: Checked) -> int:
+    """Second and later copies of an identical good row (after conversion) become failures;
+    returns their number.
 
     Rows are grouped by a 64-bit hash first; only rows whose hash occurs more than once are
     compared in full, so a hash collision can never reject a row."""
@@ -350,13 +379,14 @@ def _find_duplicates(con: duckdb.DuckDBPyConnection, checked: Checked) -> None:
         FROM copies WHERE NOT (_fileno = f0 AND _row = r0)""")  # fmt: skip
     row = con.execute(f"SELECT count(*) FROM {checked.dups}").fetchone()
     if not row or not row[0]:
-        return
+        return 0
     con.execute("CREATE OR REPLACE TEMP TABLE dup_files (fileno INTEGER, label VARCHAR)")
     con.executemany("INSERT INTO dup_files VALUES (?, ?)", list(enumerate(checked.plan.labels)))
     con.execute(f"""
         UPDATE {checked.dups} SET _reason = 'dubletrække, identisk med '
             || CASE WHEN f0 = _fileno THEN '' ELSE dup_files.label || ', ' END || 'række ' || r0
         FROM dup_files WHERE dup_files.fileno = f0""")  # fmt: skip
+    return int(row[0])
 
 
 def failure_lines(
