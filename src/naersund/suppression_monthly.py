@@ -115,7 +115,7 @@ def yearly_cells(
 
     out: dict[tuple[str, int, str], YearlyCells] = {}
     suppressed = t["suppressed"].fillna(False).to_numpy(bool)
-    for (ind, year), rows in t.groupby(["indicator", "year"], sort=True):
+    for (ind, _year), rows in t.groupby(["indicator", "year"], sort=True):
         for column in COUNT_COLUMNS:
             if column == "denominator" and not protected_denominator.get(str(ind), False):
                 continue
@@ -126,7 +126,7 @@ def yearly_cells(
             levels, codes = rows["level"].astype(str).tolist(), rows["area_code"].astype(int)
             keys = list(zip(levels, codes.tolist(), strict=True))
             pub = [vec(*k) for k, m, c in zip(keys, masked, counts, strict=True) if not m]
-            out[(str(ind), int(year), column)] = YearlyCells(
+            out[(str(ind), int(rows["year"].iloc[0]), column)] = YearlyCells(
                 published=np.vstack(pub) if pub else np.zeros((0, len(order))),
                 masked=np.vstack([vec(*k) for k, m in zip(keys, masked, strict=True) if m]),
                 labels=[k for k, m in zip(keys, masked, strict=True) if m],
@@ -258,14 +258,19 @@ def revealed_yearly(
     order = sorted(int(k) for k in region_of)
     tables = yearly_cells(yearly, order, protected_denominator)
     out = []
-    for (ind, year), rows in monthly.groupby(["indicator", "year"], sort=True):
-        vectors = monthly_vectors(rows["level"], rows["area_code"], region_of, order)
+    for (ind, _year), rows in monthly.groupby(["indicator", "year"], sort=True):
+        vectors = monthly_vectors(
+            rows["level"].tolist(), rows["area_code"].tolist(), region_of, order
+        )
         month = rows["month"].to_numpy(np.int64)
         for column in COUNT_COLUMNS:
-            cells = tables.get((str(ind), int(year), column))
+            cells = tables.get((str(ind), int(rows["year"].iloc[0]), column))
             if cells is None:
                 continue
             hidden = rows[column].isna().to_numpy(bool)
             found = exposed_yearly(cells, vectors, month, hidden)
-            out += [(str(ind), int(year), column, *cells.labels[j]) for j in np.flatnonzero(found)]
+            out += [
+                (str(ind), int(rows["year"].iloc[0]), column, *cells.labels[j])
+                for j in np.flatnonzero(found)
+            ]
     return out

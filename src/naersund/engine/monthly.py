@@ -414,7 +414,7 @@ def suppress_monthly(
     den_hidden = np.zeros(len(out), dtype=bool)
     # small tables: one BLAS thread is faster than several waiting on each other
     with threadpool_limits(limits=1, user_api="blas"):
-        for (ind, year), rows in out.groupby(["indicator", "year"]):
+        for (ind, _year), rows in out.groupby(["indicator", "year"]):
             idx = rows.index.to_numpy()
             eqs = _equations(
                 rows["level"].to_numpy(),
@@ -425,9 +425,9 @@ def suppress_monthly(
             columns = [("numerator", num_hidden)]
             if count_denominator.get(str(ind), False):
                 columns.append(("denominator", den_hidden))
-            wanted = [known.get((str(ind), int(year), c)) for c, _ in columns]
+            wanted = [known.get((str(ind), int(rows["year"].iloc[0]), c)) for c, _ in columns]
             vectors = (
-                monthly_vectors(rows["level"], rows["area_code"], regions, order)
+                monthly_vectors(rows["level"].tolist(), rows["area_code"].tolist(), regions, order)
                 if any(w is not None for w in wanted)
                 else np.zeros((len(rows), 0))
             )
