@@ -50,6 +50,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	nice -n 10 $(BIN)/python bench/suppression.py
+	nice -n 10 $(BIN)/python bench/suppression_monthly.py
 
 ## docs: regenerate docs/indicators.md, docs/input-formats.md and docs/areas.md from the code
 docs: $(STAMP)

@@ -24,6 +24,7 @@ import pytest
 
 from naersund import atomic
 from naersund.analysis.publishable import read_publishable
+from naersund.cli_data import monthly_values
 from naersund.engine.compute import (
     ComputeOptions,
     ComputeResult,
@@ -33,7 +34,7 @@ from naersund.engine.compute import (
     monthly_path,
     write_results,
 )
-from naersund.engine.monthly import MonthlyResult, compute_monthly
+from naersund.engine.monthly import MonthlyResult
 from naersund.errors import InputError
 
 IND = "akutte_korttidsindlaeggelser"
@@ -42,7 +43,8 @@ Run = tuple[ComputeResult, MonthlyResult]
 
 def _run(synthetic_dir: Path, year: int) -> Run:
     options = ComputeOptions(indicators=[IND], years=[year])
-    return compute(synthetic_dir, options), compute_monthly(synthetic_dir, options)
+    result = compute(synthetic_dir, options)
+    return result, monthly_values(synthetic_dir, options, result)
 
 
 @pytest.fixture(scope="module")

@@ -309,7 +309,7 @@ def compute(
     with progress_bar("Beregner") as update:
         result = run_compute(data_dir, options, progress=update)
     # every output of the run is written in one step, after all of it is computed
-    write_results(result, out_file, monthly_values(data_dir, options) if monthly else None)
+    write_results(result, out_file, monthly_values(data_dir, options, result) if monthly else None)
     if monthly:
         out.print(f"Værdier pr. måned skrevet til {monthly_path(out_file)}")
     write_breakdowns(Path(data_dir), result, out_file, definitions, breakdowns)
@@ -349,11 +349,15 @@ def write_breakdowns(
     out.print(f"Opdeling skrevet til {attach_breakdowns(out_file, table)}")
 
 
-def monthly_values(data_dir: Path | str, options: Any) -> Any:
-    """Monthly values of the same data (``naersund.engine.monthly``)."""
+def monthly_values(data_dir: Path | str, options: Any, result: Any) -> Any:
+    """Monthly values of the same data (``naersund.engine.monthly``), masked so that they give
+    none of the yearly ``result``'s masked counts away (its areas' membership)."""
+    from naersund.analysis.results_levels import membership_from_areas
     from naersund.engine.monthly import compute_monthly
+    from naersund.suppression_monthly import YearlyRelease
 
-    return compute_monthly(data_dir, options)
+    membership = membership_from_areas(result.areas)
+    return compute_monthly(data_dir, options, YearlyRelease(result.results, membership))
 
 
 def print_notes(meta: dict[str, Any]) -> None:

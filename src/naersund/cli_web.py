@@ -67,7 +67,7 @@ def demo(
     results_file = out_dir / "results.csv"
     with progress_bar("Beregner") as update:
         result = run_compute(registry, ComputeOptions(levels=DEMO_LEVELS), progress=update)
-    write_results(result, results_file, monthly_values(registry, None))
+    write_results(result, results_file, monthly_values(registry, None, result))
     write_breakdowns(registry, result, results_file, None)
     _print_summary(result.results)
     print_notes(result.meta)

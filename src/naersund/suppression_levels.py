@@ -24,8 +24,9 @@ sundhedsråd cells in ``bench/suppression.py``); now only where publishing it wo
 masked cell away. The hierarchy's own cells may get a few more masks than with the hierarchy
 alone (a municipality masked as the partner of a sundhedsråd's); its proof of
 :mod:`naersund.suppression` (no masked count determined, every primary count could be one
-lower) is then the rank check over all levels. The monthly file is built for the hierarchy
-only, so nothing about it changes.
+lower) is then the rank check over all levels. The monthly file (kommune, region, land per
+month) is suppressed afterwards, given these yearly masks, so that no masked yearly count of
+any level follows from the yearly and monthly cells together (:mod:`naersund.suppression_monthly`).
 
 Protected denominators (proportions) get the same treatment in their own table, as in
 :mod:`naersund.suppression`.

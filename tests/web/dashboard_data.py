@@ -37,10 +37,12 @@ def levels_results_for(synthetic_dir: Path, out_dir: Path) -> Path:
 
 @cache
 def monthly_for(synthetic_dir: Path) -> Any:
-    """The monthly values of the shared registry (a ``MonthlyResult``; slow, so once)."""
-    from naersund.engine.monthly import compute_monthly
+    """The monthly values of the shared registry (a ``MonthlyResult``; slow, so once), masked
+    beside its yearly results (default levels) as ``naersund compute --monthly`` does."""
+    from naersund.cli_data import monthly_values
+    from naersund.engine.compute import compute
 
-    return compute_monthly(synthetic_dir)
+    return monthly_values(synthetic_dir, None, compute(synthetic_dir))
 
 
 def changed_copy(results_file: Path, dest: Path) -> Path:

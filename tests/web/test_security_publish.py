@@ -20,6 +20,7 @@ from dashboard_data import results_for
 from web_personas import Personas
 
 from naersund import stats
+from naersund.cli_data import monthly_values
 from naersund.engine.compute import (
     ComputeOptions,
     areas_path,
@@ -28,7 +29,6 @@ from naersund.engine.compute import (
     monthly_path,
     write_results,
 )
-from naersund.engine.monthly import compute_monthly
 from naersund.errors import InputError
 from naersund.refdata import region_of
 from naersund.suppression import SuppressionRule
@@ -388,10 +388,9 @@ def test_results_and_monthly_values_of_two_runs_are_refused_and_nothing_is_serve
     runs = {}
     for name, confidence in (("a", 0.95), ("b", 0.9)):
         options = ComputeOptions(indicators=[ind], years=[2014], confidence=confidence)
+        result = compute(synthetic_dir, options)
         runs[name] = write_results(
-            compute(synthetic_dir, options),
-            tmp_path / name / "results.csv",
-            compute_monthly(synthetic_dir, options),
+            result, tmp_path / name / "results.csv", monthly_values(synthetic_dir, options, result)
         )
     current = releases.publish(results_file)
     shutil.copy(monthly_path(runs["b"]), monthly_path(runs["a"]))
@@ -418,10 +417,9 @@ def test_a_month_whose_total_is_not_the_sum_of_its_parts_is_refused(
 ) -> None:
     ind = "akutte_korttidsindlaeggelser"
     options = ComputeOptions(indicators=[ind], years=[2014])
+    result = compute(synthetic_dir, options)
     path = write_results(
-        compute(synthetic_dir, options),
-        tmp_path / "results.csv",
-        compute_monthly(synthetic_dir, options),
+        result, tmp_path / "results.csv", monthly_values(synthetic_dir, options, result)
     )
     months = _rows(monthly_path(path))
     i = int(months.index[(months["level"] == "land") & (months["month"] == "3")][0])

@@ -6,7 +6,9 @@ month 1–12, numbers where numbers belong, a boolean ``suppressed``, no key twi
 rows without counts or values, counts whole and not negative, no visible count from 1 to
 ``min_count - 1``, no masked count that the published months and the two sums give away
 (months add up to the year; every month the municipalities add up to the region, the regions
-to Denmark; see ``naersund.engine.monthly``), every month's totals the sum of their parts
+to Denmark; see ``naersund.engine.monthly``), no masked count of the yearly results published
+with it (any level) that the yearly and monthly cells together give away
+(:mod:`naersund.suppression_monthly`), every month's totals the sum of their parts
 (:func:`naersund.analysis.consistency.sum_problems`), and every visible value and interval the
 one its counts give (:func:`naersund.analysis.consistency.crude_problems`). Errors name the file, the row (header = row 1) and the field, in
 Danish, all at once (at most ``MAX_ERRORS``).
@@ -34,6 +36,7 @@ from naersund.engine.monthly import MONTHLY_COLUMNS, _equations, determined
 from naersund.errors import InputError
 from naersund.indicators import IndicatorDefinition
 from naersund.refdata import NATIONAL_CODE, region_of
+from naersund.suppression_monthly import YearlyRelease, revealed_yearly
 
 FILE_COLUMNS = [*MONTHLY_COLUMNS, "note"]
 NUMBERS = ["numerator", "denominator", "value", "lower_ci", "upper_ci"]
@@ -47,12 +50,15 @@ def read_monthly_file(
     definitions: Mapping[str, IndicatorDefinition] | None = None,
     confidence: float = 0.95,
     data: bytes | None = None,
+    yearly: YearlyRelease | None = None,
 ) -> pd.DataFrame:
     """The checked monthly table of ``path`` (typed: numbers float with NaN, ``area_code``,
     ``year``, ``month`` int, ``suppressed`` bool); :class:`InputError` listing every problem.
     ``indicators`` and ``years`` are those of the yearly results the file belongs to,
     ``confidence`` their confidence level; ``definitions`` by id (default: the shipped ones).
-    ``data``: the file's content when already read (what is checked is what is stored)."""
+    ``data``: the file's content when already read (what is checked is what is stored).
+    ``yearly``: the yearly results published with it (as suppressed) and their areas'
+    membership, none of whose masked counts the months may give away."""
     known_defs = definitions_by_id(definitions)
     try:
         source = io.BytesIO(path.read_bytes() if data is None else data)
@@ -153,6 +159,19 @@ def read_monthly_file(
                     f"{r['year']}-{r['month']:02d} kan regnes ud af summerne (kør "
                     "`naersund compute --monthly` igen; filen må ikke redigeres)",
                 )
+    if errors:
+        raise InputError(_joined(errors))
+    if yearly is not None:
+        protected = {i: d.is_proportion for i, d in known_defs.items()}
+        for ind, year, column, level, code in revealed_yearly(table, yearly, regions, protected)[
+            :MAX_ERRORS
+        ]:
+            errors.append(
+                f"{path}: den skjulte årlige værdi ({column}) for {ind} {year}, {level} {code} "
+                "kan regnes ud af månedsfilens offentliggjorte måneder sammen med de årlige "
+                "resultater (kør `naersund compute --monthly` igen, så månedsfilen skjules "
+                "sammen med de årlige resultater; filen må ikke redigeres)"
+            )
     if errors:
         raise InputError(_joined(errors))
     problems: list[tuple[int, str, str]] = []

@@ -41,6 +41,7 @@ from naersund.engine.compute import (
 from naersund.errors import InputError
 from naersund.indicators import IndicatorDefinition
 from naersund.refdata.areas import AREAS_FILE_COLUMNS
+from naersund.suppression_monthly import YearlyRelease
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,10 @@ def read_publishable(
             defs,
             meta_confidence(meta, str(path)),
             data=monthly_data,
+            yearly=YearlyRelease(
+                table,
+                membership or results_levels.registry_membership(set(table["level"].astype(str))),
+            ),
         )
     breakdowns = _read_breakdowns(
         path,

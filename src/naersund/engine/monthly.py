@@ -17,6 +17,13 @@ cells until no masked count can be recovered from the sums a reader knows: the t
 of an area add up to the area's yearly count (assumed published, whether or not the yearly
 table masks it) and, every month, the municipalities add up to their region and the regions to
 the country. Recoverability is checked exactly (linear algebra), not by a rule of thumb.
+
+That protects the monthly cells, not the yearly ones: a municipality masked in the yearly file
+(e.g. as the partner that protects a sundhedsråd) would be the sum of its twelve published
+months. So, given the yearly results of the same run (``naersund compute --monthly`` passes
+them), monthly cells are masked further until no masked yearly count of any level is
+determined by the yearly and monthly cells published together
+(:mod:`naersund.suppression_monthly`, :func:`protect_release`). The yearly file never changes.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ import ibis.expr.types as ir
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from naersund import refdata
 from naersund.atomic import atomic_path
@@ -60,6 +68,14 @@ from naersund.indicators import (
 from naersund.refdata import NATIONAL_CODE
 from naersund.registry.ingest import find_table
 from naersund.suppression import SuppressionRule
+from naersund.suppression_monthly import (
+    YearlyCells,
+    YearlyRelease,
+    exposed_yearly,
+    forced_masks,
+    monthly_vectors,
+    yearly_cells,
+)
 
 MONTHLY_COLUMNS = [
     "indicator",
@@ -131,9 +147,15 @@ def _days_counts(ready: ir.Table, years: Sequence[int]) -> ir.Table:
     return j.group_by(MONTH_KEYS).agg(numerator=j.days.sum())
 
 
-def compute_monthly(data_dir: Path | str, options: ComputeOptions | None = None) -> MonthlyResult:
+def compute_monthly(
+    data_dir: Path | str,
+    options: ComputeOptions | None = None,
+    yearly: YearlyRelease | None = None,
+) -> MonthlyResult:
     """Monthly values of every indicator in a local registry data directory (see the module
-    docstring), suppressed. Years as ``options.years`` (default: every year with contacts)."""
+    docstring), suppressed. Years as ``options.years`` (default: every year with contacts).
+    ``yearly``: the yearly results of the same run as published, whose masked counts the
+    monthly file must not give away (:func:`suppress_monthly`)."""
     options = options or ComputeOptions()
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
@@ -183,7 +205,11 @@ def compute_monthly(data_dir: Path | str, options: ComputeOptions | None = None)
     ]
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MONTHLY_COLUMNS)
     table = suppress_monthly(
-        table, region_of, {d.id: d.is_proportion for d in definitions}, options.suppression
+        table,
+        region_of,
+        {d.id: d.is_proportion for d in definitions},
+        options.suppression,
+        yearly,
     )
     table = table.sort_values(["indicator", "level", "area_code", "year", "month"])
     return MonthlyResult(table=table[MONTHLY_COLUMNS].reset_index(drop=True), synthetic=synthetic)
@@ -288,10 +314,12 @@ def determined(
     if not rows:
         return out
     a = np.array(rows)
-    _, s, vt = np.linalg.svd(a)
+    _, s, vt = np.linalg.svd(a, full_matrices=False)
     rank = int((s > 1e-9 * max(1.0, s.max())).sum())
-    null = vt[rank:]  # rows span the null space
-    pinned = np.all(np.abs(null) < 1e-9, axis=0) if len(null) else np.ones(len(cells), bool)
+    # zero in every null-space vector = the unit vector lies in the row space: its projection
+    # on the row space (orthonormal rows ``vt[:rank]``) has length one; the reduced
+    # decomposition is much cheaper than the full one that gives the null space itself
+    pinned = 1.0 - (vt[:rank] ** 2).sum(axis=0) < 1e-10
     out[np.asarray(cells)[pinned]] = True
     return out
 
@@ -300,11 +328,15 @@ def protect(
     values: npt.NDArray[np.float64],
     equations: Sequence[tuple[Sequence[int], bool]],
     rule: SuppressionRule,
+    forced: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.bool_]:
-    """Primary masks (small counts) and complementary masks until nothing masked is
-    determined: a determined cell gets a partner masked in one of its equations: the visible
-    cell with the smallest non-zero count (then zero, then the lowest index)."""
+    """Primary masks (small counts, and the cells ``forced``) and complementary masks until
+    nothing masked is determined: a determined cell gets a partner masked in one of its
+    equations: the visible cell with the smallest non-zero count (then zero, then the lowest
+    index)."""
     hidden = rule.is_small(values)
+    if forced is not None:
+        hidden |= forced
     of_cell: dict[int, list[int]] = {}
     for e, (members, _) in enumerate(equations):
         for m in members:
@@ -335,32 +367,74 @@ def protect(
             mask_partner(of_cell.get(int(pinned[0]), []))
 
 
+def protect_release(
+    values: npt.NDArray[np.float64],
+    equations: Sequence[tuple[Sequence[int], bool]],
+    rule: SuppressionRule,
+    cells: YearlyCells | None,
+    vectors: npt.NDArray[np.float64],
+    month: npt.NDArray[Any],
+) -> npt.NDArray[np.bool_]:
+    """:func:`protect`, then, while the published yearly ``cells`` and the published months
+    give a masked yearly count away, the monthly cells that would (in the cheapest month) are
+    forced as extra primaries and the protection runs again (``naersund.suppression_monthly``).
+    Every mask so far stays a primary, and every round adds one, so the loop ends."""
+    hidden = protect(values, equations, rule)
+    if cells is None:
+        return hidden
+    for _ in range(len(values) + 1):
+        found = np.flatnonzero(exposed_yearly(cells, vectors, month, hidden))
+        if len(found) == 0:
+            return hidden
+        forced = hidden.copy()
+        forced[forced_masks(cells, int(found[0]), vectors, month, values, hidden)] = True
+        hidden = protect(values, equations, rule, forced)
+    raise AssertionError("unreachable: every round masks one more monthly cell")
+
+
 def suppress_monthly(
     table: pd.DataFrame,
     region_of: Mapping[int, int],
     count_denominator: Mapping[str, bool],
     rule: SuppressionRule | None = None,
+    yearly: YearlyRelease | None = None,
 ) -> pd.DataFrame:
     """Mask small monthly counts and what would give them away (module docstring), per
-    indicator × year, numerator and (proportions) denominator each. Masked rows get NaN counts
-    and values and ``suppressed`` true."""
+    indicator × year, numerator and (proportions) denominator each. With ``yearly`` (the
+    yearly results published beside the monthly file, as suppressed, and their areas'
+    membership) also every monthly cell that would give a masked yearly count away
+    (:mod:`naersund.suppression_monthly`); the yearly results do not change. Masked rows get
+    NaN counts and values and ``suppressed`` true."""
     rule = rule or SuppressionRule()
     out = table.reset_index(drop=True).copy()
     regions = {int(k): int(v) for k, v in region_of.items()}
-    masked = np.zeros(len(out), dtype=bool)
+    order = sorted(regions)
+    known = yearly_cells(yearly, order, count_denominator) if yearly is not None else {}
     num_hidden = np.zeros(len(out), dtype=bool)
     den_hidden = np.zeros(len(out), dtype=bool)
-    for (ind, _year), rows in out.groupby(["indicator", "year"]):
-        idx = rows.index.to_numpy()
-        eqs = _equations(
-            rows["level"].to_numpy(),
-            rows["area_code"].to_numpy(),
-            rows["month"].to_numpy(),
-            regions,
-        )
-        num_hidden[idx] = protect(rows["numerator"].to_numpy(float), eqs, rule)
-        if count_denominator.get(str(ind), False):
-            den_hidden[idx] = protect(rows["denominator"].to_numpy(float), eqs, rule)
+    # small tables: one BLAS thread is faster than several waiting on each other
+    with threadpool_limits(limits=1, user_api="blas"):
+        for (ind, _year), rows in out.groupby(["indicator", "year"]):
+            idx = rows.index.to_numpy()
+            eqs = _equations(
+                rows["level"].to_numpy(),
+                rows["area_code"].to_numpy(),
+                rows["month"].to_numpy(),
+                regions,
+            )
+            columns = [("numerator", num_hidden)]
+            if count_denominator.get(str(ind), False):
+                columns.append(("denominator", den_hidden))
+            wanted = [known.get((str(ind), int(rows["year"].iloc[0]), c)) for c, _ in columns]
+            vectors = (
+                monthly_vectors(rows["level"].tolist(), rows["area_code"].tolist(), regions, order)
+                if any(w is not None for w in wanted)
+                else np.zeros((len(rows), 0))
+            )
+            month = rows["month"].to_numpy(np.int64)
+            for (column, hidden), cells in zip(columns, wanted, strict=True):
+                values = rows[column].to_numpy(float)
+                hidden[idx] = protect_release(values, eqs, rule, cells, vectors, month)
     masked = num_hidden | den_hidden
     out["numerator"] = out["numerator"].astype(float).where(~num_hidden)
     out["denominator"] = out["denominator"].astype(float).where(~den_hidden)
