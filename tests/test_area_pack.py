@@ -17,9 +17,9 @@ from naersund.catalogue import load_catalogue
 from naersund.charts import Chart
 from naersund.cli import cli
 from naersund.refdata import areas
-from naersund.reports import render
+from naersund.reports import fmt, render
 from naersund.reports.area_pack import build_area_pack
-from naersund.reports.common import indicators_in
+from naersund.reports.common import indicators_in, value_cells
 from naersund.reports.load import from_results_file
 from naersund.reports.model import ReportInput
 from naersund.survey.aggregate import RoundAnswers
@@ -124,29 +124,149 @@ def test_a_bad_area_is_one_danish_line(
     assert not (tmp_path / "x.pdf").exists()
 
 
-@pytest.mark.parametrize("level", ["politisk", "fagligt"])
-def test_an_area_pack_is_not_made_under_another_levels_name(
-    levels_file: Path, tmp_path: Path, level: str
+def _flat_pdf(path: Path) -> str:
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(path).pages))
+
+
+@pytest.mark.parametrize(
+    ("level", "title", "own_text"),
+    [
+        ("politisk", "Politisk niveau", "Nøgletal 2014"),
+        ("fagligt", "Fagligt niveau", "Opdelingen på diagnosegruppe, aldersgruppe, køn og måned"),
+    ],
+)
+def test_the_political_and_professional_packs_of_a_sundhedsraad(
+    levels_file: Path, tmp_path: Path, level: str, title: str, own_text: str
 ) -> None:
-    """The area pack is the director's; asked for as the political or professional pack it was
-    made all the same with that level's name on every page. Now it is refused in one line."""
-    proc = subprocess.run(
-        [
-            *(sys.executable, "-m", "naersund.cli", "report", "--level", level),
-            *("--year", "2014", "--results", str(levels_file)),
-            *("--out", str(tmp_path / "x.pdf"), "--omraade", f"sundhedsraad:{AMAGER_VESTEGNEN}"),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 1
+    """Once refused (the area pack was the director's only); now each level's own pack, through
+    the entry point as a user runs it, as PDF and XLSX, with the area's notes and its figure."""
+    from openpyxl import load_workbook
+
+    data = from_results_file(levels_file)
+    for form in ("pdf", "xlsx"):
+        out = tmp_path / f"amager.{form}"
+        proc = subprocess.run(
+            [
+                *(sys.executable, "-m", "naersund.cli", "report", "--level", level),
+                *("--year", "2014", "--results", str(levels_file), "--out", str(out)),
+                *("--omraade", f"sundhedsraad:{AMAGER_VESTEGNEN}"),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert "Traceback" not in proc.stderr
+    text = _flat_pdf(tmp_path / "amager.pdf")
+    assert f"{title} · Sundhedsråd Amager og Vestegnen · 2014" in text
+    assert "ikke verificeret mod officiel liste" in text
+    assert "2013-2014, beregnet som summen af kommunerne" in text
+    assert own_text in text
+    assert "Direktørniveau" not in text
+    shown = [
+        f
+        for d in indicators_in(data)
+        if (f := data.published.figure(d.id, "sundhedsraad", AMAGER_VESTEGNEN, 2014)).value
+        is not None
+    ]
+    assert shown
+    for f in shown:
+        assert fmt.number(f.value) in text
+    book = load_workbook(tmp_path / "amager.xlsx", read_only=True)
+    front = [r[0] for r in book["Om rapporten"].iter_rows(values_only=True)]
+    assert any("ikke verificeret mod officiel liste" in str(x) for x in front)
+    numbers = [
+        v
+        for ws in book.worksheets
+        for r in ws.iter_rows(values_only=True)
+        for v in r
+        if isinstance(v, float)
+    ]
+    for f in shown:  # numbers kept as numbers (XLSX keeps 15 significant digits)
+        assert any(v == pytest.approx(f.value, rel=1e-12) for v in numbers)
+
+
+def test_the_political_pack_of_a_sundhedsraad_counts_its_municipalities_answers(
+    levels_file: Path, tmp_path: Path
+) -> None:
+    data = _with_goals_and_round(levels_file)
+    pack = build_area_pack(data, "politisk", f"sundhedsraad:{AMAGER_VESTEGNEN}", 2014, [])
+    (tmp_path / "p.pdf").write_bytes(render(pack, "pdf"))
+    text = _flat_pdf(tmp_path / "p.pdf")
+    assert f"Sundhedsråd Amager og Vestegnen har vedtaget disse politiske mål: {GOAL}" in text
     assert (
-        "Fejl: --omraade laver direktørpakken for området (kommunerne sammenlignet, udviklingen, "
-        "områdets mål og Bilag 1); politisk og fagligt niveau findes kun for --kommune og --kkr: "
-        "brug --level direktoer"
-    ) in proc.stderr
-    assert "Traceback" not in proc.stderr
-    assert not (tmp_path / "x.pdf").exists()
+        "Mål og indsatser følger målkatalogets afsnit for Sundhedsråd Amager og Vestegnen, "
+        "KKR Hovedstaden (9 af kommunerne) (områdets eget afsnit og kommunernes KKR)."
+    ) in text
+    # Albertslund (the one municipality that submitted) has implemented every initiative
+    assert (
+        "Sundhedsråd Amager og Vestegnens skal-indsatser (9 kommuner) (statusrunde: Statusrunde "
+        "2014):"
+    ) in text
+    assert (
+        "1 ud af 1 kommune i Sundhedsråd Amager og Vestegnen har indført »Fælles opfølgende "
+        "hjemmebesøg efter udskrivning«."
+    ) in text
+    assert "KKR Hovedstadens skal-indsatser i Sundhedsråd Amager og Vestegnen (9 kommuner)" in text
+    # counts only: no municipality's own status table in the political pack
+    assert "Status for Albertslund" not in text
+    assert "Bilag 1" not in text
+
+
+def test_region_oestdanmark_follows_its_two_kkr_and_the_national_order(
+    levels_file: Path,
+) -> None:
+    data = _with_goals_and_round(levels_file)
+    pack = build_area_pack(data, "politisk", "region2027:1086", 2014, [])
+    said = " ".join(p for s in pack.sections for p in s.paragraphs)
+    lists = " ".join(lead for s in pack.sections for lead, _ in s.lists)
+    assert (
+        "Region Østdanmark har ingen centrale indikatorer i målkataloget, og dens kommuner hører "
+        "til flere KKR; indikatorerne står i definitionernes rækkefølge."
+    ) in said
+    assert "i Region Østdanmarks del af KKR Hovedstaden (29 kommuner)" in lists
+    sjaelland = data.catalogue.kkr_by_code(1085)
+    if sjaelland.initiatives:
+        assert "i Region Østdanmarks del af KKR Sjælland (17 kommuner)" in lists
+    else:
+        assert "KKR Sjælland har ingen indsatser i målkataloget." in said
+    headlines = [h.indicator for s in pack.sections for h in s.headlines]
+    assert headlines == [d.id for d in indicators_in(data)]
+
+
+def test_a_sundhedsraads_own_central_indicators_lead_its_political_pack(
+    levels_file: Path,
+) -> None:
+    data = _with_goals_and_round(levels_file)
+    ids = [d.id for d in indicators_in(data)]
+    chosen = list(reversed(ids))[:3]
+    section = amager_vestegnen_section().model_copy(update={"central_indicators": chosen})
+    others = [k for k in data.catalogue.kkr if k.region_code != AMAGER_VESTEGNEN]
+    data = replace(data, catalogue=data.catalogue.model_copy(update={"kkr": [*others, section]}))
+    pack = build_area_pack(data, "politisk", f"sundhedsraad:{AMAGER_VESTEGNEN}", 2014, [])
+    headlines = [h.indicator for s in pack.sections for h in s.headlines]
+    assert headlines == [*chosen, *(i for i in ids if i not in chosen)]
+    said = " ".join(p for s in pack.sections for p in s.paragraphs)
+    assert "Sundhedsråd Amager og Vestegnens 3 centrale indikatorer står først" in said
+
+
+def test_the_professional_pack_of_an_area_has_its_figures_and_says_why_no_breakdowns(
+    levels_file: Path,
+) -> None:
+    data = from_results_file(levels_file)
+    pack = build_area_pack(data, "fagligt", "region2027:1086", 2014, [])
+    titles = [s.title for s in pack.sections]
+    assert titles[:2] == ["Om Region Østdanmark", "Detaljerede tal"]
+    assert "Definitioner" in titles and "Datakvalitet" in titles
+    details = next(s for s in pack.sections if s.title == "Detaljerede tal")
+    d = indicators_in(data)[0]
+    series = data.published.series(d.id, "region2027", 1086, 2014, data.catalogue)
+    assert [row[:4] for row in details.tables[0].rows] == [
+        [str(f.year), *value_cells(f)[:3]] for f in series
+    ]
+    assert any(row[3] is not None for row in details.tables[0].rows)
+    drill = next(s for s in pack.sections if s.title == "Opdeling")
+    assert not drill.tables
+    assert "kan ikke lægges sammen til et tal for Region Østdanmark" in " ".join(drill.paragraphs)
 
 
 def _with_goals_and_round(levels_file: Path) -> ReportInput:

@@ -264,10 +264,17 @@ def test_the_report_form_offers_and_makes_a_sundhedsraads_pack(
     assert _pdf_names(body) == expected
 
 
-@pytest.mark.parametrize("level", ["politisk", "fagligt"])
-def test_the_report_form_says_a_sundhedsraad_has_the_director_pack_only(
-    levels_file: Path, personas: Personas, level: str
+@pytest.mark.parametrize(
+    ("level", "title"), [("politisk", "Politisk niveau"), ("fagligt", "Fagligt niveau")]
+)
+def test_the_report_form_makes_a_sundhedsraads_political_and_professional_pack(
+    levels_file: Path, personas: Personas, settings: Any, tmp_path: Path, level: str, title: str
 ) -> None:
+    """Once refused (the area pack was the director's only): now a job like any other pack;
+    nobody logged out orders it, and nobody else sees the job or its file."""
+    from naersund.web.reportjobs import services
+
+    settings.NAERSUND_REPORTS_DIR = tmp_path / "rapporter"
     release = releases.publish(levels_file)
     year = releases.results_of(release).years[-1]
     query = {
@@ -276,17 +283,89 @@ def test_the_report_form_says_a_sundhedsraad_has_the_director_pack_only(
         "aar": str(year),
         "format": "pdf",
     }
-    client = personas.client("reader")
+    anonymous = personas.client("anonymous")
     for response in (
-        client.get("/rapporter/", {"hent": "1", **query}),
-        client.post("/rapporter/", query),
+        anonymous.post("/rapporter/", query),
+        anonymous.get("/rapporter/", {"hent": "1", **query}),
     ):
-        assert response["Content-Type"].startswith("text/html")
-        html = response.content.decode()
-        assert (
-            "Et område som et sundhedsråd eller en region fra 2027 har kun direktørniveau" in html
-        )
+        assert response.status_code == 302
+        assert "Amager og Vestegnen" not in response.content.decode()
     assert not ReportJob.objects.exists()
+    client = personas.client("reader")
+    ordered = client.post("/rapporter/", query)
+    assert ordered.status_code == 302, ordered.content.decode()[:500]
+    pk = int(ordered["Location"].rstrip("/").split("/")[-1])
+    assert services.run_pending() == 1
+    status = client.get(f"/rapporter/job/{pk}/status/").json()
+    assert status["status"] == "faerdig", status
+    assert status["file_name"] == f"{level}_2712_sundhedsraad-amager-og-vestegnen_{year}.pdf"
+    body = b"".join(client.get(status["download_url"]).streaming_content)
+    text = _pdf_text(body)
+    assert f"{title} · Sundhedsråd Amager og Vestegnen · {year}" in text
+    assert "ikke verificeret mod officiel liste" in text
+    other = personas.client("kkr_nordjylland")
+    for url in (f"/rapporter/job/{pk}/", f"/rapporter/job/{pk}/status/", status["download_url"]):
+        response = other.get(url)
+        assert response.status_code == 404
+        assert status["file_name"].encode() not in response.content
+        assert b"Sundhedsr\xc3\xa5d Amager og Vestegnen" not in response.content
+
+
+def test_a_sundhedsraads_political_xlsx_has_the_api_and_omraadeoverblik_figures(
+    levels_file: Path, personas: Personas
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from naersund.indicators import load_definitions
+    from naersund.reports.common import name_with_status
+
+    release = releases.publish(levels_file)
+    pub = releases.results_of(release)
+    year = pub.years[-1]
+    client = personas.client("reader")
+    html = client.get(
+        reverse("dashboard:omraade", args=["sundhedsraad", AMAGER_VESTEGNEN]), {"aar": year}
+    ).content.decode()
+    cells = re.findall(r'<td class="cmpcell">(.*?)</td>', _row(html, "sundhedsraad", 2712), re.S)
+    response = client.get(
+        "/rapporter/",
+        {
+            "hent": "1",
+            "omraade": f"omraade-sundhedsraad-{AMAGER_VESTEGNEN}",
+            "niveau": "politisk",
+            "aar": str(year),
+            "format": "xlsx",
+        },
+    )
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))["Nøgletal"]
+    in_pack = {r[0]: r[3] for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    names = {d.id: name_with_status(d) for d in load_definitions()}
+    shown = 0
+    for indicator, cell in zip(_column_order(html), cells, strict=True):
+        body = _api(
+            client, level="sundhedsraad", area=AMAGER_VESTEGNEN, year=year, indicator=indicator
+        )
+        (result,) = body["results"]
+        value = result["figure"]["value"]
+        # the same number (the XLSX keeps 15 significant digits)
+        assert in_pack[names[indicator]] == (None if value is None else pytest.approx(value))
+        if value is not None:
+            shown += 1
+            assert cell.strip().startswith(num(value))
+    assert shown >= 1
+
+
+def _pdf_text(body: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return re.sub(
+        r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+    )
 
 
 def test_udvikling_of_a_sundhedsraad_beside_its_2027_region_and_denmark(

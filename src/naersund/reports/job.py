@@ -22,14 +22,6 @@ from naersund.reports.area_pack import build_area_pack
 Progress = Callable[[str, float], None]
 
 
-#: an area of another level (a sundhedsråd, a 2027 region) has the director-style pack only
-AREA_PACK_LEVEL = (
-    "--omraade laver direktørpakken for området (kommunerne sammenlignet, udviklingen, "
-    "områdets mål og Bilag 1); politisk og fagligt niveau findes kun for --kommune og --kkr: "
-    "brug --level direktoer"
-)
-
-
 def make_reports(
     data: ReportInput,
     level: Level,
@@ -47,8 +39,8 @@ def make_reports(
     """Write the packs asked for and return their paths.
 
     * ``kommune`` or ``kkr``: one pack for that area, written to ``out``;
-    * ``omraade`` (``level:code``, e.g. ``sundhedsraad:2712``): the area pack of any level
-      (:mod:`naersund.reports.area_pack`), written to ``out``;
+    * ``omraade`` (``level:code``, e.g. ``sundhedsraad:2712``): the pack of an area of any
+      level at any of the three levels (:mod:`naersund.reports.area_pack`), written to ``out``;
     * ``kkr`` with ``all_municipalities``: one document, the KKR's pack followed by a section
       per municipality, written to ``out``;
     * ... and ``separate_files``: one file per area (the KKR's and each municipality's) in the
@@ -56,11 +48,9 @@ def make_reports(
     """
     report = progress or (lambda _m, _f: None)
     if omraade is not None:
-        # an area of any level (``sundhedsraad:2712``): the director-style area pack
+        # an area of any level (``sundhedsraad:2712``): the area pack at the chosen level
         if kommune is not None or kkr is not None or all_municipalities:
             raise NaersundError("--omraade bruges alene (uden --kommune, --kkr og --alle-kommuner)")
-        if level != "direktoer":
-            raise NaersundError(AREA_PACK_LEVEL)
         report("Samler rapporten", 0.1)
         pack = build_area_pack(data, level, omraade, year, footnotes(data, year))
         report(f"Skriver {fmt.upper()}-filen", 0.4)

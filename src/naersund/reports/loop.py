@@ -81,9 +81,12 @@ def followup_section(data: ReportInput, area: Area, year: int) -> Section | None
     return s
 
 
-def smoothed_section(data: ReportInput, area: Area, year: int) -> Section | None:
+def smoothed_section(
+    data: ReportInput, area: Area, year: int, members: list[Area] | None = None
+) -> Section | None:
     """ "Udjævnede værdier": each municipality's published value and interval, its smoothed
-    value and the published verdict, per indicator; None when no cell has one."""
+    value and the published verdict, per indicator; None when no cell has one. ``members``:
+    the municipalities of an area of another level (default: the KKR's, or the municipality)."""
 
     def cells(d: IndicatorDefinition, a: Area) -> list[Any] | None:
         sm = smoothed_value(data.published, d.id, a.code, year)
@@ -102,7 +105,7 @@ def smoothed_section(data: ReportInput, area: Area, year: int) -> Section | None
 
     table = c.indicator_area_table(
         data,
-        _areas(area),
+        _areas(area) if members is None else members,
         cells,
         sheet="Udjævnede værdier",
         title=f"Offentliggjort og udjævnet værdi, {year}",
@@ -125,6 +128,8 @@ def smoothed_section(data: ReportInput, area: Area, year: int) -> Section | None
     if table is None:
         return None
     s = Section("Udjævnede værdier (empirisk Bayes)")
-    s.paragraphs.append(explanation_da(KKR_NAMES.get(area.region_code, "KKR'en")))
+    # an area of another level: each municipality is drawn towards its own KKR ("...s rate")
+    group = KKR_NAMES.get(area.region_code, "KKR'en") if members is None else "kommunens KKR'"
+    s.paragraphs.append(explanation_da(group))
     s.blocks.append(table)
     return s

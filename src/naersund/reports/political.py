@@ -8,6 +8,7 @@ from typing import Any
 
 from naersund.analysis.published import Figure
 from naersund.catalogue import Initiative, Kkr
+from naersund.indicators.model import IndicatorDefinition
 from naersund.reports import common as c
 from naersund.reports import economy, figures
 from naersund.reports.model import Area, Column, Headline, ReportInput, Section, Table
@@ -24,6 +25,7 @@ from naersund.survey.aggregate import (
     sentence,
     status_counts,
 )
+from naersund.survey.aggregate import Area as SurveyArea
 from naersund.survey.questions import STATUS_LABELS, STATUS_VALUES
 
 
@@ -82,10 +84,17 @@ def target_status(f: Figure) -> TargetStatus | None:
     )
 
 
-def headlines(data: ReportInput, area: Area, year: int) -> list[Headline]:
+def headlines(
+    data: ReportInput,
+    area: Area,
+    year: int,
+    order: list[IndicatorDefinition] | None = None,
+) -> list[Headline]:
+    """A headline per indicator, in ``order`` (default: the area's KKR's central indicators
+    first, :func:`common.central_first`; an area of another level passes its own order)."""
     out = []
     min_count = int(data.meta.get("suppression_min_count", 5))
-    for d in c.central_first(data, area.region_code):
+    for d in c.central_first(data, area.region_code) if order is None else order:
         f = c.figure(data, d.id, area.level, area.code, year)
         obs = Observation(f.value, f.verdict, f.suppressed, f.measure) if f.present else None
         colour, light_text = traffic_light(f.verdict if f.present else "", f.suppressed)
@@ -208,6 +217,59 @@ def survey_section(data: ReportInput, area: Area) -> Section:
                         "implementeret",
                         i,
                         region,
+                        count_form=True,
+                    )
+                    for i in initiatives
+                ],
+            )
+        )
+    return s
+
+
+def parts_survey_section(
+    data: ReportInput, parts: list[tuple[Kkr, list[Area]]], area_name: str, area_code: int
+) -> Section:
+    """The survey coverage for an area of any level (a sundhedsråd, a 2027 region), in the
+    council's words as for a KKR ("3 ud af 9 kommuner i Sundhedsråd ... har indført ..."):
+    for each catalogue section the area follows (``parts``: its own section with all its
+    municipalities, its municipalities' KKR with those in each), that section's
+    skal-initiatives counted among those municipalities. Counts only, never a municipality's
+    own answer (as the KKR's political pack)."""
+    s = Section("Indsatser")
+    every = {m.code for _, members in parts for m in members}
+    for kkr, _ in parts:
+        if not c.skal_initiatives(kkr)[0]:
+            s.paragraphs.append(f"{kkr.name_da} har ingen indsatser i målkataloget.")
+    parts = [(kkr, members) for kkr, members in parts if c.skal_initiatives(kkr)[0]]
+    if not parts:
+        s.paragraphs.append(
+            f"Målkataloget har ingen indsatser for {area_name} eller kommunernes KKR."
+        )
+        return s
+    if data.survey is None:
+        s.paragraphs.append(
+            "Der er endnu ingen statusrunde med svar; indsatserne står nedenfor uden status."
+        )
+    for kkr, members in parts:
+        initiatives, are_skal = c.skal_initiatives(kkr)
+        kind = "skal-indsatser" if are_skal else "indsatser"
+        codes = frozenset(m.code for m in members)
+        name = area_name if codes == every else f"{area_name}s del af {kkr.name_da}"
+        if data.survey is None:
+            s.lists.append((f"{kkr.name_da}s {kind}:", [c.name_of(i) for i in initiatives]))
+            continue
+        group = SurveyArea(area_code, name, codes)
+        s.lists.append(
+            (
+                f"{kkr.name_da}s {kind}"
+                + ("" if kkr.name_da == name else f" i {name}")
+                + f" ({len(codes)} kommuner){c.round_text(data)}:",
+                [
+                    sentence(
+                        status_counts(data.survey, i.id, group).share("implementeret"),
+                        "implementeret",
+                        i,
+                        group,
                         count_form=True,
                     )
                     for i in initiatives

@@ -93,13 +93,6 @@ def parse(query: Mapping[str, str], years: list[int]) -> tuple[PackChoice | None
     level = query.get("niveau", "")
     if level not in reports.LEVELS:
         errors.append("Vælg et niveau: politisk, direktør eller fagligt.")
-    other_level = area is not None and area[0].level not in ("kommune", "region")
-    if other_level and level in reports.LEVELS and level != "direktoer":
-        errors.append(  # the area pack of another level (issue 14)
-            "Et område som et sundhedsråd eller en region fra 2027 har kun direktørniveau "
-            "(kommunerne sammenlignet, udviklingen, områdets mål og Bilag 1); politisk og "
-            "fagligt niveau findes for kommuner og KKR."
-        )
     fmt = query.get("format", "")
     if fmt not in reports.FORMATS:
         errors.append("Vælg et format: PDF, Excel eller HTML.")
