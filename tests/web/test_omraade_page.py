@@ -110,6 +110,8 @@ def test_region_oestdanmark_says_it_is_computed_backwards(
     overblik = personas.client("reader").get(link.group(1).replace("&amp;", "&"))
     assert overblik.status_code == 200
     assert "(46 valgt)" in overblik.content.decode()
+    # each compared with Region Østdanmark, not with Denmark
+    assert overblik.content.decode().count("sammenlignet med Region Østdanmark</span>") == 46
 
 
 def test_the_old_kkr_address_moved_to_the_omraadeoverblik(

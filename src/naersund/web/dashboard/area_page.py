@@ -23,6 +23,7 @@ from typing import Any
 
 from naersund.analysis import area_view
 from naersund.analysis.area_view import AreaInfo
+from naersund.analysis.overview import REFERENCE_TEXT
 from naersund.analysis.profiles import IndicatorInfo
 from naersund.analysis.published import Figure, PublishedResults
 from naersund.catalogue import Catalogue
@@ -174,9 +175,15 @@ def area_context(
         "skal_visible": n_skal > 0 and any(r.skal and r.skal.visible for r in rows),
         "followup_coverage": bool(coverage),
         "absent": absent_sentences(area, sections, n_skal, order.central, rnd),
-        # Overblik with the area's municipalities (a group chosen there, every indicator)
+        # Overblik with the area's municipalities (a group chosen there, every indicator),
+        # each compared with the area where Overblik offers its level
         "overblik_query": "&".join(
-            [f"aar={year}", "kkr=alle", *(f"kommuner={k}" for k in area.members)]
+            [
+                f"aar={year}",
+                "kkr=alle",
+                *([f"sammenlign={area.level}"] if area.level in REFERENCE_TEXT else []),
+                *(f"kommuner={k}" for k in area.members),
+            ]
         ),
     }
 
