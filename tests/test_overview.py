@@ -300,3 +300,77 @@ def test_a_chosen_group_keeps_only_its_municipalities_under_their_kkr() -> None:
     ]
     assert ov.filename("csv") == "overblik-2014-hele-landet-3-valgte-udgivelse-7.csv"
     assert len(ov.records()) == 3
+
+
+def _release_with_sundhedsraad() -> PublishedResults:
+    """:func:`_release` with Sundhedsråd Amager og Vestegnen (Albertslund's) and Sundhedsråd
+    Hovedstaden (København's) in 2014: Albertslund's 45 (43-47) is better than its
+    sundhedsråd's 60 (58-62), where it is worse than its KKR; København's 55 (54-56) is like
+    its sundhedsråd's 55 (53-57)."""
+    pub = _release()
+    rows = [
+        _row("rate", "sundhedsraad", AMAGER_VESTEGNEN, 2014, 60, 58, 62, True),
+        _row("rate", "sundhedsraad", SR_HOVEDSTADEN, 2014, 55, 53, 57, True),
+    ]
+    frame = pd.concat([pub.results[COLUMNS], pd.DataFrame(rows, columns=COLUMNS)])
+    return PublishedResults.from_frame(frame.reset_index(drop=True), pub.meta)
+
+
+AMAGER_VESTEGNEN, SR_HOVEDSTADEN = 2712, 2713
+
+
+def test_compared_with_the_sundhedsraad_the_verdicts_follow_its_interval() -> None:
+    pub = _release_with_sundhedsraad()
+    ov = overview(pub, INFOS, 2014, reference="sundhedsraad", region_code=HOVEDSTADEN)
+    rows = _by_name(ov)
+    alb, kbh = rows["Albertslund"], rows["København"]
+    assert alb.reference_name == "Sundhedsråd Amager og Vestegnen"  # type: ignore[attr-defined]
+    assert kbh.reference_name == "Sundhedsråd Hovedstaden"  # type: ignore[attr-defined]
+    assert alb.cells[0].verdict == "better"  # type: ignore[attr-defined]
+    assert alb.cells[0].verdict_text == "Bedre end sundhedsrådet"  # type: ignore[attr-defined]
+    assert kbh.cells[0].verdict == "similar"  # type: ignore[attr-defined]
+    # no sundhedsråd figure for the days: not compared (not compared with Denmark instead)
+    assert kbh.cells[1].verdict == "not_compared"  # type: ignore[attr-defined]
+    assert "Sammensætningen er ikke verificeret mod officiel liste" in ov.reference_notes
+    assert any("beregnet som summen af kommunerne" in n for n in ov.reference_notes)
+    header = ov.headers()
+    assert header[3] == "Sammenlignet med (kommunens sundhedsråd)"
+    record = next(r for r in ov.records() if r[1] == "Albertslund")
+    assert record[3] == "Sundhedsråd Amager og Vestegnen"
+    assert record[4:6] == [45.0, "Bedre end sundhedsrådet"]
+    about = [tuple(r) for r in load_workbook(io.BytesIO(ov.xlsx()))["Om tallene"].values]
+    assert ("Note", "Sammensætningen er ikke verificeret mod officiel liste") in about
+
+
+def test_the_kkr_and_sundhedsraad_verdicts_are_one_rule() -> None:
+    """The KKR verdict is the same function's answer on the KKR's level (here the five
+    regions of a release computed before the kkr level)."""
+    from naersund.analysis.overview import parent_verdicts, reference_level
+
+    pub = _release_with_sundhedsraad()
+    assert reference_level(pub, "kkr") == "region"
+    assert reference_level(pub, "sundhedsraad") == "sundhedsraad"
+    assert reference_level(pub, "region2027") is None  # not in this release
+    assert reference_level(pub, "mars") is None
+    kkr = overview(pub, INFOS, 2014, reference="kkr", region_code=HOVEDSTADEN)
+    f = pub.figures
+    now = f[(f["level"] == "kommune") & (f["year"] == 2014)]
+    direct = parent_verdicts(pub, now, "region", {"rate": "lower_is_better"})
+    keys = zip(direct["indicator"], direct["area_code"], strict=True)
+    by_code = dict(zip(keys, direct["verdict"], strict=True))
+    for row in kkr.rows:
+        assert row.reference_name == "KKR Hovedstaden"
+        assert row.cells[0].verdict == by_code.get(("rate", row.kommunekode), "not_compared")
+
+
+def test_a_release_without_the_level_offers_no_such_comparison() -> None:
+    from naersund.analysis.overview import reference_choices
+
+    assert [r for r, _ in reference_choices(_release())] == ["land", "kkr"]
+    assert [r for r, _ in reference_choices(_release_with_sundhedsraad())] == [
+        "land",
+        "kkr",
+        "sundhedsraad",
+    ]
+    with pytest.raises(ValueError):
+        overview(_release(), INFOS, 2014, reference="sundhedsraad")

@@ -218,3 +218,38 @@ def test_the_sundhedsraads_results_and_bilag1_say_its_membership_is_unverified(
         "ikke verificeret"
         not in admin.get(f"/status/{sr_round.slug}/bilag1/1084/").content.decode()
     )
+
+
+def test_the_sundhedsraads_results_downloads_say_its_membership_is_unverified(
+    personas: Personas, sr_round: Round
+) -> None:
+    """Issue 14: the CSV and the XLSX of the round's results for a sundhedsråd carry the note
+    the results page shows (a note line above the table, in every sheet of the XLSX); a KKR's
+    downloads do not."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    note = "Sundhedsråd Amager og Vestegnens sammensætning er ikke verificeret mod officiel liste."
+    client = personas.client("sr_amager_vestegnen")
+    url = f"/status/{sr_round.slug}/resultater"
+    text = client.get(f"{url}.csv", {"kkr": AMAGER_VESTEGNEN}).content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    header = next(n for n, line in enumerate(lines) if line[:2] == ["KKR-katalog", "Mål"])
+    assert [note] in lines[:header]
+    book = load_workbook(io.BytesIO(client.get(f"{url}.xlsx", {"kkr": AMAGER_VESTEGNEN}).content))
+    assert len(book.worksheets) == 3
+    for sheet in book.worksheets:
+        notes = [row[0] for row in sheet.iter_rows(values_only=True, max_row=4)]
+        assert note in notes, sheet.title
+    admin = personas.client("admin")
+    kkr_csv = admin.get(f"{url}.csv", {"kkr": 1084}).content.decode("utf-8-sig")
+    assert "ikke verificeret" not in kkr_csv
+    kkr_book = load_workbook(io.BytesIO(admin.get(f"{url}.xlsx", {"kkr": 1084}).content))
+    assert all(
+        "ikke verificeret" not in str(c)
+        for s in kkr_book.worksheets
+        for row in s.iter_rows(values_only=True)
+        for c in row
+    )

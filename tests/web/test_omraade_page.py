@@ -110,6 +110,8 @@ def test_region_oestdanmark_says_it_is_computed_backwards(
     overblik = personas.client("reader").get(link.group(1).replace("&amp;", "&"))
     assert overblik.status_code == 200
     assert "(46 valgt)" in overblik.content.decode()
+    # each compared with Region Østdanmark, not with Denmark
+    assert overblik.content.decode().count("sammenlignet med Region Østdanmark</span>") == 46
 
 
 def test_the_old_kkr_address_moved_to_the_omraadeoverblik(
@@ -444,3 +446,50 @@ def test_the_kommuneprofil_names_the_municipalitys_area_on_every_level(
     for item in items:
         url = re.search(r'<a href="([^"]*)">', item).group(1).replace("&amp;", "&")  # type: ignore[union-attr]
         assert personas.client("reader").get(url).status_code == 200
+
+
+def test_an_indicator_without_figures_falls_back_visibly_to_the_one_shown(
+    levels_file: Path, personas: Personas
+) -> None:
+    """?indikator= naming an indicator the release has no figures for (the tests' release, like
+    the demo's, has none for KOL): the selector, the map's heading and its numbers all show the
+    first indicator the release has, and a Danish note says so."""
+    from naersund.web.dashboard import context as ctx
+
+    release = releases.publish(levels_file)
+    pub = releases.results_of(release)
+    infos = ctx.infos()
+    missing = next(i for i in infos if pub.rows(i).empty)
+    client = personas.client("reader")
+    url = reverse("dashboard:omraade", args=["sundhedsraad", AMAGER_VESTEGNEN])
+    html = client.get(url, {"indikator": missing}).content.decode()
+    first = _column_order(html)[0]
+    assert not pub.rows(first).empty
+    note = (
+        f"Udgivelsen har ingen tal for »{infos[missing].name_da}«, så kortet viser i stedet "
+        f"»{infos[first].name_da}«, den første indikator, udgivelsen har tal for."
+    )
+    assert note in html
+    assert f'<option value="{first}" selected>' in html
+    assert f'<option value="{missing}" selected>' not in html
+    assert f"<h2>Kort: {infos[first].name_da}</h2>" in html
+    # the map's numbers are the shown indicator's figures
+    year = pub.years[-1]
+    data = client.get(url, {"indikator": missing, "csv": "map"}).content.decode("utf-8-sig")
+    shown = pub.figure(first, "kommune", 165, year).value  # Albertslund
+    lines = data.splitlines()
+    assert lines[0].startswith(f"Kommune;Værdi ({infos[first].unit_da})")
+    assert shown is not None
+    assert f"Albertslund;{str(shown).replace('.', ',')};" in data
+    # an indicator the release has: no note
+    plain = client.get(url, {"indikator": first}).content.decode()
+    assert "Udgivelsen har ingen tal for" not in plain
+    assert f"<h2>Kort: {infos[first].name_da}</h2>" in plain
+
+
+def test_a_release_without_any_indicator_shows_no_map_and_says_so() -> None:
+    from naersund.web.dashboard.area_page import shown_indicator
+
+    info, at, note = shown_indicator([], "akutte_indlaeggelser_kol")
+    assert info is None and at == 0
+    assert note == "Udgivelsen har ingen tal for nogen indikator, så der er intet kort."

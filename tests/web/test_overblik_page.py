@@ -8,6 +8,7 @@ import csv
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from dashboard_data import results_for
@@ -260,3 +261,112 @@ def test_a_chosen_group_of_municipalities_is_shown_and_downloaded(
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert [r[1] for r in rows[1:]] == ["Aalborg", "Albertslund"]
     assert client.get(URL + "?kommuner=abc").status_code == 400
+
+
+# --- comparison with the municipality's area on any published level (issue 14) -----------------
+
+AMAGER_VESTEGNEN = 2712
+ROW_WITH_REFERENCE = re.compile(r'<th scope="row"><a [^>]*>([^<]+)</a>(.*?)</th>(.*?)</tr>', re.S)
+REFERENCE = re.compile(r'<span class="small ov-ref">sammenlignet med ([^<]+)</span>')
+
+
+@pytest.fixture(scope="session")
+def levels_file(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from dashboard_data import levels_results_for
+
+    return levels_results_for(synthetic_dir, tmp_path_factory.getbasetemp())
+
+
+def _expected_verdict(pub: Any, indicator: str, code: int, level: str, area: int, year: int) -> str:
+    """The verdict against the area by the overlap of the two published 95 % intervals
+    (``PublishedResults.figure``), written out here as the page's legend states it."""
+    from naersund.web.dashboard import context as ctx
+
+    own = pub.figure(indicator, "kommune", code, year)
+    ref = pub.figure(indicator, level, area, year)
+    if own.suppressed:
+        return "Skjult (få tilfælde)"
+    if None in (own.lower, own.upper, ref.lower, ref.upper):
+        return "Ikke sammenlignet"
+    low_is_good = ctx.infos()[indicator].direction == "lower_is_better"
+    if own.upper < ref.lower:
+        return "Bedre end sundhedsrådet" if low_is_good else "Dårligere end sundhedsrådet"
+    if own.lower > ref.upper:
+        return "Dårligere end sundhedsrådet" if low_is_good else "Bedre end sundhedsrådet"
+    return "Som sundhedsrådet"
+
+
+def test_compared_with_the_sundhedsraad_each_row_names_it_and_its_verdict(
+    levels_file: Path, personas: Personas
+) -> None:
+    release = releases.publish(levels_file)
+    pub = releases.load_release(release.pk)
+    year = pub.years[-1]
+    members = pub.members("sundhedsraad", AMAGER_VESTEGNEN)
+    query = "&".join(
+        [f"aar={year}", "kkr=alle", "sammenlign=sundhedsraad", *(f"kommuner={k}" for k in members)]
+    )
+    response = personas.client("reader").get(f"{URL}?{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<option value="sundhedsraad" selected>Kommunens sundhedsråd</option>' in html
+    assert "Sammensætningen er ikke verificeret mod officiel liste." in html
+    assert "beregnet som summen af kommunerne" in html
+    names = municipality_names()
+    columns = _columns(pub)
+    rows = ROW_WITH_REFERENCE.findall(html)
+    assert sorted(name for name, _, _ in rows) == sorted(names[k] for k in members)
+    code_of = {names[k]: k for k in members}
+    compared = differs = 0
+    for name, header, cells in rows:
+        assert REFERENCE.findall(header) == ["Sundhedsråd Amager og Vestegnen"]
+        shown = CELL.findall(cells)
+        assert len(shown) == len(columns)
+        for ind, (value, verdict, _) in zip(columns, shown, strict=True):
+            k = code_of[name]
+            f = pub.figure(ind, "kommune", k, year, parent_level="sundhedsraad")
+            assert f.parent_code == AMAGER_VESTEGNEN
+            if f.value is not None:
+                assert value == format_number(round(f.value, 1), 1)
+            expected = _expected_verdict(pub, ind, k, "sundhedsraad", AMAGER_VESTEGNEN, year)
+            assert verdict == expected, (name, ind)
+            if f.value is not None:
+                compared += verdict != "Ikke sammenlignet"
+                denmark = comparison_label(f.verdict).replace("landet", "")
+                differs += denmark != verdict.replace("sundhedsrådet", "")
+    assert compared > 0
+    assert differs > 0  # not Denmark's verdict under the sundhedsråd's name
+
+
+def test_compared_with_the_2027_region_each_row_names_it(
+    levels_file: Path, personas: Personas
+) -> None:
+    releases.publish(levels_file)
+    html = (
+        personas.client("reader")
+        .get(URL + f"?kkr={HOVEDSTADEN}&sammenlign=region2027")
+        .content.decode()
+    )
+    assert set(REFERENCE.findall(html)) == {"Region Østdanmark"}
+    assert "sammenlignet med kommunens region (fra 2027)" in html
+    assert "Bedre end regionen" in html  # the legend
+
+
+def test_an_unknown_comparison_gets_a_danish_message_not_an_error(
+    release: Release, personas: Personas
+) -> None:
+    client = personas.client("reader")
+    response = client.get(URL + "?sammenlign=<mars>")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "»Sammenlign med« kender ikke værdien »&lt;mars&gt;«" in html
+    assert "<mars>" not in html
+    assert "Tabellen er sammenlignet med landet." in html
+    assert "Bedre end landet" in html
+    # a level this release (kommune, region, land) has no figures for
+    response = client.get(URL + "?sammenlign=sundhedsraad")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Udgivelsen har ingen tal for kommunens sundhedsråd" in html
+    assert 'value="sundhedsraad"' not in html  # not offered either
+    assert client.get(URL + "?sammenlign=kkr").content.decode().count("ov-notice") == 0

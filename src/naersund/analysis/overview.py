@@ -1,7 +1,8 @@
 """Overblik (the "tartan rug"): every municipality × every published indicator for one year,
 each cell the headline figure (:attr:`PublishedResults.figures`, the one owner of figures), its
-comparison with Denmark or with the municipality's KKR, and its recent trend
-(:func:`naersund.analysis.trend.trend_directions`).
+comparison with Denmark or with the municipality's own area on a published level (its KKR,
+sundhedsråd or 2027 region: :func:`parent_verdicts`, one rule for every level), and its recent
+trend (:func:`naersund.analysis.trend.trend_directions`).
 
 :func:`overview` builds the table once; the web page, its CSV and its XLSX all show
 :meth:`Overview.records` (so a download has exactly the cells on the screen).
@@ -12,11 +13,11 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from naersund.analysis import area_view
 from naersund.analysis.benchmark import COMPARISON_TEXT
 from naersund.analysis.profiles import IndicatorInfo, municipality_names, municipality_region
 from naersund.analysis.published import Measure, PublishedResults
@@ -25,18 +26,84 @@ from naersund.catalogue.progress import Direction
 from naersund.charts.base import format_number
 from naersund.refdata import KKR_NAMES
 
-Reference = Literal["land", "kkr"]
-REFERENCES: tuple[Reference, ...] = ("land", "kkr")
-REFERENCE_TEXT: dict[str, str] = {"land": "landet", "kkr": "kommunens KKR"}
+#: What a municipality is compared with: Denmark (``land``) or its own area on a level
+Reference = str
+#: the comparisons Overblik offers, as the running text names them ("sammenlignet med ...")
+REFERENCE_TEXT: dict[str, str] = {
+    "land": "landet",
+    "kkr": "kommunens KKR",
+    "sundhedsraad": "kommunens sundhedsråd",
+    "region2027": "kommunens region (fra 2027)",
+}
+REFERENCES: tuple[Reference, ...] = tuple(REFERENCE_TEXT)
+#: the reference as a verdict names it ("Bedre end sundhedsrådet")
+REFERENCE_SHORT: dict[str, str] = {
+    "land": "landet",
+    "kkr": "KKR",
+    "sundhedsraad": "sundhedsrådet",
+    "region2027": "regionen",
+}
 VERDICT_SYMBOL = {"better": "▲", "similar": "●", "worse": "▼", "not_compared": "–"}
 NAME_SORT = "kommune"
 DECIMALS = 1
 
 
 def verdict_text(verdict: str, reference: Reference) -> str:
-    """``"Bedre end landet"``, ``"Som KKR"``, ``"Ikke sammenlignet"``."""
+    """``"Bedre end landet"``, ``"Som KKR"``, ``"Dårligere end sundhedsrådet"``,
+    ``"Ikke sammenlignet"``."""
     text = COMPARISON_TEXT.get(verdict, COMPARISON_TEXT["not_compared"])
-    return text.replace("landet", "KKR") if reference == "kkr" else text
+    return text.replace("landet", REFERENCE_SHORT.get(reference, "landet"))
+
+
+def reference_level(pub: PublishedResults, reference: Reference) -> str | None:
+    """The published level whose figures ``reference`` compares with, or None when the release
+    has no such level (or Overblik offers no such comparison): the KKR are their five regions
+    in a release computed before the ``kkr`` level existed (same codes, same municipalities)."""
+    if reference not in REFERENCE_TEXT:
+        return None
+    if reference == "kkr" and "kkr" not in pub.membership:
+        reference = "region"
+    return reference if reference in pub.membership else None
+
+
+def reference_choices(pub: PublishedResults) -> list[tuple[Reference, str]]:
+    """The "Sammenlign med" choices the release allows: ``(value, label)``."""
+    return [
+        (r, REFERENCE_TEXT[r][:1].upper() + REFERENCE_TEXT[r][1:])
+        for r in REFERENCES
+        if reference_level(pub, r) is not None
+    ]
+
+
+def parent_verdicts(
+    pub: PublishedResults,
+    now: pd.DataFrame,
+    level: str,
+    directions: dict[str, Direction],
+) -> pd.DataFrame:
+    """``now`` (figures of municipalities: ``indicator, area_code, lower, upper, suppressed``)
+    with ``ref_code`` (the municipality's area on ``level``) and ``verdict`` against that
+    area's published interval of the same indicator and year (:func:`compare_intervals`;
+    ``not_compared`` for a suppressed cell, or where either interval is missing)."""
+    figures = pub.figures
+    ref = figures[(figures["level"] == level) & figures["year"].isin(now["year"].unique())]
+    ref = ref[["indicator", "year", "area_code", "lower", "upper"]].rename(
+        columns={"area_code": "ref_code", "lower": "ref_lower", "upper": "ref_upper"}
+    )
+    area_of = pub.membership.get(level, {})
+    out = now.assign(ref_code=now["area_code"].map(lambda k: area_of.get(int(k), -1)))
+    out = out.merge(ref, on=["indicator", "year", "ref_code"], how="left")
+    out.index = now.index
+    verdict = pd.Series("not_compared", index=out.index, dtype=object)
+    for ind, part in out.groupby("indicator"):
+        verdict[part.index] = compare_intervals(
+            part["lower"],
+            part["upper"],
+            part["ref_lower"],
+            part["ref_upper"],
+            directions.get(str(ind), "lower_is_better") == "lower_is_better",
+        )
+    return out.assign(verdict=verdict.where(~out["suppressed"].astype(bool), "not_compared"))
 
 
 def compare_intervals(
@@ -44,7 +111,8 @@ def compare_intervals(
 ) -> np.ndarray:
     """better / similar / worse by overlap of 95 % intervals, the rule ``naersund compute``
     uses for the comparison with Denmark (``engine.results.compare_with_national``), here
-    against another reference area (the KKR); ``not_compared`` where an interval is missing."""
+    against another reference area (the KKR, the sundhedsråd, ...); ``not_compared`` where an
+    interval is missing."""
     below = (upper < ref_lower).to_numpy()
     above = (lower > ref_upper).to_numpy()
     verdict = np.where(
@@ -106,6 +174,7 @@ class OverviewRow:
     region_code: int
     kkr_name: str
     cells: tuple[OverviewCell, ...]
+    reference_name: str = ""  # the municipality's area compared with (none for Denmark)
 
 
 @dataclass(frozen=True)
@@ -130,6 +199,8 @@ class Overview:
     release_id: int
     synthetic: bool
     chosen: frozenset[int] = frozenset()
+    # what must be said beside the reference areas' figures (area_view.level_notes)
+    reference_notes: tuple[str, ...] = ()
 
     @property
     def rows(self) -> list[OverviewRow]:
@@ -139,10 +210,21 @@ class Overview:
     def reference_text(self) -> str:
         return REFERENCE_TEXT[self.reference]
 
+    @property
+    def reference_short(self) -> str:
+        return REFERENCE_SHORT[self.reference]
+
+    @property
+    def by_area(self) -> bool:
+        """Whether each municipality is compared with its own area (not with Denmark)."""
+        return self.reference != "land"
+
     def headers(self) -> list[str]:
-        """The download's column headings: the municipality, then per indicator its value,
-        the comparison and the trend."""
+        """The download's column headings: the municipality (and, compared with an area, that
+        area), then per indicator its value, the comparison and the trend."""
         out = ["KKR", "Kommune", "Kommunekode"]
+        if self.by_area:
+            out.append(f"Sammenlignet med ({self.reference_text})")
         for c in self.columns:
             out += [
                 c.heading,
@@ -158,6 +240,8 @@ class Overview:
         out: list[list[str | int | float | None]] = []
         for row in self.rows:
             rec: list[str | int | float | None] = [row.kkr_name, row.name, row.kommunekode]
+            if self.by_area:
+                rec.append(row.reference_name)
             for cell in row.cells:
                 shown = "Skjult (få tilfælde)" if cell.suppressed else cell.verdict_text
                 rec += [cell.value, shown, cell.trend_text]
@@ -190,11 +274,13 @@ class Overview:
         ws.append(self.headers())
         for rec in self.records():
             ws.append(rec)
-        ws.freeze_panes = "D2"
+        ws.freeze_panes = "E2" if self.by_area else "D2"
         about = wb.create_sheet("Om tallene")
         about.append(["Udgivelse", self.release_id])
         about.append(["År", self.year])
         about.append(["Sammenlignet med", self.reference_text])
+        for note in self.reference_notes:
+            about.append(["Note", note])
         if self.synthetic:
             about.append(["SYNTETISKE DATA", "tallene siger intet om virkelige kommuner"])
         for c in self.columns:
@@ -244,27 +330,15 @@ def overview(
         sort = NAME_SORT
     kom = figures[(figures["level"] == "kommune") & figures["indicator"].isin(ids)]
     now = kom[kom["year"] == year]
-    if reference == "kkr":
-        reg = figures[(figures["level"] == "region") & (figures["year"] == year)]
-        ref = reg[["indicator", "area_code", "lower", "upper"]].rename(
-            columns={"area_code": "kkr_code", "lower": "ref_lower", "upper": "ref_upper"}
-        )
-        regions = municipality_region()
-        now = now.assign(kkr_code=now["area_code"].map(regions)).merge(
-            ref, on=["indicator", "kkr_code"], how="left"
-        )
-        verdict = pd.Series("not_compared", index=now.index, dtype=object)
-        for c in columns:
-            sel = now["indicator"] == c.indicator
-            part = now[sel]
-            verdict[sel] = compare_intervals(
-                part["lower"],
-                part["upper"],
-                part["ref_lower"],
-                part["ref_upper"],
-                c.direction == "lower_is_better",
-            )
-        now = now.assign(verdict=verdict.where(~now["suppressed"].astype(bool), "not_compared"))
+    level = reference_level(pub, reference)
+    if level is None:
+        raise ValueError(f"the release has no level to compare with for {reference!r}")
+    ref_names: dict[int, str] = {}
+    notes: tuple[str, ...] = ()
+    if level != "land":
+        now = parent_verdicts(pub, now, level, {c.indicator: c.direction for c in columns})
+        ref_names = _reference_names(pub, reference, set(pub.membership[level].values()))
+        notes = tuple(area_view.level_notes(pub, level))
     history = kom[(kom["year"] <= year)][
         ["indicator", "area_code", "year", "value", "lower", "upper"]
     ]
@@ -300,6 +374,7 @@ def overview(
     )
     names = municipality_names()
     regions = municipality_region()
+    ref_of = pub.membership.get(level, {}) if ref_names else {}
     groups = []
     for code, kkr_name in sorted(KKR_NAMES.items()):
         if region_code is not None and code != region_code:
@@ -311,6 +386,7 @@ def overview(
                 code,
                 kkr_name,
                 tuple(cells.get((c.indicator, k), missing) for c in columns),
+                ref_names.get(ref_of.get(k, -1), ""),
             )
             for k in sorted((k for k, r in regions.items() if r == code), key=lambda k: names[k])
             if not chosen or k in chosen
@@ -329,7 +405,21 @@ def overview(
         release_id=pub.release_id,
         synthetic=pub.synthetic,
         chosen=chosen,
+        reference_notes=notes,
     )
+
+
+def _reference_names(
+    pub: PublishedResults, reference: Reference, codes: set[int]
+) -> dict[int, str]:
+    """The names of the reference areas (a KKR by its KKR name also where the release has its
+    region's figures: :func:`area_view.find_area`)."""
+    out = {}
+    for code in codes:
+        area = area_view.find_area(pub, reference, code)
+        if area is not None:
+            out[code] = area.name
+    return out
 
 
 def _sorted(

@@ -23,6 +23,7 @@ from typing import Any
 
 from naersund.analysis import area_view
 from naersund.analysis.area_view import AreaInfo
+from naersund.analysis.overview import REFERENCE_TEXT
 from naersund.analysis.profiles import IndicatorInfo
 from naersund.analysis.published import Figure, PublishedResults
 from naersund.catalogue import Catalogue
@@ -174,8 +175,40 @@ def area_context(
         "skal_visible": n_skal > 0 and any(r.skal and r.skal.visible for r in rows),
         "followup_coverage": bool(coverage),
         "absent": absent_sentences(area, sections, n_skal, order.central, rnd),
-        # Overblik with the area's municipalities (a group chosen there, every indicator)
+        # Overblik with the area's municipalities (a group chosen there, every indicator),
+        # each compared with the area where Overblik offers its level
         "overblik_query": "&".join(
-            [f"aar={year}", "kkr=alle", *(f"kommuner={k}" for k in area.members)]
+            [
+                f"aar={year}",
+                "kkr=alle",
+                *([f"sammenlign={area.level}"] if area.level in REFERENCE_TEXT else []),
+                *(f"kommuner={k}" for k in area.members),
+            ]
         ),
     }
+
+
+def shown_indicator(
+    cols: list[IndicatorInfo], wanted: str | None
+) -> tuple[IndicatorInfo | None, int, str]:
+    """The indicator the page's map shows, its column and what the page must say about it:
+    the one asked for where the release has figures for it; else the first column (the first
+    indicator the release has), with a Danish note naming both, so that the selector, the
+    map's heading and its colours all show the same indicator; None (and a note) when the
+    release has no figures at all."""
+    if not cols:
+        return None, 0, "Udgivelsen har ingen tal for nogen indikator, så der er intet kort."
+    at = next((n for n, i in enumerate(cols) if i.id == wanted), None)
+    if at is not None:
+        return cols[at], at, ""
+    asked = ctx.infos().get(wanted or "")
+    if asked is None:
+        return cols[0], 0, ""
+    return (
+        cols[0],
+        0,
+        (
+            f"Udgivelsen har ingen tal for »{asked.name_da}«, så kortet viser i stedet "
+            f"»{cols[0].name_da}«, den første indikator, udgivelsen har tal for."
+        ),
+    )

@@ -5,7 +5,9 @@ XLSX) and what the template needs besides (sort links, filter choices).
 Parameters (Danish, as users read them in the address): ``aar``; ``kkr`` (a KKR's code, or
 ``alle``; a KKR secretariat starts on its own KKR, a sundhedsråd's or 2027 region's on its
 municipalities, everyone else on the whole country);
-``sammenlign`` (``land`` or ``kkr``); ``sort`` (an indicator id or ``kommune``) and ``orden``
+``sammenlign`` (``land``, or the municipality's own area on a level the release has: ``kkr``,
+``sundhedsraad``, ``region2027``; anything else is compared with Denmark and says so in Danish);
+``sort`` (an indicator id or ``kommune``) and ``orden``
 (``stigende``/``faldende``); ``hent`` (``csv``/``xlsx``) downloads the shown table.
 """
 
@@ -16,7 +18,15 @@ from typing import Any
 
 from django.http import QueryDict
 
-from naersund.analysis.overview import NAME_SORT, REFERENCES, Overview, Reference, overview
+from naersund.analysis.overview import (
+    NAME_SORT,
+    REFERENCE_TEXT,
+    Overview,
+    Reference,
+    overview,
+    reference_choices,
+    reference_level,
+)
 from naersund.analysis.profiles import IndicatorInfo, members_of, municipality_names
 from naersund.analysis.published import PublishedResults
 from naersund.refdata import KKR_NAMES
@@ -39,6 +49,7 @@ class OverblikParams:
     descending: bool
     own_kommune: int | None
     chosen: frozenset[int] = frozenset()
+    notice: str = ""  # why the comparison asked for is not the one shown
 
     def key(self) -> tuple[Any, ...]:
         return (
@@ -49,6 +60,7 @@ class OverblikParams:
             self.descending,
             self.own_kommune,
             tuple(sorted(self.chosen)),
+            self.notice,
         )
 
 
@@ -82,7 +94,7 @@ def params(q: QueryDict, pub: PublishedResults, user: Any) -> OverblikParams:
     else:
         region = query_int(q, "kkr", max_digits=4)
         region = region if region in KKR_NAMES else None
-    reference = q.get("sammenlign", "land")
+    reference, notice = _reference(q.get("sammenlign") or "land", pub)
     m = role_of(user)
     names = municipality_names()
     chosen = frozenset(
@@ -95,11 +107,30 @@ def params(q: QueryDict, pub: PublishedResults, user: Any) -> OverblikParams:
     return OverblikParams(
         year=year if year in pub.years else pub.years[-1],
         region_code=region,
-        reference=reference if reference in REFERENCES else "land",
+        reference=reference,
         sort=q.get("sort") or NAME_SORT,
         descending=q.get("orden") == DESCENDING,
         own_kommune=None if m is None or m.kommunekode is None else int(m.kommunekode),
         chosen=chosen,
+        notice=notice,
+    )
+
+
+def _reference(asked: str, pub: PublishedResults) -> tuple[Reference, str]:
+    """The comparison asked for, or Denmark with a Danish notice when Overblik has no such
+    comparison or the release no figures for its level."""
+    if reference_level(pub, asked) is not None:
+        return asked, ""
+    if asked in REFERENCE_TEXT:
+        return "land", (
+            f"Udgivelsen har ingen tal for {REFERENCE_TEXT[asked]}, så tabellen er "
+            "sammenlignet med landet."
+        )
+    shown = asked if len(asked) <= 40 else asked[:40] + "…"
+    choices = ", ".join(f"»{label}«" for _, label in reference_choices(pub))
+    return "land", (
+        f"»Sammenlign med« kender ikke værdien »{shown}« (parameteren sammenlign); vælg "
+        f"{choices}. Tabellen er sammenlignet med landet."
     )
 
 
@@ -144,7 +175,9 @@ def sort_link(p: OverblikParams, key: str, label: str) -> SortLink:
 DESCENDING_STATE = {True: "descending", False: "ascending"}
 
 
-def context(ov: Overview, p: OverblikParams, years: list[int]) -> dict[str, Any]:
+def context(
+    ov: Overview, p: OverblikParams, years: list[int], pub: PublishedResults
+) -> dict[str, Any]:
     """What ``dashboard/overblik.html`` shows."""
     from naersund.web.areas.present import group_links  # it imports this module
 
@@ -165,6 +198,7 @@ def context(ov: Overview, p: OverblikParams, years: list[int]) -> dict[str, Any]
             for code, name in sorted(KKR_NAMES.items())
         ],
         "chosen_param": CHOSEN,
+        "references": reference_choices(pub),
         # the user-defined groups as choices of the group to compare with (issue 14)
         "groups": group_links(p),
     }

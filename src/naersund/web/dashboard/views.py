@@ -503,7 +503,7 @@ def overblik(request: HttpRequest) -> HttpResponse:
 
     def build() -> dict[str, Any]:
         ov = overblik_page.table(pub, ctx.infos(), p)
-        return overblik_page.context(ov, p, pub.years)
+        return overblik_page.context(ov, p, pub.years, pub)
 
     return _page(
         request, "dashboard/overblik.html", "Overblik", release, ("overblik", *p.key()), build

@@ -4,6 +4,7 @@ then :mod:`naersund.analysis.area_view`; every number is :meth:`PublishedResults
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -64,8 +65,12 @@ def omraade(request: HttpRequest, level: str, code: int) -> HttpResponse:
     def build() -> dict[str, Any]:
         page = area_page.area_context(pub, area, p.year, p.standardised, request.user, rnd)
         cols = page["cols"]
-        info = ctx.infos()[p.indicator or ""]
-        at = next((n for n, i in enumerate(cols) if i.id == info.id), 0)
+        # an indicator the release has no figures for: the map shows the first one it has,
+        # and the selector and a note say so (area_page.shown_indicator)
+        info, at, missing_note = area_page.shown_indicator(cols, p.indicator)
+        if info is None:
+            return {**page, "map": None, "missing_note": missing_note, **_filters(pub, p)}
+        shown = replace(p, indicator=info.id)
         members = [r for r in page["rows"] if r.level == "kommune"]
         table = pd.DataFrame(
             {
@@ -75,7 +80,7 @@ def omraade(request: HttpRequest, level: str, code: int) -> HttpResponse:
                 "comparison": [r.cells[at].figure.verdict for r in members],
             }
         ).astype({"value": float})
-        title = f"{cols[at].name_da if cols else info.name_da}, {p.year}, {area.name}"
+        title = f"{info.name_da}, {p.year}, {area.name}"
         # zoomed to the area's municipalities (Bornholm in its inset where it is among them)
         map_chart = charts.choropleth(
             table, info.unit_da, title, list(area.members), None, area.name
@@ -83,12 +88,13 @@ def omraade(request: HttpRequest, level: str, code: int) -> HttpResponse:
         return {
             **page,
             "map": _chart(request, "map", map_chart),
-            "map_info": cols[at] if cols else info,
+            "map_info": info,
+            "missing_note": missing_note,
             "csv_charts": {"map": map_chart},
             "levels": area_view.level_choices(pub),
             "logged_in": _logged_in(request),  # in the page's cache key
             **_round_context(rnd),
-            **_filters(pub, p, indicator=True),
+            **_filters(pub, shown, indicator=True),
         }
 
     key = (str(survey_key), answers_key, _round_key(rnd), _logged_in(request))

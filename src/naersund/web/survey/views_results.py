@@ -222,6 +222,11 @@ def _results_tables(ctx: dict[str, Any]) -> list[Table]:
     area: agg.Area = ctx["area"]
     rnd: Round = ctx["round"]
     notes = [f"{rnd.title_da}: {area.name_da}", f"Svar fra {ctx['answered']} af {ctx['members']}"]
+    # a sundhedsråd's membership is not verified (issue 14): said as the results page says it
+    area_notes = (
+        [f"{area.name_da}s sammensætning er {ctx['area_note']}."] if ctx["area_note"] else []
+    )
+    notes += area_notes
     rows: list[list[Cell]] = []
     for group in ctx["groups"]:
         for r in group.results:
@@ -283,7 +288,7 @@ def _results_tables(ctx: dict[str, Any]) -> list[Table]:
             "Ændring (procentpoint)",
         ],
         base_rows,
-        [f"{rnd.title_da}: rammepapirets udgangspunkt opgjort efter samme definition"],
+        [f"{rnd.title_da}: rammepapirets udgangspunkt opgjort efter samme definition", *area_notes],
     )
     free_rows: list[list[Cell]] = []
     for f in ctx["free"]:
