@@ -215,6 +215,36 @@ def test_a_sundhedsraad_partner_gets_at_least_two_months_masked() -> None:
     assert (months.loc[shown, "numerator"] == truth.loc[shown, "numerator"]).all()
 
 
+def test_the_masks_of_the_hand_case_stay_as_they_are() -> None:
+    """Pinned masks (issue 14: the monthly step was made faster with identical masks; a later
+    speed change must not change them silently). By hand, the monthly cells alone:
+    municipality 3's two 1s (August, November) and, for region 10, municipality 1 in the same
+    months (the smallest visible count, 14 < 16): a rectangle. With the yearly file, which also
+    masks 4 and 6 (sundhedsråd partners), two months each of 4 and 6 (January, the cheapest
+    month, and August); the tests above check that this leaves nothing recoverable."""
+    _, months = _release(HAND_LEVELS, HAND_COUNTS)
+    masked = months[months["suppressed"]]
+    cells = sorted(zip(masked["level"], masked["area_code"], masked["month"], strict=True))
+    assert cells == [
+        ("kommune", 1, 8),
+        ("kommune", 1, 11),
+        ("kommune", 3, 8),
+        ("kommune", 3, 11),
+        ("kommune", 4, 1),
+        ("kommune", 4, 8),
+        ("kommune", 6, 1),
+        ("kommune", 6, 8),
+    ]
+    _, alone = _release(HAND_LEVELS, HAND_COUNTS, with_yearly=False)
+    masked = alone[alone["suppressed"]]
+    assert sorted(zip(masked["area_code"], masked["month"], strict=True)) == [
+        (1, 8),
+        (1, 11),
+        (3, 8),
+        (3, 11),
+    ]
+
+
 # -- random overlapping partitions -------------------------------------------------------------
 
 

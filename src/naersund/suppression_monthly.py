@@ -144,14 +144,15 @@ def monthly_vectors(
         "region": region_of,
         "land": dict.fromkeys(order, NATIONAL_CODE),
     }
-    cache: dict[tuple[str, int], FloatArray] = {}
-    rows = []
-    for lv, code in zip(level, area, strict=True):
-        key = (str(lv), int(code))
-        if key not in cache:
-            cache[key] = vector(membership, *key, order)
-        rows.append(cache[key])
-    return np.vstack(rows) if rows else np.zeros((0, len(order)))
+    row_of: dict[tuple[str, int], int] = {}
+    which = [
+        row_of.setdefault((str(lv), int(code)), len(row_of))
+        for lv, code in zip(level, area, strict=True)
+    ]
+    if not which:
+        return np.zeros((0, len(order)))
+    distinct = np.vstack([vector(membership, *key, order) for key in row_of])
+    return distinct[np.asarray(which)]
 
 
 def _basis(a: FloatArray, n: int) -> FloatArray:
@@ -169,9 +170,30 @@ def _complement_of_rows(a: FloatArray, n: int) -> FloatArray:
         return np.eye(n)
     if len(a) >= n and _has_every_unit_vector(a):
         return np.zeros((0, n))  # every municipality published by itself: all of R^n
-    _, s, vt = np.linalg.svd(a, full_matrices=True)
+    # with at least n rows the reduced decomposition's vt is already n × n (and it skips the
+    # rows × rows U of the full one: most of the time for the stacked complements)
+    _, s, vt = np.linalg.svd(a, full_matrices=len(a) < n)
     r = int((s > _TOL * max(1.0, float(s[0]))).sum()) if len(s) else 0
     return vt[r:]
+
+
+def _complement_of_month(a: FloatArray, n: int) -> FloatArray:
+    """:func:`_complement_of_rows` of one month's published rows, cheaply: a row with one
+    non-zero entry (a municipality published by itself) sets that coordinate to zero in the
+    complement, so only the other rows (regions, the country) over the other coordinates (the
+    month's masked municipalities, a few) need a decomposition (issue 14: speed)."""
+    if len(a) == 0:
+        return np.eye(n)
+    nonzero = a != 0
+    single = nonzero.sum(axis=1) == 1
+    free = np.flatnonzero(~nonzero[single].any(axis=0))
+    out = np.zeros((0, n))
+    if len(free):
+        sums = a[~single][:, free]
+        null = _complement_of_rows(sums[sums.any(axis=1)], len(free))
+        out = np.zeros((len(null), n))
+        out[:, free] = null
+    return out
 
 
 def _has_every_unit_vector(a: FloatArray) -> bool:
@@ -202,7 +224,7 @@ def exposed_yearly(
         return np.ones(len(cells.masked), dtype=bool)
     v = vectors[:, rest]
     # (a month without a published cell has span {0}: then so has the intersection)
-    complements = [_complement_of_rows(v[(month == m) & ~hidden], n) for m in range(1, 13)]
+    complements = [_complement_of_month(v[(month == m) & ~hidden], n) for m in range(1, 13)]
     common = _complement_of_rows(np.vstack(complements), n)
     known = _basis(np.vstack([cells.published[:, rest], common]), n)
     residual = _residual(cells.masked[:, rest], known)

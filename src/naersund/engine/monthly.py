@@ -65,6 +65,11 @@ from naersund.indicators import (
     load_stay_rules,
     select_definitions,
 )
+from naersund.monthly_sums import (  # (determined: analysis.monthly_file imports it here)
+    SumSystem,
+    determined,  # noqa: F401
+    partner_options,
+)
 from naersund.refdata import NATIONAL_CODE
 from naersund.registry.ingest import find_table
 from naersund.suppression import SuppressionRule
@@ -272,104 +277,73 @@ def _equations(
 ) -> list[tuple[list[int], bool]]:
     """The sums a reader knows, as (cells, total known): per area the months (total = the
     yearly count, known); per month each region = its municipalities and the country = the
-    regions (the total is a cell itself: its index is the first of the list)."""
-    eqs: list[tuple[list[int], bool]] = []
-    idx = pd.DataFrame({"level": level, "area": area, "month": month})
-    for _, rows in idx.groupby(["level", "area"]):
-        eqs.append((rows.index.tolist(), True))
-    for _m, rows in idx.groupby("month"):
-        by = {(lv, a): i for i, lv, a in zip(rows.index, rows["level"], rows["area"], strict=True)}
+    regions (the total is a cell itself: its index is the first of the list). Areas in order
+    of level and code, cells in row order. (Plain dictionaries: a pandas groupby per table
+    cost more than the rest of the monthly suppression, issue 14.)"""
+    keys = list(zip((str(x) for x in level), (int(x) for x in area), strict=True))
+    of_area: dict[tuple[str, int], list[int]] = {}
+    of_month: dict[int, dict[tuple[str, int], int]] = {}
+    for i, (key, m) in enumerate(zip(keys, (int(x) for x in month), strict=True)):
+        of_area.setdefault(key, []).append(i)
+        of_month.setdefault(m, {})[key] = i
+    eqs: list[tuple[list[int], bool]] = [(of_area[k], True) for k in sorted(of_area)]
+    for m in sorted(of_month):
+        by = of_month[m]
         land = by.get(("land", NATIONAL_CODE))
         regions = sorted(a for lv, a in by if lv == "region")
         if land is not None and regions:
             eqs.append(([land, *(by[("region", r)] for r in regions)], False))
+        kommuner = sorted(a for lv, a in by if lv == "kommune")
         for r in regions:
-            members = [by[k] for k in sorted(by) if k[0] == "kommune" and region_of.get(k[1]) == r]
+            members = [by[("kommune", k)] for k in kommuner if region_of.get(k) == r]
             if members:
                 eqs.append(([by[("region", r)], *members], False))
     return eqs
 
 
-def determined(
-    hidden: npt.NDArray[np.bool_], equations: Sequence[tuple[Sequence[int], bool]]
-) -> npt.NDArray[np.bool_]:
-    """Which hidden cells the equations pin down: cell ``i`` is determined when every solution
-    of the homogeneous system over the hidden cells has zero in ``i`` (the null space has a
-    zero row ``i``). An equation with a known total: sum of cells = total; without: first cell
-    = sum of the rest."""
-    cells = [int(c) for c in np.flatnonzero(hidden)]
-    out = np.zeros(len(hidden), dtype=bool)
-    if len(cells) == 0:
-        return out
-    col = {c: j for j, c in enumerate(cells)}
-    rows = []
-    for members, _known in equations:
-        coef = np.zeros(len(cells))
-        sign = [1.0] * len(members) if _known else [1.0] + [-1.0] * (len(members) - 1)
-        for m, sgn in zip(members, sign, strict=True):
-            if m in col:
-                coef[col[m]] += sgn
-        if coef.any():
-            rows.append(coef)
-    if not rows:
-        return out
-    a = np.array(rows)
-    _, s, vt = np.linalg.svd(a, full_matrices=False)
-    rank = int((s > 1e-9 * max(1.0, s.max())).sum())
-    # zero in every null-space vector = the unit vector lies in the row space: its projection
-    # on the row space (orthonormal rows ``vt[:rank]``) has length one; the reduced
-    # decomposition is much cheaper than the full one that gives the null space itself
-    pinned = 1.0 - (vt[:rank] ** 2).sum(axis=0) < 1e-10
-    out[np.asarray(cells)[pinned]] = True
-    return out
-
-
 def protect(
     values: npt.NDArray[np.float64],
-    equations: Sequence[tuple[Sequence[int], bool]],
+    equations: Sequence[tuple[Sequence[int], bool]] | SumSystem,
     rule: SuppressionRule,
     forced: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.bool_]:
     """Primary masks (small counts, and the cells ``forced``) and complementary masks until
     nothing masked is determined: a determined cell gets a partner masked in one of its
     equations: the visible cell with the smallest non-zero count (then zero, then the lowest
-    index)."""
+    index). ``equations`` prepared as a :class:`SumSystem` once per table saves rebuilding it."""
+    system = equations if isinstance(equations, SumSystem) else SumSystem(equations, len(values))
     hidden = rule.is_small(values)
     if forced is not None:
         hidden |= forced
-    of_cell: dict[int, list[int]] = {}
-    for e, (members, _) in enumerate(equations):
-        for m in members:
-            of_cell.setdefault(m, []).append(e)
-
-    def n_hidden(e: int) -> int:
-        return int(hidden[list(equations[e][0])].sum())
+    n_hidden = system.hidden_per_equation(hidden)
 
     def mask_partner(eqs: Sequence[int]) -> None:
-        for e in sorted(eqs, key=lambda e: (n_hidden(e), e)):
-            options = [m for m in equations[e][0] if not hidden[m] and np.isfinite(values[m])]
-            if options:
-                hidden[min(options, key=lambda m: (values[m] == 0, values[m], m))] = True
+        for e in sorted(eqs, key=lambda e: (int(n_hidden[e]), e)):
+            options = partner_options(system, e, hidden, values)
+            if len(options):
+                cell = int(min(options, key=lambda m: (values[m] == 0, values[m], m)))
+                hidden[cell] = True
+                n_hidden[system.incidence[:, cell]] += 1
                 return
         raise ValueError("cannot protect a masked monthly count: no cell left to mask")
 
     while True:
-        pinned = np.flatnonzero(determined(hidden, equations))
+        pinned = np.flatnonzero(system.determined(hidden))
         if len(pinned) == 0:
             return hidden
         # first the sums with exactly one masked cell (each gives its cell away) ...
-        exposed = [e for e in range(len(equations)) if n_hidden(e) == 1]
+        exposed = np.flatnonzero(n_hidden == 1).tolist()
         for e in exposed:
-            if n_hidden(e) == 1:
+            if n_hidden[e] == 1:
                 mask_partner([e])
         # ... then cells pinned by longer chains of sums
         if not exposed:
-            mask_partner(of_cell.get(int(pinned[0]), []))
+            mask_partner(np.flatnonzero(system.incidence[:, int(pinned[0])]).tolist())
 
 
 def protect_release(
     values: npt.NDArray[np.float64],
-    equations: Sequence[tuple[Sequence[int], bool]],
+    equations: Sequence[tuple[Sequence[int], bool]] | SumSystem,
     rule: SuppressionRule,
     cells: YearlyCells | None,
     vectors: npt.NDArray[np.float64],
@@ -379,6 +353,8 @@ def protect_release(
     give a masked yearly count away, the monthly cells that would (in the cheapest month) are
     forced as extra primaries and the protection runs again (``naersund.suppression_monthly``).
     Every mask so far stays a primary, and every round adds one, so the loop ends."""
+    if not isinstance(equations, SumSystem):
+        equations = SumSystem(equations, len(values))
     hidden = protect(values, equations, rule)
     if cells is None:
         return hidden
@@ -416,11 +392,14 @@ def suppress_monthly(
     with threadpool_limits(limits=1, user_api="blas"):
         for (ind, _year), rows in out.groupby(["indicator", "year"]):
             idx = rows.index.to_numpy()
-            eqs = _equations(
-                rows["level"].to_numpy(),
-                rows["area_code"].to_numpy(),
-                rows["month"].to_numpy(),
-                regions,
+            eqs = SumSystem(
+                _equations(
+                    rows["level"].to_numpy(),
+                    rows["area_code"].to_numpy(),
+                    rows["month"].to_numpy(),
+                    regions,
+                ),
+                len(rows),
             )
             columns = [("numerator", num_hidden)]
             if count_denominator.get(str(ind), False):
