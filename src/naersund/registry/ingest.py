@@ -295,6 +295,8 @@ def ingest(
                 checked.append(run(con, plan, work, cut))
             except (duckdb.InvalidInputException, duckdb.IOException) as e:
                 raise plan.read_error(e) from None
+        # the notes of a fast pass (rows left out) come first, as an adapter's notes do
+        report.messages = [n for c in checked for n in c.notes] + report.messages
         lines, report.rejected = failure_lines(con, checked, max_errors)
         total = sum(report.rejected.values())
         if total and rejects is None:

@@ -36,7 +36,7 @@ import yaml
 
 from naersund.errors import InputError
 from naersund.registry.lpr2 import DATE_FORMS, iso_date
-from naersund.registry.lpr3_typed import SUSPECTS, diag_sql, person_keys_sql, typed_sql
+from naersund.registry.lpr3_typed import NEED, SUSPECTS, diag_sql, person_keys_sql, typed_sql
 from naersund.registry.sas import SAS_SUFFIXES, open_sas
 from naersund.registry.sources import (
     Source,
@@ -84,7 +84,6 @@ CPR_PERSON = Lpr3Table(
 LPR3_TABLES = (KONTAKTER, DIAGNOSER, CPR_PERSON)
 PHYSICAL = "ALCA00"  # KONTAKTTYPE of a physical attendance, the only type that is a contact
 ACUTE = "ATA1"  # PRIORITET of an acute contact
-FIRST_PASS = "lpr3_first_pass"  # temp table: other KONTAKTTYPEs, contacts needing diagnoser
 TIME_FORMS = "TT:MM, TT:MM:SS eller TT:MM:SS.ffffff, fx 08:30"
 TIME_RE = r"([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
 # canonical field -> (LPR3 table, column) named in messages
@@ -388,7 +387,7 @@ def contacts_plan(
     pre_field = " ".join(f"WHEN {cond} THEN {sql_lit(fld)}" for cond, fld, _ in checks)
     pre_reason = " ".join(f"WHEN {cond} THEN {why}" for cond, _, why in checks)
     physical = f"(kontakttype IS NULL OR upper(kontakttype) = '{PHYSICAL}')"
-    need = f"SELECT need FROM {FIRST_PASS}"
+    need = f"SELECT need FROM {NEED}"
     # The exact conversion, with the reason for each row's first problem, for the rows the fast
     # pass (lpr3_typed) could not find good: only they are read (the semi join on SUSPECTS).
     # Speed (issue 16): "more than one distinct value" is min <> max (one hash aggregate instead
@@ -443,42 +442,21 @@ def contacts_plan(
         # every value above is trimmed, and dates and times have passed the LPR3 patterns
         trimmed=True,
         in_form=frozenset({"birth_date", "start", "end"}),
-        typed=lambda cut: typed_sql(kontakter_sql, person_sql, diag_sql_text, need, cut),
+        typed=lambda cut: typed_sql(kontakter_sql, person_sql, cut),
         person_keys=person_keys_sql(person_sql),
+        pending_diag=diag_sql(diag_sql_text, need),
+        notes_of=lambda found: _notes(found, o),
     )
-    try:
-        # the first full read of kontakter: a malformed CSV row shows up here
-        notes = _first_pass(con, kontakter_sql, o)
-    except (duckdb.InvalidInputException, duckdb.IOException) as e:
-        raise plan.read_error(e) from None
-    return plan, notes
+    return plan, []
 
 
-def _first_pass(con: duckdb.DuckDBPyConnection, kontakter_sql: str, o: Lpr3Options) -> list[str]:
-    """One read of kontakter before the checks: the contacts without an AKTIONSDIAGNOSE (only
-    their diagnoser rows are looked up; speed, issue 16: grouping every A-diagnosis of a
-    national extract per contact and joining it to every contact was the largest part of the
-    conversion), kept in a temp table for the conversion's query, and the notes: how many rows
-    of another KONTAKTTYPE than ALCA00 were left out, by type."""
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {FIRST_PASS} AS
-            SELECT * FROM (
-                SELECT CASE WHEN upper(trim(kontakttype)) <> $physical
-                            THEN upper(trim(kontakttype)) END AS other,
-                       CASE WHEN {trimmed("aktionsdiagnose")} IS NULL
-                            THEN {trimmed("dw_ek_kontakt")} END AS need
-                FROM ({kontakter_sql}))
-            WHERE other IS NOT NULL OR need IS NOT NULL""",
-        {"physical": PHYSICAL},
-    )
-    found = con.execute(
-        f"""SELECT other AS t, count(*) AS n FROM {FIRST_PASS}
-            WHERE other IS NOT NULL GROUP BY t ORDER BY n DESC, t"""
-    ).fetchall()
+def _notes(found: list[tuple[str, int]], o: Lpr3Options) -> list[str]:
+    """The note on the rows of another KONTAKTTYPE than ALCA00 (``found``: their number per
+    type, most first), which are left out."""
     if not found:
         return []
-    total = sum(int(n) for _, n in found)
-    kinds = ", ".join(f"{t}: {int(n):,}".replace(",", ".") for t, n in found)
+    total = sum(n for _, n in found)
+    kinds = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in found)
     name = o.name(KONTAKTER, "kontakttype")
     return [
         f"LPR3: {rows_word(total)} med anden {name} end {PHYSICAL} (fysisk fremmøde) er "

@@ -19,6 +19,12 @@ only), which give the message or find them good after all. So the messages are t
 conversion's, and a good row's values are those the exact conversion gives (tested: every row
 of a set of awkward extracts is checked both ways, ``tests/test_lpr3_typed.py``).
 
+A contact without an AKTIONSDIAGNOSE takes its diagnosis from ``diagnoser``: the pass leaves
+such a row *pending* (good but for its diagnosis) and names its contact; a second step looks up
+the ``diagnoser`` rows of those contacts only and decides the pending rows (a second, small
+Parquet file), as the pass decides a row with an AKTIONSDIAGNOSE. So ``kontakter`` is read once:
+the same pass counts the rows of other KONTAKTTYPEs for the notes.
+
 The person key (``schema.PERSON_KEY``) is the rank of the ``PNR`` among the persons of
 CPR_PERSON, numbered in the same pass: a contact's person must be in CPR_PERSON, so the key is
 an exact integer per person in the order of ``person_id``, without a second pass over the
@@ -27,7 +33,9 @@ contacts.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,6 +46,7 @@ from naersund.registry.sources import sql_ident, sql_lit
 from naersund.registry.validate import (
     DIAG_RE,
     EARLIEST_DATE,
+    STAGING_FORMAT,
     Checked,
     TablePlan,
     checked_sql,
@@ -47,6 +56,7 @@ from naersund.registry.validate import (
 )
 
 SUSPECTS = "lpr3_suspects"  # temp table: (_fileno, _row) of the rows the exact checks decide
+NEED = "lpr3_need"  # temp table: the contacts (DW_EK_KONTAKT) whose diagnoser rows are read
 CANONICAL = (
     "person_id", "kommunekode", "sex", "birth_date", "start", "end", "acute",
     "primary_diagnosis", "specialty", "hospital", "died",
@@ -106,11 +116,21 @@ def _time(v: str, t: str) -> str:
     )
 
 
-def typed_sql(kontakter: str, person: str, diagnoser: str, need: str, cut: dt.date) -> str:
-    """One pass over the LPR3 tables: per physical contact ``_fileno, _row``, the canonical
-    columns typed, ``person_key`` and ``_suspect`` (true when only the exact checks can tell;
-    the typed values of a suspect are then not used). ``need`` is a SELECT of the ids of the
-    contacts without an AKTIONSDIAGNOSE."""
+def typed_sql(kontakter: str, person: str, cut: dt.date) -> str:
+    """One pass over ``kontakter`` and ``person`` (CPR_PERSON): per row ``_fileno, _row``, the
+    canonical columns typed, ``person_key``, and what became of the row:
+
+    - ``_use``: a physical contact found good, with all its values;
+    - ``_pending``: found good but for its diagnosis, which is in ``diagnoser`` (no
+      AKTIONSDIAGNOSE): decided in a second step, for those rows only (:func:`check`);
+    - ``_suspect``: only the exact checks can tell (its typed values are then not used);
+    - none of these: a row of another KONTAKTTYPE, left out (``_other``: its type, for the
+      notes, as for every row whose KONTAKTTYPE is not ALCA00).
+
+    ``_contact`` is the (trimmed) DW_EK_KONTAKT of a kept row without an AKTIONSDIAGNOSE: the
+    contacts whose ``diagnoser`` rows are looked up. Speed (issue 16): one read of
+    ``kontakter`` gives all this; a first read for the KONTAKTTYPE notes and the contacts
+    without an AKTIONSDIAGNOSE cost about a tenth of the ingest."""
     first, last = EARLIEST_DATE.isoformat(), cut.isoformat()
     # a municipality code exactly as the canonical check reads it: 1-4 digits, so a code of 3
     # digits (all are) written as such or with one leading zero (``101`` or ``0101``)
@@ -118,10 +138,12 @@ def typed_sql(kontakter: str, person: str, diagnoser: str, need: str, cut: dt.da
     kt = "kontakttype"
     return f"""
         WITH k AS (
-            SELECT * FROM ({kontakter})
-            WHERE CASE WHEN {kt} = 'ALCA00' THEN true
-                       ELSE {kt} IS NULL OR trim({kt}) = '' OR upper(trim({kt})) = 'ALCA00' END),
-        diag AS ({diag_sql(diagnoser, need)}),
+            SELECT *,
+                CASE WHEN {kt} = 'ALCA00' THEN true
+                     ELSE {kt} IS NULL OR trim({kt}) = '' OR upper(trim({kt})) = 'ALCA00' END
+                    AS _kept,
+                CASE WHEN upper(trim({kt})) <> 'ALCA00' THEN upper(trim({kt})) END AS _other
+            FROM ({kontakter})),
         grouped AS (
             SELECT pnr, count(*) AS n, min(kon) AS kon, min(fod) AS fod, min(dod) AS dod
             FROM (SELECT {trimmed("pnr")} AS pnr, {trimmed("c_kon")} AS kon,
@@ -139,42 +161,92 @@ def typed_sql(kontakter: str, person: str, diagnoser: str, need: str, cut: dt.da
                     AND (dod IS NULL OR {_date("dod", "_dod")} IS NOT NULL) AS p_ok
             FROM cast_person),
         joined AS (
-            SELECT k.*, TRY_CAST(k.kommunekode AS SMALLINT) AS _kom, d.a_diag, d.a_max,
+            SELECT k.*, TRY_CAST(k.kommunekode AS SMALLINT) AS _kom,
                 p.person_key, p.sex, p.birth_date, p.death_date, p.p_ok,
                 TRY_CAST(k.dato_start AS DATE) AS _d0, TRY_CAST(k.tidspunkt_start AS TIME) AS _t0,
                 TRY_CAST(k.dato_slut AS DATE) AS _d1, TRY_CAST(k.tidspunkt_slut AS TIME) AS _t1
-            FROM k LEFT JOIN diag d ON d.dw_ek_kontakt = k.dw_ek_kontakt
-            LEFT JOIN p ON p.pnr = k.pnr),
+            FROM k LEFT JOIN p ON p.pnr = k.pnr),
         typed AS (
-            SELECT _fileno, _row, pnr AS person_id,
+            SELECT _fileno, _row, _kept, _other, pnr AS person_id,
                 CASE WHEN _kom IN {codes} AND (kommunekode = CAST(_kom AS VARCHAR)
                     OR kommunekode = '0' || CAST(_kom AS VARCHAR)) THEN CAST(_kom AS BIGINT) END
                     AS kommunekode, sex, birth_date,
                 {_date("dato_start", "_d0")} + {_time("tidspunkt_start", "_t0")} AS start,
                 {_date("dato_slut", "_d1")} + {_time("tidspunkt_slut", "_t1")} AS "end",
                 upper(prioritet) = 'ATA1' AS acute,
-                CASE WHEN aktionsdiagnose IS NULL THEN a_diag ELSE upper(aktionsdiagnose) END
-                    AS primary_diagnosis,
+                upper(aktionsdiagnose) AS primary_diagnosis,
                 {trimmed("hovedspeciale_ans")} AS specialty, {trimmed("sorenhed_ans")} AS hospital,
                 coalesce({_date("dato_slut", "_d1")} = death_date, false) AS died,
                 person_key, p_ok, upper(kontakttype) = 'ALCA00' AS physical,
-                aktionsdiagnose IS NOT NULL OR a_diag = a_max AS one_diagnosis,
+                aktionsdiagnose IS NULL AS in_diagnoser,
+                CASE WHEN _kept AND {trimmed("aktionsdiagnose")} IS NULL
+                     THEN {trimmed("dw_ek_kontakt")} END AS _contact,
                 strlen(prioritet) BETWEEN 1 AND 10 AND NOT starts_with(prioritet, ' ')
                     AND NOT ends_with(prioritet, ' ') AS prioritet_ok,
                 coalesce(strlen(dw_ek_kontakt) <= 64, true)
                     AND coalesce(strlen(hovedspeciale_ans) <= 200, true)
                     AND coalesce(strlen(sorenhed_ans) <= 200, true) AS lengths_ok
-            FROM joined)
-        SELECT _fileno, _row, {", ".join(f'"{c}"' for c in CANONICAL)}, person_key,
-            NOT coalesce(
-                p_ok AND physical AND prioritet_ok AND lengths_ok AND one_diagnosis
+            FROM joined),
+        decided AS (
+            SELECT *, _kept AND coalesce(
+                p_ok AND physical AND prioritet_ok AND lengths_ok
                 AND kommunekode IS NOT NULL
-                AND regexp_full_match(primary_diagnosis, '{DIAG_RE}')
                 AND start >= TIMESTAMP '{first}' AND CAST(start AS DATE) <= DATE '{last}'
                 AND "end" >= TIMESTAMP '{first}' AND CAST("end" AS DATE) <= DATE '{last}'
                 AND birth_date >= DATE '{first}' AND birth_date <= DATE '{last}'
-                AND "end" >= start AND birth_date <= CAST(start AS DATE), false) AS _suspect
-        FROM typed"""  # fmt: skip
+                AND "end" >= start AND birth_date <= CAST(start AS DATE), false) AS good_but_diag
+            FROM typed)
+        SELECT _fileno, _row, {", ".join(f'"{c}"' for c in CANONICAL)}, person_key,
+            good_but_diag AND NOT in_diagnoser
+                AND coalesce(regexp_full_match(primary_diagnosis, '{DIAG_RE}'), false) AS _use,
+            good_but_diag AND in_diagnoser AS _pending,
+            _kept AND NOT (good_but_diag AND (in_diagnoser
+                OR coalesce(regexp_full_match(primary_diagnosis, '{DIAG_RE}'), false)))
+                AS _suspect,
+            _other, _contact
+        FROM decided"""  # fmt: skip
+
+
+def pending_sql(staging: str, diag: str, columns: list[str]) -> str:
+    """The rows of ``staging`` left pending, with the diagnosis of ``diag`` (the lowest
+    A-diagnosis of the contact, not SENERE_AFKRAEFTET): ``_ok`` when it has exactly one and it
+    is a valid code (as the fast pass decides a row with an AKTIONSDIAGNOSE), else the row is
+    for the exact checks. ``_h`` hashes the columns as the fast pass does (duplicates are
+    found across both)."""
+    cols = [
+        "d.a_diag AS primary_diagnosis" if c == "primary_diagnosis" else f"s.{sql_ident(c)}"
+        for c in columns
+    ]
+    hashed = ", ".join(
+        "d.a_diag" if c == "primary_diagnosis" else f"s.{sql_ident(c)}" for c in columns
+    )
+    ok = f"coalesce(d.a_diag = d.a_max AND regexp_full_match(d.a_diag, '{DIAG_RE}'), false)"
+    return f"""
+        SELECT s._fileno, s._row, {", ".join(cols)}, s.person_key,
+            NULL::VARCHAR AS _field, NULL::VARCHAR AS _reason,
+            CASE WHEN {ok} THEN hash({hashed}) END AS _h, {ok} AS _ok
+        FROM (SELECT * FROM {staging} WHERE _pending) s
+        LEFT JOIN ({diag}) d ON d.dw_ek_kontakt = s._contact"""  # fmt: skip
+
+
+@contextlib.contextmanager
+def builds_as_written(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Every hash join of the statements run inside builds its table on the side the SQL
+    names second (the right side of a join, the table of a SEMI JOIN), as written here.
+
+    Memory (issue 16): DuckDB picks the build side by its estimate of each side's rows, and it
+    has no estimate for a CSV read without its sniffer (``auto_detect = false``: 42 rows,
+    whatever the file). So it built the lookup of the contacts without an AKTIONSDIAGNOSE on
+    *every* ``diagnoser`` row (28.5 M rows, 1.8 GB, at two national years) instead of on
+    those contacts' ids (3.4 M): the fast pass peaked at 3.3 GB and grew with the extract
+    (7.8 GB at ten years, and out of memory from SAS files). Every join here is written
+    with the smaller, looked-up side on the right (the ids sought, the diagnoses per
+    contact, the persons), so the written order is the right one for any extract."""
+    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+    try:
+        yield
+    finally:
+        con.execute("RESET disabled_optimizers")
 
 
 def in_time_order(con: duckdb.DuckDBPyConnection, staging: Path) -> bool:
@@ -192,33 +264,59 @@ def in_time_order(con: duckdb.DuckDBPyConnection, staging: Path) -> bool:
 
 def check(con: duckdb.DuckDBPyConnection, plan: TablePlan, work: Path, cut: dt.date) -> Checked:
     """Check every row of an LPR3 contacts ``plan``: the fast pass over every row into the
-    staging Parquet, then the exact conversion and checks for its suspects only."""
+    staging Parquet; the contacts it left pending get their diagnosis from ``diagnoser`` (a
+    second, small Parquet file); then the exact conversion and checks for the suspects only."""
     if plan.typed is None:
         raise ValueError("the plan has no fast pass")
     create_kommuner(con)
     create_tables(con)
     staging = work / f"staging_{plan.table}.parquet"
+    staged = f"read_parquet({sql_lit(str(staging))})"
     cols = ", ".join(sql_ident(c) for c in plan.columns)
     digest = f"hash({cols})"
+    with builds_as_written(con):
+        con.execute(f"""
+            COPY (SELECT CAST(_fileno AS INTEGER) AS _fileno, _row, {cols}, person_key,
+                    NULL::VARCHAR AS _field, NULL::VARCHAR AS _reason,
+                    CASE WHEN _use THEN {digest} END AS _h, _use, _pending, _suspect, _other,
+                    _contact
+                  FROM ({plan.typed(cut)}))
+            TO {sql_lit(str(staging))} ({STAGING_FORMAT})""")  # fmt: skip
     con.execute(f"""
-        COPY (SELECT CAST(_fileno AS INTEGER) AS _fileno, _row, {cols}, person_key,
-                NULL::VARCHAR AS _field, NULL::VARCHAR AS _reason,
-                CASE WHEN NOT _suspect THEN {digest} END AS _h, _suspect
-              FROM ({plan.typed(cut)}))
-        TO {sql_lit(str(staging))} (FORMAT parquet)""")  # fmt: skip
-    con.execute(f"""
-        INSERT INTO {SUSPECTS}
-        SELECT _fileno, _row FROM read_parquet({sql_lit(str(staging))}) WHERE _suspect""")
+        CREATE OR REPLACE TEMP TABLE {NEED} AS
+        SELECT DISTINCT _contact AS need FROM {staged} WHERE _contact IS NOT NULL""")
+    others = con.execute(
+        f"""SELECT _other, count(*) AS n FROM {staged} WHERE _other IS NOT NULL
+            GROUP BY _other ORDER BY n DESC, _other"""
+    ).fetchall()
+    notes = plan.notes_of([(str(t), int(n)) for t, n in others]) if plan.notes_of else []
+    pending = None
+    found = con.execute(f"SELECT count(*) FROM {staged} WHERE _pending").fetchone()
+    if found and found[0]:
+        pending = work / f"pending_{plan.table}.parquet"
+        with builds_as_written(con):
+            con.execute(f"""
+                COPY ({pending_sql(staged, plan.pending_diag, plan.columns)})
+                TO {sql_lit(str(pending))} ({STAGING_FORMAT})""")  # fmt: skip
+    con.execute(f"INSERT INTO {SUSPECTS} SELECT _fileno, _row FROM {staged} WHERE _suspect")
+    if pending is not None:
+        con.execute(f"""
+            INSERT INTO {SUSPECTS}
+            SELECT _fileno, _row FROM read_parquet({sql_lit(str(pending))}) WHERE NOT _ok""")
     found = con.execute(f"SELECT count(*) FROM {SUSPECTS}").fetchone()
     slow = None
     if found and found[0]:
         slow = "lpr3_checked_one_by_one"
         # plan.rows reads only the suspects (a semi join on SUSPECTS)
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE {slow} AS
-            SELECT CAST(c._fileno AS INTEGER) AS _fileno, c._row, {cols}, k.person_key,
-                c._field, c._reason, CASE WHEN c._reason IS NULL THEN {digest} END AS _h
-            FROM ({checked_sql(plan, cut)}) c
-            LEFT JOIN ({plan.person_keys}) k ON k.pnr = c.person_id""")  # fmt: skip
-    checked = Checked(plan, staging, f"dups_{plan.table}", slow=slow, keyed=True)
+        with builds_as_written(con):
+            con.execute(f"""
+                CREATE OR REPLACE TEMP TABLE {slow} AS
+                SELECT CAST(c._fileno AS INTEGER) AS _fileno, c._row, {cols}, k.person_key,
+                    c._field, c._reason, CASE WHEN c._reason IS NULL THEN {digest} END AS _h
+                FROM ({checked_sql(plan, cut)}) c
+                LEFT JOIN ({plan.person_keys}) k ON k.pnr = c.person_id""")  # fmt: skip
+    checked = Checked(
+        plan, staging, f"dups_{plan.table}", slow=slow, keyed=True, fast=True,
+        pending=pending, notes=tuple(notes),
+    )  # fmt: skip
     return replace(checked, any_dups=find_duplicates(con, checked) > 0)
