@@ -94,9 +94,8 @@ def test_a_row_the_fast_pass_finds_good_is_good_with_the_same_values(
                 UNION ALL SELECT _fileno, _row, {cols}, person_key, NOT _ok FROM {pending}"""
         ).fetchall()
     }
-    con.execute(f"DELETE FROM {lpr3_typed.SUSPECTS}")
     # the exact conversion and checks, on every row
-    con.execute(f"INSERT INTO {lpr3_typed.SUSPECTS} SELECT _fileno, _row FROM ({plan.raw})")
+    lpr3_typed.exact_for_every_row(con, plan)
     exact = {
         (r[0], r[1]): r[2:]
         for r in con.execute(

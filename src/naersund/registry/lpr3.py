@@ -36,7 +36,13 @@ import yaml
 
 from naersund.errors import InputError
 from naersund.registry.lpr2 import DATE_FORMS, iso_date
-from naersund.registry.lpr3_typed import NEED, SUSPECTS, diag_sql, person_keys_sql, typed_sql
+from naersund.registry.lpr3_typed import (
+    NEED,
+    SUSPECT_ROWS,
+    diag_sql,
+    person_keys_sql,
+    typed_sql,
+)
 from naersund.registry.sas import SAS_SUFFIXES, open_sas
 from naersund.registry.sources import (
     Source,
@@ -389,14 +395,15 @@ def contacts_plan(
     physical = f"(kontakttype IS NULL OR upper(kontakttype) = '{PHYSICAL}')"
     need = f"SELECT need FROM {NEED}"
     # The exact conversion, with the reason for each row's first problem, for the rows the fast
-    # pass (lpr3_typed) could not find good: only they are read (the semi join on SUSPECTS).
+    # pass (lpr3_typed) could not find good: only they are read (SUSPECT_ROWS), with the
+    # diagnoser rows of their contacts and the CPR_PERSON rows of their persons.
+    suspect_need = f"SELECT {trimmed('dw_ek_kontakt')} AS need FROM {SUSPECT_ROWS}"
     # Speed (issue 16): "more than one distinct value" is min <> max (one hash aggregate instead
     # of a count(DISTINCT), which DuckDB runs as two), and the reason is worked out only for
     # rows that failed a check (a CASE stops at its first true WHEN: good rows at the first).
     rows = f"""
-        WITH k AS (SELECT _fileno, _row, {clean(KONTAKTER.columns)} FROM ({kontakter_sql})
-                   SEMI JOIN {SUSPECTS} USING (_fileno, _row)),
-        diag AS ({diag_sql(diag_sql_text, need)}),
+        WITH k AS (SELECT _fileno, _row, {clean(KONTAKTER.columns)} FROM {SUSPECT_ROWS}),
+        diag AS ({diag_sql(diag_sql_text, suspect_need)}),
         person AS (SELECT *, {iso_date("fod")} AS fod_iso, {iso_date("dod")} AS dod_iso FROM (
             SELECT pnr,
                 min(coalesce(kon, '') || '|' || coalesce(fod, '') || '|' || coalesce(dod, '')) AS p_lo,
@@ -404,8 +411,9 @@ def contacts_plan(
                 min(kon) AS kon, min(fod) AS fod, min(dod) AS dod
             FROM (SELECT {trimmed("pnr")} AS pnr, {trimmed("c_kon")} AS kon,
                          {trimmed("d_foddato")} AS fod, {trimmed("d_doddato")} AS dod
-                  FROM ({person_sql}))
-            WHERE pnr IS NOT NULL GROUP BY pnr)),
+                  FROM ({person_sql})) cpr
+            SEMI JOIN (SELECT {trimmed("pnr")} AS pnr FROM {SUSPECT_ROWS}) s ON s.pnr = cpr.pnr
+            GROUP BY cpr.pnr)),
         j AS (
             SELECT k.*, d.a_diag, d.a_max, p.p_lo, p.p_hi, p.kon, p.fod, p.dod, p.fod_iso, p.dod_iso,
                 {iso_date("k.dato_start")} AS start_date, {_clock("k.tidspunkt_start")} AS start_time,
@@ -442,7 +450,8 @@ def contacts_plan(
         # every value above is trimmed, and dates and times have passed the LPR3 patterns
         trimmed=True,
         in_form=frozenset({"birth_date", "start", "end"}),
-        typed=lambda cut: typed_sql(kontakter_sql, person_sql, cut),
+        typed=lambda cut: typed_sql(kontakter_sql, person_sql, cut, KONTAKTER.columns),
+        fast_source=kontakter_sql,
         person_keys=person_keys_sql(person_sql),
         pending_diag=diag_sql(diag_sql_text, need),
         notes_of=lambda found: _notes(found, o),

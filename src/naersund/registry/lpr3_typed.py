@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -55,7 +55,9 @@ from naersund.registry.validate import (
     trimmed,
 )
 
-SUSPECTS = "lpr3_suspects"  # temp table: (_fileno, _row) of the rows the exact checks decide
+# temp view: ``_fileno, _row`` and the kontakter columns as read, of the rows the exact
+# conversion and checks decide (the fast pass's suspects, kept in the staging file)
+SUSPECT_ROWS = "lpr3_suspect_rows"
 NEED = "lpr3_need"  # temp table: the contacts (DW_EK_KONTAKT) whose diagnoser rows are read
 CANONICAL = (
     "person_id", "kommunekode", "sex", "birth_date", "start", "end", "acute",
@@ -71,9 +73,9 @@ def _codes() -> list[int]:
     return codes
 
 
-def create_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """An empty suspects table."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {SUSPECTS} (_fileno INTEGER, _row BIGINT)")
+def exact_for_every_row(con: duckdb.DuckDBPyConnection, plan: TablePlan) -> None:
+    """Let the exact conversion of ``plan`` read every row of the extract (for tests)."""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {SUSPECT_ROWS} AS {plan.fast_source}")
 
 
 def diag_sql(diagnoser: str, need: str) -> str:
@@ -116,7 +118,7 @@ def _time(v: str, t: str) -> str:
     )
 
 
-def typed_sql(kontakter: str, person: str, cut: dt.date) -> str:
+def typed_sql(kontakter: str, person: str, cut: dt.date, raw: Sequence[str]) -> str:
     """One pass over ``kontakter`` and ``person`` (CPR_PERSON): per row ``_fileno, _row``, the
     canonical columns typed, ``person_key``, and what became of the row:
 
@@ -128,7 +130,8 @@ def typed_sql(kontakter: str, person: str, cut: dt.date) -> str:
       notes, as for every row whose KONTAKTTYPE is not ALCA00).
 
     ``_contact`` is the (trimmed) DW_EK_KONTAKT of a kept row without an AKTIONSDIAGNOSE: the
-    contacts whose ``diagnoser`` rows are looked up. Speed (issue 16): one read of
+    contacts whose ``diagnoser`` rows are looked up. A suspect keeps its ``raw`` columns as read
+    (``_raw_<column>``), so that the exact checks need not read ``kontakter`` again. Speed (issue 16): one read of
     ``kontakter`` gives all this; a first read for the KONTAKTTYPE notes and the contacts
     without an AKTIONSDIAGNOSE cost about a tenth of the ingest."""
     first, last = EARLIEST_DATE.isoformat(), cut.isoformat()
@@ -167,7 +170,8 @@ def typed_sql(kontakter: str, person: str, cut: dt.date) -> str:
                 TRY_CAST(k.dato_slut AS DATE) AS _d1, TRY_CAST(k.tidspunkt_slut AS TIME) AS _t1
             FROM k LEFT JOIN p ON p.pnr = k.pnr),
         typed AS (
-            SELECT _fileno, _row, _kept, _other, pnr AS person_id,
+            SELECT _fileno, _row, _kept, _other, {", ".join(f"{c} AS _raw_{c}" for c in raw)},
+                pnr AS person_id,
                 CASE WHEN _kom IN {codes} AND (kommunekode = CAST(_kom AS VARCHAR)
                     OR kommunekode = '0' || CAST(_kom AS VARCHAR)) THEN CAST(_kom AS BIGINT) END
                     AS kommunekode, sex, birth_date,
@@ -197,14 +201,16 @@ def typed_sql(kontakter: str, person: str, cut: dt.date) -> str:
                 AND "end" >= start AND birth_date <= CAST(start AS DATE), false) AS good_but_diag
             FROM typed)
         SELECT _fileno, _row, {", ".join(f'"{c}"' for c in CANONICAL)}, person_key,
-            good_but_diag AND NOT in_diagnoser
-                AND coalesce(regexp_full_match(primary_diagnosis, '{DIAG_RE}'), false) AS _use,
-            good_but_diag AND in_diagnoser AS _pending,
-            _kept AND NOT (good_but_diag AND (in_diagnoser
-                OR coalesce(regexp_full_match(primary_diagnosis, '{DIAG_RE}'), false)))
-                AS _suspect,
-            _other, _contact
-        FROM decided"""  # fmt: skip
+            _use, _pending, _suspect, _other, _contact,
+            {", ".join(f"CASE WHEN _suspect THEN _raw_{c} END AS _raw_{c}" for c in raw)}
+        FROM (
+            SELECT *,
+                good_but_diag AND NOT in_diagnoser AND diag_ok AS _use,
+                good_but_diag AND in_diagnoser AS _pending,
+                _kept AND NOT (good_but_diag AND (in_diagnoser OR diag_ok)) AS _suspect
+            FROM (SELECT *,
+                    coalesce(regexp_full_match(primary_diagnosis, '{DIAG_RE}'), false) AS diag_ok
+                  FROM decided))"""  # fmt: skip
 
 
 def pending_sql(staging: str, diag: str, columns: list[str]) -> str:
@@ -269,17 +275,15 @@ def check(con: duckdb.DuckDBPyConnection, plan: TablePlan, work: Path, cut: dt.d
     if plan.typed is None:
         raise ValueError("the plan has no fast pass")
     create_kommuner(con)
-    create_tables(con)
     staging = work / f"staging_{plan.table}.parquet"
     staged = f"read_parquet({sql_lit(str(staging))})"
     cols = ", ".join(sql_ident(c) for c in plan.columns)
     digest = f"hash({cols})"
     with builds_as_written(con):
         con.execute(f"""
-            COPY (SELECT CAST(_fileno AS INTEGER) AS _fileno, _row, {cols}, person_key,
+            COPY (SELECT * REPLACE (CAST(_fileno AS INTEGER) AS _fileno),
                     NULL::VARCHAR AS _field, NULL::VARCHAR AS _reason,
-                    CASE WHEN _use THEN {digest} END AS _h, _use, _pending, _suspect, _other,
-                    _contact
+                    CASE WHEN _use THEN {digest} END AS _h
                   FROM ({plan.typed(cut)}))
             TO {sql_lit(str(staging))} ({STAGING_FORMAT})""")  # fmt: skip
     con.execute(f"""
@@ -290,24 +294,39 @@ def check(con: duckdb.DuckDBPyConnection, plan: TablePlan, work: Path, cut: dt.d
             GROUP BY _other ORDER BY n DESC, _other"""
     ).fetchall()
     notes = plan.notes_of([(str(t), int(n)) for t, n in others]) if plan.notes_of else []
-    pending = None
-    found = con.execute(f"SELECT count(*) FROM {staged} WHERE _pending").fetchone()
-    if found and found[0]:
+    counts = con.execute(
+        f"SELECT count(*) FILTER (WHERE _pending), count(*) FILTER (WHERE _suspect) FROM {staged}"
+    ).fetchone()
+    pending, n_pending, n_suspect = None, *(int(n) for n in counts or (0, 0))
+    raw = _raw_names(con, staged)
+    # the suspects' rows as read, for the exact checks: from the staging, and (rarely) the rows
+    # left pending whose diagnosis the second step could not decide, from kontakter
+    suspect_rows = [
+        f"SELECT _fileno, _row, {', '.join(f'_raw_{c} AS {sql_ident(c)}' for c in raw)} "
+        f"FROM {staged} WHERE _suspect"
+    ]
+    if n_pending:
         pending = work / f"pending_{plan.table}.parquet"
         with builds_as_written(con):
             con.execute(f"""
                 COPY ({pending_sql(staged, plan.pending_diag, plan.columns)})
                 TO {sql_lit(str(pending))} ({STAGING_FORMAT})""")  # fmt: skip
-    con.execute(f"INSERT INTO {SUSPECTS} SELECT _fileno, _row FROM {staged} WHERE _suspect")
-    if pending is not None:
-        con.execute(f"""
-            INSERT INTO {SUSPECTS}
-            SELECT _fileno, _row FROM read_parquet({sql_lit(str(pending))}) WHERE NOT _ok""")
-    found = con.execute(f"SELECT count(*) FROM {SUSPECTS}").fetchone()
+        read = f"read_parquet({sql_lit(str(pending))})"
+        found = con.execute(f"SELECT count(*) FROM {read} WHERE NOT _ok").fetchone()
+        if found and found[0]:
+            n_suspect += int(found[0])
+            suspect_rows.append(
+                f"SELECT * FROM ({plan.fast_source}) "
+                f"SEMI JOIN (SELECT _fileno, _row FROM {read} WHERE NOT _ok) USING (_fileno, _row)"
+            )
     slow = None
-    if found and found[0]:
+    if n_suspect:
         slow = "lpr3_checked_one_by_one"
-        # plan.rows reads only the suspects (a semi join on SUSPECTS)
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {SUSPECT_ROWS} AS "
+            + " UNION ALL BY NAME ".join(suspect_rows)
+        )
+        # plan.rows reads only the suspects (SUSPECT_ROWS)
         with builds_as_written(con):
             con.execute(f"""
                 CREATE OR REPLACE TEMP TABLE {slow} AS
@@ -320,3 +339,9 @@ def check(con: duckdb.DuckDBPyConnection, plan: TablePlan, work: Path, cut: dt.d
         pending=pending, notes=tuple(notes),
     )  # fmt: skip
     return replace(checked, any_dups=find_duplicates(con, checked) > 0)
+
+
+def _raw_names(con: duckdb.DuckDBPyConnection, staged: str) -> list[str]:
+    """The kontakter columns the staging keeps for its suspects (``_raw_<column>``)."""
+    names = [str(r[0]) for r in con.execute(f"DESCRIBE SELECT * FROM {staged}").fetchall()]
+    return [n.removeprefix("_raw_") for n in names if n.startswith("_raw_")]

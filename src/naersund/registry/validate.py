@@ -235,6 +235,7 @@ class TablePlan:
     # pending (``dw_ek_kontakt, a_diag, a_max``), and the notes on the rows it left out (given
     # their number per kind)
     pending_diag: str = ""
+    fast_source: str = ""  # with ``typed``: SELECT ``_fileno, _row`` and the columns as read
     notes_of: Callable[[list[tuple[str, int]]], list[str]] | None = None
 
     @property
