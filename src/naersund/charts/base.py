@@ -54,6 +54,8 @@ VL_VERSION = "6.4"
 FONT = "DejaVu Sans, Arial, sans-serif"
 #: A chart's width in px (the maps' too).
 WIDTH = 560
+#: d3-format of the value axes (Danish separators through the locale).
+NUM = ",.1f"
 
 
 def base_config() -> dict[str, Any]:
@@ -77,6 +79,11 @@ def chart_spec(title: str, description: str, **rest: Any) -> dict[str, Any]:
         "background": "white",
         **rest,
     }
+
+
+def comparison_label(comparison: Any) -> str:
+    """The Danish label of a comparison with Denmark (unknown or missing: not compared)."""
+    return COMPARISON_LABELS.get(str(comparison), COMPARISON_LABELS["not_compared"])
 
 
 def comparison_scale() -> dict[str, Any]:
