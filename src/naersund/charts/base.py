@@ -86,6 +86,27 @@ def comparison_label(comparison: Any) -> str:
     return COMPARISON_LABELS.get(str(comparison), COMPARISON_LABELS["not_compared"])
 
 
+def area_points(
+    x: dict[str, Any],
+    colour: dict[str, Any],
+    shapes: dict[str, Any],
+    tooltip: list[dict[str, str]],
+    size: int = 60,
+) -> dict[str, Any]:
+    """A layer of filled points at each area's ``value``, coloured (``colour``: the encoding)
+    *and* shaped (``shapes``: the scale) per area, so that no area rests on colour alone."""
+    return {
+        "mark": {"type": "point", "filled": True, "size": size},
+        "encoding": {
+            "x": x,
+            "y": {"field": "value", "type": "quantitative"},
+            "color": colour,
+            "shape": {"field": "area", "type": "nominal", "scale": shapes, "title": "Område"},
+            "tooltip": tooltip,
+        },
+    }
+
+
 def comparison_scale() -> dict[str, Any]:
     """Colour scale with the Danish comparison labels in the legend."""
     return {

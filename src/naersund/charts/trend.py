@@ -8,7 +8,40 @@ from typing import Any
 import pandas as pd
 
 from naersund.analysis.trend import GlidePath
-from naersund.charts.base import NUM, PALETTE, WIDTH, Chart, chart_spec, format_number, records
+from naersund.charts.base import (
+    NUM,
+    PALETTE,
+    WIDTH,
+    Chart,
+    area_points,
+    chart_spec,
+    format_number,
+    records,
+)
+
+#: Each area's colour and point shape, in the order the areas come.
+AREA_COLOURS = [PALETTE["blue"], PALETTE["orange"], PALETTE["dark"], PALETTE["green"]]
+AREA_SHAPES = ["circle", "square", "diamond", "triangle-up"]
+
+
+def _area_colour(areas: list[str]) -> dict[str, Any]:
+    scale = {"domain": areas, "range": AREA_COLOURS[: len(areas)]}
+    return {"field": "area", "type": "nominal", "scale": scale, "title": "Område"}
+
+
+def _band(x: dict[str, Any], colour: dict[str, Any], **encoding: Any) -> dict[str, Any]:
+    """The 95 % intervals as a tinted band per area behind its line."""
+    return {
+        "mark": {"type": "area", "opacity": 0.15},
+        "encoding": {
+            "x": x,
+            "y": {"field": "lower", "type": "quantitative"},
+            "y2": {"field": "upper"},
+            # The bands' legend is the areas' legend: solid symbols, not the bands' tint.
+            "fill": colour | {"legend": {"symbolOpacity": 1}},
+            **encoding,
+        },
+    }
 
 
 def trend_chart(
@@ -20,29 +53,11 @@ def trend_chart(
     df = series.copy()
     df["value_txt"] = df["value"].map(format_number)
     areas = list(dict.fromkeys(df["area"].tolist()))
-    colours = [PALETTE["blue"], PALETTE["orange"], PALETTE["dark"], PALETTE["green"]]
-    shapes = ["circle", "square", "diamond", "triangle-up"]
-    col_scale = {"domain": areas, "range": colours[: len(areas)]}
-    shp_scale = {"domain": areas, "range": shapes[: len(areas)]}
+    colour = _area_colour(areas)
     years = sorted(df["year"].unique().tolist())
     x = {"field": "year", "type": "ordinal", "title": "År", "axis": {"labelAngle": 0}}
     layers: list[dict[str, Any]] = [
-        {
-            "mark": {"type": "area", "opacity": 0.15},
-            "encoding": {
-                "x": x,
-                "y": {"field": "lower", "type": "quantitative"},
-                "y2": {"field": "upper"},
-                "fill": {
-                    "field": "area",
-                    "type": "nominal",
-                    "scale": col_scale,
-                    "title": "Område",
-                    # The bands' legend is the areas' legend: solid symbols, not the bands' tint.
-                    "legend": {"symbolOpacity": 1},
-                },
-            },
-        },
+        _band(x, colour),
         {
             "mark": {"type": "line", "point": False, "strokeWidth": 2},
             "encoding": {
@@ -54,38 +69,19 @@ def trend_chart(
                     "scale": {"zero": False},
                     "axis": {"format": NUM},
                 },
-                "color": {
-                    "field": "area",
-                    "type": "nominal",
-                    "scale": col_scale,
-                    "title": "Område",
-                },
+                "color": colour,
             },
         },
-        {
-            "mark": {"type": "point", "filled": True, "size": 60},
-            "encoding": {
-                "x": x,
-                "y": {"field": "value", "type": "quantitative"},
-                "color": {
-                    "field": "area",
-                    "type": "nominal",
-                    "scale": col_scale,
-                    "title": "Område",
-                },
-                "shape": {
-                    "field": "area",
-                    "type": "nominal",
-                    "scale": shp_scale,
-                    "title": "Område",
-                },
-                "tooltip": [
-                    {"field": "area", "title": "Område"},
-                    {"field": "year", "title": "År"},
-                    {"field": "value_txt", "title": unit},
-                ],
-            },
-        },
+        area_points(
+            x,
+            colour,
+            {"domain": areas, "range": AREA_SHAPES[: len(areas)]},
+            [
+                {"field": "area", "title": "Område"},
+                {"field": "year", "title": "År"},
+                {"field": "value_txt", "title": unit},
+            ],
+        ),
     ]
     glide_rows: list[dict[str, Any]] = []
     if glide is not None:
@@ -156,10 +152,7 @@ def monthly_chart(series: pd.DataFrame, unit: str, title: str) -> Chart:
     df = df.sort_values(["year", "month"], kind="stable")
     df["piece"] = df.groupby("area", sort=False)["suppressed"].cumsum().astype(int)
     detail = {"field": "piece", "type": "ordinal"}
-    colours = [PALETTE["blue"], PALETTE["orange"], PALETTE["dark"], PALETTE["green"]]
-    shapes = ["circle", "square", "diamond", "triangle-up"]
-    col_scale = {"domain": areas, "range": colours[: len(areas)]}
-    colour = {"field": "area", "type": "nominal", "scale": col_scale, "title": "Område"}
+    colour = _area_colour(areas)
     x = {
         "field": "date",
         "type": "temporal",
@@ -179,39 +172,22 @@ def monthly_chart(series: pd.DataFrame, unit: str, title: str) -> Chart:
         "axis": {"format": NUM},
     }
     layers: list[dict[str, Any]] = [
-        {
-            "mark": {"type": "area", "opacity": 0.15},
-            "encoding": {
-                "x": x,
-                "y": {"field": "lower", "type": "quantitative"},
-                "y2": {"field": "upper"},
-                "fill": colour | {"legend": {"symbolOpacity": 1}},
-                "detail": detail,
-            },
-        },
+        _band(x, colour, detail=detail),
         {
             "mark": {"type": "line", "strokeWidth": 2},
             "encoding": {"x": x, "y": y, "color": colour, "detail": detail},
         },
-        {
-            "mark": {"type": "point", "filled": True, "size": 30},
-            "encoding": {
-                "x": x,
-                "y": {"field": "value", "type": "quantitative"},
-                "color": colour,
-                "shape": {
-                    "field": "area",
-                    "type": "nominal",
-                    "scale": {"domain": areas, "range": shapes[: len(areas)]},
-                    "title": "Område",
-                },
-                "tooltip": [
-                    {"field": "area", "title": "Område"},
-                    {"field": "label", "title": "Måned"},
-                    {"field": "value_txt", "title": unit},
-                ],
-            },
-        },
+        area_points(
+            x,
+            colour,
+            {"domain": areas, "range": AREA_SHAPES[: len(areas)]},
+            [
+                {"field": "area", "title": "Område"},
+                {"field": "label", "title": "Måned"},
+                {"field": "value_txt", "title": unit},
+            ],
+            size=30,
+        ),
     ]
     n_hidden = int(df["suppressed"].sum())
     desc = f"Udviklingsdiagram pr. måned for {', '.join(areas)} med 95 %-konfidensintervaller."
