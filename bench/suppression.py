@@ -37,9 +37,44 @@ START, END = "<!-- suppression:start -->", "<!-- suppression:end -->"
 GOAL_SECONDS = 2.0
 
 
-def _cpu() -> float:
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process so far."""
     u = resource.getrusage(resource.RUSAGE_SELF)
     return u.ru_utime + u.ru_stime
+
+
+def municipality_sizes(levels: dict[str, dict[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """The municipality codes (sorted) and their 2020 population (the shipped FOLK1A figures,
+    both sexes, every age group), which the counts' Poisson means are proportional to."""
+    pop = shipped_population()
+    bands = pop[
+        (pop["year"] == 2020) & pop["sex"].isin(["M", "F"]) & pop["age_group"].isin(AGE_GROUPS)
+    ]
+    codes = np.array(sorted(levels["kommune"]), dtype=np.int64)
+    sizes = bands.groupby("kommunekode")["count"].sum().astype(float).reindex(codes).to_numpy()
+    return codes, sizes
+
+
+def yearly_rate(n: int, n_definitions: int) -> float:
+    """The ``n``-th indicator's rate a citizen a year: 2 to 400 per 100,000, so that Læsø
+    (about 1,800 citizens) gets 0-7 a year, Copenhagen hundreds."""
+    return 2e-5 * (1.0 + n * 199.0 / max(1, n_definitions - 1)) / 10
+
+
+def run_line(script: str, years: int) -> str:
+    """How, when and where the benchmark ran: the start of its section's first paragraph."""
+    return (
+        f"`python bench/{script} --years {years}` (under `nice -n 10`), "
+        f"{time.strftime('%Y-%m-%d')}, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}: "
+    )
+
+
+def publish(out: Path, start: str, end: str, lines: list[str]) -> None:
+    """Write the section to ``out`` between its markers and print it."""
+    text = "\n".join(lines)
+    write_section(out, start, end, text)
+    print(text)
 
 
 def results_frame(
@@ -49,19 +84,12 @@ def results_frame(
     denominator."""
     rng = np.random.default_rng(seed)
     levels = {lv.id: lv.latest.area_of() for lv in areas.area_levels().values()}
-    pop = shipped_population()
-    bands = pop[
-        (pop["year"] == 2020) & pop["sex"].isin(["M", "F"]) & pop["age_group"].isin(AGE_GROUPS)
-    ]
-    population = bands.groupby("kommunekode")["count"].sum().astype(float)
-    codes = np.array(sorted(levels["kommune"]), dtype=np.int64)
-    sizes = population.reindex(codes).to_numpy()
+    codes, sizes = municipality_sizes(levels)
     definitions = load_definitions()
     protected = {d.id: d.counted_denominator for d in definitions}
     frames = []
     for n, d in enumerate(definitions):
-        # 2 to 400 per 100,000: Læsø (about 1,800 citizens) gets 0-7, Copenhagen hundreds
-        rate = 2e-5 * (1.0 + n * 199.0 / max(1, len(definitions) - 1)) / 10
+        rate = yearly_rate(n, len(definitions))
         for year in range(2024 - n_years, 2024):
             counts = rng.poisson(sizes * rate).astype(float)
             by_code = dict(zip(codes.tolist(), counts.tolist(), strict=True))
@@ -101,12 +129,12 @@ def main() -> None:
     timings: dict[str, list[tuple[float, float]]] = {"all": [], "hierarchy": []}
     out = None
     for _ in range(args.rounds):
-        t0, c0 = time.perf_counter(), _cpu()
+        t0, c0 = time.perf_counter(), cpu_seconds()
         out = suppress_levels(frame, levels, protected)
-        timings["all"].append((time.perf_counter() - t0, _cpu() - c0))
-        t0, c0 = time.perf_counter(), _cpu()
+        timings["all"].append((time.perf_counter() - t0, cpu_seconds() - c0))
+        t0, c0 = time.perf_counter(), cpu_seconds()
         suppress(tree, region_of, protected)
-        timings["hierarchy"].append((time.perf_counter() - t0, _cpu() - c0))
+        timings["hierarchy"].append((time.perf_counter() - t0, cpu_seconds() - c0))
     assert out is not None
     masked = out["suppressed"].astype(bool)
     best = {k: min(v) for k, v in timings.items()}
@@ -118,14 +146,16 @@ def main() -> None:
         f"{lv} {100 * masked[out['level'] == lv].mean():.1f} %" for lv in levels
     )
     verdict = "met" if best["all"][0] < GOAL_SECONDS else "NOT met"
-    text = "\n".join(
+    publish(
+        args.out,
+        START,
+        END,
         [
             "## Suppression across all area levels (issue 14)",
             "",
-            f"`python bench/suppression.py --years {args.years}` (under `nice -n 10`), "
-            f"{time.strftime('%Y-%m-%d')}, {platform.processor() or platform.machine()}, "
-            f"Python {platform.python_version()}: {n_indicators} indicators × {args.years} "
-            f"years × every area of every shipped level ({per_level}) = {len(frame):,} rows; "
+            run_line("suppression.py", args.years)
+            + f"{n_indicators} indicators × {args.years} years × every area of every shipped "
+            f"level ({per_level}) = {len(frame):,} rows; "
             f"counts Poisson on the 2020 population, sums for the levels above the "
             f"municipality. Best of {args.rounds}.",
             "",
@@ -139,10 +169,8 @@ def main() -> None:
             f"Goal < {GOAL_SECONDS:.0f} s for all levels: **{verdict}**. Masked cells by level: "
             f"{masked_share}; all levels {100 * masked.mean():.1f} % ({int(masked.sum()):,} "
             f"of {len(out):,} cells).",
-        ]
+        ],
     )
-    write_section(args.out, START, END, text)
-    print(text)
 
 
 if __name__ == "__main__":

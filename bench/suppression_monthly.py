@@ -20,28 +20,21 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
-import resource
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sections import write_section
+from suppression import cpu_seconds, municipality_sizes, publish, run_line, yearly_rate
 
 from naersund.engine.monthly import suppress_monthly
 from naersund.indicators import load_definitions
-from naersund.refdata import AGE_GROUPS, NATIONAL_CODE, areas, shipped_population
+from naersund.refdata import NATIONAL_CODE, areas
 from naersund.suppression_levels import suppress_levels
 from naersund.suppression_monthly import YearlyRelease, revealed_yearly
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- suppression-monthly:start -->", "<!-- suppression-monthly:end -->"
-
-
-def _cpu() -> float:
-    u = resource.getrusage(resource.RUSAGE_SELF)
-    return u.ru_utime + u.ru_stime
 
 
 def tables(
@@ -50,12 +43,7 @@ def tables(
     """(yearly results, monthly table, memberships, protected denominators)."""
     rng = np.random.default_rng(seed)
     levels = {lv.id: lv.latest.area_of() for lv in areas.area_levels().values()}
-    pop = shipped_population()
-    bands = pop[
-        (pop["year"] == 2020) & pop["sex"].isin(["M", "F"]) & pop["age_group"].isin(AGE_GROUPS)
-    ]
-    codes = np.array(sorted(levels["kommune"]), dtype=np.int64)
-    sizes = bands.groupby("kommunekode")["count"].sum().astype(float).reindex(codes).to_numpy()
+    codes, sizes = municipality_sizes(levels)
     # the indicators with monthly values (no disease cohorts)
     definitions = [d for d in load_definitions() if d.cohort is None]
     protected = {d.id: d.is_proportion for d in definitions}
@@ -66,7 +54,7 @@ def tables(
         "land": dict.fromkeys(codes.tolist(), NATIONAL_CODE),
     }
     for n, d in enumerate(definitions):
-        rate = 2e-5 * (1.0 + n * 199.0 / max(1, len(definitions) - 1)) / 10 / 12
+        rate = yearly_rate(n, len(definitions)) / 12
         for year in range(2024 - n_years, 2024):
             counts = rng.poisson(np.outer(sizes * rate, np.ones(12))).astype(float)  # k × month
             dens = counts * 3 if d.is_proportion else np.outer(sizes, np.ones(12))
@@ -128,17 +116,17 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args()
     yearly, monthly, levels, protected = tables(args.years)
-    t0, c0 = time.perf_counter(), _cpu()
+    t0, c0 = time.perf_counter(), cpu_seconds()
     published = suppress_levels(yearly, levels, {**protected})
-    yearly_s = (time.perf_counter() - t0, _cpu() - c0)
+    yearly_s = (time.perf_counter() - t0, cpu_seconds() - c0)
     release = YearlyRelease(published, levels)
     timings: dict[str, list[tuple[float, float]]] = {"alone": [], "with": []}
     outs: dict[str, pd.DataFrame] = {}
     for _ in range(args.rounds):
         for name, given in (("alone", None), ("with", release)):
-            t0, c0 = time.perf_counter(), _cpu()
+            t0, c0 = time.perf_counter(), cpu_seconds()
             outs[name] = suppress_monthly(monthly, levels["region"], protected, None, given)
-            timings[name].append((time.perf_counter() - t0, _cpu() - c0))
+            timings[name].append((time.perf_counter() - t0, cpu_seconds() - c0))
     best = {k: min(v) for k, v in timings.items()}
     leaks_before = revealed_yearly(outs["alone"], release, levels["region"], protected)
     leaks_after = revealed_yearly(outs["with"], release, levels["region"], protected)
@@ -147,14 +135,16 @@ def main() -> None:
     total = (yearly_s[0] + best["with"][0], yearly_s[1] + best["with"][1])
     met = "met" if total[0] < 2.0 else "not met"
     cpu_met = "under" if total[1] < 2.0 else "over"
-    text = "\n".join(
+    publish(
+        args.out,
+        START,
+        END,
         [
             "## The monthly file beside the yearly results (issue 14)",
             "",
-            f"`python bench/suppression_monthly.py --years {args.years}` (under `nice -n 10`), "
-            f"{time.strftime('%Y-%m-%d')}, {platform.processor() or platform.machine()}, "
-            f"Python {platform.python_version()}: {monthly['indicator'].nunique()} indicators × "
-            f"{args.years} years; monthly table {len(monthly):,} rows (kommune, region, land × "
+            run_line("suppression_monthly.py", args.years)
+            + f"{monthly['indicator'].nunique()} indicators × {args.years} years; monthly "
+            f"table {len(monthly):,} rows (kommune, region, land × "
             f"12 months), yearly results {len(yearly):,} rows (every shipped level, suppressed "
             f"in {yearly_s[0]:.2f} s). Counts Poisson on the 2020 population. Best of "
             f"{args.rounds}.",
@@ -172,10 +162,8 @@ def main() -> None:
             f"end: the < 2 s goal (wall) is {met} on this run. Everything runs on one thread "
             f"(one BLAS thread), so on a quiet machine the wall time is about the CPU time: "
             f"{cpu_met} 2 s.",
-        ]
+        ],
     )
-    write_section(args.out, START, END, text)
-    print(text)
 
 
 if __name__ == "__main__":

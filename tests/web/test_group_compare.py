@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from dashboard_data import levels_results_for
 from django.urls import reverse
 from web_personas import ALBERTSLUND, Personas
 
@@ -23,23 +21,13 @@ from naersund.engine.results import crude_estimate
 from naersund.indicators import load_definitions
 from naersund.reports.model import Table
 from naersund.web.areas.models import MunicipalityGroup
-from naersund.web.dashboard import releases, views
+from naersund.web.dashboard import views
 from naersund.web.dashboard.templatetags.dashboard import num
 
 pytestmark = pytest.mark.django_db
 RAW = views.CRUDE  # ?maal= for crude values
 AMAGER_VESTEGNEN = 2712
 INDICATOR = "akutte_korttidsindlaeggelser"  # shown for Albertslund's neighbours
-
-
-@pytest.fixture(scope="session")
-def levels_file(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return levels_results_for(synthetic_dir, tmp_path_factory.getbasetemp())
-
-
-@pytest.fixture
-def pub(levels_file: Path) -> PublishedResults:
-    return releases.results_of(releases.publish(levels_file))
 
 
 def _rows(html: str, role: str) -> dict[int, str]:

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-from dashboard_data import levels_results_for
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client, override_settings
@@ -35,11 +34,6 @@ NO_GOALS = "har ingen mål, indsatser eller centrale indikatorer i målkataloget
 DONE = "1 af 14"
 N_SKAL_HOVEDSTADEN = 13  # KKR Hovedstaden's skal-initiatives in the shipped catalogue
 KOBENHAVNS_OMEGN_NORD = 2714  # Gentofte's sundhedsråd
-
-
-@pytest.fixture(scope="session")
-def levels_file(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return levels_results_for(synthetic_dir, tmp_path_factory.getbasetemp())
 
 
 def _row(html: str, code: int) -> str:

@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dashboard_data import levels_results_for
 from django.urls import reverse
 from web_personas import Personas
 
+from naersund.analysis import PublishedResults
 from naersund.refdata import areas
-from naersund.web.dashboard import releases
 from naersund.web.dashboard.templatetags.dashboard import num
 from naersund.web.reportjobs.models import ReportJob
 
@@ -22,9 +21,39 @@ AMAGER_VESTEGNEN = 2712
 OESTDANMARK = 1086
 
 
-@pytest.fixture(scope="session")
-def levels_file(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return levels_results_for(synthetic_dir, tmp_path_factory.getbasetemp())
+@pytest.fixture
+def reports_dir(settings: Any, tmp_path: Path) -> Path:
+    settings.NAERSUND_REPORTS_DIR = tmp_path / "rapporter"
+    return Path(settings.NAERSUND_REPORTS_DIR)
+
+
+def _members(code: int) -> set[int]:
+    """The kommunekoder of sundhedsråd ``code`` (the shipped composition)."""
+    return {k for k, a in areas.area_levels()["sundhedsraad"].latest.area_of().items() if a == code}
+
+
+def _pack_query(level: str, year: int, form: str = "pdf") -> dict[str, str]:
+    """The report form's fields for Amager og Vestegnen's pack of ``level``."""
+    return {
+        "omraade": f"omraade-sundhedsraad-{AMAGER_VESTEGNEN}",
+        "niveau": level,
+        "aar": str(year),
+        "format": form,
+    }
+
+
+def _order_and_fetch(client: Any, query: dict[str, str]) -> tuple[int, dict[str, Any], bytes]:
+    """Order the pack as a job, run it, and fetch it: (job id, its status, the file)."""
+    from naersund.web.reportjobs import services
+
+    ordered = client.post("/rapporter/", query)
+    assert ordered.status_code == 302, ordered.content.decode()[:500]
+    pk = int(ordered["Location"].rstrip("/").split("/")[-1])
+    assert services.run_pending() == 1
+    status = client.get(f"/rapporter/job/{pk}/status/").json()
+    assert status["status"] == "faerdig", status
+    body = b"".join(client.get(status["download_url"]).streaming_content)
+    return pk, status, body
 
 
 def _row(html: str, level: str, code: int) -> str:
@@ -41,38 +70,40 @@ def _api(client: Any, **params: Any) -> Any:
     return response.json()
 
 
-def test_a_sundhedsraad_lists_exactly_its_municipalities_and_shows_the_api_figure(
-    levels_file: Path, personas: Personas
-) -> None:
-    release = releases.publish(levels_file)
-    pub = releases.results_of(release)
-    year = pub.years[-1]
-    client = personas.client("reader")
+def _sundhedsraad_figures(client: Any, year: int) -> tuple[str, list[tuple[str, str, Any]]]:
+    """The Områdeoverblik of Amager og Vestegnen in ``year``: its HTML and, per indicator
+    column, the indicator, the sundhedsråd's cell and the API's value of that figure."""
     response = client.get(
         reverse("dashboard:omraade", args=["sundhedsraad", AMAGER_VESTEGNEN]), {"aar": year}
     )
     assert response.status_code == 200
     html = response.content.decode()
-    expected = {
-        k
-        for k, a in areas.area_levels()["sundhedsraad"].latest.area_of().items()
-        if a == AMAGER_VESTEGNEN
-    }
+    cells = re.findall(r'<td class="cmpcell">(.*?)</td>', _row(html, "sundhedsraad", 2712), re.S)
+    figures = []
+    for indicator, cell in zip(_column_order(html), cells, strict=True):
+        body = _api(
+            client, level="sundhedsraad", area=AMAGER_VESTEGNEN, year=year, indicator=indicator
+        )
+        (result,) = body["results"]
+        figures.append((indicator, cell, result["figure"]["value"]))
+    return html, figures
+
+
+def test_a_sundhedsraad_lists_exactly_its_municipalities_and_shows_the_api_figure(
+    pub: PublishedResults, personas: Personas
+) -> None:
+    year = pub.years[-1]
+    html, figures = _sundhedsraad_figures(personas.client("reader"), year)
+    expected = _members(AMAGER_VESTEGNEN)
     listed = {int(k) for k in re.findall(r'data-level="kommune" data-area="(\d+)"', html)}
     assert listed == expected
     assert len(listed) == 9
     assert "Sundhedsråd Amager og Vestegnen" in html
     assert "Sammensætningen er ikke verificeret mod officiel liste." in html
     assert f"Sundhedsråd Amager og Vestegnen {pub.years[0]}-{year}, beregnet" in html
-    cells = re.findall(r'<td class="cmpcell">(.*?)</td>', _row(html, "sundhedsraad", 2712), re.S)
     indicators = [i for i in pub.definitions if not pub.rows(i).empty]
     shown = 0
-    for indicator, cell in zip([i for i in _column_order(html)], cells, strict=True):
-        body = _api(
-            client, level="sundhedsraad", area=AMAGER_VESTEGNEN, year=year, indicator=indicator
-        )
-        (result,) = body["results"]
-        value = result["figure"]["value"]
+    for indicator, cell, value in figures:
         if value is None:
             assert "skjult" in cell or "–" in cell
             continue
@@ -89,10 +120,8 @@ def _column_order(html: str) -> list[str]:
 
 
 def test_region_oestdanmark_says_it_is_computed_backwards(
-    levels_file: Path, personas: Personas
+    pub: PublishedResults, personas: Personas
 ) -> None:
-    release = releases.publish(levels_file)
-    pub = releases.results_of(release)
     html = (
         personas.client("reader")
         .get(reverse("dashboard:omraade", args=["region2027", OESTDANMARK]))
@@ -114,12 +143,10 @@ def test_region_oestdanmark_says_it_is_computed_backwards(
     assert overblik.content.decode().count("sammenlignet med Region Østdanmark</span>") == 46
 
 
-def test_the_old_kkr_address_moved_to_the_omraadeoverblik(
-    levels_file: Path, personas: Personas
-) -> None:
+@pytest.mark.usefixtures("pub")
+def test_the_old_kkr_address_moved_to_the_omraadeoverblik(personas: Personas) -> None:
     """The KKR-overblik is the Områdeoverblik of the KKR now (one page for every level): its
     old address redirects permanently, keeping the query."""
-    releases.publish(levels_file)
     client = personas.client("reader")
     response = client.get(reverse("dashboard:kkr", args=[1084]), {"aar": 2014, "runde": "r"})
     assert response.status_code == 301
@@ -129,8 +156,8 @@ def test_the_old_kkr_address_moved_to_the_omraadeoverblik(
     assert client.get(reverse("dashboard:kkr", args=[1089])).status_code == 404
 
 
-def test_the_anonymous_user_gets_no_area_page(levels_file: Path, personas: Personas) -> None:
-    releases.publish(levels_file)
+@pytest.mark.usefixtures("pub")
+def test_the_anonymous_user_gets_no_area_page(personas: Personas) -> None:
     response = personas.client("anonymous").get(
         reverse("dashboard:omraade", args=["sundhedsraad", AMAGER_VESTEGNEN])
     )
@@ -138,18 +165,16 @@ def test_the_anonymous_user_gets_no_area_page(levels_file: Path, personas: Perso
     assert "Amager" not in response.content.decode()
 
 
-def test_an_unknown_area_is_a_404(levels_file: Path, personas: Personas) -> None:
-    releases.publish(levels_file)
+@pytest.mark.usefixtures("pub")
+def test_an_unknown_area_is_a_404(personas: Personas) -> None:
     client = personas.client("reader")
     assert client.get(reverse("dashboard:omraade", args=["sundhedsraad", 2799])).status_code == 404
     assert client.get(reverse("dashboard:omraade", args=["amt", 1])).status_code == 404
 
 
 def test_the_api_gives_a_municipalitys_sundhedsraad_as_its_parent(
-    levels_file: Path, personas: Personas
+    pub: PublishedResults, personas: Personas
 ) -> None:
-    release = releases.publish(levels_file)
-    pub = releases.results_of(release)
     year = pub.years[-1]
     indicator = "forebyggelige_indlaeggelser_65"
     body = _api(
@@ -170,10 +195,8 @@ def test_the_api_gives_a_municipalitys_sundhedsraad_as_its_parent(
 
 
 def test_sammenlign_at_the_2027_regions_shows_the_four_regions_and_their_map(
-    levels_file: Path, personas: Personas
+    pub: PublishedResults, personas: Personas
 ) -> None:
-    release = releases.publish(levels_file)
-    pub = releases.results_of(release)
     year = pub.years[-1]
     indicator = "forebyggelige_indlaeggelser_65"
     response = personas.client("reader").get(
@@ -215,76 +238,39 @@ def _pdf_names(body: bytes) -> set[int]:
     return {int(k) for k, n in names.items() if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text)}
 
 
+@pytest.mark.usefixtures("reports_dir")
 def test_the_report_form_offers_and_makes_a_sundhedsraads_pack(
-    levels_file: Path, personas: Personas, settings: Any, tmp_path: Path
+    pub: PublishedResults, personas: Personas
 ) -> None:
-    from naersund.web.reportjobs import services
-
-    settings.NAERSUND_REPORTS_DIR = tmp_path / "rapporter"
-    release = releases.publish(levels_file)
-    year = releases.results_of(release).years[-1]
+    year = pub.years[-1]
     client = personas.client("reader")
     page = client.get("/rapporter/").content.decode()
     assert f'value="omraade-sundhedsraad-{AMAGER_VESTEGNEN}"' in page
     assert "Sundhedsråd (ikke verificeret mod officiel liste)" in page
     assert 'value="omraade-region2027-1086"' in page
-    expected = {
-        k
-        for k, a in areas.area_levels()["sundhedsraad"].latest.area_of().items()
-        if a == AMAGER_VESTEGNEN
-    }
+    expected = _members(AMAGER_VESTEGNEN)
+    query = _pack_query("direktoer", year)
     # at once ...
-    now = client.get(
-        "/rapporter/",
-        {
-            "hent": "1",
-            "omraade": f"omraade-sundhedsraad-{AMAGER_VESTEGNEN}",
-            "niveau": "direktoer",
-            "aar": str(year),
-            "format": "pdf",
-        },
-    )
+    now = client.get("/rapporter/", {"hent": "1", **query})
     assert now.status_code == 200, now.content[:300]
     assert _pdf_names(now.content) == expected
     # ... and as a job
-    ordered = client.post(
-        "/rapporter/",
-        {
-            "omraade": f"omraade-sundhedsraad-{AMAGER_VESTEGNEN}",
-            "niveau": "direktoer",
-            "aar": str(year),
-            "format": "pdf",
-        },
-    )
-    assert ordered.status_code == 302, ordered.content.decode()[:500]
-    pk = int(ordered["Location"].rstrip("/").split("/")[-1])
-    assert services.run_pending() == 1
-    status = client.get(f"/rapporter/job/{pk}/status/").json()
-    assert status["status"] == "faerdig", status
+    _, status, body = _order_and_fetch(client, query)
     assert status["file_name"] == f"direktoer_2712_sundhedsraad-amager-og-vestegnen_{year}.pdf"
-    body = b"".join(client.get(status["download_url"]).streaming_content)
     assert _pdf_names(body) == expected
 
 
 @pytest.mark.parametrize(
     ("level", "title"), [("politisk", "Politisk niveau"), ("fagligt", "Fagligt niveau")]
 )
+@pytest.mark.usefixtures("reports_dir")
 def test_the_report_form_makes_a_sundhedsraads_political_and_professional_pack(
-    levels_file: Path, personas: Personas, settings: Any, tmp_path: Path, level: str, title: str
+    pub: PublishedResults, personas: Personas, level: str, title: str
 ) -> None:
     """Once refused (the area pack was the director's only): now a job like any other pack;
     nobody logged out orders it, and nobody else sees the job or its file."""
-    from naersund.web.reportjobs import services
-
-    settings.NAERSUND_REPORTS_DIR = tmp_path / "rapporter"
-    release = releases.publish(levels_file)
-    year = releases.results_of(release).years[-1]
-    query = {
-        "omraade": f"omraade-sundhedsraad-{AMAGER_VESTEGNEN}",
-        "niveau": level,
-        "aar": str(year),
-        "format": "pdf",
-    }
+    year = pub.years[-1]
+    query = _pack_query(level, year)
     anonymous = personas.client("anonymous")
     for response in (
         anonymous.post("/rapporter/", query),
@@ -293,15 +279,8 @@ def test_the_report_form_makes_a_sundhedsraads_political_and_professional_pack(
         assert response.status_code == 302
         assert "Amager og Vestegnen" not in response.content.decode()
     assert not ReportJob.objects.exists()
-    client = personas.client("reader")
-    ordered = client.post("/rapporter/", query)
-    assert ordered.status_code == 302, ordered.content.decode()[:500]
-    pk = int(ordered["Location"].rstrip("/").split("/")[-1])
-    assert services.run_pending() == 1
-    status = client.get(f"/rapporter/job/{pk}/status/").json()
-    assert status["status"] == "faerdig", status
+    pk, status, body = _order_and_fetch(personas.client("reader"), query)
     assert status["file_name"] == f"{level}_2712_sundhedsraad-amager-og-vestegnen_{year}.pdf"
-    body = b"".join(client.get(status["download_url"]).streaming_content)
     text = _pdf_text(body)
     assert f"{title} · Sundhedsråd Amager og Vestegnen · {year}" in text
     assert "ikke verificeret mod officiel liste" in text
@@ -314,7 +293,7 @@ def test_the_report_form_makes_a_sundhedsraads_political_and_professional_pack(
 
 
 def test_a_sundhedsraads_political_xlsx_has_the_api_and_omraadeoverblik_figures(
-    levels_file: Path, personas: Personas
+    pub: PublishedResults, personas: Personas
 ) -> None:
     import io
 
@@ -323,35 +302,16 @@ def test_a_sundhedsraads_political_xlsx_has_the_api_and_omraadeoverblik_figures(
     from naersund.indicators import load_definitions
     from naersund.reports.common import name_with_status
 
-    release = releases.publish(levels_file)
-    pub = releases.results_of(release)
     year = pub.years[-1]
     client = personas.client("reader")
-    html = client.get(
-        reverse("dashboard:omraade", args=["sundhedsraad", AMAGER_VESTEGNEN]), {"aar": year}
-    ).content.decode()
-    cells = re.findall(r'<td class="cmpcell">(.*?)</td>', _row(html, "sundhedsraad", 2712), re.S)
-    response = client.get(
-        "/rapporter/",
-        {
-            "hent": "1",
-            "omraade": f"omraade-sundhedsraad-{AMAGER_VESTEGNEN}",
-            "niveau": "politisk",
-            "aar": str(year),
-            "format": "xlsx",
-        },
-    )
+    _, figures = _sundhedsraad_figures(client, year)
+    response = client.get("/rapporter/", {"hent": "1", **_pack_query("politisk", year, "xlsx")})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content))["Nøgletal"]
     in_pack = {r[0]: r[3] for r in sheet.iter_rows(values_only=True) if r and r[0]}
     names = {d.id: name_with_status(d) for d in load_definitions()}
     shown = 0
-    for indicator, cell in zip(_column_order(html), cells, strict=True):
-        body = _api(
-            client, level="sundhedsraad", area=AMAGER_VESTEGNEN, year=year, indicator=indicator
-        )
-        (result,) = body["results"]
-        value = result["figure"]["value"]
+    for indicator, cell, value in figures:
         # the same number (the XLSX keeps 15 significant digits)
         assert in_pack[names[indicator]] == (None if value is None else pytest.approx(value))
         if value is not None:
@@ -371,10 +331,8 @@ def _pdf_text(body: bytes) -> str:
 
 
 def test_udvikling_of_a_sundhedsraad_beside_its_2027_region_and_denmark(
-    levels_file: Path, personas: Personas
+    pub: PublishedResults, personas: Personas
 ) -> None:
-    release = releases.publish(levels_file)
-    pub = releases.results_of(release)
     indicator = "forebyggelige_indlaeggelser_65"
     client = personas.client("reader")
     response = client.get(
@@ -415,10 +373,8 @@ def test_udvikling_of_a_sundhedsraad_beside_its_2027_region_and_denmark(
 
 
 def test_the_kommuneprofil_names_the_municipalitys_area_on_every_level(
-    levels_file: Path, personas: Personas
+    pub: PublishedResults, personas: Personas
 ) -> None:
-    release = releases.publish(levels_file)
-    pub = releases.results_of(release)
     year = pub.years[-1]
     html = personas.client("reader").get(reverse("dashboard:kommune", args=[165])).content.decode()
     block = re.search(r'<section class="member-of".*?</section>', html, re.S)
@@ -449,15 +405,13 @@ def test_the_kommuneprofil_names_the_municipalitys_area_on_every_level(
 
 
 def test_an_indicator_without_figures_falls_back_visibly_to_the_one_shown(
-    levels_file: Path, personas: Personas
+    pub: PublishedResults, personas: Personas
 ) -> None:
     """?indikator= naming an indicator the release has no figures for (the tests' release, like
     the demo's, has none for KOL): the selector, the map's heading and its numbers all show the
     first indicator the release has, and a Danish note says so."""
     from naersund.web.dashboard import context as ctx
 
-    release = releases.publish(levels_file)
-    pub = releases.results_of(release)
     infos = ctx.infos()
     missing = next(i for i in infos if pub.rows(i).empty)
     client = personas.client("reader")

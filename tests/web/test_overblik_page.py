@@ -270,13 +270,6 @@ ROW_WITH_REFERENCE = re.compile(r'<th scope="row"><a [^>]*>([^<]+)</a>(.*?)</th>
 REFERENCE = re.compile(r'<span class="small ov-ref">sammenlignet med ([^<]+)</span>')
 
 
-@pytest.fixture(scope="session")
-def levels_file(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from dashboard_data import levels_results_for
-
-    return levels_results_for(synthetic_dir, tmp_path_factory.getbasetemp())
-
-
 def _expected_verdict(pub: Any, indicator: str, code: int, level: str, area: int, year: int) -> str:
     """The verdict against the area by the overlap of the two published 95 % intervals
     (``PublishedResults.figure``), written out here as the page's legend states it."""

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from dashboard_data import ALL_LEVELS, levels_results_for, results_for
+from dashboard_data import ALL_LEVELS, results_for
 from django.urls import reverse
 from web_personas import Personas
 
@@ -30,11 +30,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="session")
 def results_file(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return results_for(synthetic_dir, tmp_path_factory.getbasetemp())
-
-
-@pytest.fixture(scope="session")
-def levels_file(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return levels_results_for(synthetic_dir, tmp_path_factory.getbasetemp())
 
 
 def test_publish_stores_the_areas_file_with_the_release(results_file: Path) -> None:

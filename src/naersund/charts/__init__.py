@@ -13,14 +13,16 @@ Contract (used by the dashboard and by the report packs, so screen and paper mat
   orange = worse, grey = similar, white = not compared) and every colour has a text or shape
   as well; labels and numbers are Danish (decimal comma, ``config.locale``).
 
-Builders: :func:`spine_chart` (a municipality against the range of all municipalities),
-:func:`ci_bars` (sorted bars with 95 % intervals), :func:`funnel_plot` (95 % and 99.8 %
-limits), :func:`choropleth` (the shipped boundaries, simplified), :func:`trend_chart` (values
-per year with intervals and a target glide path).
+Builders, a module per chart family: :func:`spine_chart` (:mod:`.spine`, a municipality
+against the range of all municipalities), :func:`ci_bars` (:mod:`.bars`, sorted bars with 95 %
+intervals), :func:`funnel_plot` (:mod:`.funnel`, 95 % and 99.8 % limits), :func:`choropleth`
+(:mod:`.municipal_map`, the shipped boundaries, simplified), :func:`trend_chart` (:mod:`.trend`,
+values per year with intervals and a target glide path; ``monthly_chart`` per month).
 """
 
 from __future__ import annotations
 
+from naersund.charts.bars import ci_bars
 from naersund.charts.base import (
     COMPARISON_COLOURS,
     COMPARISON_ORDER,
@@ -30,7 +32,10 @@ from naersund.charts.base import (
     Chart,
     format_number,
 )
-from naersund.charts.builders import choropleth, ci_bars, funnel_plot, spine_chart, trend_chart
+from naersund.charts.funnel import funnel_plot
+from naersund.charts.municipal_map import choropleth
+from naersund.charts.spine import spine_chart
+from naersund.charts.trend import trend_chart
 
 __all__ = [
     "COMPARISON_COLOURS",

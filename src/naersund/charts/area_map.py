@@ -1,8 +1,9 @@
 """A map of the areas of any level (regions of 2027, sundhedsråd, KKR, user groups), coloured by
 their comparison with Denmark, with the outlines dissolved from the municipalities
-(:mod:`naersund.charts.area_geo`). It follows the municipal map (``builders.choropleth``): the
-same colours, words and table, zoom to the areas drawn, and Bornholm moved into a framed inset
-where the whole country is drawn (its area keeps the rest of its outline in place)."""
+(:mod:`naersund.charts.area_geo`). It follows the municipal map
+(``municipal_map.choropleth``): the same colours, words and table, zoom to the areas drawn, and
+Bornholm moved into a framed inset where the whole country is drawn (its area keeps the rest of
+its outline in place)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,11 @@ from typing import Any
 import pandas as pd
 
 from naersund.charts.area_geo import map_geometry
-from naersund.charts.base import Chart, format_number
+from naersund.charts.base import Chart, comparison_label, format_number
+from naersund.charts.maps import map_chart
 
 # the municipal map's helpers, so that both maps place and frame Bornholm alike
-from naersund.charts.builders import (
-    BORNHOLM,
-    INSET_GAP,
-    _bounds,
-    _inset_frame,
-    _label,
-    _shift,
-)
-from naersund.charts.maps import map_chart
+from naersund.charts.municipal_map import BORNHOLM, INSET_GAP, _bounds, _inset_frame, _shift
 
 Area = tuple[int, str, Sequence[int]]  # (area code, name, kommunekoder)
 
@@ -81,7 +75,7 @@ def area_choropleth(
             "area_code": int(code),
             "name": name,
             "value_txt": format_number(value) if value is not None else "skjult/ingen værdi",
-            "sammenligning": _label(comparison),
+            "sammenligning": comparison_label(comparison),
             "valgt": code == highlight,
         }
         features.append({"type": "Feature", "properties": props, "geometry": geometry})

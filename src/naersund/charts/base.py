@@ -54,6 +54,8 @@ VL_VERSION = "6.4"
 FONT = "DejaVu Sans, Arial, sans-serif"
 #: A chart's width in px (the maps' too).
 WIDTH = 560
+#: d3-format of the value axes (Danish separators through the locale).
+NUM = ",.1f"
 
 
 def base_config() -> dict[str, Any]:
@@ -76,6 +78,32 @@ def chart_spec(title: str, description: str, **rest: Any) -> dict[str, Any]:
         "config": base_config(),
         "background": "white",
         **rest,
+    }
+
+
+def comparison_label(comparison: Any) -> str:
+    """The Danish label of a comparison with Denmark (unknown or missing: not compared)."""
+    return COMPARISON_LABELS.get(str(comparison), COMPARISON_LABELS["not_compared"])
+
+
+def area_points(
+    x: dict[str, Any],
+    colour: dict[str, Any],
+    shapes: dict[str, Any],
+    tooltip: list[dict[str, str]],
+    size: int = 60,
+) -> dict[str, Any]:
+    """A layer of filled points at each area's ``value``, coloured (``colour``: the encoding)
+    *and* shaped (``shapes``: the scale) per area, so that no area rests on colour alone."""
+    return {
+        "mark": {"type": "point", "filled": True, "size": size},
+        "encoding": {
+            "x": x,
+            "y": {"field": "value", "type": "quantitative"},
+            "color": colour,
+            "shape": {"field": "area", "type": "nominal", "scale": shapes, "title": "Område"},
+            "tooltip": tooltip,
+        },
     }
 
 

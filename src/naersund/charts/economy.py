@@ -8,7 +8,15 @@ from typing import Any
 
 import pandas as pd
 
-from naersund.charts.base import PALETTE, SCHEMA, Chart, base_config, format_number, records
+from naersund.charts.base import (
+    PALETTE,
+    SCHEMA,
+    Chart,
+    area_points,
+    base_config,
+    format_number,
+    records,
+)
 
 NUM = ",.0f"
 
@@ -40,25 +48,16 @@ def spending_chart(series: pd.DataFrame, title: str) -> Chart:
                 "mark": {"type": "line", "strokeWidth": 2},
                 "encoding": {"x": x, "y": y, "color": colour},
             },
-            {
-                "mark": {"type": "point", "filled": True, "size": 60},
-                "encoding": {
-                    "x": x,
-                    "y": {"field": "value", "type": "quantitative"},
-                    "color": colour,
-                    "shape": {
-                        "field": "area",
-                        "type": "nominal",
-                        "scale": shapes,
-                        "title": "Område",
-                    },
-                    "tooltip": [
-                        {"field": "area", "title": "Område"},
-                        {"field": "year", "title": "År"},
-                        {"field": "value_txt", "title": "Kr. pr. indbygger"},
-                    ],
-                },
-            },
+            area_points(
+                x,
+                colour,
+                shapes,
+                [
+                    {"field": "area", "title": "Område"},
+                    {"field": "year", "title": "År"},
+                    {"field": "value_txt", "title": "Kr. pr. indbygger"},
+                ],
+            ),
         ],
     }
     table = df.pivot(index="year", columns="area", values="value").reindex(columns=areas)

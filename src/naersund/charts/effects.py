@@ -9,8 +9,7 @@ import pandas as pd
 
 from naersund.analysis.effects import Effect
 from naersund.analysis.initiative_effects import Estimated
-from naersund.charts.base import PALETTE, Chart
-from naersund.charts.builders import WIDTH, _spec
+from naersund.charts.base import PALETTE, WIDTH, Chart, chart_spec
 
 NUM = ",.1f"
 
@@ -88,7 +87,7 @@ def event_study_chart(effect: Effect, unit: str, title: str) -> Chart:
         "år for år før og efter starten, med 95 %-intervaller. Før starten bør forskellen være "
         "tæt på 0."
     )
-    spec = _spec(
+    spec = chart_spec(
         title,
         description,
         width=WIDTH - 120,

@@ -1,5 +1,5 @@
 """What the maps share: the spec around their layers and the table beside them. The municipal
-map (``builders.choropleth``) and the map of any area level (``area_map.area_choropleth``)
+map (``municipal_map.choropleth``) and the map of any area level (``area_map.area_choropleth``)
 differ in their shapes and words, not in how they are drawn or tabulated."""
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from naersund.charts.base import PALETTE, Chart, format_number
 
 
 def with_smoothed(chart: Chart, smoothed: Mapping[str, float], unit: str) -> Chart:
-    """``chart`` (:func:`naersund.charts.builders.ci_bars`) with a tick at each area's
+    """``chart`` (:func:`naersund.charts.bars.ci_bars`) with a tick at each area's
     smoothed value (``smoothed``: area name -> value) and the values as a table column;
     ``chart`` itself when there are none."""
     if not smoothed:

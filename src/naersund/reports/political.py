@@ -21,6 +21,7 @@ from naersund.reports.narrative import (
 from naersund.survey.aggregate import (
     NO_ANSWER,
     NO_ANSWER_LABEL,
+    RoundAnswers,
     kkr_area,
     sentence,
     status_counts,
@@ -211,19 +212,27 @@ def survey_section(data: ReportInput, area: Area) -> Section:
         s.lists.append(
             (
                 f"Sådan står det til i {region.name_da}{c.round_text(data)}:",
-                [
-                    sentence(
-                        status_counts(data.survey, i.id, region).share("implementeret"),
-                        "implementeret",
-                        i,
-                        region,
-                        count_form=True,
-                    )
-                    for i in initiatives
-                ],
+                implemented_sentences(data.survey, initiatives, region),
             )
         )
     return s
+
+
+def implemented_sentences(
+    survey: RoundAnswers, initiatives: list[Initiative], area: SurveyArea
+) -> list[str]:
+    """One council sentence per initiative on how many of ``area``'s municipalities have
+    implemented it ("25 ud af 29 kommuner i KKR Hovedstaden har indført ...")."""
+    return [
+        sentence(
+            status_counts(survey, i.id, area).share("implementeret"),
+            "implementeret",
+            i,
+            area,
+            count_form=True,
+        )
+        for i in initiatives
+    ]
 
 
 def parts_survey_section(
@@ -264,16 +273,7 @@ def parts_survey_section(
                 f"{kkr.name_da}s {kind}"
                 + ("" if kkr.name_da == name else f" i {name}")
                 + f" ({len(codes)} kommuner){c.round_text(data)}:",
-                [
-                    sentence(
-                        status_counts(data.survey, i.id, group).share("implementeret"),
-                        "implementeret",
-                        i,
-                        group,
-                        count_form=True,
-                    )
-                    for i in initiatives
-                ],
+                implemented_sentences(data.survey, initiatives, group),
             )
         )
     return s

@@ -1,5 +1,6 @@
-"""The indicator dashboard (Danish): Kommuneprofil, Sammenlign kommuner, Udvikling,
-Områdeoverblik (:mod:`.views_area`) and the releases with their diff.
+"""The indicator dashboard (Danish): Kommuneprofil, Sammenlign kommuner, Udvikling, Overblik
+and the indicator definitions; Områdeoverblik is in :mod:`.views_area`, the releases with their
+diff in :mod:`.views_release`.
 
 Views are thin: access (every logged-in user, and everyone when the results are public:
 ``access.can_view_public_results``; a municipality's
@@ -23,7 +24,6 @@ from django.urls import reverse
 
 from naersund import charts
 from naersund.analysis import PublishedResults, funnel_data
-from naersund.analysis.benchmark import area_name
 from naersund.analysis.profiles import (
     comparison_table,
     members_of,
@@ -34,7 +34,7 @@ from naersund.analysis.profiles import (
     trend_table,
 )
 from naersund.analysis.trend import glide_path
-from naersund.charts.builders import monthly_chart
+from naersund.charts.trend import monthly_chart
 from naersund.engine.monthly import area_series
 from naersund.indicators import load_definitions
 from naersund.indicators.docs import definition_page
@@ -42,11 +42,11 @@ from naersund.refdata import KKR_NAMES
 from naersund.web.accounts.access import can_view_public_results, role_of
 from naersund.web.accounts.decorators import login_required_unless_public
 from naersund.web.dashboard import context as ctx
-from naersund.web.dashboard import loop, releases
+from naersund.web.dashboard import kommune_present, loop, releases
 from naersund.web.dashboard import overblik as overblik_page
 from naersund.web.dashboard.models import Release
 from naersund.web.dashboard.present import ChartView, cached_fragment, chart_view
-from naersund.web.pagination import paginate
+from naersund.web.dashboard.views_release import XLSX
 from naersund.web.params import query_int
 from naersund.web.practice.others import others_do, practice_stamp
 
@@ -239,12 +239,12 @@ def kommune(request: HttpRequest, kommunekode: int) -> HttpResponse:
             for r in rows
         }
         summaries = {
-            ind: _status_summary([s for _, s, _ in items])
+            ind: kommune_present.status_summary([s for _, s, _ in items])
             if status is not None
-            else _count_only(len(items))
+            else kommune_present.count_only(len(items))
             for ind, items in initiatives.items()
         }
-        spine_frame = _spine_frame(rows)
+        spine_frame = kommune_present.spine_frame(rows)
         spine = charts.spine_chart(
             spine_frame, name, KKR_NAMES[region], f"{name} {p.year} sammenlignet med alle kommuner"
         )
@@ -295,41 +295,6 @@ def _round_context(rnd: Any) -> dict[str, Any]:
         "round_label": None if rnd is None else ctx.round_label(rnd),
         "round_choices": ctx.round_choices(),
     }
-
-
-def _status_summary(labels: list[str]) -> str:
-    """``"7 indsatser: 2 implementeret, 5 ikke besvaret"``."""
-    if not labels:
-        return ""
-    counts: dict[str, int] = {}
-    for label in labels:
-        counts[label] = counts.get(label, 0) + 1
-    parts = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
-    noun = "indsats" if len(labels) == 1 else "indsatser"
-    return f"{len(labels)} {noun}: {parts}"
-
-
-def _count_only(n: int) -> str:
-    """``"7 indsatser"``: the summary without the municipality's answers."""
-    if not n:
-        return ""
-    return f"{n} {'indsats' if n == 1 else 'indsatser'}"
-
-
-def _spine_frame(rows: list[Any]) -> Any:
-    import pandas as pd
-
-    return pd.DataFrame(
-        [
-            {
-                "indicator": r.info.name_da,
-                "unit": r.info.unit_da,
-                "comparison": r.comparison,
-                **r.spine,
-            }
-            for r in rows
-        ]
-    )
 
 
 @login_required_unless_public
@@ -507,72 +472,6 @@ def overblik(request: HttpRequest) -> HttpResponse:
 
     return _page(
         request, "dashboard/overblik.html", "Overblik", release, ("overblik", *p.key()), build
-    )
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@login_required_unless_public
-def udgivelser(request: HttpRequest) -> HttpResponse:
-    if not can_view_public_results(request.user):
-        raise PermissionDenied
-    pages = paginate(request, Release.objects.all(), "Sider i listen over udgivelser")
-    pairs = {r.pk: releases.previous_release(r) for r in pages.rows}
-    return render(
-        request,
-        "dashboard/udgivelser.html",
-        {"releases": pages.rows, "previous": pairs, "pages": pages},
-    )
-
-
-class _Records:
-    """A frame's rows as dicts, made only for the slice a page shows (a diff of two whole
-    releases can have every cell)."""
-
-    def __init__(self, frame: Any) -> None:
-        self.frame = frame
-
-    def __len__(self) -> int:
-        return len(self.frame)
-
-    def __getitem__(self, part: slice) -> list[dict[str, Any]]:
-        return list(self.frame.iloc[part].to_dict("records"))
-
-
-@login_required_unless_public
-def diff(request: HttpRequest, old: int, new: int) -> HttpResponse:
-    if not can_view_public_results(request.user):
-        raise PermissionDenied
-    try:
-        table = releases.diff_releases(old, new)
-    except releases.NoRelease:
-        raise Http404("Ukendt udgivelse") from None
-    infos = ctx.infos()
-    pages = paginate(
-        request, _Records(table), f"Sider i ændringerne fra udgivelse {old} til {new}", 50
-    )
-    rows = [
-        {
-            **r,
-            "indicator_name": infos[r["indicator"]].name_da
-            if r["indicator"] in infos
-            else r["indicator"],
-            "area": area_name(str(r["level"]), int(r["area_code"])),  # any level
-        }
-        for r in pages.rows
-    ]
-    return render(
-        request,
-        "dashboard/diff.html",
-        {
-            "old": old,
-            "new": new,
-            "rows": rows,
-            "pages": pages,
-            "summary": releases.diff_summary(table),
-            "total": len(table),
-        },
     )
 
 

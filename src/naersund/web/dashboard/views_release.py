@@ -1,4 +1,5 @@
-"""One release's page and its downloads: the whole release as CSV, XLSX (with a data
+"""The releases: their list, the changes from one release to another (every changed cell, any
+level), and one release's page and its downloads: the whole release as CSV, XLSX (with a data
 dictionary sheet) or Parquet, and the data dictionary as CSV beside them
 (:mod:`naersund.analysis.release_export` builds them; suppressed cells stay suppressed), and the
 areas file published with it (which municipalities make up each area, as compute wrote it)."""
@@ -6,6 +7,7 @@ areas file published with it (which municipalities make up each area, as compute
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 from django.core.exceptions import PermissionDenied
@@ -14,14 +16,17 @@ from django.shortcuts import render
 
 from naersund.analysis import release_export as export
 from naersund.analysis.area_view import release_level_notes
+from naersund.analysis.benchmark import area_name
 from naersund.analysis.breakdowns import download_frame
 from naersund.analysis.published import PublishedResults
 from naersund.web.accounts.access import can_view_public_results
 from naersund.web.accounts.decorators import login_required_unless_public
+from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.breakdowns import breakdowns_of
 from naersund.web.dashboard.downloads import release_table as _table
 from naersund.web.dashboard.models import Release
+from naersund.web.pagination import paginate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -73,6 +78,69 @@ FORMATS: dict[str, tuple[str, str, Callable[[PublishedResults], str | bytes]]] =
     ),
     "omraader": ("csv", "text/csv; charset=utf-8", _areas_csv),
 }
+
+
+@login_required_unless_public
+def udgivelser(request: HttpRequest) -> HttpResponse:
+    if not can_view_public_results(request.user):
+        raise PermissionDenied
+    pages = paginate(request, Release.objects.all(), "Sider i listen over udgivelser")
+    pairs = {r.pk: releases.previous_release(r) for r in pages.rows}
+    return render(
+        request,
+        "dashboard/udgivelser.html",
+        {"releases": pages.rows, "previous": pairs, "pages": pages},
+    )
+
+
+class _Records:
+    """A frame's rows as dicts, made only for the slice a page shows (a diff of two whole
+    releases can have every cell)."""
+
+    def __init__(self, frame: Any) -> None:
+        self.frame = frame
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __getitem__(self, part: slice) -> list[dict[str, Any]]:
+        return list(self.frame.iloc[part].to_dict("records"))
+
+
+@login_required_unless_public
+def diff(request: HttpRequest, old: int, new: int) -> HttpResponse:
+    if not can_view_public_results(request.user):
+        raise PermissionDenied
+    try:
+        table = releases.diff_releases(old, new)
+    except releases.NoRelease:
+        raise Http404("Ukendt udgivelse") from None
+    infos = ctx.infos()
+    pages = paginate(
+        request, _Records(table), f"Sider i ændringerne fra udgivelse {old} til {new}", 50
+    )
+    rows = [
+        {
+            **r,
+            "indicator_name": infos[r["indicator"]].name_da
+            if r["indicator"] in infos
+            else r["indicator"],
+            "area": area_name(str(r["level"]), int(r["area_code"])),  # any level
+        }
+        for r in pages.rows
+    ]
+    return render(
+        request,
+        "dashboard/diff.html",
+        {
+            "old": old,
+            "new": new,
+            "rows": rows,
+            "pages": pages,
+            "summary": releases.diff_summary(table),
+            "total": len(table),
+        },
+    )
 
 
 @login_required_unless_public
