@@ -35,6 +35,7 @@ from naersund.engine.backend import (
     read_uri_text,
 )
 from naersund.engine.results import LEVELS, RESULT_COLUMNS, compute_results
+from naersund.engine.stays import TimeUnit, build_stays, whole_seconds
 from naersund.errors import InputError, NaersundError
 from naersund.indicators import (
     IndicatorDefinition,
@@ -275,16 +276,14 @@ def footer_whole_seconds(files: Sequence[Path | str]) -> bool | None:
     return said == {b"true"}
 
 
-def choose_time_unit(
-    con: Any, contacts: ibis.Table, files: Sequence[Path | str] = ()
-) -> ex.TimeUnit:
+def choose_time_unit(con: Any, contacts: ibis.Table, files: Sequence[Path | str] = ()) -> TimeUnit:
     """The unit stays are built in: whole seconds (the faster layout) when every contact starts
     and ends on a whole second, else microseconds, so that fractions of a second count (see
-    :func:`naersund.engine.expressions.build_stays`). Read from the footers of ``files`` (the
+    :func:`naersund.engine.stays.build_stays`). Read from the footers of ``files`` (the
     contacts' files) when every one of them says; else one aggregate over two columns."""
     said = footer_whole_seconds(files) if files else None
     if said is None:
-        said = bool(con.execute(ex.whole_seconds(contacts)))
+        said = bool(con.execute(whole_seconds(contacts)))
     return "s" if said else "us"
 
 
@@ -368,7 +367,7 @@ def compute(
         gaps = specialty_gaps.variants(stay_defs) if data_quality else []
         stays_without_specialty: list[dict[str, Any]] = []
         aggregates: dict[str, pd.DataFrame] = {}
-        time_unit: ex.TimeUnit | None = None
+        time_unit: TimeUnit | None = None
         if stay_defs:
             # One pass: stays are built and every stay indicator counted in a single query.
             # DuckDB reads the stays three times from one materialised copy; Spark would
@@ -378,13 +377,13 @@ def compute(
             # the municipality inside the sort key; whole-second data take the faster layout)
             unit = time_unit = choose_time_unit(con, contacts, files["contacts"])
             kommunekoder = bounds.get("kommunekoder")
-            stays = ex.build_stays(contacts, rules, stay_defs + gaps, kommunekoder, unit)
+            stays = build_stays(contacts, rules, stay_defs + gaps, kommunekoder, unit)
             wide = execute_aggregate(
                 con,
                 ex.stay_aggregates(stays, stay_defs + gaps, rules, how),
                 stay_defs + gaps,
                 lambda d: ex.stay_aggregates(
-                    ex.build_stays(contacts, rules, [d], time_unit=unit), [d], rules, how
+                    build_stays(contacts, rules, [d], time_unit=unit), [d], rules, how
                 ),
             )
             aggregates |= {d.id: _in_years(ex.narrow(wide, d), years) for d in stay_defs}
