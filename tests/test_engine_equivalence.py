@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from naersund.engine import cohort
 from naersund.engine import compute as engine_compute
 from naersund.engine import expressions as ex
-from naersund.engine.compute import choose_time_unit
+from naersund.engine.inputs import choose_time_unit
 from naersund.engine.stay_keys import TIE_BITS
 from naersund.engine.stays import TimeUnit, build_stays
 from naersund.indicators import (
@@ -518,7 +518,8 @@ def test_compute_gives_the_same_results_with_or_without_the_person_key(
     runs: list[str],
     null_key: bool,
 ) -> None:
-    from naersund.engine.compute import ComputeOptions, compute, has_person_key
+    from naersund.engine.compute import ComputeOptions, compute
+    from naersund.engine.inputs import has_person_key
     from naersund.registry.ingest import find_table
 
     contacts, ready, baseline = compute_case
@@ -538,7 +539,8 @@ def test_compute_reads_the_data_period_from_parquet_footers_or_counts_it(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from naersund.engine.compute import ComputeOptions, _footer_bounds, compute
+    from naersund.engine.compute import ComputeOptions, compute
+    from naersund.engine.inputs import footer_bounds
 
     contacts, ready, baseline = compute_case
     (tmp_path / "contacts").mkdir()
@@ -549,7 +551,7 @@ def test_compute_reads_the_data_period_from_parquet_footers_or_counts_it(
             table, tmp_path / "contacts" / f"part-{i}.parquet", write_statistics=statistics
         )
     _write_parts(ready, tmp_path / "ready_for_discharge", [])
-    bounds = _footer_bounds(sorted((tmp_path / "contacts").glob("*.parquet")), keyed=False)
+    bounds = footer_bounds(sorted((tmp_path / "contacts").glob("*.parquet")), keyed=False)
     if statistics:
         assert bounds is not None
         assert (bounds["first"], bounds["last"], bounds["n"]) == (

@@ -24,7 +24,7 @@ import pytest
 
 from naersund.engine import cohort
 from naersund.engine import expressions as ex
-from naersund.engine.compute import choose_time_unit
+from naersund.engine.inputs import choose_time_unit
 from naersund.engine.results import compute_results
 from naersund.engine.stays import TimeUnit, build_stays
 from naersund.indicators import IndicatorDefinition, StayRules, load_definitions, load_stay_rules

@@ -267,7 +267,7 @@ def test_no_person_level_rows_reach_the_driver(
     conf = spark_con._session.sparkContext.getConf()
     assert conf.get("spark.driver.maxResultSize") == "1m"
     # ... which the person-level rows exceed: collecting them fails ...
-    from naersund.engine.compute import read_contacts
+    from naersund.engine.inputs import read_contacts
     from naersund.registry.ingest import find_table
 
     contacts = read_contacts(spark_con, find_table(national_sample, "contacts"))
@@ -282,7 +282,7 @@ def test_no_person_level_rows_reach_the_driver(
 def test_spark_runs_everything_in_the_jvm(spark_con: Any, synthetic_dir: Path) -> None:
     # No step is a Python UDF: executors need only Java, and no rows pass through Python.
     from naersund.engine.backend import read_parquet
-    from naersund.engine.compute import read_contacts
+    from naersund.engine.inputs import read_contacts
     from naersund.registry.ingest import find_table
 
     contacts = read_contacts(spark_con, find_table(synthetic_dir, "contacts"))

@@ -46,17 +46,17 @@ from naersund import refdata
 from naersund.atomic import atomic_path
 from naersund.engine import expressions as ex
 from naersund.engine.backend import connect
-from naersund.engine.compute import (
-    ComputeOptions,
+from naersund.engine.compute import ComputeOptions
+from naersund.engine.inputs import (
     canonical_dir,
     choose_time_unit,
     has_person_key,
     is_synthetic,
-    monthly_frame,
     read_contacts,
     read_population,
     read_ready,
 )
+from naersund.engine.outputs import monthly_frame
 from naersund.engine.results import crude_estimate, population_strata
 from naersund.engine.stays import build_stays
 from naersund.errors import InputError, NaersundError
@@ -427,7 +427,7 @@ def suppress_monthly(
 def write_monthly(result: MonthlyResult, out: Path) -> Path:
     """Write the monthly table alone as CSV atomically (the file format only: ``naersund
     publish`` takes monthly values only from a run written whole by
-    :func:`naersund.engine.compute.write_results`)."""
+    :func:`naersund.engine.outputs.write_results`)."""
     if out.suffix.lower() != ".csv":
         raise NaersundError(f"{out}: the monthly output must end in .csv")
     with atomic_path(out) as tmp:

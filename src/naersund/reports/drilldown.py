@@ -40,7 +40,7 @@ import pandas as pd
 from naersund import refdata
 from naersund.engine import expressions as ex
 from naersund.engine.backend import connect
-from naersund.engine.compute import choose_time_unit
+from naersund.engine.inputs import choose_time_unit
 from naersund.engine.stays import build_stays
 from naersund.errors import InputError
 from naersund.indicators import load_stay_rules
@@ -85,7 +85,7 @@ def suppress_breakdown(
 
 def _contacts_of(con: Any, data_dir: Path, codes: list[int], year: int, tmp: Path) -> Any:
     # The engine's own reading (CSV validated into Parquet in ``tmp``, columns checked).
-    from naersund.engine.compute import canonical_dir, read_contacts
+    from naersund.engine.inputs import canonical_dir, read_contacts
     from naersund.registry.ingest import find_table
 
     canonical = canonical_dir(data_dir, tmp, lambda _m, _f: None)
