@@ -151,7 +151,8 @@ def compute_step(data: Path, out: Path) -> tuple[float, float, str]:
     code = (
         "from pathlib import Path\n"
         "import threading\n"
-        "from naersund.engine.compute import compute, ComputeOptions, write_results\n"
+        "from naersund.engine.compute import compute, ComputeOptions\n"
+        "from naersund.engine.outputs import write_results\n"
         f"spill = Path({str(SPILL)!r}); peak = [0]; done = threading.Event()\n"
         "def poll():\n"
         "    while not done.wait(0.2):\n"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from naersund.analysis.breakdown_file import breakdowns_path
-from naersund.engine.compute import areas_path, meta_path, monthly_path
+from naersund.engine.outputs import areas_path, meta_path, monthly_path
 
 
 def read_meta(results: Path) -> dict[str, object]:

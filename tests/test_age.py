@@ -14,7 +14,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from naersund.engine import expressions as ex
+from naersund.engine import stays
 
 
 def calendar_age(birth: dt.date, at: dt.date) -> int:
@@ -37,8 +37,8 @@ def test_every_birthday_falls_near_the_mean_year() -> None:
             )
         )
         offset = birthday.to_numpy().astype("datetime64[D]").astype(np.int64) - birth_days
-        worst = max(worst, float(np.abs(offset - n * ex.GREGORIAN_400 / 400).max()))
-    assert worst < ex.BIRTHDAY_MARGIN_DAYS - 1, worst
+        worst = max(worst, float(np.abs(offset - n * stays.GREGORIAN_400 / 400).max()))
+    assert worst < stays.BIRTHDAY_MARGIN_DAYS - 1, worst
 
 
 def test_the_engine_age_equals_the_calendar() -> None:
@@ -70,6 +70,6 @@ def test_the_engine_age_equals_the_calendar() -> None:
         rng.integers(0, 86_400, len(frame)), "s"
     )
     t = ibis.memtable(frame, schema={"birth": "date", "at": "timestamp"})
-    got = ibis.duckdb.connect().execute(t.select(age=ex._age(t.birth, t.at)))["age"].tolist()
+    got = ibis.duckdb.connect().execute(t.select(age=stays._age(t.birth, t.at)))["age"].tolist()
     expected = [calendar_age(b, a.date()) for b, a in zip(frame["birth"], frame["at"], strict=True)]
     assert got == expected

@@ -198,7 +198,8 @@ def test_it_refuses_a_duplicate_cell_and_an_unknown_indicator(tmp_path: Path) ->
 
 
 def test_the_demo_results_are_fit_to_publish(tmp_path: Path, synthetic_dir: Path) -> None:
-    from naersund.engine.compute import compute, write_results
+    from naersund.engine.compute import compute
+    from naersund.engine.outputs import write_results
 
     path = write_results(compute(synthetic_dir), tmp_path / "r.parquet")
     checked = read_results_file(path)

@@ -33,7 +33,8 @@ CHART_MARK = "Bedre end landet Som landet Dårligere end landet Ikke sammenligne
 
 @pytest.fixture(scope="module")
 def levels_file(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from naersund.engine.compute import ComputeOptions, compute, write_results
+    from naersund.engine.compute import ComputeOptions, compute
+    from naersund.engine.outputs import write_results
 
     options = ComputeOptions(levels=["kommune", "region", "region2027", "sundhedsraad", "land"])
     out = tmp_path_factory.mktemp("area-pack") / "levels.csv"

@@ -16,13 +16,8 @@ from hypothesis import strategies as st
 
 from naersund import refdata
 from naersund.cli import cli
-from naersund.engine.compute import (
-    ComputeOptions,
-    ComputeResult,
-    areas_path,
-    compute,
-    meta_path,
-)
+from naersund.engine.compute import ComputeOptions, ComputeResult, compute
+from naersund.engine.outputs import areas_path, meta_path
 from naersund.errors import InputError
 from naersund.refdata import areas
 from naersund.suppression import SuppressionRule, suppress

@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from naersund.engine.compute import ComputeOptions, compute, write_results
+from naersund.engine.compute import ComputeOptions, compute
+from naersund.engine.outputs import write_results
 from naersund.errors import InputError
 
 KOL = "akutte_indlaeggelser_kol"

@@ -25,7 +25,9 @@ from hypothesis import strategies as st
 from naersund.engine import cohort
 from naersund.engine import compute as engine_compute
 from naersund.engine import expressions as ex
-from naersund.engine.compute import choose_time_unit
+from naersund.engine.inputs import choose_time_unit
+from naersund.engine.stay_keys import TIE_BITS
+from naersund.engine.stays import TimeUnit, build_stays
 from naersund.indicators import (
     IndicatorDefinition,
     StayRules,
@@ -182,7 +184,7 @@ def engine_aggregates(
     ready: pd.DataFrame,
     years: list[int],
     readmissions: str = "join",
-    time_unit: ex.TimeUnit | None = None,
+    time_unit: TimeUnit | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The engine's aggregates, computed the way ``compute`` does: one pass for the stays, in
     the time unit compute would choose for ``contacts`` (or ``time_unit``). With a
@@ -193,7 +195,7 @@ def engine_aggregates(
         schema = ibis.schema({**dict(CONTACT_SCHEMA.items()), "person_key": "int64"})
     contacts_table = ibis.memtable(contacts, schema=schema)
     unit = time_unit or choose_time_unit(con, contacts_table)
-    stays = ex.build_stays(contacts_table, RULES, stay_defs, time_unit=unit)
+    stays = build_stays(contacts_table, RULES, stay_defs, time_unit=unit)
     wide = con.execute(ex.stay_aggregates(stays, stay_defs, RULES, readmissions))
     out = {d.id: ex.narrow(wide, d) for d in stay_defs}
     diseases = con.execute(
@@ -270,7 +272,7 @@ def test_both_readmission_methods_with_or_without_a_person_key_equal_the_referen
 @pytest.mark.parametrize("time_unit", ["s", "us"])
 @pytest.mark.parametrize("kommunekoder", [(101, 851), (0, 1023), (101, 5000), None])
 def test_the_municipality_in_the_sort_key_or_beside_it_equals_the_reference(
-    con: Any, kommunekoder: tuple[int, int] | None, time_unit: ex.TimeUnit
+    con: Any, kommunekoder: tuple[int, int] | None, time_unit: TimeUnit
 ) -> None:
     # Within 0-1023 the municipality rides in the sort key and is read back from it; a range
     # outside that (or none) keeps it as a column of its own. Same counts either way, in
@@ -278,7 +280,7 @@ def test_the_municipality_in_the_sort_key_or_beside_it_equals_the_reference(
     contacts, ready = random_registry(4)
     expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, YEARS)
     stay_defs = STAY_DEFINITIONS
-    stays = ex.build_stays(
+    stays = build_stays(
         ibis.memtable(contacts, schema=CONTACT_SCHEMA), RULES, stay_defs, kommunekoder, time_unit
     )
     wide = con.execute(ex.stay_aggregates(stays, stay_defs, RULES))
@@ -290,7 +292,7 @@ def test_the_municipality_in_the_sort_key_or_beside_it_equals_the_reference(
 
 @pytest.mark.parametrize(("time_unit", "fractions"), [("s", False), ("us", False), ("us", True)])
 def test_more_definitions_than_the_sort_key_has_room_for_equal_the_reference(
-    con: Any, time_unit: ex.TimeUnit, fractions: bool
+    con: Any, time_unit: TimeUnit, fractions: bool
 ) -> None:
     # Six copies of every stay definition: more flags than fit beside the tie-breakers in
     # one sort key, so the engine sorts on one more key (``k_flags``) and takes each stay's
@@ -302,9 +304,9 @@ def test_more_definitions_than_the_sort_key_has_room_for_equal_the_reference(
     copies = {f"{d.id}_{n}": d for n in "abcdef" for d in stay_defs}
     defs = [d.model_copy(update={"id": new_id}) for new_id, d in copies.items()]
     table = ibis.memtable(contacts, schema=CONTACT_SCHEMA)
-    stays = ex.build_stays(table, RULES, defs, time_unit=time_unit)
+    stays = build_stays(table, RULES, defs, time_unit=time_unit)
     n_flags = sum(1 + (d.followup is not None) for d in defs)
-    assert ex.TIE_BITS + n_flags + 1 > 63  # the fallback is what this test is about
+    assert TIE_BITS + n_flags + 1 > 63  # the fallback is what this test is about
     wide = con.execute(ex.stay_aggregates(stays, defs, RULES))
     for d in defs:
         pd.testing.assert_frame_equal(
@@ -319,7 +321,7 @@ def test_the_per_indicator_expressions_equal_the_reference(con: Any) -> None:
     contacts, ready = random_registry(1)
     expected = ref.aggregates(contacts, ready, DEFINITIONS, RULES, YEARS)
     stay_defs = STAY_DEFINITIONS
-    stays = ex.build_stays(ibis.memtable(contacts, schema=CONTACT_SCHEMA), RULES, stay_defs)
+    stays = build_stays(ibis.memtable(contacts, schema=CONTACT_SCHEMA), RULES, stay_defs)
     for d in stay_defs:
         if d.kind == "stay_rate":
             expr = ex.stay_rate(stays, d)
@@ -516,7 +518,8 @@ def test_compute_gives_the_same_results_with_or_without_the_person_key(
     runs: list[str],
     null_key: bool,
 ) -> None:
-    from naersund.engine.compute import ComputeOptions, compute, has_person_key
+    from naersund.engine.compute import ComputeOptions, compute
+    from naersund.engine.inputs import has_person_key
     from naersund.registry.ingest import find_table
 
     contacts, ready, baseline = compute_case
@@ -536,7 +539,8 @@ def test_compute_reads_the_data_period_from_parquet_footers_or_counts_it(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from naersund.engine.compute import ComputeOptions, _footer_bounds, compute
+    from naersund.engine.compute import ComputeOptions, compute
+    from naersund.engine.inputs import footer_bounds
 
     contacts, ready, baseline = compute_case
     (tmp_path / "contacts").mkdir()
@@ -547,7 +551,7 @@ def test_compute_reads_the_data_period_from_parquet_footers_or_counts_it(
             table, tmp_path / "contacts" / f"part-{i}.parquet", write_statistics=statistics
         )
     _write_parts(ready, tmp_path / "ready_for_discharge", [])
-    bounds = _footer_bounds(sorted((tmp_path / "contacts").glob("*.parquet")), keyed=False)
+    bounds = footer_bounds(sorted((tmp_path / "contacts").glob("*.parquet")), keyed=False)
     if statistics:
         assert bounds is not None
         assert (bounds["first"], bounds["last"], bounds["n"]) == (

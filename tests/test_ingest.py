@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from csv_rows import COLUMNS, GOOD
 from naersund.atomic import current_version
-from naersund.engine.compute import has_person_key
+from naersund.engine.inputs import has_person_key
 from naersund.errors import InputError
 from naersund.registry.ingest import IngestReport, find_table, format_doc, ingest
 from naersund.registry.lpr2 import ADM

@@ -25,13 +25,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from naersund.engine.compute import ComputeOptions, compute, monthly_path
+from naersund.engine.compute import ComputeOptions, compute
 from naersund.engine.monthly import (
     compute_monthly,
     determined,
     suppress_monthly,
     write_monthly,
 )
+from naersund.engine.outputs import monthly_path
 from naersund.suppression import SuppressionRule
 
 BASE = "kommunekode,sex,birth_date,acute,primary_diagnosis,specialty,hospital,died"

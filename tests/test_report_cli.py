@@ -16,7 +16,8 @@ from pypdf import PdfReader
 
 @cache
 def _results(synthetic_dir: Path, out: Path) -> Path:
-    from naersund.engine.compute import compute, write_results
+    from naersund.engine.compute import compute
+    from naersund.engine.outputs import write_results
 
     return write_results(compute(synthetic_dir), out / "results.csv")
 

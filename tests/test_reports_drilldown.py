@@ -37,7 +37,8 @@ def test_the_suppression_rule_of_a_breakdown(
 
 @cache
 def _results(synthetic_dir: Path, out: Path) -> Path:
-    from naersund.engine.compute import compute, write_results
+    from naersund.engine.compute import compute
+    from naersund.engine.outputs import write_results
 
     return write_results(compute(synthetic_dir), out / "results.csv")
 

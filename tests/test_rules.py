@@ -24,8 +24,9 @@ import pytest
 
 from naersund.engine import cohort
 from naersund.engine import expressions as ex
-from naersund.engine.compute import choose_time_unit
+from naersund.engine.inputs import choose_time_unit
 from naersund.engine.results import compute_results
+from naersund.engine.stays import TimeUnit, build_stays
 from naersund.indicators import IndicatorDefinition, StayRules, load_definitions, load_stay_rules
 from naersund.registry.schema import ibis_schema
 
@@ -967,7 +968,7 @@ def fractional(rows: Sequence[Row]) -> bool:
 
 
 def _engine_batch(
-    con: Any, names: list[str], rules: StayRules, time_unit: ex.TimeUnit | None = None
+    con: Any, names: list[str], rules: StayRules, time_unit: TimeUnit | None = None
 ) -> dict[str, Outcome]:
     """The cases ``names`` in one batch, their stays in ``time_unit`` (None: the unit compute
     would choose for the batch's contacts)."""
@@ -982,7 +983,7 @@ def _engine_batch(
     ]
     contacts = ibis.memtable(_contacts_frame(rows), schema=CONTACT_SCHEMA)
     unit = time_unit or choose_time_unit(con, contacts)
-    stays = ex.build_stays(contacts, rules, STAY_DEFINITIONS, time_unit=unit)
+    stays = build_stays(contacts, rules, STAY_DEFINITIONS, time_unit=unit)
     wide = con.execute(ex.stay_aggregates(stays, STAY_DEFINITIONS, rules))
     diseases = con.execute(
         cohort.disease_aggregates(contacts, rules, DISEASE_DEFINITIONS, DISEASE_YEARS)

@@ -25,16 +25,9 @@ import pytest
 from naersund import atomic
 from naersund.analysis.publishable import read_publishable
 from naersund.cli_data import monthly_values
-from naersund.engine.compute import (
-    ComputeOptions,
-    ComputeResult,
-    areas_path,
-    compute,
-    meta_path,
-    monthly_path,
-    write_results,
-)
+from naersund.engine.compute import ComputeOptions, ComputeResult, compute
 from naersund.engine.monthly import MonthlyResult
+from naersund.engine.outputs import areas_path, meta_path, monthly_path, write_results
 from naersund.errors import InputError
 
 IND = "akutte_korttidsindlaeggelser"
@@ -218,7 +211,7 @@ def replace(src, dst):
         time.sleep(600)
 
 os.replace = replace
-from naersund.engine.compute import write_results
+from naersund.engine.outputs import write_results
 
 result, monthly = pickle.loads(Path(sys.argv[1]).read_bytes())
 write_results(result, Path(sys.argv[2]), monthly)

@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from naersund.engine import backend
 from naersund.engine import expressions as ex
 from naersund.engine.compute import ComputeOptions, ComputeResult, compute
+from naersund.engine.stays import build_stays
 from naersund.errors import DefinitionError, InputError, NaersundError
 from require import require_or_skip
 
@@ -93,7 +94,7 @@ def test_the_per_indicator_expressions_equal_the_reference(con: Any) -> None:
     contacts, ready = eq.random_registry(1)
     expected = ref.aggregates(contacts, ready, eq.DEFINITIONS, eq.RULES, YEARS)
     stay_defs = eq.STAY_DEFINITIONS
-    stays = ex.build_stays(ibis.memtable(contacts, schema=eq.CONTACT_SCHEMA), eq.RULES, stay_defs)
+    stays = build_stays(ibis.memtable(contacts, schema=eq.CONTACT_SCHEMA), eq.RULES, stay_defs)
     for d in stay_defs:
         if d.kind == "stay_rate":
             expr = ex.stay_rate(stays, d)
@@ -266,7 +267,7 @@ def test_no_person_level_rows_reach_the_driver(
     conf = spark_con._session.sparkContext.getConf()
     assert conf.get("spark.driver.maxResultSize") == "1m"
     # ... which the person-level rows exceed: collecting them fails ...
-    from naersund.engine.compute import read_contacts
+    from naersund.engine.inputs import read_contacts
     from naersund.registry.ingest import find_table
 
     contacts = read_contacts(spark_con, find_table(national_sample, "contacts"))
@@ -281,7 +282,7 @@ def test_no_person_level_rows_reach_the_driver(
 def test_spark_runs_everything_in_the_jvm(spark_con: Any, synthetic_dir: Path) -> None:
     # No step is a Python UDF: executors need only Java, and no rows pass through Python.
     from naersund.engine.backend import read_parquet
-    from naersund.engine.compute import read_contacts
+    from naersund.engine.inputs import read_contacts
     from naersund.registry.ingest import find_table
 
     contacts = read_contacts(spark_con, find_table(synthetic_dir, "contacts"))
@@ -289,7 +290,7 @@ def test_spark_runs_everything_in_the_jvm(spark_con: Any, synthetic_dir: Path) -
         spark_con, find_table(synthetic_dir, "ready_for_discharge"), eq.READY_SCHEMA.names
     )
     stay_defs = [d for d in eq.DEFINITIONS if d.selection is not None]
-    stays = ex.build_stays(contacts, eq.RULES, stay_defs)
+    stays = build_stays(contacts, eq.RULES, stay_defs)
     days = ex.days_rate(ready, YEARS)
     assert len(spark_con.execute(days)) > 0  # registers its table of years with Spark
     for expr in (ex.stay_aggregates(stays, stay_defs, eq.RULES), days):

@@ -26,8 +26,9 @@ from naersund.analysis.monthly_file import read_monthly_file
 from naersund.analysis.publishable import read_publishable
 from naersund.analysis.results_levels import membership_from_areas
 from naersund.cli import cli
-from naersund.engine.compute import ComputeOptions, areas_path, monthly_path
+from naersund.engine.compute import ComputeOptions
 from naersund.engine.monthly import compute_monthly, suppress_monthly
+from naersund.engine.outputs import areas_path, monthly_path
 from naersund.errors import InputError
 from naersund.suppression_levels import suppress_levels
 from naersund.suppression_monthly import YearlyRelease

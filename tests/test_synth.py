@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from naersund.catalogue import iter_initiatives, load_catalogue
-from naersund.engine.compute import has_person_key
+from naersund.engine.inputs import has_person_key
 from naersund.indicators import IndicatorDefinition, load_definitions
 from naersund.indicators.model import CONTACT_SCOPES
 from naersund.refdata import municipalities, region_of

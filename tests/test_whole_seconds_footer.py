@@ -17,13 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from naersund.engine.compute import (
-    ComputeOptions,
-    choose_time_unit,
-    compute,
-    footer_whole_seconds,
-    read_contacts,
-)
+from naersund.engine.compute import ComputeOptions, compute
+from naersund.engine.inputs import choose_time_unit, footer_whole_seconds, read_contacts
 from naersund.registry.ingest import find_table, ingest
 from naersund.registry.schema import WHOLE_SECONDS_METADATA
 

@@ -23,6 +23,7 @@ import pytest
 
 from naersund.engine import expressions as ex
 from naersund.engine.compute import ComputeOptions, _around, compute
+from naersund.engine.stays import build_stays
 from naersund.indicators import load_definitions, load_stay_rules, select_definitions
 from naersund.registry.schema import ibis_schema
 
@@ -101,7 +102,7 @@ ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
 
 
 def _aggregates(con: Any, contacts: ibis.Table) -> dict[str, list[tuple[object, ...]]]:
-    stays = ex.build_stays(contacts, RULES, STAY_DEFINITIONS, time_unit="s")
+    stays = build_stays(contacts, RULES, STAY_DEFINITIONS, time_unit="s")
     wide = con.execute(ex.stay_aggregates(stays, STAY_DEFINITIONS, RULES))
     out = {}
     for d in STAY_DEFINITIONS:

@@ -284,8 +284,9 @@ def compute(
     std_value, std_lower_ci, std_upper_ci, comparison, suppressed (og note med fodnoter). Ved
     siden af: <OUT uden endelse>.areas.csv med kommunerne i hvert område.
     """
-    from naersund.engine.compute import ComputeOptions, monthly_path, write_results
+    from naersund.engine.compute import ComputeOptions
     from naersund.engine.compute import compute as run_compute
+    from naersund.engine.outputs import monthly_path, write_results
     from naersund.suppression import SuppressionRule
 
     engine_options: dict[str, Any] = {}

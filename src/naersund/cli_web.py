@@ -40,8 +40,9 @@ def demo(
     adgangskode. Databasen er NAERSUND_DATA_DIR/naersund.sqlite3 (standard: --out) eller
     DATABASE_URL.
     """
-    from naersund.engine.compute import ComputeOptions, write_results
+    from naersund.engine.compute import ComputeOptions
     from naersund.engine.compute import compute as run_compute
+    from naersund.engine.outputs import write_results
     from naersund.refdata.areas import DEMO_LEVELS
     from naersund.registry.synth import generate
     from naersund.survey.demo import FOLLOW_UP_ROUND

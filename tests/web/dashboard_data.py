@@ -11,13 +11,14 @@ from typing import Any
 
 import pandas as pd
 
-from naersund.engine.compute import areas_path
+from naersund.engine.outputs import areas_path
 from run_outputs import reseal
 
 
 @cache
 def results_for(synthetic_dir: Path, out_dir: Path) -> Path:
-    from naersund.engine.compute import compute, write_results
+    from naersund.engine.compute import compute
+    from naersund.engine.outputs import write_results
 
     return write_results(compute(synthetic_dir), out_dir / "results.csv")
 
@@ -29,7 +30,8 @@ ALL_LEVELS = ("kommune", "region", "region2027", "kkr", "sundhedsraad", "land")
 @cache
 def levels_results_for(synthetic_dir: Path, out_dir: Path) -> Path:
     """:func:`results_for` on every shipped area level (``levels.csv`` in ``out_dir``)."""
-    from naersund.engine.compute import ComputeOptions, compute, write_results
+    from naersund.engine.compute import ComputeOptions, compute
+    from naersund.engine.outputs import write_results
 
     options = ComputeOptions(levels=ALL_LEVELS)
     return write_results(compute(synthetic_dir, options), out_dir / "levels.csv")

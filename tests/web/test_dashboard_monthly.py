@@ -16,7 +16,8 @@ from dashboard_data import monthly_for, results_for
 from web_personas import Personas
 
 from naersund.analysis.profiles import municipality_names
-from naersund.engine.compute import compute, monthly_path, write_results
+from naersund.engine.compute import compute
+from naersund.engine.outputs import monthly_path, write_results
 from naersund.errors import InputError
 from naersund.refdata import KKR_NAMES, region_of
 from naersund.web.dashboard import releases

@@ -41,7 +41,8 @@ def _thin_out(kontakter: Path, month: str) -> None:
 
 @pytest.fixture(scope="module")
 def results_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from naersund.engine.compute import compute, write_results
+    from naersund.engine.compute import compute
+    from naersund.engine.outputs import write_results
     from naersund.registry.ingest import ingest
     from naersund.registry.lpr2 import Lpr2Options
     from naersund.registry.synth import generate

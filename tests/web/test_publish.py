@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from dashboard_data import changed_copy, results_for
 
 from naersund.analysis import read_results_file
-from naersund.engine.compute import areas_path
+from naersund.engine.outputs import areas_path
 from naersund.errors import InputError, NaersundError
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.models import Release, ResultRow

@@ -16,7 +16,8 @@ from django.urls import reverse
 from web_personas import Personas
 
 from naersund import refdata
-from naersund.engine.compute import ComputeOptions, areas_path, compute, write_results
+from naersund.engine.compute import ComputeOptions, compute
+from naersund.engine.outputs import areas_path, write_results
 from naersund.errors import InputError
 from naersund.refdata.areas import AREAS_FILE_COLUMNS
 from naersund.suppression import SuppressionRule

@@ -21,14 +21,8 @@ from web_personas import Personas
 
 from naersund import stats
 from naersund.cli_data import monthly_values
-from naersund.engine.compute import (
-    ComputeOptions,
-    areas_path,
-    compute,
-    meta_path,
-    monthly_path,
-    write_results,
-)
+from naersund.engine.compute import ComputeOptions, compute
+from naersund.engine.outputs import areas_path, meta_path, monthly_path, write_results
 from naersund.errors import InputError
 from naersund.refdata import region_of
 from naersund.suppression import SuppressionRule

@@ -28,7 +28,7 @@ import pandas as pd
 from naersund.analysis.breakdowns import BREAKDOWN_COLUMNS, DIMENSIONS
 from naersund.analysis.results_file import MAX_ERRORS, joined_errors
 from naersund.atomic import atomic_paths
-from naersund.engine.compute import OUTPUTS, meta_path, sha256_hex
+from naersund.engine.outputs import OUTPUTS, meta_path, sha256_hex
 from naersund.errors import InputError
 from naersund.indicators import IndicatorDefinition
 from naersund.refdata import region_of

@@ -2,7 +2,7 @@
 breakdowns and its metadata, all from the same run and all fit to publish, or an
 :class:`InputError` saying why not.
 
-``naersund compute`` writes a run as one unit (:func:`naersund.engine.compute.write_results`):
+``naersund compute`` writes a run as one unit (:func:`naersund.engine.outputs.write_results`):
 the results, the monthly values when asked for, and last the ``.meta.json`` with the run's
 ``run_id`` and the SHA-256 of every file it wrote. A crash part-way, a copy from two runs, or a
 file edited afterwards leaves files the meta file does not name; they are refused here, before
@@ -30,14 +30,7 @@ from naersund.analysis.results_file import (
     parse_results_file,
     read_meta,
 )
-from naersund.engine.compute import (
-    OUTPUTS,
-    RUN_ID,
-    areas_path,
-    meta_path,
-    monthly_path,
-    sha256_hex,
-)
+from naersund.engine.outputs import OUTPUTS, RUN_ID, areas_path, meta_path, monthly_path, sha256_hex
 from naersund.errors import InputError
 from naersund.indicators import IndicatorDefinition
 from naersund.refdata.areas import AREAS_FILE_COLUMNS

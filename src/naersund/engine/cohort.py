@@ -28,6 +28,8 @@ import ibis
 import ibis.expr.types as ir
 
 from naersund.engine import expressions as ex
+from naersund.engine.contact_tests import prefix_match
+from naersund.engine.stays import build_stays
 from naersund.indicators.model import IndicatorDefinition, StayRules
 
 # Sex as a small integer in the tie key of the latest contact: F before M, as text sorts.
@@ -69,7 +71,7 @@ def _diagnosed(
     hit = (
         (cy >= lo)
         & (cy <= hi)
-        & ex._prefix_match(contacts.primary_diagnosis, _cohort_prefixes(definitions))
+        & prefix_match(contacts.primary_diagnosis, _cohort_prefixes(definitions))
     )
     return contacts.filter(hit).select(dx_person=contacts[pk]).distinct()
 
@@ -111,7 +113,7 @@ def cohorts(
         sex=c.sex.argmax(latest),
         birth_date=c.birth_date.argmax(latest),
         **{
-            f"dx__{d.id}": ex._prefix_match(c.primary_diagnosis, d.cohort.diagnoses).any()
+            f"dx__{d.id}": prefix_match(c.primary_diagnosis, d.cohort.diagnoses).any()
             for d in defs
             if d.cohort is not None
         },
@@ -182,7 +184,7 @@ def disease_aggregates(
     # The numerator's stays, from the contacts of persons with a cohort diagnosis only.
     diagnosed = _diagnosed(contacts, defs, years)
     members = cohorts(contacts, defs, years, diagnosed)
-    stays = ex.build_stays(
+    stays = build_stays(
         contacts.semi_join(diagnosed, contacts[pk] == diagnosed.dx_person), rules, defs
     )
     # Per definition its selected stays with the year they count in, one row each.

@@ -3,39 +3,43 @@
 Reads the canonical registry data (validating CSV on the way in), builds stays once, runs every
 indicator's expression on the engine, and turns the aggregates into published results with
 confidence intervals, standardisation, comparison and small-number suppression.
+
+The data directory is read through ``engine/inputs.py``; a run's files are written by
+:func:`naersund.engine.outputs.write_results`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import tempfile
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ibis
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from naersund import __version__, refdata
-from naersund.atomic import atomic_paths
 from naersund.engine import cohort, specialty_gaps
 from naersund.engine import expressions as ex
-from naersund.engine.backend import (
-    connect,
-    execute_aggregate,
-    find_uri_table,
-    is_uri,
-    read_parquet,
-    read_uri_text,
+from naersund.engine.backend import connect, execute_aggregate, find_uri_table, is_uri
+from naersund.engine.inputs import (
+    canonical_dir,
+    choose_time_unit,
+    data_file_text,
+    footer_bounds,
+    has_person_key,
+    ingest_record,
+    is_synthetic,
+    read_contacts,
+    read_population,
+    read_ready,
 )
+from naersund.engine.outputs import SYNTHETIC_MARKER
 from naersund.engine.results import LEVELS, RESULT_COLUMNS, compute_results
-from naersund.errors import InputError, NaersundError
+from naersund.engine.stays import TimeUnit, build_stays
+from naersund.errors import InputError
 from naersund.indicators import (
     IndicatorDefinition,
     StayRules,
@@ -45,26 +49,10 @@ from naersund.indicators import (
 )
 from naersund.refdata import areas
 from naersund.registry import quality
-from naersund.registry.ingest import INGEST_RECORD, find_table, ingest
-from naersund.registry.schema import (
-    CONTACTS,
-    PERSON_KEY,
-    PERSON_KEY_METADATA,
-    POPULATION,
-    READY_FOR_DISCHARGE,
-    WHOLE_SECONDS_METADATA,
-)
+from naersund.registry.ingest import INGEST_RECORD, Progress, find_table
+from naersund.registry.schema import PERSON_KEY
 from naersund.suppression import SuppressionRule, suppress
 from naersund.suppression_levels import HIERARCHY, suppress_levels
-
-if TYPE_CHECKING:
-    from naersund.engine.monthly import MonthlyResult
-
-Progress = Callable[[str, float], None]
-SYNTHETIC_MARKER = "SYNTETISKE DATA"
-#: The run's metadata keys: its id, and the files it wrote with their SHA-256 (``write_results``).
-RUN_ID = "run_id"
-OUTPUTS = "outputs"
 
 
 @dataclass(frozen=True)
@@ -89,203 +77,6 @@ class ComputeResult:
     aggregates: dict[str, pd.DataFrame]  # unsuppressed engine aggregates, for drill-down
     # which municipalities make up each area (``<results>.areas.csv``); None = not known
     areas: pd.DataFrame | None = None
-
-
-def _data_file_text(data_dir: Path | str, name: str, con: Any = None) -> str | None:
-    """The text of file ``name`` in the data directory, or None when it is not there or cannot
-    be read. On a URI (Spark) it is read through the engine ``con``."""
-    if is_uri(data_dir):
-        return read_uri_text(con, f"{str(data_dir).rstrip('/')}/{name}")
-    path = Path(data_dir) / name
-    try:
-        return path.read_text(encoding="utf-8") if path.is_file() else None
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def is_synthetic(data_dir: Path | str, con: Any = None) -> bool:
-    """Data made by ``naersund synth`` (or ingested from it) carry a marker file, or say so in
-    their manifest."""
-    if _data_file_text(data_dir, "SYNTETISKE_DATA.txt", con) is not None:
-        return True
-    text = _data_file_text(data_dir, "manifest.json", con)
-    if text is None:
-        return False
-    try:
-        return bool(json.loads(text).get("synthetic"))
-    except (ValueError, AttributeError):
-        return False
-
-
-def canonical_dir(data_dir: Path, tmp: Path, progress: Progress) -> Path:
-    """``data_dir`` itself when it holds Parquet only; else a validated Parquet copy in ``tmp``."""
-    files = find_table(data_dir, "contacts")
-    if not files:
-        raise InputError(
-            f"{data_dir}: no contacts found (expected contacts.csv, contacts.parquet or a "
-            "folder contacts/ with CSV or Parquet files)"
-        )
-    tables = [files, *(find_table(data_dir, t) for t in ("ready_for_discharge", "population"))]
-    if all(f.suffix == ".parquet" for fs in tables for f in fs):
-        return data_dir
-    progress("Validerer CSV-input", 0.0)
-    ingest(data_dir, tmp / "data")
-    return tmp / "data"
-
-
-def ingest_record(data_dir: Path | str, con: Any = None) -> dict[str, Any] | None:
-    """What ``naersund ingest`` wrote and rejected per table (its ``ingest.json`` in the data
-    directory), or None when the data did not come through ingest or the record is unreadable."""
-    text = _data_file_text(data_dir, INGEST_RECORD, con)
-    if text is None:
-        return None
-    try:
-        record = json.loads(text)
-        rejected = {str(t): int(n) for t, n in record["rejected"].items()}
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return None
-    return {**record, "rejected": rejected}
-
-
-def read_population(
-    con: Any, files: Sequence[Path | str], years: list[int]
-) -> tuple[pd.DataFrame, list[int]]:
-    """Population for every year, with the years that had to be estimated. On a URI the table
-    (counts by municipality, age band and sex: no person-level data) is read by the engine."""
-    if files and is_uri(files[0]):
-        columns = [c.name for c in POPULATION] + ["estimated"]
-        raw = con.execute(read_parquet(con, files, columns))
-    elif files:
-        raw = pd.concat(
-            [pd.read_parquet(f) if Path(f).suffix == ".parquet" else pd.read_csv(f) for f in files],
-            ignore_index=True,
-        )
-    if files:
-        raw = raw.astype({"year": "int64", "kommunekode": "int64", "count": "int64"})
-    else:
-        raw = refdata.shipped_population()
-    pop = refdata.derive_population(raw, years)
-    estimated = set(pop.loc[pop["estimated"], "year"].tolist())
-    if "estimated" in raw.columns:
-        estimated |= set(raw.loc[raw["estimated"].astype(bool), "year"].tolist())
-    return pop, sorted(int(y) for y in estimated & set(years))
-
-
-def has_person_key(files: Sequence[Path | str]) -> bool:
-    """Whether every contacts file is local Parquet with naersund's integer person key, all
-    numbered by the same run (``registry.schema.PERSON_KEY``). Read from the files' footers."""
-    runs = set()
-    for f in files:
-        if is_uri(f) or Path(f).suffix != ".parquet":
-            return False
-        try:
-            schema = pq.read_schema(f)
-        except (OSError, pa.ArrowException):
-            return False
-        field = schema.field(PERSON_KEY) if PERSON_KEY in schema.names else None
-        if field is None or not pa.types.is_integer(field.type):
-            return False
-        runs.add((schema.metadata or {}).get(PERSON_KEY_METADATA.encode()))
-    return len(runs) == 1 and None not in runs
-
-
-def _int_span(stats: Any) -> tuple[int, int] | None:
-    """A column chunk's lowest and highest value from its statistics, when they are integers
-    and the chunk has no nulls."""
-    if stats is None or not (stats.has_min_max and stats.has_null_count) or stats.null_count:
-        return None
-    if not isinstance(stats.min, int) or not isinstance(stats.max, int):
-        return None
-    return stats.min, stats.max
-
-
-def _footer_bounds(files: Sequence[Path | str], keyed: bool) -> pd.Series | None:
-    """The first and last contact start, the number of contacts and (with ``keyed``) of person
-    keys, from the Parquet files' footers: exact, and without reading the data. None when a
-    file is not local Parquet or lacks the statistics; the engine then counts. Also the lowest
-    and highest kommunekode (``kommunekoder``), or None where a footer does not say."""
-    first, last, n, n_keyed = None, None, 0, 0
-    codes: list[int] | None = []
-    try:
-        for f in files:
-            if is_uri(f) or Path(f).suffix != ".parquet":
-                return None
-            meta = pq.read_metadata(f)
-            names = [meta.schema.column(j).name for j in range(meta.num_columns)]
-            if "start" not in names or "kommunekode" not in names:
-                return None
-            if keyed and PERSON_KEY not in names:
-                return None
-            for i in range(meta.num_row_groups):
-                group = meta.row_group(i)
-                start = group.column(names.index("start")).statistics
-                if group.num_rows == 0:
-                    continue
-                if start is None or not start.has_null_count or start.null_count > 0:
-                    return None
-                if not start.has_min_max or not isinstance(start.min, dt.datetime):
-                    return None
-                first = start.min if first is None else min(first, start.min)
-                last = start.max if last is None else max(last, start.max)
-                n += group.num_rows
-                span = _int_span(group.column(names.index("kommunekode")).statistics)
-                codes = None if codes is None or span is None else [*codes, *span]
-                if keyed:
-                    key = group.column(names.index(PERSON_KEY)).statistics
-                    if key is None or not key.has_null_count:
-                        return None
-                    n_keyed += group.num_rows - key.null_count
-    except (OSError, pa.ArrowException):
-        return None
-    kommunekoder = (min(codes), max(codes)) if codes else None
-    return pd.Series(
-        {"first": first, "last": last, "n": n, "keyed": n_keyed, "kommunekoder": kommunekoder}
-    )
-
-
-def read_contacts(con: Any, files: Sequence[Path | str], person_key: bool = False) -> ibis.Table:
-    """The contacts with the canonical columns; with ``person_key`` also the integer person key
-    (only when :func:`has_person_key` says the files have a consistent one)."""
-    t = read_parquet(con, files, [c.name for c in CONTACTS] + [PERSON_KEY] * person_key)
-    missing = {c.name: c.dtype for c in CONTACTS if c.name not in t.columns}
-    for name, dtype in missing.items():
-        if any(c.name == name and c.required for c in CONTACTS):
-            raise InputError(f"{files[0]}: required column '{name}' is missing")
-        t = t.mutate(**{name: ibis.null("boolean" if dtype == "bool" else "string")})
-    extra = [PERSON_KEY] if person_key and PERSON_KEY in t.columns else []
-    return t.select(*[c.name for c in CONTACTS], *extra)
-
-
-def footer_whole_seconds(files: Sequence[Path | str]) -> bool | None:
-    """What the contacts files' footers say about fractions of a second
-    (``registry.schema.WHOLE_SECONDS_METADATA``, written by ingest and synth): True when every
-    file records that its times are whole seconds, False when one records that they are not,
-    None when a file does not say (made by hand, not local Parquet, unreadable)."""
-    said = set()
-    for f in files:
-        if is_uri(f) or Path(f).suffix != ".parquet":
-            return None
-        try:
-            metadata = pq.read_schema(f).metadata or {}
-        except (OSError, pa.ArrowException):
-            return None
-        said.add(metadata.get(WHOLE_SECONDS_METADATA.encode()))
-    if not said or None in said:
-        return None
-    return said == {b"true"}
-
-
-def choose_time_unit(
-    con: Any, contacts: ibis.Table, files: Sequence[Path | str] = ()
-) -> ex.TimeUnit:
-    """The unit stays are built in: whole seconds (the faster layout) when every contact starts
-    and ends on a whole second, else microseconds, so that fractions of a second count (see
-    :func:`naersund.engine.expressions.build_stays`). Read from the footers of ``files`` (the
-    contacts' files) when every one of them says; else one aggregate over two columns."""
-    said = footer_whole_seconds(files) if files else None
-    if said is None:
-        said = bool(con.execute(ex.whole_seconds(contacts)))
-    return "s" if said else "us"
 
 
 def compute(
@@ -325,17 +116,17 @@ def compute(
         # the data directory's own ingest record, also when compute validated a CSV added to
         # it (e.g. FOLK1A's population.csv) into a copy: the copy's record would only say
         # "canonical"
-        recorded = remote or _data_file_text(data_dir, INGEST_RECORD, con) is not None
+        recorded = remote or data_file_text(data_dir, INGEST_RECORD, con) is not None
         ingested = ingest_record(data_dir if recorded else canonical, con)
         # data quality per source and month, carried with the release (small counts hidden)
         data_quality = quality.for_release(
-            _data_file_text(data_dir if recorded else canonical, quality.QUALITY_FILE, con),
+            data_file_text(data_dir if recorded else canonical, quality.QUALITY_FILE, con),
             options.suppression.min_count,
         )
         report("Læser kontakter", 0.05)
         keyed = has_person_key(files["contacts"])
         contacts = read_contacts(con, files["contacts"], person_key=keyed)
-        bounds = _footer_bounds(files["contacts"], keyed)
+        bounds = footer_bounds(files["contacts"], keyed)
         if bounds is None:
             keys = {"keyed": contacts[PERSON_KEY].count()} if keyed else {}
             bounds = con.execute(
@@ -368,7 +159,7 @@ def compute(
         gaps = specialty_gaps.variants(stay_defs) if data_quality else []
         stays_without_specialty: list[dict[str, Any]] = []
         aggregates: dict[str, pd.DataFrame] = {}
-        time_unit: ex.TimeUnit | None = None
+        time_unit: TimeUnit | None = None
         if stay_defs:
             # One pass: stays are built and every stay indicator counted in a single query.
             # DuckDB reads the stays three times from one materialised copy; Spark would
@@ -378,13 +169,13 @@ def compute(
             # the municipality inside the sort key; whole-second data take the faster layout)
             unit = time_unit = choose_time_unit(con, contacts, files["contacts"])
             kommunekoder = bounds.get("kommunekoder")
-            stays = ex.build_stays(contacts, rules, stay_defs + gaps, kommunekoder, unit)
+            stays = build_stays(contacts, rules, stay_defs + gaps, kommunekoder, unit)
             wide = execute_aggregate(
                 con,
                 ex.stay_aggregates(stays, stay_defs + gaps, rules, how),
                 stay_defs + gaps,
                 lambda d: ex.stay_aggregates(
-                    ex.build_stays(contacts, rules, [d], time_unit=unit), [d], rules, how
+                    build_stays(contacts, rules, [d], time_unit=unit), [d], rules, how
                 ),
             )
             aggregates |= {d.id: _in_years(ex.narrow(wide, d), years) for d in stay_defs}
@@ -562,13 +353,6 @@ def _around(
     return ibis.union(contacts.filter(inside), outside, distinct=False)
 
 
-def read_ready(con: Any, files: Sequence[Path | str]) -> ibis.Table:
-    """The ready-for-discharge periods, an exact duplicate row counted once: ingest keeps the
-    first of identical rows and rejects the rest, so data that did not pass through ingest
-    (a synth folder, hand-made Parquet) gives the same days."""
-    return read_parquet(con, files, [c.name for c in READY_FOR_DISCHARGE]).distinct()
-
-
 def _days(
     con: Any, ready_files: Sequence[Path | str], years: list[int], d: IndicatorDefinition
 ) -> pd.DataFrame:
@@ -610,101 +394,3 @@ def _meta(
             for d in definitions
         },
     }
-
-
-def monthly_path(results: Path) -> Path:
-    """Where the monthly values of ``results.csv`` go: ``results.monthly.csv``."""
-    return results.with_name(f"{results.stem}.monthly.csv")
-
-
-def areas_path(results: Path) -> Path:
-    """Which municipalities make up each area of ``results.csv``: ``results.areas.csv``."""
-    return results.with_name(f"{results.stem}.areas.csv")
-
-
-def meta_path(results: Path) -> Path:
-    """The metadata of ``results.csv``: ``results.csv.meta.json``."""
-    return results.with_name(results.name + ".meta.json")
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def monthly_frame(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
-    """The monthly table as written: with a ``note`` column (``SYNTETISKE DATA`` on every row
-    of synthetic data, as the yearly results)."""
-    out = table.copy()
-    out["note"] = SYNTHETIC_MARKER if synthetic else ""
-    return out
-
-
-def write_results(result: ComputeResult, out: Path, monthly: MonthlyResult | None = None) -> Path:
-    """Write the outputs of one run as one unit: the results as CSV or Parquet (by extension),
-    with ``monthly`` also ``<stem>.monthly.csv``, the areas' municipalities ``<stem>.areas.csv``
-    (``level, area_code, area_name, kommunekode, valid_from, valid_to``), and last the
-    ``.meta.json``.
-
-    The meta file is the run's record: a fresh ``run_id`` and, under ``outputs``, the name and
-    SHA-256 of every file the run wrote. It is renamed into place after the others, so a crash
-    part-way leaves the previous run's record beside new files, which a reader (``naersund
-    publish``) tells apart by the checksums. Without ``monthly`` a monthly file of an earlier
-    run beside ``out`` is deleted with the same step. Every file is written whole to a
-    temporary file first (:func:`naersund.atomic.atomic_paths`).
-
-    A ``note`` column carries the footnotes (``SYNTETISKE DATA``, estimated population) on
-    every row, so the marker travels with any copy of the table.
-    """
-    table = result.results.copy()
-    meta = {**result.meta, RUN_ID: uuid.uuid4().hex}
-    estimated = table["year"].isin(meta["population_estimated_years"])
-    # (metadata written before disease rates listed every indicator note here)
-    followup = meta.get("incomplete_followup", list(meta["indicator_notes"]))
-    incomplete = table["indicator"].isin(followup) & (table["year"] == meta["years"][-1])
-    notes = pd.Series([meta["marker"]] * len(table) if meta["synthetic"] else "", index=table.index)
-    for mask, text in (
-        (estimated, "befolkningstal estimeret"),
-        (incomplete, "ufuldstændig opfølgning"),
-    ):
-        notes = notes.where(~mask, notes.str.cat([text] * len(table), sep="; ").str.lstrip("; "))
-    table["note"] = notes
-    suffix = out.suffix.lower()
-    if suffix not in (".csv", ".parquet"):
-        raise NaersundError(f"{out}: the output must end in .csv or .parquet")
-    monthly_file, areas_file = monthly_path(out), areas_path(out)
-    with_areas = result.areas is not None
-    targets = [
-        out,
-        *([monthly_file] if monthly is not None else []),
-        *([areas_file] if with_areas else []),
-        meta_path(out),
-    ]
-    stale = [*([monthly_file] if monthly is None else []), *([] if with_areas else [areas_file])]
-    with atomic_paths(targets, remove=stale) as tmps:
-        if suffix == ".csv":
-            table.to_csv(tmps[0], index=False, encoding="utf-8")
-        else:
-            arrow = pa.Table.from_pandas(table, preserve_index=False)
-            kv = {b"naersund.meta": json.dumps(meta).encode("utf-8")}
-            pq.write_table(
-                arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **kv}), tmps[0]
-            )
-        outputs = {"results": {"file": out.name, "sha256": sha256_hex(tmps[0].read_bytes())}}
-        if monthly is not None:
-            monthly_frame(monthly.table, monthly.synthetic).to_csv(
-                tmps[1], index=False, encoding="utf-8"
-            )
-            outputs["monthly"] = {
-                "file": monthly_file.name,
-                "sha256": sha256_hex(tmps[1].read_bytes()),
-            }
-        if result.areas is not None:
-            at = targets.index(areas_file)
-            result.areas.to_csv(tmps[at], index=False, encoding="utf-8")
-            outputs["areas"] = {
-                "file": areas_file.name,
-                "sha256": sha256_hex(tmps[at].read_bytes()),
-            }
-        meta[OUTPUTS] = outputs
-        tmps[-1].write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
-    return out

@@ -1,7 +1,7 @@
 """Monthly values (crude) per indicator, area, year and month, with small-number suppression.
 
 The same inputs as :func:`naersund.engine.compute.compute` (a local registry data directory)
-and the same expressions for stays (``expressions.build_stays`` and the selection and
+and the same expressions for stays (``stays.build_stays`` and the selection and
 readmission tests ``stay_aggregates`` uses); only the grouping differs:
 
 * stay rates: selected stays in the month the definition's ``year_of`` dates them by (start or
@@ -46,18 +46,19 @@ from naersund import refdata
 from naersund.atomic import atomic_path
 from naersund.engine import expressions as ex
 from naersund.engine.backend import connect
-from naersund.engine.compute import (
-    ComputeOptions,
+from naersund.engine.compute import ComputeOptions
+from naersund.engine.inputs import (
     canonical_dir,
     choose_time_unit,
     has_person_key,
     is_synthetic,
-    monthly_frame,
     read_contacts,
     read_population,
     read_ready,
 )
+from naersund.engine.outputs import monthly_frame
 from naersund.engine.results import crude_estimate, population_strata
+from naersund.engine.stays import build_stays
 from naersund.errors import InputError, NaersundError
 from naersund.indicators import (
     IndicatorDefinition,
@@ -190,7 +191,7 @@ def compute_monthly(
         stay_defs = [d for d in definitions if d.selection is not None and d.cohort is None]
         if stay_defs:
             unit = choose_time_unit(con, contacts, files["contacts"])
-            stays = ex.build_stays(contacts, rules, stay_defs, time_unit=unit)
+            stays = build_stays(contacts, rules, stay_defs, time_unit=unit)
             for d in stay_defs:
                 parts = [con.execute(e) for _, e in _stay_counts(stays, d, rules)]
                 df = parts[0]
@@ -426,7 +427,7 @@ def suppress_monthly(
 def write_monthly(result: MonthlyResult, out: Path) -> Path:
     """Write the monthly table alone as CSV atomically (the file format only: ``naersund
     publish`` takes monthly values only from a run written whole by
-    :func:`naersund.engine.compute.write_results`)."""
+    :func:`naersund.engine.outputs.write_results`)."""
     if out.suffix.lower() != ".csv":
         raise NaersundError(f"{out}: the monthly output must end in .csv")
     with atomic_path(out) as tmp:

@@ -57,7 +57,7 @@ PERSON_KEY_METADATA = "naersund.person_key"
 # Footer metadata of a contacts file: "true" when every start and end in it is a whole second,
 # "false" when one is not. ``naersund ingest`` (every format) and ``naersund synth`` write it;
 # compute trusts it when every contacts file says "true" and otherwise scans the times
-# (``engine.compute.choose_time_unit``): a file made by hand has no such key.
+# (``engine.inputs.choose_time_unit``): a file made by hand has no such key.
 WHOLE_SECONDS_METADATA = "naersund.whole_seconds"
 
 READY_FOR_DISCHARGE: tuple[Column, ...] = (

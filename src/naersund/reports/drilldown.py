@@ -9,7 +9,7 @@ what must be protected; instead ``naersund report --data DIR`` computes the few 
 needs, for the municipalities asked for, on the analysis machine that holds the registry data,
 and suppresses them by the release's own rule before any number leaves this module.
 
-How: the engine's own stay expressions (:func:`naersund.engine.expressions.build_stays`,
+How: the engine's own stay expressions (:func:`naersund.engine.stays.build_stays`,
 :func:`~naersund.engine.expressions.stay_aggregates`) run on the contacts of the persons with
 any contact in those municipalities (a stay's municipality is that of its first contact, so no
 stay of theirs is lost). Diagnosis groups are counted as one derived definition per group (the
@@ -40,7 +40,8 @@ import pandas as pd
 from naersund import refdata
 from naersund.engine import expressions as ex
 from naersund.engine.backend import connect
-from naersund.engine.compute import choose_time_unit
+from naersund.engine.inputs import choose_time_unit
+from naersund.engine.stays import build_stays
 from naersund.errors import InputError
 from naersund.indicators import load_stay_rules
 from naersund.indicators.model import IndicatorDefinition
@@ -84,7 +85,7 @@ def suppress_breakdown(
 
 def _contacts_of(con: Any, data_dir: Path, codes: list[int], year: int, tmp: Path) -> Any:
     # The engine's own reading (CSV validated into Parquet in ``tmp``, columns checked).
-    from naersund.engine.compute import canonical_dir, read_contacts
+    from naersund.engine.inputs import canonical_dir, read_contacts
     from naersund.registry.ingest import find_table
 
     canonical = canonical_dir(data_dir, tmp, lambda _m, _f: None)
@@ -161,7 +162,7 @@ def _breakdowns(
     # Materialised once (the month counts query it 12 times); the connection is this call's
     # own in-memory database, so the table goes with it.
     unit = choose_time_unit(con, contacts)
-    stays = ex.build_stays(contacts, rules, all_defs, time_unit=unit)
+    stays = build_stays(contacts, rules, all_defs, time_unit=unit)
     stays = con.create_table("naersund_drill_stays", stays)
     wide = con.execute(ex.stay_aggregates(stays, all_defs, rules))
     parts: list[pd.DataFrame] = []
