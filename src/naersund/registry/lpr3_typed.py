@@ -319,6 +319,7 @@ def check(con: duckdb.DuckDBPyConnection, plan: TablePlan, work: Path, cut: dt.d
                 f"SELECT * FROM ({plan.fast_source}) "
                 f"SEMI JOIN (SELECT _fileno, _row FROM {read} WHERE NOT _ok) USING (_fileno, _row)"
             )
+    con.execute(f"DROP TABLE {NEED}")  # its memory, for the steps below
     slow = None
     if n_suspect:
         slow = "lpr3_checked_one_by_one"
