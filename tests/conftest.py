@@ -58,3 +58,16 @@ def spark_con() -> Iterator[Any]:
     con = connect("spark", spark_master=SPARK_TEST_MASTER, spark_conf=SPARK_TEST_CONF)
     yield con
     con._session.stop()
+
+
+@pytest.fixture(params=["whole file", "top only"])
+def encoding_check(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The encoding of an ingest's CSV files checked whole in Python, or (as for files over
+    16 MB) only its top, the rest by DuckDB's reader, the ingest starting over when it finds
+    a file is not UTF-8 (:func:`naersund.registry.sources.checked_by_reader`)."""
+    from naersund.registry import sources
+
+    if request.param == "top only":
+        monkeypatch.setattr(sources, "_CHUNK", 64)
+        monkeypatch.setattr(sources, "HEAD_BYTES", 64)
+    return str(request.param)

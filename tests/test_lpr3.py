@@ -96,7 +96,9 @@ def test_a_handmade_extract_maps_to_these_contacts(tmp_path: Path) -> None:
     assert '"format": "lpr3"' in record
 
 
-def test_parquet_with_typed_columns_and_a_folder_of_files(tmp_path: Path) -> None:
+def test_parquet_with_typed_columns_and_a_folder_of_files(
+    tmp_path: Path, encoding_check: str
+) -> None:
     """Parquet with real date and time types, the table split over a folder of files (here a
     CSV in Windows-1252 and a Parquet file), and CPR_PERSON as Parquet."""
     src = extract(tmp_path / "src")

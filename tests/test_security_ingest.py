@@ -119,7 +119,7 @@ def test_a_value_longer_than_its_column_allows_is_refused_without_repeating_it(
 
 
 def test_a_file_mixing_utf8_and_windows_1252_is_refused_at_the_row_where_it_changes(
-    tmp_path: Path,
+    tmp_path: Path, encoding_check: str
 ) -> None:
     utf8 = csv_text([GOOD | {"hospital": '"Ærø\nSygehus"'}]).encode("utf-8")
     cp1252 = "p2,101,M,1940-01-01,2014-03-01 08:30,2014-03-02 10:00,true,DJ189,,Ærø,\n"

@@ -222,7 +222,7 @@ def test_ready_for_discharge_rules(tmp_path: Path) -> None:
     ]
 
 
-def test_windows_1252_is_read_correctly(tmp_path: Path) -> None:
+def test_windows_1252_is_read_correctly(tmp_path: Path, encoding_check: str) -> None:
     names = [
         "Sygehus Sønderjylland, Aabenraa",
         "Ærø Sygehus",
@@ -243,7 +243,7 @@ def test_utf8_with_bom_semicolons_and_crlf_give_the_same_rows(tmp_path: Path) ->
     assert [r["hospital"] for r in plain] == ["Ærø Sygehus", "Syd, Vest"]
 
 
-def test_an_undecodable_file_is_refused(tmp_path: Path) -> None:
+def test_an_undecodable_file_is_refused(tmp_path: Path, encoding_check: str) -> None:
     text = contacts_csv(row(hospital="Ærø")).encode("cp1252").replace(b"\xc6", b"\x81")
     at = text.index(b"\x81") + 1
     assert errors(tmp_path / "a", {"contacts.csv": text}) == [

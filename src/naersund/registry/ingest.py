@@ -37,7 +37,9 @@ from naersund.registry.schema import (
 )
 from naersund.registry.sources import (
     MAX_LINE_BYTES,
+    checked_by_reader,
     csv_error,
+    not_utf8,
     open_source,
     raw_sql,
     rows_word,
@@ -182,6 +184,8 @@ def _reader_errors(src: Path, plans: list[TablePlan]) -> Iterator[None]:
         yield
     except duckdb.Error as error:
         text = str(error)
+        if other_encoding := not_utf8(error):
+            raise other_encoding from None
         if isinstance(error, duckdb.OutOfMemoryException):
             raise InputError(
                 f"{src}: der er ikke hukommelse nok til at indlæse udtrækket"
@@ -249,6 +253,7 @@ def _plans(
     return plans, messages
 
 
+@checked_by_reader
 def ingest(
     src: Path,
     dest: Path,
@@ -294,7 +299,7 @@ def ingest(
             try:
                 checked.append(run(con, plan, work, cut))
             except (duckdb.InvalidInputException, duckdb.IOException) as e:
-                raise plan.read_error(e) from None
+                raise not_utf8(e) or plan.read_error(e) from None
         # the notes of a fast pass (rows left out) come first, as an adapter's notes do
         report.messages = [n for c in checked for n in c.notes] + report.messages
         lines, report.rejected = failure_lines(con, checked, max_errors)
