@@ -231,7 +231,6 @@ def pending_sql(staging: str, diag: str, columns: list[str]) -> str:
     ok = f"coalesce(d.a_diag = d.a_max AND regexp_full_match(d.a_diag, '{DIAG_RE}'), false)"
     return f"""
         SELECT s._fileno, s._row, {", ".join(cols)}, s.person_key,
-            NULL::VARCHAR AS _field, NULL::VARCHAR AS _reason,
             CASE WHEN {ok} THEN hash({hashed}) END AS _h, {ok} AS _ok
         FROM (SELECT * FROM {staging} WHERE _pending) s
         LEFT JOIN ({diag}) d ON d.dw_ek_kontakt = s._contact"""  # fmt: skip
@@ -284,7 +283,6 @@ def check(con: duckdb.DuckDBPyConnection, plan: TablePlan, work: Path, cut: dt.d
     with builds_as_written(con):
         con.execute(f"""
             COPY (SELECT * REPLACE (CAST(_fileno AS INTEGER) AS _fileno),
-                    NULL::VARCHAR AS _field, NULL::VARCHAR AS _reason,
                     CASE WHEN _use THEN {digest} END AS _h
                   FROM ({plan.typed(cut)}))
             TO {sql_lit(str(staging))} ({STAGING_FORMAT})""")  # fmt: skip

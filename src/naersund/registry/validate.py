@@ -279,9 +279,11 @@ class Checked:
             + ["person_key"] * self.keyed
             + ["_field", "_reason", "_h"]
         )
-        parts = [f"SELECT {cols} FROM {staged} WHERE _use"]
+        # a fast pass's files hold only the rows it found good: no _field and _reason columns
+        good = cols.replace("_field, _reason", "NULL::VARCHAR AS _field, NULL::VARCHAR AS _reason")
+        parts = [f"SELECT {good} FROM {staged} WHERE _use"]
         if self.pending is not None:
-            parts.append(f"SELECT {cols} FROM read_parquet({sql_lit(str(self.pending))}) WHERE _ok")
+            parts.append(f"SELECT {good} FROM read_parquet({sql_lit(str(self.pending))}) WHERE _ok")
         if self.slow is not None:
             parts.append(f"SELECT {cols} FROM {self.slow}")
         return "(" + " UNION ALL ".join(parts) + ")"
