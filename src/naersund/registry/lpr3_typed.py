@@ -221,17 +221,12 @@ def pending_sql(staging: str, diag: str, columns: list[str]) -> str:
     is a valid code (as the fast pass decides a row with an AKTIONSDIAGNOSE), else the row is
     for the exact checks. ``_h`` hashes the columns as the fast pass does (duplicates are
     found across both)."""
-    cols = [
-        "d.a_diag AS primary_diagnosis" if c == "primary_diagnosis" else f"s.{sql_ident(c)}"
-        for c in columns
-    ]
-    hashed = ", ".join(
-        "d.a_diag" if c == "primary_diagnosis" else f"s.{sql_ident(c)}" for c in columns
-    )
+    values = ["d.a_diag" if c == "primary_diagnosis" else f"s.{sql_ident(c)}" for c in columns]
+    cols = ", ".join(f"{v} AS {sql_ident(c)}" for v, c in zip(values, columns, strict=True))
     ok = f"coalesce(d.a_diag = d.a_max AND regexp_full_match(d.a_diag, '{DIAG_RE}'), false)"
     return f"""
-        SELECT s._fileno, s._row, {", ".join(cols)}, s.person_key,
-            CASE WHEN {ok} THEN hash({hashed}) END AS _h, {ok} AS _ok
+        SELECT s._fileno, s._row, {cols}, s.person_key,
+            CASE WHEN {ok} THEN hash({", ".join(values)}) END AS _h, {ok} AS _ok
         FROM (SELECT * FROM {staging} WHERE _pending) s
         LEFT JOIN ({diag}) d ON d.dw_ek_kontakt = s._contact"""  # fmt: skip
 

@@ -274,13 +274,12 @@ class Checked:
         staged = f"read_parquet({sql_lit(str(self.staging))})"
         if not self.fast:
             return staged
-        cols = ", ".join(
-            ["_fileno", "_row", *(sql_ident(c) for c in self.plan.columns)]
-            + ["person_key"] * self.keyed
-            + ["_field", "_reason", "_h"]
-        )
+        head = ["_fileno", "_row", *(sql_ident(c) for c in self.plan.columns)]
+        head += ["person_key"] * self.keyed
+        cols = ", ".join([*head, "_field", "_reason", "_h"])
         # a fast pass's files hold only the rows it found good: no _field and _reason columns
-        good = cols.replace("_field, _reason", "NULL::VARCHAR AS _field, NULL::VARCHAR AS _reason")
+        no_reason = "NULL::VARCHAR AS _field, NULL::VARCHAR AS _reason"
+        good = ", ".join([*head, no_reason, "_h"])
         parts = [f"SELECT {good} FROM {staged} WHERE _use"]
         if self.pending is not None:
             parts.append(f"SELECT {good} FROM read_parquet({sql_lit(str(self.pending))}) WHERE _ok")
