@@ -31,6 +31,7 @@ from naersund.engine.memory import INGEST_CAP, duckdb_setting, memory_limit
 from naersund.errors import InputError
 from naersund.registry import lpr3, lpr3_typed, quality, splice
 from naersund.registry.lpr2 import Lpr2Options, contacts_plan
+from naersund.registry.pieces import PieceFileSystem
 from naersund.registry.schema import (
     PERSON_KEY,
     TABLES,
@@ -41,6 +42,7 @@ from naersund.registry.sources import (
     csv_error,
     not_utf8,
     open_source,
+    piece_error,
     raw_sql,
     rows_word,
     sql_lit,
@@ -152,7 +154,8 @@ def _write_rejects(
             parts.append(f"""
                 SELECT {t} AS _t, s._fileno AS _f, s.fil, s._row AS "række", s.felt, s."årsag",
                     r.* EXCLUDE (_fileno, _row)
-                FROM ({c.plan.raw}) r JOIN {bad} s ON r._fileno = s._fileno AND r._row = s._row""")  # fmt: skip
+                FROM (SELECT * REPLACE ({c.row_sql} AS _row) FROM ({c.plan.raw})) r
+                JOIN {bad} s ON r._fileno = s._fileno AND r._row = s._row""")  # fmt: skip
     tmp = work / "rejects.csv"
     if parts:
         union = " UNION ALL BY NAME ".join(parts)
@@ -184,6 +187,8 @@ def _reader_errors(src: Path, plans: list[TablePlan]) -> Iterator[None]:
         yield
     except duckdb.Error as error:
         text = str(error)
+        if in_piece := piece_error(error):
+            raise in_piece from None
         if other_encoding := not_utf8(error):
             raise other_encoding from None
         if isinstance(error, duckdb.OutOfMemoryException):
@@ -216,6 +221,7 @@ def _connection(work: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         },
     )
     con.execute("SET enable_progress_bar = false")
+    con.register_filesystem(PieceFileSystem())  # a big CSV file read as pieces
     try:
         yield con
     finally:
@@ -299,7 +305,7 @@ def ingest(
             try:
                 checked.append(run(con, plan, work, cut))
             except (duckdb.InvalidInputException, duckdb.IOException) as e:
-                raise not_utf8(e) or plan.read_error(e) from None
+                raise piece_error(e) or not_utf8(e) or plan.read_error(e) from None
         # the notes of a fast pass (rows left out) come first, as an adapter's notes do
         report.messages = [n for c in checked for n in c.notes] + report.messages
         lines, report.rejected = failure_lines(con, checked, max_errors)

@@ -206,10 +206,11 @@ def table_files(src: Path, name: str) -> list[Path]:
     return found
 
 
-def _open(path: Path, label: str, expected: Sequence[str], work: Path) -> Source:
+def _open(path: Path, label: str, expected: Sequence[str], work: Path, table: str) -> Source:
     if path.suffix.lower() in SAS_SUFFIXES:
         return open_sas(path, label, work, keep=expected)
-    return open_source(path, label, expected, work)
+    # kontakter is read as pieces (the fast pass checks that every piece gave its rows)
+    return open_source(path, label, expected, work, as_pieces=table == KONTAKTER.name)
 
 
 def _read(
@@ -222,7 +223,8 @@ def _read(
         return None
     names = {c: options.name(table, c) for c in table.columns}
     in_file = {c: n.strip().lower() for c, n in names.items()}
-    sources = [_open(f, f.relative_to(src).as_posix(), list(in_file.values()), work) for f in files]
+    expected = list(in_file.values())
+    sources = [_open(f, f.relative_to(src).as_posix(), expected, work, table.name) for f in files]
     for s in sources:
         absent = [c for c in table.required if in_file[c] not in s.names]
         if absent:

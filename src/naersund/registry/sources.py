@@ -12,6 +12,9 @@ where the encoding changes, since reading it as either would garble the other pa
 The delimiter is a comma or a semicolon (Danish Excel), sniffed from the header line.
 A CSV line may be at most :data:`MAX_LINE_BYTES` long: a longer one is refused before DuckDB reads
 the file (its reader drops an over-long last line without a word, or fails on the file).
+Within an ingest a big CSV file of plain lines is read as pieces side by side, each numbered
+from the row it starts at (:mod:`naersund.registry.pieces`); a reader error in a piece makes
+the ingest start over with that file read whole, so that the message is the whole file's.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from naersund.errors import InputError
+from naersund.registry import pieces as file_pieces
+from naersund.registry.pieces import Piece
 from naersund.textfile import encoding_change, long_line, row_at
 
 _CHUNK = 1 << 24
@@ -86,6 +91,7 @@ class Source:
     originals: tuple[str, ...]  # the names as they stand in the file
     delimiter: str = ","
     first_row: int = 2  # the row number of the first record (SAS datasets count from 1)
+    pieces: tuple[Piece, ...] = ()  # a big CSV file read as pieces side by side (or whole)
 
 
 def normalise_names(label: str, names: Sequence[str]) -> tuple[str, ...]:
@@ -155,6 +161,15 @@ class NotUtf8(Exception):
         self.path = path
 
 
+class ReadWhole(Exception):
+    """DuckDB's reader failed on a piece of ``path`` (:mod:`naersund.registry.pieces`): the
+    file is to be read whole, so that the message is the one the whole file gives."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
 P = ParamSpec("P")
 T = TypeVar("T")
 # Speed (issue 16): within :func:`checked_by_reader`, a CSV file is checked for UTF-8 only in
@@ -164,6 +179,9 @@ HEAD_BYTES = _CHUNK
 _CHECKED_BY_READER: ContextVar[frozenset[Path] | None] = ContextVar(
     "checked_by_reader", default=None
 )
+# Within :func:`checked_by_reader`: the files read whole although big (None outside: no file is
+# read as pieces)
+_READ_WHOLE: ContextVar[frozenset[Path] | None] = ContextVar("read_whole", default=None)
 
 
 def checked_by_reader(run: Callable[P, T]) -> Callable[P, T]:
@@ -173,21 +191,45 @@ def checked_by_reader(run: Callable[P, T]) -> Callable[P, T]:
 
     A full pass in Python over every byte of a national extract (23 GB) cost 21 CPU-s, 5 % of
     its ingest, for what DuckDB checks anyway. Inside ``run``, every DuckDB error goes through
-    :func:`not_utf8` before it becomes a message."""
+    :func:`not_utf8` before it becomes a message.
+
+    Inside ``run`` a big CSV file of plain lines is also read as pieces side by side
+    (:mod:`naersund.registry.pieces`); a reader error in a piece (:func:`piece_error`) makes
+    ``run`` start over with that file read whole."""
 
     @functools.wraps(run)
     def checked(*args: P.args, **kwargs: P.kwargs) -> T:
         whole: frozenset[Path] = frozenset()
+        read_whole: frozenset[Path] = frozenset()
         while True:
             token = _CHECKED_BY_READER.set(whole)
+            token_whole = _READ_WHOLE.set(read_whole)
             try:
                 return run(*args, **kwargs)
             except NotUtf8 as e:
                 whole |= {e.path}
+            except ReadWhole as e:
+                read_whole |= {e.path}
             finally:
+                _READ_WHOLE.reset(token_whole)
                 _CHECKED_BY_READER.reset(token)
 
     return checked
+
+
+def piece_error(error: duckdb.Error) -> ReadWhole | None:
+    """:class:`ReadWhole` for a DuckDB error in a piece of a file, else None."""
+    named = re.search(r"^\s*file = (.+)$", str(error), re.MULTILINE)
+    path = file_pieces.original(named.group(1)) if named else None
+    return ReadWhole(path) if path is not None else None
+
+
+def _pieces_of(path: Path) -> tuple[Piece, ...]:
+    """The pieces ``path`` is read as (none outside an ingest, or when it is read whole)."""
+    whole = _READ_WHOLE.get()
+    if whole is None or path.resolve() in whole:
+        return ()
+    return file_pieces.pieces(path.resolve())
 
 
 def not_utf8(error: duckdb.Error) -> NotUtf8 | None:
@@ -242,8 +284,13 @@ def _sniff(line: str, expected: Sequence[str]) -> str:
     return max((",", ";"), key=score)
 
 
-def open_source(path: Path, label: str, expected: Sequence[str], work: Path) -> Source:
-    """Inspect one input file: encoding, delimiter and column names."""
+def open_source(
+    path: Path, label: str, expected: Sequence[str], work: Path, as_pieces: bool = False
+) -> Source:
+    """Inspect one input file: encoding, delimiter and column names. With ``as_pieces`` a big
+    CSV file is read as pieces within an ingest; its rows are numbered as read in pieces
+    (:mod:`naersund.registry.pieces`) until its caller counts them
+    (:func:`naersund.registry.lpr3_typed.check`)."""
     if path.suffix.lower() == ".parquet":
         try:
             originals = tuple(pq.read_schema(path).names)
@@ -269,7 +316,9 @@ def open_source(path: Path, label: str, expected: Sequence[str], work: Path) -> 
     originals = tuple(next(csv.reader([line], delimiter=delim)))
     if too_long:
         raise _long_line_error(readable, label, too_long.offset, too_long.length, originals, delim)
-    return Source(readable, label, "csv", normalise_names(label, originals), originals, delim)
+    names = normalise_names(label, originals)
+    cut = _pieces_of(readable) if as_pieces else ()
+    return Source(readable, label, "csv", names, originals, delim, pieces=cut)
 
 
 def _long_line_error(
@@ -309,14 +358,31 @@ def raw_sql(fileno: int, source: Source, columns: Sequence[str]) -> str:
         scan = f"read_parquet({sql_lit(str(source.path))}, file_row_number = true, hive_partitioning = false)"
     else:
         cols = [sql_ident(c) if c in source.names else "NULL::VARCHAR" for c in columns]
-        # The row number is taken right at the scan, which DuckDB reads in file order.
-        row = "row_number() OVER () + 1"
         types = ", ".join(f"{sql_lit(n)}: 'VARCHAR'" for n in source.names)
-        scan = (
-            f"read_csv({sql_lit(str(source.path))}, header = true, auto_detect = false, "
-            f"delim = {sql_lit(source.delimiter)}, quote = '\"', escape = '\"', "
-            f"columns = {{{types}}}, hive_partitioning = false, "
-            f"max_line_size = {MAX_LINE_BYTES})"
+
+        def read(path: str, header: bool) -> str:
+            return (
+                f"read_csv({sql_lit(path)}, header = {str(header).lower()}, "
+                f"auto_detect = false, delim = {sql_lit(source.delimiter)}, quote = '\"', "
+                f"escape = '\"', columns = {{{types}}}, hive_partitioning = false, "
+                f"max_line_size = {MAX_LINE_BYTES})"
+            )
+
+        # The row number is taken right at the scan, which DuckDB reads in file order (one
+        # thread per numbered scan); a file read as pieces is numbered piece by piece.
+        select = ", ".join(f"{e} AS {sql_ident(c)}" for e, c in zip(cols, columns, strict=True))
+        if not source.pieces:
+            return (
+                f"SELECT {fileno} AS _fileno, CAST(row_number() OVER () + 1 AS BIGINT) AS _row, "
+                f"{select} FROM {read(str(source.path), True)}"
+            )
+        # a file read as pieces: its piece and its place in the piece, as read (its row in
+        # the file once the rows of each piece are counted: pieces.row_sql)
+        whole = source.path.resolve()
+        return " UNION ALL ".join(
+            f"SELECT {fileno} AS _fileno, CAST({file_pieces.numbered(i)} AS BIGINT) AS _row, "
+            f"{select} FROM {read(piece.path(whole), i == 0)}"
+            for i, piece in enumerate(source.pieces)
         )
     select = ", ".join(f"{e} AS {sql_ident(c)}" for e, c in zip(cols, columns, strict=True))
     return f"SELECT {fileno} AS _fileno, CAST({row} AS BIGINT) AS _row, {select} FROM {scan}"

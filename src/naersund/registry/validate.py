@@ -268,6 +268,9 @@ class Checked:
     fast: bool = False
     pending: Path | None = None
     notes: tuple[str, ...] = ()
+    # after a fast pass: the SQL of a row's number in its file from ``_fileno, _row`` as staged
+    # (a file read as pieces is numbered as read in pieces: naersund.registry.pieces.row_sql)
+    row_sql: str = "_row"
 
     @property
     def rows(self) -> str:
@@ -279,7 +282,7 @@ class Checked:
         cols = ", ".join([*head, "_field", "_reason", "_h"])
         # a fast pass's files hold only the rows it found good: no _field and _reason columns
         no_reason = "NULL::VARCHAR AS _field, NULL::VARCHAR AS _reason"
-        good = ", ".join([*head, no_reason, "_h"])
+        good = ", ".join([head[0], f"{self.row_sql} AS _row", *head[2:], no_reason, "_h"])
         parts = [f"SELECT {good} FROM {staged} WHERE _use"]
         if self.pending is not None:
             parts.append(f"SELECT {good} FROM read_parquet({sql_lit(str(self.pending))}) WHERE _ok")
