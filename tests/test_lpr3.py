@@ -270,6 +270,36 @@ def test_a_truncated_or_corrupt_sas_file_is_refused_and_nothing_is_written(
     assert [n for n in left if n != ".dest.lock"] == []
 
 
+def test_a_folder_of_sas_files_is_converted_side_by_side_in_order(tmp_path: Path) -> None:
+    """A national extract has a SAS file per table and year, converted two at a time
+    (sas.SAS_WORKERS): the rows and their numbers are the files' own, in the folder's order,
+    and a broken file among them is named, with nothing written."""
+    src = extract(tmp_path / "src")
+    (src / "kontakter.csv").unlink()
+    folder = src / "kontakter"
+    folder.mkdir()
+    for i, row in enumerate(SAS_ROWS):  # one file per row, the last one's row is bad
+        bad = row.replace("2020-01-01", "2019-12-30")
+        frame = sas_frame([bad if i == 3 else row])
+        pyreadstat.write_xport(frame, folder / f"k{i}.xpt", file_format_version=8)
+    with pytest.raises(InputError) as e:
+        ingest(src, tmp_path / "dest", fmt="lpr3")
+    assert str(e.value).splitlines()[1:] == [
+        "kontakter/k3.xpt, række 1, felt 'DATO_SLUT': slut '2019-12-30 01:00:00' er før start "
+        "'2019-12-31 23:00:00'"
+    ]
+    pyreadstat.write_xport(sas_frame(SAS_ROWS[3:4]), folder / "k3.xpt", file_format_version=8)
+    (folder / "k1.xpt").write_bytes((folder / "k1.xpt").read_bytes()[:300])
+    with pytest.raises(InputError) as e:
+        ingest(src, tmp_path / "dest", fmt="lpr3")
+    assert str(e.value).startswith("kontakter/k1.xpt: ")
+    assert not (tmp_path / "dest").exists()
+    pyreadstat.write_xport(sas_frame(SAS_ROWS[1:2]), folder / "k1.xpt", file_format_version=8)
+    report = ingest(src, tmp_path / "dest", fmt="lpr3")
+    assert contacts(tmp_path / "dest") == EXPECTED
+    assert report.messages == [NOTE]
+
+
 def test_a_v8_transport_file_cut_between_two_rows_is_refused(tmp_path: Path) -> None:
     """Rows of exactly one 80-byte record: cutting the last record leaves whole rows, and only
     the row count in the v8 header shows that one is missing (a v5 header has no count)."""

@@ -43,7 +43,7 @@ from naersund.registry.lpr3_typed import (
     person_keys_sql,
     typed_sql,
 )
-from naersund.registry.sas import SAS_SUFFIXES, open_sas
+from naersund.registry.sas import SAS_SUFFIXES, open_sas, open_sas_files
 from naersund.registry.sources import (
     Source,
     open_source,
@@ -224,7 +224,13 @@ def _read(
     names = {c: options.name(table, c) for c in table.columns}
     in_file = {c: n.strip().lower() for c, n in names.items()}
     expected = list(in_file.values())
-    sources = [_open(f, f.relative_to(src).as_posix(), expected, work, table.name) for f in files]
+    labels = [f.relative_to(src).as_posix() for f in files]
+    if len(files) > 1 and all(f.suffix.lower() in SAS_SUFFIXES for f in files):
+        sources = open_sas_files(list(zip(files, labels, strict=True)), work, keep=expected)
+    else:
+        sources = [
+            _open(f, lb, expected, work, table.name) for f, lb in zip(files, labels, strict=True)
+        ]
     for s in sources:
         absent = [c for c in table.required if in_file[c] not in s.names]
         if absent:
