@@ -37,9 +37,9 @@ from typing import Any
 from fsspec.spec import AbstractFileSystem
 
 PIECE_BYTES = 128 << 20  # bytes per piece, at least; a file under two pieces is read whole
-# pieces per file, at most (bigger pieces beyond): DuckDB readies every piece's reader at the
-# start of the read, with a buffer each (16 MB), so 139 pieces of an 18.7 GB file held 2.2 GB
-# of the ingest's 3 GB and made it spill
+# pieces per file, at most (bigger pieces beyond): with 139 pieces of an 18.7 GB file the pass
+# read 92 GB (DuckDB readies every piece's reader, each with its buffers, at the start of the
+# read, which crowds the ingest's 3 GB); with 16 it reads the file once
 MAX_PIECES = 16
 PROTOCOL = "naersund-piece"
 ROW_BITS = 40  # a row as read: its piece above these bits, its place in the piece below
