@@ -60,17 +60,6 @@ def spark_con() -> Iterator[Any]:
     con._session.stop()
 
 
-@pytest.fixture(params=["whole", "pieces"])
-def read_in_pieces(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """An LPR3 ``kontakter`` file read whole, or (as a file over 256 MB is) as pieces side by
-    side, here of about 64 bytes (:mod:`naersund.registry.pieces`)."""
-    from naersund.registry import pieces
-
-    if request.param == "pieces":
-        monkeypatch.setattr(pieces, "PIECE_BYTES", 64)
-    return str(request.param)
-
-
 @pytest.fixture(params=["whole file", "top only"])
 def encoding_check(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """The encoding of an ingest's CSV files checked whole in Python, or (as for files over

@@ -209,7 +209,7 @@ def table_files(src: Path, name: str) -> list[Path]:
 def _open(path: Path, label: str, expected: Sequence[str], work: Path, table: str) -> Source:
     if path.suffix.lower() in SAS_SUFFIXES:
         return open_sas(path, label, work, keep=expected)
-    # kontakter is read as pieces (the fast pass checks that every piece gave its rows)
+    # kontakter is read as pieces (the fast pass counts each piece's rows: a row's number in the file)
     return open_source(path, label, expected, work, as_pieces=table == KONTAKTER.name)
 
 
