@@ -18,7 +18,7 @@ from naersund.cli import cli
 from naersund.engine.compute import compute
 from naersund.errors import InputError
 from naersund.registry.ingest import find_table, ingest
-from naersund.registry.lpr3 import Lpr3Options, read_column_map
+from naersund.registry.lpr3_layout import Lpr3Options, read_column_map
 
 DATA = Path(__file__).parent / "data" / "lpr3"
 HEAD = (
@@ -535,7 +535,8 @@ def test_a_synthetic_series_gives_the_same_results_from_canonical_and_lpr3(
 
 def test_the_format_doc_names_every_lpr3_column_and_its_example_map_reads(tmp_path: Path) -> None:
     from naersund.docs import pages
-    from naersund.registry.lpr3 import EXAMPLE_MAP, LPR3_TABLES, format_doc
+    from naersund.registry.lpr3_doc import EXAMPLE_MAP, format_doc
+    from naersund.registry.lpr3_layout import LPR3_TABLES
 
     doc = format_doc()
     for table in LPR3_TABLES:
@@ -572,7 +573,7 @@ def test_the_readme_example_map_reads(tmp_path: Path) -> None:
 
 
 def test_the_documented_example_extract_gives_the_documented_contacts(tmp_path: Path) -> None:
-    from naersund.registry.lpr3 import EXAMPLE_FILES, format_doc
+    from naersund.registry.lpr3_doc import EXAMPLE_FILES, format_doc
 
     src = tmp_path / "src"
     src.mkdir()

@@ -141,7 +141,7 @@ def ingest(
     først, når alt er i orden (intet halvt skrevet).
     """
     from naersund.registry.ingest import ingest as run_ingest
-    from naersund.registry.lpr3 import Lpr3Options
+    from naersund.registry.lpr3_layout import Lpr3Options
 
     if columns_file is not None and fmt != "lpr3":
         raise click.UsageError("--columns gælder kun sammen med --format lpr3")

@@ -31,6 +31,7 @@ from naersund.engine.memory import INGEST_CAP, duckdb_setting, memory_limit
 from naersund.errors import InputError
 from naersund.registry import lpr3, lpr3_typed, quality, splice
 from naersund.registry.lpr2 import Lpr2Options, contacts_plan
+from naersund.registry.lpr3_layout import Lpr3Options
 from naersund.registry.pieces import PieceFileSystem
 from naersund.registry.schema import (
     PERSON_KEY,
@@ -234,7 +235,7 @@ def _plans(
     work: Path,
     con: duckdb.DuckDBPyConnection,
     options: Lpr2Options | None,
-    lpr3_options: lpr3.Lpr3Options | None = None,
+    lpr3_options: Lpr3Options | None = None,
 ) -> tuple[list[TablePlan], list[str]]:
     contacts: TablePlan | None
     if fmt == "lpr2":
@@ -269,7 +270,7 @@ def ingest(
     progress: Progress | None = None,
     *,
     lpr2_options: Lpr2Options | None = None,
-    lpr3_options: lpr3.Lpr3Options | None = None,
+    lpr3_options: Lpr3Options | None = None,
     data_cut: dt.date | None = None,
     append: bool = False,
 ) -> IngestReport:
