@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from web_personas import AALBORG, ALBERTSLUND, Personas
 
-from naersund.web.survey import services
+from naersund.web.survey import completion, services
 from naersund.web.survey.models import Answer, Change, Question, Response, Round
 
 HJEMMEBESOEG = "status.hovedstaden_opfoelgende_hjemmebesoeg"
@@ -239,13 +239,13 @@ def test_completion_counts_not_started_draft_and_submitted(rnd: Round, personas:
     answer_all_status(rnd, ALBERTSLUND, personas.albertslund)
     services.submit(rnd, ALBERTSLUND, personas.albertslund)
     services.save_answers(rnd, 101, personas.admin, {HJEMMEBESOEG: "planlagt"})  # København
-    rows = services.completion(rnd, region_code=1084)
+    rows = completion.completion(rnd, region_code=1084)
     assert len(rows) == 29
     by_code = {r.kommunekode: r for r in rows}
     assert by_code[ALBERTSLUND].state == "submitted" and by_code[101].state == "draft"
     assert by_code[101].answered == 1
     assert sum(r.state == "not_started" for r in rows) == 27
-    assert len(services.completion(rnd)) == 98
+    assert len(completion.completion(rnd)) == 98
 
 
 def test_two_editors_who_opened_an_unstarted_response_cannot_both_write_the_tilbagemelding(

@@ -29,7 +29,7 @@ from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.models import Release
 from naersund.web.dashboard.templatetags.dashboard import BADGES, SYMBOLS
-from naersund.web.survey import services
+from naersund.web.survey import completion, services
 from naersund.web.survey.models import Round
 
 MISSING_SHOWN = 5  # questions named on the front page; the questionnaire lists all
@@ -209,7 +209,7 @@ def round_status(user: Any, area: Area, rnd: Round) -> RoundStatus | None:
         return RoundStatus(
             round=rnd,
             own=True,
-            state_da=services.COMPLETION_LABELS[state],
+            state_da=completion.COMPLETION_LABELS[state],
             answered=answered,
             asked=len(asked),
             missing=[q.text_da for q in missing[:MISSING_SHOWN]],
@@ -220,14 +220,14 @@ def round_status(user: Any, area: Area, rnd: Round) -> RoundStatus | None:
         )
     managed = access.managed_regions(user)
     if area.level == "region" and area.code in managed:
-        rows = services.completion(rnd, region_code=area.code)
+        rows = completion.completion(rnd, region_code=area.code)
         url = reverse("survey:overview", args=[rnd.slug]) + f"?kkr={area.code}"
     elif area.level == "land" and access.is_national_admin(user):
-        rows = services.completion(rnd)
+        rows = completion.completion(rnd)
         url = reverse("survey:overview", args=[rnd.slug])
     else:
         return None
-    counts = {state: sum(r.state == state for r in rows) for state in services.COMPLETION_LABELS}
+    counts = {state: sum(r.state == state for r in rows) for state in completion.COMPLETION_LABELS}
     return RoundStatus(
         round=rnd,
         counts=counts,

@@ -33,7 +33,7 @@ from naersund.web.accounts import access
 from naersund.web.accounts.decorators import login_required_unless_public
 from naersund.web.pagination import paginate
 from naersund.web.params import query_int
-from naersund.web.survey import pdf, services
+from naersund.web.survey import completion, pdf, services
 from naersund.web.survey import questionnaire as page
 from naersund.web.survey.forms import ImportForm, build_items, read_post
 from naersund.web.survey.models import Question, Round
@@ -256,17 +256,17 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             raise PermissionDenied
         regions = [wanted]
     blocks = []
-    every = services.completion(rnd, region_code=regions[0] if len(regions) == 1 else None)
+    every = completion.completion(rnd, region_code=regions[0] if len(regions) == 1 else None)
     for code in regions:
         rows = [r for r in every if r.kommunekode in scopes.members(code)]
         counts = {
-            state: sum(r.state == state for r in rows) for state in services.COMPLETION_LABELS
+            state: sum(r.state == state for r in rows) for state in completion.COMPLETION_LABELS
         }
         blocks.append({"code": code, "name": scopes.name(code), "rows": rows, "counts": counts})
     ctx = {
         "round": rnd,
         "blocks": blocks,
-        "labels": services.COMPLETION_LABELS,
+        "labels": completion.COMPLETION_LABELS,
         "all_regions": [(c, scopes.name(c)) for c in access.managed_regions(request.user)],
         "selected": wanted,
     }
