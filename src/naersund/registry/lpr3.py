@@ -5,8 +5,9 @@ Reads, from the input folder, the tables ``kontakter`` (one row per contact), ``
 Each table is one file or a folder of files, found by name in any case (``kontakter.csv``,
 ``KONTAKTER_2019.sas7bdat`` or a folder ``kontakter/``), each file CSV (comma or semicolon,
 UTF-8 or Windows-1252), Parquet, SAS transport (``.xpt``) or SAS dataset (``.sas7bdat``); SAS
-files are streamed in chunks (:mod:`naersund.registry.sas`). Column names are matched in any
-case; an extract with other names is read through a mapping (:class:`Lpr3Options`,
+files are streamed in chunks (:mod:`naersund.registry.sas`). The tables, their columns and
+how their files are found are :mod:`naersund.registry.lpr3_layout`: column names are matched in
+any case, and an extract with other names is read through a mapping (``Lpr3Options``,
 ``--columns map.yaml``). A fast pass (:mod:`naersund.registry.lpr3_typed`) types every value
 once and finds most rows good; the others go through the exact conversion here, one DuckDB
 query building the canonical contacts as text, which then pass the same row checks as
