@@ -336,7 +336,8 @@ def ingest(
             report.messages += splice.notes(prev, shared, persons)
         say("Opgør datakvalitet pr. måned", 0.58)
         contacts = checked[0]
-        counts = quality.monthly_counts(con, contacts.rows, contacts.dups)
+        dups = contacts.dups if contacts.any_dups else None
+        counts = quality.monthly_counts(con, contacts.rows, dups)
         old_quality = dest / quality.QUALITY_FILE if prev else None
         months = quality.combined(
             quality.by_region(counts, fmt),

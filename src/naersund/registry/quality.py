@@ -52,22 +52,36 @@ K = 3.5  # robust z-score above which a month is flagged (Iglewicz & Hoaglin 199
 MAD_TO_SD = 1.4826  # MAD x 1.4826 estimates the standard deviation of normal noise
 
 
-def monthly_counts(con: duckdb.DuckDBPyConnection, rows: str, dups: str) -> pd.DataFrame:
+def monthly_counts(con: duckdb.DuckDBPyConnection, rows: str, dups: str | None) -> pd.DataFrame:
     """Counts per month and municipality from a checked contacts table: ``rows`` is its staging
-    (every row read, typed, ``_reason`` NULL when good) and ``dups`` the duplicate rows."""
+    (every row read, typed, ``_reason`` NULL when good) and ``dups`` the duplicate rows (None:
+    there are none). Speed (issue 16): the rows are counted per day first (a national extract
+    has over 100 M rows and a few hundred thousand days and municipalities), and only the days
+    are turned into months and weekdays."""
+    good = "s._reason IS NULL"
+    source = f"{rows} s"
+    if dups is not None:
+        good += " AND d._row IS NULL"
+        source += f" LEFT JOIN {dups} d ON s._fileno = d._fileno AND s._row = d._row"
     frame = con.execute(f"""
-        WITH s AS (
-            SELECT s.*, s._reason IS NULL AND d._row IS NULL AS good
-            FROM {rows} s LEFT JOIN {dups} d ON s._fileno = d._fileno AND s._row = d._row)
-        SELECT strftime(CAST("start" AS DATE), '%Y-%m') AS month, kommunekode,
-            count(*) FILTER (WHERE good) AS contacts,
-            count(*) FILTER (WHERE good AND acute) AS acute,
-            count(*) FILTER (WHERE primary_diagnosis IS NULL) AS without_diagnosis,
-            count(*) FILTER (WHERE good AND specialty IS NULL) AS without_specialty,
-            count(*) FILTER (WHERE NOT good) AS rejected,
-            count(*) FILTER (WHERE good AND isodow(CAST("start" AS DATE)) >= 6) AS weekend
-        FROM s WHERE "start" IS NOT NULL GROUP BY ALL""").df()  # fmt: skip
-    return frame
+        WITH s AS (SELECT s."start", s.kommunekode, s.acute, s.primary_diagnosis, s.specialty,
+                       {good} AS good
+                   FROM {source}),
+        days AS (
+            SELECT CAST("start" AS DATE) AS day, kommunekode,
+                count(*) FILTER (WHERE good) AS contacts,
+                count(*) FILTER (WHERE good AND acute) AS acute,
+                count(*) FILTER (WHERE primary_diagnosis IS NULL) AS without_diagnosis,
+                count(*) FILTER (WHERE good AND specialty IS NULL) AS without_specialty,
+                count(*) FILTER (WHERE NOT good) AS rejected
+            FROM s WHERE "start" IS NOT NULL GROUP BY ALL)
+        SELECT strftime(day, '%Y-%m') AS month, kommunekode,
+            sum(contacts) AS contacts, sum(acute) AS acute,
+            sum(without_diagnosis) AS without_diagnosis,
+            sum(without_specialty) AS without_specialty, sum(rejected) AS rejected,
+            coalesce(sum(contacts) FILTER (WHERE isodow(day) >= 6), 0) AS weekend
+        FROM days GROUP BY ALL""").df()  # fmt: skip
+    return frame.astype({c: "int64" for c in COUNTS})
 
 
 def by_region(counts: pd.DataFrame, source: str) -> pd.DataFrame:
