@@ -12,7 +12,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from naersund.registry import lpr3, lpr3_typed
+from naersund.registry import lpr3, lpr3_typed, validate
 from naersund.registry.ingest import ingest
 from naersund.registry.validate import checked_sql
 
@@ -168,9 +168,11 @@ def test_rows_in_time_order_are_written_one_year_at_a_time_into_the_same_files(
     assert written[True] == written[False]
 
 
+@pytest.mark.parametrize("pass_rows", [25_000_000, 1])
 def test_a_duplicate_is_found_between_a_plain_row_and_one_the_exact_checks_passed(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pass_rows: int
 ) -> None:
+    monkeypatch.setattr(validate, "DUPLICATE_PASS_ROWS", pass_rows)  # the hashes in passes
     plain = "P1;K1;0165;2019-03-01;08:30;2019-03-02;10:15;ATA1;ALCA00;DJ189;intern medicin;Herlev"
     other_form = plain.replace("2019-03-01;08:30", "01.03.2019;8:30")  # a suspect, good after all
     src = extract(tmp_path / "src", [plain, other_form, plain, plain.replace("Herlev", "Gentofte")])

@@ -9,6 +9,7 @@ import pytest
 
 from csv_rows import COLUMNS, GOOD
 from naersund.errors import InputError
+from naersund.registry import validate
 from naersund.registry.ingest import find_table, ingest
 
 HEAD = "Indlæsning afvist: 1 række med fejl; intet er skrevet."
@@ -154,7 +155,12 @@ def test_optional_columns_may_be_absent_and_unknown_ones_are_noted(tmp_path: Pat
     assert (out["specialty"], out["hospital"], out["died"]) == (None, None, False)
 
 
-def test_duplicates_are_the_second_and_later_copies(tmp_path: Path) -> None:
+@pytest.mark.parametrize("pass_rows", [25_000_000, 2, 1])
+def test_duplicates_are_the_second_and_later_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pass_rows: int
+) -> None:
+    # the same copies whether the hashes are grouped at once or in passes (a national extract)
+    monkeypatch.setattr(validate, "DUPLICATE_PASS_ROWS", pass_rows)
     a = contacts_csv(row(), row(person_id="p2"), row(primary_diagnosis="dj189"))
     b = contacts_csv(row(person_id="p2", start="2014-03-01 08:30"))
     lines = errors(tmp_path, {"contacts/a.csv": a, "contacts/b.csv": b})

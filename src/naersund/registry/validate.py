@@ -384,24 +384,33 @@ def check(
     return replace(checked, any_dups=find_duplicates(con, checked) > 0)
 
 
+# Rows per pass of the duplicate search: the hash aggregate of one pass stays well within the
+# ingest's memory limit (at 25 M rows about 1 GB)
+DUPLICATE_PASS_ROWS = 25_000_000
+
+
 def find_duplicates(con: duckdb.DuckDBPyConnection, checked: Checked) -> int:
     """Second and later copies of an identical good row (after conversion) become failures;
     returns their number.
 
-    Rows are sorted by a 64-bit hash first; only rows whose hash occurs more than once are
-    compared in full, so a hash collision can never reject a row. Memory and speed (issue 16):
-    a national extract has over 100 M rows; the hashes are sorted (a sort spills to disk beyond
-    the ingest's memory limit) and a hash equal to the one before it is a candidate. At 104 M
-    hashes: 10.4 s and 19.9 CPU-s, peak 2.65 GB, against 23.6 s and 44.9 CPU-s for grouping
-    them in five passes of a fifth of the hash values each (as before) and 14.7 s for one
-    grouping of all."""
+    Rows are grouped by a 64-bit hash first; only rows whose hash occurs more than once are
+    compared in full, so a hash collision can never reject a row. Memory (issue 16): a national
+    extract has over 100 M rows, and the grouping of all their hashes at once ran out of the
+    ingest's memory limit; so the hashes are grouped in passes of about ``pass_rows`` rows
+    each (:data:`DUPLICATE_PASS_ROWS`), one class of hash values per pass (every copy of a row
+    has the same hash, so it is in the same pass). Sorting the hashes once instead (a hash
+    equal to the one before it) was faster, but DuckDB's window over one partition holds its
+    input in memory beyond the limit: 10.1 GB at ten national years."""
     keys = ", ".join(sql_ident(c) for c in checked.plan.columns)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE dup_hashes AS
-        SELECT DISTINCT _h FROM (
-            SELECT _h, lag(_h) OVER (ORDER BY _h) AS _before
-            FROM {checked.rows} WHERE _h IS NOT NULL)
-        WHERE _h = _before""")  # fmt: skip
+    row = con.execute(f"SELECT count(_h) FROM {checked.rows}").fetchone()
+    passes = max(1, -(-int(row[0] if row else 0) // DUPLICATE_PASS_ROWS))
+    con.execute("CREATE OR REPLACE TEMP TABLE dup_hashes (_h UBIGINT)")
+    for i in range(passes):
+        part = f"AND _h % {passes} = {i}" if passes > 1 else ""
+        con.execute(f"""
+            INSERT INTO dup_hashes
+            SELECT _h FROM {checked.rows} WHERE _h IS NOT NULL {part}
+            GROUP BY _h HAVING count(*) > 1""")
     found = con.execute("SELECT count(*) FROM dup_hashes").fetchone()
     if not found or not found[0]:  # no candidates: no second look at every row
         con.execute(f"""
