@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from naersund.textfile import encoding_change, long_line, row_at
@@ -29,3 +30,29 @@ def test_encoding_change_names_the_first_row_in_the_other_encoding(tmp_path: Pat
     )
     path.write_bytes("a\nø\nÆrø\n".encode("cp1252"))
     assert encoding_change(path) is None
+
+
+def _first_long_line(data: bytes, limit: int) -> tuple[int, int] | None:
+    """The first line over ``limit`` bytes, by splitting the whole text (the reference)."""
+    start = 0
+    for line in data.split(b"\n"):
+        if len(line) > limit:
+            return start, len(line)
+        start += len(line) + 1
+    return None
+
+
+def test_long_line_agrees_with_splitting_the_whole_file(tmp_path: Path) -> None:
+    # lines shorter and longer than the bytes read at a time around a probe (4 KB), breaks at
+    # the probed offsets themselves, no break at the end: the first long line is the same
+    rng = random.Random(16)
+    path = tmp_path / "lines.csv"
+    for _ in range(60):
+        lengths = [rng.choice([0, 1, 99, 4095, 4096, 4097, 9000, 20_000]) for _ in range(12)]
+        data = b"\n".join(bytes([97 + i % 26]) * n for i, n in enumerate(lengths))
+        path.write_bytes(data)
+        for limit in (100, 4096, 5000, 10_000):
+            hit = long_line(path, limit)
+            found = None if hit is None else (hit.offset, hit.length)
+            expected = None if len(data) <= limit else _first_long_line(data, limit)
+            assert found == expected, (lengths, limit)
