@@ -322,6 +322,28 @@ def test_nobody_has_contacts_after_dying(moderate: tuple[Path, pd.DataFrame, dic
     assert 0 < rate[False] < rate[True] < 0.1
 
 
+def test_a_contact_is_marked_died_only_when_it_ends_on_the_day_of_death() -> None:
+    """LPR3 can say only "ended on the date of death" (CPR_PERSON.D_DODDATO), so synth marks
+    exactly those contacts died, in every format. Person 1 (minutes from 1 January 2012, day
+    0): a visit on day 5 (an earlier stay, left out), the fatal contact ending on day 5 at
+    20:10 and an overlapping contact drawn as fatal too but ending on day 6 (not died: the
+    person died on day 5). Person 2 did not die. Hand-computed."""
+    from naersund.registry.synth._model import DAY, HOUR, died_on_the_day
+
+    day5 = 5 * DAY
+    c = {
+        "key": np.array([1, 1, 1, 2]),
+        "start": np.array([day5 + 8 * HOUR, day5 + 14 * HOUR, day5 + 19 * HOUR, day5]),
+        "end": np.array(
+            [day5 + 9 * HOUR, day5 + 20 * HOUR + 10, DAY + day5 + 22 * HOUR, day5 + HOUR]
+        ),
+        "died": np.array([False, True, True, False]),
+    }
+    out = died_on_the_day(c)
+    assert out["start"].tolist() == [day5 + 14 * HOUR, day5 + 19 * HOUR, day5]
+    assert out["died"].tolist() == [True, False, False]
+
+
 def test_days_ready_for_discharge(moderate: tuple[Path, pd.DataFrame, dict]) -> None:
     root, _, _ = moderate
     r = pd.read_parquet(root / "ready_for_discharge")
