@@ -4,6 +4,7 @@ the whole chain on synthetic data with the demo's web set-up."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,10 @@ def demo(
 ) -> None:
     """Hele kæden på syntetiske data, og webapplikationen med demodata.
 
-    synth -> compute -> web migrate -> katalog -> demobrugere -> demosvar (2013 og 2014) ->
-    offentliggør resultaterne -> serve på http://127.0.0.1:PORT. Kræver demotilstand
+    synth (et syntetisk LPR3-udtræk) -> ingest -> compute -> web migrate -> katalog ->
+    demobrugere -> demosvar (2013 og 2014) -> offentliggør resultaterne -> serve på
+    http://127.0.0.1:PORT. Udtrækket går gennem ingest som rigtige data, så udgivelsen får sin
+    datakvalitet; det slettes bagefter. Kræver demotilstand
     (NAERSUND_DEMO=1; `make demo` sætter den), fordi demobrugerne har en offentlig
     adgangskode. Databasen er NAERSUND_DATA_DIR/naersund.sqlite3 (standard: --out) eller
     DATABASE_URL.
@@ -44,6 +47,7 @@ def demo(
     from naersund.engine.compute import compute as run_compute
     from naersund.engine.outputs import write_results
     from naersund.refdata.areas import DEMO_LEVELS
+    from naersund.registry.ingest import ingest
     from naersund.registry.synth import generate
     from naersund.survey.demo import FOLLOW_UP_ROUND
     from naersund.web.env import env_bool
@@ -55,16 +59,26 @@ def demo(
         )
     os.environ.setdefault("NAERSUND_DATA_DIR", str(out_dir))
     registry = out_dir / "registry"
-    with progress_bar("Syntetiske data") as update:
-        generate(
-            registry,
-            years,
-            scale=scale,
-            seed=seed,
-            fmt="canonical",
-            progress=update,
-            planted_last_start=FOLLOW_UP_ROUND.year,
-        )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # The whole path a user takes with today's registry data: an LPR3-style extract (the
+    # same contacts as the canonical synth, tests/test_splice.py), validated by ingest, which
+    # also writes the data quality per month that the release then shows.
+    with tempfile.TemporaryDirectory(prefix=".lpr3-udtraek-", dir=out_dir) as tmp:
+        extract = Path(tmp) / "lpr3"
+        with progress_bar("Syntetisk LPR3-udtræk") as update:
+            generate(
+                extract,
+                years,
+                scale=scale,
+                seed=seed,
+                fmt="lpr3",
+                progress=update,
+                planted_last_start=FOLLOW_UP_ROUND.year,
+            )
+        with progress_bar("Indlæser udtrækket (naersund ingest)") as update:
+            report = ingest(extract, registry, fmt="lpr3", progress=update)
+    for message in report.messages:
+        out.print(message)
     results_file = out_dir / "results.csv"
     with progress_bar("Beregner") as update:
         result = run_compute(registry, ComputeOptions(levels=DEMO_LEVELS), progress=update)

@@ -1,9 +1,10 @@
-"""``make demo``'s path (without serving): synth -> compute -> web database with catalogue,
+"""``make demo``'s path (without serving): synth (LPR3) -> ingest -> compute -> web database with catalogue,
 demo users, demo answers and published results; and the demo users only in demo mode."""
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import sqlite3
 import subprocess
@@ -106,6 +107,13 @@ def test_demo_builds_the_web_database_without_serving(tmp_path: Path) -> None:
     releases = db.execute("SELECT is_current, synthetic, row_count FROM dashboard_release")
     [(current, synthetic, rows)] = releases.fetchall()
     assert current == 1 and synthetic == 1 and rows > 0
+    # the data went the way of real data: an LPR3 extract through ingest (its note, its
+    # record), so the release has its data quality per source and month; the extract is gone
+    assert "rækker med anden KONTAKTTYPE end ALCA00" in proc.stdout
+    assert '"format": "lpr3"' in (tmp_path / "d" / "registry" / "ingest.json").read_text()
+    [(quality,)] = db.execute("SELECT rows FROM dashboard_releasequality").fetchall()
+    assert {"LPR3"} == {r["source"] for r in json.loads(quality)}
+    assert not list((tmp_path / "d").glob(".lpr3-udtraek-*"))
     money = db.execute('SELECT "table", synthetic, n_rows FROM economy_economyimport')
     assert sorted(money.fetchall()) == [("BUDK32", 1, 3430), ("REGK31", 1, 3430)]
     # every shipped area level (issue 14)

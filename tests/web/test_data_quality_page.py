@@ -139,6 +139,7 @@ def test_the_release_and_indicator_pages_link_to_it(personas: Personas, release:
     client = personas.client("reader")
     link = f'href="/indikatorer/udgivelser/{release.pk}/datakvalitet/"'
     assert link in client.get("/indikatorer/udgivelser/").content.decode()
+    assert link in client.get(f"/indikatorer/udgivelser/{release.pk}/").content.decode()
     assert link in client.get(f"/indikatorer/kommune/{ALBERTSLUND}/").content.decode()
 
 
@@ -176,6 +177,7 @@ def test_a_release_without_data_quality_says_so_and_is_not_linked(personas: Pers
     assert "Kildeskift" not in page and "Markerede måneder" not in page
     link = f'href="/indikatorer/udgivelser/{bare.pk}/datakvalitet/"'
     assert link not in client.get("/indikatorer/udgivelser/").content.decode()
+    assert link not in client.get(f"/indikatorer/udgivelser/{bare.pk}/").content.decode()
 
 
 def test_the_web_pack_reads_the_rows_from_their_table(
