@@ -19,6 +19,7 @@ from naersund.web.reportjobs.models import ReportJob
 pytestmark = pytest.mark.django_db
 AMAGER_VESTEGNEN = 2712
 OESTDANMARK = 1086
+KKR_HOVEDSTADEN = 1084
 
 
 @pytest.fixture
@@ -447,3 +448,39 @@ def test_a_release_without_any_indicator_shows_no_map_and_says_so() -> None:
     info, at, note = shown_indicator([], "akutte_indlaeggelser_kol")
     assert info is None and at == 0
     assert note == "Udgivelsen har ingen tal for nogen indikator, så der er intet kort."
+
+
+def test_every_scrolling_table_is_a_named_region_reachable_by_keyboard(
+    levels_file: Path, personas: Personas
+) -> None:
+    # A table that scrolls sideways on a phone must take the keyboard's focus and say what it
+    # is (WCAG 2.1.1, axe's scrollable-region-focusable); whether it scrolls depends on the data.
+    from naersund.web.dashboard import releases
+
+    release = releases.publish(levels_file)
+    reader = personas.client("reader")
+    urls = [
+        "/indikatorer/kommune/165/",
+        f"/indikatorer/omraade/kkr/{KKR_HOVEDSTADEN}/",
+        "/indikatorer/sammenlign/?niveau=sundhedsraad&indikator=forebyggelige_indlaeggelser_65",
+        f"/indikatorer/udvikling/?niveau=kkr&omraade={KKR_HOVEDSTADEN}&indikator=forebyggelige_indlaeggelser_65",
+        f"/indikatorer/udgivelser/{release.pk}/",
+        "/indikatorer/definition/akutte_indlaeggelser_kol/",
+        "/indikatorer/overblik/",
+    ]
+    for url in urls:
+        response = reader.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        boxes = re.findall(r'<div class="table-scroll[^"]*"[^>]*>', html)
+        assert boxes, url
+        for box in boxes:
+            assert 'tabindex="0"' in box and 'role="region"' in box, (url, box)
+            label = re.search(r'aria-label="([^"]+)"', box)
+            named_by = re.search(r'aria-labelledby="([^"]+)"', box)
+            assert label or named_by, (url, box)
+            if label:
+                assert label.group(1).endswith(": tabel, kan rulles vandret"), (url, box)
+                assert "{{" not in label.group(1) and not label.group(1).startswith(":")
+            if named_by:
+                assert f'id="{named_by.group(1)}"' in html, (url, box)
