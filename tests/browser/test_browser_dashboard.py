@@ -60,3 +60,18 @@ def test_every_dashboard_page_draws_its_charts_and_passes_axe(
             problems[path] = found
     page.context.close()
     assert problems == {}
+
+
+def test_the_matrix_heads_wrap_so_the_columns_fit_a_screen(browser: Any, site: Site) -> None:
+    # Each head names the indicator, its unit, measure and definition; kept on one line, every
+    # column was as wide as its longest head (over 450 px at 1280 px: 2.5 of 4 columns shown).
+    page = log_in(browser, site, "laeser")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site.url + "/indikatorer/omraade/kkr/1084/")
+    widths = page.eval_on_selector_all(
+        "table.matrix thead th.num", "(ths) => ths.map(t => t.getBoundingClientRect().width)"
+    )
+    rem = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    page.context.close()
+    assert len(widths) >= 4
+    assert max(widths) <= 20 * rem + 1, widths
