@@ -229,13 +229,17 @@ def test_a_bad_order_is_refused_with_danish_messages(personas: Personas, release
     )
     assert response.status_code == 400
     page = response.content.decode()
+    # in DKFDS's error box above the form, which a screen reader announces
+    box = page.split('<div class="alert alert-error" role="alert"')[1].split("</div></div>")[0]
+    assert "Rapporten kunne ikke bestilles" in box
     for message in (
         "Vælg en kommune, en KKR eller et andet område.",
         "Vælg et niveau: politisk, direktør eller fagligt.",
         "Vælg et format: PDF, Excel eller HTML.",
         "Vælg et år mellem 2013 og 2014.",
     ):
-        assert message in page
+        assert f"<li>{message}</li>" in box
+    assert page.index("alert-error") < page.index('class="report-form"')
     assert ReportJob.objects.count() == 0
 
 

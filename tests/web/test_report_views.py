@@ -41,7 +41,7 @@ def test_the_page_offers_every_area_level_and_format(personas: Personas, release
         assert f'value="{level}"' in page
     for form in ("pdf", "xlsx", "html"):
         assert f'value="{form}"' in page
-    assert '<label for="omraade">Område</label>' in page
+    assert '<label class="form-label" for="omraade">Område</label>' in page
 
 
 def test_a_reader_downloads_the_political_pdf_with_the_published_numbers(
