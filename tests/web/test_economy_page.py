@@ -150,6 +150,19 @@ def test_an_imported_key_replaces_the_population_share(personas: Personas, impor
         and "nogle.csv: 97 kommuner mangler (147, 151, 153, 155, 157 …)" in bad.content.decode()
     )
     assert DistributionKey.objects.count() == 1
+    box = bad.content.decode().split('class="error-summary"')[1].split("</div>")[0]
+    assert "Filen er ikke indlæst – intet er gemt" in box and "97 kommuner mangler" in box
+
+
+def test_an_upload_without_a_file_names_the_field(personas: Personas) -> None:
+    response = personas.client("admin").post("/oekonomi/indlaes/", {"what": "key"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    # DKFDS's field error: the group marked, the message under the label and its hint
+    group = html.split('<div class="form-group form-error">')[1].split("</div>")[0]
+    assert 'for="nogle">Fordelingsnøgle (CSV med kommunekode;andel)</label>' in group
+    assert '<span class="form-error-message">Fejl: Dette felt er påkrævet.</span>' in group
+    assert DistributionKey.objects.count() == 0
 
 
 def _codes() -> list[int]:
