@@ -149,6 +149,22 @@ def test_a_wrong_step_and_bad_fields_get_danish_messages(personas: Personas) -> 
     assert not Entry.objects.filter(title=FORM["title"]).exists()
 
 
+def test_the_form_has_the_design_systems_fields(personas: Personas) -> None:
+    # Django's widgets alone are the browser's own controls, on the label's line
+    html = personas.client("albertslund").get("/god-praksis/ny/").content.decode()
+    assert '<input type="text" name="title" maxlength="300" class="form-input"' in html
+    assert '<select name="kommunekode" class="form-select"' in html
+    assert re.search(
+        r'<select name="partners" class="form-input form-multiselect [^"]*" size="8"', html
+    )
+    assert re.search(r'<textarea name="what" cols="40" rows="10" class="form-input ', html)
+    assert '<option value="" selected>Vælg målgruppe</option>' in html
+    assert html.count("Hold Ctrl (Cmd på Mac) nede for at vælge flere.") == 3
+    # each hint is the one its field's aria-describedby names
+    for described in re.findall(r'aria-describedby="([^"]+)"', html):
+        assert f'id="{described}"' in html, described
+
+
 def test_search_finds_every_word_in_any_text_field_on_both_databases(personas: Personas) -> None:
     _published("Akutteam i hjemmesygeplejen", what="Sygeplejersker rykker ud døgnet rundt.")
     _published("Kronikermodellen", kommune=AALBORG, what="Forløbsprogrammer for KOL.")

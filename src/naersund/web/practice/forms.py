@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 
 from naersund.analysis.profiles import municipality_names
-from naersund.web.practice.models import Entry
+from naersund.web.dkfds import style_widgets
+from naersund.web.practice.models import TARGET_GROUPS, Entry
 from naersund.web.practice.page import indicator_names, initiative_names
 
 FIELDS = [
@@ -56,6 +57,12 @@ class EntryForm(forms.ModelForm):
             field.choices = values
         self.fields["links"].help_text = "Én adresse pr. linje, der begynder med https://"
         self.fields["cost_per_year"].help_text = "Hele kroner pr. år, fx 1250000"
+        target = self.fields["target_group"]
+        assert isinstance(target, forms.ChoiceField)
+        target.choices = [("", "Vælg målgruppe"), *TARGET_GROUPS.items()]
+        for name in ("partners", "initiatives", "indicators"):
+            self.fields[name].help_text = "Hold Ctrl (Cmd på Mac) nede for at vælge flere."
+        style_widgets(self)
 
     def clean_links(self) -> str:
         lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
