@@ -241,6 +241,30 @@ def test_only_those_who_manage_a_kkr_may_create_a_round(
     assert not Round.objects.filter(slug=SLUG).exists()
 
 
+def test_the_round_form_has_the_design_systems_fields_and_names_a_bad_field(
+    personas: Personas,
+) -> None:
+    client = personas.client("kkr_hovedstaden")
+    page = client.get("/status/ny/").content.decode()
+    assert 'name="title_da" maxlength="200" class="form-input input-width-l"' in page
+    assert re.search(r'name="year" value="\d{4}" min="2000" max="2100" class="form-input i', page)
+    assert re.search(r'<select name="catalogue" class="form-select input-width-xl"', page)
+    # a checkbox comes before its label, DKFDS's way
+    assert re.search(
+        r'<div class="form-group-checkbox"><input type="checkbox" name="money" '
+        r'class="form-checkbox"[^>]*><label class="form-label" for="id_money">',
+        page,
+    )
+    for described in re.findall(r'aria-describedby="([^"]+)"', page):
+        assert f'id="{described}"' in page, described
+    bad = client.post("/status/ny/", {"title_da": "", "slug": "x y", "year": "1800"})
+    html = bad.content.decode()
+    group = html.split('for="id_year"')[0].rsplit("<div", 1)[1] + html.split('for="id_year"')[1]
+    assert group.startswith(' class="form-group form-error">')
+    assert '<span class="form-error-message">Fejl: ' in group.split("</div>")[0]
+    assert not Round.objects.filter(title_da="").exists()
+
+
 def test_without_a_release_the_round_is_made_without_follow_up_questions(
     personas: Personas,
 ) -> None:

@@ -23,6 +23,7 @@ from naersund.web.catalogue.models import CatalogueVersion
 from naersund.web.catalogue.store import catalogue_from_db, current_version
 from naersund.web.dashboard import context as ctx
 from naersund.web.dashboard import releases
+from naersund.web.dkfds import style_widgets
 from naersund.web.survey import services
 from naersund.web.survey.models import Round
 
@@ -64,6 +65,12 @@ class RoundForm(forms.Form):
         help_text="Pr. indsats: hvor mange kr. af sundhedsbudgettet bruges på den i året; og "
         "hvad løftet bruges til, fordelt på temaer. Frivillige spørgsmål med »Ved ikke«.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+        for name, width in (("title_da", "l"), ("slug", "l"), ("year", "xs"), ("catalogue", "xl")):
+            self.fields[name].widget.attrs["class"] += f" input-width-{width}"
 
     def clean_slug(self) -> str:
         slug = str(self.cleaned_data["slug"])
