@@ -58,3 +58,29 @@ def test_another_municipalitys_editor_cannot_open_the_answer(browser: Any, site:
     assert "Albertslund prioriterer" not in page.content()
     own = page.goto(f"{site.url}/status/{site.open_round}/kommune/851/")
     assert own is not None and own.status == 200
+
+
+def test_the_questionnaires_texts_are_readable_and_each_hint_is_below_its_label(
+    browser: Any, site: Site
+) -> None:
+    # survey.css once sized these in rem of a 16 px root, where DKFDS's root is 10 px: the
+    # previous round's answer was 9.5 px and the contents' heading 11 px; and a text
+    # question's hint ran on after its label on the same line.
+    page = log_in(browser, site, "albertslund")
+    page.goto(f"{site.url}/status/{site.open_round}/kommune/{ALBERTSLUND}/")
+    sizes = page.evaluate(
+        """() => Object.fromEntries(['.toc h2', '.previous', '.section-count', '.hint']
+             .map(s => [s, document.querySelector(s)])
+             .filter(([, e]) => e)
+             .map(([s, e]) => [s, parseFloat(getComputedStyle(e).fontSize)]))"""
+    )
+    below = page.evaluate(
+        """() => [...document.querySelectorAll('.item p > label:first-child')]
+             .filter(l => l.nextElementSibling && l.nextElementSibling.matches('.hint'))
+             .map(l => l.nextElementSibling.getBoundingClientRect().top
+                       >= l.getBoundingClientRect().bottom - 1)"""
+    )
+    page.context.close()
+    assert {".toc h2", ".section-count", ".hint"} <= set(sizes)
+    assert min(sizes.values()) >= 14, sizes
+    assert below and all(below)
