@@ -206,7 +206,9 @@ def test_a_published_round_shows_every_amount_to_every_logged_in_user(
 
 def _selector(html: str) -> dict[str, list[str]]:
     """The area selector's optgroup labels -> the names of their options."""
-    select = html.split('<select id="kkr" name="kkr">', 1)[1].split("</select>", 1)[0]
+    select = html.split('<select class="form-select" id="kkr" name="kkr">', 1)[1].split(
+        "</select>", 1
+    )[0]
     return {
         label: re.findall(r"<option [^>]*>([^<]+)</option>", body)
         for label, body in re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S)

@@ -20,7 +20,9 @@ OESTDANMARK = 1086
 
 def _options(html: str) -> dict[str, list[int]]:
     """optgroup label -> the codes of its options."""
-    select = html.split('<select id="kkr" name="kkr">', 1)[1].split("</select>", 1)[0]
+    select = html.split('<select class="form-select" id="kkr" name="kkr">', 1)[1].split(
+        "</select>", 1
+    )[0]
     return {
         label: [int(c) for c in re.findall(r'<option value="(\d+)"', body)]
         for label, body in re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S)
