@@ -326,3 +326,10 @@ def test_the_front_page_preselects_an_editors_own_municipality(
     assert f'<option value="{ALBERTSLUND}" selected>' in page
     other = personas.client("reader").get("/indikatorer/").content.decode()
     assert " selected>" not in other
+
+
+def test_long_ids_may_wrap_at_their_underscores_and_stay_escaped() -> None:
+    from naersund.web.dashboard.templatetags.dashboard import break_at_underscores
+
+    assert break_at_underscores("genindlaeggelser_30d_65") == "genindlaeggelser_<wbr>30d_<wbr>65"
+    assert break_at_underscores("<b>_x") == "&lt;b&gt;_<wbr>x"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from naersund.analysis.benchmark import comparison_label
 from naersund.web.dashboard.present import cell
@@ -49,3 +51,10 @@ def cmp_badge(value: Any) -> str:
     """The DKFDS badge variant of a comparison verdict (``badge-<variant>``); the symbol and
     the text go with it, so the colour never stands alone."""
     return BADGES.get(str(value), "none")
+
+
+@register.filter
+def break_at_underscores(value: Any) -> str:
+    """``value`` escaped, with a line-break opportunity after each underscore: a long id such
+    as ``forebyggelige_indlaeggelser_65`` may wrap there instead of widening its column."""
+    return mark_safe(escape(str(value)).replace("_", "_<wbr>"))
