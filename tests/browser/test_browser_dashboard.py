@@ -122,3 +122,25 @@ def test_on_a_phone_the_values_beside_the_names_are_in_view_without_scrolling(
     assert count >= 4
     assert cut == []
     assert "Kommuner" not in head
+
+
+def test_on_a_phone_a_scaled_down_charts_legend_is_below_it(browser: Any, site: Site) -> None:
+    # A chart with one row per municipality keeps its print width and is scaled to the box; at
+    # 390 px its legend at the right took a third of that width from the bars and their names.
+    page = log_in(browser, site, "laeser")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(site.url + "/indikatorer/sammenlign/?indikator=forebyggelige_indlaeggelser_65")
+    page.wait_for_function("document.querySelectorAll('.chart-canvas.drawn svg').length >= 3")
+    found = page.evaluate(
+        """() => [...document.querySelectorAll('[data-chart]')].flatMap(el => {
+             const spec = JSON.parse(document.getElementById('spec-' + el.dataset.chart).textContent);
+             const legend = el.querySelector('.role-legend');
+             if (!(spec.height && spec.height.step) || !legend) { return []; }
+             const axes = [...el.querySelectorAll('.role-axis')].map(a => a.getBoundingClientRect());
+             return [[el.dataset.chart, legend.getBoundingClientRect().top,
+                      Math.max(...axes.map(r => r.bottom))]];
+           })"""
+    )
+    page.context.close()
+    assert found
+    assert all(top >= bottom - 1 for _, top, bottom in found), found

@@ -8,14 +8,23 @@
       var source = document.getElementById("spec-" + el.dataset.chart);
       if (!source) { return; }
       var spec = JSON.parse(source.textContent);
+      var stepped = spec.height && typeof spec.height === "object" && spec.height.step;
       delete spec.title; // the figure's caption carries it on screen
       // On screen a chart takes the width of its box (from 390 px phones to wide screens); the
       // fixed width stays in the spec for the SVG that print renders. A chart whose height is
       // counted in steps (one row per indicator) keeps its width, Vega-Lite cannot fit it, and
       // is scaled down by the CSS instead (.chart-canvas svg).
-      var stepped = spec.height && typeof spec.height === "object" && spec.height.step;
       if (spec.width !== undefined && !stepped && !spec.hconcat && !spec.vconcat && !spec.concat) {
         spec.width = "container";
+      }
+      // In a narrow box (a phone) the legend of a chart that is scaled down to fit (above: one
+      // row per municipality or indicator) goes under the chart: at its right it took a third of
+      // the width, and the scaling shrank every label with it.
+      if (stepped && el.clientWidth > 0 && el.clientWidth < 600) {
+        spec.config = spec.config || {};
+        spec.config.legend = Object.assign({}, spec.config.legend, {
+          orient: "bottom", direction: "vertical"
+        });
       }
       // The Content-Security-Policy allows no eval and no inline style: Vega interprets its
       // expressions (ast) instead of compiling them, and vega-embed's and the tooltip's CSS
