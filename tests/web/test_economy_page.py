@@ -162,6 +162,7 @@ def test_an_upload_without_a_file_names_the_field(personas: Personas) -> None:
     group = html.split('<div class="form-group form-error">')[1].split("</div>")[0]
     assert 'for="nogle">Fordelingsnøgle (CSV med kommunekode;andel)</label>' in group
     assert '<span class="form-error-message">Fejl: Dette felt er påkrævet.</span>' in group
+    assert '<select name="table" class="form-select input-width-l" id="id_table">' in html
     assert DistributionKey.objects.count() == 0
 
 

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
+
+from naersund.web.dkfds import style_widgets
 
 MB = 1024 * 1024
 
@@ -20,6 +24,11 @@ class AccountsForm(forms.Form):
         ],
         required=False,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+        self.fields["table"].widget.attrs["class"] += " input-width-l"
 
 
 class KeyForm(forms.Form):
