@@ -107,3 +107,28 @@ def test_an_entry_goes_from_the_editor_through_kl_to_a_reader(
     pdf = Path(download.value.path()).read_bytes()
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert TITLE in " ".join(text.split())
+
+
+def test_a_form_with_errors_opens_at_its_error_summary_whose_links_reach_the_fields(
+    browser: Any, site: Site
+) -> None:
+    """The summary is DKFDS's (alert-error with data-module="error-summary"): the page opens
+    with the keyboard's focus on it, so a screen reader reads the errors first, and each link
+    moves the focus into the field it names. Before, the summary had tabindex=-1 but nothing
+    focused it."""
+    editor = log_in(browser, site, "albertslund")
+    editor.goto(f"{site.url}/god-praksis/ny/")
+    editor.get_by_label("Titel").fill("Et indslag med en forkert adresse (browsertest)")
+    editor.get_by_label("Målgruppe").select_option("akut")
+    editor.get_by_label("Hvad gøres, og hvordan er det organiseret").fill(WHAT)
+    editor.get_by_label("Links").fill("www.albertslund.dk")
+    editor.get_by_role("button", name="Gem kladde").click()
+    editor.wait_for_load_state()
+    summary = editor.locator('[data-module="error-summary"]')
+    assert summary.get_attribute("class") == "alert alert-error"
+    editor.wait_for_function("document.activeElement.dataset.module === 'error-summary'")
+    link = summary.get_by_role("link")
+    assert link.count() == 1 and link.inner_text().startswith("Links:")
+    link.click()
+    assert editor.evaluate("document.activeElement.id") == "id_links"
+    assert editor.get_by_label("Links").input_value() == "www.albertslund.dk"

@@ -150,7 +150,8 @@ def test_an_imported_key_replaces_the_population_share(personas: Personas, impor
         and "nogle.csv: 97 kommuner mangler (147, 151, 153, 155, 157 …)" in bad.content.decode()
     )
     assert DistributionKey.objects.count() == 1
-    box = bad.content.decode().split('class="error-summary"')[1].split("</div>")[0]
+    box = bad.content.decode().split('class="alert alert-error"')[1].split("</div></div>")[0]
+    assert 'data-module="error-summary"' in box  # DKFDS focuses it when the page opens
     assert "Filen er ikke indlæst – intet er gemt" in box and "97 kommuner mangler" in box
 
 

@@ -214,3 +214,29 @@ def test_the_area_follows_the_role(personas: Personas) -> None:
         "albertslund": ("kommune", ALBERTSLUND),
         "reader": ("land", 0),
     }
+
+
+def test_every_alert_carries_the_icon_of_its_kind(
+    personas: Personas, release: releases.PublishedResults, open_round: Round
+) -> None:
+    """DKFDS's alerts keep room at the left for an icon (error, warning, info, check); without
+    it they showed an empty band. The front page has three kinds: the synthetic data's warning,
+    the round's state (info while questions are missing) and a login error on the login page."""
+    icons = {"error": "error", "warning": "warning", "info": "info", "success": "check"}
+
+    def kinds_and_icons(html: str) -> list[tuple[str, str]]:
+        found = re.findall(
+            r'<div class="alert alert-(\w+)[^"]*"[^>]*>\s*<svg class="icon-svg alert-icon"'
+            r'[^>]*><use href="[^"#]*#([\w-]+)"',
+            html,
+        )
+        assert len(found) == html.count('class="alert alert-'), "an alert without its icon"
+        return found
+
+    html = personas.client("albertslund").get("/").content.decode()
+    found = kinds_and_icons(html)
+    assert {kind for kind, _ in found} >= {"warning", "info"}
+    login = Client().post("/log-ind/", {"username": "albertslund", "password": "forkert"})
+    found += kinds_and_icons(login.content.decode())
+    assert "error" in {kind for kind, _ in found}
+    assert all(icons[kind] == icon for kind, icon in found)

@@ -204,3 +204,20 @@ def test_a_closed_round_refuses_the_import(rnd: Round, personas: Personas) -> No
     html = personas.client("admin").post(URL, {"file": upload(text)}).content.decode()
     assert "Runden »Opfølgning 2014« lukkede 31.10.2014; intet er gemt." in html
     assert not Response.objects.exists()
+
+
+def test_a_post_without_a_file_marks_the_field_as_dkfds_does(
+    rnd: Round, personas: Personas
+) -> None:
+    response = personas.client("kkr_hovedstaden").post(URL, {"submit_after": "on"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    group = html.split('<div class="form-group form-error">')[1].split("</div>")[0]
+    assert 'class="form-label" for="id_file">Fil med svar (XLSX eller CSV)</label>' in group
+    assert '<span class="form-error-message" id="fil-fejl">Fejl: Dette felt er påkrævet.' in group
+    assert 'aria-describedby="fil-hint fil-fejl"' in group
+    # the box kept ticked, as a DKFDS checkbox beside its label
+    assert (
+        '<input class="form-checkbox" type="checkbox" name="submit_after" id="id_submit_after"'
+        " checked>" in html
+    )
