@@ -124,6 +124,38 @@ def test_on_a_phone_the_values_beside_the_names_are_in_view_without_scrolling(
     assert "Kommuner" not in head
 
 
+def test_on_a_phone_the_kommuneprofil_is_a_card_per_indicator(browser: Any, site: Site) -> None:
+    # As a table the profile was 1,128 px wide in a 358 px box, its sticky name column taking
+    # 230 px of it: a reader scrolled sideways through eight columns to read one indicator.
+    # Below 768 px each indicator is a card (DKFDS's table-sm-responsive-headers), every value
+    # under its column's name; at 1280 px it stays a table.
+    page = log_in(browser, site, "laeser")
+    sizes = {}
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(site.url + "/indikatorer/kommune/165/")
+        sizes[width] = page.evaluate(
+            """() => {
+              const box = document.querySelector('.table-scroll');
+              const row = box.querySelector('tbody tr');
+              const titles = [...row.querySelectorAll('td')].map(
+                td => getComputedStyle(td, '::before').content);
+              return [box.scrollWidth, box.clientWidth, getComputedStyle(row).display, titles];
+            }"""
+        )
+    page.context.close()
+    scroll, client, display, titles = sizes[390]
+    assert scroll <= client and display == "grid"
+    assert titles[:3] == ['"Albertslund (95 %-KI)"', '"KKR Hovedstaden"', '"Danmark"']
+    assert titles[3:] == [
+        '"Sammenlignet med landet"',
+        '"Seneste udvikling"',
+        '"Mål"',
+        '"Indsatser"',
+    ]
+    assert sizes[1280][2] == "table-row" and sizes[1280][3] == ["none"] * 7
+
+
 def test_on_a_phone_a_scaled_down_charts_legend_is_below_it(browser: Any, site: Site) -> None:
     # A chart with one row per municipality keeps its print width and is scaled to the box; at
     # 390 px its legend at the right took a third of that width from the bars and their names.
