@@ -176,3 +176,42 @@ def test_on_a_phone_a_scaled_down_charts_legend_is_below_it(browser: Any, site: 
     page.context.close()
     assert found
     assert all(top >= bottom - 1 for _, top, bottom in found), found
+
+
+def test_on_a_phone_the_spine_chart_is_drawn_at_its_width_with_names_above_the_bars(
+    browser: Any, site: Site
+) -> None:
+    # The spine (one row per indicator) was drawn at its print width (765 px with its names
+    # and legend) and scaled into the 358 px box: its names were about 4 px high. On a phone it
+    # is now drawn at the box's width, unscaled, each name above its bar.
+    page = log_in(browser, site, "laeser")
+    found = {}
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(site.url + "/indikatorer/kommune/165/")
+        page.wait_for_function("document.querySelector(\"[data-chart*='spine'] svg\") !== null")
+        found[width] = page.evaluate(
+            """() => {
+              const el = document.querySelector("[data-chart*='spine']");
+              const svg = el.querySelector('svg');
+              const box = el.getBoundingClientRect();
+              const labels = [...el.querySelectorAll('.role-axis-label text')];
+              const bars = [...el.querySelectorAll('.role-mark path')]
+                .map(p => p.getBoundingClientRect()).filter(r => r.height > 0);
+              return {
+                scale: svg.getBoundingClientRect().width / Number(svg.getAttribute('width')),
+                inside: svg.getBoundingClientRect().right <= box.right + 0.5,
+                heights: labels.map(t => t.getBoundingClientRect().height),
+                // every name's left edge at or right of the bars' leftmost start: above them
+                left: Math.min(...labels.map(t => t.getBoundingClientRect().left)),
+                plot: Math.min(...bars.map(r => r.left)),
+              };
+            }"""
+        )
+    page.context.close()
+    phone = found[390]
+    assert phone["scale"] > 0.99 and phone["inside"], phone
+    assert len(phone["heights"]) >= 4 and min(phone["heights"]) >= 12, phone
+    assert phone["left"] >= phone["plot"] - 1, phone
+    # on a wide screen the names stay at the left of the plot, as in print
+    assert found[1280]["left"] < found[1280]["plot"], found[1280]

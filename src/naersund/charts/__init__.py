@@ -12,6 +12,12 @@ Contract (used by the dashboard and by the report packs, so screen and paper mat
   databases. Colours are colour-blind safe (:data:`COMPARISON_COLOURS`: blue = better,
   orange = worse, grey = similar, white = not compared) and every colour has a text or shape
   as well; labels and numbers are Danish (decimal comma, ``config.locale``).
+* The screen (``web/dashboard/static/dashboard/dashboard.js``) may adapt a spec to its box: a
+  chart's fixed width becomes the box's width, except for charts with one row per item
+  (``height: {"step": ...}``), which are scaled down; in a box narrower than 600 px their
+  legend goes below them, and a spec with ``usermeta: {"narrow": "labels-above"}`` (the
+  spine) is drawn at the box's width with each row's name above its bar. Print renders the
+  spec as built.
 
 Builders, a module per chart family: :func:`spine_chart` (:mod:`.spine`, a municipality
 against the range of all municipalities), :func:`ci_bars` (:mod:`.bars`, sorted bars with 95 %

@@ -59,6 +59,9 @@ def spine_chart(rows: pd.DataFrame, area: str, region: str, title: str | None = 
         "og spændet for alle kommuner; bedre til højre.",
         width=420,
         height={"step": 34},
+        # On a phone the screen draws the rows' names above their bars at the box's width
+        # instead of scaling the whole chart down (dashboard.js); print keeps this layout.
+        usermeta={"narrow": "labels-above"},
         data={"values": records(df)},
         encoding={"y": y},
         layer=[

@@ -26,6 +26,18 @@
           orient: "bottom", direction: "vertical"
         });
       }
+      // A chart that says so (the spine: one row per indicator, names of up to 330 px) is drawn
+      // at the narrow box's own width with each row's name above its bar, so nothing is scaled
+      // down: scaled, its names were 4 px high on a phone.
+      if (stepped && el.clientWidth > 0 && el.clientWidth < 600 && spec.usermeta &&
+          spec.usermeta.narrow === "labels-above" && spec.encoding && spec.encoding.y) {
+        spec.width = el.clientWidth - 16;
+        spec.height = { step: 56 };
+        spec.encoding.y.axis = Object.assign({}, spec.encoding.y.axis, {
+          labelAlign: "left", labelBaseline: "bottom", labelPadding: 0, labelOffset: -12,
+          labelLimit: spec.width, labelFontSize: 13, ticks: false, domain: false
+        });
+      }
       // The Content-Security-Policy allows no eval and no inline style: Vega interprets its
       // expressions (ast) instead of compiling them, and vega-embed's and the tooltip's CSS
       // are in dashboard.css instead of <style> elements they would add.
