@@ -60,7 +60,7 @@ def test_another_municipalitys_editor_cannot_open_the_answer(browser: Any, site:
     assert own is not None and own.status == 200
 
 
-def test_the_questionnaires_texts_are_readable_and_each_hint_is_below_its_label(
+def test_the_questionnaires_texts_are_readable_and_its_controls_are_dkfds(
     browser: Any, site: Site
 ) -> None:
     # survey.css once sized these in rem of a 16 px root, where DKFDS's root is 10 px: the
@@ -71,18 +71,29 @@ def test_the_questionnaires_texts_are_readable_and_each_hint_is_below_its_label(
     page = log_in(browser, site, "aalborg")
     page.goto(f"{site.url}/status/{site.open_round}/kommune/851/")
     sizes = page.evaluate(
-        """() => Object.fromEntries(['.toc h2', '.previous', '.section-count', '.hint']
+        """() => Object.fromEntries(['.toc h2', '.previous', '.section-count', '.form-hint']
              .map(s => [s, document.querySelector(s)])
              .filter(([, e]) => e)
              .map(([s, e]) => [s, parseFloat(getComputedStyle(e).fontSize)]))"""
     )
     below = page.evaluate(
-        """() => [...document.querySelectorAll('.item p > label:first-child')]
-             .filter(l => l.nextElementSibling && l.nextElementSibling.matches('.hint'))
+        """() => [...document.querySelectorAll('.item > label.form-label')]
+             .filter(l => l.nextElementSibling && l.nextElementSibling.matches('.form-hint'))
              .map(l => l.nextElementSibling.getBoundingClientRect().top
                        >= l.getBoundingClientRect().bottom - 1)"""
     )
+    # the answers are DKFDS's radios and checkboxes: the mark drawn by DKFDS beside a label
+    # of 16 px, not the browser's own 13 px control
+    controls = page.evaluate(
+        """() => [...document.querySelectorAll('.item input[type=radio], .item input[type=checkbox]')]
+             .map(i => [i.className, i.nextElementSibling && i.nextElementSibling.matches(
+                          'label.form-label[for="' + i.id + '"]'),
+                        getComputedStyle(i.nextElementSibling, '::before').width])"""
+    )
     page.context.close()
-    assert {".toc h2", ".section-count", ".hint"} <= set(sizes)
+    assert len(controls) > 20
+    assert {c[0] for c in controls} <= {"form-radio", "form-checkbox"}, controls[:3]
+    assert all(c[1] for c in controls) and {c[2] for c in controls} == {"24px"}
+    assert {".toc h2", ".section-count", ".form-hint"} <= set(sizes)
     assert min(sizes.values()) >= 14, sizes
     assert below and all(below)

@@ -89,8 +89,16 @@ def test_saving_a_draft_keeps_the_answers_and_writes_history(
     page = client.get(URL).content.decode()
     assert "Kladden er gemt (6 ændringer)." in page
     # the fellow pilots are ticked by name in the list of municipalities
-    assert f'name="{PILOT}:med" value="147" checked> Frederiksberg' in page
-    assert f'name="{PILOT}:med" value="151" checked> Ballerup' in page
+    assert re.search(
+        rf'name="{PILOT}:med" value="147" checked><label class="form-label" '
+        r'for="[^"]+">Frederiksberg</label>',
+        page,
+    )
+    assert re.search(
+        rf'name="{PILOT}:med" value="151" checked><label class="form-label" '
+        r'for="[^"]+">Ballerup</label>',
+        page,
+    )
     assert "Sammen med: <span data-partners-chosen>Ballerup, Frederiksberg</span>" in page
     history = client.get(URL + "historik/").content.decode()
     assert "Pilotkommune sammen med Frederiksberg, Ballerup" in history

@@ -34,7 +34,7 @@
 
     function summarise() {
       var names = boxes.filter(function (b) { return b.checked; }).map(function (b) {
-        return b.closest("label").textContent.trim();
+        return b.closest("li").textContent.trim();
       });
       chosen.textContent = names.length ? names.join(", ") : "ingen valgt";
       if (names.length && fieldset) {
