@@ -41,6 +41,19 @@ STICKING_OUT = """(w) => [...document.querySelectorAll('body *')]
     + (typeof e.className === 'string' && e.className ? '.' + e.className.split(' ')[0] : '')
     + ' ' + Math.round(e.getBoundingClientRect().right) + ' px')"""
 
+# Form controls and labels in the page's content that do not wear Det Fælles Designsystem's
+# classes: one design system for every form (the browser's own 13 px radio beside DKFDS's
+# 24 px one, a bare select beside a styled one, were how the site looked before). A multiple
+# select is a form-input (web/dkfds.py): DKFDS's form-select draws a single select's arrow.
+NOT_DKFDS = """() => [...document.querySelectorAll(
+    'main select:not(.form-select):not([multiple].form-input), main textarea:not(.form-input),'
+    + ' main input:is([type=text], [type=search], [type=number], [type=date], [type=email],'
+    + ' [type=password]):not(.form-input),'
+    + ' main input[type=radio]:not(.form-radio), main input[type=checkbox]:not(.form-checkbox),'
+    + ' main label:not(.form-label), main button:not(.button):not(.function-link)')]
+  .filter(e => e.getClientRects().length).slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+    + (e.name ? '[name=' + e.name + ']' : ''))"""
+
 
 def _axe(page: Any) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
@@ -64,12 +77,14 @@ def _route(path: str) -> str | None:
 class Crawl:
     """What a crawl found: path -> axe violations of every page checked (at each width), path
     -> status of every link that did not answer 200 (0: no response at all), path -> what
-    makes the page wider than a phone, and the console's warnings and errors."""
+    makes the page wider than a phone, the console's warnings and errors, and path -> the
+    form controls without DKFDS's classes (:data:`NOT_DKFDS`; not on the API's pages)."""
 
     found: dict[str, list[str]] = field(default_factory=dict)
     broken: dict[str, int] = field(default_factory=dict)
     too_wide: dict[str, list[str]] = field(default_factory=dict)
     console: list[str] = field(default_factory=list)
+    not_dkfds: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _wait_for_charts(page: Any) -> None:
@@ -136,6 +151,10 @@ def _crawl(page: Any, site: Site, start: tuple[str, ...] = ("/", "/api/docs/")) 
             continue
         seen_routes[route] = seen_routes.get(route, 0) + 1
         found[landed] = _check_widths(page, crawl, landed)
+        if not here.path.startswith("/api/"):
+            bare = page.evaluate(NOT_DKFDS)
+            if bare:
+                crawl.not_dkfds[landed] = bare
         hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
         for href in hrefs:
             href = urldefrag(href).url
@@ -161,6 +180,7 @@ def test_every_page_has_no_axe_violations(browser: Any, site: Site, role: str) -
     assert violations == {}, f"{len(found)} pages checked at {WIDTHS} px"
     assert crawl.too_wide == {}, f"pages wider than {PHONE} px for {role}"
     assert crawl.console == [], f"console warnings or errors for {role}"
+    assert crawl.not_dkfds == {}, f"form controls without DKFDS's classes for {role}"
 
 
 def test_the_login_page_has_no_axe_violations(browser: Any, site: Site) -> None:
@@ -176,7 +196,9 @@ def test_the_login_page_has_no_axe_violations(browser: Any, site: Site) -> None:
 TINY = {
     "/": b'<a href="/ok/">ok</a> <a href="/fejl/">fejl</a> <a href="/forbudt/">forbudt</a>'
     b' <a href="/bred/">bred</a>',
-    "/ok/": b'<a href="/">forsiden</a>',
+    # a select without DKFDS's class, and one with it
+    "/ok/": b'<a href="/">forsiden</a> <select id="bar"></select> <select class="form-select">'
+    b"</select>",
     # 600 px wide on a 390 px phone, and a console warning (the site's CSP would refuse inline
     # script; this little server sends none)
     "/bred/": b'<p>bred</p><div id="bred">' + b"x" * 10 + b"</div>"
@@ -223,3 +245,5 @@ def test_the_crawl_reports_links_that_do_not_answer_200(browser: Any, tiny_site:
     # besides the broken pages' own "Failed to load resource" errors (and the tiny site's
     # missing favicon), the page's warning
     assert "warning: advarsel" in [c.split(": ", 1)[1] for c in crawl.console]
+    # the select without DKFDS's class, and nothing else
+    assert crawl.not_dkfds == {"/ok/": ["select#bar"]}
