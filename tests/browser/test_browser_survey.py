@@ -97,3 +97,28 @@ def test_the_questionnaires_texts_are_readable_and_its_controls_are_dkfds(
     assert {".toc h2", ".section-count", ".form-hint"} <= set(sizes)
     assert min(sizes.values()) >= 14, sizes
     assert below and all(below)
+
+
+def test_a_refused_save_opens_at_the_errors_whose_links_reach_the_answers(
+    browser: Any, site: Site
+) -> None:
+    # A year that is not a year refuses the save (nothing is saved). The page opens with the
+    # keyboard's focus on DKFDS's error summary (before, nothing focused it), and its link
+    # moves the focus into the field, marked as DKFDS marks a field in error.
+    page = log_in(browser, site, "aalborg")
+    page.goto(f"{site.url}/status/{site.open_round}/kommune/851/")
+    page.get_by_label("År for påbegyndt implementering").first.fill("snart")
+    page.get_by_role("button", name="Gem kladde").click()
+    page.wait_for_load_state()
+    summary = page.locator('[data-module="error-summary"]')
+    assert summary.inner_text().startswith("Svarene er ikke gemt: ret 1 fejl")
+    page.wait_for_function("document.activeElement.dataset.module === 'error-summary'")
+    link = summary.get_by_role("link")
+    target = link.get_attribute("href")
+    link.click()
+    focused = page.evaluate(
+        "[document.activeElement.value, '#' + document.activeElement.id,"
+        " document.activeElement.closest('.item').classList.contains('form-error')]"
+    )
+    page.context.close()
+    assert focused == ["snart", target, True]

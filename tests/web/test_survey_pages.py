@@ -150,6 +150,11 @@ def test_the_second_editor_s_save_is_refused_and_shows_who_changed_what(
     assert answers[HJEM].value == "implementeret" and "fri.bemaerkninger" not in answers
     # the form now carries the stored answer's new version: saving again is a deliberate choice
     assert f'name="version:{HJEM}" value="2"' in html
+    # the summary's link leads to the question's first answer, which can take the focus (its
+    # fieldset cannot)
+    first = "q-" + HJEM.replace(".", "-") + "-1"
+    summary = html.split('data-module="error-summary"')[1].split("</ul>")[0]
+    assert f'<a href="#{first}">' in summary and f'type="radio" id="{first}"' in html
 
 
 def test_submit_then_reopen(rnd: Round, personas: Personas) -> None:

@@ -152,6 +152,12 @@ class Item:
     def html_id(self) -> str:
         return "q-" + self.spec.qid.replace(".", "-")
 
+    @property
+    def control_id(self) -> str:
+        """Where an error summary's link leads: the question's first answer when it is a
+        choice (its fieldset cannot take the keyboard's focus), else its input."""
+        return f"{self.html_id}-1" if self.options else self.html_id
+
 
 def _text_of(spec: QuestionSpec, value: Any) -> str:
     if value is None:
