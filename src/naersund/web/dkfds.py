@@ -17,17 +17,19 @@ CLASSES: tuple[tuple[type[forms.Widget], str], ...] = (
 )
 
 
-def style_widgets(form: forms.BaseForm, multiple_size: int = 8) -> None:
-    """Give each widget of ``form`` its DKFDS class (kept beside any class it has); a multiple
-    select shows ``multiple_size`` rows."""
-    for field in form.fields.values():
+def style_widgets(
+    form: forms.BaseForm, widths: dict[str, str] | None = None, multiple_size: int = 8
+) -> None:
+    """Give each widget of ``form`` its DKFDS class (kept beside any class it has), and the
+    fields named in ``widths`` DKFDS's width (``{"year": "xs"}``: ``input-width-xs``); a
+    multiple select shows ``multiple_size`` rows."""
+    widths = widths or {}
+    for name, field in form.fields.items():
         widget = field.widget
-        for kind, css in CLASSES:
-            if isinstance(widget, kind):
-                if css:
-                    widget.attrs["class"] = " ".join(
-                        c for c in (widget.attrs.get("class", ""), css) if c
-                    )
-                if isinstance(widget, forms.SelectMultiple):
-                    widget.attrs.setdefault("size", str(multiple_size))
-                break
+        kind_css = next((css for kind, css in CLASSES if isinstance(widget, kind)), "")
+        width_css = f"input-width-{widths[name]}" if name in widths else ""
+        classes = " ".join(c for c in (widget.attrs.get("class", ""), kind_css, width_css) if c)
+        if classes:
+            widget.attrs["class"] = classes
+        if isinstance(widget, forms.SelectMultiple):
+            widget.attrs.setdefault("size", str(multiple_size))

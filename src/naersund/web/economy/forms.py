@@ -27,8 +27,7 @@ class AccountsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style_widgets(self)
-        self.fields["table"].widget.attrs["class"] += " input-width-l"
+        style_widgets(self, widths={"table": "l"})
 
 
 class KeyForm(forms.Form):

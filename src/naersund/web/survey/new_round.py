@@ -68,9 +68,7 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style_widgets(self)
-        for name, width in (("title_da", "l"), ("slug", "l"), ("year", "xs"), ("catalogue", "xl")):
-            self.fields[name].widget.attrs["class"] += f" input-width-{width}"
+        style_widgets(self, widths={"title_da": "l", "slug": "l", "year": "xs", "catalogue": "xl"})
 
     def clean_slug(self) -> str:
         slug = str(self.cleaned_data["slug"])

@@ -9,6 +9,7 @@
       if (!source) { return; }
       var spec = JSON.parse(source.textContent);
       var stepped = spec.height && typeof spec.height === "object" && spec.height.step;
+      var narrow = el.clientWidth > 0 && el.clientWidth < 600; // a phone's box
       delete spec.title; // the figure's caption carries it on screen
       // On screen a chart takes the width of its box (from 390 px phones to wide screens); the
       // fixed width stays in the spec for the SVG that print renders. A chart whose height is
@@ -20,7 +21,7 @@
       // In a narrow box (a phone) the legend of a chart that is scaled down to fit (above: one
       // row per municipality or indicator) goes under the chart: at its right it took a third of
       // the width, and the scaling shrank every label with it.
-      if (stepped && el.clientWidth > 0 && el.clientWidth < 600) {
+      if (stepped && narrow) {
         spec.config = spec.config || {};
         spec.config.legend = Object.assign({}, spec.config.legend, {
           orient: "bottom", direction: "vertical"
@@ -29,8 +30,8 @@
       // A chart that says so (the spine: one row per indicator, names of up to 330 px) is drawn
       // at the narrow box's own width with each row's name above its bar, so nothing is scaled
       // down: scaled, its names were 4 px high on a phone.
-      if (stepped && el.clientWidth > 0 && el.clientWidth < 600 && spec.usermeta &&
-          spec.usermeta.narrow === "labels-above" && spec.encoding && spec.encoding.y) {
+      if (stepped && narrow && spec.usermeta && spec.usermeta.narrow === "labels-above" &&
+          spec.encoding && spec.encoding.y) {
         spec.width = el.clientWidth - 16;
         spec.height = { step: 56 };
         spec.encoding.y.axis = Object.assign({}, spec.encoding.y.axis, {
