@@ -162,7 +162,12 @@ def test_an_upload_without_a_file_names_the_field(personas: Personas) -> None:
     # DKFDS's field error: the group marked, the message under the label and its hint
     group = html.split('<div class="form-group form-error">')[1].split("</div>")[0]
     assert 'for="nogle">Fordelingsnøgle (CSV med kommunekode;andel)</label>' in group
-    assert '<span class="form-error-message">Fejl: Dette felt er påkrævet.</span>' in group
+    assert (
+        '<span class="form-error-message" id="nogle-fejl">Fejl: Dette felt er påkrævet.</span>'
+        in group
+    )
+    # the field names its error to a screen reader, as the survey import's does
+    assert 'aria-describedby="nogle-hint nogle-fejl"' in group
     assert '<select name="table" class="form-select input-width-l" id="id_table">' in html
     assert DistributionKey.objects.count() == 0
 
