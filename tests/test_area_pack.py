@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from naersund import refdata
+from naersund import fmt, refdata
 from naersund.catalogue import load_catalogue
 from naersund.charts import Chart
 from naersund.cli import cli
 from naersund.refdata import areas
-from naersund.reports import fmt, render
+from naersund.reports import render
 from naersund.reports.area_pack import build_area_pack
 from naersund.reports.common import indicators_in, value_cells
 from naersund.reports.load import from_results_file

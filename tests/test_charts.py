@@ -170,11 +170,6 @@ def test_simplified_boundaries_keep_every_municipality_and_are_small() -> None:
     assert clockwise(ccw).tolist() == ccw[::-1].tolist()
 
 
-def test_format_number_is_danish() -> None:
-    assert charts.format_number(1234.567) == "1.234,6"
-    assert charts.format_number(float("nan")) == "–"
-
-
 def test_the_trend_chart_names_its_areas_in_a_legend() -> None:
     series = pd.DataFrame(
         {

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from naersund import fmt
 from naersund.catalogue import load_catalogue
 from naersund.errors import NaersundError
 from naersund.reports import (
@@ -26,7 +27,6 @@ from naersund.reports import (
     build_kkr_pack,
     build_pack,
     file_name,
-    fmt,
     render,
 )
 from naersund.reports.common import municipalities_of, name_with_status

@@ -20,6 +20,7 @@ from naersund.cli_common import (
     registry_format_option,
     synthetic_data_options,
 )
+from naersund.fmt import integer
 
 
 @click.command()
@@ -78,7 +79,7 @@ def synth(
         )
     counts = manifest.get("counts", {})
     summary = ", ".join(
-        f"{label}: {counts[key]:,}".replace(",", ".")
+        f"{label}: {integer(counts[key])}"
         for key, label in (("contacts_total", "kontakter"), ("persons", "personer"))
         if isinstance(counts.get(key), int)
     )
@@ -161,11 +162,11 @@ def ingest(
 
     for message in report.messages:
         click.echo(message, err=True)
-    rows = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in report.tables.items())
+    rows = ", ".join(f"{t}: {integer(n)}" for t, n in report.tables.items())
     out.print(f"Skrevet til {dest} ({rows})")
     rejected = sum(report.rejected.values())
     if rejected:
-        out.print(f"{rejected:,} rækker afvist; se {report.rejects_file}".replace(",", "."))
+        out.print(f"{integer(rejected)} rækker afvist; se {report.rejects_file}")
 
 
 @click.command()
@@ -316,8 +317,8 @@ def compute(
     write_breakdowns(Path(data_dir), result, out_file, definitions, breakdowns)
     n_sup = int(result.results["suppressed"].sum())
     out.print(
-        f"{len(result.results):,} resultater skrevet til {out_file} "
-        f"({n_sup:,} celler diskretioneret)".replace(",", ".")
+        f"{integer(len(result.results))} resultater skrevet til {out_file} "
+        f"({integer(n_sup)} celler diskretioneret)"
     )
     print_notes(result.meta)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from naersund import fmt
 from naersund.cli_common import out, path_option
 
 
@@ -42,14 +43,10 @@ def import_folk1a(file: Path, out_file: Path) -> None:
     with atomic_path(out_file) as tmp:
         pop.rows.to_csv(tmp, index=False, encoding="utf-8")
     totals = pop.rows.groupby("year")["count"].sum()
-    people = ", ".join(f"{y}: {_thousands(int(n))}" for y, n in totals.items())
+    people = ", ".join(f"{y}: {fmt.integer(int(n))}" for y, n in totals.items())
     out.print(f"Skrevet: {out_file} (befolkningen 1. januar, 98 kommuner; {people} personer)")
     left = {k: v for k, v in pop.skipped.items() if v}
     if left:
         out.print(
-            "Udeladt: " + ", ".join(f"{_thousands(v)} rækker med {k}" for k, v in left.items())
+            "Udeladt: " + ", ".join(f"{fmt.integer(v)} rækker med {k}" for k, v in left.items())
         )
-
-
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from naersund import fmt
 from naersund.cli_common import out, path_option, progress_bar, synthetic_data_options
 from naersund.cli_data import monthly_values, print_notes, write_breakdowns
 from naersund.cli_publish import publish_effects
@@ -87,9 +88,7 @@ def demo(
     _print_summary(result.results)
     print_notes(result.meta)
     out.print(
-        f"\nSYNTETISKE DATA. Resultater: {results_file} ({len(result.results):,} rækker)".replace(
-            ",", "."
-        )
+        f"\nSYNTETISKE DATA. Resultater: {results_file} ({fmt.integer(len(result.results))} rækker)"
     )
     _demo_web(results_file, registry / "manifest.json")
     if not no_serve:
@@ -198,7 +197,5 @@ def _print_summary(results: Any) -> None:
     for ind, g in land.groupby("indicator"):
         vals = g.set_index("year")["value"]
         name, unit = names.get(str(ind), (str(ind), ""))
-        table.add_row(
-            name, unit, *[f"{vals.get(y, float('nan')):.1f}".replace(".", ",") for y in years]
-        )
+        table.add_row(name, unit, *[fmt.number(vals.get(y), 1) for y in years])
     out.print(table)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from naersund import fmt
+
 #: How well an entry's results are documented (issue 13), weakest first.
 EVIDENCE_LEVELS: dict[str, str] = {
     "beskrevet": "Beskrevet",
@@ -66,11 +68,11 @@ def pdf_problem(name: str, head: bytes, tail: bytes, size: int, max_bytes: int) 
     ``%PDF-``, an ``%%EOF`` in its last kilobyte), whatever the browser said the type was;
     at most ``max_bytes``; not empty."""
     shown = name if name.isprintable() and len(name) <= 120 else "uden navn"
-    limit = f"{max_bytes / (1024 * 1024):g}".replace(".", ",")
+    limit = fmt.plain(max_bytes / (1024 * 1024))
     if size == 0:
         return f"Filen »{shown}« er tom."
     if size > max_bytes:
-        actual = f"{size / (1024 * 1024):.1f}".replace(".", ",")
+        actual = fmt.number(size / (1024 * 1024), 1)
         return f"Filen »{shown}« fylder {actual} MB; den må højst fylde {limit} MB."
     if not name.lower().endswith(".pdf"):
         return f"Filen »{shown}« er ikke en PDF-fil (navnet skal ende på .pdf)."

@@ -16,11 +16,11 @@ from dashboard_data import changed_copy, results_for
 from django.test import Client
 from web_personas import ALBERTSLUND, HOVEDSTADEN, Personas
 
+from naersund import fmt
 from naersund.analysis import choose_measure
 from naersund.analysis.profiles import members_of, municipality_names
 from naersund.analysis.trend import target_status
 from naersund.catalogue import Target
-from naersund.charts import format_number
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.models import Release
 
@@ -79,8 +79,8 @@ def test_the_profile_shows_the_published_standardised_values(
     assert "aldersstandardiseret (alder og køn" in page
     assert "Kommuneprofil: Albertslund" in page
     if not own["suppressed"]:
-        assert format_number(own["std_value"]) in page
-    assert format_number(nat["std_value"]) in page
+        assert fmt.number(own["std_value"]) in page
+    assert fmt.number(nat["std_value"]) in page
     # every indicator of the release has a row
     for name in (
         "Forebyggelige indlæggelser",
@@ -95,8 +95,8 @@ def test_the_crude_view_shows_crude_values_and_says_so(release: Release, reader:
     nat = _row(release, "land", 0, year)
     page = _text(reader.get(f"/indikatorer/kommune/{ALBERTSLUND}/?maal=raa&aar={year}"))
     assert "Værdierne er rå" in page
-    assert format_number(nat["value"]) in page
-    assert format_number(nat["std_value"]) not in page or nat["std_value"] == nat["value"]
+    assert fmt.number(nat["value"]) in page
+    assert fmt.number(nat["std_value"]) not in page or nat["std_value"] == nat["value"]
 
 
 def test_suppressed_cells_show_no_number(release: Release, reader: Client) -> None:

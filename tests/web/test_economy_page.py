@@ -205,7 +205,8 @@ def test_page_and_packs_show_the_same_figures(
 ) -> None:
     """The political pack's sentence and figure and the director pack's row of the
     municipality are the page's: one function (``reader.economy_figures``) gives them all."""
-    from naersund.reports import build_pack, fmt, render
+    from naersund import fmt
+    from naersund.reports import build_pack, render
     from naersund.reports.model import Area
     from naersund.web.dashboard import releases
     from naersund.web.reportdata import report_input

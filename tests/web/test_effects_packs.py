@@ -18,12 +18,11 @@ from dashboard_data import results_for
 from pypdf import PdfReader
 from web_personas import Personas
 
-from naersund import reports
+from naersund import fmt, reports
 from naersund.analysis.initiative_effects import linked_pairs
 from naersund.catalogue import Initiative, load_catalogue
 from naersund.charts.effects import chart_title
 from naersund.refdata import municipalities
-from naersund.reports import fmt
 from naersund.reports.effects import CAVEAT, groups_text, pretrend_text
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +126,8 @@ def test_the_pack_says_what_the_page_and_the_api_say(
             continue
         for k in ("estimate", "lower_ci", "upper_ci", "pretrend_p"):
             assert f" {fmt.number(r[k], 2)} " in f" {text} ", (k, r)
+        page = client.get(f"/indikatorer/effekter/{r['initiative']}/{r['indicator']}/")
+        assert f"<dd>{fmt.number(r['pretrend_p'], 2)}" in page.content.decode()
         for k in ("relative_estimate", "relative_lower_ci", "relative_upper_ci"):
             assert f"{fmt.number(r[k] * 100, 0)} %" in text, (k, r)
         est = made.find(r["initiative"], r["indicator"])
@@ -139,6 +140,10 @@ def test_the_pack_says_what_the_page_and_the_api_say(
         if level == "fagligt":  # the chart's numbers as a table
             for p in est.effect.event_study:
                 assert f" {fmt.number(p.estimate, 2)} " in f" {text} "
+    # a reduction is written with the minus sign (U+2212), as the charts' axes write it
+    shown = [fmt.number(r[k], 2) for r in estimated for k in ("estimate", "lower_ci")]
+    assert any(s.startswith(fmt.MINUS) for s in shown)
+    assert not re.search(r"(?<![\w–-])-\d", text), "a number with a hyphen for its minus"
 
 
 def test_a_pack_without_a_closed_round_says_there_is_no_estimate_yet(

@@ -246,8 +246,9 @@ def test_the_director_pack_shows_the_comparable_municipalities_as_the_page(
     """The pack's "Sammenlignelige kommuner" and the page Sammenlign with the comparable
     municipalities come from one function (``group_compare.group_figures``): the same
     municipalities with the same numbers, read back from the PDF."""
+    from naersund import fmt
     from naersund.analysis.profiles import municipality_names
-    from naersund.reports import build_pack, fmt, render
+    from naersund.reports import build_pack, render
     from naersund.reports.model import Area
     from naersund.web.reportdata import report_input
 

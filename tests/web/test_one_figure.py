@@ -22,7 +22,7 @@ from dashboard_data import results_for
 from pypdf import PdfReader
 from web_personas import ALBERTSLUND, Personas
 
-from naersund.reports import fmt
+from naersund import fmt
 from naersund.web.dashboard import releases
 
 YEAR = 2014

@@ -15,9 +15,9 @@ from dashboard_data import results_for
 from openpyxl import load_workbook
 from web_personas import ALBERTSLUND, EVERYONE, HOVEDSTADEN, NORDJYLLAND, Personas
 
+from naersund import fmt
 from naersund.analysis import comparison_label
 from naersund.analysis.profiles import members_of, municipality_names
-from naersund.charts import format_number
 from naersund.web.dashboard import releases
 from naersund.web.dashboard.models import Release
 
@@ -66,7 +66,7 @@ def _as_shown(v: object) -> str:
     if v is None:
         return ""
     if isinstance(v, int | float):  # XLSX gives 37.0 back as 37
-        return format_number(float(v), 1)
+        return fmt.number(float(v), 1)
     return str(v)
 
 
@@ -82,7 +82,7 @@ def test_the_page_csv_and_xlsx_show_the_same_cells(release: Release, personas: P
     csv_rows = [
         [r[0], r[1]]
         + [
-            format_number(float(c.replace(",", ".")), 1) if i % 3 == 0 and c else c
+            fmt.number(float(c.replace(",", ".")), 1) if i % 3 == 0 and c else c
             for i, c in enumerate(r[3:])
         ]
         for r in body
@@ -117,7 +117,7 @@ def test_every_cell_is_the_published_figure(release: Release, personas: Personas
                 assert shown == ""
                 assert row[3 + 3 * n] in ("Skjult (få tilfælde)", "Ikke sammenlignet")
             else:
-                assert shown == format_number(round(f.value, 1), 1)
+                assert shown == fmt.number(round(f.value, 1), 1)
                 assert row[3 + 3 * n] == comparison_label(f.verdict)
                 checked += 1
     assert checked
@@ -320,7 +320,7 @@ def test_compared_with_the_sundhedsraad_each_row_names_it_and_its_verdict(
             f = pub.figure(ind, "kommune", k, year, parent_level="sundhedsraad")
             assert f.parent_code == AMAGER_VESTEGNEN
             if f.value is not None:
-                assert value == format_number(round(f.value, 1), 1)
+                assert value == fmt.number(round(f.value, 1), 1)
             expected = _expected_verdict(pub, ind, k, "sundhedsraad", AMAGER_VESTEGNEN, year)
             assert verdict == expected, (name, ind)
             if f.value is not None:

@@ -13,7 +13,7 @@ from dashboard_data import results_for
 from pypdf import PdfReader
 from web_personas import ALBERTSLUND, HOVEDSTADEN, Personas
 
-from naersund.reports import fmt
+from naersund import fmt
 from naersund.web.dashboard import releases
 
 pytestmark = pytest.mark.django_db

@@ -19,10 +19,10 @@ from dashboard_data import results_for
 from pypdf import PdfReader
 from web_personas import Personas
 
+from naersund import fmt
 from naersund.analysis.smoothed import LABEL_DA, smoothed_value
 from naersund.indicators import load_definitions
 from naersund.refdata import region_of
-from naersund.reports import fmt
 from naersund.survey.questions import municipality_name
 from naersund.web.dashboard import releases
 

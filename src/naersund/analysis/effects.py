@@ -67,6 +67,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from naersund import fmt
+
 # Fewer municipalities than this in either group and there is no estimate: with 98
 # municipalities a cohort of two or three is one or two local stories, not a pattern.
 MIN_GROUP = 5
@@ -422,12 +424,11 @@ def _counterfactual_level(data: pd.DataFrame, effect: float) -> float:
 
 
 def _pct(x: float) -> str:
-    return f"{abs(x) * 100:.0f} %".replace(".", ",")
+    return fmt.percent(abs(x) * 100, 0)
 
 
 def _signed_pct(x: float) -> str:
-    sign = "−" if x < 0 else "+"
-    return f"{sign}{abs(x) * 100:.0f} %"
+    return f"{fmt.signed(x * 100, 0)} %"
 
 
 def describe(effect: Effect, initiative: str, indicator: str) -> str:

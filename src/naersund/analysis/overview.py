@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from naersund import fmt
 from naersund.analysis import area_view
 from naersund.analysis.benchmark import COMPARISON_TEXT
 from naersund.analysis.profiles import IndicatorInfo, municipality_names, municipality_region
 from naersund.analysis.published import Measure, PublishedResults
 from naersund.analysis.trend import TREND_SYMBOL, TREND_TEXT, trend_directions
 from naersund.catalogue.progress import Direction
-from naersund.charts.base import format_number
 from naersund.refdata import KKR_NAMES
 
 #: What a municipality is compared with: Denmark (``land``) or its own area on a level
@@ -152,7 +152,7 @@ class OverviewCell:
     def value_text(self) -> str:
         if self.suppressed:
             return "skjult"
-        return "–" if self.value is None else format_number(self.value, DECIMALS)
+        return "–" if self.value is None else fmt.number(self.value, DECIMALS)
 
     @property
     def symbol(self) -> str:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from naersund import fmt
 from naersund.analysis.smoothing import EXPLANATION_DA
 from naersund.refdata import KKR_NAMES, region_of
 from naersund.stats import dsr_equivalent_populations
@@ -148,13 +149,9 @@ class SmoothedValue:
     def detail_da(self) -> str:
         """ "12,3 trukket mod KKR Hovedstadens 10,1 (vægt på kommunens egen værdi 0,35)"."""
         return (
-            f"{_da(self.rate)} trukket mod {self.group_name}s {_da(self.group_rate)} "
-            f"(vægt på kommunens egen værdi {_da(self.weight, 2)})"
+            f"{fmt.number(self.rate)} trukket mod {self.group_name}s {fmt.number(self.group_rate)} "
+            f"(vægt på kommunens egen værdi {fmt.number(self.weight, 2)})"
         )
-
-
-def _da(x: float, decimals: int = 1) -> str:
-    return f"{x:,.{decimals}f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
 def smoothed_value(

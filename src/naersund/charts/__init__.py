@@ -36,7 +36,6 @@ from naersund.charts.base import (
     DANISH_LOCALE,
     PALETTE,
     Chart,
-    format_number,
 )
 from naersund.charts.funnel import funnel_plot
 from naersund.charts.municipal_map import choropleth
@@ -52,7 +51,6 @@ __all__ = [
     "Chart",
     "choropleth",
     "ci_bars",
-    "format_number",
     "funnel_plot",
     "spine_chart",
     "trend_chart",

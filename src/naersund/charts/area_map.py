@@ -12,8 +12,9 @@ from typing import Any
 
 import pandas as pd
 
+from naersund import fmt
 from naersund.charts.area_geo import map_geometry
-from naersund.charts.base import Chart, comparison_label, format_number
+from naersund.charts.base import Chart, comparison_label
 from naersund.charts.maps import map_chart
 
 # the municipal map's helpers, so that both maps place and frame Bornholm alike
@@ -74,7 +75,7 @@ def area_choropleth(
         props: dict[str, Any] = {
             "area_code": int(code),
             "name": name,
-            "value_txt": format_number(value) if value is not None else "skjult/ingen værdi",
+            "value_txt": fmt.number(value) if value is not None else "skjult/ingen værdi",
             "sammenligning": comparison_label(comparison),
             "valgt": code == highlight,
         }

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from naersund import fmt
 from naersund.charts.base import (
     NUM,
     PALETTE,
@@ -16,7 +17,6 @@ from naersund.charts.base import (
     chart_spec,
     comparison_label,
     comparison_scale,
-    format_number,
     records,
 )
 
@@ -35,9 +35,9 @@ def ci_bars(
     df = rows.sort_values("value", ascending=False, na_position="last").reset_index(drop=True)
     df["sammenligning"] = df["comparison"].map(comparison_label)
     df["valgt"] = df["area_code"] == highlight if highlight is not None else False
-    df["value_txt"] = df["value"].map(format_number)
+    df["value_txt"] = df["value"].map(fmt.number)
     df["ci_txt"] = [
-        f"{format_number(lo)}–{format_number(hi)}"
+        f"{fmt.number(lo)}–{fmt.number(hi)}"
         for lo, hi in zip(df["lower"], df["upper"], strict=True)
     ]
     shown = df[df["value"].notna()]
@@ -63,7 +63,7 @@ def ci_bars(
     spec = chart_spec(
         title,
         f"Søjlediagram: {title}, sorteret efter værdi, med 95 %-konfidensintervaller og "
-        f"Danmarks værdi ({format_number(national)}) som lodret linje.{own}",
+        f"Danmarks værdi ({fmt.number(national)}) som lodret linje.{own}",
         width=WIDTH - 160,
         height={"step": 16},
         data={"values": records(shown)},

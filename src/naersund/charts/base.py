@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -120,14 +119,6 @@ def shape_scale() -> dict[str, Any]:
         "domain": [COMPARISON_LABELS[c] for c in COMPARISON_ORDER],
         "range": [COMPARISON_SHAPES[c] for c in COMPARISON_ORDER],
     }
-
-
-def format_number(value: float | None, decimals: int = 1) -> str:
-    """Danish number text: decimal comma, thousands point; ``–`` for missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from naersund import fmt
 from naersund.analysis.breakdowns import Breakdown
-from naersund.charts.base import PALETTE, SCHEMA, Chart, base_config, format_number, records
+from naersund.charts.base import PALETTE, SCHEMA, Chart, base_config, records
 
 SUPPRESSED_TEXT = "skjult"
 
@@ -23,9 +24,7 @@ def breakdown_chart(b: Breakdown, title: str) -> Chart:
             "shown": [
                 SUPPRESSED_TEXT
                 if c.suppressed
-                else format_number(
-                    c.value if b.proportion else c.numerator, 1 if b.proportion else 0
-                )
+                else fmt.number(c.value if b.proportion else c.numerator, 1 if b.proportion else 0)
                 for c in b.cells
             ],
         }

@@ -8,13 +8,13 @@ from typing import Any
 
 import pandas as pd
 
+from naersund import fmt
 from naersund.charts.base import (
     PALETTE,
     SCHEMA,
     Chart,
     area_points,
     base_config,
-    format_number,
     records,
 )
 
@@ -25,7 +25,7 @@ def spending_chart(series: pd.DataFrame, title: str) -> Chart:
     """Kr. per citizen per year (``series``: ``year, area, value``; ``area`` in display order),
     one line with its own colour and point shape per area."""
     df = series.copy()
-    df["value_txt"] = df["value"].map(lambda v: format_number(v, 0))
+    df["value_txt"] = df["value"].map(lambda v: fmt.number(v, 0))
     areas = list(dict.fromkeys(df["area"].tolist()))
     colours = {
         "domain": areas,
@@ -75,8 +75,8 @@ def lift_chart(rows: pd.DataFrame, title: str) -> Chart:
     """Each municipality's lift (``rows``: ``area, growth, expected`` in mio. kr.) as a bar,
     its expected share of the ØA lift as a black tick."""
     df = rows.copy()
-    df["growth_txt"] = df["growth"].map(lambda v: format_number(v, 1))
-    df["expected_txt"] = df["expected"].map(lambda v: format_number(v, 1))
+    df["growth_txt"] = df["growth"].map(lambda v: fmt.number(v, 1))
+    df["expected_txt"] = df["expected"].map(lambda v: fmt.number(v, 1))
     y = {"field": "area", "type": "nominal", "title": None, "sort": None}
     spec: dict[str, Any] = {
         "$schema": SCHEMA,

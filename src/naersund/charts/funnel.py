@@ -7,8 +7,9 @@ from typing import Any
 
 import pandas as pd
 
+from naersund import fmt
 from naersund.analysis.funnel import POSITIONS, FunnelData
-from naersund.charts.base import PALETTE, WIDTH, Chart, chart_spec, format_number, records
+from naersund.charts.base import PALETTE, WIDTH, Chart, chart_spec, records
 
 
 def funnel_plot(
@@ -26,8 +27,8 @@ def funnel_plot(
     pts = funnel.points.copy()
     pts["name"] = pts["area_code"].map(lambda c: names.get(int(c), str(c)))
     pts["valgt"] = pts["area_code"] == highlight if highlight is not None else False
-    pts["value_txt"] = pts["value"].map(format_number)
-    pts["size_txt"] = pts["size"].map(lambda v: format_number(v, 0))
+    pts["value_txt"] = pts["value"].map(fmt.number)
+    pts["size_txt"] = pts["size"].map(lambda v: fmt.number(v, 0))
     lim = funnel.limits.melt(
         id_vars="size",
         value_vars=["lower_998", "lower_95", "baseline", "upper_95", "upper_998"],
@@ -85,7 +86,7 @@ def funnel_plot(
         title,
         f"Tragtdiagram: {title}. Hver kommune er et punkt (værdi mod størrelse; navnet vises, "
         f"når man peger på punktet); linjerne er Danmarks værdi "
-        f"({format_number(funnel.baseline)}) og 95 %- og 99,8 %-kontrolgrænserne.{own}",
+        f"({fmt.number(funnel.baseline)}) og 95 %- og 99,8 %-kontrolgrænserne.{own}",
         width=WIDTH,
         height=360,
         layer=[

@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from naersund.charts.base import Chart, comparison_label, format_number
+from naersund import fmt
+from naersund.charts.base import Chart, comparison_label
 from naersund.charts.geo import clockwise, simplified_boundaries
 from naersund.charts.maps import map_chart
 
@@ -98,7 +99,7 @@ def choropleth(
         props = {
             "kommunekode": code,
             "name": f["properties"]["name"],
-            "value_txt": format_number(value) if value is not None else "skjult/ingen værdi",
+            "value_txt": fmt.number(value) if value is not None else "skjult/ingen værdi",
             "sammenligning": comparison_label(comparison),
             "valgt": code == highlight,
         }

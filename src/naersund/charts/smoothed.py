@@ -11,8 +11,9 @@ from typing import Any
 
 import pandas as pd
 
+from naersund import fmt
 from naersund.analysis.smoothed import LABEL_DA
-from naersund.charts.base import PALETTE, Chart, format_number
+from naersund.charts.base import PALETTE, Chart
 
 
 def with_smoothed(chart: Chart, smoothed: Mapping[str, float], unit: str) -> Chart:
@@ -24,8 +25,7 @@ def with_smoothed(chart: Chart, smoothed: Mapping[str, float], unit: str) -> Cha
     spec: dict[str, Any] = copy.deepcopy(chart.spec)
     y = spec["layer"][0]["encoding"]["y"]
     values = [
-        {"name": name, "smoothed": v, "smoothed_txt": format_number(v)}
-        for name, v in smoothed.items()
+        {"name": name, "smoothed": v, "smoothed_txt": fmt.number(v)} for name, v in smoothed.items()
     ]
     spec["layer"].append(
         {

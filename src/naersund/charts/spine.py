@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from naersund import fmt
 from naersund.charts.base import (
     PALETTE,
     Chart,
     chart_spec,
     comparison_label,
     comparison_scale,
-    format_number,
     records,
     shape_scale,
 )
@@ -36,7 +36,7 @@ def spine_chart(rows: pd.DataFrame, area: str, region: str, title: str | None = 
     df["qlo"] = np.fmin(df["pos_q25"], df["pos_q75"])
     df["qhi"] = np.fmax(df["pos_q25"], df["pos_q75"])
     for c in ("value", "national", "region", "min", "max"):
-        df[f"{c}_txt"] = df[c].map(format_number)
+        df[f"{c}_txt"] = df[c].map(fmt.number)
     order = df["indicator"].tolist()
     y = {
         "field": "indicator",

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from naersund import fmt
 from naersund.analysis.trend import GlidePath
 from naersund.charts.base import (
     NUM,
@@ -15,7 +16,6 @@ from naersund.charts.base import (
     Chart,
     area_points,
     chart_spec,
-    format_number,
     records,
 )
 
@@ -51,7 +51,7 @@ def trend_chart(
     ``area`` in display order) with 95 % intervals as bands, and the target ``glide`` path as
     a dashed line ending in the target. Colours and point shapes differ per area."""
     df = series.copy()
-    df["value_txt"] = df["value"].map(format_number)
+    df["value_txt"] = df["value"].map(fmt.number)
     areas = list(dict.fromkeys(df["area"].tolist()))
     colour = _area_colour(areas)
     years = sorted(df["year"].unique().tolist())
@@ -143,7 +143,7 @@ def monthly_chart(series: pd.DataFrame, unit: str, title: str) -> Chart:
         f"{int(y):04d}-{int(m):02d}" for y, m in zip(df["year"], df["month"], strict=True)
     ]
     df["value_txt"] = [
-        SUPPRESSED_TEXT if s else format_number(v)
+        SUPPRESSED_TEXT if s else fmt.number(v)
         for v, s in zip(df["value"], df["suppressed"], strict=True)
     ]
     areas = list(dict.fromkeys(df["area"].tolist()))

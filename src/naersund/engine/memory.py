@@ -25,6 +25,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from naersund import fmt
 from naersund.errors import NaersundError
 
 MEMORY_SETTING = "NAERSUND_MEMORY_LIMIT"
@@ -78,7 +79,7 @@ def default_limit(machine: int, cap: int = DEFAULT_CAP) -> int:
 def parse_limit(value: str, machine: int) -> int:
     """Bytes for a ``NAERSUND_MEMORY_LIMIT`` value (a size or a share of ``machine``)."""
     text = value.strip().lower()
-    gb = f"{machine / 1000**3:.1f}".replace(".", ",")
+    gb = fmt.number(machine / 1000**3, 1)
     share = _SHARE.fullmatch(text)
     size = _SIZE.fullmatch(text)
     if share:

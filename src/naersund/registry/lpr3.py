@@ -33,6 +33,7 @@ from pathlib import Path
 
 import duckdb
 
+from naersund import fmt
 from naersund.errors import InputError
 from naersund.registry.lpr2 import DATE_FORMS, iso_date
 from naersund.registry.lpr3_layout import (
@@ -336,7 +337,7 @@ def _notes(found: list[tuple[str, int]], o: Lpr3Options) -> list[str]:
     if not found:
         return []
     total = sum(n for _, n in found)
-    kinds = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in found)
+    kinds = ", ".join(f"{t}: {fmt.integer(n)}" for t, n in found)
     name = o.name(KONTAKTER, "kontakttype")
     return [
         f"LPR3: {rows_word(total)} med anden {name} end {PHYSICAL} (fysisk fremmøde) er "

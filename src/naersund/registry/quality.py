@@ -33,8 +33,8 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
+from naersund import fmt
 from naersund.refdata import region_of, regions
-from naersund.registry.sources import thousands
 
 QUALITY_FILE = "quality.csv"
 NATIONAL = 0  # region_code of Denmark as a whole
@@ -340,7 +340,7 @@ class QualityView:
         """One Danish sentence: the sources, their months and the flagged months."""
         parts = [f"{s.source} {s.first} – {s.last}" for s in self.sources]
         n = len({(r["region_code"], r["month"]) for r in self.flagged})
-        flags = "ingen måneder markeret" if n == 0 else f"{thousands(n)} markerede måneder"
+        flags = "ingen måneder markeret" if n == 0 else f"{fmt.integer(n)} markerede måneder"
         return f"Kilder: {', '.join(parts)}; {flags}."
 
 

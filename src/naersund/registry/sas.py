@@ -31,9 +31,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pyreadstat
 
+from naersund import fmt
 from naersund.errors import InputError
 from naersund.registry import xport
-from naersund.registry.sources import Source, normalise_names, thousands
+from naersund.registry.sources import Source, normalise_names
 
 SAS_SUFFIXES = (".sas7bdat", ".xpt")
 CHUNK_ROWS = 50_000
@@ -187,8 +188,8 @@ def open_sas(path: Path, label: str, work: Path, keep: Collection[str] | None = 
         raise InputError(f"{label}: SAS-filen har ingen variable")
     if expected is not None and rows != expected:
         raise InputError(
-            f"{label}: filen er afkortet eller beskadiget: den skulle have {thousands(expected)} "
-            f"rækker, men der kunne kun læses {thousands(rows)}"
+            f"{label}: filen er afkortet eller beskadiget: den skulle have {fmt.integer(expected)} "
+            f"rækker, men der kunne kun læses {fmt.integer(rows)}"
         )
     originals = tuple(names)
     return Source(out, label, "parquet", normalise_names(label, originals), originals, first_row=1)

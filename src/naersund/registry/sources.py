@@ -35,6 +35,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from naersund import fmt
 from naersund.errors import InputError
 from naersund.registry import pieces as file_pieces
 from naersund.registry.pieces import Piece
@@ -71,13 +72,8 @@ def sql_tuple(items: Sequence[str]) -> str:
     return "(" + ", ".join(sql_lit(i) for i in items) + ")"
 
 
-def thousands(n: int) -> str:
-    """``1234567`` -> ``1.234.567`` (Danish digit grouping)."""
-    return f"{n:,}".replace(",", ".")
-
-
 def rows_word(n: int) -> str:
-    return f"{thousands(n)} {'række' if n == 1 else 'rækker'}"
+    return f"{fmt.integer(n)} {'række' if n == 1 else 'rækker'}"
 
 
 @dataclass(frozen=True)
@@ -253,7 +249,7 @@ def _utf8_copy(path: Path, label: str, work: Path) -> Path:
     change = encoding_change(path)
     if change:
         raise InputError(
-            f"{label}, række {thousands(change.row)}: filen blander tegnsæt ({change.first} før "
+            f"{label}, række {fmt.integer(change.row)}: filen blander tegnsæt ({change.first} før "
             f"denne række, {change.then} fra den); gem hele filen som UTF-8"
         )
     out = Path(work) / f"cp1252-{len(list(Path(work).glob('cp1252-*')))}.csv"
@@ -266,7 +262,7 @@ def _utf8_copy(path: Path, label: str, work: Path) -> Path:
             except UnicodeDecodeError as e:
                 raise InputError(
                     f"{label}: kan hverken læses som UTF-8 eller Windows-1252 (byte "
-                    f"0x{chunk[e.start]:02X} ved position {thousands(offset + e.start + 1)}); "
+                    f"0x{chunk[e.start]:02X} ved position {fmt.integer(offset + e.start + 1)}); "
                     "gem filen som UTF-8"
                 ) from None
             offset += len(chunk)
@@ -301,8 +297,8 @@ def open_source(
     too_long = long_line(readable, MAX_LINE_BYTES)
     if too_long and too_long.offset == 0:
         raise InputError(
-            f"{label}, række 1: linjen med kolonnenavne er {thousands(too_long.length)} byte lang "
-            f"(højst {thousands(MAX_LINE_BYTES)} byte pr. linje)"
+            f"{label}, række 1: linjen med kolonnenavne er {fmt.integer(too_long.length)} byte lang "
+            f"(højst {fmt.integer(MAX_LINE_BYTES)} byte pr. linje)"
         )
     with readable.open("rb") as f:
         first = f.readline()
@@ -328,7 +324,7 @@ def _long_line_error(
     with path.open("rb") as f:
         f.seek(offset)
         text = f.read(length).decode("utf-8", errors="replace")
-    where = f"{label}, række {thousands(row_at(path, offset))}"
+    where = f"{label}, række {fmt.integer(row_at(path, offset))}"
     limit = csv.field_size_limit(len(text) + 1)  # Python's reader refuses fields over 128 KiB
     try:
         fields = next(csv.reader([text], delimiter=delim), [])
@@ -339,10 +335,10 @@ def _long_line_error(
     why = "for lang linje"
     if longest is not None and longest < len(names):
         where += f", felt '{names[longest].strip()}'"
-        why = f"for lang værdi ({thousands(len(fields[longest]))} tegn)"
+        why = f"for lang værdi ({fmt.integer(len(fields[longest]))} tegn)"
     return InputError(
-        f"{where}: {why}; en linje må højst fylde {thousands(MAX_LINE_BYTES)} byte, "
-        f"denne fylder {thousands(length)}"
+        f"{where}: {why}; en linje må højst fylde {fmt.integer(MAX_LINE_BYTES)} byte, "
+        f"denne fylder {fmt.integer(length)}"
     )
 
 
@@ -399,7 +395,7 @@ def csv_error(label: str, error: duckdb.Error) -> InputError:
     elif "unterminated quote" in text:
         why = "anførselstegn åbnes, men lukkes ikke"
     elif "Maximum line size" in text:
-        why = f"for lang række (højst {thousands(MAX_LINE_BYTES)} byte)"
+        why = f"for lang række (højst {fmt.integer(MAX_LINE_BYTES)} byte)"
     else:
         # DuckDB's own text is for developers (and can quote whole rows): not shown
         why = "kan ikke læses som CSV (tjek skilletegn, anførselstegn og linjeskift)"

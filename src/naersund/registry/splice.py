@@ -35,9 +35,10 @@ from typing import Any
 
 import duckdb
 
+from naersund import fmt
 from naersund.errors import InputError
 from naersund.registry.schema import TABLES
-from naersund.registry.sources import sql_ident, sql_lit, thousands
+from naersund.registry.sources import sql_ident, sql_lit
 
 INGEST_RECORD = "ingest.json"
 FORMAT_NAMES = {"canonical": "canonical", "lpr2": "LPR2", "lpr3": "LPR3"}
@@ -168,7 +169,7 @@ def check_persons(con: duckdb.DuckDBPyConnection, prev: Previous, rows: str, src
             WHERE old_sex <> new_sex OR old_birth <> new_birth""").fetchone()  # fmt: skip
         raise InputError(
             f"{src}: person '{bad[0]}' har køn {bad[3]} og fødselsdato {bad[4]}, men i "
-            f"{prev.dest} køn {bad[1]} og fødselsdato {bad[2]} ({thousands(int(n_bad[0]) if n_bad else 1)} "
+            f"{prev.dest} køn {bad[1]} og fødselsdato {bad[2]} ({fmt.integer(int(n_bad[0]) if n_bad else 1)} "
             "personer i alt er forskellige). De to udtræk skal være pseudonymiseret med samme "
             "nøgle, så en person har samme PNR i begge; intet er skrevet"
         )
@@ -206,7 +207,7 @@ def check_population(
     if row is not None:
         raise InputError(
             f"{src}: population for {row[0]}, kommune {row[1]}, {row[2]} år, køn {row[3]} er "
-            f"{thousands(int(row[5]))}, men {thousands(int(row[4]))} i datamappen; læg "
+            f"{fmt.integer(int(row[5]))}, men {fmt.integer(int(row[4]))} i datamappen; læg "
             "befolkningen ved kun ét af udtrækkene (eller den samme ved begge)"
         )
 
@@ -233,8 +234,8 @@ def notes(prev: Previous, shared: int, new_persons: int) -> list[str]:
     """What the user should know about the join."""
     formats = " + ".join(FORMAT_NAMES.get(str(s.get("format")), "?") for s in prev.sources)
     out = [
-        f"Lagt til {prev.dest} ({formats}): {thousands(shared)} af udtrækkets "
-        f"{thousands(new_persons)} personer har også kontakter i datamappen"
+        f"Lagt til {prev.dest} ({formats}): {fmt.integer(shared)} af udtrækkets "
+        f"{fmt.integer(new_persons)} personer har også kontakter i datamappen"
     ]
     if shared == 0 and new_persons:
         out.append(

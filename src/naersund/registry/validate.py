@@ -24,10 +24,11 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from naersund import fmt
 from naersund.errors import InputError
 from naersund.refdata import AGE_GROUPS, municipalities
 from naersund.registry.schema import TABLES
-from naersund.registry.sources import Source, csv_error, q, sql_ident, sql_lit, sql_tuple, thousands
+from naersund.registry.sources import Source, csv_error, q, sql_ident, sql_lit, sql_tuple
 
 DIAG_RE = "D[A-Z][0-9A-Z]{1,6}"
 DATE_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -480,5 +481,7 @@ def failure_lines(
     total = sum(counts.values())
     if total > len(lines):
         more = total - len(lines)
-        lines.append(f"… og {thousands(more)} fejl mere (i alt {thousands(total)} afviste rækker)")
+        lines.append(
+            f"… og {fmt.integer(more)} fejl mere (i alt {fmt.integer(total)} afviste rækker)"
+        )
     return lines, counts

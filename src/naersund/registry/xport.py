@@ -21,8 +21,8 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from naersund import fmt
 from naersund.errors import InputError
-from naersund.registry.sources import thousands
 
 RECORD = 80
 _HEAD = b"HEADER RECORD*******"
@@ -208,7 +208,7 @@ def _last_rows(
     if (total - data_start) % RECORD or tail.strip(b" "):
         raise InputError(
             f"{label}: filen er afkortet eller beskadiget: den slutter midt i række "
-            f"{thousands(rows_before + n + 1)}"
+            f"{fmt.integer(rows_before + n + 1)}"
         )
     # whole rows of blanks in the last record are padding when a row is shorter than a record,
     # unless the header's row count (v8) says they are rows (of empty texts)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from naersund import refdata
+from naersund import fmt, refdata
 from naersund.catalogue import Kkr
 from naersund.indicators.model import IndicatorDefinition
 from naersund.reports import common as c
-from naersund.reports import economy, figures, fmt, loop, political
+from naersund.reports import economy, figures, loop, political
 from naersund.reports.comparable import comparable_section
 from naersund.reports.effects import effects_sections
 from naersund.reports.model import Area, Column, ReportInput, Section, Table

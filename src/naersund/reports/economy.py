@@ -9,7 +9,7 @@ from __future__ import annotations
 from naersund.charts.economy import lift_chart, spending_chart
 from naersund.economy.figures import EconomyFigures
 from naersund.economy.tables import COLUMNS, lift_rows, row_values, spending_series
-from naersund.economy.text import number
+from naersund.fmt import number
 from naersund.refdata import KKR_NAMES
 from naersund.reports.model import Area, Column, ReportInput, Section, Table
 

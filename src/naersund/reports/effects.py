@@ -11,11 +11,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from naersund import refdata
+from naersund import fmt, refdata
 from naersund.analysis.effects import INTERVAL_DA, Effect
 from naersund.analysis.initiative_effects import Estimated
 from naersund.charts.effects import effect_chart
-from naersund.reports import fmt
 from naersund.reports.model import Area, Column, ReportInput, Section, Table
 
 TITLE = "Virker indsatserne?"

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from naersund import fmt
 from naersund.catalogue.progress import OFF_TRACK, ON_TRACK
 from naersund.charts.base import COMPARISON_COLOURS, COMPARISON_LABELS
 from naersund.indicators.model import IndicatorDefinition
-from naersund.reports import fmt
 
 # How each shipped indicator reads in a sentence; {value} is formatted, {area} and {year} as is.
 # Indicators not listed fall back to their name and unit.

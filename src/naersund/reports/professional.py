@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from naersund import fmt
 from naersund.analysis.breakdowns import breakdown_years, breakdowns_for
 from naersund.registry import quality
 from naersund.reports import common as c
-from naersund.reports import fmt, loop
+from naersund.reports import loop
 from naersund.reports.effects import effects_sections
 from naersund.reports.model import Area, CellKind, Column, ReportInput, Section, Table
 

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from naersund.reports import fmt
+from naersund import fmt
 from naersund.reports.model import LEVEL_NAMES, MARKS, Column, Pack, Table
 
 SYNTHETIC = "SYNTETISKE DATA"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from naersund import fmt
 from naersund.survey.answer_values import shown
 from naersund.survey.questions import AnswerError
 
@@ -73,7 +74,7 @@ def kroner_text(value: Any) -> str:
     """The value as a person reads it: "1.250.000 kr." or "Ved ikke"."""
     if value == VED_IKKE:
         return VED_IKKE_LABEL
-    return f"{int(value):,}".replace(",", ".") + " kr."
+    return fmt.kroner(int(value))
 
 
 def kroner_cell(value: Any) -> str:
@@ -86,4 +87,4 @@ def kroner_field(value: Any) -> str:
     box is ticked instead)."""
     if value is None or value == VED_IKKE:
         return ""
-    return f"{int(value):,}".replace(",", ".")
+    return fmt.integer(int(value))

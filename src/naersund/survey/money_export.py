@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from naersund import fmt
 from naersund.survey.export import Cell, Table
 from naersund.survey.kroner import VED_IKKE, kroner_text
 from naersund.survey.money_aggregate import MoneyAggregates, MoneyRow
@@ -32,7 +33,7 @@ def amount_text(row: MoneyRow, min_amounts: int) -> str:
 def share_text(row: MoneyRow) -> str:
     if row.share_pct is None:
         return "–"
-    return f"{row.share_pct:.1f}".replace(".", ",") + " pct."
+    return f"{fmt.number(row.share_pct, 1)} pct."
 
 
 def notes(agg: MoneyAggregates, synthetic: bool) -> list[str]:

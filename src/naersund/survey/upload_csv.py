@@ -8,12 +8,12 @@ import csv
 import io
 import re
 
+from naersund import fmt
 from naersund.survey.upload_limits import (
     Clock,
     ImportFileError,
     ImportLimits,
     Table,
-    number_da,
     too_long,
 )
 
@@ -68,23 +68,23 @@ def _csv_records(
         if number > limits.max_rows:
             raise ImportFileError(
                 [
-                    f"{filename}, række {number}: filen har mere end {number_da(limits.max_rows)} "
-                    f"rækker; grænsen er {number_da(limits.max_rows)}."
+                    f"{filename}, række {number}: filen har mere end {fmt.plain(limits.max_rows)} "
+                    f"rækker; grænsen er {fmt.plain(limits.max_rows)}."
                 ]
             )
         if len(fields) > limits.max_columns:
             raise ImportFileError(
                 [
-                    f"{filename}, række {number}: rækken har {number_da(len(fields))} felter; grænsen "
-                    f"er {number_da(limits.max_columns)}."
+                    f"{filename}, række {number}: rækken har {fmt.plain(len(fields))} felter; grænsen "
+                    f"er {fmt.plain(limits.max_columns)}."
                 ]
             )
         cells += len(fields)
         if cells > limits.max_cells:
             raise ImportFileError(
                 [
-                    f"{filename}, række {number}: filen har mere end {number_da(limits.max_cells)} "
-                    f"felter i alt; grænsen er {number_da(limits.max_cells)}."
+                    f"{filename}, række {number}: filen har mere end {fmt.plain(limits.max_cells)} "
+                    f"felter i alt; grænsen er {fmt.plain(limits.max_cells)}."
                 ]
             )
         for col, value in enumerate(fields):

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal
 
+from naersund import fmt
 from naersund.errors import InputError
 
 MAX_PROBLEMS = 200  # problems listed at most
@@ -33,8 +34,8 @@ class ImportLimits:
     def summary_da(self) -> str:
         """The limits a user meets, in Danish (for the import page)."""
         return (
-            f"Højst {size_da(self.max_bytes)}, {number_da(self.max_rows)} rækker, "
-            f"{number_da(self.max_columns)} kolonner og {number_da(self.max_cells)} celler."
+            f"Højst {size_da(self.max_bytes)}, {fmt.plain(self.max_rows)} rækker, "
+            f"{fmt.plain(self.max_columns)} kolonner og {fmt.plain(self.max_cells)} celler."
         )
 
 
@@ -76,18 +77,11 @@ def column_index(letters: str) -> int:
     return n - 1
 
 
-def number_da(number: float) -> str:
-    """A number as Danish text: 100.000, 5 (no decimals when whole), 2,5."""
-    if float(number).is_integer():
-        return f"{int(number):,}".replace(",", ".")
-    return f"{number:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
 def size_da(nbytes: int) -> str:
     """A size as Danish text: 300,5 MB, 20 MB, 12 KB."""
     if nbytes >= MB:
-        return f"{number_da(round(nbytes / MB, 1))} MB"
-    return f"{number_da(max(1, round(nbytes / 1024)))} KB"
+        return f"{fmt.plain(round(nbytes / MB, 1))} MB"
+    return f"{fmt.plain(max(1, round(nbytes / 1024)))} KB"
 
 
 class Clock:
@@ -102,7 +96,7 @@ class Clock:
         if time.monotonic() >= self.deadline:
             raise ImportFileError(
                 [
-                    f"{self.filename}: indlæsningen har taget mere end {number_da(self.limit)} sekunder "
+                    f"{self.filename}: indlæsningen har taget mere end {fmt.plain(self.limit)} sekunder "
                     "(grænsen) og er stoppet; filen er for stor eller for indviklet."
                 ]
             )
@@ -110,4 +104,4 @@ class Clock:
 
 def too_long(filename: str, row: int, col: int | None, limits: ImportLimits) -> str:
     where = f"{filename}, række {row}" + ("" if col is None else f", kolonne {column_letter(col)}")
-    return f"{where}: feltet er længere end {number_da(limits.max_field_chars)} tegn (grænsen)."
+    return f"{where}: feltet er længere end {fmt.plain(limits.max_field_chars)} tegn (grænsen)."

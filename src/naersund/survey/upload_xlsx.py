@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from typing import IO, Any
 from xml.parsers import expat
 
+from naersund import fmt
 from naersund.survey.upload_limits import (
     MAX_PROBLEMS,
     Clock,
@@ -19,7 +20,6 @@ from naersund.survey.upload_limits import (
     Table,
     column_index,
     column_letter,
-    number_da,
     size_da,
     too_long,
 )
@@ -99,8 +99,8 @@ def _check_archive(parts: list[zipfile.ZipInfo], filename: str, limits: ImportLi
     if len(parts) > limits.max_parts:
         raise ImportFileError(
             [
-                f"{filename}: XLSX-filen består af {number_da(len(parts))} dele; grænsen er "
-                f"{number_da(limits.max_parts)}."
+                f"{filename}: XLSX-filen består af {fmt.plain(len(parts))} dele; grænsen er "
+                f"{fmt.plain(limits.max_parts)}."
             ]
         )
     unpacked = sum(p.file_size for p in parts)
@@ -182,8 +182,8 @@ class _SheetScan(_XmlGuard):
             self.cells += 1
             if self.cells > self.limits.max_cells:
                 self.refuse(
-                    f"regnearket har mere end {number_da(self.limits.max_cells)} celler; grænsen er "
-                    f"{number_da(self.limits.max_cells)}.",
+                    f"regnearket har mere end {fmt.plain(self.limits.max_cells)} celler; grænsen er "
+                    f"{fmt.plain(self.limits.max_cells)}.",
                     row=self.row,
                 )
             if self.cells % 4096 == 0:
@@ -210,13 +210,13 @@ class _SheetScan(_XmlGuard):
         where = f"celle {column_letter(self.col - 1)}{self.row}"
         if self.row > self.limits.max_rows:
             self.refuse(
-                f"{where} har en værdi efter række {number_da(self.limits.max_rows)}; grænsen er "
-                f"{number_da(self.limits.max_rows)} rækker."
+                f"{where} har en værdi efter række {fmt.plain(self.limits.max_rows)}; grænsen er "
+                f"{fmt.plain(self.limits.max_rows)} rækker."
             )
         if self.col > self.limits.max_columns:
             self.refuse(
                 f"{where} har en værdi efter kolonne {column_letter(self.limits.max_columns - 1)}; "
-                f"grænsen er {number_da(self.limits.max_columns)} kolonner."
+                f"grænsen er {fmt.plain(self.limits.max_columns)} kolonner."
             )
         self.last_row = max(self.last_row, self.row)
         self.last_col = max(self.last_col, self.col)
@@ -231,9 +231,9 @@ class _SheetScan(_XmlGuard):
         cols = max(column_index(m.group(1)) + 1 for m in corners if m)
         if rows > self.limits.max_rows or cols > self.limits.max_columns:
             self.refuse(
-                f"regnearket angiver sit område som {ref} ({number_da(rows)} rækker og {number_da(cols)} "
-                f"kolonner); grænsen er {number_da(self.limits.max_rows)} rækker og "
-                f"{number_da(self.limits.max_columns)} kolonner."
+                f"regnearket angiver sit område som {ref} ({fmt.plain(rows)} rækker og {fmt.plain(cols)} "
+                f"kolonner); grænsen er {fmt.plain(self.limits.max_rows)} rækker og "
+                f"{fmt.plain(self.limits.max_columns)} kolonner."
             )
 
 

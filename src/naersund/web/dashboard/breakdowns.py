@@ -17,10 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from naersund import charts
+from naersund import charts, fmt
 from naersund.analysis.breakdowns import BREAKDOWN_COLUMNS, Breakdown, breakdowns_for
 from naersund.analysis.published import PublishedResults
-from naersund.charts import format_number
 from naersund.charts.breakdown import breakdown_chart
 from naersund.indicators import IndicatorDefinition
 from naersund.web.dashboard.models import BreakdownRow, Release
@@ -100,7 +99,7 @@ def _view(b: Breakdown, d: IndicatorDefinition, name: str, csv_url: str) -> Brea
             [
                 c.category,
                 *(
-                    "skjult" if c.suppressed else format_number(n, k)
+                    "skjult" if c.suppressed else fmt.number(n, k)
                     for n, k in zip(b.numbers(c), decimals, strict=True)
                 ),
             ],

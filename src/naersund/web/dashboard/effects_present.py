@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from naersund import fmt
 from naersund.analysis.initiative_effects import Estimated, effects_table
-from naersund.charts.base import format_number
 
 SORTS = {
     "indsats": ("initiative_name", True),
@@ -41,7 +41,7 @@ class EffectRow:
 
 
 def _pct(x: float) -> str:
-    return "–" if math.isnan(x) else f"{format_number(x * 100, 0)} %"
+    return "–" if math.isnan(x) else f"{fmt.number(x * 100, 0)} %"
 
 
 def _verdict(row: dict[Any, Any]) -> str:
@@ -75,18 +75,16 @@ def _row(r: dict[Any, Any]) -> EffectRow:
         initiative_name=r["initiative_name"],
         indicator=r["indicator"],
         indicator_name=r["indicator_name"],
-        estimate=format_number(r["estimate"], 2) if has else "–",
+        estimate=fmt.number(r["estimate"], 2) if has else "–",
         interval=(
-            f"{format_number(r['lower_ci'], 2)} til {format_number(r['upper_ci'], 2)}"
-            if has
-            else ""
+            f"{fmt.number(r['lower_ci'], 2)} til {fmt.number(r['upper_ci'], 2)}" if has else ""
         ),
         relative=_pct(r["relative_estimate"]) if has else "–",
         relative_interval=(
             f"{_pct(r['relative_lower_ci'])} til {_pct(r['relative_upper_ci'])}" if has else ""
         ),
         groups=f"{r['n_started']} / {r['n_not_started']}",
-        pretrend=format_number(r["pretrend_p"], 2) if has else "–",
+        pretrend=fmt.number(r["pretrend_p"], 2) if has else "–",
         note=r["note"],
         sentence=r["sentence"],
         verdict=_verdict(r),

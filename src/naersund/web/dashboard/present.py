@@ -20,7 +20,8 @@ from typing import Any
 import pandas as pd
 from django.utils.safestring import SafeString, mark_safe
 
-from naersund.charts import Chart, format_number
+from naersund import fmt
+from naersund.charts import Chart
 
 MAX_BYTES = 150 * 1024 * 1024  # a compare page with its map is about 300 kB
 _fragments: OrderedDict[tuple[Any, ...], str] = OrderedDict()
@@ -62,13 +63,14 @@ def cell(value: Any, decimals: int = 1) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if isinstance(value, numbers.Integral):
-        return format_number(float(value), 0) if abs(int(value)) >= 10000 else str(value)
+        text = fmt.integer(value)
+        return text if abs(int(value)) >= 10000 else text.replace(".", "")  # "1234", "12.345"
     if isinstance(value, float):
         if math.isnan(value):
             return "–"
         if value.is_integer() and abs(value) >= 100:
-            return format_number(value, 0)
-        return format_number(value, decimals)
+            return fmt.number(value, 0)
+        return fmt.number(value, decimals)
     return str(value)
 
 

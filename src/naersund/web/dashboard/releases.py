@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.timezone import localtime
 
+from naersund import fmt
 from naersund.analysis import PublishedResults, diff_results
 from naersund.analysis.monthly_file import NUMBERS
 from naersund.analysis.publishable import read_publishable
@@ -280,7 +281,7 @@ def diff_summary(diff: pd.DataFrame) -> dict[str, int]:
 
 
 def _num(v: object) -> str:
-    return "–" if not isinstance(v, float | int) or np.isnan(v) else f"{v:.2f}"
+    return fmt.number(v, 2) if isinstance(v, float | int) else fmt.DASH
 
 
 def diff_lines(old_id: int, new_id: int, limit: int = 30) -> list[str]:

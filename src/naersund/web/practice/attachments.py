@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 
+from naersund import fmt
 from naersund.practice import pdf_problem
 from naersund.web.practice.models import Attachment, Entry
 from naersund.web.practice.services import EDITABLE, WorkflowError, record
@@ -38,7 +39,7 @@ class AttachmentView:
 
 def _size_da(size: int) -> str:
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+        return f"{fmt.number(size / (1024 * 1024), 1)} MB"
     return f"{max(1, round(size / 1024))} kB"
 
 

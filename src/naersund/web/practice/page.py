@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from naersund import fmt
 from naersund.analysis.profiles import municipality_names
 from naersund.indicators import load_definitions
 from naersund.practice import EVIDENCE_LEVELS, TARGET_GROUPS
@@ -65,7 +66,7 @@ def kroner(value: int | None) -> str:
     """``1.250.000 kr.`` (Danish thousands separator), or "Ikke oplyst"."""
     if value is None:
         return "Ikke oplyst"
-    return f"{value:,} kr.".replace(",", ".")
+    return fmt.kroner(value)
 
 
 @dataclass(frozen=True)

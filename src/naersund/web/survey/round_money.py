@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404
 
+from naersund import fmt
 from naersund.catalogue import Catalogue
 from naersund.survey import aggregate as agg
 from naersund.survey.money import is_money_question
@@ -69,7 +70,7 @@ def is_synthetic(rnd: Round) -> bool:
 def _pct(x: float | None) -> str:
     if x is None:
         return ""
-    return f"{x * 100:+.0f}".replace("-", "−") + " pct."
+    return f"{fmt.signed(x * 100, 0)} pct."
 
 
 def effect_texts(rnd: Round) -> tuple[dict[str, list[str]], str]:
