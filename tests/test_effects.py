@@ -190,7 +190,7 @@ def test_describe_words_the_estimate_as_the_issue_does() -> None:
         n_not_started=60,
     )
     assert describe(e, "opfølgende hjemmebesøg", "forebyggelige indlæggelser") == (
-        "Kommuner, der indførte opfølgende hjemmebesøg, havde i gennemsnit 4 % (−9 % til +1 %) "
+        "Kommuner, der indførte opfølgende hjemmebesøg, havde i gennemsnit 4\u00a0% (−9\u00a0% til +1\u00a0%) "
         "færre forebyggelige indlæggelser end forventet ud fra kommuner, der endnu ikke havde; "
         "forskellen er ikke statistisk sikker. Kommunerne har selv valgt, hvornår de startede, "
         "så en forskel kan også skyldes det, der fik dem til at starte."

@@ -35,7 +35,7 @@ def test_number(value: float | None, decimals: int, text: str) -> None:
 def test_no_hyphen_for_a_negative_number() -> None:
     """The minus sign is U+2212 (the charts' axes write it so), never the hyphen."""
     assert "-" not in fmt.number(-12.5) + fmt.integer(-12345) + fmt.percent(-4.1)
-    assert fmt.percent(-4.14) == f"{MINUS}4,1 %"
+    assert fmt.percent(-4.14) == f"{MINUS}4,1{fmt.NBSP}%"
     assert fmt.interval(-1.5, 2.25) == f"{MINUS}1,5–2,2"
 
 
@@ -57,3 +57,11 @@ def test_the_other_forms() -> None:
 def test_signed(value: float | None, decimals: int, text: str) -> None:
     """A change carries its sign, except when it rounds to zero ("−0 pct." was printed)."""
     assert fmt.signed(value, decimals) == text
+
+
+def test_a_per_cent_sign_stays_with_its_number() -> None:
+    assert fmt.percent(12) == f"12,0{fmt.NBSP}%"
+    assert (
+        fmt.nobreak("Nedre 95 % og 95 %-interval")
+        == f"Nedre 95{fmt.NBSP}% og 95{fmt.NBSP}%-interval"
+    )

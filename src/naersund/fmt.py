@@ -4,16 +4,20 @@ One module, so that a figure printed on the web page, in the PDF and in a messag
 same (DESIGN-NOTES 5): decimal comma and thousands point (``1.234,5``); the minus sign U+2212
 (``−1,5``), as the charts' axes (d3-format) and Danish typesetting write it and as screen
 readers read it ("minus", where a hyphen is read "bindestreg" or skipped); no sign on a value
-that rounds to zero (``0,0``, never ``-0,0``); an en dash for a missing value.
+that rounds to zero (``0,0``, never ``-0,0``); an en dash for a missing value; a no-break
+space before ``%``, so that a line never begins with a per cent sign (``−18`` at the end of a
+line, ``% til −6 %`` on the next, was printed in the effects' sentence).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 DASH = "–"
 MINUS = "\u2212"
+NBSP = "\u00a0"
 
 _SWAP = str.maketrans({",": ".", ".": ","})
 
@@ -41,8 +45,8 @@ def integer(x: Any) -> str:
 
 
 def percent(x: Any, decimals: int = 1) -> str:
-    """``4.15`` -> ``"4,2 %"`` (the value is already in per cent)."""
-    return DASH if missing(x) else f"{number(x, decimals)} %"
+    """``4.15`` -> ``"4,2 %"`` with a no-break space (the value is already in per cent)."""
+    return DASH if missing(x) else f"{number(x, decimals)}{NBSP}%"
 
 
 def interval(lo: Any, hi: Any, decimals: int = 1) -> str:
@@ -58,6 +62,12 @@ def signed(x: Any, decimals: int = 1) -> str:
     if missing(x) or text.startswith(MINUS) or text.strip("0,.") == "":
         return text
     return "+" + text
+
+
+def nobreak(text: str) -> str:
+    """``text`` with a no-break space between a number and its ``%`` (a column's name, "Nedre
+    95 %", broke as "Nedre 95" over "%")."""
+    return re.sub(r"(\d) %", rf"\1{NBSP}%", text)
 
 
 def plain(x: Any) -> str:

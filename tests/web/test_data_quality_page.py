@@ -78,9 +78,12 @@ def _page(client: Client, release: Release) -> str:
 
 
 def _formatted(columns: list[tuple[str, str]], row: list[object]) -> list[str]:
+    """The row's cells as printed, whitespace as the page's and the PDF's text has it (the
+    no-break space before "%" is a space there)."""
     return [
-        cell_text(v, Column(label, kind)) for v, (label, kind) in zip(row, columns, strict=True)
-    ]  # type: ignore[arg-type]
+        re.sub(r"\s", " ", cell_text(v, Column(label, kind)))  # type: ignore[arg-type]
+        for v, (label, kind) in zip(row, columns, strict=True)
+    ]
 
 
 def test_the_page_shows_the_sources_the_switch_and_the_flagged_month(

@@ -428,7 +428,7 @@ def _pct(x: float) -> str:
 
 
 def _signed_pct(x: float) -> str:
-    return f"{fmt.signed(x * 100, 0)} %"
+    return f"{fmt.signed(x * 100, 0)}{fmt.NBSP}%"
 
 
 def describe(effect: Effect, initiative: str, indicator: str) -> str:

@@ -30,6 +30,7 @@ def _env() -> jinja2.Environment:
     )
     env.filters["cell"] = cell_text
     env.filters["num"] = fmt.number
+    env.filters["nobreak"] = fmt.nobreak
     return env
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +40,7 @@ class EffectRow:
 
 
 def _pct(x: float) -> str:
-    return "–" if math.isnan(x) else f"{fmt.number(x * 100, 0)} %"
+    return fmt.percent(x * 100, 0)
 
 
 def _verdict(row: dict[Any, Any]) -> str:
