@@ -169,6 +169,14 @@ def test_an_upload_without_a_file_names_the_field(personas: Personas) -> None:
     # the field names its error to a screen reader, as the survey import's does
     assert 'aria-describedby="nogle-hint nogle-fejl"' in group
     assert '<select name="table" class="form-select input-width-l" id="id_table">' in html
+    # and the summary at the top, as on every other form: its link leads into this field
+    box = html.split('class="alert alert-error"')[1].split("</div></div>")[0]
+    assert 'data-module="error-summary"' in box
+    assert (
+        '<a href="#nogle">Fordelingsnøgle (CSV med kommunekode;andel): Dette felt er påkrævet.</a>'
+        in box
+    )
+    assert html.count('id="nogle"') == 1
     assert DistributionKey.objects.count() == 0
 
 

@@ -216,6 +216,10 @@ def test_a_post_without_a_file_marks_the_field_as_dkfds_does(
     assert 'class="form-label" for="id_file">Fil med svar (XLSX eller CSV)</label>' in group
     assert '<span class="form-error-message" id="fil-fejl">Fejl: Dette felt er påkrævet.' in group
     assert 'aria-describedby="fil-hint fil-fejl"' in group
+    # the summary at the top, as on every other form, its link into the field
+    box = html.split('class="alert alert-error"')[1].split("</div></div>")[0]
+    assert 'data-module="error-summary"' in box and "intet er gemt" in box
+    assert '<a href="#id_file">Fil med svar (XLSX eller CSV): Dette felt er påkrævet.</a>' in box
     # the box kept ticked, as a DKFDS checkbox beside its label
     assert (
         '<input class="form-checkbox" type="checkbox" name="submit_after" id="id_submit_after"'

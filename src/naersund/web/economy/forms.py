@@ -34,4 +34,7 @@ class KeyForm(forms.Form):
     file = forms.FileField(
         label="Fordelingsnøgle (CSV med kommunekode;andel)",
         help_text="Alle 98 kommuner; andelene giver 1 (eller 100) tilsammen.",
+        widget=forms.ClearableFileInput(
+            attrs={"id": "nogle"}
+        ),  # the page's other file field is id_file
     )
