@@ -460,10 +460,15 @@ def test_every_level_renders_with_pdftoppm(data: ReportInput, tmp_path: Path) ->
     if shutil.which("pdftoppm") is None:
         pytest.fail("pdftoppm is missing: install poppler-utils")
     for level in ("politisk", "direktoer", "fagligt"):
+        pack = build_pack(data, level, area_of("kommune", ALBERTSLUND), YEAR)
+        # a number and its per cent sign are joined by a no-break space, so no line of the
+        # PDF can begin with "%" ("95" at a line's end, "%-interval" on the next)
+        page = render(pack, "html")
+        page = page.decode() if isinstance(page, bytes) else page
+        words = re.sub(r"<svg.*?</svg>|<[^>]+>", "", page.split("<body")[1], flags=re.S)
+        assert not re.findall(r".{30}\d %.{10}", words), level
         pdf = tmp_path / f"{level}.pdf"
-        pdf.write_bytes(
-            render(build_pack(data, level, area_of("kommune", ALBERTSLUND), YEAR), "pdf")
-        )
+        pdf.write_bytes(render(pack, "pdf"))
         done = subprocess.run(
             ["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / level)],
             capture_output=True,
@@ -471,6 +476,9 @@ def test_every_level_renders_with_pdftoppm(data: ReportInput, tmp_path: Path) ->
         )
         assert done.returncode == 0 and done.stderr == "", done.stderr
         assert len(list(tmp_path.glob(f"{level}-*.png"))) == len(PdfReader(pdf).pages)
+        text = "\n".join(_pdf_text(pdf.read_bytes()))
+        assert not re.search(r"\d\n%", text), f"{level}: a per cent sign begins a line"
+        assert not re.search(r"(?<![\w–-])-\d", text), f"{level}: a hyphen for a minus sign"
 
 
 def test_an_unknown_year_or_area_is_one_danish_message(data: ReportInput) -> None:
@@ -550,3 +558,27 @@ def test_no_capitalised_word_mid_sentence(data: ReportInput) -> None:
                     if m.group(1) not in names:
                         found.add((m.group(1), text))
     assert not found
+
+
+def test_the_event_study_table_writes_years_before_the_start_with_a_minus_sign(
+    data: ReportInput,
+) -> None:
+    """The page's chart table shows year −1 (an integer column); the pack's table printed
+    "-1" (the year as text), a hand-made case with a year before the start."""
+    from naersund.analysis.effects import Effect, EventPoint
+    from naersund.analysis.initiative_effects import Estimated
+    from naersund.reports.effects import effects_sections
+    from naersund.reports.model import PackEffects
+    from naersund.reports.rendering import cell_text
+
+    initiative = load_catalogue().kkr_by_code(HOVEDSTADEN).goals[0].initiatives[0]
+    indicator = data.definitions[0].id
+    points = [EventPoint(-1, 0.5, -1.25, 2.0), EventPoint(0, -2.0, -3.5, -0.5)]
+    effect = Effect(estimate=-2.0, lower_ci=-3.5, upper_ci=-0.5, event_study=points)
+    est = Estimated(initiative, indicator, "forebyggelige indlæggelser", effect)
+    with_effects = replace(data, effects=PackEffects(estimated=[est], round="Opfølgning 2014"))
+    sections = effects_sections(with_effects, area_of("region", HOVEDSTADEN), detailed=True)
+    tables = [b for s in sections for b in s.blocks if isinstance(b, Table)]
+    table = next(t for t in tables if t.title.endswith("forskel år for år fra start"))
+    shown = [[cell_text(v, c) for v, c in zip(r, table.columns, strict=True)] for r in table.rows]
+    assert shown == [["−1", "0,50", "−1,25", "2,00"], ["0", "−2,00", "−3,50", "−0,50"]]

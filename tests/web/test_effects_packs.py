@@ -143,7 +143,8 @@ def test_the_pack_says_what_the_page_and_the_api_say(
         assert json.loads(json.dumps(drawn[0].spec)) == spec  # the page's chart, the same spec
         if level == "fagligt":  # the chart's numbers as a table
             for p in est.effect.event_study:
-                assert f" {fmt.number(p.estimate, 2)} " in f" {text} "
+                row = f" {fmt.integer(p.event_time)} {fmt.number(p.estimate, 2)} "
+                assert row in f" {text} ", row  # year -1 with a minus sign, as the page has it
     # a reduction is written with the minus sign (U+2212), as the charts' axes write it
     shown = [fmt.number(r[k], 2) for r in estimated for k in ("estimate", "lower_ci")]
     assert any(s.startswith(fmt.MINUS) for s in shown)

@@ -165,13 +165,13 @@ def effects_sections(data: ReportInput, area: Area, detailed: bool = False) -> l
                     sheet=f"Forløb {e.initiative.id}"[:24] + f" {len(sections)}",
                     title=f"{chart.title}: forskel år for år fra start",
                     columns=[
-                        Column("År fra start"),
+                        Column("År fra start", "integer"),
                         Column("Forskel", "number", 2),
                         Column("Nedre grænse", "number", 2),
                         Column("Øvre grænse", "number", 2),
                     ],
                     rows=[
-                        [str(p.event_time), _num(p.estimate), _num(p.lower_ci), _num(p.upper_ci)]
+                        [p.event_time, _num(p.estimate), _num(p.lower_ci), _num(p.upper_ci)]
                         for p in e.effect.event_study
                     ],
                 )
