@@ -582,3 +582,9 @@ def test_the_event_study_table_writes_years_before_the_start_with_a_minus_sign(
     table = next(t for t in tables if t.title.endswith("forskel år for år fra start"))
     shown = [[cell_text(v, c) for v, c in zip(r, table.columns, strict=True)] for r in table.rows]
     assert shown == [["−1", "0,50", "−1,25", "2,00"], ["0", "−2,00", "−3,50", "−0,50"]]
+    # the year names its row (a row header) and sits right-aligned under its column's name,
+    # as the numbers beside it (it was left-aligned under a right-aligned head)
+    page = render(build_pack(with_effects, "fagligt", area_of("region", HOVEDSTADEN), YEAR), "html")
+    page = page.decode() if isinstance(page, bytes) else page
+    assert '<th scope="row" class="integer">−1</th>' in page
+    assert re.search(r"tbody th\.number, tbody th\.integer[^{]*\{ text-align: right;", page)
