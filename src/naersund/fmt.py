@@ -34,9 +34,12 @@ def number(x: Any, decimals: int = 1) -> str:
         return DASH
     value = float(x)
     text = f"{abs(value):,.{decimals}f}".translate(_SWAP)
-    if value < 0 and text.strip("0,.") != "":
-        return MINUS + text
-    return text
+    return MINUS + text if value < 0 and not _zero(text) else text
+
+
+def _zero(text: str) -> bool:
+    """The written number is zero ("0", "0,00")."""
+    return text.strip("0,.") == ""
 
 
 def integer(x: Any) -> str:
@@ -59,7 +62,7 @@ def interval(lo: Any, hi: Any, decimals: int = 1) -> str:
 def signed(x: Any, decimals: int = 1) -> str:
     """A change: ``"+4,1"``, ``"−4,1"``; ``"0,0"`` (no sign) when it rounds to zero."""
     text = number(x, decimals)
-    if missing(x) or text.startswith(MINUS) or text.strip("0,.") == "":
+    if missing(x) or text.startswith(MINUS) or _zero(text):
         return text
     return "+" + text
 

@@ -152,7 +152,7 @@ class OverviewCell:
     def value_text(self) -> str:
         if self.suppressed:
             return "skjult"
-        return "–" if self.value is None else fmt.number(self.value, DECIMALS)
+        return fmt.number(self.value, DECIMALS)
 
     @property
     def symbol(self) -> str:
